@@ -1,0 +1,85 @@
+# e-CARS: `make run` to try it, `make test` to check everything. See README.md.
+#
+# Set-up installs only what is missing, so a second run takes seconds:
+# the wasm32 target, cargo-leptos, wasm-bindgen-cli (the version of Cargo.lock), npm packages
+# (binaryen's wasm-opt, the DSFR styles, Playwright, axe-core) and, for browser tests, Debian's Chromium.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# Tools installed by npm come first: Debian's binaryen breaks hydration (../shared/TOOLCHAIN.md).
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
+CHROMIUM ?= /usr/bin/chromium
+# Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run build test setup setup-browser test-unit test-integration test-postgres test-e2e clean
+
+run: setup build
+	ECARS_DEMO=1 ./target/release/ecars
+
+build: setup
+	cargo leptos build --release
+
+test: setup setup-browser test-unit test-integration test-postgres test-e2e
+
+setup: .make/wasm-target .make/cargo-leptos .make/wasm-bindgen node_modules/.package-lock.json public/dsfr/dsfr.min.css
+
+setup-browser:
+	@command -v $(CHROMIUM) >/dev/null || { echo "Installing Chromium from Debian's packages"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+.make:
+	mkdir -p .make
+
+.make/wasm-target: | .make
+	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	touch $@
+
+.make/cargo-leptos: | .make
+	cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
+		cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+	touch $@
+
+# Re-checked whenever Cargo.lock changes, since the CLI must match the library exactly.
+.make/wasm-bindgen: Cargo.lock | .make
+	wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	touch $@
+
+# --ignore-scripts: DSFR's install script wants a project file we do not use (we take CSS and icons only).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# DSFR is copied into the assets at build time, never committed.
+public/dsfr/dsfr.min.css: node_modules/.package-lock.json
+	rm -rf public/dsfr && mkdir -p public/dsfr/utility/icons
+	cp -r node_modules/@gouvfr/dsfr/dist/dsfr.min.css node_modules/@gouvfr/dsfr/dist/fonts \
+		node_modules/@gouvfr/dsfr/dist/icons public/dsfr/
+	cp node_modules/@gouvfr/dsfr/dist/utility/icons/icons.min.css public/dsfr/utility/icons/
+
+# Unit tests of each package; `app` is compiled for the server only (never ssr and hydrate together).
+test-unit:
+	cargo test -p app --features ssr --lib
+	cargo test -p server --lib
+
+# The real server on port 0 with a fresh SQLite database per test...
+test-integration:
+	cargo test -p server --test '*'
+
+# ...and the same suite against PostgreSQL, a fresh database per test.
+test-postgres:
+	ECARS_TEST_DATABASE=postgres ECARS_TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) cargo test -p server --test '*'
+
+# Browser tests on the release build, in Debian's headless Chromium.
+test-e2e: build setup-browser
+	CHROMIUM=$(CHROMIUM) npx playwright test -c end2end/playwright.config.ts
+
+clean:
+	cargo clean
+	rm -rf .make node_modules public/dsfr target/e2e-data

@@ -1,0 +1,74 @@
+//! The HTML shell and the routes of the portal.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::contacts::ContactsPage;
+use crate::contracts::{ContractEstablishmentsPage, ContractPage};
+use crate::evaluation::IndicatorsPage;
+use crate::layout::{ErrorNotice, Footer, Header};
+use crate::legal_entities::{HomePage, LegalEntityPage};
+use crate::AppError;
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr" data-fr-scheme="light">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href="/dsfr/dsfr.min.css"/>
+                <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // Lets users (and browser tests) know the page is interactive: set only once hydrated.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="ecars" href="/pkg/ecars.css"/>
+        <Title formatter=|page: String| format!("{page} - e-CARS")/>
+        <Router>
+            <Header/>
+            <main id="contenu" class="fr-container fr-py-4w" tabindex="-1">
+                <Routes fallback=|| view! { <Title text="Page introuvable"/> <ErrorNotice error=AppError::NotFound/> }>
+                    // Async: the server sends complete pages, usable before (or without) the WASM.
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/entites-juridiques/:finess") view=LegalEntityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contrats/:id") view=ContractPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contrats/:id/indicateurs") view=IndicatorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contrats/:id/contacts") view=ContactsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contrats/:id/etablissements") view=ContractEstablishmentsPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// The `:id` of a contract route, if it is a number.
+pub fn contract_id_param() -> Memo<Option<i32>> {
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
+}

@@ -1,0 +1,12 @@
+//! Server functions of the administrative contacts.
+
+use leptos::prelude::*;
+
+use super::ContactList;
+use crate::AppError;
+
+#[server]
+pub async fn list_contacts(contract_id: i32) -> Result<ContactList, AppError> {
+    let db = crate::db::from_context()?;
+    super::service::list(&db, contract_id).await?.ok_or(AppError::NotFound)
+}

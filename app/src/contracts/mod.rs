@@ -1,0 +1,102 @@
+//! Contracts (CAQES, CPOM) between the agency and a legal entity.
+
+pub mod api;
+mod establishments_page;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use establishments_page::ContractEstablishmentsPage;
+pub use page::ContractPage;
+
+use serde::{Deserialize, Serialize};
+
+use crate::legal_entities::{EstablishmentRow, LegalEntityRef};
+
+/// "Etat en cours" of a contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    /// The establishment may edit its self-evaluation.
+    AutoEvaluation,
+    /// Read-only for everybody.
+    Consultation,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::AutoEvaluation => "auto_evaluation",
+            Phase::Consultation => "consultation",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        [Phase::AutoEvaluation, Phase::Consultation].into_iter().find(|phase| phase.as_str() == stored)
+    }
+
+    /// The label of the guide's banner.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::AutoEvaluation => "Auto-Evaluation",
+            Phase::Consultation => "Consultation",
+        }
+    }
+}
+
+/// What every page below a contract needs for its banner and breadcrumb.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractHeader {
+    pub id: i32,
+    /// "CAQES" or "CPOM".
+    pub kind: String,
+    pub name: String,
+    pub phase: Phase,
+    pub legal_entity: LegalEntityRef,
+}
+
+/// A row of the legal entity's "Liste des contrats".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractSummary {
+    pub id: i32,
+    pub kind: String,
+    pub name: String,
+    pub status: String,
+    pub effective_date: Option<String>,
+    pub effective_end_date: Option<String>,
+    pub phase: Phase,
+}
+
+/// A row of the medico-social entity's "Liste de mes CPOM".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpomSummary {
+    pub id: i32,
+    pub name: String,
+    pub created_on: String,
+    pub status_reason: Option<String>,
+    pub competence: Option<String>,
+    pub effective_date: Option<String>,
+}
+
+/// Every field of the contract page; dates are already formatted (dd/mm/yyyy).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractDetail {
+    pub header: ContractHeader,
+    pub code: String,
+    pub status: String,
+    pub agency_contact: String,
+    pub estimated_signature_date: Option<String>,
+    pub effective_date: Option<String>,
+    pub prorogation: Option<String>,
+    pub effective_end_date: Option<String>,
+    pub last_prorogation_date: Option<String>,
+    pub created_on: String,
+    pub status_reason: Option<String>,
+    pub competence: Option<String>,
+}
+
+/// "Accéder à la liste des établissements du contrat".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractEstablishments {
+    pub contract: ContractHeader,
+    pub establishments: Vec<EstablishmentRow>,
+}

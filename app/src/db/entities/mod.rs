@@ -1,0 +1,11 @@
+//! One sea-orm entity per table of `migrations/`.
+
+pub mod answer;
+pub mod contact;
+pub mod contract;
+pub mod contract_establishment;
+pub mod document;
+pub mod establishment;
+pub mod indicator;
+pub mod legal_entity;
+pub mod user;

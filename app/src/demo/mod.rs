@@ -1,0 +1,285 @@
+//! Demo data reproducing the user guides (`ECARS_DEMO=1`), plus a 500-question contract for
+//! performance work. Loading is idempotent: it does nothing when the guide's first legal entity exists.
+
+mod guides;
+mod performance;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
+};
+
+use crate::contracts::Phase;
+use crate::db::entities::{answer, contact, contract, contract_establishment, establishment, indicator, legal_entity};
+use crate::evaluation::ValueKind;
+
+pub use guides::CHU_GRENOBLE_FINESS;
+
+/// Loads the demo data unless already there; returns whether it was loaded now.
+pub async fn load(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    let present = legal_entity::Entity::find()
+        .filter(legal_entity::Column::Finess.eq(CHU_GRENOBLE_FINESS))
+        .one(db)
+        .await?
+        .is_some();
+    if present {
+        return Ok(false);
+    }
+    let txn = db.begin().await?;
+    guides::load(&txn).await?;
+    performance::load(&txn).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+struct LegalEntitySeed<'a> {
+    finess: &'a str,
+    name: &'a str,
+    address: &'a str,
+    phone: &'a str,
+    domain: &'a str,
+}
+
+async fn insert_legal_entity(db: &impl ConnectionTrait, seed: LegalEntitySeed<'_>) -> Result<i32, DbErr> {
+    let model = legal_entity::ActiveModel {
+        finess: Set(seed.finess.into()),
+        name: Set(seed.name.into()),
+        address: Set(seed.address.into()),
+        phone: Set(seed.phone.into()),
+        domain: Set(seed.domain.into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(model.id)
+}
+
+struct EstablishmentSeed<'a> {
+    finess: &'a str,
+    name: &'a str,
+    region: &'a str,
+    domain: &'a str,
+    address: &'a str,
+}
+
+async fn insert_establishment(
+    db: &impl ConnectionTrait,
+    legal_entity_id: i32,
+    seed: &EstablishmentSeed<'_>,
+) -> Result<i32, DbErr> {
+    let model = establishment::ActiveModel {
+        legal_entity_id: Set(legal_entity_id),
+        finess: Set(seed.finess.into()),
+        name: Set(seed.name.into()),
+        region: Set(seed.region.into()),
+        domain: Set(seed.domain.into()),
+        address: Set(seed.address.into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(model.id)
+}
+
+struct ContractSeed<'a> {
+    legal_entity_id: i32,
+    kind: &'a str,
+    name: &'a str,
+    code: &'a str,
+    status: &'a str,
+    agency_contact: &'a str,
+    evaluation_year: i32,
+    created_on: NaiveDate,
+    effective_date: Option<NaiveDate>,
+    effective_end_date: Option<NaiveDate>,
+    status_reason: Option<&'a str>,
+    competence: Option<&'a str>,
+}
+
+async fn insert_contract(
+    db: &impl ConnectionTrait,
+    seed: ContractSeed<'_>,
+    establishment_ids: &[i32],
+    contacts: &[(&str, bool)],
+) -> Result<i32, DbErr> {
+    let contract_id = contract::ActiveModel {
+        legal_entity_id: Set(seed.legal_entity_id),
+        kind: Set(seed.kind.into()),
+        name: Set(seed.name.into()),
+        code: Set(seed.code.into()),
+        status: Set(seed.status.into()),
+        phase: Set(Phase::AutoEvaluation.as_str().into()),
+        agency_contact: Set(seed.agency_contact.into()),
+        evaluation_year: Set(seed.evaluation_year),
+        estimated_signature_date: Set(None),
+        effective_date: Set(seed.effective_date),
+        prorogation_months: Set(None),
+        effective_end_date: Set(seed.effective_end_date),
+        last_prorogation_date: Set(None),
+        created_on: Set(seed.created_on),
+        status_reason: Set(seed.status_reason.map(Into::into)),
+        competence: Set(seed.competence.map(Into::into)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id;
+    for &establishment_id in establishment_ids {
+        contract_establishment::ActiveModel { contract_id: Set(contract_id), establishment_id: Set(establishment_id) }
+            .insert(db)
+            .await?;
+    }
+    for (position, (function, mandatory)) in contacts.iter().enumerate() {
+        contact::ActiveModel {
+            contract_id: Set(contract_id),
+            function: Set((*function).into()),
+            position: Set(position as i32),
+            mandatory: Set(*mandatory),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(contract_id)
+}
+
+/// A node of a seeded indicator tree.
+enum Seed {
+    Objective { code: &'static str, label: &'static str, children: &'static [Seed] },
+    Question(QuestionSeed<'static>),
+}
+
+struct QuestionSeed<'a> {
+    code: &'a str,
+    label: &'a str,
+    kind: ValueKind,
+    target: &'a str,
+    /// National indicators are evaluated by the agency: grey for the establishment.
+    national: bool,
+    previous: Option<(&'a str, &'a str)>,
+}
+
+const fn question(code: &'static str, label: &'static str, kind: ValueKind, target: &'static str) -> Seed {
+    Seed::Question(QuestionSeed { code, label, kind, target, national: false, previous: None })
+}
+
+const fn national(code: &'static str, label: &'static str, kind: ValueKind, target: &'static str) -> Seed {
+    Seed::Question(QuestionSeed { code, label, kind, target, national: true, previous: None })
+}
+
+/// A question with last year's achieved value and comment.
+const fn question_with_previous(
+    code: &'static str,
+    label: &'static str,
+    kind: ValueKind,
+    target: &'static str,
+    previous: (&'static str, &'static str),
+) -> Seed {
+    Seed::Question(QuestionSeed { code, label, kind, target, national: false, previous: Some(previous) })
+}
+
+/// Inserts indicator nodes in depth-first order, numbering their positions.
+struct TreeWriter {
+    contract_id: i32,
+    year: i32,
+    next_position: i32,
+}
+
+impl TreeWriter {
+    fn new(contract_id: i32, year: i32) -> Self {
+        TreeWriter { contract_id, year, next_position: 0 }
+    }
+
+    async fn objective(
+        &mut self,
+        db: &impl ConnectionTrait,
+        parent: Option<i32>,
+        code: &str,
+        label: &str,
+    ) -> Result<i32, DbErr> {
+        self.insert(db, parent, code, label, None).await
+    }
+
+    async fn question(
+        &mut self,
+        db: &impl ConnectionTrait,
+        parent: i32,
+        seed: &QuestionSeed<'_>,
+    ) -> Result<i32, DbErr> {
+        self.insert(db, Some(parent), seed.code, seed.label, Some(seed)).await
+    }
+
+    async fn insert(
+        &mut self,
+        db: &impl ConnectionTrait,
+        parent: Option<i32>,
+        code: &str,
+        label: &str,
+        question: Option<&QuestionSeed<'_>>,
+    ) -> Result<i32, DbErr> {
+        self.next_position += 1;
+        let model = indicator::ActiveModel {
+            contract_id: Set(self.contract_id),
+            parent_id: Set(parent),
+            node_kind: Set(if question.is_some() { indicator::QUESTION } else { indicator::OBJECTIVE }.into()),
+            code: Set(code.into()),
+            label: Set(label.into()),
+            position: Set(self.next_position),
+            year: Set(question.map(|_| self.year)),
+            target: Set(question.map(|q| q.target.into())),
+            value_kind: Set(question.map(|q| q.kind.as_str().into())),
+            editable_by_establishment: Set(question.is_none_or(|q| !q.national)),
+            previous_achieved: Set(question.and_then(|q| q.previous).map(|(value, _)| value.into())),
+            previous_comment: Set(question.and_then(|q| q.previous).map(|(_, comment)| comment.into())),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        Ok(model.id)
+    }
+
+    /// Writes a static tree; boxed because it recurses.
+    fn seeds<'a, C: ConnectionTrait + Sync>(
+        &'a mut self,
+        db: &'a C,
+        parent: Option<i32>,
+        seeds: &'static [Seed],
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), DbErr>> + Send + 'a>> {
+        Box::pin(async move {
+            for seed in seeds {
+                match seed {
+                    Seed::Objective { code, label, children } => {
+                        let id = self.objective(db, parent, code, label).await?;
+                        self.seeds(db, Some(id), children).await?;
+                    }
+                    Seed::Question(question) => {
+                        let parent = parent.ok_or_else(|| DbErr::Custom(format!("question {} without objective", question.code)))?;
+                        self.question(db, parent, question).await?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+async fn insert_answer(db: &impl ConnectionTrait, question_id: i32, achieved: &str) -> Result<(), DbErr> {
+    answer::ActiveModel {
+        question_id: Set(question_id),
+        not_concerned: Set(false),
+        achieved: Set(Some(achieved.into())),
+        comment: Set(None),
+        version: Set(1),
+        updated_at: Set(Utc::now()),
+        updated_by: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("valid demo date")
+}

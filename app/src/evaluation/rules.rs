@@ -1,0 +1,142 @@
+//! Rules of the self-evaluation, shared by the browser and the server so they can never disagree.
+
+use serde::{Deserialize, Serialize};
+
+/// The coloured dot in front of a question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuestionStatus {
+    /// Red: must be answered and is not.
+    ToFill,
+    /// Green: must be answered and is.
+    Filled,
+    /// Grey: not editable by the current user (e.g. a national indicator).
+    Locked,
+}
+
+impl QuestionStatus {
+    pub fn of(editable_by_user: bool, answered: bool) -> Self {
+        match (editable_by_user, answered) {
+            (false, _) => QuestionStatus::Locked,
+            (true, false) => QuestionStatus::ToFill,
+            (true, true) => QuestionStatus::Filled,
+        }
+    }
+
+    /// What the dot means, for screen readers and tooltips.
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionStatus::ToFill => "à saisir",
+            QuestionStatus::Filled => "saisi",
+            QuestionStatus::Locked => "non modifiable",
+        }
+    }
+
+    pub fn css_modifier(self) -> &'static str {
+        match self {
+            QuestionStatus::ToFill => "red",
+            QuestionStatus::Filled => "green",
+            QuestionStatus::Locked => "grey",
+        }
+    }
+}
+
+/// A question is answered when it is marked "Non concerné" or has an achieved value.
+pub fn is_answered(not_concerned: bool, achieved: Option<&str>) -> bool {
+    not_concerned || achieved.is_some_and(|value| !value.trim().is_empty())
+}
+
+/// "Pourcentage de remplissage": answered questions among those the user must answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FillProgress {
+    pub answered: usize,
+    pub required: usize,
+}
+
+impl FillProgress {
+    pub fn from_statuses(statuses: impl IntoIterator<Item = QuestionStatus>) -> Self {
+        statuses.into_iter().fold(Self::default(), |mut progress, status| {
+            match status {
+                QuestionStatus::Filled => {
+                    progress.answered += 1;
+                    progress.required += 1;
+                }
+                QuestionStatus::ToFill => progress.required += 1,
+                // Grey questions are not the user's to answer: they count neither way.
+                QuestionStatus::Locked => {}
+            }
+            progress
+        })
+    }
+
+    /// Rounded down, so that 100 % is shown only when nothing is left to answer.
+    /// With nothing to answer, the form is complete.
+    pub fn percentage(self) -> u8 {
+        if self.required == 0 {
+            return 100;
+        }
+        (self.answered * 100 / self.required) as u8
+    }
+
+    pub fn is_complete(self) -> bool {
+        self.answered == self.required
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use QuestionStatus::*;
+
+    #[test]
+    fn not_concerned_counts_as_answered_even_without_value() {
+        assert!(is_answered(true, None));
+        assert!(is_answered(true, Some("")));
+    }
+
+    #[test]
+    fn a_blank_value_is_not_an_answer() {
+        assert!(!is_answered(false, None));
+        assert!(!is_answered(false, Some("   ")));
+        assert!(is_answered(false, Some("0")));
+    }
+
+    #[test]
+    fn status_follows_editability_then_answer() {
+        assert_eq!(QuestionStatus::of(false, true), Locked);
+        assert_eq!(QuestionStatus::of(false, false), Locked);
+        assert_eq!(QuestionStatus::of(true, false), ToFill);
+        assert_eq!(QuestionStatus::of(true, true), Filled);
+    }
+
+    #[test]
+    fn grey_questions_are_excluded_from_the_percentage() {
+        let progress = FillProgress::from_statuses([Filled, ToFill, Locked, Locked]);
+        assert_eq!(progress, FillProgress { answered: 1, required: 2 });
+        assert_eq!(progress.percentage(), 50);
+    }
+
+    #[test]
+    fn not_concerned_questions_raise_the_percentage() {
+        let answered = QuestionStatus::of(true, is_answered(true, None));
+        let progress = FillProgress::from_statuses([answered, ToFill, ToFill, ToFill]);
+        assert_eq!(progress.percentage(), 25);
+    }
+
+    #[test]
+    fn percentage_is_rounded_down_so_100_means_complete() {
+        let mut statuses = vec![Filled; 199];
+        statuses.push(ToFill);
+        let progress = FillProgress::from_statuses(statuses);
+        assert_eq!(progress.percentage(), 99);
+        assert!(!progress.is_complete());
+    }
+
+    #[test]
+    fn only_grey_questions_means_complete() {
+        let progress = FillProgress::from_statuses([Locked, Locked]);
+        assert_eq!(progress.percentage(), 100);
+        assert!(progress.is_complete());
+        assert_eq!(FillProgress::from_statuses([Filled, Filled]).percentage(), 100);
+        assert_eq!(FillProgress::from_statuses([ToFill]).percentage(), 0);
+    }
+}

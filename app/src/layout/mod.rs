@@ -1,0 +1,192 @@
+//! The frame around every page (DSFR header and footer) and the pieces pages share.
+
+mod pagination;
+
+pub use pagination::{Page, Pagination};
+
+use leptos::prelude::*;
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::contracts::{ContractHeader, Phase};
+use crate::AppError;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    view! {
+        <div class="fr-skiplinks">
+            <nav class="fr-container" aria-label="Accès rapide">
+                <ul class="fr-skiplinks__list">
+                    <li><a class="fr-link" href="#contenu">"Aller au contenu"</a></li>
+                    <li><a class="fr-link" href="#pied-de-page">"Aller au pied de page"</a></li>
+                </ul>
+            </nav>
+        </div>
+        <header role="banner" class="fr-header">
+            <div class="fr-header__body">
+                <div class="fr-container">
+                    <div class="fr-header__body-row">
+                        <div class="fr-header__brand fr-enlarge-link">
+                            <div class="fr-header__brand-top">
+                                <div class="fr-header__logo">
+                                    <p class="fr-logo">"Agence" <br/> "régionale" <br/> "de santé"</p>
+                                </div>
+                            </div>
+                            <div class="fr-header__service">
+                                <a href="/" title="Accueil - Extranet e-CARS">
+                                    <p class="fr-header__service-title">"Extranet e-CARS"</p>
+                                </a>
+                                <p class="fr-header__service-tagline">
+                                    "Gestion électronique des contrats des ARS"
+                                </p>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+            <div class="fr-header__menu">
+                <div class="fr-container">
+                    <nav class="fr-nav" aria-label="Menu principal">
+                        <ul class="fr-nav__list">
+                            <li class="fr-nav__item">
+                                <a class="fr-nav__link" href="/">"Accueil"</a>
+                            </li>
+                        </ul>
+                    </nav>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="fr-footer" role="contentinfo" id="pied-de-page">
+            <div class="fr-container">
+                <div class="fr-footer__body">
+                    <div class="fr-footer__brand">
+                        <p class="fr-logo">"Agence" <br/> "régionale" <br/> "de santé"</p>
+                    </div>
+                    <div class="fr-footer__content">
+                        <p class="fr-footer__content-desc">
+                            "Un problème technique (accès, message d'erreur) ou d'utilisation ? "
+                            "Écrivez au support e-CARS en précisant le problème, le contrat concerné, "
+                            "votre identifiant et un numéro où vous rappeler : "
+                            <a href="mailto:ars-ecars@ars.sante.fr">"ars-ecars@ars.sante.fr"</a>
+                            ", ou appelez l'équipe support au "
+                            <a href="tel:+33472344126">"04.72.34.41.26"</a> "."
+                        </p>
+                        <p class="fr-footer__content-desc">
+                            "Une question d'ordre métier : "
+                            <a href="mailto:ars-bretagne-qualite@ars.sante.fr">
+                                "ars-bretagne-qualite@ars.sante.fr"
+                            </a>
+                        </p>
+                    </div>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+/// "Accueil > 380780080 - CHU DE GRENOBLE ALPES > CAQES TEST > ...": the last crumb is the current page.
+#[component]
+pub fn Breadcrumb(crumbs: Vec<(String, Option<String>)>) -> impl IntoView {
+    view! {
+        <nav class="fr-breadcrumb breadcrumb" aria-label="Vous êtes ici :">
+            <ol class="fr-breadcrumb__list">
+                <li><a class="fr-breadcrumb__link" href="/">"Accueil"</a></li>
+                {crumbs
+                    .into_iter()
+                    .map(|(label, href)| match href {
+                        Some(href) => view! { <li><a class="fr-breadcrumb__link" href=href>{label}</a></li> }.into_any(),
+                        None => view! { <li><a class="fr-breadcrumb__link" aria-current="page">{label}</a></li> }.into_any(),
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+/// Crumbs down to a contract page: legal entity, contract, then `current` if any.
+pub fn contract_crumbs(contract: &ContractHeader, current: Option<&str>) -> Vec<(String, Option<String>)> {
+    let mut crumbs = vec![(contract.legal_entity.title(), Some(contract.legal_entity.href()))];
+    match current {
+        Some(current) => {
+            crumbs.push((contract.name.clone(), Some(contract_href(contract.id))));
+            crumbs.push((current.to_owned(), None));
+        }
+        None => crumbs.push((contract.name.clone(), None)),
+    }
+    crumbs
+}
+
+pub fn contract_href(id: i32) -> String {
+    format!("/contrats/{id}")
+}
+
+/// The blue (Auto-Evaluation) or grey (Consultation) band on top of every contract page.
+#[component]
+pub fn PhaseBanner(phase: Phase) -> impl IntoView {
+    view! {
+        <p class=format!("phase-banner phase-banner--{}", phase.as_str())>
+            <span class="fr-sr-only">"Etat en cours : "</span>
+            {phase.label()}
+        </p>
+    }
+}
+
+/// Tells the user what went wrong; on the server, also sets the HTTP status of the page.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            axum::http::StatusCode::from_u16(error.status_code())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    let title = match error {
+        AppError::NotFound => "Page introuvable",
+        _ => "Erreur",
+    };
+    view! {
+        <div class="fr-alert fr-alert--error" role="alert">
+            <h2 class="fr-alert__title">{title}</h2>
+            <p>{error.to_string()}</p>
+            <p><a href="/">"Retour à la gestion des contrats"</a></p>
+        </div>
+    }
+}
+
+/// Shows `render(data)` once the resource has loaded, or what went wrong.
+pub fn when_loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p role="status">"Chargement…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => render(data).into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A value of a contract field, or a discreet mention that it is empty.
+pub fn field_value(value: Option<String>) -> impl IntoView {
+    match value {
+        Some(value) if !value.is_empty() => view! { <span>{value}</span> }.into_any(),
+        _ => view! { <span class="field-empty">"Non renseigné"</span> }.into_any(),
+    }
+}

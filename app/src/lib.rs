@@ -1,0 +1,23 @@
+//! e-CARS: pages, components and server functions, compiled both for the server (`ssr`)
+//! and for the browser (`hydrate`).
+//!
+//! Each domain folder holds its view models (`mod.rs`), its server functions (`api.rs`,
+//! thin adapters), its pages, and behind the `ssr` feature its service (`service.rs`, database
+//! queries that know nothing of HTTP). Rules shared by both sides are plain Rust
+//! (see [`evaluation::rules`]).
+
+pub mod app;
+pub mod contacts;
+pub mod contracts;
+pub mod error;
+pub mod evaluation;
+pub mod layout;
+pub mod legal_entities;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+
+pub use app::{shell, App};
+pub use error::AppError;

@@ -1,0 +1,172 @@
+//! The configuration, in one typed place: flags, or the environment variables they name.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "ecars", version, about = "e-CARS: contracts between a regional health agency and the establishments it funds")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Database URL: `sqlite://path/to/file.db` or `postgres://user@host:port/database`.
+    /// Default: the SQLite file `ecars.db` in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for the SQLite database, documents and the mail outbox.
+    #[arg(long, env = "ECARS_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub site_addr: String,
+
+    /// Directory of the built site (WASM, CSS, assets), as produced by `cargo leptos build`.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+
+    /// Load the demo data at start (idempotent). `ECARS_DEMO=1` enables it, `0` disables it.
+    #[arg(long, env = "ECARS_DEMO", global = true, action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::FalseyValueParser::new())]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Apply the database migrations, then exit.
+    Migrate,
+}
+
+/// The validated configuration the application starts from.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseUrl,
+    pub data_dir: PathBuf,
+    pub site_addr: SocketAddr,
+    pub site_root: PathBuf,
+    pub demo: bool,
+}
+
+/// A database URL the application knows how to open.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl(url.to_owned()))
+        } else {
+            Err(ConfigError::DatabaseUrl(redact(url)))
+        }
+    }
+
+    /// The default: a SQLite file in the data directory, created if missing.
+    pub fn sqlite_in(data_dir: &std::path::Path) -> Self {
+        DatabaseUrl(format!("sqlite://{}?mode=rwc", data_dir.join("ecars.db").display()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+}
+
+/// Never print a password that a URL may carry.
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact(&self.0))
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact(&self.0))
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("DATABASE_URL `{0}` is not supported: use sqlite://path/to/file.db or postgres://user@host:port/database")]
+    DatabaseUrl(String),
+    #[error("LEPTOS_SITE_ADDR `{0}` is not an address and port such as 127.0.0.1:3000")]
+    SiteAddr(String),
+}
+
+impl Config {
+    pub fn from_cli(cli: &Cli) -> Result<Self, ConfigError> {
+        let site_addr = cli.site_addr.parse().map_err(|_| ConfigError::SiteAddr(cli.site_addr.clone()))?;
+        let database = match &cli.database_url {
+            Some(url) if !url.is_empty() => DatabaseUrl::parse(url)?,
+            _ => DatabaseUrl::sqlite_in(&cli.data_dir),
+        };
+        Ok(Config {
+            database,
+            data_dir: cli.data_dir.clone(),
+            site_addr,
+            site_root: cli.site_root.clone(),
+            demo: cli.demo,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("ecars").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn defaults_to_sqlite_in_the_data_directory() {
+        let config = Config::from_cli(&cli(&["--data-dir", "/var/lib/ecars"])).unwrap();
+        assert!(config.database.is_sqlite());
+        assert!(config.database.as_str().contains("/var/lib/ecars/ecars.db"));
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+    }
+
+    #[test]
+    fn a_malformed_address_is_refused() {
+        let error = Config::from_cli(&cli(&["--site-addr", "localhost"])).unwrap_err();
+        assert!(error.to_string().contains("LEPTOS_SITE_ADDR"));
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        assert!(Config::from_cli(&cli(&["--database-url", "mysql://x"])).is_err());
+        assert!(Config::from_cli(&cli(&["--database-url", "postgres://u@127.0.0.1:5432/db"])).is_ok());
+    }
+
+    #[test]
+    fn demo_follows_ecars_demo_values() {
+        assert!(cli(&["--demo"]).demo);
+        assert!(!cli(&[]).demo);
+    }
+
+    #[test]
+    fn passwords_are_not_printed() {
+        let url = DatabaseUrl::parse("postgres://ecars:secret@db:5432/ecars").unwrap();
+        assert_eq!(url.to_string(), "postgres://ecars:***@db:5432/ecars");
+    }
+}

@@ -1,0 +1,37 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::{Application, Cli, Command, Config};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            // One line, so that a wrong setting is obvious in any log.
+            eprintln!("ecars: {}", message.replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_cli(&cli).map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
+            tracing::info!(database = %config.database, "migrations applied");
+            Ok(())
+        }
+        Command::Serve => {
+            let app = Application::build(config).await.map_err(|e| e.to_string())?;
+            tracing::info!("e-CARS listening on http://{}", app.address());
+            app.run_until_stopped().await.map_err(|e| format!("server stopped: {e}"))
+        }
+    }
+}

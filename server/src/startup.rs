@@ -1,0 +1,130 @@
+//! Start-up: check the data directory, open and migrate the database, load the demo data,
+//! bind the address, and build the router. Integration tests start the app the same way on port 0.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{DatabaseConnection, DbErr};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::{Config, DatabaseUrl};
+
+/// Why the application could not start; each is printed as one line before exiting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("data directory {path} is not usable: {source}")]
+    DataDir { path: PathBuf, source: io::Error },
+    #[error("cannot open the database {url}: {source}")]
+    Database { url: DatabaseUrl, source: DbErr },
+    #[error("cannot migrate the database: {0}")]
+    Migration(DbErr),
+    #[error("cannot load the demo data: {0}")]
+    Demo(DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: io::Error },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let db = open_database(&config).await?;
+        if config.demo {
+            let loaded = app::demo::load(&db).await.map_err(StartError::Demo)?;
+            tracing::info!(loaded, "demo data checked");
+        }
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .map_err(|source| StartError::Listen { addr: config.site_addr, source })?;
+        let address = listener.local_addr().map_err(|source| StartError::Listen { addr: config.site_addr, source })?;
+        let options = LeptosOptions::builder()
+            .output_name("ecars")
+            .site_root(config.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(address)
+            .build();
+        Ok(Application { listener, router: router(options, db) })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+/// Prepares the data directory, connects and applies the migrations: what `ecars migrate` does.
+pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartError> {
+    prepare_data_dir(&config.data_dir)?;
+    let db = app::db::connect(config.database.as_str())
+        .await
+        .map_err(|source| StartError::Database { url: config.database.clone(), source })?;
+    Migrator::up(&db, None).await.map_err(StartError::Migration)?;
+    Ok(db)
+}
+
+/// Creates the data directory and its sub-directories, and proves it is writable now
+/// rather than at the first upload.
+fn prepare_data_dir(path: &Path) -> Result<(), StartError> {
+    let fail = |source| StartError::DataDir { path: path.to_owned(), source };
+    for sub in ["documents", "outbox"] {
+        std::fs::create_dir_all(path.join(sub)).map_err(fail)?;
+    }
+    let probe = path.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(fail)?;
+    std::fs::remove_file(&probe).map_err(fail)
+}
+
+fn router(options: LeptosOptions, db: DatabaseConnection) -> Router {
+    let routes = generate_route_list(app::App);
+    let context = move || provide_context(db.clone());
+    let shell = {
+        let options = options.clone();
+        move || app::shell(options.clone())
+    };
+    Router::new()
+        .leptos_routes_with_context(&options, routes, context.clone(), shell)
+        .fallback(file_and_error_handler_with_context(context, app::shell))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .with_state(options)
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+}

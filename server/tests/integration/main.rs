@@ -1,0 +1,6 @@
+//! Integration tests: the real server on port 0 with a fresh database (SQLite by default,
+//! PostgreSQL with `ECARS_TEST_DATABASE=postgres`), requested over HTTP.
+
+mod helpers;
+mod pages;
+mod startup;
