@@ -52,7 +52,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header/>
             <main id="contenu" class="fr-container fr-py-4w" tabindex="-1">
-                <Routes fallback=|| view! { <Title text="Page introuvable"/> <ErrorNotice error=AppError::NotFound/> }>
+                <Routes fallback=|| view! { <ErrorNotice error=AppError::NotFound/> }>
                     // Async: the server sends complete pages, usable before (or without) the WASM.
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/entites-juridiques/:finess") view=LegalEntityPage ssr=SsrMode::Async/>

@@ -5,6 +5,7 @@
 //! thin adapters), its pages, and behind the `ssr` feature its service (`service.rs`, database
 //! queries that know nothing of HTTP). Rules shared by both sides are plain Rust
 //! (see [`evaluation::rules`]).
+#![recursion_limit = "256"]
 
 pub mod app;
 pub mod contacts;

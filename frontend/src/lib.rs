@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Browser entry point: takes over the server-rendered page (hydration).
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -151,6 +151,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         _ => "Erreur",
     };
     view! {
+        <leptos_meta::Title text=title/>
         <div class="fr-alert fr-alert--error" role="alert">
             <h2 class="fr-alert__title">{title}</h2>
             <p>{error.to_string()}</p>

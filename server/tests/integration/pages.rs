@@ -33,7 +33,7 @@ async fn home_lists_the_legal_entities_in_a_sortable_table() {
 async fn the_pages_are_hydratable() {
     let app = spawn_app().await;
     let page = app.get("/").await;
-    page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars_bg.wasm", "lang=\"fr\"", "/dsfr/dsfr.min.css"]);
+    page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars.wasm", "lang=\"fr\"", "/dsfr/dsfr.min.css"]);
 }
 
 #[tokio::test]

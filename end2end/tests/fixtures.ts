@@ -1,0 +1,40 @@
+import { test as base, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/** Every page test fails if the browser console shows an error or the page throws. */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(errors);
+    expect(errors, 'console errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Waits until the WASM has taken over the server-rendered page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Marks the current document: the mark survives client-side navigation, not a reload. */
+export async function markDocument(page: Page) {
+  await page.evaluate(() => ((window as unknown as { __ecarsMark: boolean }).__ecarsMark = true));
+}
+
+export async function documentIsMarked(page: Page) {
+  return page.evaluate(() => (window as unknown as { __ecarsMark?: boolean }).__ecarsMark === true);
+}
+
+/** No serious or critical accessibility violation (axe-core, WCAG A and AA rules). */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const blocking = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(blocking, `accessibility violations on ${page.url()}`).toEqual([]);
+}
