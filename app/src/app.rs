@@ -1,5 +1,7 @@
 //! The HTML shell and the routes of the portal.
 
+use std::future::Future;
+
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -13,6 +15,7 @@ use crate::evaluation::IndicatorsPage;
 use crate::layout::{ErrorNotice, Footer, Header};
 use crate::legal_entities::{HomePage, LegalEntityPage};
 use crate::AppError;
+use serde::{de::DeserializeOwned, Serialize};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -67,8 +70,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The `:id` of a contract route, if it is a number.
-pub fn contract_id_param() -> Memo<Option<i32>> {
+/// Loads what a `/contrats/:id/...` page shows; an `:id` that is not a number is "not found".
+pub fn contract_resource<T, F, Fut>(fetch: F) -> Resource<Result<T, AppError>>
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    F: Fn(i32) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
     let params = leptos_router::hooks::use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
+    let id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i32>().ok()));
+    Resource::new(move || id.get(), move |id| {
+        let fetch = fetch.clone();
+        async move {
+            match id {
+                Some(id) => fetch(id).await,
+                None => Err(AppError::NotFound),
+            }
+        }
+    })
 }

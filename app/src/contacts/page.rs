@@ -1,34 +1,22 @@
 //! "Contacts administratifs" of a contract (read-only until contacts can be edited).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::api::list_contacts;
 use super::ContactList;
-use crate::app::contract_id_param;
-use crate::layout::{contract_crumbs, contract_href, when_loaded, Breadcrumb, PhaseBanner};
-use crate::AppError;
+use crate::app::contract_resource;
+use crate::layout::{when_loaded, BackToContract, ContractPageTop};
 
 const TITLE: &str = "Contacts administratifs";
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
-    let id = contract_id_param();
-    let list = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => list_contacts(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let list = contract_resource(list_contacts);
     view! {
         {when_loaded(list, |ContactList { contract, contacts }| view! {
-            <Title text=format!("{TITLE} - {}", contract.name)/>
-            <Breadcrumb crumbs=contract_crumbs(&contract, Some(TITLE))/>
-            <PhaseBanner phase=contract.phase/>
+            <ContractPageTop contract=contract.clone() page=TITLE/>
             <h1>{TITLE}</h1>
-            <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href=contract_href(contract.id)>
-                "Retour vers le contrat"
-            </a></p>
+            <BackToContract id=contract.id/>
             <div class="fr-table fr-table--no-caption">
                 <table>
                     <caption>{TITLE}</caption>

@@ -1,23 +1,15 @@
 //! The contract page: phase banner, every field of the contract, and the ways into it.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::api::get_contract;
 use super::ContractDetail;
-use crate::app::contract_id_param;
-use crate::layout::{contract_crumbs, contract_href, field_value, when_loaded, Breadcrumb, PhaseBanner};
-use crate::AppError;
+use crate::app::contract_resource;
+use crate::layout::{contract_href, field_value, when_loaded, ContractPageTop};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
-    let id = contract_id_param();
-    let contract = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_contract(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let contract = contract_resource(get_contract);
     view! { {when_loaded(contract, |detail| view! { <ContractView detail/> })} }
 }
 
@@ -39,9 +31,7 @@ fn ContractView(detail: ContractDetail) -> impl IntoView {
     } = detail;
     let href = contract_href(header.id);
     view! {
-        <Title text=header.name.clone()/>
-        <Breadcrumb crumbs=contract_crumbs(&header, None)/>
-        <PhaseBanner phase=header.phase/>
+        <ContractPageTop contract=header.clone()/>
         <div class="contract-head">
             <h1>"Contrat : " {header.name.clone()}</h1>
             <ul class="fr-btns-group fr-btns-group--inline-md">

@@ -1,25 +1,17 @@
 //! "Saisir les indicateurs": the collapsible indicator tree with its fill percentage.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::api::get_indicator_tree;
 use super::{IndicatorTree, TreeNode};
-use crate::app::contract_id_param;
-use crate::layout::{contract_crumbs, when_loaded, Breadcrumb, PhaseBanner};
-use crate::AppError;
+use crate::app::contract_resource;
+use crate::layout::{when_loaded, ContractPageTop};
 
 const TITLE: &str = "Saisir les indicateurs";
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
-    let id = contract_id_param();
-    let tree = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_indicator_tree(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let tree = contract_resource(get_indicator_tree);
     view! { {when_loaded(tree, |tree| view! { <TreeView tree/> })} }
 }
 
@@ -31,9 +23,7 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
     let contract_expanded = RwSignal::new(true);
     let entity_expanded = RwSignal::new(true);
     view! {
-        <Title text=format!("{TITLE} - {}", contract.name)/>
-        <Breadcrumb crumbs=contract_crumbs(&contract, Some(TITLE))/>
-        <PhaseBanner phase=contract.phase/>
+        <ContractPageTop contract=contract.clone() page=TITLE/>
         <h1>"Contrat : " {contract.name.clone()}</h1>
         <p class="fill-percentage" id="pourcentage">
             "Pourcentage de remplissage : " <strong>{format!("{} %", progress.percentage())}</strong>

@@ -108,8 +108,33 @@ pub fn Breadcrumb(crumbs: Vec<(String, Option<String>)>) -> impl IntoView {
     }
 }
 
+/// Title, breadcrumb and phase banner of the contract page (`page` = None) or of a page under it.
+#[component]
+pub fn ContractPageTop(contract: ContractHeader, #[prop(optional)] page: Option<&'static str>) -> impl IntoView {
+    let title = match page {
+        Some(page) => format!("{page} - {}", contract.name),
+        None => contract.name.clone(),
+    };
+    view! {
+        <leptos_meta::Title text=title/>
+        <Breadcrumb crumbs=contract_crumbs(&contract, page)/>
+        <PhaseBanner phase=contract.phase/>
+    }
+}
+
+#[component]
+pub fn BackToContract(id: i32) -> impl IntoView {
+    view! {
+        <p>
+            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href=contract_href(id)>
+                "Retour vers le contrat"
+            </a>
+        </p>
+    }
+}
+
 /// Crumbs down to a contract page: legal entity, contract, then `current` if any.
-pub fn contract_crumbs(contract: &ContractHeader, current: Option<&str>) -> Vec<(String, Option<String>)> {
+fn contract_crumbs(contract: &ContractHeader, current: Option<&str>) -> Vec<(String, Option<String>)> {
     let mut crumbs = vec![(contract.legal_entity.title(), Some(contract.legal_entity.href()))];
     match current {
         Some(current) => {
