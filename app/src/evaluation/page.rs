@@ -53,7 +53,7 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
                 </ul>
             </li>
         </ul>
-        {(progress.required == 0 && progress.answered == 0).then(|| view! {
+        {(progress.required == 0).then(|| view! {
             <p>"Ce contrat ne comporte aucune question à saisir."</p>
         })}
     }

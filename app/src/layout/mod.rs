@@ -152,7 +152,7 @@ pub fn contract_href(id: i32) -> String {
 
 /// The blue (Auto-Evaluation) or grey (Consultation) band on top of every contract page.
 #[component]
-pub fn PhaseBanner(phase: Phase) -> impl IntoView {
+fn PhaseBanner(phase: Phase) -> impl IntoView {
     view! {
         <p class=format!("phase-banner phase-banner--{}", phase.as_str())>
             <span class="fr-sr-only">"Etat en cours : "</span>
