@@ -9,6 +9,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use crate::accounts::{AccountPage, LoginPage, NewPasswordPage, RenewPasswordPage};
 use crate::contacts::ContactsPage;
 use crate::contracts::{ContractEstablishmentsPage, ContractPage};
 use crate::evaluation::IndicatorsPage;
@@ -57,6 +58,10 @@ pub fn App() -> impl IntoView {
             <main id="contenu" class="fr-container fr-py-4w" tabindex="-1">
                 <Routes fallback=|| view! { <ErrorNotice error=AppError::NotFound/> }>
                     // Async: the server sends complete pages, usable before (or without) the WASM.
+                    <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mot-de-passe/renouveler") view=RenewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mot-de-passe/nouveau") view=NewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/entites-juridiques/:finess") view=LegalEntityPage ssr=SsrMode::Async/>
                     <Route path=path!("/contrats/:id") view=ContractPage ssr=SsrMode::Async/>

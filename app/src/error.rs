@@ -4,6 +4,7 @@
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
+    Bytes, Encodes,
 };
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,26 @@ pub enum AppError {
     /// Unknown, or not visible to the current user (both look the same on purpose).
     #[error("La page demandée n'existe pas ou n'est pas accessible.")]
     NotFound,
+    /// No valid session: never logged in, logged out, or expired.
+    #[error("Votre session a expiré ou vous n'êtes pas connecté. Veuillez vous reconnecter.")]
+    Unauthenticated,
+    /// Logged in, allowed to read, not allowed to change (agency referents, administrators).
+    #[error("Votre profil permet la consultation uniquement : cette modification n'est pas autorisée.")]
+    Forbidden,
+    /// The same answer whatever was wrong (unknown identifier, bad password, locked account).
+    #[error(
+        "Identifiant ou mot de passe incorrect. Après 5 essais infructueux, le compte est bloqué quelques minutes."
+    )]
+    InvalidCredentials,
+    /// What the user typed is refused; the message says why, in French.
+    #[error("{0}")]
+    Invalid(String),
+    /// Too many attempts from this address; the HTTP answer carries `Retry-After`.
+    #[error("Trop de tentatives. Veuillez réessayer dans {} minute(s).", retry_after_seconds.div_ceil(60))]
+    TooManyRequests { retry_after_seconds: u64 },
+    /// A message could not be handed to the mail server; details are in the server log.
+    #[error("Le courriel n'a pas pu être envoyé. Réessayez dans quelques minutes ou contactez le support.")]
+    MailNotSent,
     /// Something failed on the server; details are in the server log only.
     #[error("Une erreur technique est survenue. Veuillez réessayer dans quelques instants.")]
     Internal,
@@ -26,8 +47,17 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Unreachable,
+            ServerFnErrorErr::Args(_) => AppError::Invalid("Le formulaire envoyé est incomplet.".to_owned()),
             _ => AppError::Internal,
         }
+    }
+
+    /// Called by the server when a server function fails: the error's HTTP status is set here,
+    /// in one place, so every server function answers 401, 403, 404 or 429 as it should.
+    fn ser(&self) -> Bytes {
+        #[cfg(feature = "ssr")]
+        self.set_response_status();
+        <JsonEncoding as Encodes<Self>>::encode(self).unwrap_or_else(|_| Bytes::from_static(b"\"Internal\""))
     }
 }
 
@@ -35,9 +65,32 @@ impl AppError {
     /// The HTTP status this error is rendered with.
     pub fn status_code(&self) -> u16 {
         match self {
+            AppError::Invalid(_) => 400,
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Forbidden => 403,
             AppError::NotFound => 404,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
+            AppError::MailNotSent => 502,
             AppError::Unreachable => 503,
+        }
+    }
+
+    /// A plain form post (no JavaScript) is answered with a redirect by Leptos: keep it.
+    #[cfg(feature = "ssr")]
+    fn set_response_status(&self) {
+        use leptos::prelude::use_context;
+        let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        if crate::accounts::web::is_plain_form_post() {
+            return;
+        }
+        if let Ok(status) = axum::http::StatusCode::from_u16(self.status_code()) {
+            response.set_status(status);
+        }
+        if let AppError::TooManyRequests { retry_after_seconds } = self {
+            response.insert_header(axum::http::header::RETRY_AFTER, (*retry_after_seconds).into());
         }
     }
 }

@@ -7,9 +7,11 @@
 //! (see [`evaluation::rules`]).
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 pub mod contacts;
 pub mod contracts;
+pub mod email;
 pub mod error;
 pub mod evaluation;
 pub mod layout;
@@ -19,6 +21,8 @@ pub mod legal_entities;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod mail;
 
 pub use app::{shell, App};
 pub use error::AppError;

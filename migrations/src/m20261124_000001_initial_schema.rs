@@ -3,30 +3,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::helpers::{index, reference};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// A foreign key `table.column -> target.id`, removed with its row's parent only when `cascade`.
-fn reference(table: &str, column: &str, target: &str, cascade: bool) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table.to_owned(), column.to_owned())
-        .to(target.to_owned(), "id")
-        .on_delete(if cascade { ForeignKeyAction::Cascade } else { ForeignKeyAction::Restrict })
-        .to_owned()
-}
-
-fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut statement = Index::create();
-    statement.name(format!("ix_{table}_{}", columns.join("_"))).table(table.to_owned());
-    for column in columns {
-        statement.col(ToString::to_string(column));
-    }
-    if unique {
-        statement.unique();
-    }
-    statement.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

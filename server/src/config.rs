@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use app::accounts::sessions::SessionLimits;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +35,27 @@ pub struct Cli {
     #[arg(long, env = "ECARS_DEMO", global = true, action = clap::ArgAction::SetTrue,
           value_parser = clap::builder::FalseyValueParser::new())]
     pub demo: bool,
+
+    /// SMTP server for outgoing mail, e.g. `smtp://127.0.0.1:2525` or `smtps://user:password@host`.
+    /// Without it, each message is written as an `.eml` file in `<data dir>/outbox/`.
+    #[arg(long, env = "ECARS_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of the portal's emails.
+    #[arg(long, env = "ECARS_MAIL_FROM", default_value = "e-CARS <ne-pas-repondre@ecars.exemple.fr>", global = true)]
+    pub mail_from: String,
+
+    /// Address users reach the portal at, for links in emails.
+    #[arg(long, env = "ECARS_PUBLIC_URL", default_value = "http://127.0.0.1:3000", global = true)]
+    pub public_url: String,
+
+    /// A session ends after this many minutes without a request.
+    #[arg(long, env = "ECARS_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    pub session_idle_minutes: u64,
+
+    /// A session ends this many hours after login, whatever the activity.
+    #[arg(long, env = "ECARS_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    pub session_max_hours: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,6 +64,26 @@ pub enum Command {
     Serve,
     /// Apply the database migrations, then exit.
     Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account flagged "must renew" and email the person an initial password.
+    Add {
+        /// The person's email address, which is also the identifier.
+        #[arg(long)]
+        email: String,
+        /// `establishment` (fills its entities' evaluations), `referent` (reads the entities it
+        /// follows) or `admin` (reads everything).
+        #[arg(long)]
+        role: String,
+        /// FINESS number of a legal entity the account is attached to (or follows); repeatable.
+        #[arg(long = "entity")]
+        entities: Vec<String>,
+    },
 }
 
 /// The validated configuration the application starts from.
@@ -50,6 +94,10 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub site_root: PathBuf,
     pub demo: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub public_url: String,
+    pub sessions: SessionLimits,
 }
 
 /// A database URL the application knows how to open.
@@ -126,6 +174,13 @@ impl Config {
             site_addr,
             site_root: cli.site_root.clone(),
             demo: cli.demo,
+            smtp_url: cli.smtp_url.clone().filter(|url| !url.is_empty()),
+            mail_from: cli.mail_from.clone(),
+            public_url: cli.public_url.clone(),
+            sessions: SessionLimits {
+                idle: Duration::from_secs(cli.session_idle_minutes.max(1) * 60),
+                absolute: Duration::from_secs(cli.session_max_hours.max(1) * 3600),
+            },
         })
     }
 }
@@ -162,6 +217,24 @@ mod tests {
     fn demo_follows_ecars_demo_values() {
         assert!(cli(&["--demo"]).demo);
         assert!(!cli(&[]).demo);
+    }
+
+    #[test]
+    fn sessions_last_30_idle_minutes_and_12_hours_unless_configured() {
+        let config = Config::from_cli(&cli(&[])).unwrap();
+        assert_eq!(config.sessions.idle, Duration::from_secs(1800));
+        assert_eq!(config.sessions.absolute, Duration::from_secs(12 * 3600));
+        let config = Config::from_cli(&cli(&["--session-idle-minutes", "5"])).unwrap();
+        assert_eq!(config.sessions.idle, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn user_add_takes_repeated_entities() {
+        let parsed = cli(&["user", "add", "--email", "a@b.fr", "--role", "referent", "--entity", "1", "--entity", "2"]);
+        match parsed.command {
+            Some(Command::User(UserCommand::Add { entities, .. })) => assert_eq!(entities, ["1", "2"]),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use app::accounts::{service::invite, Role};
+use server::config::UserCommand;
 use server::{Application, Cli, Command, Config};
 use tracing_subscriber::EnvFilter;
 
@@ -26,6 +28,14 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => {
             server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
             tracing::info!(database = %config.database, "migrations applied");
+            Ok(())
+        }
+        Command::User(UserCommand::Add { email, role, entities }) => {
+            let role = Role::parse(&role).ok_or("--role must be establishment, referent or admin")?;
+            let db = server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
+            let accounts = server::startup::account_services(&config, db).map_err(|e| e.to_string())?;
+            let user = invite(&accounts, &email, role, &entities).await.map_err(|e| e.to_string())?;
+            println!("account {} created ({}); the initial password was emailed", user.email, role.as_str());
             Ok(())
         }
         Command::Serve => {

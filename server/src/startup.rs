@@ -15,6 +15,12 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use app::accounts::middleware::gate;
+use app::accounts::rate_limit::RateLimiter;
+use app::accounts::secrets::PasswordHashing;
+use app::accounts::service::Accounts;
+use app::mail::{MailConfigError, Mailer};
+
 use crate::config::{Config, DatabaseUrl};
 
 /// Why the application could not start; each is printed as one line before exiting.
@@ -28,6 +34,8 @@ pub enum StartError {
     Migration(DbErr),
     #[error("cannot load the demo data: {0}")]
     Demo(DbErr),
+    #[error("{0}")]
+    Mail(#[from] MailConfigError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: io::Error },
 }
@@ -40,9 +48,10 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let db = open_database(&config).await?;
+        let accounts = account_services(&config, db.clone())?;
         if config.demo {
-            let loaded = app::demo::load(&db).await.map_err(StartError::Demo)?;
-            tracing::info!(loaded, "demo data checked");
+            let loaded = app::demo::load(&db, &accounts.hashing).await.map_err(StartError::Demo)?;
+            tracing::info!(loaded, "demo data and accounts checked");
         }
         let listener = TcpListener::bind(config.site_addr)
             .await
@@ -54,7 +63,7 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        Ok(Application { listener, router: router(options, db) })
+        Ok(Application { listener, router: router(options, db, accounts) })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -62,7 +71,9 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        // The peer address feeds the per-address limits on logins and code requests.
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
     }
 }
 
@@ -74,6 +85,20 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartE
         .map_err(|source| StartError::Database { url: config.database.clone(), source })?;
     Migrator::up(&db, None).await.map_err(StartError::Migration)?;
     Ok(db)
+}
+
+/// What logins, sessions and emails need, built from the configuration.
+pub fn account_services(config: &Config, db: DatabaseConnection) -> Result<Accounts, StartError> {
+    let mailer = Mailer::new(config.smtp_url.as_deref(), config.data_dir.join("outbox"), &config.mail_from)?;
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    Ok(Accounts {
+        db,
+        limits: config.sessions,
+        hashing: PasswordHashing::new(cores),
+        mailer,
+        limiter: RateLimiter::default(),
+        public_url: config.public_url.clone(),
+    })
 }
 
 /// Creates the data directory and its sub-directories, and proves it is writable now
@@ -88,9 +113,15 @@ fn prepare_data_dir(path: &Path) -> Result<(), StartError> {
     std::fs::remove_file(&probe).map_err(fail)
 }
 
-fn router(options: LeptosOptions, db: DatabaseConnection) -> Router {
+fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts) -> Router {
     let routes = generate_route_list(app::App);
-    let context = move || provide_context(db.clone());
+    let context = {
+        let accounts = accounts.clone();
+        move || {
+            provide_context(db.clone());
+            provide_context(accounts.clone());
+        }
+    };
     let shell = {
         let options = options.clone();
         move || app::shell(options.clone())
@@ -98,6 +129,7 @@ fn router(options: LeptosOptions, db: DatabaseConnection) -> Router {
     Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(accounts, gate))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -11,6 +11,7 @@ use crate::evaluation::ValueKind::{Number, Percentage, Text, YesNo};
 use crate::legal_entities::MEDICO_SOCIAL;
 
 pub const CHU_GRENOBLE_FINESS: &str = "380780080";
+pub const ACODEGE_FINESS: &str = "210984078";
 const SANITAIRE: &str = "Sanitaire";
 const YES: &str = "1 - OUI";
 
@@ -203,7 +204,7 @@ const ACODEGE_ESTABLISHMENTS: [EstablishmentSeed<'static>; 7] = [
 
 async fn acodege(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
     let entity = insert_legal_entity(db, LegalEntitySeed {
-        finess: "210984078",
+        finess: ACODEGE_FINESS,
         name: "ACODEGE",
         address: "2 R GAGNIEREUX 21014 DIJON",
         phone: "0390288028",

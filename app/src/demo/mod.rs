@@ -1,6 +1,7 @@
 //! Demo data reproducing the user guides (`ECARS_DEMO=1`), plus a 500-question contract for
 //! performance work. Loading is idempotent: it does nothing when the guide's first legal entity exists.
 
+mod accounts;
 mod guides;
 mod performance;
 
@@ -10,27 +11,29 @@ use sea_orm::{
     QueryFilter, TransactionTrait,
 };
 
+use crate::accounts::secrets::PasswordHashing;
 use crate::contracts::Phase;
 use crate::db::entities::{answer, contact, contract, contract_establishment, establishment, indicator, legal_entity};
 use crate::evaluation::ValueKind;
 
-pub use guides::CHU_GRENOBLE_FINESS;
+pub use accounts::DEMO_ACCOUNTS;
+pub use guides::{ACODEGE_FINESS, CHU_GRENOBLE_FINESS};
 
-/// Loads the demo data unless already there; returns whether it was loaded now.
-pub async fn load(db: &DatabaseConnection) -> Result<bool, DbErr> {
+/// Loads the demo data and accounts unless already there; returns whether data was loaded now.
+pub async fn load(db: &DatabaseConnection, hashing: &PasswordHashing) -> Result<bool, DbErr> {
     let present = legal_entity::Entity::find()
         .filter(legal_entity::Column::Finess.eq(CHU_GRENOBLE_FINESS))
         .one(db)
         .await?
         .is_some();
-    if present {
-        return Ok(false);
+    if !present {
+        let txn = db.begin().await?;
+        guides::load(&txn).await?;
+        performance::load(&txn).await?;
+        txn.commit().await?;
     }
-    let txn = db.begin().await?;
-    guides::load(&txn).await?;
-    performance::load(&txn).await?;
-    txn.commit().await?;
-    Ok(true)
+    accounts::load(db, hashing).await?;
+    Ok(!present)
 }
 
 struct LegalEntitySeed<'a> {

@@ -7,6 +7,7 @@ pub use pagination::{Page, Pagination};
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
+use crate::accounts::{login_href, AccountMenu};
 use crate::contracts::{ContractHeader, Phase};
 use crate::AppError;
 
@@ -40,6 +41,7 @@ pub fn Header() -> impl IntoView {
                                 </p>
                             </div>
                         </div>
+                        <AccountMenu/>
                     </div>
                 </div>
             </div>
@@ -173,14 +175,26 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
     let title = match error {
         AppError::NotFound => "Page introuvable",
+        AppError::Unauthenticated => "Session expirée",
         _ => "Erreur",
     };
+    // After a session ends, offer to log in again and come back here.
+    let location = leptos_router::hooks::use_location();
+    let unauthenticated = error == AppError::Unauthenticated;
+    let back = move || match unauthenticated {
+        true => view! {
+            <a href=login_href(&format!("{}{}", location.pathname.get(), location.search.get()))>"Se reconnecter"</a>
+        }
+        .into_any(),
+        false => view! { <a href="/">"Retour à la gestion des contrats"</a> }.into_any(),
+    };
+    let message = error.to_string();
     view! {
         <leptos_meta::Title text=title/>
         <div class="fr-alert fr-alert--error" role="alert">
             <h2 class="fr-alert__title">{title}</h2>
-            <p>{error.to_string()}</p>
-            <p><a href="/">"Retour à la gestion des contrats"</a></p>
+            <p>{message}</p>
+            <p>{back}</p>
         </div>
     }
 }

@@ -5,14 +5,19 @@ use leptos::prelude::*;
 use super::{LegalEntityDetail, LegalEntityRow};
 use crate::AppError;
 
-#[server]
+#[server(endpoint = "entites_juridiques")]
 pub async fn list_legal_entities() -> Result<Vec<LegalEntityRow>, AppError> {
+    let viewer = crate::accounts::access::viewer()?;
     let db = crate::db::from_context()?;
-    Ok(super::service::list(&db).await?)
+    Ok(super::service::list(&db, viewer.legal_entity_scope()).await?)
 }
 
-#[server]
+#[server(endpoint = "entite_juridique")]
 pub async fn get_legal_entity(finess: String) -> Result<LegalEntityDetail, AppError> {
+    use crate::accounts::access;
+
+    let viewer = access::viewer()?;
     let db = crate::db::from_context()?;
-    super::service::detail(&db, &finess).await?.ok_or(AppError::NotFound)
+    let entity = access::readable_legal_entity(&db, &viewer, &finess).await?;
+    Ok(super::service::detail(&db, entity).await?)
 }

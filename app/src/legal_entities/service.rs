@@ -8,8 +8,13 @@ use crate::db::entities::{establishment, legal_entity};
 
 const CPOM: &str = "CPOM";
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<LegalEntityRow>, DbErr> {
-    let entities = legal_entity::Entity::find().order_by_asc(legal_entity::Column::Name).all(db).await?;
+/// Legal entities within `scope` (`None`: all of them), by name.
+pub async fn list(db: &impl ConnectionTrait, scope: Option<&[i32]>) -> Result<Vec<LegalEntityRow>, DbErr> {
+    let mut query = legal_entity::Entity::find().order_by_asc(legal_entity::Column::Name);
+    if let Some(ids) = scope {
+        query = query.filter(legal_entity::Column::Id.is_in(ids.iter().copied()));
+    }
+    let entities = query.all(db).await?;
     Ok(entities
         .into_iter()
         .map(|entity| LegalEntityRow {
@@ -30,21 +35,14 @@ pub fn establishment_row(establishment: &establishment::Model) -> EstablishmentR
     }
 }
 
-pub async fn detail(db: &impl ConnectionTrait, finess: &str) -> Result<Option<LegalEntityDetail>, DbErr> {
-    let Some(entity) = legal_entity::Entity::find()
-        .filter(legal_entity::Column::Finess.eq(finess))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
+pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> Result<LegalEntityDetail, DbErr> {
     let contracts = contracts::of_legal_entity(db, entity.id).await?;
     let establishments = establishment::Entity::find()
         .filter(establishment::Column::LegalEntityId.eq(entity.id))
         .order_by_asc(establishment::Column::Id)
         .all(db)
         .await?;
-    Ok(Some(LegalEntityDetail {
+    Ok(LegalEntityDetail {
         medico_social: entity.domain == MEDICO_SOCIAL,
         contracts: contracts.iter().map(contracts::summary).collect(),
         cpoms: contracts.iter().filter(|c| c.kind == CPOM).map(contracts::cpom_summary).collect(),
@@ -52,5 +50,5 @@ pub async fn detail(db: &impl ConnectionTrait, finess: &str) -> Result<Option<Le
         address: entity.address,
         phone: entity.phone,
         entity: LegalEntityRef { finess: entity.finess, name: entity.name },
-    }))
+    })
 }

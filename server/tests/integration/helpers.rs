@@ -6,17 +6,35 @@ use server::config::DatabaseUrl;
 use server::{Application, Config};
 use tokio::sync::OnceCell;
 
+/// A running app on a free port, its own data directory and database, seen by an anonymous visitor.
+#[derive(Clone)]
 pub struct TestApp {
     pub address: String,
     client: reqwest::Client,
-    config: Config,
+    pub config: Config,
     _data_dir: std::sync::Arc<tempfile::TempDir>,
 }
 
+/// The same app, seen by a logged-in user.
+pub struct Visitor {
+    pub app: TestApp,
+    pub cookie: String,
+}
+
+/// What came back: status, body, and the headers tests look at.
+#[derive(Debug)]
 pub struct Page {
     pub status: u16,
     pub body: String,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub retry_after: Option<String>,
 }
+
+pub const CHU: (&str, &str) = ("chu-grenoble@exemple.fr", "Grenoble-Demo-2026!");
+pub const ACODEGE: (&str, &str) = ("acodege@exemple.fr", "Acodege-Initial-2026!");
+pub const REFERENT: (&str, &str) = ("referent@ars.exemple.fr", "Referent-Demo-2026!");
+pub const ADMIN: (&str, &str) = ("admin@ars.exemple.fr", "Admin-Demo-2026!");
 
 impl TestApp {
     /// Starts a second instance on the same data directory and database, as after a restart.
@@ -24,10 +42,127 @@ impl TestApp {
         start(self.config.clone(), self._data_dir.clone()).await
     }
 
-    pub async fn get(&self, path: &str) -> Page {
-        let response = self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent");
+    /// Any request, as a browser script would send it (no redirect followed).
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
+        if let Some(form) = form {
+            request = request.form(form);
+        }
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request sent");
+        let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+        let location = header("location");
+        let retry_after = header("retry-after");
+        let set_cookies =
+            response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
         let status = response.status().as_u16();
-        Page { status, body: response.text().await.expect("body read") }
+        Page { status, body: response.text().await.expect("body read"), location, set_cookies, retry_after }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.request(reqwest::Method::GET, path, None, None, &[]).await
+    }
+
+    /// Calls server function `endpoint` (`/api/<endpoint>`) as the browser's script does.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Page {
+        self.call_with(endpoint, form, None).await
+    }
+
+    pub async fn call_with(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
+        let path = format!("/api/{endpoint}");
+        self.request(reqwest::Method::POST, &path, Some(form), cookie, &[]).await
+    }
+
+    pub async fn login(&self, (email, password): (&str, &str)) -> Page {
+        self.call("connexion", &[("identifier", email), ("password", password)]).await
+    }
+
+    /// Logs in, asserting it works, and returns the session.
+    pub async fn login_as(&self, account: (&str, &str)) -> Visitor {
+        let page = self.login(account).await;
+        assert_eq!(page.status, 200, "login of {} failed: {}", account.0, page.body);
+        let cookie = page.cookie("ecars_session").expect("a session cookie");
+        Visitor { app: self.clone(), cookie: format!("ecars_session={cookie}") }
+    }
+
+    pub async fn admin(self) -> Visitor {
+        self.login_as(ADMIN).await
+    }
+
+    /// The messages written to the outbox so far, oldest first, decoded from quoted-printable.
+    pub fn outbox(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.config.data_dir.join("outbox"))
+            .expect("outbox directory")
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort_by_key(|path| std::fs::metadata(path).unwrap().modified().unwrap());
+        files.iter().map(|path| decode_quoted_printable(&std::fs::read_to_string(path).unwrap())).collect()
+    }
+
+    /// The last verification code mailed to `email`.
+    pub fn last_code_for(&self, email: &str) -> String {
+        let message = self
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|message| message.contains(&format!("To: {email}")) && message.contains("code de vérification :"))
+            .unwrap_or_else(|| panic!("no code mailed to {email}"));
+        find_code(&message).expect("a code in the message")
+    }
+
+    /// A direct connection to the app's database, to move time forward in tests.
+    pub async fn database(&self) -> sea_orm::DatabaseConnection {
+        app::db::connect(self.config.database.as_str()).await.expect("database reachable")
+    }
+}
+
+/// The 8-digit code alone on its line.
+pub fn find_code(message: &str) -> Option<String> {
+    message
+        .lines()
+        .map(str::trim)
+        .find(|line| line.len() == 8 && line.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_owned)
+}
+
+fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Visitor {
+    pub async fn get(&self, path: &str) -> Page {
+        self.app.request(reqwest::Method::GET, path, None, Some(&self.cookie), &[]).await
+    }
+
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Page {
+        self.app.call_with(endpoint, form, Some(&self.cookie)).await
     }
 }
 
@@ -42,6 +177,18 @@ impl Page {
 
     pub fn count(&self, text: &str) -> usize {
         self.body.matches(text).count()
+    }
+
+    /// The value a `Set-Cookie` of this response gives to `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies.iter().find_map(|cookie| {
+            let value = cookie.strip_prefix(&format!("{name}="))?;
+            Some(value.split(';').next().unwrap_or("").to_owned())
+        })
+    }
+
+    pub fn set_cookie_header(&self, name: &str) -> Option<&str> {
+        self.set_cookies.iter().find(|cookie| cookie.starts_with(&format!("{name}="))).map(String::as_str)
     }
 }
 
@@ -58,6 +205,10 @@ pub async fn spawn_app() -> TestApp {
         site_addr: "127.0.0.1:0".parse().unwrap(),
         site_root: PathBuf::from("target/site"),
         demo: true,
+        smtp_url: None,
+        mail_from: "e-CARS <ne-pas-repondre@ecars.exemple.fr>".to_owned(),
+        public_url: "http://127.0.0.1:3000".to_owned(),
+        sessions: Default::default(),
     };
     start(config, std::sync::Arc::new(data_dir)).await
 }
@@ -66,7 +217,8 @@ async fn start(config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> T
     let app = Application::build(config.clone()).await.expect("the application starts");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: reqwest::Client::new(), config, _data_dir: data_dir }
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { address, client, config, _data_dir: data_dir }
 }
 
 fn postgres_admin_url() -> String {

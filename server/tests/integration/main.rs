@@ -1,6 +1,8 @@
 //! Integration tests: the real server on port 0 with a fresh database (SQLite by default,
 //! PostgreSQL with `ECARS_TEST_DATABASE=postgres`), requested over HTTP.
 
+mod access;
+mod accounts;
 mod helpers;
 mod pages;
 mod startup;

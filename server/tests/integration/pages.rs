@@ -4,7 +4,7 @@ use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn home_lists_the_legal_entities_in_a_sortable_table() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     let page = app.get("/").await;
     page.assert_shows(&[
         "Gestion des Contrats",
@@ -31,14 +31,14 @@ async fn home_lists_the_legal_entities_in_a_sortable_table() {
 
 #[tokio::test]
 async fn the_pages_are_hydratable() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     let page = app.get("/").await;
     page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars.wasm", "lang=\"fr\"", "/dsfr/dsfr.min.css"]);
 }
 
 #[tokio::test]
 async fn a_hospital_lists_its_contracts_but_no_cpom() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     let page = app.get("/entites-juridiques/380780080").await;
     page.assert_shows(&[
         "Raison Sociale",
@@ -57,7 +57,7 @@ async fn a_hospital_lists_its_contracts_but_no_cpom() {
 
 #[tokio::test]
 async fn a_medico_social_entity_lists_its_cpom_and_seven_establishments() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     let page = app.get("/entites-juridiques/210984078").await;
     page.assert_shows(&[
         "Liste de mes CPOM",
@@ -78,7 +78,7 @@ async fn a_medico_social_entity_lists_its_cpom_and_seven_establishments() {
 
 #[tokio::test]
 async fn the_contract_page_shows_every_field_and_the_way_in() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     let entity = app.get("/entites-juridiques/380780080").await;
     let href = contract_href(&entity.body, "CAQES TEST");
     let page = app.get(&href).await;
@@ -106,7 +106,7 @@ async fn the_contract_page_shows_every_field_and_the_way_in() {
 
 #[tokio::test]
 async fn the_indicator_tree_shows_every_question_with_its_status_and_the_fill_percentage() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     let entity = app.get("/entites-juridiques/380780080").await;
     let href = contract_href(&entity.body, "CAQES TEST");
     let page = app.get(&format!("{href}/indicateurs")).await;
@@ -132,7 +132,7 @@ async fn the_indicator_tree_shows_every_question_with_its_status_and_the_fill_pe
 
 #[tokio::test]
 async fn the_generated_contract_has_500_questions_half_answered() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     let entity = app.get("/entites-juridiques/690000880").await;
     let href = contract_href(&entity.body, "CAQES PERFORMANCE 500");
     let page = app.get(&format!("{href}/indicateurs")).await;
@@ -146,7 +146,7 @@ async fn the_generated_contract_has_500_questions_half_answered() {
 
 #[tokio::test]
 async fn contacts_and_establishments_of_the_contract() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     let entity = app.get("/entites-juridiques/380780080").await;
     let href = contract_href(&entity.body, "CAQES TEST");
     let contacts = app.get(&format!("{href}/contacts")).await;
@@ -165,7 +165,7 @@ async fn contacts_and_establishments_of_the_contract() {
 
 #[tokio::test]
 async fn unknown_pages_answer_404_in_french() {
-    let app = spawn_app().await;
+    let app = spawn_app().await.admin().await;
     for path in ["/nimporte-quoi", "/contrats/999999", "/contrats/abc/indicateurs", "/entites-juridiques/000000000"] {
         let page = app.get(path).await;
         assert_eq!(page.status, 404, "{path}");
@@ -176,7 +176,7 @@ async fn unknown_pages_answer_404_in_french() {
 #[tokio::test]
 async fn demo_data_is_loaded_once_across_restarts() {
     let app = spawn_app().await;
-    let restarted = app.restart().await;
+    let restarted = app.restart().await.admin().await;
     let home = restarted.get("/").await;
     assert_eq!(home.count(">380780080 - CHU DE GRENOBLE ALPES</a>"), 1);
     let entity = restarted.get("/entites-juridiques/210984078").await;

@@ -8,4 +8,7 @@ pub mod document;
 pub mod establishment;
 pub mod indicator;
 pub mod legal_entity;
+pub mod session;
 pub mod user;
+pub mod user_legal_entity;
+pub mod verification_code;

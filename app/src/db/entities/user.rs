@@ -12,6 +12,9 @@ pub struct Model {
     pub role: String,
     pub must_renew_password: bool,
     pub created_at: DateTimeUtc,
+    /// Failed logins since the last success; from 5 on, each one locks the account for longer.
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,126 @@
+//! The gate in front of every request: refuses state-changing requests from other sites,
+//! resumes the session from its cookie (making the user available to pages and server
+//! functions as a [`Viewer`]), and sends anonymous visitors of any page to the login page.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::access::Viewer;
+use super::service::{viewer_of_session, Accounts};
+use super::sessions::{self, SESSION_COOKIE};
+use super::web::{cookie, cookie_header, is_https};
+use super::{login_href, LOGIN_PATH};
+
+pub async fn gate(State(accounts): State<Accounts>, mut request: Request, next: Next) -> Response {
+    let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes_state && is_cross_site(request.headers()) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        return (StatusCode::FORBIDDEN, "Requête refusée : elle ne provient pas du portail e-CARS.").into_response();
+    }
+
+    let mut stale_cookie = false;
+    if let Some(token) = cookie(request.headers(), SESSION_COOKIE) {
+        match resume(&accounts, &token).await {
+            Ok(Some(viewer)) => {
+                request.extensions_mut().insert(viewer);
+            }
+            Ok(None) => stale_cookie = true,
+            Err(error) => {
+                tracing::error!(%error, "session lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
+            }
+        }
+    }
+
+    let path = request.uri().path();
+    let logged_in = request.extensions().get::<Viewer>().is_some();
+    let secure = is_https(request.headers());
+    let mut response = if !logged_in && needs_login(path) {
+        let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+        Redirect::to(&login_href(target)).into_response()
+    } else if logged_in && path == LOGIN_PATH {
+        Redirect::to("/").into_response()
+    } else {
+        next.run(request).await
+    };
+    // An expired or revoked session: forget its cookie, unless a new session was just opened.
+    if stale_cookie && !sets_session_cookie(&response) {
+        let forget = cookie_header(SESSION_COOKIE, "", Default::default(), secure);
+        response.headers_mut().append(header::SET_COOKIE, forget);
+    }
+    response
+}
+
+async fn resume(accounts: &Accounts, token: &str) -> Result<Option<Viewer>, sea_orm::DbErr> {
+    match sessions::resume(&accounts.db, token, &accounts.limits).await? {
+        Some(session) => viewer_of_session(&accounts.db, &session).await,
+        None => Ok(None),
+    }
+}
+
+/// Pages need a session; the login and renewal pages, assets, and server functions (which
+/// check the caller themselves, see `access`) do not.
+fn needs_login(path: &str) -> bool {
+    !(path == LOGIN_PATH
+        || path.starts_with("/mot-de-passe/")
+        || path.starts_with("/api/")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/dsfr/")
+        || path == "/favicon.svg")
+}
+
+/// A browser says where a request comes from with `Sec-Fetch-Site`, or at least `Origin`.
+/// Requests with neither (not from a browser) carry no ambient cookie risk.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let text = |value: &HeaderValue| value.to_str().unwrap_or("").to_owned();
+    if let Some(site) = headers.get("sec-fetch-site").map(text) {
+        return !matches!(site.as_str(), "same-origin" | "none");
+    }
+    match (headers.get(header::ORIGIN).map(text), headers.get(header::HOST).map(text)) {
+        (Some(origin), Some(host)) => {
+            origin.split_once("://").map(|(_, authority)| authority) != Some(host.as_str())
+        }
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+fn sets_session_cookie(response: &Response) -> bool {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| v.starts_with(&format!("{SESSION_COOKIE}="))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (header::HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn requests_from_other_sites_are_recognised() {
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!is_cross_site(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
+        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")])));
+        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])));
+    }
+
+    #[test]
+    fn only_login_renewal_assets_and_server_functions_are_public() {
+        for public in ["/connexion", "/mot-de-passe/renouveler", "/pkg/ecars.wasm", "/dsfr/dsfr.min.css", "/api/connexion"] {
+            assert!(!needs_login(public), "{public}");
+        }
+        for private in ["/", "/contrats/1", "/mon-compte", "/entites-juridiques/380780080", "/inconnu"] {
+            assert!(needs_login(private), "{private}");
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! Login, password renewal (as in the guide's screens), and "Mon compte".
+//!
+//! Every form is an `ActionForm`: with JavaScript the result shows in place; without it the
+//! form posts to the server function, which answers with a redirect (errors come back in the
+//! URL and are read by [`form_error`]).
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{
+    current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode, SetNewPassword, VerifyCode,
+};
+use super::password_policy::PasswordCheck;
+use super::{Account, ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
+use crate::layout::when_loaded;
+use crate::AppError;
+
+/// The error to show for the form of server function `S`: the last call's, or after a plain
+/// form post, the one the server put in the URL.
+fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => {
+            let query = query.read();
+            (query.get("__path").as_deref() == Some(S::PATH))
+                .then(|| query.get("__err").map(|err| ServerFnUrlError::<AppError>::decode_err(&err)))
+                .flatten()
+        }
+    })
+}
+
+/// Once the server function has answered with a page to go to, load it (a full load, so the
+/// header shows the new session).
+fn go_to_on_success<S>(action: ServerAction<S>)
+where
+    S: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(target)) = action.value().get() {
+            let _ = window().location().set_href(&target);
+        }
+    });
+}
+
+#[component]
+fn ErrorAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|error| {
+            view! {
+                <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert">
+                    <p>{error.to_string()}</p>
+                </div>
+            }
+        })
+    }
+}
+
+fn query_param(name: &'static str) -> Signal<Option<String>> {
+    let query = use_query_map();
+    Signal::derive(move || query.read().get(name).filter(|value| !value.is_empty()))
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    go_to_on_success(login);
+    let return_to = query_param("retour");
+    view! {
+        <Title text="Connexion"/>
+        <div class="fr-grid-row fr-grid-row--center">
+            <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+                <h1>"Connexion avec votre compte professionnel"</h1>
+                {move || return_to.get().map(|_| view! {
+                    <p class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w">
+                        "Veuillez vous connecter pour accéder à cette page."
+                    </p>
+                })}
+                <ErrorAlert error=form_error(login)/>
+                <ActionForm action=login>
+                    <input type="hidden" name="return_to" prop:value=move || return_to.get().unwrap_or_default()/>
+                    <div class="fr-input-group">
+                        <label class="fr-label" for="identifier">
+                            "Identifiant"
+                            <span class="fr-hint-text">"Votre adresse email professionnelle"</span>
+                        </label>
+                        <input class="fr-input" id="identifier" name="identifier" type="text"
+                            autocomplete="username" inputmode="email" spellcheck="false" required/>
+                    </div>
+                    <div class="fr-input-group">
+                        <label class="fr-label" for="password">"Mot de passe"</label>
+                        <input class="fr-input" id="password" name="password" type="password"
+                            autocomplete="current-password" required/>
+                    </div>
+                    <button class="fr-btn" type="submit" disabled=move || login.pending().get()>"Connexion"</button>
+                </ActionForm>
+                <p class="fr-mt-3w">
+                    <a class="fr-link" href=RENEW_PATH>"Renouveler le mot de passe"</a>
+                </p>
+                <p class="fr-text--sm">
+                    "Première connexion : vous devez obligatoirement renouveler le mot de passe reçu par email."
+                </p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn RenewPasswordPage() -> impl IntoView {
+    let send = ServerAction::<SendCode>::new();
+    let verify = ServerAction::<VerifyCode>::new();
+    let first_login = query_param("premiere");
+    let sent_by_form_post = query_param("envoye");
+    let email = RwSignal::new(query_param("email").get_untracked().unwrap_or_default());
+    let sent = Signal::derive(move || match send.value().get() {
+        Some(Ok(message)) => Some(message),
+        Some(Err(_)) => None,
+        None => sent_by_form_post.get().map(|_| {
+            "Si un compte correspond à cette adresse, un code de vérification vient d'y être envoyé. \
+             Il est valable 10 minutes."
+                .to_owned()
+        }),
+    });
+    let verified = Signal::derive(move || matches!(verify.value().get(), Some(Ok(_))));
+    let email_input = move |id: &'static str| {
+        view! {
+            <div class="fr-input-group">
+                <label class="fr-label" for=id>"Adresse email"</label>
+                <input class="fr-input" id=id name="email" type="text" inputmode="email" autocomplete="email"
+                    spellcheck="false" required prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))/>
+            </div>
+        }
+    };
+    view! {
+        <Title text="Renouveler le mot de passe"/>
+        <div class="fr-grid-row fr-grid-row--center">
+            <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+                <h1>"Renouveler le mot de passe"</h1>
+                {move || first_login.get().map(|_| view! {
+                    <div class="fr-alert fr-alert--info fr-mb-3w">
+                        <p>
+                            "Lors de votre première connexion, vous devez obligatoirement renouveler "
+                            "le mot de passe que vous avez reçu par email."
+                        </p>
+                    </div>
+                })}
+                <section class="fr-mb-5w" aria-labelledby="etape-envoi">
+                    <h2 id="etape-envoi" class="fr-h5">"1. Recevoir un code de vérification"</h2>
+                    <ErrorAlert error=form_error(send)/>
+                    <ActionForm action=send>
+                        {email_input("email-envoi")}
+                        <button class="fr-btn" type="submit" disabled=move || send.pending().get()>
+                            "Envoyer le code de vérification"
+                        </button>
+                    </ActionForm>
+                    <div role="status">
+                        {move || sent.get().map(|message| view! {
+                            <p class="fr-alert fr-alert--success fr-alert--sm fr-mt-2w">{message}</p>
+                        })}
+                    </div>
+                </section>
+                <section class="fr-mb-5w" aria-labelledby="etape-code">
+                    <h2 id="etape-code" class="fr-h5">"2. Vérifier le code reçu par email"</h2>
+                    <ErrorAlert error=form_error(verify)/>
+                    <ActionForm action=verify>
+                        {email_input("email-code")}
+                        <div class="fr-input-group">
+                            <label class="fr-label" for="code">
+                                "Code de vérification"
+                                <span class="fr-hint-text">"Les 8 chiffres reçus par email"</span>
+                            </label>
+                            <input class="fr-input" id="code" name="code" type="text" inputmode="numeric"
+                                autocomplete="one-time-code" maxlength="8" required/>
+                        </div>
+                        <button class="fr-btn" type="submit" disabled=move || verify.pending().get()>
+                            "Vérifier le code"
+                        </button>
+                    </ActionForm>
+                    <div role="status">
+                        {move || verified.get().then(|| view! {
+                            <p class="fr-alert fr-alert--success fr-alert--sm fr-mt-2w">
+                                "Code vérifié. Vous pouvez choisir votre nouveau mot de passe."
+                            </p>
+                            <a class="fr-btn fr-mt-2w" href=NEW_PASSWORD_PATH>"Continuer"</a>
+                        })}
+                    </div>
+                </section>
+                <p><a class="fr-link" href=LOGIN_PATH>"Retour à la connexion"</a></p>
+            </div>
+        </div>
+    }
+}
+
+/// The rule, met or not, updated at each keystroke.
+#[component]
+fn PasswordChecklist(password: RwSignal<String>, identifier: Signal<String>) -> impl IntoView {
+    view! {
+        <div class="fr-messages-group password-rules" id="regles-mot-de-passe" aria-live="polite">
+            <p class="fr-message">"Votre mot de passe doit contenir :"</p>
+            {move || {
+                PasswordCheck::of(&password.get(), &identifier.get())
+                    .items()
+                    .into_iter()
+                    .map(|(label, met)| {
+                        let class = if met { "fr-message fr-message--valid" } else { "fr-message fr-message--info" };
+                        view! {
+                            <p class=class>
+                                <span class="fr-sr-only">{if met { "Respecté : " } else { "Non respecté : " }}</span>
+                                {label}
+                            </p>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+/// "Nouveau mot de passe", "Confirmer le nouveau mot de passe", with the live checklist.
+#[component]
+fn NewPasswordFields(identifier: Signal<String>) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let mismatch = move || !confirmation.get().is_empty() && confirmation.get() != password.get();
+    view! {
+        <div class="fr-input-group">
+            <label class="fr-label" for="password">"Nouveau mot de passe"</label>
+            <input class="fr-input" id="password" name="password" type="password" autocomplete="new-password"
+                aria-describedby="regles-mot-de-passe" required
+                on:input=move |ev| password.set(event_target_value(&ev))/>
+            <PasswordChecklist password identifier/>
+        </div>
+        <div class="fr-input-group">
+            <label class="fr-label" for="confirmation">"Confirmer le nouveau mot de passe"</label>
+            <input class="fr-input" id="confirmation" name="confirmation" type="password"
+                autocomplete="new-password" required
+                on:input=move |ev| confirmation.set(event_target_value(&ev))/>
+            <p class="fr-message fr-message--error" aria-live="polite">
+                {move || mismatch().then_some("Les deux mots de passe saisis sont différents.")}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+pub fn NewPasswordPage() -> impl IntoView {
+    let email = Resource::new(|| (), |_| renewal_email());
+    let set = ServerAction::<SetNewPassword>::new();
+    go_to_on_success(set);
+    view! {
+        <Title text="Nouveau mot de passe"/>
+        <div class="fr-grid-row fr-grid-row--center">
+            <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+                <h1>"Nouveau mot de passe"</h1>
+                {when_loaded(email, move |email| match email {
+                    None => view! {
+                        <div class="fr-alert fr-alert--warning">
+                            <p>
+                                "La vérification de votre adresse email a expiré ou n'a pas été faite. "
+                                <a href=RENEW_PATH>"Recommencer le renouvellement du mot de passe"</a>
+                            </p>
+                        </div>
+                    }
+                    .into_any(),
+                    Some(email) => {
+                        let identifier = Signal::stored(email.clone());
+                        view! {
+                            <p>"Compte : " <strong>{email.clone()}</strong></p>
+                            <ErrorAlert error=form_error(set)/>
+                            <ActionForm action=set>
+                                // Lets password managers file the new password under the right account.
+                                <input type="hidden" name="username" autocomplete="username" value=email/>
+                                <NewPasswordFields identifier/>
+                                <button class="fr-btn" type="submit" disabled=move || set.pending().get()>
+                                    "Continuer"
+                                </button>
+                            </ActionForm>
+                        }
+                        .into_any()
+                    }
+                })}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let account = Resource::new(|| (), |_| current_account());
+    view! {
+        <Title text="Mon compte"/>
+        <h1>"Mon compte"</h1>
+        {when_loaded(account, |account| match account {
+            Some(account) => view! { <AccountDetails account/> }.into_any(),
+            None => view! { <crate::layout::ErrorNotice error=AppError::Unauthenticated/> }.into_any(),
+        })}
+    }
+}
+
+#[component]
+fn AccountDetails(account: Account) -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let changed_by_form_post = query_param("modifie");
+    let changed = Signal::derive(move || match change.value().get() {
+        Some(Ok(message)) => Some(message),
+        Some(Err(_)) => None,
+        None => changed_by_form_post.get().map(|_| {
+            "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.".to_owned()
+        }),
+    });
+    let identifier = Signal::stored(account.email.clone());
+    view! {
+        <dl class="fields">
+            <div><dt>"Identifiant :"</dt><dd>{account.email.clone()}</dd></div>
+            <div><dt>"Profil :"</dt><dd>{account.role.label()}</dd></div>
+        </dl>
+        {(!account.legal_entities.is_empty()).then(|| view! {
+            <h2 class="fr-h4">{account.role.entities_label()}</h2>
+            <ul>
+                {account.legal_entities.iter().map(|entity| view! {
+                    <li><a href=entity.href()>{entity.title()}</a></li>
+                }).collect_view()}
+            </ul>
+        })}
+        <h2 class="fr-h4">"Modifier le mot de passe"</h2>
+        <div class="fr-col-12 fr-col-md-8 fr-col-lg-6 fr-px-0">
+            <div role="status">
+                {move || changed.get().map(|message| view! {
+                    <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p>
+                })}
+            </div>
+            <ErrorAlert error=form_error(change)/>
+            <ActionForm action=change>
+                <input type="hidden" name="username" autocomplete="username" value=account.email.clone()/>
+                <div class="fr-input-group">
+                    <label class="fr-label" for="current">"Mot de passe actuel"</label>
+                    <input class="fr-input" id="current" name="current" type="password"
+                        autocomplete="current-password" required/>
+                </div>
+                <NewPasswordFields identifier/>
+                <button class="fr-btn" type="submit" disabled=move || change.pending().get()>
+                    "Modifier le mot de passe"
+                </button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The header's tools for a logged-in user: "Mon compte", "Rafraîchir la session", "Déconnexion".
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let account = Resource::new(|| (), |_| current_account());
+    let refresh = ServerAction::<RefreshSession>::new();
+    let logout = ServerAction::<Logout>::new();
+    go_to_on_success(logout);
+    let refreshed = Signal::derive(move || match refresh.value().get() {
+        Some(Ok(message)) => Some(message),
+        Some(Err(error)) => Some(error.to_string()),
+        None => None,
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                account.await.ok().flatten().map(|account| view! {
+                    <div class="fr-header__tools">
+                        <div class="fr-header__tools-links">
+                            <ul class="fr-btns-group">
+                                <li>
+                                    <a class="fr-btn fr-icon-account-circle-line" href=ACCOUNT_PATH
+                                        title=format!("Mon compte ({})", account.email)>
+                                        "Mon compte"
+                                    </a>
+                                </li>
+                                <li>
+                                    <ActionForm action=refresh>
+                                        <button class="fr-btn fr-icon-refresh-line" type="submit">
+                                            "Rafraîchir la session"
+                                        </button>
+                                    </ActionForm>
+                                </li>
+                                <li>
+                                    <ActionForm action=logout>
+                                        <button class="fr-btn fr-icon-logout-box-r-line" type="submit">
+                                            "Déconnexion"
+                                        </button>
+                                    </ActionForm>
+                                </li>
+                            </ul>
+                            <p class="fr-text--xs session-message" role="status">{move || refreshed.get()}</p>
+                        </div>
+                    </div>
+                })
+            })}
+        </Transition>
+    }
+}
