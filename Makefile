@@ -14,10 +14,12 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
 CHROMIUM ?= /usr/bin/chromium
+# A Python with aiosmtpd: the integration tests receive mail through a real SMTP server.
+TEST_PYTHON := $(CURDIR)/.make/venv/bin/python
 # Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run build test setup setup-browser test-unit test-integration test-postgres test-e2e clean
+.PHONY: run build test setup setup-browser setup-smtp test-unit test-integration test-postgres test-e2e clean
 
 run: setup build
 	ECARS_DEMO=1 ./target/release/ecars
@@ -25,7 +27,7 @@ run: setup build
 build: setup
 	cargo leptos build --release
 
-test: setup setup-browser test-unit test-integration test-postgres test-e2e
+test: setup setup-browser setup-smtp test-unit test-integration test-postgres test-e2e
 
 setup: .make/wasm-target .make/cargo-leptos .make/wasm-bindgen node_modules/.package-lock.json public/dsfr/dsfr.min.css
 
@@ -33,8 +35,15 @@ setup-browser:
 	@command -v $(CHROMIUM) >/dev/null || { echo "Installing Chromium from Debian's packages"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
+setup-smtp: .make/venv/aiosmtpd
+
 .make:
 	mkdir -p .make
+
+.make/venv/aiosmtpd: | .make
+	python3 -m venv .make/venv
+	.make/venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+	touch $@
 
 .make/wasm-target: | .make
 	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -69,12 +78,13 @@ test-unit:
 	cargo test -p server --lib
 
 # The real server on port 0 with a fresh SQLite database per test...
-test-integration:
-	cargo test -p server --test '*'
+test-integration: setup-smtp
+	ECARS_TEST_PYTHON=$(TEST_PYTHON) cargo test -p server --test '*'
 
 # ...and the same suite against PostgreSQL, a fresh database per test.
-test-postgres:
-	ECARS_TEST_DATABASE=postgres ECARS_TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) cargo test -p server --test '*'
+test-postgres: setup-smtp
+	ECARS_TEST_DATABASE=postgres ECARS_TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) ECARS_TEST_PYTHON=$(TEST_PYTHON) \
+		cargo test -p server --test '*'
 
 # Browser tests on the release build, in Debian's headless Chromium.
 test-e2e: build setup-browser

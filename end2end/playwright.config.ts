@@ -31,7 +31,7 @@ export default defineConfig({
   webServer: {
     command: 'rm -rf target/e2e-data && ./target/release/ecars',
     cwd: '..',
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/connexion`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

@@ -83,14 +83,22 @@ where
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
 {
     let params = leptos_router::hooks::use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i32>().ok()));
-    Resource::new(move || id.get(), move |id| {
-        let fetch = fetch.clone();
-        async move {
-            match id {
-                Some(id) => fetch(id).await,
-                None => Err(AppError::NotFound),
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+    });
+    Resource::new(
+        move || id.get(),
+        move |id| {
+            let fetch = fetch.clone();
+            async move {
+                match id {
+                    Some(id) => fetch(id).await,
+                    None => Err(AppError::NotFound),
+                }
             }
-        }
-    })
+        },
+    )
 }

@@ -27,7 +27,11 @@ impl EmailAddress {
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
                     && !domain.contains("..")
-                    && !address.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+                    && !address.chars().any(|c| {
+                        c.is_whitespace()
+                            || c.is_control()
+                            || matches!(c, '<' | '>' | ',' | ';' | '"')
+                    })
             }
             None => false,
         };
@@ -60,16 +64,35 @@ mod tests {
 
     #[test]
     fn accepts_standard_addresses() {
-        for good in ["chu-grenoble@exemple.fr", " referent@ars.exemple.fr ", "a.b+c@d-e.fr"] {
+        for good in [
+            "chu-grenoble@exemple.fr",
+            " referent@ars.exemple.fr ",
+            "a.b+c@d-e.fr",
+        ] {
             assert!(EmailAddress::parse(good).is_ok(), "{good}");
         }
-        assert_eq!(EmailAddress::parse("Chu@Exemple.FR").unwrap().identifier(), "chu@exemple.fr");
+        assert_eq!(
+            EmailAddress::parse("Chu@Exemple.FR").unwrap().identifier(),
+            "chu@exemple.fr"
+        );
     }
 
     #[test]
     fn refuses_malformed_or_dangerous_addresses() {
         let too_long = format!("{}@exemple.fr", "a".repeat(250));
-        for bad in ["", "a@b", "ab.fr", "a@@b.fr", "a b@c.fr", "x@y.fr\r\nBcc:z@w.fr", "a@.fr", "a@b.", "@b.fr", "a@b..fr", &too_long] {
+        for bad in [
+            "",
+            "a@b",
+            "ab.fr",
+            "a@@b.fr",
+            "a b@c.fr",
+            "x@y.fr\r\nBcc:z@w.fr",
+            "a@.fr",
+            "a@b.",
+            "@b.fr",
+            "a@b..fr",
+            &too_long,
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
         }
     }

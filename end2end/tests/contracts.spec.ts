@@ -1,7 +1,7 @@
-import { test, expect, hydrated, markDocument, documentIsMarked, expectAccessible } from './fixtures';
+import { test, expect, hydrated, markDocument, documentIsMarked, expectAccessible, login, REFERENT } from './fixtures';
 
 test('from the home page down to the indicator tree of CAQES TEST, without reloading', async ({ page, consoleErrors }) => {
-  await page.goto('/');
+  await login(page, REFERENT);
   await hydrated(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Gestion des Contrats' })).toBeVisible();
   await markDocument(page);
@@ -28,7 +28,7 @@ test('from the home page down to the indicator tree of CAQES TEST, without reloa
 });
 
 test('the tree folds and unfolds, with the mouse and with the keyboard', async ({ page, consoleErrors }) => {
-  await page.goto('/');
+  await login(page, REFERENT);
   await page.getByRole('link', { name: '380780080 - CHU DE GRENOBLE ALPES' }).click();
   await page.getByRole('link', { name: 'CAQES TEST', exact: true }).click();
   await page.getByRole('link', { name: 'Saisir les indicateurs' }).click();
@@ -62,7 +62,7 @@ test('the tree folds and unfolds, with the mouse and with the keyboard', async (
 });
 
 test('question dots are explained to screen readers, national questions are grey', async ({ page, consoleErrors }) => {
-  await page.goto('/');
+  await login(page, REFERENT);
   await page.getByRole('link', { name: '380780080 - CHU DE GRENOBLE ALPES' }).click();
   await page.getByRole('link', { name: 'CAQES TEST', exact: true }).click();
   await page.getByRole('link', { name: 'Saisir les indicateurs' }).click();
@@ -75,7 +75,7 @@ test('question dots are explained to screen readers, national questions are grey
 });
 
 test('columns of the legal entity table sort in the browser', async ({ page, consoleErrors }) => {
-  await page.goto('/');
+  await login(page, REFERENT);
   await hydrated(page);
   await markDocument(page);
   const firstRow = page.locator('tbody tr').first();
@@ -91,7 +91,7 @@ test('columns of the legal entity table sort in the browser', async ({ page, con
 });
 
 test('ACODEGE shows its CPOM and its seven establishments', async ({ page, consoleErrors }) => {
-  await page.goto('/');
+  await login(page, REFERENT);
   await page.getByRole('link', { name: '210984078 - ACODEGE' }).click();
   await expect(page.getByRole('heading', { name: 'Liste de mes CPOM' })).toBeVisible();
   const cpom = page.getByRole('table', { name: 'Liste de mes CPOM' }).getByRole('row', { name: /CPOM_ACODEGE_2022 - 2023/ });
@@ -105,7 +105,7 @@ test('ACODEGE shows its CPOM and its seven establishments', async ({ page, conso
 });
 
 test('every page passes an accessibility scan', async ({ page, consoleErrors }) => {
-  await page.goto('/');
+  await login(page, REFERENT);
   await hydrated(page);
   await expectAccessible(page);
 
@@ -139,6 +139,7 @@ test('every page passes an accessibility scan', async ({ page, consoleErrors }) 
 });
 
 test('an unknown page says so in French', async ({ page }) => {
+  await login(page, REFERENT);
   const response = await page.goto('/contrats/999999');
   expect(response?.status()).toBe(404);
   await expect(page.getByText("La page demandée n'existe pas ou n'est pas accessible.")).toBeVisible();

@@ -38,3 +38,18 @@ export async function expectAccessible(page: Page) {
     .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(blocking, `accessibility violations on ${page.url()}`).toEqual([]);
 }
+
+export type Account = { email: string; password: string };
+export const CHU: Account = { email: 'chu-grenoble@exemple.fr', password: 'Grenoble-Demo-2026!' };
+export const REFERENT: Account = { email: 'referent@ars.exemple.fr', password: 'Referent-Demo-2026!' };
+export const ACODEGE: Account = { email: 'acodege@exemple.fr', password: 'Acodege-Initial-2026!' };
+
+/** Logs in through the login page and waits for "Gestion des Contrats". */
+export async function login(page: Page, account: Account) {
+  await page.goto('/connexion');
+  await hydrated(page);
+  await page.getByLabel('Identifiant').fill(account.email);
+  await page.getByLabel('Mot de passe').fill(account.password);
+  await page.getByRole('button', { name: 'Connexion' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Gestion des Contrats' })).toBeVisible();
+}

@@ -11,7 +11,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode, SetNewPassword, VerifyCode,
+    current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode,
+    SetNewPassword, VerifyCode,
 };
 use super::password_policy::PasswordCheck;
 use super::{Account, ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
@@ -31,7 +32,11 @@ where
         None => {
             let query = query.read();
             (query.get("__path").as_deref() == Some(S::PATH))
-                .then(|| query.get("__err").map(|err| ServerFnUrlError::<AppError>::decode_err(&err)))
+                .then(|| {
+                    query
+                        .get("__err")
+                        .map(|err| ServerFnUrlError::<AppError>::decode_err(&err))
+                })
                 .flatten()
         }
     })
@@ -48,6 +53,23 @@ where
             let _ = window().location().set_href(&target);
         }
     });
+}
+
+/// The message of the last successful call; after a plain form post (no JavaScript), `message`
+/// when the server's redirect carried the query parameter `param`.
+fn success_message<S>(
+    action: ServerAction<S>,
+    param: &'static str,
+    message: &'static str,
+) -> Signal<Option<String>>
+where
+    S: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let after_form_post = query_param(param);
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.ok(),
+        None => after_form_post.get().map(|_| message.to_owned()),
+    })
 }
 
 #[component]
@@ -85,7 +107,7 @@ pub fn LoginPage() -> impl IntoView {
                 })}
                 <ErrorAlert error=form_error(login)/>
                 <ActionForm action=login>
-                    <input type="hidden" name="return_to" prop:value=move || return_to.get().unwrap_or_default()/>
+                    <input type="hidden" name="return_to" value=move || return_to.get().unwrap_or_default()/>
                     <div class="fr-input-group">
                         <label class="fr-label" for="identifier">
                             "Identifiant"
@@ -117,24 +139,20 @@ pub fn RenewPasswordPage() -> impl IntoView {
     let send = ServerAction::<SendCode>::new();
     let verify = ServerAction::<VerifyCode>::new();
     let first_login = query_param("premiere");
-    let sent_by_form_post = query_param("envoye");
     let email = RwSignal::new(query_param("email").get_untracked().unwrap_or_default());
-    let sent = Signal::derive(move || match send.value().get() {
-        Some(Ok(message)) => Some(message),
-        Some(Err(_)) => None,
-        None => sent_by_form_post.get().map(|_| {
-            "Si un compte correspond à cette adresse, un code de vérification vient d'y être envoyé. \
-             Il est valable 10 minutes."
-                .to_owned()
-        }),
-    });
+    let sent = success_message(
+        send,
+        "envoye",
+        "Si un compte correspond à cette adresse, un code de vérification vient d'y être envoyé. \
+         Il est valable 10 minutes.",
+    );
     let verified = Signal::derive(move || matches!(verify.value().get(), Some(Ok(_))));
     let email_input = move |id: &'static str| {
         view! {
             <div class="fr-input-group">
                 <label class="fr-label" for=id>"Adresse email"</label>
                 <input class="fr-input" id=id name="email" type="text" inputmode="email" autocomplete="email"
-                    spellcheck="false" required prop:value=move || email.get()
+                    spellcheck="false" required value=email.get_untracked() prop:value=move || email.get()
                     on:input=move |ev| email.set(event_target_value(&ev))/>
             </div>
         }
@@ -308,14 +326,11 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn AccountDetails(account: Account) -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
-    let changed_by_form_post = query_param("modifie");
-    let changed = Signal::derive(move || match change.value().get() {
-        Some(Ok(message)) => Some(message),
-        Some(Err(_)) => None,
-        None => changed_by_form_post.get().map(|_| {
-            "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.".to_owned()
-        }),
-    });
+    let changed = success_message(
+        change,
+        "modifie",
+        "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.",
+    );
     let identifier = Signal::stored(account.email.clone());
     view! {
         <dl class="fields">

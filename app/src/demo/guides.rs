@@ -4,8 +4,8 @@
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
-    date, insert_contract, insert_establishment, insert_legal_entity, national, question, question_with_previous,
-    ContractSeed, EstablishmentSeed, LegalEntitySeed, Seed, TreeWriter,
+    date, insert_contract, insert_establishment, insert_legal_entity, national, question,
+    question_with_previous, ContractSeed, EstablishmentSeed, LegalEntitySeed, Seed, TreeWriter,
 };
 use crate::evaluation::ValueKind::{Number, Percentage, Text, YesNo};
 use crate::legal_entities::MEDICO_SOCIAL;
@@ -21,21 +21,28 @@ pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr
 }
 
 async fn chu_grenoble(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
-    let entity = insert_legal_entity(db, LegalEntitySeed {
-        finess: CHU_GRENOBLE_FINESS,
-        name: "CHU DE GRENOBLE ALPES",
-        address: "38043 GRENOBLE",
-        phone: "0476767575",
-        domain: SANITAIRE,
-    })
+    let entity = insert_legal_entity(
+        db,
+        LegalEntitySeed {
+            finess: CHU_GRENOBLE_FINESS,
+            name: "CHU DE GRENOBLE ALPES",
+            address: "38043 GRENOBLE",
+            phone: "0476767575",
+            domain: SANITAIRE,
+        },
+    )
     .await?;
-    let site = insert_establishment(db, entity, &EstablishmentSeed {
-        finess: "380000174",
-        name: "CHU GRENOBLE ALPES - SITE NORD",
-        region: "Auvergne-Rhône-Alpes",
-        domain: SANITAIRE,
-        address: "BD DE LA CHANTOURNE 38700 LA TRONCHE",
-    })
+    let site = insert_establishment(
+        db,
+        entity,
+        &EstablishmentSeed {
+            finess: "380000174",
+            name: "CHU GRENOBLE ALPES - SITE NORD",
+            region: "Auvergne-Rhône-Alpes",
+            domain: SANITAIRE,
+            address: "BD DE LA CHANTOURNE 38700 LA TRONCHE",
+        },
+    )
     .await?;
     let contract = insert_contract(
         db,
@@ -54,10 +61,16 @@ async fn chu_grenoble(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
             competence: None,
         },
         &[site],
-        &[("DIRECTEUR", true), ("REF. CAQES", false), ("REF. CREDIT 1", false)],
+        &[
+            ("DIRECTEUR", true),
+            ("REF. CAQES", false),
+            ("REF. CREDIT 1", false),
+        ],
     )
     .await?;
-    TreeWriter::new(contract, 2022).seeds(db, None, CAQES_TEST).await
+    TreeWriter::new(contract, 2022)
+        .seeds(db, None, CAQES_TEST)
+        .await
 }
 
 /// The guide's objectives and questions, completed into a realistic CAQES.
@@ -193,23 +206,68 @@ const CAQES_TEST: &[Seed] = &[
 const BFC: &str = "Bourgogne-Franche-Comté";
 
 const ACODEGE_ESTABLISHMENTS: [EstablishmentSeed<'static>; 7] = [
-    EstablishmentSeed { finess: "210905138", name: "EAM \"VESVROTTES\"", region: BFC, domain: MEDICO_SOCIAL, address: "21310 BEIRE LE CHATEL" },
-    EstablishmentSeed { finess: "210911003", name: "SAIP ACODEGE", region: BFC, domain: MEDICO_SOCIAL, address: "1 R ANTOINE DE SAINT EXUPERY 21300 CHENOVE" },
-    EstablishmentSeed { finess: "210780009", name: "CAMSP ACODEGE ETAB PRINCIPAL DIJON", region: BFC, domain: MEDICO_SOCIAL, address: "16 R MILLOTET 21000 DIJON" },
-    EstablishmentSeed { finess: "210780328", name: "DAME ARIA", region: BFC, domain: MEDICO_SOCIAL, address: "29 R SAINT VINCENT DE PAUL 21000 DIJON" },
-    EstablishmentSeed { finess: "210980702", name: "DAME CHARLES POISOT", region: BFC, domain: MEDICO_SOCIAL, address: "18 R ST-VINCENT DE PAUL 21000 DIJON" },
-    EstablishmentSeed { finess: "210980900", name: "CAMSP ACODEGE DIJON", region: BFC, domain: MEDICO_SOCIAL, address: "1 R DU CHAPITRE 21300 CHENOVE" },
-    EstablishmentSeed { finess: "210981106", name: "ESAT ACODEGE MARSANNAY", region: BFC, domain: MEDICO_SOCIAL, address: "322 R DARDELAIN 21160 MARSANNAY LA COTE" },
+    EstablishmentSeed {
+        finess: "210905138",
+        name: "EAM \"VESVROTTES\"",
+        region: BFC,
+        domain: MEDICO_SOCIAL,
+        address: "21310 BEIRE LE CHATEL",
+    },
+    EstablishmentSeed {
+        finess: "210911003",
+        name: "SAIP ACODEGE",
+        region: BFC,
+        domain: MEDICO_SOCIAL,
+        address: "1 R ANTOINE DE SAINT EXUPERY 21300 CHENOVE",
+    },
+    EstablishmentSeed {
+        finess: "210780009",
+        name: "CAMSP ACODEGE ETAB PRINCIPAL DIJON",
+        region: BFC,
+        domain: MEDICO_SOCIAL,
+        address: "16 R MILLOTET 21000 DIJON",
+    },
+    EstablishmentSeed {
+        finess: "210780328",
+        name: "DAME ARIA",
+        region: BFC,
+        domain: MEDICO_SOCIAL,
+        address: "29 R SAINT VINCENT DE PAUL 21000 DIJON",
+    },
+    EstablishmentSeed {
+        finess: "210980702",
+        name: "DAME CHARLES POISOT",
+        region: BFC,
+        domain: MEDICO_SOCIAL,
+        address: "18 R ST-VINCENT DE PAUL 21000 DIJON",
+    },
+    EstablishmentSeed {
+        finess: "210980900",
+        name: "CAMSP ACODEGE DIJON",
+        region: BFC,
+        domain: MEDICO_SOCIAL,
+        address: "1 R DU CHAPITRE 21300 CHENOVE",
+    },
+    EstablishmentSeed {
+        finess: "210981106",
+        name: "ESAT ACODEGE MARSANNAY",
+        region: BFC,
+        domain: MEDICO_SOCIAL,
+        address: "322 R DARDELAIN 21160 MARSANNAY LA COTE",
+    },
 ];
 
 async fn acodege(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
-    let entity = insert_legal_entity(db, LegalEntitySeed {
-        finess: ACODEGE_FINESS,
-        name: "ACODEGE",
-        address: "2 R GAGNIEREUX 21014 DIJON",
-        phone: "0390288028",
-        domain: MEDICO_SOCIAL,
-    })
+    let entity = insert_legal_entity(
+        db,
+        LegalEntitySeed {
+            finess: ACODEGE_FINESS,
+            name: "ACODEGE",
+            address: "2 R GAGNIEREUX 21014 DIJON",
+            phone: "0390288028",
+            domain: MEDICO_SOCIAL,
+        },
+    )
     .await?;
     let mut establishments = Vec::new();
     for seed in &ACODEGE_ESTABLISHMENTS {
@@ -235,7 +293,9 @@ async fn acodege(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
         &[("DIRECTEUR", true), ("REF. CPOM", false)],
     )
     .await?;
-    TreeWriter::new(contract, 2022).seeds(db, None, ACODEGE_CPOM).await
+    TreeWriter::new(contract, 2022)
+        .seeds(db, None, ACODEGE_CPOM)
+        .await
 }
 
 const ACODEGE_CPOM: &[Seed] = &[
@@ -246,8 +306,18 @@ const ACODEGE_CPOM: &[Seed] = &[
             code: "1.1.1",
             label: "Le diagnostic des établissements et services est réalisé",
             children: &[
-                question("1.1.1.a", "Diagnostic transmis à l'ARS et au Conseil départemental", YesNo, YES),
-                question("1.1.1.b", "Taux d'occupation moyen des établissements", Percentage, "95 %"),
+                question(
+                    "1.1.1.a",
+                    "Diagnostic transmis à l'ARS et au Conseil départemental",
+                    YesNo,
+                    YES,
+                ),
+                question(
+                    "1.1.1.b",
+                    "Taux d'occupation moyen des établissements",
+                    Percentage,
+                    "95 %",
+                ),
             ],
         }],
     },
@@ -258,8 +328,18 @@ const ACODEGE_CPOM: &[Seed] = &[
             code: "2.1.1",
             label: "L'évaluation de la qualité des établissements et services est conduite",
             children: &[
-                question("2.1.1.a", "Nombre d'établissements ayant déposé leur rapport d'évaluation", Number, "7"),
-                question("2.1.1.b", "Principales actions d'amélioration engagées", Text, "Description"),
+                question(
+                    "2.1.1.a",
+                    "Nombre d'établissements ayant déposé leur rapport d'évaluation",
+                    Number,
+                    "7",
+                ),
+                question(
+                    "2.1.1.b",
+                    "Principales actions d'amélioration engagées",
+                    Text,
+                    "Description",
+                ),
             ],
         }],
     },

@@ -4,20 +4,26 @@
 
 use sea_orm::{ConnectionTrait, DbErr};
 
-use super::{date, insert_answer, insert_contract, insert_legal_entity, ContractSeed, LegalEntitySeed, QuestionSeed, TreeWriter};
+use super::{
+    date, insert_answer, insert_contract, insert_legal_entity, ContractSeed, LegalEntitySeed,
+    QuestionSeed, TreeWriter,
+};
 use crate::evaluation::ValueKind;
 
 pub const PERFORMANCE_CONTRACT: &str = "CAQES PERFORMANCE 500";
 const LETTERS: [&str; 10] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
 
 pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
-    let entity = insert_legal_entity(db, LegalEntitySeed {
-        finess: "690000880",
-        name: "CENTRE HOSPITALIER FICTIF DE DEMONSTRATION",
-        address: "1 AV DE LA REPUBLIQUE 69000 LYON",
-        phone: "0472000000",
-        domain: "Sanitaire",
-    })
+    let entity = insert_legal_entity(
+        db,
+        LegalEntitySeed {
+            finess: "690000880",
+            name: "CENTRE HOSPITALIER FICTIF DE DEMONSTRATION",
+            address: "1 AV DE LA REPUBLIQUE 69000 LYON",
+            phone: "0472000000",
+            domain: "Sanitaire",
+        },
+    )
     .await?;
     let contract = insert_contract(
         db,
@@ -44,16 +50,36 @@ pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr
     let mut number = 0;
     for objective in 1..=10 {
         let code = format!("{objective}.1");
-        let objective_id =
-            tree.objective(db, None, &code, &format!("Objectif généré n° {objective} de la démonstration de performance")).await?;
+        let objective_id = tree
+            .objective(
+                db,
+                None,
+                &code,
+                &format!("Objectif généré n° {objective} de la démonstration de performance"),
+            )
+            .await?;
         for sub in 1..=5 {
             let code = format!("{objective}.1.{sub}");
-            let sub_id = tree.objective(db, Some(objective_id), &code, &format!("Sous-objectif généré {code}")).await?;
+            let sub_id = tree
+                .objective(
+                    db,
+                    Some(objective_id),
+                    &code,
+                    &format!("Sous-objectif généré {code}"),
+                )
+                .await?;
             for letter in LETTERS {
                 number += 1;
-                let kind = [ValueKind::YesNo, ValueKind::Percentage, ValueKind::Number, ValueKind::Text][number % 4];
+                let kind = [
+                    ValueKind::YesNo,
+                    ValueKind::Percentage,
+                    ValueKind::Number,
+                    ValueKind::Text,
+                ][number % 4];
                 let code = format!("{objective}.1.{sub}.{letter}");
-                let label = format!("Question générée n° {number} : indicateur de suivi de la démonstration");
+                let label = format!(
+                    "Question générée n° {number} : indicateur de suivi de la démonstration"
+                );
                 let seed = QuestionSeed {
                     code: &code,
                     label: &label,

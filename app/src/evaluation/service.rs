@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
 
 use super::rules::{is_answered, QuestionStatus};
 use super::{IndicatorTree, TreeNode};
@@ -10,7 +13,10 @@ use crate::contracts::service as contracts;
 use crate::db::entities::{answer, indicator};
 
 /// The whole tree in two queries, whatever its size: nodes in depth-first order, then answers.
-pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<IndicatorTree>, DbErr> {
+pub async fn tree(
+    db: &impl ConnectionTrait,
+    contract_id: i32,
+) -> Result<Option<IndicatorTree>, DbErr> {
     let Some(contract) = contracts::header(db, contract_id).await? else {
         return Ok(None);
     };
@@ -30,7 +36,12 @@ pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<
         .all(db)
         .await?
         .into_iter()
-        .map(|answer| (answer.question_id, is_answered(answer.not_concerned, answer.achieved.as_deref())))
+        .map(|answer| {
+            (
+                answer.question_id,
+                is_answered(answer.not_concerned, answer.achieved.as_deref()),
+            )
+        })
         .collect();
 
     // Children are grouped under their parent, keeping the depth-first order.
@@ -66,5 +77,8 @@ pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<
             .collect()
     }
     let objectives = build(None, &mut children, &answered);
-    Ok(Some(IndicatorTree { contract, objectives }))
+    Ok(Some(IndicatorTree {
+        contract,
+        objectives,
+    }))
 }

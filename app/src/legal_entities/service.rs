@@ -9,7 +9,10 @@ use crate::db::entities::{establishment, legal_entity};
 const CPOM: &str = "CPOM";
 
 /// Legal entities within `scope` (`None`: all of them), by name.
-pub async fn list(db: &impl ConnectionTrait, scope: Option<&[i32]>) -> Result<Vec<LegalEntityRow>, DbErr> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: Option<&[i32]>,
+) -> Result<Vec<LegalEntityRow>, DbErr> {
     let mut query = legal_entity::Entity::find().order_by_asc(legal_entity::Column::Name);
     if let Some(ids) = scope {
         query = query.filter(legal_entity::Column::Id.is_in(ids.iter().copied()));
@@ -18,7 +21,10 @@ pub async fn list(db: &impl ConnectionTrait, scope: Option<&[i32]>) -> Result<Ve
     Ok(entities
         .into_iter()
         .map(|entity| LegalEntityRow {
-            entity: LegalEntityRef { finess: entity.finess, name: entity.name },
+            entity: LegalEntityRef {
+                finess: entity.finess,
+                name: entity.name,
+            },
             address: entity.address,
             phone: entity.phone,
         })
@@ -35,7 +41,10 @@ pub fn establishment_row(establishment: &establishment::Model) -> EstablishmentR
     }
 }
 
-pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> Result<LegalEntityDetail, DbErr> {
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    entity: legal_entity::Model,
+) -> Result<LegalEntityDetail, DbErr> {
     let contracts = contracts::of_legal_entity(db, entity.id).await?;
     let establishments = establishment::Entity::find()
         .filter(establishment::Column::LegalEntityId.eq(entity.id))
@@ -45,10 +54,17 @@ pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> R
     Ok(LegalEntityDetail {
         medico_social: entity.domain == MEDICO_SOCIAL,
         contracts: contracts.iter().map(contracts::summary).collect(),
-        cpoms: contracts.iter().filter(|c| c.kind == CPOM).map(contracts::cpom_summary).collect(),
+        cpoms: contracts
+            .iter()
+            .filter(|c| c.kind == CPOM)
+            .map(contracts::cpom_summary)
+            .collect(),
         establishments: establishments.iter().map(establishment_row).collect(),
         address: entity.address,
         phone: entity.phone,
-        entity: LegalEntityRef { finess: entity.finess, name: entity.name },
+        entity: LegalEntityRef {
+            finess: entity.finess,
+            name: entity.name,
+        },
     })
 }

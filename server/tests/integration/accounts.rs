@@ -20,7 +20,10 @@ async fn a_page_needs_a_login_and_the_login_brings_the_visitor_back() {
     let app = spawn_app().await;
     let page = app.get("/contrats/1/contacts").await;
     assert_eq!(page.status, 303);
-    assert_eq!(page.location.as_deref(), Some("/connexion?retour=/contrats/1/contacts"));
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/connexion?retour=/contrats/1/contacts")
+    );
     let login_page = app.get("/connexion?retour=/contrats/1/contacts").await;
     login_page.assert_shows(&[
         "Connexion avec votre compte professionnel",
@@ -30,11 +33,30 @@ async fn a_page_needs_a_login_and_the_login_brings_the_visitor_back() {
         "Renouveler le mot de passe",
     ]);
     let login = app
-        .call("connexion", &[("identifier", CHU.0), ("password", CHU.1), ("return_to", "/contrats/1/contacts")])
+        .call(
+            "connexion",
+            &[
+                ("identifier", CHU.0),
+                ("password", CHU.1),
+                ("return_to", "/contrats/1/contacts"),
+            ],
+        )
         .await;
-    assert_eq!((login.status, login.body.as_str()), (200, "\"/contrats/1/contacts\""));
+    assert_eq!(
+        (login.status, login.body.as_str()),
+        (200, "\"/contrats/1/contacts\"")
+    );
     // Never sent to another site after login.
-    let login = app.call("connexion", &[("identifier", CHU.0), ("password", CHU.1), ("return_to", "//evil.example")]).await;
+    let login = app
+        .call(
+            "connexion",
+            &[
+                ("identifier", CHU.0),
+                ("password", CHU.1),
+                ("return_to", "//evil.example"),
+            ],
+        )
+        .await;
     assert_eq!(login.body, "\"/\"");
 }
 
@@ -42,21 +64,52 @@ async fn a_page_needs_a_login_and_the_login_brings_the_visitor_back() {
 async fn the_session_cookie_is_random_http_only_and_same_site() {
     let app = spawn_app().await;
     let first = app.login(CHU).await;
-    let cookie = first.set_cookie_header("ecars_session").expect("session cookie").to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http on loopback: {cookie}");
+    let cookie = first
+        .set_cookie_header("ecars_session")
+        .expect("session cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http on loopback: {cookie}"
+    );
     let token = first.cookie("ecars_session").unwrap();
-    assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()), "at least 128 random bits: {token}");
-    assert_ne!(app.login(CHU).await.cookie("ecars_session").unwrap(), token, "a new token at each login");
+    assert!(
+        token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()),
+        "at least 128 random bits: {token}"
+    );
+    assert_ne!(
+        app.login(CHU).await.cookie("ecars_session").unwrap(),
+        token,
+        "a new token at each login"
+    );
     // Behind a proxy that serves https, the cookie is Secure.
     let form = [("identifier", CHU.0), ("password", CHU.1)];
     let https = app
-        .request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("x-forwarded-proto", "https")])
+        .request(
+            reqwest::Method::POST,
+            "/api/connexion",
+            Some(&form),
+            None,
+            &[("x-forwarded-proto", "https")],
+        )
         .await;
-    assert!(https.set_cookie_header("ecars_session").unwrap().contains("; Secure"));
+    assert!(https
+        .set_cookie_header("ecars_session")
+        .unwrap()
+        .contains("; Secure"));
     // The database keeps only a hash of the token.
     let db = app.database().await;
-    let stored: Vec<String> = session::Entity::find().all(&db).await.unwrap().into_iter().map(|s| s.token_hash).collect();
+    let stored: Vec<String> = session::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.token_hash)
+        .collect();
     assert!(!stored.contains(&token));
 }
 
@@ -78,7 +131,10 @@ async fn five_failures_lock_the_account_until_the_lock_ends() {
         assert_eq!(app.login((CHU.0, "wrong-password")).await.status, 401);
     }
     let locked = app.login(CHU).await;
-    assert_eq!(locked.status, 401, "the right password is refused while locked");
+    assert_eq!(
+        locked.status, 401,
+        "the right password is refused while locked"
+    );
     assert!(locked.body.contains(GENERIC_REFUSAL));
     // A minute later (moved in the database), the lock is over.
     let db = app.database().await;
@@ -89,7 +145,12 @@ async fn five_failures_lock_the_account_until_the_lock_ends() {
         .await
         .unwrap();
     assert_eq!(app.login(CHU).await.status, 200);
-    let chu = user::Entity::find().filter(user::Column::Email.eq(CHU.0)).one(&db).await.unwrap().unwrap();
+    let chu = user::Entity::find()
+        .filter(user::Column::Email.eq(CHU.0))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(chu.failed_logins, 0, "a success resets the count");
 }
 
@@ -113,10 +174,16 @@ async fn logout_revokes_the_session() {
     assert_eq!(chu.get("/").await.status, 200);
     let logout = chu.call("deconnexion", &[]).await;
     assert_eq!(logout.status, 200);
-    assert!(logout.set_cookie_header("ecars_session").unwrap().contains("Max-Age=0"));
+    assert!(logout
+        .set_cookie_header("ecars_session")
+        .unwrap()
+        .contains("Max-Age=0"));
     let after = chu.get("/").await;
     assert_eq!(after.status, 303, "the old cookie opens nothing");
-    assert_eq!(chu.call("contacts", &[("contract_id", "1")]).await.status, 401);
+    assert_eq!(
+        chu.call("contacts", &[("contract_id", "1")]).await.status,
+        401
+    );
 }
 
 #[tokio::test]
@@ -125,19 +192,43 @@ async fn a_session_ends_after_30_idle_minutes_and_refreshing_extends_it() {
     let chu = app.login_as(CHU).await;
     let db = app.database().await;
     let age = |minutes| {
-        session::Entity::update_many().col_expr(session::Column::LastSeenAt, Expr::value(minutes_ago(minutes)))
+        session::Entity::update_many().col_expr(
+            session::Column::LastSeenAt,
+            Expr::value(minutes_ago(minutes)),
+        )
     };
     age(25).exec(&db).await.unwrap();
     let refreshed = chu.call("rafraichir_session", &[]).await;
     assert_eq!(refreshed.status, 200);
-    assert!(refreshed.body.contains("Session prolongée"), "{}", refreshed.body);
-    let seen = session::Entity::find().one(&db).await.unwrap().unwrap().last_seen_at;
-    assert!(Utc::now().signed_duration_since(seen).num_seconds() < 60, "refreshing restarts the idle time");
+    assert!(
+        refreshed.body.contains("Session prolongée"),
+        "{}",
+        refreshed.body
+    );
+    let seen = session::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .last_seen_at;
+    assert!(
+        Utc::now().signed_duration_since(seen).num_seconds() < 60,
+        "refreshing restarts the idle time"
+    );
     age(31).exec(&db).await.unwrap();
     let expired = chu.get("/").await;
     assert_eq!(expired.status, 303);
-    assert!(expired.set_cookie_header("ecars_session").unwrap().contains("Max-Age=0"), "the stale cookie is dropped");
-    assert!(session::Entity::find().all(&db).await.unwrap().is_empty(), "the expired session is deleted");
+    assert!(
+        expired
+            .set_cookie_header("ecars_session")
+            .unwrap()
+            .contains("Max-Age=0"),
+        "the stale cookie is dropped"
+    );
+    assert!(
+        session::Entity::find().all(&db).await.unwrap().is_empty(),
+        "the expired session is deleted"
+    );
 }
 
 #[tokio::test]
@@ -146,7 +237,10 @@ async fn a_session_ends_12_hours_after_login_whatever_the_activity() {
     let chu = app.login_as(CHU).await;
     let db = app.database().await;
     session::Entity::update_many()
-        .col_expr(session::Column::CreatedAt, Expr::value(minutes_ago(12 * 60 + 1)))
+        .col_expr(
+            session::Column::CreatedAt,
+            Expr::value(minutes_ago(12 * 60 + 1)),
+        )
         .exec(&db)
         .await
         .unwrap();
@@ -159,21 +253,49 @@ async fn a_request_from_another_site_is_refused() {
     let form = [("identifier", CHU.0), ("password", CHU.1)];
     let post = |headers: &'static [(&'static str, &'static str)]| {
         let app = app.clone();
-        async move { app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, headers).await }
+        async move {
+            app.request(
+                reqwest::Method::POST,
+                "/api/connexion",
+                Some(&form),
+                None,
+                headers,
+            )
+            .await
+        }
     };
-    assert_eq!(post(&[("origin", "https://evil.example")]).await.status, 403);
+    assert_eq!(
+        post(&[("origin", "https://evil.example")]).await.status,
+        403
+    );
     assert_eq!(post(&[("sec-fetch-site", "cross-site")]).await.status, 403);
     let chu = app.login_as(CHU).await;
     let logout = app
-        .request(reqwest::Method::POST, "/api/deconnexion", Some(&[]), Some(&chu.cookie), &[("sec-fetch-site", "cross-site")])
+        .request(
+            reqwest::Method::POST,
+            "/api/deconnexion",
+            Some(&[]),
+            Some(&chu.cookie),
+            &[("sec-fetch-site", "cross-site")],
+        )
         .await;
     assert_eq!(logout.status, 403);
-    assert_eq!(chu.get("/").await.status, 200, "the cross-site logout did nothing");
+    assert_eq!(
+        chu.get("/").await.status,
+        200,
+        "the cross-site logout did nothing"
+    );
     assert_eq!(post(&[("sec-fetch-site", "same-origin")]).await.status, 200);
     let origin = app.address.clone();
     let host = origin.trim_start_matches("http://").to_owned();
     let same = app
-        .request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("origin", &origin), ("host", &host)])
+        .request(
+            reqwest::Method::POST,
+            "/api/connexion",
+            Some(&form),
+            None,
+            &[("origin", &origin), ("host", &host)],
+        )
         .await;
     assert_eq!(same.status, 200);
 }
@@ -183,7 +305,8 @@ async fn send_code(app: &TestApp, email: &str) -> crate::helpers::Page {
 }
 
 async fn verify(app: &TestApp, email: &str, code: &str) -> crate::helpers::Page {
-    app.call("verifier_code", &[("email", email), ("code", code)]).await
+    app.call("verifier_code", &[("email", email), ("code", code)])
+        .await
 }
 
 #[tokio::test]
@@ -192,7 +315,11 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
     // The initial password is right, but opens no session: renewal comes first.
     let login = app.login(ACODEGE).await;
     assert_eq!(login.status, 200);
-    assert!(login.body.contains("/mot-de-passe/renouveler?premiere=1"), "{}", login.body);
+    assert!(
+        login.body.contains("/mot-de-passe/renouveler?premiere=1"),
+        "{}",
+        login.body
+    );
     assert!(login.cookie("ecars_session").is_none());
 
     let sent = send_code(&app, ACODEGE.0).await;
@@ -200,31 +327,59 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
     let code = app.last_code_for(ACODEGE.0);
     let verified = verify(&app, ACODEGE.0, &code).await;
     assert_eq!(verified.status, 200, "{}", verified.body);
-    let renewal = verified.cookie("ecars_renouvellement").expect("renewal cookie");
+    let renewal = verified
+        .cookie("ecars_renouvellement")
+        .expect("renewal cookie");
     let renewal_cookie = format!("ecars_renouvellement={renewal}");
-    let shown = app.call_with("adresse_verifiee", &[], Some(&renewal_cookie)).await;
+    let shown = app
+        .call_with("adresse_verifiee", &[], Some(&renewal_cookie))
+        .await;
     assert_eq!(shown.body, "\"acodege@exemple.fr\"");
 
     let set = |password: &'static str, confirmation: &'static str| {
         let (app, cookie) = (app.clone(), renewal_cookie.clone());
         async move {
-            app.call_with("nouveau_mot_de_passe", &[("password", password), ("confirmation", confirmation)], Some(&cookie))
-                .await
+            app.call_with(
+                "nouveau_mot_de_passe",
+                &[("password", password), ("confirmation", confirmation)],
+                Some(&cookie),
+            )
+            .await
         }
     };
     let weak = set("acodege2026", "acodege2026").await;
     assert_eq!(weak.status, 400);
-    assert!(weak.body.contains("entre 12 et 64 caractères") && weak.body.contains("une lettre majuscule"), "{}", weak.body);
+    assert!(
+        weak.body.contains("entre 12 et 64 caractères")
+            && weak.body.contains("une lettre majuscule"),
+        "{}",
+        weak.body
+    );
     let mismatch = set("Acodege-Nouveau-2026!", "Acodege-Nouveau-2027!").await;
     assert!(mismatch.body.contains("différents"), "{}", mismatch.body);
     let done = set("Acodege-Nouveau-2026!", "Acodege-Nouveau-2026!").await;
     assert_eq!((done.status, done.body.as_str()), (200, "\"/\""));
-    let session = done.cookie("ecars_session").expect("logged in after renewal");
-    let home = app.request(reqwest::Method::GET, "/", None, Some(&format!("ecars_session={session}")), &[]).await;
+    let session = done
+        .cookie("ecars_session")
+        .expect("logged in after renewal");
+    let home = app
+        .request(
+            reqwest::Method::GET,
+            "/",
+            None,
+            Some(&format!("ecars_session={session}")),
+            &[],
+        )
+        .await;
     home.assert_shows(&["Gestion des Contrats", "210984078 - ACODEGE"]);
 
     // The renewal token served once; the initial password is gone; the new one works.
-    assert_eq!(set("Acodege-Autre-2026!!", "Acodege-Autre-2026!!").await.status, 400);
+    assert_eq!(
+        set("Acodege-Autre-2026!!", "Acodege-Autre-2026!!")
+            .await
+            .status,
+        400
+    );
     assert_eq!(app.login(ACODEGE).await.status, 401);
     let login = app.login((ACODEGE.0, "Acodege-Nouveau-2026!")).await;
     assert_eq!(login.body, "\"/\"");
@@ -242,13 +397,19 @@ async fn an_unknown_address_gets_the_same_answer_and_no_code() {
         "the answers differ only by the address typed"
     );
     let outbox = app.outbox();
-    let to_unknown = outbox.iter().find(|m| m.contains("To: personne@exemple.fr")).expect("a notice is sent");
+    let to_unknown = outbox
+        .iter()
+        .find(|m| m.contains("To: personne@exemple.fr"))
+        .expect("a notice is sent");
     assert!(to_unknown.contains("aucun compte"), "{to_unknown}");
     assert!(crate::helpers::find_code(to_unknown).is_none());
     let wrong = verify(&app, "personne@exemple.fr", "12345678").await;
     let wrong_known = verify(&app, CHU.0, "00000000").await;
     // (a real code could be 00000000: one chance in 10^8)
-    assert_eq!((wrong.status, &wrong.body), (wrong_known.status, &wrong_known.body));
+    assert_eq!(
+        (wrong.status, &wrong.body),
+        (wrong_known.status, &wrong_known.body)
+    );
 }
 
 #[tokio::test]
@@ -256,32 +417,59 @@ async fn a_code_serves_once_for_ten_minutes_and_five_tries() {
     let app = spawn_app().await;
     send_code(&app, CHU.0).await;
     let code = app.last_code_for(CHU.0);
-    let wrong = if code == "11111111" { "22222222" } else { "11111111" };
+    let wrong = if code == "11111111" {
+        "22222222"
+    } else {
+        "11111111"
+    };
     for _ in 0..4 {
         let refused = verify(&app, CHU.0, wrong).await;
         assert_eq!(refused.status, 400);
-        assert!(refused.body.contains("Code incorrect ou expiré"), "{}", refused.body);
+        assert!(
+            refused.body.contains("Code incorrect ou expiré"),
+            "{}",
+            refused.body
+        );
     }
     assert_eq!(verify(&app, CHU.0, wrong).await.status, 400, "fifth try");
     let exhausted = verify(&app, CHU.0, &code).await;
-    assert!(exhausted.body.contains("Trop d'essais"), "the right code after five tries: {}", exhausted.body);
+    assert!(
+        exhausted.body.contains("Trop d'essais"),
+        "the right code after five tries: {}",
+        exhausted.body
+    );
 
     // A new code works once.
     send_code(&app, CHU.0).await;
     let code = app.last_code_for(CHU.0);
     assert_eq!(verify(&app, CHU.0, &code).await.status, 200);
-    assert!(verify(&app, CHU.0, &code).await.body.contains("Code incorrect ou expiré"), "single use");
+    assert!(
+        verify(&app, CHU.0, &code)
+            .await
+            .body
+            .contains("Code incorrect ou expiré"),
+        "single use"
+    );
 
     // A code older than 10 minutes is refused.
     send_code(&app, CHU.0).await;
     let code = app.last_code_for(CHU.0);
     let db = app.database().await;
     verification_code::Entity::update_many()
-        .col_expr(verification_code::Column::CreatedAt, Expr::value(minutes_ago(11)))
+        .col_expr(
+            verification_code::Column::CreatedAt,
+            Expr::value(minutes_ago(11)),
+        )
         .exec(&db)
         .await
         .unwrap();
-    assert!(verify(&app, CHU.0, &code).await.body.contains("Code incorrect ou expiré"), "expired");
+    assert!(
+        verify(&app, CHU.0, &code)
+            .await
+            .body
+            .contains("Code incorrect ou expiré"),
+        "expired"
+    );
 }
 
 #[tokio::test]
@@ -303,18 +491,96 @@ async fn changing_the_password_closes_the_other_sessions() {
     let office = app.login_as(CHU).await;
     let laptop = app.login_as(CHU).await;
     let wrong = office
-        .call("changer_mot_de_passe", &[("current", "nope"), ("password", "Grenoble-Neuf-2026!"), ("confirmation", "Grenoble-Neuf-2026!")])
+        .call(
+            "changer_mot_de_passe",
+            &[
+                ("current", "nope"),
+                ("password", "Grenoble-Neuf-2026!"),
+                ("confirmation", "Grenoble-Neuf-2026!"),
+            ],
+        )
         .await;
     assert_eq!(wrong.status, 400);
     assert!(wrong.body.contains("Le mot de passe actuel est incorrect"));
     let changed = office
-        .call("changer_mot_de_passe", &[("current", CHU.1), ("password", "Grenoble-Neuf-2026!"), ("confirmation", "Grenoble-Neuf-2026!")])
+        .call(
+            "changer_mot_de_passe",
+            &[
+                ("current", CHU.1),
+                ("password", "Grenoble-Neuf-2026!"),
+                ("confirmation", "Grenoble-Neuf-2026!"),
+            ],
+        )
         .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
-    assert_eq!(laptop.get("/").await.status, 303, "the other session is closed");
-    assert_eq!(office.get("/").await.status, 303, "the old token of this browser too");
-    let renewed = changed.cookie("ecars_session").expect("this browser gets a new session");
-    let home = app.request(reqwest::Method::GET, "/", None, Some(&format!("ecars_session={renewed}")), &[]).await;
+    assert_eq!(
+        laptop.get("/").await.status,
+        303,
+        "the other session is closed"
+    );
+    assert_eq!(
+        office.get("/").await.status,
+        303,
+        "the old token of this browser too"
+    );
+    let renewed = changed
+        .cookie("ecars_session")
+        .expect("this browser gets a new session");
+    let home = app
+        .request(
+            reqwest::Method::GET,
+            "/",
+            None,
+            Some(&format!("ecars_session={renewed}")),
+            &[],
+        )
+        .await;
     assert_eq!(home.status, 200);
-    assert_eq!(app.login(CHU).await.status, 401, "the old password is refused");
+    assert_eq!(
+        app.login(CHU).await.status,
+        401,
+        "the old password is refused"
+    );
+}
+
+#[tokio::test]
+async fn login_works_without_javascript_as_a_plain_form_post() {
+    let app = spawn_app().await;
+    let referer = format!("{}/connexion?retour=/mon-compte", app.address);
+    let post = |password: &'static str| {
+        let (app, referer) = (app.clone(), referer.clone());
+        async move {
+            let form = [
+                ("identifier", CHU.0),
+                ("password", password),
+                ("return_to", "/mon-compte"),
+            ];
+            let headers = [("accept", "text/html"), ("referer", referer.as_str())];
+            app.request(
+                reqwest::Method::POST,
+                "/api/connexion",
+                Some(&form),
+                None,
+                &headers,
+            )
+            .await
+        }
+    };
+    let done = post(CHU.1).await;
+    assert_eq!(
+        (done.status, done.location.as_deref()),
+        (302, Some("/mon-compte"))
+    );
+    assert!(done.cookie("ecars_session").is_some());
+
+    // A refusal comes back to the login page, which shows it.
+    let refused = post("wrong").await;
+    assert_eq!(refused.status, 302);
+    let back = refused.location.expect("back to the login page");
+    assert!(
+        back.starts_with(&referer) && back.contains("__err="),
+        "{back}"
+    );
+    let page = app.get(back.trim_start_matches(&app.address)).await;
+    page.assert_shows(&["Identifiant ou mot de passe incorrect"]);
 }

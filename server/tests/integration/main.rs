@@ -4,5 +4,6 @@
 mod access;
 mod accounts;
 mod helpers;
+mod mail;
 mod pages;
 mod startup;
