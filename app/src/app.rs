@@ -83,12 +83,7 @@ where
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
 {
     let params = leptos_router::hooks::use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    });
+    let id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i32>().ok()));
     Resource::new(
         move || id.get(),
         move |id| {

@@ -17,9 +17,7 @@ pub enum AppError {
     #[error("Votre session a expiré ou vous n'êtes pas connecté. Veuillez vous reconnecter.")]
     Unauthenticated,
     /// Logged in, allowed to read, not allowed to change (agency referents, administrators).
-    #[error(
-        "Votre profil permet la consultation uniquement : cette modification n'est pas autorisée."
-    )]
+    #[error("Votre profil permet la consultation uniquement : cette modification n'est pas autorisée.")]
     Forbidden,
     /// The same answer whatever was wrong (unknown identifier, bad password, locked account).
     #[error(
@@ -48,12 +46,8 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::Unreachable
-            }
-            ServerFnErrorErr::Args(_) => {
-                AppError::Invalid("Le formulaire envoyé est incomplet.".to_owned())
-            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Unreachable,
+            ServerFnErrorErr::Args(_) => AppError::Invalid("Le formulaire envoyé est incomplet.".to_owned()),
             _ => AppError::Internal,
         }
     }
@@ -63,8 +57,7 @@ impl FromServerFnError for AppError {
     fn ser(&self) -> Bytes {
         #[cfg(feature = "ssr")]
         self.set_response_status();
-        <JsonEncoding as Encodes<Self>>::encode(self)
-            .unwrap_or_else(|_| Bytes::from_static(b"\"Internal\""))
+        <JsonEncoding as Encodes<Self>>::encode(self).unwrap_or_else(|_| Bytes::from_static(b"\"Internal\""))
     }
 }
 
@@ -96,14 +89,8 @@ impl AppError {
         if let Ok(status) = axum::http::StatusCode::from_u16(self.status_code()) {
             response.set_status(status);
         }
-        if let AppError::TooManyRequests {
-            retry_after_seconds,
-        } = self
-        {
-            response.insert_header(
-                axum::http::header::RETRY_AFTER,
-                (*retry_after_seconds).into(),
-            );
+        if let AppError::TooManyRequests { retry_after_seconds } = self {
+            response.insert_header(axum::http::header::RETRY_AFTER, (*retry_after_seconds).into());
         }
     }
 }

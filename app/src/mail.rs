@@ -33,14 +33,8 @@ pub enum MailConfigError {
 
 impl Mailer {
     /// `smtp://host:port` (or `smtps://`, with `user:password@` if needed), or `None` for the outbox.
-    pub fn new(
-        smtp_url: Option<&str>,
-        outbox: PathBuf,
-        from: &str,
-    ) -> Result<Self, MailConfigError> {
-        let from: Mailbox = from
-            .parse()
-            .map_err(|_| MailConfigError::From(from.to_owned()))?;
+    pub fn new(smtp_url: Option<&str>, outbox: PathBuf, from: &str) -> Result<Self, MailConfigError> {
+        let from: Mailbox = from.parse().map_err(|_| MailConfigError::From(from.to_owned()))?;
         let transport = match smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -59,9 +53,7 @@ impl Mailer {
             tracing::error!(%error, to, subject, "mail not sent");
             AppError::MailNotSent
         };
-        let to: Mailbox = to
-            .parse()
-            .map_err(|error: lettre::address::AddressError| failed(&error))?;
+        let to: Mailbox = to.parse().map_err(|error: lettre::address::AddressError| failed(&error))?;
         let body = Body::new_with_encoding(text, ContentTransferEncoding::QuotedPrintable)
             .map_err(|_| failed(&"body cannot be encoded"))?;
         let message = Message::builder()
@@ -72,16 +64,8 @@ impl Mailer {
             .body(body)
             .map_err(|error| failed(&error))?;
         let sent = match &self.transport {
-            Transport::Smtp(smtp) => smtp
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|error| failed(&error)),
-            Transport::Outbox(outbox) => outbox
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|error| failed(&error)),
+            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|error| failed(&error)),
+            Transport::Outbox(outbox) => outbox.send(message).await.map(drop).map_err(|error| failed(&error)),
         };
         if sent.is_ok() {
             tracing::info!(subject, "mail sent");

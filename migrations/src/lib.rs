@@ -14,9 +14,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261124_000001_initial_schema::Migration),
-            Box::new(m20261124_000002_accounts::Migration),
-        ]
+        vec![Box::new(m20261124_000001_initial_schema::Migration), Box::new(m20261124_000002_accounts::Migration)]
     }
 }

@@ -37,18 +37,11 @@ impl MigrationTrait for Migration {
                     .col(string("region"))
                     .col(string("domain"))
                     .col(string("address"))
-                    .foreign_key(&mut reference(
-                        "establishments",
-                        "legal_entity_id",
-                        "legal_entities",
-                        false,
-                    ))
+                    .foreign_key(&mut reference("establishments", "legal_entity_id", "legal_entities", false))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index("establishments", &["legal_entity_id"], false))
-            .await?;
+        manager.create_index(index("establishments", &["legal_entity_id"], false)).await?;
 
         manager
             .create_table(
@@ -71,18 +64,11 @@ impl MigrationTrait for Migration {
                     .col(date("created_on"))
                     .col(string_null("status_reason"))
                     .col(string_null("competence"))
-                    .foreign_key(&mut reference(
-                        "contracts",
-                        "legal_entity_id",
-                        "legal_entities",
-                        false,
-                    ))
+                    .foreign_key(&mut reference("contracts", "legal_entity_id", "legal_entities", false))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index("contracts", &["legal_entity_id"], false))
-            .await?;
+        manager.create_index(index("contracts", &["legal_entity_id"], false)).await?;
 
         manager
             .create_table(
@@ -91,18 +77,8 @@ impl MigrationTrait for Migration {
                     .col(integer("contract_id"))
                     .col(integer("establishment_id"))
                     .primary_key(Index::create().col("contract_id").col("establishment_id"))
-                    .foreign_key(&mut reference(
-                        "contract_establishments",
-                        "contract_id",
-                        "contracts",
-                        true,
-                    ))
-                    .foreign_key(&mut reference(
-                        "contract_establishments",
-                        "establishment_id",
-                        "establishments",
-                        false,
-                    ))
+                    .foreign_key(&mut reference("contract_establishments", "contract_id", "contracts", true))
+                    .foreign_key(&mut reference("contract_establishments", "establishment_id", "establishments", false))
                     .to_owned(),
             )
             .await?;
@@ -125,27 +101,13 @@ impl MigrationTrait for Migration {
                     .col(boolean("editable_by_establishment"))
                     .col(string_null("previous_achieved"))
                     .col(text_null("previous_comment"))
-                    .foreign_key(&mut reference(
-                        "indicators",
-                        "contract_id",
-                        "contracts",
-                        true,
-                    ))
-                    .foreign_key(&mut reference(
-                        "indicators",
-                        "parent_id",
-                        "indicators",
-                        true,
-                    ))
+                    .foreign_key(&mut reference("indicators", "contract_id", "contracts", true))
+                    .foreign_key(&mut reference("indicators", "parent_id", "indicators", true))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index("indicators", &["contract_id", "position"], false))
-            .await?;
-        manager
-            .create_index(index("indicators", &["contract_id", "code"], true))
-            .await?;
+        manager.create_index(index("indicators", &["contract_id", "position"], false)).await?;
+        manager.create_index(index("indicators", &["contract_id", "code"], true)).await?;
 
         manager
             .create_table(
@@ -198,9 +160,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index("contacts", &["contract_id", "position"], false))
-            .await?;
+        manager.create_index(index("contacts", &["contract_id", "position"], false)).await?;
 
         // Documents are attached to exactly one of: a contract, a question, an establishment.
         // Rows are never deleted (no cascade).
@@ -220,37 +180,16 @@ impl MigrationTrait for Migration {
                     .col(boolean("evaluation_report"))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(integer_null("created_by"))
-                    .foreign_key(&mut reference(
-                        "documents",
-                        "contract_id",
-                        "contracts",
-                        false,
-                    ))
-                    .foreign_key(&mut reference(
-                        "documents",
-                        "question_id",
-                        "indicators",
-                        false,
-                    ))
-                    .foreign_key(&mut reference(
-                        "documents",
-                        "establishment_id",
-                        "establishments",
-                        false,
-                    ))
+                    .foreign_key(&mut reference("documents", "contract_id", "contracts", false))
+                    .foreign_key(&mut reference("documents", "question_id", "indicators", false))
+                    .foreign_key(&mut reference("documents", "establishment_id", "establishments", false))
                     .foreign_key(&mut reference("documents", "created_by", "users", false))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index("documents", &["contract_id"], false))
-            .await?;
-        manager
-            .create_index(index("documents", &["question_id"], false))
-            .await?;
-        manager
-            .create_index(index("documents", &["establishment_id"], false))
-            .await?;
+        manager.create_index(index("documents", &["contract_id"], false)).await?;
+        manager.create_index(index("documents", &["question_id"], false)).await?;
+        manager.create_index(index("documents", &["establishment_id"], false)).await?;
 
         Ok(())
     }
@@ -267,9 +206,7 @@ impl MigrationTrait for Migration {
             "establishments",
             "legal_entities",
         ] {
-            manager
-                .drop_table(Table::drop().table(table.to_owned()).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table.to_owned()).to_owned()).await?;
         }
         Ok(())
     }

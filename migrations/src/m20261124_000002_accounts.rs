@@ -13,19 +13,11 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // SQLite alters one column per statement.
         manager
-            .alter_table(
-                Table::alter()
-                    .table("users")
-                    .add_column(integer("failed_logins").default(0))
-                    .to_owned(),
-            )
+            .alter_table(Table::alter().table("users").add_column(integer("failed_logins").default(0)).to_owned())
             .await?;
         manager
             .alter_table(
-                Table::alter()
-                    .table("users")
-                    .add_column(timestamp_with_time_zone_null("locked_until"))
-                    .to_owned(),
+                Table::alter().table("users").add_column(timestamp_with_time_zone_null("locked_until")).to_owned(),
             )
             .await?;
 
@@ -37,18 +29,8 @@ impl MigrationTrait for Migration {
                     .col(integer("user_id"))
                     .col(integer("legal_entity_id"))
                     .primary_key(Index::create().col("user_id").col("legal_entity_id"))
-                    .foreign_key(&mut reference(
-                        "user_legal_entities",
-                        "user_id",
-                        "users",
-                        true,
-                    ))
-                    .foreign_key(&mut reference(
-                        "user_legal_entities",
-                        "legal_entity_id",
-                        "legal_entities",
-                        true,
-                    ))
+                    .foreign_key(&mut reference("user_legal_entities", "user_id", "users", true))
+                    .foreign_key(&mut reference("user_legal_entities", "legal_entity_id", "legal_entities", true))
                     .to_owned(),
             )
             .await?;
@@ -67,9 +49,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index("sessions", &["user_id"], false))
-            .await?;
+        manager.create_index(index("sessions", &["user_id"], false)).await?;
 
         // One row per code sent, also for unknown addresses (so sending limits reveal nothing).
         manager
@@ -85,39 +65,21 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("verified_at"))
                     .col(string_len_null("renewal_token_hash", 64))
                     .col(timestamp_with_time_zone_null("consumed_at"))
-                    .foreign_key(&mut reference(
-                        "verification_codes",
-                        "user_id",
-                        "users",
-                        true,
-                    ))
+                    .foreign_key(&mut reference("verification_codes", "user_id", "users", true))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index("verification_codes", &["email", "created_at"], false))
-            .await?;
-        manager
-            .create_index(index("verification_codes", &["renewal_token_hash"], false))
-            .await?;
+        manager.create_index(index("verification_codes", &["email", "created_at"], false)).await?;
+        manager.create_index(index("verification_codes", &["renewal_token_hash"], false)).await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["verification_codes", "sessions", "user_legal_entities"] {
-            manager
-                .drop_table(Table::drop().table(table.to_owned()).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table.to_owned()).to_owned()).await?;
         }
         for column in ["locked_until", "failed_logins"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("users")
-                        .drop_column(column.to_owned())
-                        .to_owned(),
-                )
-                .await?;
+            manager.alter_table(Table::alter().table("users").drop_column(column.to_owned()).to_owned()).await?;
         }
         Ok(())
     }

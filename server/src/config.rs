@@ -28,21 +28,11 @@ pub struct Cli {
     pub data_dir: PathBuf,
 
     /// Address and port to listen on.
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ADDR",
-        default_value = "127.0.0.1:3000",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub site_addr: String,
 
     /// Directory of the built site (WASM, CSS, assets), as produced by `cargo leptos build`.
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ROOT",
-        default_value = "target/site",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: PathBuf,
 
     /// Load the demo data at start (idempotent). `ECARS_DEMO=1` enables it, `0` disables it.
@@ -56,39 +46,19 @@ pub struct Cli {
     pub smtp_url: Option<String>,
 
     /// Sender of the portal's emails.
-    #[arg(
-        long,
-        env = "ECARS_MAIL_FROM",
-        default_value = "e-CARS <ne-pas-repondre@ecars.exemple.fr>",
-        global = true
-    )]
+    #[arg(long, env = "ECARS_MAIL_FROM", default_value = "e-CARS <ne-pas-repondre@ecars.exemple.fr>", global = true)]
     pub mail_from: String,
 
     /// Address users reach the portal at, for links in emails.
-    #[arg(
-        long,
-        env = "ECARS_PUBLIC_URL",
-        default_value = "http://127.0.0.1:3000",
-        global = true
-    )]
+    #[arg(long, env = "ECARS_PUBLIC_URL", default_value = "http://127.0.0.1:3000", global = true)]
     pub public_url: String,
 
     /// A session ends after this many minutes without a request.
-    #[arg(
-        long,
-        env = "ECARS_SESSION_IDLE_MINUTES",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "ECARS_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
     pub session_idle_minutes: u64,
 
     /// A session ends this many hours after login, whatever the activity.
-    #[arg(
-        long,
-        env = "ECARS_SESSION_MAX_HOURS",
-        default_value_t = 12,
-        global = true
-    )]
+    #[arg(long, env = "ECARS_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
     pub session_max_hours: u64,
 }
 
@@ -140,10 +110,7 @@ pub struct DatabaseUrl(String);
 
 impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, ConfigError> {
-        if url.starts_with("sqlite:")
-            || url.starts_with("postgres://")
-            || url.starts_with("postgresql://")
-        {
+        if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(DatabaseUrl(url.to_owned()))
         } else {
             Err(ConfigError::DatabaseUrl(redact(url)))
@@ -152,10 +119,7 @@ impl DatabaseUrl {
 
     /// The default: a SQLite file in the data directory, created if missing.
     pub fn sqlite_in(data_dir: &std::path::Path) -> Self {
-        DatabaseUrl(format!(
-            "sqlite://{}?mode=rwc",
-            data_dir.join("ecars.db").display()
-        ))
+        DatabaseUrl(format!("sqlite://{}?mode=rwc", data_dir.join("ecars.db").display()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -203,10 +167,7 @@ pub enum ConfigError {
 
 impl Config {
     pub fn from_cli(cli: &Cli) -> Result<Self, ConfigError> {
-        let site_addr = cli
-            .site_addr
-            .parse()
-            .map_err(|_| ConfigError::SiteAddr(cli.site_addr.clone()))?;
+        let site_addr = cli.site_addr.parse().map_err(|_| ConfigError::SiteAddr(cli.site_addr.clone()))?;
         let database = match &cli.database_url {
             Some(url) if !url.is_empty() => DatabaseUrl::parse(url)?,
             _ => DatabaseUrl::sqlite_in(&cli.data_dir),
@@ -253,9 +214,7 @@ mod tests {
     #[test]
     fn an_unknown_database_scheme_is_refused() {
         assert!(Config::from_cli(&cli(&["--database-url", "mysql://x"])).is_err());
-        assert!(
-            Config::from_cli(&cli(&["--database-url", "postgres://u@127.0.0.1:5432/db"])).is_ok()
-        );
+        assert!(Config::from_cli(&cli(&["--database-url", "postgres://u@127.0.0.1:5432/db"])).is_ok());
     }
 
     #[test]
@@ -275,10 +234,7 @@ mod tests {
 
     #[test]
     fn user_add_takes_repeated_entities() {
-        let parsed = cli(&[
-            "user", "add", "--email", "a@b.fr", "--role", "referent", "--entity", "1", "--entity",
-            "2",
-        ]);
+        let parsed = cli(&["user", "add", "--email", "a@b.fr", "--role", "referent", "--entity", "1", "--entity", "2"]);
         match parsed.command {
             Some(Command::User(UserCommand::Add { entities, .. })) => {
                 assert_eq!(entities, ["1", "2"])

@@ -10,9 +10,7 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -28,42 +26,22 @@ async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_cli(&cli).map_err(|e| e.to_string())?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
-            server::startup::open_database(&config)
-                .await
-                .map_err(|e| e.to_string())?;
+            server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
             tracing::info!(database = %config.database, "migrations applied");
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            email,
-            role,
-            entities,
-        }) => {
-            let role =
-                Role::parse(&role).ok_or("--role must be establishment, referent or admin")?;
-            let db = server::startup::open_database(&config)
-                .await
-                .map_err(|e| e.to_string())?;
-            let accounts =
-                server::startup::account_services(&config, db).map_err(|e| e.to_string())?;
-            let user = invite(&accounts, &email, role, &entities)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!(
-                "account {} created ({}); the initial password was emailed",
-                user.email,
-                role.as_str()
-            );
+        Command::User(UserCommand::Add { email, role, entities }) => {
+            let role = Role::parse(&role).ok_or("--role must be establishment, referent or admin")?;
+            let db = server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
+            let accounts = server::startup::account_services(&config, db).map_err(|e| e.to_string())?;
+            let user = invite(&accounts, &email, role, &entities).await.map_err(|e| e.to_string())?;
+            println!("account {} created ({}); the initial password was emailed", user.email, role.as_str());
             Ok(())
         }
         Command::Serve => {
-            let app = Application::build(config)
-                .await
-                .map_err(|e| e.to_string())?;
+            let app = Application::build(config).await.map_err(|e| e.to_string())?;
             tracing::info!("e-CARS listening on http://{}", app.address());
-            app.run_until_stopped()
-                .await
-                .map_err(|e| format!("server stopped: {e}"))
+            app.run_until_stopped().await.map_err(|e| format!("server stopped: {e}"))
         }
     }
 }

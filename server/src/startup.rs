@@ -50,47 +50,30 @@ impl Application {
         let db = open_database(&config).await?;
         let accounts = account_services(&config, db.clone())?;
         if config.demo {
-            let loaded = app::demo::load(&db, &accounts.hashing)
-                .await
-                .map_err(StartError::Demo)?;
+            let loaded = app::demo::load(&db, &accounts.hashing).await.map_err(StartError::Demo)?;
             tracing::info!(loaded, "demo data and accounts checked");
         }
         let listener = TcpListener::bind(config.site_addr)
             .await
-            .map_err(|source| StartError::Listen {
-                addr: config.site_addr,
-                source,
-            })?;
-        let address = listener.local_addr().map_err(|source| StartError::Listen {
-            addr: config.site_addr,
-            source,
-        })?;
+            .map_err(|source| StartError::Listen { addr: config.site_addr, source })?;
+        let address = listener.local_addr().map_err(|source| StartError::Listen { addr: config.site_addr, source })?;
         let options = LeptosOptions::builder()
             .output_name("ecars")
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        Ok(Application {
-            listener,
-            router: router(options, db, accounts),
-        })
+        Ok(Application { listener, router: router(options, db, accounts) })
     }
 
     pub fn address(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub async fn run_until_stopped(self) -> io::Result<()> {
         // The peer address feeds the per-address limits on logins and code requests.
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
     }
 }
 
@@ -99,26 +82,15 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartE
     prepare_data_dir(&config.data_dir)?;
     let db = app::db::connect(config.database.as_str())
         .await
-        .map_err(|source| StartError::Database {
-            url: config.database.clone(),
-            source,
-        })?;
-    Migrator::up(&db, None)
-        .await
-        .map_err(StartError::Migration)?;
+        .map_err(|source| StartError::Database { url: config.database.clone(), source })?;
+    Migrator::up(&db, None).await.map_err(StartError::Migration)?;
     Ok(db)
 }
 
 /// What logins, sessions and emails need, built from the configuration.
 pub fn account_services(config: &Config, db: DatabaseConnection) -> Result<Accounts, StartError> {
-    let mailer = Mailer::new(
-        config.smtp_url.as_deref(),
-        config.data_dir.join("outbox"),
-        &config.mail_from,
-    )?;
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2);
+    let mailer = Mailer::new(config.smtp_url.as_deref(), config.data_dir.join("outbox"), &config.mail_from)?;
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     Ok(Accounts {
         db,
         limits: config.sessions,
@@ -132,10 +104,7 @@ pub fn account_services(config: &Config, db: DatabaseConnection) -> Result<Accou
 /// Creates the data directory and its sub-directories, and proves it is writable now
 /// rather than at the first upload.
 fn prepare_data_dir(path: &Path) -> Result<(), StartError> {
-    let fail = |source| StartError::DataDir {
-        path: path.to_owned(),
-        source,
-    };
+    let fail = |source| StartError::DataDir { path: path.to_owned(), source };
     for sub in ["documents", "outbox"] {
         std::fs::create_dir_all(path.join(sub)).map_err(fail)?;
     }
@@ -162,18 +131,9 @@ fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts) ->
         .fallback(file_and_error_handler_with_context(context, app::shell))
         .layer(axum::middleware::from_fn_with_state(accounts, gate))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .with_state(options)
 }
 
@@ -183,9 +143,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };

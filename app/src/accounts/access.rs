@@ -34,8 +34,7 @@ impl Viewer {
     }
 
     pub fn can_read(&self, legal_entity_id: i32) -> bool {
-        self.legal_entity_scope()
-            .is_none_or(|ids| ids.contains(&legal_entity_id))
+        self.legal_entity_scope().is_none_or(|ids| ids.contains(&legal_entity_id))
     }
 
     pub fn can_write(&self, legal_entity_id: i32) -> bool {
@@ -50,10 +49,7 @@ pub fn viewer() -> Result<Viewer, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
-pub async fn legal_entity_ids_of(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-) -> Result<Vec<i32>, sea_orm::DbErr> {
+pub async fn legal_entity_ids_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, sea_orm::DbErr> {
     user_legal_entity::Entity::find()
         .select_only()
         .column(user_legal_entity::Column::LegalEntityId)
@@ -118,13 +114,7 @@ mod tests {
     use super::*;
 
     fn viewer(role: Role, ids: &[i32]) -> Viewer {
-        Viewer {
-            user_id: 1,
-            session_id: 1,
-            email: "x@y.fr".into(),
-            role,
-            legal_entity_ids: ids.to_vec(),
-        }
+        Viewer { user_id: 1, session_id: 1, email: "x@y.fr".into(), role, legal_entity_ids: ids.to_vec() }
     }
 
     #[test]

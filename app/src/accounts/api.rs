@@ -11,11 +11,7 @@ use crate::AppError;
 const RENEWAL_COOKIE: &str = "ecars_renouvellement";
 
 #[server(endpoint = "connexion")]
-pub async fn login(
-    identifier: String,
-    password: String,
-    return_to: Option<String>,
-) -> Result<String, AppError> {
+pub async fn login(identifier: String, password: String, return_to: Option<String>) -> Result<String, AppError> {
     use super::rate_limit::Limited;
     use super::service::{login, Accounts, LoginResult};
     use super::{percent_encode, sessions::SESSION_COOKIE, web, RENEW_PATH};
@@ -27,10 +23,7 @@ pub async fn login(
             web::set_cookie(SESSION_COOKIE, &token, accounts.limits.absolute)?;
             web::local_path(return_to.as_deref())
         }
-        LoginResult::MustRenew => format!(
-            "{RENEW_PATH}?premiere=1&email={}",
-            percent_encode(identifier.trim())
-        ),
+        LoginResult::MustRenew => format!("{RENEW_PATH}?premiere=1&email={}", percent_encode(identifier.trim())),
     };
     web::redirect_form_post(&target);
     Ok(target)
@@ -56,10 +49,7 @@ pub async fn refresh_session() -> Result<String, AppError> {
     let viewer = access::viewer()?;
     let accounts = Accounts::from_context()?;
     sessions::touch(&accounts.db, viewer.session_id).await?;
-    Ok(format!(
-        "Session prolongée : elle reste ouverte {} minutes sans activité.",
-        accounts.limits.idle.as_secs() / 60
-    ))
+    Ok(format!("Session prolongée : elle reste ouverte {} minutes sans activité.", accounts.limits.idle.as_secs() / 60))
 }
 
 /// The logged-in user, or `None` for an anonymous visitor (login and renewal pages).
@@ -70,9 +60,7 @@ pub async fn current_account() -> Result<Option<Account>, AppError> {
     let Ok(viewer) = access::viewer() else {
         return Ok(None);
     };
-    Ok(Some(
-        service::account(&crate::db::from_context()?, &viewer).await?,
-    ))
+    Ok(Some(service::account(&crate::db::from_context()?, &viewer).await?))
 }
 
 #[server(endpoint = "envoyer_code")]
@@ -82,14 +70,9 @@ pub async fn send_code(email: String) -> Result<String, AppError> {
     use super::{percent_encode, web, RENEW_PATH};
 
     let accounts = Accounts::from_context()?;
-    accounts
-        .limiter
-        .check(Limited::CodeRequest, web::client_ip())?;
+    accounts.limiter.check(Limited::CodeRequest, web::client_ip())?;
     send_code(&accounts, &email).await?;
-    web::redirect_form_post(&format!(
-        "{RENEW_PATH}?envoye=1&email={}",
-        percent_encode(email.trim())
-    ));
+    web::redirect_form_post(&format!("{RENEW_PATH}?envoye=1&email={}", percent_encode(email.trim())));
     Ok(format!(
         "Si un compte correspond à l'adresse {}, un code de vérification vient d'y être envoyé. \
          Il est valable 10 minutes.",
@@ -137,11 +120,7 @@ pub async fn set_new_password(password: String, confirmation: String) -> Result<
 }
 
 #[server(endpoint = "changer_mot_de_passe")]
-pub async fn change_password(
-    current: String,
-    password: String,
-    confirmation: String,
-) -> Result<String, AppError> {
+pub async fn change_password(current: String, password: String, confirmation: String) -> Result<String, AppError> {
     use super::rate_limit::Limited;
     use super::service::{change_password, Accounts};
     use super::{access, sessions::SESSION_COOKIE, web, ACCOUNT_PATH};

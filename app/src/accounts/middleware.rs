@@ -14,17 +14,10 @@ use super::web::{cookie, cookie_header, is_https};
 use super::{login_href, LOGIN_PATH};
 
 pub async fn gate(State(accounts): State<Accounts>, mut request: Request, next: Next) -> Response {
-    let changes_state = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && is_cross_site(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        return (
-            StatusCode::FORBIDDEN,
-            "Requête refusée : elle ne provient pas du portail e-CARS.",
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, "Requête refusée : elle ne provient pas du portail e-CARS.").into_response();
     }
 
     let mut stale_cookie = false;
@@ -36,11 +29,7 @@ pub async fn gate(State(accounts): State<Accounts>, mut request: Request, next: 
             Ok(None) => stale_cookie = true,
             Err(error) => {
                 tracing::error!(%error, "session lookup failed");
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Service momentanément indisponible.",
-                )
-                    .into_response();
+                return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
             }
         }
     }
@@ -49,11 +38,7 @@ pub async fn gate(State(accounts): State<Accounts>, mut request: Request, next: 
     let logged_in = request.extensions().get::<Viewer>().is_some();
     let secure = is_https(request.headers());
     let mut response = if !logged_in && needs_login(path) {
-        let target = request
-            .uri()
-            .path_and_query()
-            .map(|pq| pq.as_str())
-            .unwrap_or("/");
+        let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
         Redirect::to(&login_href(target)).into_response()
     } else if logged_in && path == LOGIN_PATH {
         Redirect::to("/").into_response()
@@ -93,13 +78,8 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").map(text) {
         return !matches!(site.as_str(), "same-origin" | "none");
     }
-    match (
-        headers.get(header::ORIGIN).map(text),
-        headers.get(header::HOST).map(text),
-    ) {
-        (Some(origin), Some(host)) => {
-            origin.split_once("://").map(|(_, authority)| authority) != Some(host.as_str())
-        }
+    match (headers.get(header::ORIGIN).map(text), headers.get(header::HOST).map(text)) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, authority)| authority) != Some(host.as_str()),
         (Some(_), None) => true,
         (None, _) => false,
     }
@@ -110,11 +90,7 @@ fn sets_session_cookie(response: &Response) -> bool {
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
-        .any(|value| {
-            value
-                .to_str()
-                .is_ok_and(|v| v.starts_with(&format!("{SESSION_COOKIE}=")))
-        })
+        .any(|value| value.to_str().is_ok_and(|v| v.starts_with(&format!("{SESSION_COOKIE}="))))
 }
 
 #[cfg(test)]
@@ -122,58 +98,28 @@ mod tests {
     use super::*;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs
-            .iter()
-            .map(|(k, v)| {
-                (
-                    header::HeaderName::from_static(k),
-                    HeaderValue::from_static(v),
-                )
-            })
-            .collect()
+        pairs.iter().map(|(k, v)| (header::HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
     }
 
     #[test]
     fn requests_from_other_sites_are_recognised() {
-        assert!(!is_cross_site(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&headers(&[
-            ("origin", "http://127.0.0.1:3000"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("origin", "https://evil.example"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("origin", "null"),
-            ("host", "127.0.0.1:3000")
-        ])));
+        assert!(!is_cross_site(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
+        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")])));
+        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
         assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])));
     }
 
     #[test]
     fn only_login_renewal_assets_and_server_functions_are_public() {
-        for public in [
-            "/connexion",
-            "/mot-de-passe/renouveler",
-            "/pkg/ecars.wasm",
-            "/dsfr/dsfr.min.css",
-            "/api/connexion",
-        ] {
+        for public in
+            ["/connexion", "/mot-de-passe/renouveler", "/pkg/ecars.wasm", "/dsfr/dsfr.min.css", "/api/connexion"]
+        {
             assert!(!needs_login(public), "{public}");
         }
-        for private in [
-            "/",
-            "/contrats/1",
-            "/mon-compte",
-            "/entites-juridiques/380780080",
-            "/inconnu",
-        ] {
+        for private in ["/", "/contrats/1", "/mon-compte", "/entites-juridiques/380780080", "/inconnu"] {
             assert!(needs_login(private), "{private}");
         }
     }

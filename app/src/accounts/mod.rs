@@ -50,9 +50,7 @@ impl Role {
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Role::Establishment, Role::Referent, Role::Admin]
-            .into_iter()
-            .find(|role| role.as_str() == value)
+        [Role::Establishment, Role::Referent, Role::Admin].into_iter().find(|role| role.as_str() == value)
     }
 
     pub fn label(self) -> &'static str {
@@ -94,9 +92,7 @@ pub fn percent_encode(value: &str) -> String {
     value
         .bytes()
         .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (byte as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (byte as char).to_string(),
             _ => format!("%{byte:02X}"),
         })
         .collect()
@@ -109,14 +105,8 @@ mod tests {
     #[test]
     fn the_login_link_remembers_where_to_return() {
         assert_eq!(login_href("/"), "/connexion");
-        assert_eq!(
-            login_href("/contrats/1/indicateurs"),
-            "/connexion?retour=/contrats/1/indicateurs"
-        );
-        assert_eq!(
-            login_href("/?tri=nom&ordre=desc"),
-            "/connexion?retour=/%3Ftri%3Dnom%26ordre%3Ddesc"
-        );
+        assert_eq!(login_href("/contrats/1/indicateurs"), "/connexion?retour=/contrats/1/indicateurs");
+        assert_eq!(login_href("/?tri=nom&ordre=desc"), "/connexion?retour=/%3Ftri%3Dnom%26ordre%3Ddesc");
     }
 
     #[test]

@@ -11,8 +11,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode,
-    SetNewPassword, VerifyCode,
+    current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode, SetNewPassword, VerifyCode,
 };
 use super::password_policy::PasswordCheck;
 use super::{Account, ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
@@ -32,11 +31,7 @@ where
         None => {
             let query = query.read();
             (query.get("__path").as_deref() == Some(S::PATH))
-                .then(|| {
-                    query
-                        .get("__err")
-                        .map(|err| ServerFnUrlError::<AppError>::decode_err(&err))
-                })
+                .then(|| query.get("__err").map(|err| ServerFnUrlError::<AppError>::decode_err(&err)))
                 .flatten()
         }
     })
@@ -57,11 +52,7 @@ where
 
 /// The message of the last successful call; after a plain form post (no JavaScript), `message`
 /// when the server's redirect carried the query parameter `param`.
-fn success_message<S>(
-    action: ServerAction<S>,
-    param: &'static str,
-    message: &'static str,
-) -> Signal<Option<String>>
+fn success_message<S>(action: ServerAction<S>, param: &'static str, message: &'static str) -> Signal<Option<String>>
 where
     S: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
 {
@@ -326,11 +317,8 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn AccountDetails(account: Account) -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
-    let changed = success_message(
-        change,
-        "modifie",
-        "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.",
-    );
+    let changed =
+        success_message(change, "modifie", "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.");
     let identifier = Signal::stored(account.email.clone());
     view! {
         <dl class="fields">

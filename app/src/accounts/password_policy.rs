@@ -27,8 +27,7 @@ impl PasswordCheck {
             uppercase: password.chars().any(char::is_uppercase),
             digit: password.chars().any(|c| c.is_ascii_digit()),
             special: password.chars().any(|c| !c.is_alphanumeric()),
-            without_identifier: identifier.is_empty()
-                || !password.to_lowercase().contains(&identifier),
+            without_identifier: identifier.is_empty() || !password.to_lowercase().contains(&identifier),
         }
     }
 
@@ -50,18 +49,9 @@ impl PasswordCheck {
 
     /// The server's refusal, naming every unmet part.
     pub fn refusal(&self) -> Option<String> {
-        let missing: Vec<&str> = self
-            .items()
-            .iter()
-            .filter(|(_, met)| !met)
-            .map(|(label, _)| *label)
-            .collect();
-        (!missing.is_empty()).then(|| {
-            format!(
-                "Le mot de passe ne respecte pas les règles : {}.",
-                missing.join(", ").to_lowercase()
-            )
-        })
+        let missing: Vec<&str> = self.items().iter().filter(|(_, met)| !met).map(|(label, _)| *label).collect();
+        (!missing.is_empty())
+            .then(|| format!("Le mot de passe ne respecte pas les règles : {}.", missing.join(", ").to_lowercase()))
     }
 }
 
@@ -86,15 +76,9 @@ mod tests {
     #[test]
     fn accents_and_emoji_count_as_one_character() {
         // "Aé1😀" is 4 characters but 9 bytes.
-        assert!(
-            valid(&format!("Aé1😀{}", "é".repeat(8))),
-            "12 characters, 25 bytes"
-        );
+        assert!(valid(&format!("Aé1😀{}", "é".repeat(8))), "12 characters, 25 bytes");
         assert!(!valid(&format!("Aé1😀{}", "é".repeat(7))), "11 characters");
-        assert!(
-            valid(&format!("Aé1😀{}", "é".repeat(60))),
-            "64 characters, 129 bytes"
-        );
+        assert!(valid(&format!("Aé1😀{}", "é".repeat(60))), "64 characters, 129 bytes");
         assert!(!valid(&format!("Aé1😀{}", "é".repeat(61))), "65 characters");
     }
 
@@ -111,12 +95,7 @@ mod tests {
     #[test]
     fn the_identifier_is_refused_inside_the_password() {
         assert!(!PasswordCheck::of("X1!Chu-Grenoble@Exemple.fr", ID).without_identifier);
-        assert!(PasswordCheck::of("X1!Chu-Grenoble@Exemple.fr", ID)
-            .refusal()
-            .unwrap()
-            .contains("identifiant"));
-        assert!(PasswordCheck::of("Grenoble-Demo-2026!", ID)
-            .refusal()
-            .is_none());
+        assert!(PasswordCheck::of("X1!Chu-Grenoble@Exemple.fr", ID).refusal().unwrap().contains("identifiant"));
+        assert!(PasswordCheck::of("Grenoble-Demo-2026!", ID).refusal().is_none());
     }
 }

@@ -39,30 +39,18 @@ impl RateLimiter {
 
     fn check_at(&self, what: Limited, ip: IpAddr, now: Instant) -> Result<(), AppError> {
         let (allowed, window) = what.quota();
-        let mut recent = self
-            .recent
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if recent.len() > 10_000 {
-            recent.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|last| now.duration_since(*last) < window)
-            });
+            recent.retain(|_, times| times.back().is_some_and(|last| now.duration_since(*last) < window));
         }
         let times = recent.entry((what, ip)).or_default();
-        while times
-            .front()
-            .is_some_and(|first| now.duration_since(*first) >= window)
-        {
+        while times.front().is_some_and(|first| now.duration_since(*first) >= window) {
             times.pop_front();
         }
         if times.len() >= allowed {
             let oldest = *times.front().expect("a full window has a first request");
             let wait = window.saturating_sub(now.duration_since(oldest));
-            return Err(AppError::TooManyRequests {
-                retry_after_seconds: wait.as_secs().max(1),
-            });
+            return Err(AppError::TooManyRequests { retry_after_seconds: wait.as_secs().max(1) });
         }
         times.push_back(now);
         Ok(())
@@ -82,20 +70,11 @@ mod tests {
             limiter.check_at(Limited::Login, ip, start).unwrap();
         }
         let refused = limiter.check_at(Limited::Login, ip, start + Duration::from_secs(60));
-        assert_eq!(
-            refused,
-            Err(AppError::TooManyRequests {
-                retry_after_seconds: 240
-            })
-        );
+        assert_eq!(refused, Err(AppError::TooManyRequests { retry_after_seconds: 240 }));
         // Another address and another kind of request are counted apart.
-        assert!(limiter
-            .check_at(Limited::Login, "192.0.2.2".parse().unwrap(), start)
-            .is_ok());
+        assert!(limiter.check_at(Limited::Login, "192.0.2.2".parse().unwrap(), start).is_ok());
         assert!(limiter.check_at(Limited::CodeRequest, ip, start).is_ok());
         // Once the window has passed, logins are accepted again.
-        assert!(limiter
-            .check_at(Limited::Login, ip, start + Duration::from_secs(301))
-            .is_ok());
+        assert!(limiter.check_at(Limited::Login, ip, start + Duration::from_secs(301)).is_ok());
     }
 }

@@ -27,11 +27,7 @@ pub const CODE_DIGITS: usize = 8;
 
 /// A verification code of 8 digits, leading zeros included.
 pub fn new_code() -> String {
-    format!(
-        "{:0width$}",
-        rand::rng().random_range(0..100_000_000u32),
-        width = CODE_DIGITS
-    )
+    format!("{:0width$}", rand::rng().random_range(0..100_000_000u32), width = CODE_DIGITS)
 }
 
 /// The stored form of a code, bound to the address it was sent to.
@@ -53,22 +49,17 @@ pub struct PasswordHashing {
 
 impl PasswordHashing {
     pub fn new(concurrent: usize) -> Self {
-        PasswordHashing {
-            permits: Arc::new(Semaphore::new(concurrent.max(1))),
-        }
+        PasswordHashing { permits: Arc::new(Semaphore::new(concurrent.max(1))) }
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, AppError> {
         let password = password.to_owned();
         self.run(move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon2()
-                .hash_password(password.as_bytes(), &salt)
-                .map(|hash| hash.to_string())
-                .map_err(|error| {
-                    tracing::error!(%error, "password hashing failed");
-                    AppError::Internal
-                })
+            argon2().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(|error| {
+                tracing::error!(%error, "password hashing failed");
+                AppError::Internal
+            })
         })
         .await?
     }
@@ -81,26 +72,15 @@ impl PasswordHashing {
             let known = stored.is_some();
             let stored = stored.unwrap_or_else(|| decoy_hash().to_owned());
             let matches = PasswordHash::new(&stored)
-                .map(|parsed| {
-                    argon2()
-                        .verify_password(password.as_bytes(), &parsed)
-                        .is_ok()
-                })
+                .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
                 .unwrap_or(false);
             known && matches
         })
         .await
     }
 
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| AppError::Internal)?;
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        let _permit = self.permits.acquire().await.map_err(|_| AppError::Internal)?;
         tokio::task::spawn_blocking(work).await.map_err(|error| {
             tracing::error!(%error, "password hashing task failed");
             AppError::Internal
@@ -117,10 +97,7 @@ fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        argon2()
-            .hash_password(new_token().as_bytes(), &salt)
-            .expect("argon2 hashes a token")
-            .to_string()
+        argon2().hash_password(new_token().as_bytes(), &salt).expect("argon2 hashes a token").to_string()
     })
 }
 
@@ -131,23 +108,15 @@ mod tests {
     #[test]
     fn codes_have_eight_digits_and_vary() {
         let codes: Vec<String> = (0..50).map(|_| new_code()).collect();
-        assert!(codes
-            .iter()
-            .all(|code| code.len() == CODE_DIGITS && code.chars().all(|c| c.is_ascii_digit())));
+        assert!(codes.iter().all(|code| code.len() == CODE_DIGITS && code.chars().all(|c| c.is_ascii_digit())));
         let distinct: std::collections::HashSet<_> = codes.iter().collect();
         assert!(distinct.len() > 45, "codes repeat too often: {distinct:?}");
     }
 
     #[test]
     fn a_code_hash_is_bound_to_its_address() {
-        assert_eq!(
-            code_hash("a@b.fr", "01234567"),
-            code_hash("a@b.fr", " 01234567 ")
-        );
-        assert_ne!(
-            code_hash("a@b.fr", "01234567"),
-            code_hash("c@d.fr", "01234567")
-        );
+        assert_eq!(code_hash("a@b.fr", "01234567"), code_hash("a@b.fr", " 01234567 "));
+        assert_ne!(code_hash("a@b.fr", "01234567"), code_hash("c@d.fr", "01234567"));
     }
 
     #[test]
@@ -162,18 +131,9 @@ mod tests {
     async fn passwords_are_hashed_with_argon2id_and_checked() {
         let hashing = PasswordHashing::new(2);
         let hash = hashing.hash("Grenoble-Demo-2026!").await.unwrap();
-        assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{hash}"
-        );
-        assert!(hashing
-            .verify("Grenoble-Demo-2026!", Some(hash.clone()))
-            .await
-            .unwrap());
-        assert!(!hashing
-            .verify("grenoble-demo-2026!", Some(hash))
-            .await
-            .unwrap());
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(hashing.verify("Grenoble-Demo-2026!", Some(hash.clone())).await.unwrap());
+        assert!(!hashing.verify("grenoble-demo-2026!", Some(hash)).await.unwrap());
         assert!(!hashing.verify("Grenoble-Demo-2026!", None).await.unwrap());
     }
 }

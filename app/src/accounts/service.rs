@@ -8,8 +8,8 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::access::{legal_entity_ids_of, Viewer};
@@ -72,10 +72,7 @@ fn ago(duration: Duration) -> chrono::DateTime<Utc> {
 }
 
 async fn find_user(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find()
-        .filter(user::Column::Email.eq(email.trim().to_lowercase()))
-        .one(db)
-        .await
+    user::Entity::find().filter(user::Column::Email.eq(email.trim().to_lowercase())).one(db).await
 }
 
 pub enum LoginResult {
@@ -87,17 +84,10 @@ pub enum LoginResult {
 
 /// Checks the credentials. Unknown account, wrong password and locked account all give the
 /// same `InvalidCredentials`, after the same amount of work.
-pub async fn login(
-    accounts: &Accounts,
-    identifier: &str,
-    password: &str,
-) -> Result<LoginResult, AppError> {
+pub async fn login(accounts: &Accounts, identifier: &str, password: &str) -> Result<LoginResult, AppError> {
     let db = &accounts.db;
     let user = find_user(db, identifier).await?;
-    let matches = accounts
-        .hashing
-        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
-        .await?;
+    let matches = accounts.hashing.verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user else {
         return Err(AppError::InvalidCredentials);
     };
@@ -105,7 +95,14 @@ pub async fn login(
         return Err(AppError::InvalidCredentials);
     }
     if !matches {
-        record_failure(db, &user).await?;
+        // Recorded after answering: an unknown account writes nothing, and the answer must not
+        // take longer for a known one.
+        let (db, user_id) = (db.clone(), user.id);
+        tokio::spawn(async move {
+            if let Err(error) = record_failure(&db, user_id).await {
+                tracing::error!(%error, user = user_id, "failed login not recorded");
+            }
+        });
         return Err(AppError::InvalidCredentials);
     }
     if user.failed_logins != 0 || user.locked_until.is_some() {
@@ -120,24 +117,22 @@ pub async fn login(
     Ok(LoginResult::Session(sessions::open(db, user.id).await?))
 }
 
-async fn record_failure(db: &impl ConnectionTrait, user: &user::Model) -> Result<(), DbErr> {
+/// Counts a failure (in the database, so concurrent attempts all count) and locks the
+/// account from the fifth one on.
+async fn record_failure(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
     user::Entity::update_many()
-        .col_expr(
-            user::Column::FailedLogins,
-            plus_one(user::Column::FailedLogins),
-        )
-        .filter(user::Column::Id.eq(user.id))
+        .col_expr(user::Column::FailedLogins, plus_one(user::Column::FailedLogins))
+        .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
-    let failed = user.failed_logins + 1;
-    if let Some(lock) = lock_duration(failed) {
-        tracing::warn!(user = user.id, failed, "account locked after failed logins");
+    let Some(user) = user::Entity::find_by_id(user_id).one(db).await? else {
+        return Ok(());
+    };
+    if let Some(lock) = lock_duration(user.failed_logins) {
+        tracing::warn!(user = user_id, failed = user.failed_logins, "account locked after failed logins");
         user::Entity::update_many()
-            .col_expr(
-                user::Column::LockedUntil,
-                Expr::value(Utc::now() + chrono::Duration::from_std(lock).unwrap()),
-            )
-            .filter(user::Column::Id.eq(user.id))
+            .col_expr(user::Column::LockedUntil, Expr::value(Utc::now() + chrono::Duration::from_std(lock).unwrap()))
+            .filter(user::Column::Id.eq(user_id))
             .exec(db)
             .await?;
     }
@@ -157,30 +152,20 @@ pub async fn account(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Accou
             .all(db)
             .await?
             .into_iter()
-            .map(|entity| LegalEntityRef {
-                finess: entity.finess,
-                name: entity.name,
-            })
+            .map(|entity| LegalEntityRef { finess: entity.finess, name: entity.name })
             .collect(),
     };
-    Ok(Account {
-        email: viewer.email.clone(),
-        role: viewer.role,
-        legal_entities,
-    })
+    Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities })
 }
 
 const CODE_REFUSED: &str =
     "Code incorrect ou expiré. Vérifiez le code du dernier courriel reçu, ou demandez un nouveau code.";
-const CODE_EXHAUSTED: &str =
-    "Trop d'essais pour ce code. Demandez un nouveau code de vérification.";
+const CODE_EXHAUSTED: &str = "Trop d'essais pour ce code. Demandez un nouveau code de vérification.";
 const RENEWAL_EXPIRED: &str =
     "La vérification de votre adresse a expiré. Recommencez le renouvellement du mot de passe.";
 
 fn parse_email(input: &str) -> Result<String, AppError> {
-    EmailAddress::parse(input)
-        .map(|email| email.identifier())
-        .map_err(|message| AppError::Invalid(message.to_owned()))
+    EmailAddress::parse(input).map(|email| email.identifier()).map_err(|message| AppError::Invalid(message.to_owned()))
 }
 
 /// Sends a verification code to `email`. Unknown addresses get a notice instead of a code;
@@ -194,15 +179,9 @@ pub async fn send_code(accounts: &Accounts, email: &str) -> Result<(), AppError>
         .filter(verification_code::Column::CreatedAt.gt(window_start))
         .order_by_asc(verification_code::Column::CreatedAt);
     if recent.clone().count(db).await? >= CODES_PER_WINDOW {
-        let oldest = recent
-            .one(db)
-            .await?
-            .map(|code| code.created_at)
-            .unwrap_or_else(Utc::now);
+        let oldest = recent.one(db).await?.map(|code| code.created_at).unwrap_or_else(Utc::now);
         let wait = (oldest - window_start).num_seconds().max(1) as u64;
-        return Err(AppError::TooManyRequests {
-            retry_after_seconds: wait,
-        });
+        return Err(AppError::TooManyRequests { retry_after_seconds: wait });
     }
     let user = find_user(db, &email).await?;
     void_pending_codes(db, &email).await?;
@@ -218,14 +197,8 @@ pub async fn send_code(accounts: &Accounts, email: &str) -> Result<(), AppError>
     .insert(db)
     .await?;
     let (subject, body) = match user {
-        Some(_) => (
-            "e-CARS : votre code de vérification",
-            code_message(&email, &code),
-        ),
-        None => (
-            "e-CARS : demande de renouvellement de mot de passe",
-            unknown_address_message(accounts),
-        ),
+        Some(_) => ("e-CARS : votre code de vérification", code_message(&email, &code)),
+        None => ("e-CARS : demande de renouvellement de mot de passe", unknown_address_message(accounts)),
     };
     accounts.mailer.send(&email, subject, body).await
 }
@@ -260,10 +233,7 @@ fn unknown_address_message(accounts: &Accounts) -> String {
 /// Only the last code sent to an address is valid: earlier ones are void.
 async fn void_pending_codes(db: &impl ConnectionTrait, email: &str) -> Result<(), DbErr> {
     verification_code::Entity::update_many()
-        .col_expr(
-            verification_code::Column::ConsumedAt,
-            Expr::value(Utc::now()),
-        )
+        .col_expr(verification_code::Column::ConsumedAt, Expr::value(Utc::now()))
         .filter(verification_code::Column::Email.eq(email))
         .filter(verification_code::Column::ConsumedAt.is_null())
         .exec(db)
@@ -277,9 +247,7 @@ pub async fn verify_code(accounts: &Accounts, email: &str, code: &str) -> Result
     let email = parse_email(email)?;
     let code = code.trim();
     if code.len() != CODE_DIGITS || !code.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::Invalid(format!(
-            "Le code de vérification comporte {CODE_DIGITS} chiffres."
-        )));
+        return Err(AppError::Invalid(format!("Le code de vérification comporte {CODE_DIGITS} chiffres.")));
     }
     let Some(latest) = verification_code::Entity::find()
         .filter(verification_code::Column::Email.eq(&email))
@@ -295,10 +263,7 @@ pub async fn verify_code(accounts: &Accounts, email: &str, code: &str) -> Result
     };
     // One conditional update counts the try, so concurrent guesses cannot exceed the limit.
     let counted = verification_code::Entity::update_many()
-        .col_expr(
-            verification_code::Column::Attempts,
-            plus_one(verification_code::Column::Attempts),
-        )
+        .col_expr(verification_code::Column::Attempts, plus_one(verification_code::Column::Attempts))
         .filter(verification_code::Column::Id.eq(latest.id))
         .filter(verification_code::Column::Attempts.lt(CODE_TRIES))
         .exec(db)
@@ -311,14 +276,8 @@ pub async fn verify_code(accounts: &Accounts, email: &str, code: &str) -> Result
     }
     let token = new_token();
     let verified = verification_code::Entity::update_many()
-        .col_expr(
-            verification_code::Column::VerifiedAt,
-            Expr::value(Utc::now()),
-        )
-        .col_expr(
-            verification_code::Column::RenewalTokenHash,
-            Expr::value(token_hash(&token)),
-        )
+        .col_expr(verification_code::Column::VerifiedAt, Expr::value(Utc::now()))
+        .col_expr(verification_code::Column::RenewalTokenHash, Expr::value(token_hash(&token)))
         .filter(verification_code::Column::Id.eq(latest.id))
         .filter(verification_code::Column::VerifiedAt.is_null())
         .exec(db)
@@ -330,10 +289,7 @@ pub async fn verify_code(accounts: &Accounts, email: &str, code: &str) -> Result
 }
 
 /// The verified code behind a renewal token, if it is still usable.
-async fn renewal(
-    db: &impl ConnectionTrait,
-    token: &str,
-) -> Result<Option<verification_code::Model>, DbErr> {
+async fn renewal(db: &impl ConnectionTrait, token: &str) -> Result<Option<verification_code::Model>, DbErr> {
     verification_code::Entity::find()
         .filter(verification_code::Column::RenewalTokenHash.eq(token_hash(token)))
         .filter(verification_code::Column::VerifiedAt.gt(ago(CODE_VALIDITY)))
@@ -344,22 +300,13 @@ async fn renewal(
 }
 
 /// The address whose password is being renewed (shown on the new-password page).
-pub async fn renewal_email(
-    db: &impl ConnectionTrait,
-    token: &str,
-) -> Result<Option<String>, DbErr> {
+pub async fn renewal_email(db: &impl ConnectionTrait, token: &str) -> Result<Option<String>, DbErr> {
     Ok(renewal(db, token).await?.map(|code| code.email))
 }
 
-fn check_new_password(
-    password: &str,
-    confirmation: &str,
-    identifier: &str,
-) -> Result<(), AppError> {
+fn check_new_password(password: &str, confirmation: &str, identifier: &str) -> Result<(), AppError> {
     if password != confirmation {
-        return Err(AppError::Invalid(
-            "Les deux mots de passe saisis sont différents.".to_owned(),
-        ));
+        return Err(AppError::Invalid("Les deux mots de passe saisis sont différents.".to_owned()));
     }
     match PasswordCheck::of(password, identifier).refusal() {
         Some(refusal) => Err(AppError::Invalid(refusal)),
@@ -378,17 +325,11 @@ pub async fn renew_password(
     let db = &accounts.db;
     let expired = || AppError::Invalid(RENEWAL_EXPIRED.to_owned());
     let code = renewal(db, token).await?.ok_or_else(expired)?;
-    let user = user::Entity::find_by_id(code.user_id.ok_or_else(expired)?)
-        .one(db)
-        .await?
-        .ok_or_else(expired)?;
+    let user = user::Entity::find_by_id(code.user_id.ok_or_else(expired)?).one(db).await?.ok_or_else(expired)?;
     check_new_password(password, confirmation, &user.email)?;
     let hash = accounts.hashing.hash(password).await?;
     let consumed = verification_code::Entity::update_many()
-        .col_expr(
-            verification_code::Column::ConsumedAt,
-            Expr::value(Utc::now()),
-        )
+        .col_expr(verification_code::Column::ConsumedAt, Expr::value(Utc::now()))
         .filter(verification_code::Column::Id.eq(code.id))
         .filter(verification_code::Column::ConsumedAt.is_null())
         .exec(db)
@@ -409,30 +350,17 @@ pub async fn change_password(
     confirmation: &str,
 ) -> Result<String, AppError> {
     let db = &accounts.db;
-    let user = user::Entity::find_by_id(viewer.user_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if !accounts
-        .hashing
-        .verify(current, Some(user.password_hash.clone()))
-        .await?
-    {
-        record_failure(db, &user).await?;
-        return Err(AppError::Invalid(
-            "Le mot de passe actuel est incorrect.".to_owned(),
-        ));
+    let user = user::Entity::find_by_id(viewer.user_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
+    if !accounts.hashing.verify(current, Some(user.password_hash.clone())).await? {
+        record_failure(db, user.id).await?;
+        return Err(AppError::Invalid("Le mot de passe actuel est incorrect.".to_owned()));
     }
     check_new_password(password, confirmation, &user.email)?;
     let hash = accounts.hashing.hash(password).await?;
     set_password(db, user, hash).await
 }
 
-async fn set_password(
-    db: &DatabaseConnection,
-    user: user::Model,
-    hash: String,
-) -> Result<String, AppError> {
+async fn set_password(db: &DatabaseConnection, user: user::Model, hash: String) -> Result<String, AppError> {
     let user_id = user.id;
     let mut active = user.into_active_model();
     active.password_hash = Set(hash);
@@ -477,9 +405,7 @@ pub async fn create_user(
     hashing: &PasswordHashing,
     new: NewUser<'_>,
 ) -> Result<user::Model, CreateUserError> {
-    let email = EmailAddress::parse(new.email)
-        .map_err(CreateUserError::Email)?
-        .identifier();
+    let email = EmailAddress::parse(new.email).map_err(CreateUserError::Email)?.identifier();
     match (new.role, new.finesses.is_empty()) {
         (Role::Admin, false) => return Err(CreateUserError::AdminWithEntities),
         (Role::Establishment | Role::Referent, true) => {
@@ -499,10 +425,7 @@ pub async fn create_user(
             .ok_or_else(|| CreateUserError::UnknownFiness(finess.clone()))?;
         entity_ids.push(entity.id);
     }
-    let hash = hashing
-        .hash(new.password)
-        .await
-        .map_err(|_| CreateUserError::WeakPassword)?;
+    let hash = hashing.hash(new.password).await.map_err(|_| CreateUserError::WeakPassword)?;
     let user = user::ActiveModel {
         email: Set(email),
         password_hash: Set(hash),
@@ -516,12 +439,9 @@ pub async fn create_user(
     .insert(db)
     .await?;
     for legal_entity_id in entity_ids {
-        user_legal_entity::ActiveModel {
-            user_id: Set(user.id),
-            legal_entity_id: Set(legal_entity_id),
-        }
-        .insert(db)
-        .await?;
+        user_legal_entity::ActiveModel { user_id: Set(user.id), legal_entity_id: Set(legal_entity_id) }
+            .insert(db)
+            .await?;
     }
     Ok(user)
 }
@@ -550,13 +470,7 @@ pub async fn invite(
     finesses: &[String],
 ) -> Result<user::Model, InviteError> {
     let password = initial_password();
-    let new = NewUser {
-        email,
-        role,
-        finesses,
-        password: &password,
-        must_renew: true,
-    };
+    let new = NewUser { email, role, finesses, password: &password, must_renew: true };
     let user = create_user(&accounts.db, &accounts.hashing, new).await?;
     let body = format!(
         "Bonjour,\n\n\
@@ -572,15 +486,8 @@ pub async fn invite(
         url = accounts.public_url.trim_end_matches('/'),
         email = user.email,
     );
-    if let Err(error) = accounts
-        .mailer
-        .send(&user.email, "e-CARS : votre compte a été créé", body)
-        .await
-    {
-        user::Entity::delete_by_id(user.id)
-            .exec(&accounts.db)
-            .await
-            .map_err(CreateUserError::from)?;
+    if let Err(error) = accounts.mailer.send(&user.email, "e-CARS : votre compte a été créé", body).await {
+        user::Entity::delete_by_id(user.id).exec(&accounts.db).await.map_err(CreateUserError::from)?;
         return Err(InviteError::Mail(error));
     }
     Ok(user)
@@ -632,10 +539,7 @@ mod tests {
     fn initial_passwords_follow_the_rule() {
         for _ in 0..200 {
             let password = initial_password();
-            assert!(
-                PasswordCheck::of(&password, "x@y.fr").is_valid(),
-                "{password}"
-            );
+            assert!(PasswordCheck::of(&password, "x@y.fr").is_valid(), "{password}");
         }
     }
 

@@ -4,9 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 use super::secrets::{new_token, token_hash};
 use crate::db::entities::session;
@@ -22,20 +20,14 @@ pub struct SessionLimits {
 
 impl Default for SessionLimits {
     fn default() -> Self {
-        SessionLimits {
-            idle: Duration::from_secs(30 * 60),
-            absolute: Duration::from_secs(12 * 3600),
-        }
+        SessionLimits { idle: Duration::from_secs(30 * 60), absolute: Duration::from_secs(12 * 3600) }
     }
 }
 
 impl SessionLimits {
     pub fn is_live(&self, session: &session::Model, now: DateTime<Utc>) -> bool {
         let within = |since: DateTime<Utc>, limit: Duration| {
-            now.signed_duration_since(since)
-                .to_std()
-                .map(|elapsed| elapsed < limit)
-                .unwrap_or(true)
+            now.signed_duration_since(since).to_std().map(|elapsed| elapsed < limit).unwrap_or(true)
         };
         within(session.last_seen_at, self.idle) && within(session.created_at, self.absolute)
     }
@@ -66,10 +58,8 @@ pub async fn resume(
     token: &str,
     limits: &SessionLimits,
 ) -> Result<Option<session::Model>, DbErr> {
-    let Some(session) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .one(db)
-        .await?
+    let Some(session) =
+        session::Entity::find().filter(session::Column::TokenHash.eq(token_hash(token))).one(db).await?
     else {
         return Ok(None);
     };
@@ -78,12 +68,7 @@ pub async fn resume(
         session::Entity::delete_by_id(session.id).exec(db).await?;
         return Ok(None);
     }
-    if now
-        .signed_duration_since(session.last_seen_at)
-        .to_std()
-        .unwrap_or_default()
-        >= TOUCH_EVERY
-    {
+    if now.signed_duration_since(session.last_seen_at).to_std().unwrap_or_default() >= TOUCH_EVERY {
         touch(db, session.id).await?;
     }
     Ok(Some(session))
@@ -92,10 +77,7 @@ pub async fn resume(
 /// "Rafraîchir la session": restarts the idle timeout now (the absolute one still holds).
 pub async fn touch(db: &impl ConnectionTrait, session_id: i32) -> Result<(), DbErr> {
     session::Entity::update_many()
-        .col_expr(
-            session::Column::LastSeenAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
-        )
+        .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(session::Column::Id.eq(session_id))
         .exec(db)
         .await?;
@@ -109,10 +91,7 @@ pub async fn close(db: &impl ConnectionTrait, session_id: i32) -> Result<(), DbE
 
 /// Closes every session of a user (password changed or renewed).
 pub async fn close_all(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
+    session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?;
     Ok(())
 }
 

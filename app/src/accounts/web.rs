@@ -18,11 +18,7 @@ fn parts() -> Option<Parts> {
 /// A browser without JavaScript posted a form: answer with a redirect to a page.
 pub fn is_plain_form_post() -> bool {
     parts().is_some_and(|parts| {
-        parts
-            .headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
+        parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
     })
 }
 
@@ -36,10 +32,7 @@ pub fn redirect_form_post(target: &str) {
 /// The peer address of the connection (the app is meant to face users directly or through a
 /// proxy that limits by address itself).
 pub fn client_ip() -> Option<IpAddr> {
-    parts()?
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip())
+    parts()?.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -59,10 +52,7 @@ pub fn request_cookie(name: &str) -> Option<String> {
 
 /// Served over https (directly or behind a proxy that says so): cookies get `Secure`.
 pub fn is_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 /// An HttpOnly, SameSite=Lax cookie for the whole site; `max_age` zero deletes it.
@@ -78,10 +68,7 @@ pub fn cookie_header(name: &str, value: &str, max_age: Duration, secure: bool) -
 pub fn set_cookie(name: &str, value: &str, max_age: Duration) -> Result<(), AppError> {
     let secure = parts().is_some_and(|parts| is_https(&parts.headers));
     let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
-    response.append_header(
-        header::SET_COOKIE,
-        cookie_header(name, value, max_age, secure),
-    );
+    response.append_header(header::SET_COOKIE, cookie_header(name, value, max_age, secure));
     Ok(())
 }
 
@@ -92,9 +79,7 @@ pub fn clear_cookie(name: &str) -> Result<(), AppError> {
 /// Where to go back after login: only a path of this site, never another site.
 pub fn local_path(target: Option<&str>) -> String {
     match target {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -106,12 +91,7 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_login() {
         assert_eq!(local_path(Some("/contrats/1?x=1")), "/contrats/1?x=1");
-        for outside in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "contrats",
-        ] {
+        for outside in ["https://evil.example", "//evil.example", "/\\evil.example", "contrats"] {
             assert_eq!(local_path(Some(outside)), "/", "{outside}");
         }
         assert_eq!(local_path(None), "/");
@@ -120,10 +100,7 @@ mod tests {
     #[test]
     fn reads_a_cookie_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; ecars_session=abc; b=2"),
-        );
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; ecars_session=abc; b=2"));
         assert_eq!(cookie(&headers, "ecars_session").as_deref(), Some("abc"));
         assert_eq!(cookie(&headers, "c"), None);
     }
@@ -132,9 +109,6 @@ mod tests {
     fn cookies_are_http_only_and_same_site_and_secure_over_https() {
         let plain = cookie_header("s", "v", Duration::from_secs(60), false);
         assert_eq!(plain, "s=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
-        assert!(cookie_header("s", "v", Duration::from_secs(60), true)
-            .to_str()
-            .unwrap()
-            .ends_with("; Secure"));
+        assert!(cookie_header("s", "v", Duration::from_secs(60), true).to_str().unwrap().ends_with("; Secure"));
     }
 }

@@ -6,10 +6,7 @@ use super::{ContactList, ContactRow};
 use crate::contracts::service as contracts;
 use crate::db::entities::contact;
 
-pub async fn list(
-    db: &impl ConnectionTrait,
-    contract_id: i32,
-) -> Result<Option<ContactList>, DbErr> {
+pub async fn list(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<ContactList>, DbErr> {
     let Some(contract) = contracts::header(db, contract_id).await? else {
         return Ok(None);
     };

@@ -31,9 +31,7 @@ impl Phase {
     }
 
     pub fn parse(stored: &str) -> Option<Self> {
-        [Phase::AutoEvaluation, Phase::Consultation]
-            .into_iter()
-            .find(|phase| phase.as_str() == stored)
+        [Phase::AutoEvaluation, Phase::Consultation].into_iter().find(|phase| phase.as_str() == stored)
     }
 
     /// The label of the guide's banner.

@@ -2,9 +2,7 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{
-    ContractDetail, ContractEstablishments, ContractHeader, ContractSummary, CpomSummary, Phase,
-};
+use super::{ContractDetail, ContractEstablishments, ContractHeader, ContractSummary, CpomSummary, Phase};
 use crate::db::entities::{contract, contract_establishment, establishment, legal_entity};
 use crate::db::french_date;
 use crate::legal_entities::{service::establishment_row, LegalEntityRef};
@@ -23,10 +21,7 @@ fn header_of(contract: &contract::Model, entity: &legal_entity::Model) -> Contra
         kind: contract.kind.clone(),
         name: contract.name.clone(),
         phase: phase_of(contract),
-        legal_entity: LegalEntityRef {
-            finess: entity.finess.clone(),
-            name: entity.name.clone(),
-        },
+        legal_entity: LegalEntityRef { finess: entity.finess.clone(), name: entity.name.clone() },
     }
 }
 
@@ -45,37 +40,28 @@ async fn find_with_entity(
 }
 
 pub async fn header(db: &impl ConnectionTrait, id: i32) -> Result<Option<ContractHeader>, DbErr> {
-    Ok(find_with_entity(db, id)
-        .await?
-        .map(|(contract, entity)| header_of(&contract, &entity)))
+    Ok(find_with_entity(db, id).await?.map(|(contract, entity)| header_of(&contract, &entity)))
 }
 
 pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<Option<ContractDetail>, DbErr> {
-    Ok(find_with_entity(db, id)
-        .await?
-        .map(|(contract, entity)| ContractDetail {
-            header: header_of(&contract, &entity),
-            code: contract.code,
-            status: contract.status,
-            agency_contact: contract.agency_contact,
-            estimated_signature_date: contract.estimated_signature_date.map(french_date),
-            effective_date: contract.effective_date.map(french_date),
-            prorogation: contract
-                .prorogation_months
-                .map(|months| format!("{months} mois")),
-            effective_end_date: contract.effective_end_date.map(french_date),
-            last_prorogation_date: contract.last_prorogation_date.map(french_date),
-            created_on: french_date(contract.created_on),
-            status_reason: contract.status_reason,
-            competence: contract.competence,
-        }))
+    Ok(find_with_entity(db, id).await?.map(|(contract, entity)| ContractDetail {
+        header: header_of(&contract, &entity),
+        code: contract.code,
+        status: contract.status,
+        agency_contact: contract.agency_contact,
+        estimated_signature_date: contract.estimated_signature_date.map(french_date),
+        effective_date: contract.effective_date.map(french_date),
+        prorogation: contract.prorogation_months.map(|months| format!("{months} mois")),
+        effective_end_date: contract.effective_end_date.map(french_date),
+        last_prorogation_date: contract.last_prorogation_date.map(french_date),
+        created_on: french_date(contract.created_on),
+        status_reason: contract.status_reason,
+        competence: contract.competence,
+    }))
 }
 
 /// Contracts of a legal entity, most recent first.
-pub async fn of_legal_entity(
-    db: &impl ConnectionTrait,
-    legal_entity_id: i32,
-) -> Result<Vec<contract::Model>, DbErr> {
+pub async fn of_legal_entity(db: &impl ConnectionTrait, legal_entity_id: i32) -> Result<Vec<contract::Model>, DbErr> {
     contract::Entity::find()
         .filter(contract::Column::LegalEntityId.eq(legal_entity_id))
         .order_by_desc(contract::Column::CreatedOn)
@@ -107,10 +93,7 @@ pub fn cpom_summary(contract: &contract::Model) -> CpomSummary {
     }
 }
 
-pub async fn establishments(
-    db: &impl ConnectionTrait,
-    id: i32,
-) -> Result<Option<ContractEstablishments>, DbErr> {
+pub async fn establishments(db: &impl ConnectionTrait, id: i32) -> Result<Option<ContractEstablishments>, DbErr> {
     let Some(contract) = header(db, id).await? else {
         return Ok(None);
     };

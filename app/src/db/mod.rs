@@ -13,10 +13,7 @@ use crate::AppError;
 /// power cut), foreign keys and a busy timeout on every pooled connection; sqlx leaves them unset.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10));
+    options.sqlx_logging(false).connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         options.max_connections(4).map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
@@ -50,25 +47,17 @@ mod tests {
 
     async fn pragma(db: &sea_orm::DatabaseConnection, name: &str) -> String {
         let row = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                format!("PRAGMA {name}"),
-            ))
+            .query_one_raw(Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}")))
             .await
             .unwrap()
             .unwrap();
-        row.try_get_by_index::<i64>(0)
-            .map(|v| v.to_string())
-            .or_else(|_| row.try_get_by_index::<String>(0))
-            .unwrap()
+        row.try_get_by_index::<i64>(0).map(|v| v.to_string()).or_else(|_| row.try_get_by_index::<String>(0)).unwrap()
     }
 
     #[tokio::test]
     async fn sqlite_is_durable_and_checks_foreign_keys() {
         let path = std::env::temp_dir().join(format!("ecars-pragma-{}.db", std::process::id()));
-        let db = super::connect(&format!("sqlite://{}?mode=rwc", path.display()))
-            .await
-            .unwrap();
+        let db = super::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
         assert_eq!(pragma(&db, "journal_mode").await, "wal");
         assert_eq!(pragma(&db, "synchronous").await, "2", "2 is FULL");
         assert_eq!(pragma(&db, "foreign_keys").await, "1");

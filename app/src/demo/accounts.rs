@@ -60,12 +60,7 @@ pub async fn load(db: &DatabaseConnection, hashing: &PasswordHashing) -> Result<
         match create_user(db, hashing, new).await {
             Ok(_) | Err(CreateUserError::Exists(_)) => {}
             Err(CreateUserError::Database(error)) => return Err(error),
-            Err(error) => {
-                return Err(DbErr::Custom(format!(
-                    "demo account {}: {error}",
-                    account.email
-                )))
-            }
+            Err(error) => return Err(DbErr::Custom(format!("demo account {}: {error}", account.email))),
         }
     }
     Ok(())

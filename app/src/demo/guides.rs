@@ -4,8 +4,8 @@
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
-    date, insert_contract, insert_establishment, insert_legal_entity, national, question,
-    question_with_previous, ContractSeed, EstablishmentSeed, LegalEntitySeed, Seed, TreeWriter,
+    date, insert_contract, insert_establishment, insert_legal_entity, national, question, question_with_previous,
+    ContractSeed, EstablishmentSeed, LegalEntitySeed, Seed, TreeWriter,
 };
 use crate::evaluation::ValueKind::{Number, Percentage, Text, YesNo};
 use crate::legal_entities::MEDICO_SOCIAL;
@@ -61,16 +61,10 @@ async fn chu_grenoble(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
             competence: None,
         },
         &[site],
-        &[
-            ("DIRECTEUR", true),
-            ("REF. CAQES", false),
-            ("REF. CREDIT 1", false),
-        ],
+        &[("DIRECTEUR", true), ("REF. CAQES", false), ("REF. CREDIT 1", false)],
     )
     .await?;
-    TreeWriter::new(contract, 2022)
-        .seeds(db, None, CAQES_TEST)
-        .await
+    TreeWriter::new(contract, 2022).seeds(db, None, CAQES_TEST).await
 }
 
 /// The guide's objectives and questions, completed into a realistic CAQES.
@@ -293,9 +287,7 @@ async fn acodege(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
         &[("DIRECTEUR", true), ("REF. CPOM", false)],
     )
     .await?;
-    TreeWriter::new(contract, 2022)
-        .seeds(db, None, ACODEGE_CPOM)
-        .await
+    TreeWriter::new(contract, 2022).seeds(db, None, ACODEGE_CPOM).await
 }
 
 const ACODEGE_CPOM: &[Seed] = &[
@@ -306,18 +298,8 @@ const ACODEGE_CPOM: &[Seed] = &[
             code: "1.1.1",
             label: "Le diagnostic des établissements et services est réalisé",
             children: &[
-                question(
-                    "1.1.1.a",
-                    "Diagnostic transmis à l'ARS et au Conseil départemental",
-                    YesNo,
-                    YES,
-                ),
-                question(
-                    "1.1.1.b",
-                    "Taux d'occupation moyen des établissements",
-                    Percentage,
-                    "95 %",
-                ),
+                question("1.1.1.a", "Diagnostic transmis à l'ARS et au Conseil départemental", YesNo, YES),
+                question("1.1.1.b", "Taux d'occupation moyen des établissements", Percentage, "95 %"),
             ],
         }],
     },
@@ -328,18 +310,8 @@ const ACODEGE_CPOM: &[Seed] = &[
             code: "2.1.1",
             label: "L'évaluation de la qualité des établissements et services est conduite",
             children: &[
-                question(
-                    "2.1.1.a",
-                    "Nombre d'établissements ayant déposé leur rapport d'évaluation",
-                    Number,
-                    "7",
-                ),
-                question(
-                    "2.1.1.b",
-                    "Principales actions d'amélioration engagées",
-                    Text,
-                    "Description",
-                ),
+                question("2.1.1.a", "Nombre d'établissements ayant déposé leur rapport d'évaluation", Number, "7"),
+                question("2.1.1.b", "Principales actions d'amélioration engagées", Text, "Description"),
             ],
         }],
     },

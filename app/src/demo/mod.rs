@@ -7,15 +7,13 @@ mod performance;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
 };
 
 use crate::accounts::secrets::PasswordHashing;
 use crate::contracts::Phase;
-use crate::db::entities::{
-    answer, contact, contract, contract_establishment, establishment, indicator, legal_entity,
-};
+use crate::db::entities::{answer, contact, contract, contract_establishment, establishment, indicator, legal_entity};
 use crate::evaluation::ValueKind;
 
 pub use accounts::DEMO_ACCOUNTS;
@@ -46,10 +44,7 @@ struct LegalEntitySeed<'a> {
     domain: &'a str,
 }
 
-async fn insert_legal_entity(
-    db: &impl ConnectionTrait,
-    seed: LegalEntitySeed<'_>,
-) -> Result<i32, DbErr> {
+async fn insert_legal_entity(db: &impl ConnectionTrait, seed: LegalEntitySeed<'_>) -> Result<i32, DbErr> {
     let model = legal_entity::ActiveModel {
         finess: Set(seed.finess.into()),
         name: Set(seed.name.into()),
@@ -134,12 +129,9 @@ async fn insert_contract(
     .await?
     .id;
     for &establishment_id in establishment_ids {
-        contract_establishment::ActiveModel {
-            contract_id: Set(contract_id),
-            establishment_id: Set(establishment_id),
-        }
-        .insert(db)
-        .await?;
+        contract_establishment::ActiveModel { contract_id: Set(contract_id), establishment_id: Set(establishment_id) }
+            .insert(db)
+            .await?;
     }
     for (position, (function, mandatory)) in contacts.iter().enumerate() {
         contact::ActiveModel {
@@ -157,11 +149,7 @@ async fn insert_contract(
 
 /// A node of a seeded indicator tree.
 enum Seed {
-    Objective {
-        code: &'static str,
-        label: &'static str,
-        children: &'static [Seed],
-    },
+    Objective { code: &'static str, label: &'static str, children: &'static [Seed] },
     Question(QuestionSeed<'static>),
 }
 
@@ -175,36 +163,12 @@ struct QuestionSeed<'a> {
     previous: Option<(&'a str, &'a str)>,
 }
 
-const fn question(
-    code: &'static str,
-    label: &'static str,
-    kind: ValueKind,
-    target: &'static str,
-) -> Seed {
-    Seed::Question(QuestionSeed {
-        code,
-        label,
-        kind,
-        target,
-        national: false,
-        previous: None,
-    })
+const fn question(code: &'static str, label: &'static str, kind: ValueKind, target: &'static str) -> Seed {
+    Seed::Question(QuestionSeed { code, label, kind, target, national: false, previous: None })
 }
 
-const fn national(
-    code: &'static str,
-    label: &'static str,
-    kind: ValueKind,
-    target: &'static str,
-) -> Seed {
-    Seed::Question(QuestionSeed {
-        code,
-        label,
-        kind,
-        target,
-        national: true,
-        previous: None,
-    })
+const fn national(code: &'static str, label: &'static str, kind: ValueKind, target: &'static str) -> Seed {
+    Seed::Question(QuestionSeed { code, label, kind, target, national: true, previous: None })
 }
 
 /// A question with last year's achieved value and comment.
@@ -215,14 +179,7 @@ const fn question_with_previous(
     target: &'static str,
     previous: (&'static str, &'static str),
 ) -> Seed {
-    Seed::Question(QuestionSeed {
-        code,
-        label,
-        kind,
-        target,
-        national: false,
-        previous: Some(previous),
-    })
+    Seed::Question(QuestionSeed { code, label, kind, target, national: false, previous: Some(previous) })
 }
 
 /// Inserts indicator nodes in depth-first order, numbering their positions.
@@ -234,11 +191,7 @@ struct TreeWriter {
 
 impl TreeWriter {
     fn new(contract_id: i32, year: i32) -> Self {
-        TreeWriter {
-            contract_id,
-            year,
-            next_position: 0,
-        }
+        TreeWriter { contract_id, year, next_position: 0 }
     }
 
     async fn objective(
@@ -257,8 +210,7 @@ impl TreeWriter {
         parent: i32,
         seed: &QuestionSeed<'_>,
     ) -> Result<i32, DbErr> {
-        self.insert(db, Some(parent), seed.code, seed.label, Some(seed))
-            .await
+        self.insert(db, Some(parent), seed.code, seed.label, Some(seed)).await
     }
 
     async fn insert(
@@ -273,12 +225,7 @@ impl TreeWriter {
         let model = indicator::ActiveModel {
             contract_id: Set(self.contract_id),
             parent_id: Set(parent),
-            node_kind: Set(if question.is_some() {
-                indicator::QUESTION
-            } else {
-                indicator::OBJECTIVE
-            }
-            .into()),
+            node_kind: Set(if question.is_some() { indicator::QUESTION } else { indicator::OBJECTIVE }.into()),
             code: Set(code.into()),
             label: Set(label.into()),
             position: Set(self.next_position),
@@ -286,12 +233,8 @@ impl TreeWriter {
             target: Set(question.map(|q| q.target.into())),
             value_kind: Set(question.map(|q| q.kind.as_str().into())),
             editable_by_establishment: Set(question.is_none_or(|q| !q.national)),
-            previous_achieved: Set(question
-                .and_then(|q| q.previous)
-                .map(|(value, _)| value.into())),
-            previous_comment: Set(question
-                .and_then(|q| q.previous)
-                .map(|(_, comment)| comment.into())),
+            previous_achieved: Set(question.and_then(|q| q.previous).map(|(value, _)| value.into())),
+            previous_comment: Set(question.and_then(|q| q.previous).map(|(_, comment)| comment.into())),
             ..Default::default()
         }
         .insert(db)
@@ -309,18 +252,13 @@ impl TreeWriter {
         Box::pin(async move {
             for seed in seeds {
                 match seed {
-                    Seed::Objective {
-                        code,
-                        label,
-                        children,
-                    } => {
+                    Seed::Objective { code, label, children } => {
                         let id = self.objective(db, parent, code, label).await?;
                         self.seeds(db, Some(id), children).await?;
                     }
                     Seed::Question(question) => {
-                        let parent = parent.ok_or_else(|| {
-                            DbErr::Custom(format!("question {} without objective", question.code))
-                        })?;
+                        let parent = parent
+                            .ok_or_else(|| DbErr::Custom(format!("question {} without objective", question.code)))?;
                         self.question(db, parent, question).await?;
                     }
                 }
@@ -330,11 +268,7 @@ impl TreeWriter {
     }
 }
 
-async fn insert_answer(
-    db: &impl ConnectionTrait,
-    question_id: i32,
-    achieved: &str,
-) -> Result<(), DbErr> {
+async fn insert_answer(db: &impl ConnectionTrait, question_id: i32, achieved: &str) -> Result<(), DbErr> {
     answer::ActiveModel {
         question_id: Set(question_id),
         not_concerned: Set(false),

@@ -5,8 +5,7 @@
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
-    date, insert_answer, insert_contract, insert_legal_entity, ContractSeed, LegalEntitySeed,
-    QuestionSeed, TreeWriter,
+    date, insert_answer, insert_contract, insert_legal_entity, ContractSeed, LegalEntitySeed, QuestionSeed, TreeWriter,
 };
 use crate::evaluation::ValueKind;
 
@@ -51,35 +50,16 @@ pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr
     for objective in 1..=10 {
         let code = format!("{objective}.1");
         let objective_id = tree
-            .objective(
-                db,
-                None,
-                &code,
-                &format!("Objectif généré n° {objective} de la démonstration de performance"),
-            )
+            .objective(db, None, &code, &format!("Objectif généré n° {objective} de la démonstration de performance"))
             .await?;
         for sub in 1..=5 {
             let code = format!("{objective}.1.{sub}");
-            let sub_id = tree
-                .objective(
-                    db,
-                    Some(objective_id),
-                    &code,
-                    &format!("Sous-objectif généré {code}"),
-                )
-                .await?;
+            let sub_id = tree.objective(db, Some(objective_id), &code, &format!("Sous-objectif généré {code}")).await?;
             for letter in LETTERS {
                 number += 1;
-                let kind = [
-                    ValueKind::YesNo,
-                    ValueKind::Percentage,
-                    ValueKind::Number,
-                    ValueKind::Text,
-                ][number % 4];
+                let kind = [ValueKind::YesNo, ValueKind::Percentage, ValueKind::Number, ValueKind::Text][number % 4];
                 let code = format!("{objective}.1.{sub}.{letter}");
-                let label = format!(
-                    "Question générée n° {number} : indicateur de suivi de la démonstration"
-                );
+                let label = format!("Question générée n° {number} : indicateur de suivi de la démonstration");
                 let seed = QuestionSeed {
                     code: &code,
                     label: &label,

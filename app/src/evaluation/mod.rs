@@ -33,14 +33,9 @@ impl ValueKind {
     }
 
     pub fn parse(stored: &str) -> Option<Self> {
-        [
-            ValueKind::YesNo,
-            ValueKind::Percentage,
-            ValueKind::Number,
-            ValueKind::Text,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == stored)
+        [ValueKind::YesNo, ValueKind::Percentage, ValueKind::Number, ValueKind::Text]
+            .into_iter()
+            .find(|kind| kind.as_str() == stored)
     }
 }
 

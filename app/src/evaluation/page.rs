@@ -18,10 +18,7 @@ pub fn IndicatorsPage() -> impl IntoView {
 #[component]
 fn TreeView(tree: IndicatorTree) -> impl IntoView {
     let progress = tree.progress();
-    let IndicatorTree {
-        contract,
-        objectives,
-    } = tree;
+    let IndicatorTree { contract, objectives } = tree;
     // The contract node's state is lifted here so that "Replier le contrat" drives it.
     let contract_expanded = RwSignal::new(true);
     let entity_expanded = RwSignal::new(true);
@@ -64,11 +61,7 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
 
 /// The button that folds or unfolds an inner node, operable with Enter or Space.
 #[component]
-fn Toggle(
-    expanded: RwSignal<bool>,
-    #[prop(into)] controls: String,
-    title: String,
-) -> impl IntoView {
+fn Toggle(expanded: RwSignal<bool>, #[prop(into)] controls: String, title: String) -> impl IntoView {
     view! {
         <button
             type="button"

@@ -54,20 +54,18 @@ pub struct FillProgress {
 
 impl FillProgress {
     pub fn from_statuses(statuses: impl IntoIterator<Item = QuestionStatus>) -> Self {
-        statuses
-            .into_iter()
-            .fold(Self::default(), |mut progress, status| {
-                match status {
-                    QuestionStatus::Filled => {
-                        progress.answered += 1;
-                        progress.required += 1;
-                    }
-                    QuestionStatus::ToFill => progress.required += 1,
-                    // Grey questions are not the user's to answer: they count neither way.
-                    QuestionStatus::Locked => {}
+        statuses.into_iter().fold(Self::default(), |mut progress, status| {
+            match status {
+                QuestionStatus::Filled => {
+                    progress.answered += 1;
+                    progress.required += 1;
                 }
-                progress
-            })
+                QuestionStatus::ToFill => progress.required += 1,
+                // Grey questions are not the user's to answer: they count neither way.
+                QuestionStatus::Locked => {}
+            }
+            progress
+        })
     }
 
     /// Rounded down, so that 100 % is shown only when nothing is left to answer.
@@ -113,13 +111,7 @@ mod tests {
     #[test]
     fn grey_questions_are_excluded_from_the_percentage() {
         let progress = FillProgress::from_statuses([Filled, ToFill, Locked, Locked]);
-        assert_eq!(
-            progress,
-            FillProgress {
-                answered: 1,
-                required: 2
-            }
-        );
+        assert_eq!(progress, FillProgress { answered: 1, required: 2 });
         assert_eq!(progress.percentage(), 50);
     }
 
@@ -144,10 +136,7 @@ mod tests {
         let progress = FillProgress::from_statuses([Locked, Locked]);
         assert_eq!(progress.percentage(), 100);
         assert!(progress.is_complete());
-        assert_eq!(
-            FillProgress::from_statuses([Filled, Filled]).percentage(),
-            100
-        );
+        assert_eq!(FillProgress::from_statuses([Filled, Filled]).percentage(), 100);
         assert_eq!(FillProgress::from_statuses([ToFill]).percentage(), 0);
     }
 }

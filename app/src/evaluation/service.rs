@@ -2,10 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use super::rules::{is_answered, QuestionStatus};
 use super::{IndicatorTree, TreeNode};
@@ -13,10 +10,7 @@ use crate::contracts::service as contracts;
 use crate::db::entities::{answer, indicator};
 
 /// The whole tree in two queries, whatever its size: nodes in depth-first order, then answers.
-pub async fn tree(
-    db: &impl ConnectionTrait,
-    contract_id: i32,
-) -> Result<Option<IndicatorTree>, DbErr> {
+pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<IndicatorTree>, DbErr> {
     let Some(contract) = contracts::header(db, contract_id).await? else {
         return Ok(None);
     };
@@ -36,12 +30,7 @@ pub async fn tree(
         .all(db)
         .await?
         .into_iter()
-        .map(|answer| {
-            (
-                answer.question_id,
-                is_answered(answer.not_concerned, answer.achieved.as_deref()),
-            )
-        })
+        .map(|answer| (answer.question_id, is_answered(answer.not_concerned, answer.achieved.as_deref())))
         .collect();
 
     // Children are grouped under their parent, keeping the depth-first order.
@@ -61,10 +50,7 @@ pub async fn tree(
             .into_iter()
             .map(|node| {
                 let status = (node.node_kind == indicator::QUESTION).then(|| {
-                    QuestionStatus::of(
-                        node.editable_by_establishment,
-                        answered.get(&node.id).copied().unwrap_or(false),
-                    )
+                    QuestionStatus::of(node.editable_by_establishment, answered.get(&node.id).copied().unwrap_or(false))
                 });
                 TreeNode {
                     id: node.id,
@@ -77,8 +63,5 @@ pub async fn tree(
             .collect()
     }
     let objectives = build(None, &mut children, &answered);
-    Ok(Some(IndicatorTree {
-        contract,
-        objectives,
-    }))
+    Ok(Some(IndicatorTree { contract, objectives }))
 }

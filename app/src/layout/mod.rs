@@ -112,10 +112,7 @@ pub fn Breadcrumb(crumbs: Vec<(String, Option<String>)>) -> impl IntoView {
 
 /// Title, breadcrumb and phase banner of the contract page (`page` = None) or of a page under it.
 #[component]
-pub fn ContractPageTop(
-    contract: ContractHeader,
-    #[prop(optional)] page: Option<&'static str>,
-) -> impl IntoView {
+pub fn ContractPageTop(contract: ContractHeader, #[prop(optional)] page: Option<&'static str>) -> impl IntoView {
     let title = match page {
         Some(page) => format!("{page} - {}", contract.name),
         None => contract.name.clone(),
@@ -139,14 +136,8 @@ pub fn BackToContract(id: i32) -> impl IntoView {
 }
 
 /// Crumbs down to a contract page: legal entity, contract, then `current` if any.
-fn contract_crumbs(
-    contract: &ContractHeader,
-    current: Option<&str>,
-) -> Vec<(String, Option<String>)> {
-    let mut crumbs = vec![(
-        contract.legal_entity.title(),
-        Some(contract.legal_entity.href()),
-    )];
+fn contract_crumbs(contract: &ContractHeader, current: Option<&str>) -> Vec<(String, Option<String>)> {
+    let mut crumbs = vec![(contract.legal_entity.title(), Some(contract.legal_entity.href()))];
     match current {
         Some(current) => {
             crumbs.push((contract.name.clone(), Some(contract_href(contract.id))));
@@ -190,14 +181,12 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     // After a session ends, offer to log in again and come back here.
     let location = leptos_router::hooks::use_location();
     let unauthenticated = error == AppError::Unauthenticated;
-    let back = move || {
-        match unauthenticated {
+    let back = move || match unauthenticated {
         true => view! {
             <a href=login_href(&format!("{}{}", location.pathname.get(), location.search.get()))>"Se reconnecter"</a>
         }
         .into_any(),
         false => view! { <a href="/">"Retour à la gestion des contrats"</a> }.into_any(),
-    }
     };
     let message = error.to_string();
     view! {

@@ -14,15 +14,8 @@ impl Page {
     /// The requested page of `total` items; out-of-range or malformed numbers give the nearest page.
     pub fn of(requested: Option<&str>, total: usize, size: usize) -> Self {
         let count = total.div_ceil(size).max(1);
-        let number = requested
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(1)
-            .clamp(1, count);
-        Page {
-            number,
-            count,
-            size,
-        }
+        let number = requested.and_then(|n| n.parse::<usize>().ok()).unwrap_or(1).clamp(1, count);
+        Page { number, count, size }
     }
 
     pub fn range(self, total: usize) -> std::ops::Range<usize> {
@@ -36,8 +29,7 @@ impl Page {
 pub fn Pagination(page: Page, href: impl Fn(usize) -> String) -> impl IntoView {
     let link = |target: usize, label: &'static str, class: &'static str, enabled: bool| {
         if enabled {
-            view! { <a class=format!("fr-pagination__link {class}") href=href(target)>{label}</a> }
-                .into_any()
+            view! { <a class=format!("fr-pagination__link {class}") href=href(target)>{label}</a> }.into_any()
         } else {
             view! { <a class=format!("fr-pagination__link {class}") aria-disabled="true" role="link">{label}</a> }
                 .into_any()

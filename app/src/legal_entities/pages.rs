@@ -19,10 +19,7 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let sort = Memo::new(move |_| {
         let query = query.read();
-        (
-            SortKey::from_param(query.get_str("tri")),
-            SortOrder::from_param(query.get_str("ordre")),
-        )
+        (SortKey::from_param(query.get_str("tri")), SortOrder::from_param(query.get_str("ordre")))
     });
     view! {
         <Title text="Gestion des Contrats"/>
@@ -108,15 +105,7 @@ pub fn LegalEntityPage() -> impl IntoView {
 
 #[component]
 fn LegalEntityView(detail: LegalEntityDetail) -> impl IntoView {
-    let LegalEntityDetail {
-        entity,
-        address,
-        phone,
-        medico_social,
-        contracts,
-        cpoms,
-        establishments,
-    } = detail;
+    let LegalEntityDetail { entity, address, phone, medico_social, contracts, cpoms, establishments } = detail;
     view! {
         <Title text=entity.title()/>
         <Breadcrumb crumbs=vec![(entity.title(), None)]/>
@@ -140,8 +129,7 @@ fn LegalEntityView(detail: LegalEntityDetail) -> impl IntoView {
 fn ContractList(contracts: Vec<ContractSummary>, base_href: String) -> impl IntoView {
     let query = use_query_map();
     let total = contracts.len();
-    let page =
-        Memo::new(move |_| Page::of(query.read().get_str("page"), total, CONTRACTS_PER_PAGE));
+    let page = Memo::new(move |_| Page::of(query.read().get_str("page"), total, CONTRACTS_PER_PAGE));
     view! {
         <h2>"Liste des contrats"</h2>
         {move || {
@@ -222,10 +210,7 @@ fn CpomList(cpoms: Vec<CpomSummary>) -> impl IntoView {
 
 /// "Liste des établissements", under a legal entity or a contract.
 #[component]
-pub fn EstablishmentTable(
-    establishments: Vec<EstablishmentRow>,
-    caption: &'static str,
-) -> impl IntoView {
+pub fn EstablishmentTable(establishments: Vec<EstablishmentRow>, caption: &'static str) -> impl IntoView {
     if establishments.is_empty() {
         return view! { <p>"Aucun établissement."</p> }.into_any();
     }

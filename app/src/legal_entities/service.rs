@@ -9,10 +9,7 @@ use crate::db::entities::{establishment, legal_entity};
 const CPOM: &str = "CPOM";
 
 /// Legal entities within `scope` (`None`: all of them), by name.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    scope: Option<&[i32]>,
-) -> Result<Vec<LegalEntityRow>, DbErr> {
+pub async fn list(db: &impl ConnectionTrait, scope: Option<&[i32]>) -> Result<Vec<LegalEntityRow>, DbErr> {
     let mut query = legal_entity::Entity::find().order_by_asc(legal_entity::Column::Name);
     if let Some(ids) = scope {
         query = query.filter(legal_entity::Column::Id.is_in(ids.iter().copied()));
@@ -21,10 +18,7 @@ pub async fn list(
     Ok(entities
         .into_iter()
         .map(|entity| LegalEntityRow {
-            entity: LegalEntityRef {
-                finess: entity.finess,
-                name: entity.name,
-            },
+            entity: LegalEntityRef { finess: entity.finess, name: entity.name },
             address: entity.address,
             phone: entity.phone,
         })
@@ -41,10 +35,7 @@ pub fn establishment_row(establishment: &establishment::Model) -> EstablishmentR
     }
 }
 
-pub async fn detail(
-    db: &impl ConnectionTrait,
-    entity: legal_entity::Model,
-) -> Result<LegalEntityDetail, DbErr> {
+pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> Result<LegalEntityDetail, DbErr> {
     let contracts = contracts::of_legal_entity(db, entity.id).await?;
     let establishments = establishment::Entity::find()
         .filter(establishment::Column::LegalEntityId.eq(entity.id))
@@ -54,17 +45,10 @@ pub async fn detail(
     Ok(LegalEntityDetail {
         medico_social: entity.domain == MEDICO_SOCIAL,
         contracts: contracts.iter().map(contracts::summary).collect(),
-        cpoms: contracts
-            .iter()
-            .filter(|c| c.kind == CPOM)
-            .map(contracts::cpom_summary)
-            .collect(),
+        cpoms: contracts.iter().filter(|c| c.kind == CPOM).map(contracts::cpom_summary).collect(),
         establishments: establishments.iter().map(establishment_row).collect(),
         address: entity.address,
         phone: entity.phone,
-        entity: LegalEntityRef {
-            finess: entity.finess,
-            name: entity.name,
-        },
+        entity: LegalEntityRef { finess: entity.finess, name: entity.name },
     })
 }

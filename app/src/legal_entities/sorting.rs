@@ -36,10 +36,7 @@ impl SortKey {
     }
 
     pub fn from_param(param: Option<&str>) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|key| Some(key.param()) == param)
-            .unwrap_or(SortKey::Entity)
+        Self::ALL.into_iter().find(|key| Some(key.param()) == param).unwrap_or(SortKey::Entity)
     }
 
     fn value(self, row: &LegalEntityRow) -> String {
@@ -98,10 +95,7 @@ mod tests {
 
     fn row(finess: &str, name: &str, address: &str, phone: &str) -> LegalEntityRow {
         LegalEntityRow {
-            entity: LegalEntityRef {
-                finess: finess.into(),
-                name: name.into(),
-            },
+            entity: LegalEntityRef { finess: finess.into(), name: name.into() },
             address: address.into(),
             phone: phone.into(),
         }
@@ -110,18 +104,8 @@ mod tests {
     #[test]
     fn sorts_by_each_column_both_ways() {
         let mut rows = vec![
-            row(
-                "380780080",
-                "CHU DE GRENOBLE ALPES",
-                "38043 GRENOBLE",
-                "0476767575",
-            ),
-            row(
-                "210984078",
-                "ACODEGE",
-                "2 R GAGNIEREUX 21014 DIJON",
-                "0390288028",
-            ),
+            row("380780080", "CHU DE GRENOBLE ALPES", "38043 GRENOBLE", "0476767575"),
+            row("210984078", "ACODEGE", "2 R GAGNIEREUX 21014 DIJON", "0390288028"),
         ];
         sort_rows(&mut rows, SortKey::Entity, SortOrder::Ascending);
         assert_eq!(rows[0].entity.finess, "210984078");

@@ -22,13 +22,7 @@ use Outcome::*;
 
 async fn caqes_test_id(app: &TestApp) -> i32 {
     let db = app.database().await;
-    contract::Entity::find()
-        .filter(contract::Column::Name.eq("CAQES TEST"))
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    contract::Entity::find().filter(contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap().id
 }
 
 /// An ACODEGE user who has already renewed the password (the demo one must renew first).
@@ -42,9 +36,7 @@ async fn other_establishment_user(app: &TestApp) -> Visitor {
         password: OTHER.1,
         must_renew: false,
     };
-    create_user(&db, &PasswordHashing::new(1), new)
-        .await
-        .unwrap();
+    create_user(&db, &PasswordHashing::new(1), new).await.unwrap();
     app.login_as(OTHER).await
 }
 
@@ -104,18 +96,9 @@ async fn every_page_and_server_function_answers_each_kind_of_user_as_expected() 
                 "other establishment" => NotFound,
                 _ => Shown,
             };
-            check(
-                who,
-                page,
-                answer.status,
-                answer.location.as_deref(),
-                expected,
-            );
+            check(who, page, answer.status, answer.location.as_deref(), expected);
             if expected == NotFound {
-                assert!(
-                    !answer.body.contains("CHU DE GRENOBLE"),
-                    "{who} sees data of {page}"
-                );
+                assert!(!answer.body.contains("CHU DE GRENOBLE"), "{who} sees data of {page}");
             }
         }
     }
@@ -140,28 +123,14 @@ async fn every_page_and_server_function_answers_each_kind_of_user_as_expected() 
             };
             check(who, endpoint, answer.status, None, expected);
             if expected != Shown {
-                assert!(
-                    !answer.body.contains("CHU DE GRENOBLE"),
-                    "{who} got data from {endpoint}: {}",
-                    answer.body
-                );
+                assert!(!answer.body.contains("CHU DE GRENOBLE"), "{who} got data from {endpoint}: {}", answer.body);
             }
         }
         let list = match visitor {
             Some(visitor) => visitor.call("entites_juridiques", &[]).await,
             None => app.call("entites_juridiques", &[]).await,
         };
-        check(
-            who,
-            "entites_juridiques",
-            list.status,
-            None,
-            if visitor.is_some() {
-                Shown
-            } else {
-                Unauthenticated
-            },
-        );
+        check(who, "entites_juridiques", list.status, None, if visitor.is_some() { Shown } else { Unauthenticated });
         let sees_chu = list.body.contains("CHU DE GRENOBLE ALPES");
         let sees_acodege = list.body.contains("ACODEGE");
         let expected = match who {
@@ -170,45 +139,20 @@ async fn every_page_and_server_function_answers_each_kind_of_user_as_expected() 
             "referent" => (true, true),
             _ => (false, false),
         };
-        assert_eq!(
-            (sees_chu, sees_acodege),
-            expected,
-            "{who}: legal entities listed: {}",
-            list.body
-        );
+        assert_eq!((sees_chu, sees_acodege), expected, "{who}: legal entities listed: {}", list.body);
         let refresh = match visitor {
             Some(visitor) => visitor.call("rafraichir_session", &[]).await,
             None => app.call("rafraichir_session", &[]).await,
         };
-        check(
-            who,
-            "rafraichir_session",
-            refresh.status,
-            None,
-            if visitor.is_some() {
-                Shown
-            } else {
-                Unauthenticated
-            },
-        );
+        check(who, "rafraichir_session", refresh.status, None, if visitor.is_some() { Shown } else { Unauthenticated });
         let account = match visitor {
             Some(visitor) => visitor.call("compte", &[]).await,
             None => app.call("compte", &[]).await,
         };
         check(who, "compte", account.status, None, Shown);
-        assert_eq!(
-            account.body == "null",
-            visitor.is_none(),
-            "{who}: {}",
-            account.body
-        );
+        assert_eq!(account.body == "null", visitor.is_none(), "{who}: {}", account.body);
     }
-    let change = app
-        .call(
-            "changer_mot_de_passe",
-            &[("current", "x"), ("password", "y"), ("confirmation", "y")],
-        )
-        .await;
+    let change = app.call("changer_mot_de_passe", &[("current", "x"), ("password", "y"), ("confirmation", "y")]).await;
     assert_eq!(change.status, 401, "anonymous password change");
 }
 
@@ -216,23 +160,11 @@ async fn every_page_and_server_function_answers_each_kind_of_user_as_expected() 
 async fn the_home_page_lists_only_the_entities_of_the_user() {
     let app = spawn_app().await;
     let own = app.login_as(CHU).await.get("/").await;
-    own.assert_shows(&[
-        "380780080 - CHU DE GRENOBLE ALPES",
-        "Mon compte",
-        "Rafraîchir la session",
-        "Déconnexion",
-    ]);
+    own.assert_shows(&["380780080 - CHU DE GRENOBLE ALPES", "Mon compte", "Rafraîchir la session", "Déconnexion"]);
     assert!(!own.body.contains("ACODEGE"));
     let referent = app.login_as(REFERENT).await.get("/").await;
     referent.assert_shows(&["380780080 - CHU DE GRENOBLE ALPES", "210984078 - ACODEGE"]);
-    assert!(
-        !referent.body.contains("690000880"),
-        "the referent does not follow the generated entity"
-    );
+    assert!(!referent.body.contains("690000880"), "the referent does not follow the generated entity");
     let account = app.login_as(REFERENT).await.get("/mon-compte").await;
-    account.assert_shows(&[
-        "referent@ars.exemple.fr",
-        "Référent ARS (consultation)",
-        "Entités juridiques suivies",
-    ]);
+    account.assert_shows(&["referent@ars.exemple.fr", "Référent ARS (consultation)", "Entités juridiques suivies"]);
 }

@@ -20,10 +20,7 @@ async fn a_page_needs_a_login_and_the_login_brings_the_visitor_back() {
     let app = spawn_app().await;
     let page = app.get("/contrats/1/contacts").await;
     assert_eq!(page.status, 303);
-    assert_eq!(
-        page.location.as_deref(),
-        Some("/connexion?retour=/contrats/1/contacts")
-    );
+    assert_eq!(page.location.as_deref(), Some("/connexion?retour=/contrats/1/contacts"));
     let login_page = app.get("/connexion?retour=/contrats/1/contacts").await;
     login_page.assert_shows(&[
         "Connexion avec votre compte professionnel",
@@ -33,30 +30,12 @@ async fn a_page_needs_a_login_and_the_login_brings_the_visitor_back() {
         "Renouveler le mot de passe",
     ]);
     let login = app
-        .call(
-            "connexion",
-            &[
-                ("identifier", CHU.0),
-                ("password", CHU.1),
-                ("return_to", "/contrats/1/contacts"),
-            ],
-        )
+        .call("connexion", &[("identifier", CHU.0), ("password", CHU.1), ("return_to", "/contrats/1/contacts")])
         .await;
-    assert_eq!(
-        (login.status, login.body.as_str()),
-        (200, "\"/contrats/1/contacts\"")
-    );
+    assert_eq!((login.status, login.body.as_str()), (200, "\"/contrats/1/contacts\""));
     // Never sent to another site after login.
-    let login = app
-        .call(
-            "connexion",
-            &[
-                ("identifier", CHU.0),
-                ("password", CHU.1),
-                ("return_to", "//evil.example"),
-            ],
-        )
-        .await;
+    let login =
+        app.call("connexion", &[("identifier", CHU.0), ("password", CHU.1), ("return_to", "//evil.example")]).await;
     assert_eq!(login.body, "\"/\"");
 }
 
@@ -64,52 +43,22 @@ async fn a_page_needs_a_login_and_the_login_brings_the_visitor_back() {
 async fn the_session_cookie_is_random_http_only_and_same_site() {
     let app = spawn_app().await;
     let first = app.login(CHU).await;
-    let cookie = first
-        .set_cookie_header("ecars_session")
-        .expect("session cookie")
-        .to_owned();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
-        "{cookie}"
-    );
-    assert!(
-        !cookie.contains("Secure"),
-        "plain http on loopback: {cookie}"
-    );
+    let cookie = first.set_cookie_header("ecars_session").expect("session cookie").to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http on loopback: {cookie}");
     let token = first.cookie("ecars_session").unwrap();
-    assert!(
-        token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()),
-        "at least 128 random bits: {token}"
-    );
-    assert_ne!(
-        app.login(CHU).await.cookie("ecars_session").unwrap(),
-        token,
-        "a new token at each login"
-    );
+    assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()), "at least 128 random bits: {token}");
+    assert_ne!(app.login(CHU).await.cookie("ecars_session").unwrap(), token, "a new token at each login");
     // Behind a proxy that serves https, the cookie is Secure.
     let form = [("identifier", CHU.0), ("password", CHU.1)];
     let https = app
-        .request(
-            reqwest::Method::POST,
-            "/api/connexion",
-            Some(&form),
-            None,
-            &[("x-forwarded-proto", "https")],
-        )
+        .request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("x-forwarded-proto", "https")])
         .await;
-    assert!(https
-        .set_cookie_header("ecars_session")
-        .unwrap()
-        .contains("; Secure"));
+    assert!(https.set_cookie_header("ecars_session").unwrap().contains("; Secure"));
     // The database keeps only a hash of the token.
     let db = app.database().await;
-    let stored: Vec<String> = session::Entity::find()
-        .all(&db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.token_hash)
-        .collect();
+    let stored: Vec<String> =
+        session::Entity::find().all(&db).await.unwrap().into_iter().map(|s| s.token_hash).collect();
     assert!(!stored.contains(&token));
 }
 
@@ -130,14 +79,18 @@ async fn five_failures_lock_the_account_until_the_lock_ends() {
     for _ in 0..5 {
         assert_eq!(app.login((CHU.0, "wrong-password")).await.status, 401);
     }
+    // Failures are recorded just after the answer: wait for the lock to be written.
+    let db = app.database().await;
+    let chu = || user::Entity::find().filter(user::Column::Email.eq(CHU.0)).one(&db);
+    let started = std::time::Instant::now();
+    while chu().await.unwrap().unwrap().locked_until.is_none() {
+        assert!(started.elapsed().as_secs() < 5, "the account was not locked after 5 failures");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let locked = app.login(CHU).await;
-    assert_eq!(
-        locked.status, 401,
-        "the right password is refused while locked"
-    );
+    assert_eq!(locked.status, 401, "the right password is refused while locked");
     assert!(locked.body.contains(GENERIC_REFUSAL));
     // A minute later (moved in the database), the lock is over.
-    let db = app.database().await;
     user::Entity::update_many()
         .col_expr(user::Column::LockedUntil, Expr::value(minutes_ago(1)))
         .filter(user::Column::Email.eq(CHU.0))
@@ -145,12 +98,7 @@ async fn five_failures_lock_the_account_until_the_lock_ends() {
         .await
         .unwrap();
     assert_eq!(app.login(CHU).await.status, 200);
-    let chu = user::Entity::find()
-        .filter(user::Column::Email.eq(CHU.0))
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
+    let chu = user::Entity::find().filter(user::Column::Email.eq(CHU.0)).one(&db).await.unwrap().unwrap();
     assert_eq!(chu.failed_logins, 0, "a success resets the count");
 }
 
@@ -174,16 +122,10 @@ async fn logout_revokes_the_session() {
     assert_eq!(chu.get("/").await.status, 200);
     let logout = chu.call("deconnexion", &[]).await;
     assert_eq!(logout.status, 200);
-    assert!(logout
-        .set_cookie_header("ecars_session")
-        .unwrap()
-        .contains("Max-Age=0"));
+    assert!(logout.set_cookie_header("ecars_session").unwrap().contains("Max-Age=0"));
     let after = chu.get("/").await;
     assert_eq!(after.status, 303, "the old cookie opens nothing");
-    assert_eq!(
-        chu.call("contacts", &[("contract_id", "1")]).await.status,
-        401
-    );
+    assert_eq!(chu.call("contacts", &[("contract_id", "1")]).await.status, 401);
 }
 
 #[tokio::test]
@@ -192,43 +134,19 @@ async fn a_session_ends_after_30_idle_minutes_and_refreshing_extends_it() {
     let chu = app.login_as(CHU).await;
     let db = app.database().await;
     let age = |minutes| {
-        session::Entity::update_many().col_expr(
-            session::Column::LastSeenAt,
-            Expr::value(minutes_ago(minutes)),
-        )
+        session::Entity::update_many().col_expr(session::Column::LastSeenAt, Expr::value(minutes_ago(minutes)))
     };
     age(25).exec(&db).await.unwrap();
     let refreshed = chu.call("rafraichir_session", &[]).await;
     assert_eq!(refreshed.status, 200);
-    assert!(
-        refreshed.body.contains("Session prolongée"),
-        "{}",
-        refreshed.body
-    );
-    let seen = session::Entity::find()
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap()
-        .last_seen_at;
-    assert!(
-        Utc::now().signed_duration_since(seen).num_seconds() < 60,
-        "refreshing restarts the idle time"
-    );
+    assert!(refreshed.body.contains("Session prolongée"), "{}", refreshed.body);
+    let seen = session::Entity::find().one(&db).await.unwrap().unwrap().last_seen_at;
+    assert!(Utc::now().signed_duration_since(seen).num_seconds() < 60, "refreshing restarts the idle time");
     age(31).exec(&db).await.unwrap();
     let expired = chu.get("/").await;
     assert_eq!(expired.status, 303);
-    assert!(
-        expired
-            .set_cookie_header("ecars_session")
-            .unwrap()
-            .contains("Max-Age=0"),
-        "the stale cookie is dropped"
-    );
-    assert!(
-        session::Entity::find().all(&db).await.unwrap().is_empty(),
-        "the expired session is deleted"
-    );
+    assert!(expired.set_cookie_header("ecars_session").unwrap().contains("Max-Age=0"), "the stale cookie is dropped");
+    assert!(session::Entity::find().all(&db).await.unwrap().is_empty(), "the expired session is deleted");
 }
 
 #[tokio::test]
@@ -237,10 +155,7 @@ async fn a_session_ends_12_hours_after_login_whatever_the_activity() {
     let chu = app.login_as(CHU).await;
     let db = app.database().await;
     session::Entity::update_many()
-        .col_expr(
-            session::Column::CreatedAt,
-            Expr::value(minutes_ago(12 * 60 + 1)),
-        )
+        .col_expr(session::Column::CreatedAt, Expr::value(minutes_ago(12 * 60 + 1)))
         .exec(&db)
         .await
         .unwrap();
@@ -253,21 +168,9 @@ async fn a_request_from_another_site_is_refused() {
     let form = [("identifier", CHU.0), ("password", CHU.1)];
     let post = |headers: &'static [(&'static str, &'static str)]| {
         let app = app.clone();
-        async move {
-            app.request(
-                reqwest::Method::POST,
-                "/api/connexion",
-                Some(&form),
-                None,
-                headers,
-            )
-            .await
-        }
+        async move { app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, headers).await }
     };
-    assert_eq!(
-        post(&[("origin", "https://evil.example")]).await.status,
-        403
-    );
+    assert_eq!(post(&[("origin", "https://evil.example")]).await.status, 403);
     assert_eq!(post(&[("sec-fetch-site", "cross-site")]).await.status, 403);
     let chu = app.login_as(CHU).await;
     let logout = app
@@ -280,22 +183,12 @@ async fn a_request_from_another_site_is_refused() {
         )
         .await;
     assert_eq!(logout.status, 403);
-    assert_eq!(
-        chu.get("/").await.status,
-        200,
-        "the cross-site logout did nothing"
-    );
+    assert_eq!(chu.get("/").await.status, 200, "the cross-site logout did nothing");
     assert_eq!(post(&[("sec-fetch-site", "same-origin")]).await.status, 200);
     let origin = app.address.clone();
     let host = origin.trim_start_matches("http://").to_owned();
     let same = app
-        .request(
-            reqwest::Method::POST,
-            "/api/connexion",
-            Some(&form),
-            None,
-            &[("origin", &origin), ("host", &host)],
-        )
+        .request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("origin", &origin), ("host", &host)])
         .await;
     assert_eq!(same.status, 200);
 }
@@ -305,8 +198,7 @@ async fn send_code(app: &TestApp, email: &str) -> crate::helpers::Page {
 }
 
 async fn verify(app: &TestApp, email: &str, code: &str) -> crate::helpers::Page {
-    app.call("verifier_code", &[("email", email), ("code", code)])
-        .await
+    app.call("verifier_code", &[("email", email), ("code", code)]).await
 }
 
 #[tokio::test]
@@ -315,11 +207,7 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
     // The initial password is right, but opens no session: renewal comes first.
     let login = app.login(ACODEGE).await;
     assert_eq!(login.status, 200);
-    assert!(
-        login.body.contains("/mot-de-passe/renouveler?premiere=1"),
-        "{}",
-        login.body
-    );
+    assert!(login.body.contains("/mot-de-passe/renouveler?premiere=1"), "{}", login.body);
     assert!(login.cookie("ecars_session").is_none());
 
     let sent = send_code(&app, ACODEGE.0).await;
@@ -327,13 +215,9 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
     let code = app.last_code_for(ACODEGE.0);
     let verified = verify(&app, ACODEGE.0, &code).await;
     assert_eq!(verified.status, 200, "{}", verified.body);
-    let renewal = verified
-        .cookie("ecars_renouvellement")
-        .expect("renewal cookie");
+    let renewal = verified.cookie("ecars_renouvellement").expect("renewal cookie");
     let renewal_cookie = format!("ecars_renouvellement={renewal}");
-    let shown = app
-        .call_with("adresse_verifiee", &[], Some(&renewal_cookie))
-        .await;
+    let shown = app.call_with("adresse_verifiee", &[], Some(&renewal_cookie)).await;
     assert_eq!(shown.body, "\"acodege@exemple.fr\"");
 
     let set = |password: &'static str, confirmation: &'static str| {
@@ -350,8 +234,7 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
     let weak = set("acodege2026", "acodege2026").await;
     assert_eq!(weak.status, 400);
     assert!(
-        weak.body.contains("entre 12 et 64 caractères")
-            && weak.body.contains("une lettre majuscule"),
+        weak.body.contains("entre 12 et 64 caractères") && weak.body.contains("une lettre majuscule"),
         "{}",
         weak.body
     );
@@ -359,27 +242,12 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
     assert!(mismatch.body.contains("différents"), "{}", mismatch.body);
     let done = set("Acodege-Nouveau-2026!", "Acodege-Nouveau-2026!").await;
     assert_eq!((done.status, done.body.as_str()), (200, "\"/\""));
-    let session = done
-        .cookie("ecars_session")
-        .expect("logged in after renewal");
-    let home = app
-        .request(
-            reqwest::Method::GET,
-            "/",
-            None,
-            Some(&format!("ecars_session={session}")),
-            &[],
-        )
-        .await;
+    let session = done.cookie("ecars_session").expect("logged in after renewal");
+    let home = app.request(reqwest::Method::GET, "/", None, Some(&format!("ecars_session={session}")), &[]).await;
     home.assert_shows(&["Gestion des Contrats", "210984078 - ACODEGE"]);
 
     // The renewal token served once; the initial password is gone; the new one works.
-    assert_eq!(
-        set("Acodege-Autre-2026!!", "Acodege-Autre-2026!!")
-            .await
-            .status,
-        400
-    );
+    assert_eq!(set("Acodege-Autre-2026!!", "Acodege-Autre-2026!!").await.status, 400);
     assert_eq!(app.login(ACODEGE).await.status, 401);
     let login = app.login((ACODEGE.0, "Acodege-Nouveau-2026!")).await;
     assert_eq!(login.body, "\"/\"");
@@ -397,19 +265,13 @@ async fn an_unknown_address_gets_the_same_answer_and_no_code() {
         "the answers differ only by the address typed"
     );
     let outbox = app.outbox();
-    let to_unknown = outbox
-        .iter()
-        .find(|m| m.contains("To: personne@exemple.fr"))
-        .expect("a notice is sent");
+    let to_unknown = outbox.iter().find(|m| m.contains("To: personne@exemple.fr")).expect("a notice is sent");
     assert!(to_unknown.contains("aucun compte"), "{to_unknown}");
     assert!(crate::helpers::find_code(to_unknown).is_none());
     let wrong = verify(&app, "personne@exemple.fr", "12345678").await;
     let wrong_known = verify(&app, CHU.0, "00000000").await;
     // (a real code could be 00000000: one chance in 10^8)
-    assert_eq!(
-        (wrong.status, &wrong.body),
-        (wrong_known.status, &wrong_known.body)
-    );
+    assert_eq!((wrong.status, &wrong.body), (wrong_known.status, &wrong_known.body));
 }
 
 #[tokio::test]
@@ -417,59 +279,32 @@ async fn a_code_serves_once_for_ten_minutes_and_five_tries() {
     let app = spawn_app().await;
     send_code(&app, CHU.0).await;
     let code = app.last_code_for(CHU.0);
-    let wrong = if code == "11111111" {
-        "22222222"
-    } else {
-        "11111111"
-    };
+    let wrong = if code == "11111111" { "22222222" } else { "11111111" };
     for _ in 0..4 {
         let refused = verify(&app, CHU.0, wrong).await;
         assert_eq!(refused.status, 400);
-        assert!(
-            refused.body.contains("Code incorrect ou expiré"),
-            "{}",
-            refused.body
-        );
+        assert!(refused.body.contains("Code incorrect ou expiré"), "{}", refused.body);
     }
     assert_eq!(verify(&app, CHU.0, wrong).await.status, 400, "fifth try");
     let exhausted = verify(&app, CHU.0, &code).await;
-    assert!(
-        exhausted.body.contains("Trop d'essais"),
-        "the right code after five tries: {}",
-        exhausted.body
-    );
+    assert!(exhausted.body.contains("Trop d'essais"), "the right code after five tries: {}", exhausted.body);
 
     // A new code works once.
     send_code(&app, CHU.0).await;
     let code = app.last_code_for(CHU.0);
     assert_eq!(verify(&app, CHU.0, &code).await.status, 200);
-    assert!(
-        verify(&app, CHU.0, &code)
-            .await
-            .body
-            .contains("Code incorrect ou expiré"),
-        "single use"
-    );
+    assert!(verify(&app, CHU.0, &code).await.body.contains("Code incorrect ou expiré"), "single use");
 
     // A code older than 10 minutes is refused.
     send_code(&app, CHU.0).await;
     let code = app.last_code_for(CHU.0);
     let db = app.database().await;
     verification_code::Entity::update_many()
-        .col_expr(
-            verification_code::Column::CreatedAt,
-            Expr::value(minutes_ago(11)),
-        )
+        .col_expr(verification_code::Column::CreatedAt, Expr::value(minutes_ago(11)))
         .exec(&db)
         .await
         .unwrap();
-    assert!(
-        verify(&app, CHU.0, &code)
-            .await
-            .body
-            .contains("Code incorrect ou expiré"),
-        "expired"
-    );
+    assert!(verify(&app, CHU.0, &code).await.body.contains("Code incorrect ou expiré"), "expired");
 }
 
 #[tokio::test]
@@ -493,11 +328,7 @@ async fn changing_the_password_closes_the_other_sessions() {
     let wrong = office
         .call(
             "changer_mot_de_passe",
-            &[
-                ("current", "nope"),
-                ("password", "Grenoble-Neuf-2026!"),
-                ("confirmation", "Grenoble-Neuf-2026!"),
-            ],
+            &[("current", "nope"), ("password", "Grenoble-Neuf-2026!"), ("confirmation", "Grenoble-Neuf-2026!")],
         )
         .await;
     assert_eq!(wrong.status, 400);
@@ -505,42 +336,16 @@ async fn changing_the_password_closes_the_other_sessions() {
     let changed = office
         .call(
             "changer_mot_de_passe",
-            &[
-                ("current", CHU.1),
-                ("password", "Grenoble-Neuf-2026!"),
-                ("confirmation", "Grenoble-Neuf-2026!"),
-            ],
+            &[("current", CHU.1), ("password", "Grenoble-Neuf-2026!"), ("confirmation", "Grenoble-Neuf-2026!")],
         )
         .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
-    assert_eq!(
-        laptop.get("/").await.status,
-        303,
-        "the other session is closed"
-    );
-    assert_eq!(
-        office.get("/").await.status,
-        303,
-        "the old token of this browser too"
-    );
-    let renewed = changed
-        .cookie("ecars_session")
-        .expect("this browser gets a new session");
-    let home = app
-        .request(
-            reqwest::Method::GET,
-            "/",
-            None,
-            Some(&format!("ecars_session={renewed}")),
-            &[],
-        )
-        .await;
+    assert_eq!(laptop.get("/").await.status, 303, "the other session is closed");
+    assert_eq!(office.get("/").await.status, 303, "the old token of this browser too");
+    let renewed = changed.cookie("ecars_session").expect("this browser gets a new session");
+    let home = app.request(reqwest::Method::GET, "/", None, Some(&format!("ecars_session={renewed}")), &[]).await;
     assert_eq!(home.status, 200);
-    assert_eq!(
-        app.login(CHU).await.status,
-        401,
-        "the old password is refused"
-    );
+    assert_eq!(app.login(CHU).await.status, 401, "the old password is refused");
 }
 
 #[tokio::test]
@@ -550,37 +355,20 @@ async fn login_works_without_javascript_as_a_plain_form_post() {
     let post = |password: &'static str| {
         let (app, referer) = (app.clone(), referer.clone());
         async move {
-            let form = [
-                ("identifier", CHU.0),
-                ("password", password),
-                ("return_to", "/mon-compte"),
-            ];
+            let form = [("identifier", CHU.0), ("password", password), ("return_to", "/mon-compte")];
             let headers = [("accept", "text/html"), ("referer", referer.as_str())];
-            app.request(
-                reqwest::Method::POST,
-                "/api/connexion",
-                Some(&form),
-                None,
-                &headers,
-            )
-            .await
+            app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &headers).await
         }
     };
     let done = post(CHU.1).await;
-    assert_eq!(
-        (done.status, done.location.as_deref()),
-        (302, Some("/mon-compte"))
-    );
+    assert_eq!((done.status, done.location.as_deref()), (302, Some("/mon-compte")));
     assert!(done.cookie("ecars_session").is_some());
 
     // A refusal comes back to the login page, which shows it.
     let refused = post("wrong").await;
     assert_eq!(refused.status, 302);
     let back = refused.location.expect("back to the login page");
-    assert!(
-        back.starts_with(&referer) && back.contains("__err="),
-        "{back}"
-    );
+    assert!(back.starts_with(&referer) && back.contains("__err="), "{back}");
     let page = app.get(back.trim_start_matches(&app.address)).await;
     page.assert_shows(&["Identifiant ou mot de passe incorrect"]);
 }

@@ -51,9 +51,7 @@ impl TestApp {
         cookie: Option<&str>,
         headers: &[(&str, &str)],
     ) -> Page {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.address));
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
         if let Some(form) = form {
             request = request.form(form);
         }
@@ -64,33 +62,17 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         let response = request.send().await.expect("request sent");
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .map(|v| v.to_str().unwrap().to_owned())
-        };
+        let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
         let location = header("location");
         let retry_after = header("retry-after");
-        let set_cookies = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
+        let set_cookies =
+            response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
         let status = response.status().as_u16();
-        Page {
-            status,
-            body: response.text().await.expect("body read"),
-            location,
-            set_cookies,
-            retry_after,
-        }
+        Page { status, body: response.text().await.expect("body read"), location, set_cookies, retry_after }
     }
 
     pub async fn get(&self, path: &str) -> Page {
-        self.request(reqwest::Method::GET, path, None, None, &[])
-            .await
+        self.request(reqwest::Method::GET, path, None, None, &[]).await
     }
 
     /// Calls server function `endpoint` (`/api/<endpoint>`) as the browser's script does.
@@ -98,38 +80,21 @@ impl TestApp {
         self.call_with(endpoint, form, None).await
     }
 
-    pub async fn call_with(
-        &self,
-        endpoint: &str,
-        form: &[(&str, &str)],
-        cookie: Option<&str>,
-    ) -> Page {
+    pub async fn call_with(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
         let path = format!("/api/{endpoint}");
-        self.request(reqwest::Method::POST, &path, Some(form), cookie, &[])
-            .await
+        self.request(reqwest::Method::POST, &path, Some(form), cookie, &[]).await
     }
 
     pub async fn login(&self, (email, password): (&str, &str)) -> Page {
-        self.call(
-            "connexion",
-            &[("identifier", email), ("password", password)],
-        )
-        .await
+        self.call("connexion", &[("identifier", email), ("password", password)]).await
     }
 
     /// Logs in, asserting it works, and returns the session.
     pub async fn login_as(&self, account: (&str, &str)) -> Visitor {
         let page = self.login(account).await;
-        assert_eq!(
-            page.status, 200,
-            "login of {} failed: {}",
-            account.0, page.body
-        );
+        assert_eq!(page.status, 200, "login of {} failed: {}", account.0, page.body);
         let cookie = page.cookie("ecars_session").expect("a session cookie");
-        Visitor {
-            app: self.clone(),
-            cookie: format!("ecars_session={cookie}"),
-        }
+        Visitor { app: self.clone(), cookie: format!("ecars_session={cookie}") }
     }
 
     pub async fn admin(self) -> Visitor {
@@ -143,10 +108,7 @@ impl TestApp {
             .map(|entry| entry.unwrap().path())
             .collect();
         files.sort_by_key(|path| std::fs::metadata(path).unwrap().modified().unwrap());
-        files
-            .iter()
-            .map(|path| decode_quoted_printable(&std::fs::read_to_string(path).unwrap()))
-            .collect()
+        files.iter().map(|path| decode_quoted_printable(&std::fs::read_to_string(path).unwrap())).collect()
     }
 
     /// The last verification code mailed to `email`.
@@ -155,19 +117,14 @@ impl TestApp {
             .outbox()
             .into_iter()
             .rev()
-            .find(|message| {
-                message.contains(&format!("To: {email}"))
-                    && message.contains("code de vérification :")
-            })
+            .find(|message| message.contains(&format!("To: {email}")) && message.contains("code de vérification :"))
             .unwrap_or_else(|| panic!("no code mailed to {email}"));
         find_code(&message).expect("a code in the message")
     }
 
     /// A direct connection to the app's database, to move time forward in tests.
     pub async fn database(&self) -> sea_orm::DatabaseConnection {
-        app::db::connect(self.config.database.as_str())
-            .await
-            .expect("database reachable")
+        app::db::connect(self.config.database.as_str()).await.expect("database reachable")
     }
 }
 
@@ -187,10 +144,7 @@ fn decode_quoted_printable(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            ) {
+            if let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
                 out.push(byte);
                 i += 3;
                 continue;
@@ -204,9 +158,7 @@ fn decode_quoted_printable(text: &str) -> String {
 
 impl Visitor {
     pub async fn get(&self, path: &str) -> Page {
-        self.app
-            .request(reqwest::Method::GET, path, None, Some(&self.cookie), &[])
-            .await
+        self.app.request(reqwest::Method::GET, path, None, Some(&self.cookie), &[]).await
     }
 
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Page {
@@ -219,11 +171,7 @@ impl Page {
     pub fn assert_shows(&self, texts: &[&str]) {
         assert_eq!(self.status, 200, "unexpected status, page:\n{}", self.body);
         for text in texts {
-            assert!(
-                self.body.contains(text),
-                "`{text}` is missing from the page:\n{}",
-                self.body
-            );
+            assert!(self.body.contains(text), "`{text}` is missing from the page:\n{}", self.body);
         }
     }
 
@@ -240,10 +188,7 @@ impl Page {
     }
 
     pub fn set_cookie_header(&self, name: &str) -> Option<&str> {
-        self.set_cookies
-            .iter()
-            .find(|cookie| cookie.starts_with(&format!("{name}=")))
-            .map(String::as_str)
+        self.set_cookies.iter().find(|cookie| cookie.starts_with(&format!("{name}="))).map(String::as_str)
     }
 }
 
@@ -276,26 +221,15 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 async fn start(config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
-    let app = Application::build(config.clone())
-        .await
-        .expect("the application starts");
+    let app = Application::build(config.clone()).await.expect("the application starts");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        address,
-        client,
-        config,
-        _data_dir: data_dir,
-    }
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { address, client, config, _data_dir: data_dir }
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("ECARS_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("ECARS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A new, empty database for one test. Databases of earlier runs are dropped once per run.
@@ -303,9 +237,7 @@ async fn fresh_postgres_database() -> DatabaseUrl {
     static CLEANED: OnceCell<()> = OnceCell::const_new();
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let admin_url = postgres_admin_url();
-    let admin = Database::connect(&admin_url)
-        .await
-        .expect("PostgreSQL reachable for the tests");
+    let admin = Database::connect(&admin_url).await.expect("PostgreSQL reachable for the tests");
     CLEANED
         .get_or_init(|| async {
             let stale = admin
@@ -324,18 +256,8 @@ async fn fresh_postgres_database() -> DatabaseUrl {
             }
         })
         .await;
-    let name = format!(
-        "ecars_test_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .expect("create a test database");
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| base.to_owned())
-        .unwrap_or(admin_url);
+    let name = format!("ecars_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create a test database");
+    let base = admin_url.rsplit_once('/').map(|(base, _)| base.to_owned()).unwrap_or(admin_url);
     DatabaseUrl::parse(&format!("{base}/{name}")).unwrap()
 }

@@ -24,14 +24,10 @@ async fn home_lists_the_legal_entities_in_a_sortable_table() {
     let by_phone_desc = app.get("/?tri=telephone&ordre=desc").await;
     let chu = by_phone_desc.body.find("380780080 - CHU").unwrap();
     let acodege = by_phone_desc.body.find("210984078 - ACODEGE").unwrap();
-    assert!(
-        chu < acodege,
-        "0476767575 should come before 0390288028 in descending order"
-    );
+    assert!(chu < acodege, "0476767575 should come before 0390288028 in descending order");
     let by_phone_asc = app.get("/?tri=telephone&ordre=asc").await;
     assert!(
-        by_phone_asc.body.find("210984078 - ACODEGE").unwrap()
-            < by_phone_asc.body.find("380780080 - CHU").unwrap()
+        by_phone_asc.body.find("210984078 - ACODEGE").unwrap() < by_phone_asc.body.find("380780080 - CHU").unwrap()
     );
 }
 
@@ -39,12 +35,7 @@ async fn home_lists_the_legal_entities_in_a_sortable_table() {
 async fn the_pages_are_hydratable() {
     let app = spawn_app().await.admin().await;
     let page = app.get("/").await;
-    page.assert_shows(&[
-        "/pkg/ecars.js",
-        "/pkg/ecars.wasm",
-        "lang=\"fr\"",
-        "/dsfr/dsfr.min.css",
-    ]);
+    page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars.wasm", "lang=\"fr\"", "/dsfr/dsfr.min.css"]);
 }
 
 #[tokio::test]
@@ -133,16 +124,9 @@ async fn the_indicator_tree_shows_every_question_with_its_status_and_the_fill_pe
     ]);
     let red = page.count("tree__dot--red");
     let grey = page.count("tree__dot--grey");
-    assert!(
-        red + grey >= 20,
-        "at least 20 questions expected, found {red} red and {grey} grey"
-    );
+    assert!(red + grey >= 20, "at least 20 questions expected, found {red} red and {grey} grey");
     assert!(grey >= 1, "national questions are grey");
-    assert_eq!(
-        page.count("tree__dot--green"),
-        0,
-        "nothing is answered in the demo CAQES"
-    );
+    assert_eq!(page.count("tree__dot--green"), 0, "nothing is answered in the demo CAQES");
     // Each dot's meaning is also given as text for screen readers.
     assert_eq!(page.count(">à saisir<"), red);
     assert_eq!(page.count(">non modifiable<"), grey);
@@ -154,17 +138,12 @@ async fn the_generated_contract_has_500_questions_half_answered() {
     let entity = app.get("/entites-juridiques/690000880").await;
     let href = contract_href(&entity.body, "CAQES PERFORMANCE 500");
     let page = app.get(&format!("{href}/indicateurs")).await;
-    let (red, green, grey) = (
-        page.count("tree__dot--red"),
-        page.count("tree__dot--green"),
-        page.count("tree__dot--grey"),
-    );
+    let (red, green, grey) =
+        (page.count("tree__dot--red"), page.count("tree__dot--green"), page.count("tree__dot--grey"));
     assert_eq!(red + green + grey, 500);
     // The server computes the percentage with the shared rule: answered / (red + green), rounded down.
     let expected = green * 100 / (red + green);
-    page.assert_shows(&[&format!(
-        "Pourcentage de remplissage : <strong>{expected} %</strong>"
-    )]);
+    page.assert_shows(&[&format!("Pourcentage de remplissage : <strong>{expected} %</strong>")]);
 }
 
 #[tokio::test]
@@ -183,28 +162,16 @@ async fn contacts_and_establishments_of_the_contract() {
         "Retour vers le contrat",
     ]);
     let establishments = app.get(&format!("{href}/etablissements")).await;
-    establishments.assert_shows(&[
-        "Établissements du contrat",
-        "380000174 - CHU GRENOBLE ALPES - SITE NORD",
-    ]);
+    establishments.assert_shows(&["Établissements du contrat", "380000174 - CHU GRENOBLE ALPES - SITE NORD"]);
 }
 
 #[tokio::test]
 async fn unknown_pages_answer_404_in_french() {
     let app = spawn_app().await.admin().await;
-    for path in [
-        "/nimporte-quoi",
-        "/contrats/999999",
-        "/contrats/abc/indicateurs",
-        "/entites-juridiques/000000000",
-    ] {
+    for path in ["/nimporte-quoi", "/contrats/999999", "/contrats/abc/indicateurs", "/entites-juridiques/000000000"] {
         let page = app.get(path).await;
         assert_eq!(page.status, 404, "{path}");
-        assert!(
-            page.body.contains("La page demandée n'existe pas"),
-            "{path}: {}",
-            page.body
-        );
+        assert!(page.body.contains("La page demandée n'existe pas"), "{path}: {}", page.body);
     }
 }
 
@@ -220,9 +187,7 @@ async fn demo_data_is_loaded_once_across_restarts() {
 
 /// The address of a contract linked from a legal entity page.
 fn contract_href(body: &str, name: &str) -> String {
-    let link_end = body
-        .find(&format!(">{name}</a>"))
-        .unwrap_or_else(|| panic!("no link to {name}"));
+    let link_end = body.find(&format!(">{name}</a>")).unwrap_or_else(|| panic!("no link to {name}"));
     let start = body[..link_end].rfind("href=\"").unwrap() + "href=\"".len();
     let end = start + body[start..].find('"').unwrap();
     body[start..end].to_owned()

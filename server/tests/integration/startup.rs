@@ -13,50 +13,31 @@ fn ecars(env: &[(&str, &str)], args: &[&str]) -> (bool, String) {
         .envs(env.iter().copied())
         .output()
         .expect("ecars runs");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 fn assert_fails_with(env: &[(&str, &str)], expected: &str) {
     let (success, stderr) = ecars(env, &["migrate"]);
     assert!(!success, "ecars should have failed for {env:?}");
-    assert_eq!(
-        stderr.trim().lines().count(),
-        1,
-        "one line expected, got:\n{stderr}"
-    );
-    assert!(
-        stderr.contains(expected),
-        "`{expected}` expected in: {stderr}"
-    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one line expected, got:\n{stderr}");
+    assert!(stderr.contains(expected), "`{expected}` expected in: {stderr}");
 }
 
 #[test]
 fn a_malformed_address_stops_the_start() {
-    assert_fails_with(
-        &[("LEPTOS_SITE_ADDR", "localhost:notaport")],
-        "LEPTOS_SITE_ADDR",
-    );
+    assert_fails_with(&[("LEPTOS_SITE_ADDR", "localhost:notaport")], "LEPTOS_SITE_ADDR");
 }
 
 #[test]
 fn an_unreachable_database_stops_the_start() {
-    assert_fails_with(
-        &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/ecars")],
-        "cannot open the database",
-    );
+    assert_fails_with(&[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/ecars")], "cannot open the database");
 }
 
 #[test]
 fn an_unwritable_data_directory_stops_the_start() {
     // A regular file where the data directory should be: unusable even for root.
     let file = tempfile::NamedTempFile::new().unwrap();
-    assert_fails_with(
-        &[("ECARS_DATA_DIR", file.path().to_str().unwrap())],
-        "data directory",
-    );
+    assert_fails_with(&[("ECARS_DATA_DIR", file.path().to_str().unwrap())], "data directory");
 }
 
 #[test]
@@ -67,21 +48,9 @@ fn migrate_applies_the_schema_and_exits() {
 
 #[test]
 fn help_lists_every_setting() {
-    let output = Command::new(env!("CARGO_BIN_EXE_ecars"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_ecars")).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&output.stdout);
-    for setting in [
-        "DATABASE_URL",
-        "ECARS_DATA_DIR",
-        "LEPTOS_SITE_ADDR",
-        "ECARS_DEMO",
-        "migrate",
-    ] {
-        assert!(
-            help.contains(setting),
-            "{setting} missing from --help:\n{help}"
-        );
+    for setting in ["DATABASE_URL", "ECARS_DATA_DIR", "LEPTOS_SITE_ADDR", "ECARS_DEMO", "migrate"] {
+        assert!(help.contains(setting), "{setting} missing from --help:\n{help}");
     }
 }
