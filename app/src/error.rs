@@ -27,6 +27,15 @@ pub enum AppError {
     /// What the user typed is refused; the message says why, in French.
     #[error("{0}")]
     Invalid(String),
+    /// Not changeable: the contract is in Consultation, or the question is a national indicator.
+    #[error("{0}")]
+    NotEditable(String),
+    /// Someone saved this answer meanwhile: nothing was overwritten, the current answer comes along.
+    #[error(
+        "Cette réponse a été modifiée entre-temps (voir la réponse actuelle) : rien n'a été écrasé. \
+         Gardez la réponse actuelle, ou enregistrez à nouveau la vôtre pour la remplacer."
+    )]
+    Conflict(Box<crate::evaluation::AnswerView>),
     /// Too many attempts from this address; the HTTP answer carries `Retry-After`.
     #[error("Trop de tentatives. Veuillez réessayer dans {} minute(s).", retry_after_seconds.div_ceil(60))]
     TooManyRequests { retry_after_seconds: u64 },
@@ -69,6 +78,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
+            AppError::NotEditable(_) | AppError::Conflict(_) => 409,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
             AppError::MailNotSent => 502,

@@ -8,12 +8,17 @@ pub use sea_orm_migration::prelude::*;
 mod helpers;
 mod m20261124_000001_initial_schema;
 mod m20261124_000002_accounts;
+mod m20261124_000003_answer_history;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261124_000001_initial_schema::Migration), Box::new(m20261124_000002_accounts::Migration)]
+        vec![
+            Box::new(m20261124_000001_initial_schema::Migration),
+            Box::new(m20261124_000002_accounts::Migration),
+            Box::new(m20261124_000003_answer_history::Migration),
+        ]
     }
 }

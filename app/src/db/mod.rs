@@ -41,6 +41,11 @@ pub fn french_date(date: chrono::NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
+/// "24/11/2026 14:05 UTC": when an answer was changed.
+pub fn french_date_time(moment: chrono::DateTime<chrono::Utc>) -> String {
+    moment.format("%d/%m/%Y %H:%M UTC").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{ConnectionTrait, Statement};

@@ -5,6 +5,7 @@ mod page;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod values;
 
 pub use page::IndicatorsPage;
 
@@ -79,4 +80,47 @@ impl IndicatorTree {
         }
         FillProgress::from_statuses(statuses)
     }
+}
+
+/// The current answer to a question, as the panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerView {
+    pub not_concerned: bool,
+    pub achieved: Option<String>,
+    pub comment: Option<String>,
+    /// Sent back when saving, so that a change made meanwhile by someone else is not overwritten.
+    pub version: i32,
+    /// "Date de modification" and "Auteur de la modification".
+    pub updated_at: String,
+    pub updated_by: Option<String>,
+}
+
+/// Everything the question panel shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionDetail {
+    pub contract: ContractHeader,
+    pub id: i32,
+    pub code: String,
+    pub label: String,
+    /// "Objectif": the parent node, "2.1 - Identification des 3 classes ...".
+    pub objective: Option<String>,
+    pub year: Option<i32>,
+    /// "Cible", e.g. "1 - OUI".
+    pub target: Option<String>,
+    pub kind: ValueKind,
+    pub previous_achieved: Option<String>,
+    pub previous_comment: Option<String>,
+    pub answer: Option<AnswerView>,
+    /// The status the tree shows for this question.
+    pub status: QuestionStatus,
+    /// Whether this user may save it now (own entity, establishment role, Auto-Evaluation, not national).
+    pub editable: bool,
+}
+
+/// What a successful save returns: the stored answer and the question's new status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAnswer {
+    pub question_id: i32,
+    pub answer: AnswerView,
+    pub status: QuestionStatus,
 }

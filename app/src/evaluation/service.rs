@@ -2,12 +2,21 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set, SqlErr, TransactionTrait,
+};
 
 use super::rules::{is_answered, QuestionStatus};
-use super::{IndicatorTree, TreeNode};
-use crate::contracts::service as contracts;
-use crate::db::entities::{answer, indicator};
+use super::values::AnswerValue;
+use super::{AnswerView, IndicatorTree, QuestionDetail, SavedAnswer, TreeNode, ValueKind};
+use crate::accounts::access::{self, Viewer};
+use crate::contracts::{service as contracts, Phase};
+use crate::db::entities::{answer, answer_history, contract, indicator, user};
+use crate::db::french_date_time;
+use crate::AppError;
 
 /// The whole tree in two queries, whatever its size: nodes in depth-first order, then answers.
 pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<IndicatorTree>, DbErr> {
@@ -64,4 +73,194 @@ pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<
     }
     let objectives = build(None, &mut children, &answered);
     Ok(Some(IndicatorTree { contract, objectives }))
+}
+
+/// The current answer to a question, with its author's identifier.
+async fn answer_view(db: &impl ConnectionTrait, question_id: i32) -> Result<Option<AnswerView>, DbErr> {
+    let Some(answer) = answer::Entity::find().filter(answer::Column::QuestionId.eq(question_id)).one(db).await? else {
+        return Ok(None);
+    };
+    let author = match answer.updated_by {
+        Some(id) => user::Entity::find_by_id(id).one(db).await?.map(|user| user.email),
+        None => None,
+    };
+    Ok(Some(AnswerView {
+        not_concerned: answer.not_concerned,
+        achieved: answer.achieved,
+        comment: answer.comment,
+        version: answer.version,
+        updated_at: french_date_time(answer.updated_at),
+        updated_by: author,
+    }))
+}
+
+fn value_kind(question: &indicator::Model) -> ValueKind {
+    question.value_kind.as_deref().and_then(ValueKind::parse).unwrap_or(ValueKind::Text)
+}
+
+fn status_of(question: &indicator::Model, answer: Option<&AnswerView>) -> QuestionStatus {
+    let answered = answer.is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
+    QuestionStatus::of(question.editable_by_establishment, answered)
+}
+
+/// A question of a contract the viewer may read; anything else is "not found".
+async fn readable_question(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    question_id: i32,
+) -> Result<(indicator::Model, contract::Model), AppError> {
+    let question = indicator::Entity::find_by_id(question_id)
+        .one(db)
+        .await?
+        .filter(|node| node.node_kind == indicator::QUESTION)
+        .ok_or(AppError::NotFound)?;
+    let contract = access::readable_contract(db, viewer, question.contract_id).await?;
+    Ok((question, contract))
+}
+
+/// What the question panel shows.
+pub async fn question(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    question_id: i32,
+) -> Result<QuestionDetail, AppError> {
+    let (question, contract) = readable_question(db, viewer, question_id).await?;
+    let header = contracts::header(db, contract.id).await?.ok_or(AppError::NotFound)?;
+    let objective = match question.parent_id {
+        Some(parent) => {
+            indicator::Entity::find_by_id(parent).one(db).await?.map(|p| format!("{} - {}", p.code, p.label))
+        }
+        None => None,
+    };
+    let answer = answer_view(db, question.id).await?;
+    let editable = viewer.can_write(contract.legal_entity_id)
+        && question.editable_by_establishment
+        && header.phase == Phase::AutoEvaluation;
+    Ok(QuestionDetail {
+        status: status_of(&question, answer.as_ref()),
+        kind: value_kind(&question),
+        contract: header,
+        id: question.id,
+        code: question.code,
+        label: question.label,
+        objective,
+        year: question.year,
+        target: question.target,
+        previous_achieved: question.previous_achieved,
+        previous_comment: question.previous_comment,
+        answer,
+        editable,
+    })
+}
+
+/// What the user typed in the panel, before validation.
+pub struct AnswerInput<'a> {
+    /// The version the user started from (0 when the question had no answer).
+    pub version: i32,
+    pub not_concerned: bool,
+    pub achieved: &'a str,
+    pub comment: &'a str,
+}
+
+/// Saves an answer: rights, phase, kind and range checked; refused if someone else saved
+/// meanwhile; the change is kept in the history.
+pub async fn save(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    question_id: i32,
+    input: AnswerInput<'_>,
+) -> Result<SavedAnswer, AppError> {
+    let (question, contract) = readable_question(db, viewer, question_id).await?;
+    access::writable_contract(db, viewer, contract.id).await?;
+    if !question.editable_by_establishment {
+        return Err(AppError::NotEditable(
+            "Cet indicateur est renseigné par l'agence : il n'est pas modifiable.".to_owned(),
+        ));
+    }
+    let value = AnswerValue::parse(value_kind(&question), input.not_concerned, input.achieved, input.comment)
+        .map_err(AppError::Invalid)?;
+    let current = answer::Entity::find().filter(answer::Column::QuestionId.eq(question_id)).one(db).await?;
+    let conflict =
+        || async { Ok::<_, AppError>(AppError::Conflict(Box::new(answer_view(db, question_id).await?.unwrap()))) };
+    if current.as_ref().map_or(0, |answer| answer.version) != input.version {
+        return Err(conflict().await?);
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    // Writing to the contract row first holds it: a closing cannot slip between this check and
+    // the answer (on SQLite the transaction takes the write lock; on PostgreSQL, the row lock).
+    let open = contract::Entity::update_many()
+        .col_expr(contract::Column::Phase, Expr::col(contract::Column::Phase).into())
+        .filter(contract::Column::Id.eq(contract.id))
+        .filter(contract::Column::Phase.eq(Phase::AutoEvaluation.as_str()))
+        .exec(&txn)
+        .await?;
+    if open.rows_affected == 0 {
+        return Err(AppError::NotEditable("Ce contrat est en Consultation : la saisie est close.".to_owned()));
+    }
+    let written = match &current {
+        None => {
+            let inserted = answer::ActiveModel {
+                question_id: Set(question_id),
+                not_concerned: Set(value.not_concerned),
+                achieved: Set(value.achieved.clone()),
+                comment: Set(value.comment.clone()),
+                version: Set(1),
+                updated_at: Set(now),
+                updated_by: Set(Some(viewer.user_id)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await;
+            match inserted {
+                Ok(_) => true,
+                // Someone else answered first.
+                Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => false,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Some(_) => {
+            let updated = answer::Entity::update_many()
+                .col_expr(answer::Column::NotConcerned, Expr::value(value.not_concerned))
+                .col_expr(answer::Column::Achieved, Expr::value(value.achieved.clone()))
+                .col_expr(answer::Column::Comment, Expr::value(value.comment.clone()))
+                .col_expr(answer::Column::Version, Expr::value(input.version + 1))
+                .col_expr(answer::Column::UpdatedAt, Expr::value(now))
+                .col_expr(answer::Column::UpdatedBy, Expr::value(viewer.user_id))
+                .filter(answer::Column::QuestionId.eq(question_id))
+                .filter(answer::Column::Version.eq(input.version))
+                .exec(&txn)
+                .await?;
+            updated.rows_affected == 1
+        }
+    };
+    if !written {
+        txn.rollback().await?;
+        return Err(conflict().await?);
+    }
+    answer_history::ActiveModel {
+        question_id: Set(question_id),
+        version: Set(input.version + 1),
+        old_not_concerned: Set(current.as_ref().map(|old| old.not_concerned)),
+        old_achieved: Set(current.as_ref().and_then(|old| old.achieved.clone())),
+        old_comment: Set(current.as_ref().and_then(|old| old.comment.clone())),
+        new_not_concerned: Set(value.not_concerned),
+        new_achieved: Set(value.achieved.clone()),
+        new_comment: Set(value.comment.clone()),
+        changed_by: Set(Some(viewer.user_id)),
+        changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    let answer = AnswerView {
+        not_concerned: value.not_concerned,
+        achieved: value.achieved,
+        comment: value.comment,
+        version: input.version + 1,
+        updated_at: french_date_time(now),
+        updated_by: Some(viewer.email.clone()),
+    };
+    Ok(SavedAnswer { question_id, status: status_of(&question, Some(&answer)), answer })
 }

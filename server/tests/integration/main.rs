@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod answers;
 mod helpers;
 mod mail;
 mod pages;

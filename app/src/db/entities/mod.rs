@@ -1,6 +1,7 @@
 //! One sea-orm entity per table of `migrations/`.
 
 pub mod answer;
+pub mod answer_history;
 pub mod contact;
 pub mod contract;
 pub mod contract_establishment;

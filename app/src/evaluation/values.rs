@@ -1,0 +1,133 @@
+//! What may be saved as an answer, shared by the browser (checks before sending) and the
+//! server (which enforces it): "Réalisé" per kind of question, the comment, "Non concerné".
+
+use super::ValueKind;
+
+/// Longest free text accepted for "Réalisé" or a comment.
+pub const MAX_TEXT: usize = 4000;
+
+/// A validated answer, in the form it is stored and shown back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerValue {
+    pub not_concerned: bool,
+    /// `None` exactly when "Non concerné" is ticked.
+    pub achieved: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl AnswerValue {
+    /// "Non concerné" makes "Réalisé" irrelevant (the field is disabled); otherwise it is required.
+    pub fn parse(kind: ValueKind, not_concerned: bool, achieved: &str, comment: &str) -> Result<Self, String> {
+        let achieved = if not_concerned { None } else { Some(parse_achieved(kind, achieved)?) };
+        Ok(AnswerValue { not_concerned, achieved, comment: parse_comment(comment)? })
+    }
+}
+
+/// Checks "Réalisé" for its kind and normalises it: "oui" is "Oui", "12.5" is "12,5".
+pub fn parse_achieved(kind: ValueKind, input: &str) -> Result<String, String> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err("Veuillez renseigner la valeur réalisée, ou cocher « Non concerné ».".to_owned());
+    }
+    match kind {
+        ValueKind::YesNo => match input.to_lowercase().as_str() {
+            "oui" => Ok("Oui".to_owned()),
+            "non" => Ok("Non".to_owned()),
+            _ => Err("Veuillez choisir Oui ou Non.".to_owned()),
+        },
+        ValueKind::Percentage => {
+            let number = input.strip_suffix('%').unwrap_or(input);
+            let (text, value) = parse_decimal(number)
+                .ok_or_else(|| "Veuillez saisir un pourcentage entre 0 et 100 (exemple : 12,5).".to_owned())?;
+            if (0.0..=100.0).contains(&value) {
+                Ok(text)
+            } else {
+                Err("Un pourcentage est compris entre 0 et 100.".to_owned())
+            }
+        }
+        ValueKind::Number => parse_decimal(input)
+            .map(|(text, _)| text)
+            .ok_or_else(|| "Veuillez saisir un nombre (exemple : 1250 ou 12,5).".to_owned()),
+        ValueKind::Text => check_length(input).map(str::to_owned),
+    }
+}
+
+/// The comment is optional; blank means none.
+pub fn parse_comment(input: &str) -> Result<Option<String>, String> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    check_length(input).map(|text| Some(text.to_owned()))
+}
+
+fn check_length(text: &str) -> Result<&str, String> {
+    if text.chars().count() > MAX_TEXT {
+        Err(format!("Le texte est trop long ({MAX_TEXT} caractères au plus)."))
+    } else {
+        Ok(text)
+    }
+}
+
+/// A decimal number as French users type it: comma or dot, spaces between thousands.
+/// Returns the normalised text (comma, no spaces) and its value.
+fn parse_decimal(input: &str) -> Option<(String, f64)> {
+    let compact: String = input.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let unsigned = compact.strip_prefix('-').unwrap_or(&compact);
+    let (whole, fraction) = match unsigned.split_once([',', '.']) {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.len() <= 15 && part.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || fraction.is_some_and(|fraction| !digits(fraction)) {
+        return None;
+    }
+    let value: f64 = compact.replace(',', ".").parse().ok()?;
+    Some((compact.replace('.', ","), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_accept_comma_or_dot_between_0_and_100() {
+        assert_eq!(parse_achieved(ValueKind::Percentage, "12,5"), Ok("12,5".to_owned()));
+        assert_eq!(parse_achieved(ValueKind::Percentage, " 12.5 "), Ok("12,5".to_owned()));
+        assert_eq!(parse_achieved(ValueKind::Percentage, "100 %"), Ok("100".to_owned()));
+        assert_eq!(parse_achieved(ValueKind::Percentage, "0"), Ok("0".to_owned()));
+        assert!(parse_achieved(ValueKind::Percentage, "150").unwrap_err().contains("entre 0 et 100"));
+        assert!(parse_achieved(ValueKind::Percentage, "-1").is_err());
+        for bad in ["", "  ", "abc", "12,5,3", "1e2", "NaN", "inf", ",5", "12,"] {
+            assert!(parse_achieved(ValueKind::Percentage, bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_accept_french_writing() {
+        assert_eq!(parse_achieved(ValueKind::Number, "1 250"), Ok("1250".to_owned()));
+        assert_eq!(parse_achieved(ValueKind::Number, "-3.75"), Ok("-3,75".to_owned()));
+        assert!(parse_achieved(ValueKind::Number, "douze").is_err());
+        assert!(parse_achieved(ValueKind::Number, "").is_err());
+    }
+
+    #[test]
+    fn yes_no_and_text() {
+        assert_eq!(parse_achieved(ValueKind::YesNo, "oui"), Ok("Oui".to_owned()));
+        assert_eq!(parse_achieved(ValueKind::YesNo, "NON"), Ok("Non".to_owned()));
+        assert!(parse_achieved(ValueKind::YesNo, "peut-être").is_err());
+        assert_eq!(parse_achieved(ValueKind::Text, "  Plan validé  "), Ok("Plan validé".to_owned()));
+        assert!(parse_achieved(ValueKind::Text, &"é".repeat(MAX_TEXT + 1)).is_err());
+        assert!(parse_achieved(ValueKind::Text, &"é".repeat(MAX_TEXT)).is_ok());
+    }
+
+    #[test]
+    fn not_concerned_needs_no_value_and_drops_any() {
+        let answer = AnswerValue::parse(ValueKind::Percentage, true, "150", "").unwrap();
+        assert_eq!(answer, AnswerValue { not_concerned: true, achieved: None, comment: None });
+        assert!(super::super::rules::is_answered(answer.not_concerned, answer.achieved.as_deref()));
+        assert!(AnswerValue::parse(ValueKind::Percentage, false, "", "commentaire").is_err());
+        let with_comment = AnswerValue::parse(ValueKind::Number, false, "3", "  Trois sites  ").unwrap();
+        assert_eq!(with_comment.comment.as_deref(), Some("Trois sites"));
+    }
+}

@@ -1,0 +1,184 @@
+//! Saving answers: rights, phase, kind and range, versions, history.
+
+use app::accounts::secrets::PasswordHashing;
+use app::accounts::service::{create_user, NewUser};
+use app::accounts::Role;
+use app::db::entities::{answer_history, contract, indicator};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::helpers::{spawn_app, TestApp, Visitor, CHU, REFERENT};
+
+async fn caqes_test(app: &TestApp) -> contract::Model {
+    let db = app.database().await;
+    contract::Entity::find().filter(contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap()
+}
+
+/// The id of question `code` of CAQES TEST.
+async fn question(app: &TestApp, code: &str) -> String {
+    let db = app.database().await;
+    let contract = caqes_test(app).await;
+    indicator::Entity::find()
+        .filter(indicator::Column::ContractId.eq(contract.id))
+        .filter(indicator::Column::Code.eq(code))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no question {code}"))
+        .id
+        .to_string()
+}
+
+async fn save(visitor: &Visitor, question: &str, version: &str, achieved: &str) -> crate::helpers::Page {
+    visitor
+        .call(
+            "enregistrer_reponse",
+            &[("question_id", question), ("version", version), ("achieved", achieved), ("comment", "")],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn an_answer_is_saved_with_its_author_and_turns_the_question_green() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let id = question(&app, "1.1.1.a").await;
+    let panel = chu.call("question", &[("question_id", &id)]).await;
+    panel.assert_shows(&["\"kind\":\"Percentage\"", "\"editable\":true", "\"answer\":null", "\"status\":\"ToFill\""]);
+
+    let saved = chu
+        .call(
+            "enregistrer_reponse",
+            &[("question_id", &id), ("version", "0"), ("achieved", "12.5"), ("comment", " Relevé de mars ")],
+        )
+        .await;
+    saved.assert_shows(&[
+        "\"status\":\"Filled\"",
+        "\"achieved\":\"12,5\"",
+        "\"comment\":\"Relevé de mars\"",
+        "\"version\":1",
+        "\"updated_by\":\"chu-grenoble@exemple.fr\"",
+    ]);
+    let panel = chu.call("question", &[("question_id", &id)]).await;
+    panel.assert_shows(&["\"achieved\":\"12,5\"", "\"version\":1", "\"status\":\"Filled\""]);
+    // The tree counts it: 1 of the 19 questions the hospital answers.
+    let contract = caqes_test(&app).await.id.to_string();
+    let tree = chu.get(&format!("/contrats/{contract}/indicateurs")).await;
+    assert_eq!(tree.count("tree__dot--green"), 1);
+    tree.assert_shows(&["Pourcentage de remplissage : <strong>5 %</strong>"]);
+
+    // "Non concerné" needs no value, and counts as answered.
+    let not_concerned = chu
+        .call(
+            "enregistrer_reponse",
+            &[("question_id", &id), ("version", "1"), ("not_concerned", "on"), ("achieved", "")],
+        )
+        .await;
+    not_concerned.assert_shows(&[
+        "\"not_concerned\":true",
+        "\"achieved\":null",
+        "\"version\":2",
+        "\"status\":\"Filled\"",
+    ]);
+}
+
+#[tokio::test]
+async fn values_are_checked_against_the_kind_of_question() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let percentage = question(&app, "1.1.1.a").await;
+    let yes_no = question(&app, "2.1.1.a").await;
+    for (id, value, message) in [
+        (&percentage, "150", "entre 0 et 100"),
+        (&percentage, "douze", "pourcentage"),
+        (&percentage, "", "Non concerné"),
+        (&yes_no, "peut-être", "Oui ou Non"),
+    ] {
+        let refused = save(&chu, id, "0", value).await;
+        assert_eq!(refused.status, 400, "{value:?}: {}", refused.body);
+        assert!(refused.body.contains(message), "{value:?}: {}", refused.body);
+    }
+    assert_eq!(save(&chu, &yes_no, "0", "oui").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_save_over_a_newer_version_is_refused_with_the_current_answer() {
+    let app = spawn_app().await;
+    let first = app.login_as(CHU).await;
+    let second = app.login_as(CHU).await;
+    let id = question(&app, "1.1.1.a").await;
+    assert_eq!(save(&first, &id, "0", "40").await.status, 200);
+    // The second browser loaded the question before the first saved.
+    let stale = save(&second, &id, "0", "60").await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert!(stale.body.contains("Conflict") && stale.body.contains("\"achieved\":\"40\""), "{}", stale.body);
+    let panel = first.call("question", &[("question_id", &id)]).await;
+    panel.assert_shows(&["\"achieved\":\"40\""]);
+    // Knowing the current version, the user may choose to replace it.
+    assert_eq!(save(&second, &id, "1", "60").await.status, 200);
+}
+
+#[tokio::test]
+async fn every_change_is_kept_with_its_old_and_new_value() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let id = question(&app, "1.1.1.a").await;
+    save(&chu, &id, "0", "40").await;
+    save(&chu, &id, "1", "45,5").await;
+    let db = app.database().await;
+    let history = answer_history::Entity::find()
+        .filter(answer_history::Column::QuestionId.eq(id.parse::<i32>().unwrap()))
+        .order_by_asc(answer_history::Column::Version)
+        .all(&db)
+        .await
+        .unwrap();
+    let changes: Vec<_> =
+        history.iter().map(|h| (h.version, h.old_achieved.as_deref(), h.new_achieved.as_deref())).collect();
+    assert_eq!(changes, [(1, None, Some("40")), (2, Some("40"), Some("45,5"))]);
+    assert!(history.iter().all(|h| h.changed_by.is_some()));
+}
+
+#[tokio::test]
+async fn saving_is_refused_where_the_rules_forbid_it() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let national = question(&app, "4.1.1.a").await;
+    let grey = save(&chu, &national, "0", "2").await;
+    assert_eq!(grey.status, 409);
+    assert!(grey.body.contains("renseigné par l'agence"), "{}", grey.body);
+
+    let id = question(&app, "1.1.1.a").await;
+    let referent = save(&app.login_as(REFERENT).await, &id, "0", "10").await;
+    assert_eq!(referent.status, 403, "a referent reads only: {}", referent.body);
+    let anonymous =
+        app.call("enregistrer_reponse", &[("question_id", &id), ("version", "0"), ("achieved", "10")]).await;
+    assert_eq!(anonymous.status, 401);
+
+    // An establishment user of another legal entity does not even see the question.
+    let db = app.database().await;
+    let finesses = [app::demo::ACODEGE_FINESS.to_owned()];
+    let other = ("direction@acodege.exemple.fr", "Acodege-Direction-2026!");
+    let new = NewUser {
+        email: other.0,
+        role: Role::Establishment,
+        finesses: &finesses,
+        password: other.1,
+        must_renew: false,
+    };
+    create_user(&db, &PasswordHashing::new(1), new).await.unwrap();
+    let other = app.login_as(other).await;
+    assert_eq!(save(&other, &id, "0", "10").await.status, 404);
+    assert_eq!(other.call("question", &[("question_id", &id)]).await.status, 404);
+
+    // Once in Consultation, nothing can be saved.
+    contract::Entity::update_many()
+        .col_expr(contract::Column::Phase, Expr::value("consultation"))
+        .filter(contract::Column::Id.eq(caqes_test(&app).await.id))
+        .exec(&db)
+        .await
+        .unwrap();
+    let closed = save(&chu, &id, "0", "10").await;
+    assert_eq!(closed.status, 409);
+    assert!(closed.body.contains("Consultation"), "{}", closed.body);
+    chu.call("question", &[("question_id", &id)]).await.assert_shows(&["\"editable\":false"]);
+}
