@@ -19,7 +19,7 @@ TEST_PYTHON := $(CURDIR)/.make/venv/bin/python
 # Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run build test setup setup-browser setup-smtp test-unit test-integration test-postgres test-e2e clean
+.PHONY: run build test bench setup setup-browser setup-smtp test-unit test-integration test-postgres test-e2e clean
 
 run: setup build
 	ECARS_DEMO=1 ./target/release/ecars
@@ -89,6 +89,16 @@ test-postgres: setup-smtp
 # Browser tests on the release build, in Debian's headless Chromium.
 test-e2e: build setup-browser
 	CHROMIUM=$(CHROMIUM) npx playwright test -c end2end/playwright.config.ts
+
+# Figures for the README (no pass or fail): server times on SQLite and PostgreSQL, saves per
+# second under load, click-to-green in Chromium, and the compressed size of the browser assets.
+bench: build setup-browser
+	cargo bench -p server --bench answers
+	CHROMIUM=$(CHROMIUM) end2end/bench/browser.sh
+	@echo "== Assets sent to the browser (gzip -6, as the server compresses them)"
+	@for file in target/site/pkg/ecars.wasm target/site/pkg/ecars.js target/site/pkg/ecars.css target/site/dsfr/dsfr.min.css; do \
+		printf "  %-28s %6d KB gzip  (%d KB raw)\n" "$$file" $$(( $$(gzip -6 -c $$file | wc -c) / 1024 )) \
+			$$(( $$(wc -c < $$file) / 1024 )); done
 
 clean:
 	cargo clean

@@ -19,7 +19,8 @@ test('from the home page down to the indicator tree of CAQES TEST, without reloa
   await expect(page.getByText('PUBLIC')).toBeVisible();
 
   await page.getByRole('link', { name: 'Saisir les indicateurs' }).click();
-  await expect(page.getByText('Pourcentage de remplissage : 0 %')).toBeVisible();
+  // answers.spec.ts fills CAQES TEST earlier in the run: the figure depends on the order of files.
+  await expect(page.getByText(/Pourcentage de remplissage : \d+ %/)).toBeVisible();
   await expect(page.getByText('1.1.1.a - Taux d\'ordonnances de sortie')).toBeVisible();
   await expect(page.getByText('2.1.1.c - Suivi des actions mises en oeuvre')).toBeVisible();
 
@@ -66,12 +67,18 @@ test('question dots are explained to screen readers, national questions are grey
   await page.getByRole('link', { name: '380780080 - CHU DE GRENOBLE ALPES' }).click();
   await page.getByRole('link', { name: 'CAQES TEST', exact: true }).click();
   await page.getByRole('link', { name: 'Saisir les indicateurs' }).click();
-  const red = page.locator('li.tree__leaf', { hasText: '1.1.1.a' });
-  await expect(red).toContainText('à saisir');
-  await expect(red.locator('.tree__dot--red')).toBeVisible();
   const grey = page.locator('li.tree__leaf', { hasText: '4.1.1.a' });
   await expect(grey).toContainText('non modifiable');
   await expect(grey.locator('.tree__dot--grey')).toBeVisible();
+
+  // ACODEGE's CPOM is left unanswered by every test.
+  await page.goto('/');
+  await page.getByRole('link', { name: '210984078 - ACODEGE' }).click();
+  await page.getByRole('link', { name: /^CPOM_ACODEGE_2022/ }).first().click();
+  await page.getByRole('link', { name: 'Saisir les indicateurs' }).click();
+  const red = page.locator('li.tree__leaf', { hasText: '1.1.1.a' });
+  await expect(red).toContainText('à saisir');
+  await expect(red.locator('.tree__dot--red')).toBeVisible();
 });
 
 test('columns of the legal entity table sort in the browser', async ({ page, consoleErrors }) => {

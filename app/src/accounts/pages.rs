@@ -6,36 +6,17 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{
     current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode, SetNewPassword, VerifyCode,
 };
 use super::password_policy::PasswordCheck;
 use super::{Account, ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
+use crate::layout::forms::{form_error, query_param};
 use crate::layout::when_loaded;
 use crate::AppError;
-
-/// The error to show for the form of server function `S`: the last call's, or after a plain
-/// form post, the one the server put in the URL.
-fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let query = use_query_map();
-    Signal::derive(move || match action.value().get() {
-        Some(result) => result.err(),
-        None => {
-            let query = query.read();
-            (query.get("__path").as_deref() == Some(S::PATH))
-                .then(|| query.get("__err").map(|err| ServerFnUrlError::<AppError>::decode_err(&err)))
-                .flatten()
-        }
-    })
-}
 
 /// Once the server function has answered with a page to go to, load it (a full load, so the
 /// header shows the new session).
@@ -74,11 +55,6 @@ fn ErrorAlert(error: Signal<Option<AppError>>) -> impl IntoView {
             }
         })
     }
-}
-
-fn query_param(name: &'static str) -> Signal<Option<String>> {
-    let query = use_query_map();
-    Signal::derive(move || query.read().get(name).filter(|value| !value.is_empty()))
 }
 
 #[component]

@@ -29,6 +29,11 @@ pub fn redirect_form_post(target: &str) {
     }
 }
 
+/// The page that posted the form (browsers send it for same-origin posts).
+pub fn referer() -> Option<url::Url> {
+    parts()?.headers.get(header::REFERER)?.to_str().ok()?.parse().ok()
+}
+
 /// The peer address of the connection (the app is meant to face users directly or through a
 /// proxy that limits by address itself).
 pub fn client_ip() -> Option<IpAddr> {

@@ -2,6 +2,7 @@
 
 use sea_orm::{DatabaseConnection, DbErr};
 
+use super::performance::PERFORMANCE_FINESS;
 use super::{ACODEGE_FINESS, CHU_GRENOBLE_FINESS};
 use crate::accounts::secrets::PasswordHashing;
 use crate::accounts::service::{create_user, CreateUserError, NewUser};
@@ -15,7 +16,7 @@ pub struct DemoAccount {
     pub must_renew: bool,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
     DemoAccount {
         email: "chu-grenoble@exemple.fr",
         password: "Grenoble-Demo-2026!",
@@ -30,6 +31,14 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
         role: Role::Establishment,
         finesses: &[ACODEGE_FINESS],
         must_renew: true,
+    },
+    // Answers the 500-question contract (`make bench`, trying the app at scale).
+    DemoAccount {
+        email: "performance@exemple.fr",
+        password: "Performance-Demo-2026!",
+        role: Role::Establishment,
+        finesses: &[PERFORMANCE_FINESS],
+        must_renew: false,
     },
     DemoAccount {
         email: "referent@ars.exemple.fr",

@@ -18,6 +18,7 @@ use crate::evaluation::ValueKind;
 
 pub use accounts::DEMO_ACCOUNTS;
 pub use guides::{ACODEGE_FINESS, CHU_GRENOBLE_FINESS};
+pub use performance::{PERFORMANCE_CONTRACT, PERFORMANCE_FINESS};
 
 /// Loads the demo data and accounts unless already there; returns whether data was loaded now.
 pub async fn load(db: &DatabaseConnection, hashing: &PasswordHashing) -> Result<bool, DbErr> {

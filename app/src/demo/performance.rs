@@ -10,13 +10,14 @@ use super::{
 use crate::evaluation::ValueKind;
 
 pub const PERFORMANCE_CONTRACT: &str = "CAQES PERFORMANCE 500";
+pub const PERFORMANCE_FINESS: &str = "690000880";
 const LETTERS: [&str; 10] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
 
 pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
     let entity = insert_legal_entity(
         db,
         LegalEntitySeed {
-            finess: "690000880",
+            finess: PERFORMANCE_FINESS,
             name: "CENTRE HOSPITALIER FICTIF DE DEMONSTRATION",
             address: "1 AV DE LA REPUBLIQUE 69000 LYON",
             phone: "0472000000",

@@ -29,13 +29,44 @@ pub async fn save_answer(
     comment: Option<String>,
 ) -> Result<SavedAnswer, AppError> {
     use super::service::{save, AnswerInput};
+    use super::TypedAnswer;
 
     let viewer = crate::accounts::access::viewer()?;
-    let input = AnswerInput {
-        version,
+    let typed = TypedAnswer {
         not_concerned: not_concerned.is_some_and(|value| !value.is_empty()),
-        achieved: achieved.as_deref().unwrap_or(""),
-        comment: comment.as_deref().unwrap_or(""),
+        achieved: achieved.unwrap_or_default(),
+        comment: comment.unwrap_or_default(),
     };
-    save(&crate::db::from_context()?, &viewer, question_id, input).await
+    let input =
+        AnswerInput { version, not_concerned: typed.not_concerned, achieved: &typed.achieved, comment: &typed.comment };
+    let result = save(&crate::db::from_context()?, &viewer, question_id, input).await;
+    if crate::accounts::web::is_plain_form_post() {
+        back_to_panel(question_id, &typed, &result);
+    }
+    result
+}
+
+/// Without JavaScript, the browser goes back to the question's panel: with "Réponse
+/// enregistrée.", or with the error and what the user typed.
+#[cfg(feature = "ssr")]
+fn back_to_panel(question_id: i32, typed: &super::TypedAnswer, result: &Result<SavedAnswer, AppError>) {
+    use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
+
+    let Some(mut page) = crate::accounts::web::referer() else { return };
+    page.query_pairs_mut().clear().append_pair("question", &question_id.to_string());
+    match result {
+        Ok(_) => {
+            page.query_pairs_mut().append_pair(super::SAVED_PARAM, "1");
+        }
+        Err(error) => {
+            page.query_pairs_mut().extend_pairs(typed.query_pairs());
+            match ServerFnUrlError::new(SaveAnswer::PATH, error.clone()).to_url(page.as_str()) {
+                Ok(with_error) => page = with_error,
+                Err(_) => return,
+            }
+        }
+    }
+    // Only the path and query of our own page: never an address the request chose.
+    let query = page.query().unwrap_or_default();
+    leptos_axum::redirect(&format!("{}?{query}#question", page.path()));
 }

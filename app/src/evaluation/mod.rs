@@ -2,6 +2,7 @@
 
 pub mod api;
 mod page;
+mod panel;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -57,8 +58,8 @@ impl TreeNode {
         format!("{} - {}", self.code, self.label)
     }
 
-    fn collect_statuses(&self, into: &mut Vec<QuestionStatus>) {
-        into.extend(self.status);
+    fn collect_statuses(&self, into: &mut Vec<(i32, QuestionStatus)>) {
+        into.extend(self.status.map(|status| (self.id, status)));
         for child in &self.children {
             child.collect_statuses(into);
         }
@@ -74,11 +75,16 @@ pub struct IndicatorTree {
 
 impl IndicatorTree {
     pub fn progress(&self) -> FillProgress {
+        FillProgress::from_statuses(self.statuses().into_iter().map(|(_, status)| status))
+    }
+
+    /// Every question's status, by question id.
+    pub fn statuses(&self) -> Vec<(i32, QuestionStatus)> {
         let mut statuses = Vec::new();
         for objective in &self.objectives {
             objective.collect_statuses(&mut statuses);
         }
-        FillProgress::from_statuses(statuses)
+        statuses
     }
 }
 
@@ -124,3 +130,37 @@ pub struct SavedAnswer {
     pub answer: AnswerView,
     pub status: QuestionStatus,
 }
+
+/// What the user typed in the answer form. After a plain form post (no JavaScript) that failed,
+/// the server puts it in the address it redirects to, so that nothing typed is lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TypedAnswer {
+    pub not_concerned: bool,
+    pub achieved: String,
+    pub comment: String,
+}
+
+impl TypedAnswer {
+    const NOT_CONCERNED: &'static str = "non_concerne";
+    const ACHIEVED: &'static str = "realise";
+    const COMMENT: &'static str = "commentaire";
+
+    pub fn query_pairs(&self) -> Vec<(&'static str, &str)> {
+        let mut pairs = vec![(Self::ACHIEVED, self.achieved.as_str()), (Self::COMMENT, self.comment.as_str())];
+        if self.not_concerned {
+            pairs.push((Self::NOT_CONCERNED, "on"));
+        }
+        pairs
+    }
+
+    pub fn from_query(query: &leptos_router::params::ParamsMap) -> Self {
+        TypedAnswer {
+            not_concerned: query.get(Self::NOT_CONCERNED).is_some(),
+            achieved: query.get(Self::ACHIEVED).unwrap_or_default(),
+            comment: query.get(Self::COMMENT).unwrap_or_default(),
+        }
+    }
+}
+
+/// Query parameter of the address a plain form post returns to after a successful save.
+pub const SAVED_PARAM: &str = "enregistre";

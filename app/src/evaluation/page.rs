@@ -1,11 +1,17 @@
-//! "Saisir les indicateurs": the collapsible indicator tree with its fill percentage.
+//! "Saisir les indicateurs": the collapsible indicator tree with its fill percentage, and the
+//! panel of the question chosen in it (`?question=<id>`).
+
+use std::collections::HashMap;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
-use super::api::get_indicator_tree;
+use super::api::{get_indicator_tree, get_question};
+use super::panel::{QuestionPanel, Statuses};
+use super::rules::FillProgress;
 use super::{IndicatorTree, TreeNode};
 use crate::app::contract_resource;
-use crate::layout::{when_loaded, ContractPageTop};
+use crate::layout::{when_loaded, ContractPageTop, ErrorNotice};
 
 const TITLE: &str = "Saisir les indicateurs";
 
@@ -17,17 +23,28 @@ pub fn IndicatorsPage() -> impl IntoView {
 
 #[component]
 fn TreeView(tree: IndicatorTree) -> impl IntoView {
-    let progress = tree.progress();
+    let statuses: Statuses = RwSignal::new(tree.statuses().into_iter().collect::<HashMap<_, _>>());
+    // The same shared rule as on the server, recomputed as answers are saved.
+    let progress =
+        Memo::new(move |_| statuses.with(|statuses| FillProgress::from_statuses(statuses.values().copied())));
+    let dirty = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    confirm_before_leaving(dirty);
     let IndicatorTree { contract, objectives } = tree;
+    let contract_id = contract.id;
     // The contract node's state is lifted here so that "Replier le contrat" drives it.
     let contract_expanded = RwSignal::new(true);
+    let query = use_query_map();
+    let selected = Memo::new(move |_| query.read().get("question").and_then(|id| id.parse::<i32>().ok()));
     let entity_expanded = RwSignal::new(true);
     view! {
         <ContractPageTop contract=contract.clone() page=TITLE/>
         <h1>"Contrat : " {contract.name.clone()}</h1>
         <p class="fill-percentage" id="pourcentage">
-            "Pourcentage de remplissage : " <strong>{format!("{} %", progress.percentage())}</strong>
-            <span class="fr-sr-only">{format!(" ({} questions saisies sur {})", progress.answered, progress.required)}</span>
+            "Pourcentage de remplissage : " <strong>{move || format!("{} %", progress.get().percentage())}</strong>
+            <span class="fr-sr-only">
+                {move || format!(" ({} questions saisies sur {})", progress.get().answered, progress.get().required)}
+            </span>
         </p>
         <p>
             <button
@@ -47,15 +64,50 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
                     <li class="tree__node">
                         <Toggle expanded=entity_expanded controls="arbre-ej" title=format!("EJ - {}", contract.legal_entity.title())/>
                         <ul id="arbre-ej" hidden=move || !entity_expanded.get()>
-                            {objectives.into_iter().map(tree_node).collect_view()}
+                            {objectives.into_iter().map(|node| tree_node(node, statuses, selected)).collect_view()}
                         </ul>
                     </li>
                 </ul>
             </li>
         </ul>
-        {(progress.required == 0).then(|| view! {
+        {(progress.get_untracked().required == 0).then(|| view! {
             <p>"Ce contrat ne comporte aucune question à saisir."</p>
         })}
+        <SelectedQuestion contract_id selected statuses dirty/>
+    }
+}
+
+/// The panel of the question in the address (`?question=<id>`), under the tree.
+#[component]
+fn SelectedQuestion(
+    contract_id: i32,
+    selected: Memo<Option<i32>>,
+    statuses: Statuses,
+    dirty: RwSignal<bool>,
+) -> impl IntoView {
+    let detail = Resource::new(
+        move || selected.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_question(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p role="status">"Chargement de la question…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    // A question of another contract is not shown here.
+                    Ok(Some(detail)) if detail.contract.id == contract_id => {
+                        dirty.set(false);
+                        view! { <QuestionPanel detail statuses dirty/> }.into_any()
+                    }
+                    Ok(_) => ().into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
@@ -76,16 +128,63 @@ fn Toggle(expanded: RwSignal<bool>, #[prop(into)] controls: String, title: Strin
     }
 }
 
-fn tree_node(node: TreeNode) -> AnyView {
-    match node.status {
-        Some(status) => view! {
-            <li class="tree__leaf">
-                <span class=format!("tree__dot tree__dot--{}", status.css_modifier()) title=status.label() aria-hidden="true"></span>
-                <span class="fr-sr-only">{status.label()} " : "</span>
-                {node.title()}
-            </li>
+/// With unsaved changes in the panel, leaving the question (any link, in the tree or elsewhere)
+/// or the page (reload, closing the tab) asks for confirmation first.
+#[cfg(feature = "hydrate")]
+fn confirm_before_leaving(dirty: RwSignal<bool>) {
+    use leptos::wasm_bindgen::{closure::Closure, JsCast};
+    use leptos::web_sys::{Element, MouseEvent};
+    use send_wrapper::SendWrapper;
+
+    let unload = window_event_listener(leptos::ev::beforeunload, move |event| {
+        if dirty.get_untracked() {
+            event.prevent_default();
         }
-        .into_any(),
+    });
+    // Caught while capturing, before the router handles the click as a navigation. Links that
+    // are a choice about the changes themselves (`data-choice`) do not ask.
+    let on_click = Closure::<dyn Fn(MouseEvent)>::new(move |event: MouseEvent| {
+        let on_link = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|element| element.closest("a[href]:not([data-choice])").ok().flatten())
+            .is_some();
+        if on_link
+            && dirty.get_untracked()
+            && !window()
+                .confirm_with_message("Vos modifications ne sont pas enregistrées. Quitter cette question ?")
+                .unwrap_or(true)
+        {
+            event.prevent_default();
+            event.stop_propagation();
+        }
+    });
+    let _ = window().add_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
+    let on_click = SendWrapper::new(on_click);
+    on_cleanup(move || {
+        unload.remove();
+        let _ = window().remove_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
+    });
+}
+
+fn tree_node(node: TreeNode, statuses: Statuses, selected: Memo<Option<i32>>) -> AnyView {
+    match node.status {
+        Some(initial) => {
+            let id = node.id;
+            let status = move || statuses.with(|statuses| statuses.get(&id).copied()).unwrap_or(initial);
+            view! {
+                <li class="tree__leaf">
+                    <span class=move || format!("tree__dot tree__dot--{}", status().css_modifier())
+                        title=move || status().label() aria-hidden="true"></span>
+                    <a class="tree__question" href=format!("?question={id}#question")
+                        aria-current=move || (selected.get() == Some(id)).then_some("true")>
+                        <span class="fr-sr-only">{move || status().label()} " : "</span>
+                        {node.title()}
+                    </a>
+                </li>
+            }
+            .into_any()
+        }
         None => {
             let expanded = RwSignal::new(true);
             let list_id = format!("noeud-{}", node.id);
@@ -94,7 +193,7 @@ fn tree_node(node: TreeNode) -> AnyView {
                 <li class="tree__node">
                     <Toggle expanded controls=list_id.clone() title/>
                     <ul id=list_id hidden=move || !expanded.get()>
-                        {node.children.into_iter().map(tree_node).collect_view()}
+                        {node.children.into_iter().map(|child| tree_node(child, statuses, selected)).collect_view()}
                     </ul>
                 </li>
             }

@@ -1,5 +1,6 @@
 //! The frame around every page (DSFR header and footer) and the pieces pages share.
 
+pub mod forms;
 mod pagination;
 
 pub use pagination::{Page, Pagination};

@@ -182,3 +182,39 @@ async fn saving_is_refused_where_the_rules_forbid_it() {
     assert!(closed.body.contains("Consultation"), "{}", closed.body);
     chu.call("question", &[("question_id", &id)]).await.assert_shows(&["\"editable\":false"]);
 }
+
+#[tokio::test]
+async fn without_javascript_the_panel_posts_and_comes_back_with_the_result_or_what_was_typed() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let id = question(&app, "1.1.1.a").await;
+    let contract = caqes_test(&app).await.id;
+    let panel_page = format!("/contrats/{contract}/indicateurs?question={id}");
+    let post = |achieved: &'static str| {
+        let (app, cookie, id, referer) =
+            (app.clone(), chu.cookie.clone(), id.clone(), format!("{}{panel_page}", app.address));
+        async move {
+            let form = [("question_id", id.as_str()), ("version", "0"), ("achieved", achieved), ("comment", "Relevé")];
+            let headers = [("accept", "text/html"), ("referer", referer.as_str())];
+            app.request(reqwest::Method::POST, "/api/enregistrer_reponse", Some(&form), Some(&cookie), &headers).await
+        }
+    };
+
+    // Refused: back to the same panel with the message and the typed values.
+    let refused = post("douze").await;
+    assert_eq!(refused.status, 302, "{}", refused.body);
+    let location = refused.location.expect("a redirect");
+    assert!(location.starts_with(&format!("/contrats/{contract}/indicateurs?question={id}&")), "{location}");
+    assert!(location.ends_with("#question"), "{location}");
+    let page = chu.get(location.trim_end_matches("#question")).await;
+    page.assert_shows(&["Veuillez saisir un pourcentage entre 0 et 100", "value=\"douze\"", "Relevé</textarea>"]);
+
+    // Saved: back to the panel, which says so, with the question green.
+    let saved = post("12,5").await;
+    assert_eq!(saved.status, 302, "{}", saved.body);
+    let location = saved.location.expect("a redirect");
+    assert_eq!(location, format!("/contrats/{contract}/indicateurs?question={id}&enregistre=1#question"));
+    let page = chu.get(location.trim_end_matches("#question")).await;
+    page.assert_shows(&["Réponse enregistrée.", "value=\"12,5\"", "Pourcentage de remplissage : <strong>5 %</strong>"]);
+    assert_eq!(page.count("tree__dot--green"), 1);
+}

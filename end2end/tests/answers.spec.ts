@@ -1,0 +1,221 @@
+import { Browser, Page } from '@playwright/test';
+import { test, expect, hydrated, markDocument, documentIsMarked, expectAccessible, login, CHU, REFERENT, Account } from './fixtures';
+
+const PERFORMANCE: Account = { email: 'performance@exemple.fr', password: 'Performance-Demo-2026!' };
+
+/** From the home page to the indicator tree of a contract, by the links a user follows. */
+async function openTree(page: Page, entity: RegExp, contract: string) {
+  await page.getByRole('link', { name: entity }).click();
+  await page.getByRole('link', { name: contract, exact: true }).click();
+  await page.getByRole('link', { name: 'Saisir les indicateurs' }).click();
+  await expect(page.getByText(/Pourcentage de remplissage/)).toBeVisible();
+}
+
+const leaf = (page: Page, code: string) => page.locator('li.tree__leaf', { hasText: `${code} - ` });
+const panel = (page: Page) => page.locator('section.question-panel');
+
+/** Opens a question's panel from the tree and waits for it (the previous panel stays until then). */
+async function openQuestion(page: Page, code: string) {
+  await leaf(page, code).getByRole('link').click();
+  await expect(panel(page).getByRole('heading', { level: 2 })).toHaveText(new RegExp(`^${code.replace(/\./g, '\\.')} - `));
+}
+
+const saveButton = (page: Page) => panel(page).getByRole('button', { name: 'Enregistrer' });
+// DSFR draws checkboxes and radios on their labels, which are what a user clicks.
+const notConcerned = (page: Page) => panel(page).locator('label[for="non-concerne"]');
+const choose = (page: Page, choice: 'Oui' | 'Non') => panel(page).locator(`label[for="realise-${choice.toLowerCase()}"]`).click();
+
+test('the question panel: last year beside the input, errors keep what was typed, "Non concerné"', async ({ page, consoleErrors }) => {
+  await login(page, CHU);
+  await openTree(page, /CHU DE GRENOBLE ALPES/, 'CAQES TEST');
+  await hydrated(page);
+  await openQuestion(page, '1.1.1.a');
+  const question = panel(page);
+  await expect(question).toContainText('Etablissement :');
+  await expect(question).toContainText('Identification du numéro RPPS');
+  await expect(question).toContainText('Cible :');
+  await expect(question).toContainText('100 %');
+  await expect(question).toContainText('92,5');
+  await expect(question).toContainText('Audit réalisé sur 200 ordonnances');
+  await expect(question.getByLabel('Commentaire évalué 2022')).toBeVisible();
+
+  const achieved = question.getByRole('textbox', { name: /^Réalisé/ });
+  await achieved.fill('150');
+  await question.getByLabel('Commentaire évalué 2022').fill('Mesure sur le premier trimestre');
+  await saveButton(page).click();
+  await expect(question.getByRole('alert')).toHaveText('Un pourcentage est compris entre 0 et 100.');
+  await expect(achieved).toHaveValue('150');
+  await expect(question.getByLabel('Commentaire évalué 2022')).toHaveValue('Mesure sur le premier trimestre');
+  await expect(leaf(page, '1.1.1.a').locator('.tree__dot--red')).toBeVisible();
+  await expectAccessible(page);
+
+  await notConcerned(page).click();
+  await expect(question.getByLabel('Non concerné')).toBeChecked();
+  await expect(achieved).toBeDisabled();
+  await notConcerned(page).click();
+  await expect(achieved).toBeEnabled();
+
+  // Leaving the question with unsaved changes asks first: cancelling stays, accepting leaves.
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await leaf(page, '4.1.1.a').getByRole('link').click();
+  await expect(panel(page).getByRole('heading', { level: 2 })).toHaveText(/^1\.1\.1\.a - /);
+  await expect(achieved).toHaveValue('150');
+  page.once('dialog', (dialog) => dialog.accept());
+
+  // A national question opens read-only.
+  await openQuestion(page, '4.1.1.a');
+  await expect(panel(page)).toContainText("n'est pas modifiable");
+  await expect(panel(page).locator('input:not([type=hidden]), textarea, button')).toHaveCount(0);
+});
+
+test('the referent sees a question read-only', async ({ page, consoleErrors }) => {
+  await login(page, REFERENT);
+  await openTree(page, /CHU DE GRENOBLE ALPES/, 'CAQES TEST');
+  await openQuestion(page, '1.1.1.b');
+  await expect(panel(page)).toContainText('Réalisé :');
+  await expect(panel(page).locator('input:not([type=hidden]), textarea, button')).toHaveCount(0);
+});
+
+/** Fills "Réalisé" with a valid value for the question's kind; returns what to find after a reload. */
+async function answer(page: Page, code: string): Promise<{ yes?: boolean; value?: string }> {
+  const question = panel(page);
+  if (await question.getByRole('radio', { name: 'Oui' }).count()) {
+    await choose(page, 'Oui');
+    return { yes: true };
+  }
+  const value = (await question.locator('textarea#realise').count()) ? `Réponse saisie pour ${code}` : '12,5';
+  await question.locator('#realise').fill(value);
+  return { value };
+}
+
+test('fill every red question of CAQES TEST: 100 % without a page load, and every value after a reload', async ({ page, consoleErrors }) => {
+  test.setTimeout(180_000);
+  await login(page, CHU);
+  await openTree(page, /CHU DE GRENOBLE ALPES/, 'CAQES TEST');
+  await hydrated(page);
+  await markDocument(page);
+
+  const codes = await page
+    .locator('li.tree__leaf', { has: page.locator('.tree__dot--red') })
+    .locator('a')
+    .evaluateAll((links) => links.map((link) => link.textContent!.match(/\d+(\.\d+)*\.[a-z]/)![0]));
+  expect(codes.length).toBeGreaterThan(15);
+  const expected = new Map<string, { yes?: boolean; value?: string }>();
+  for (const code of codes) {
+    await openQuestion(page, code);
+    expected.set(code, await answer(page, code));
+    await saveButton(page).click();
+    await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
+    await expect(leaf(page, code).locator('.tree__dot--green')).toBeVisible();
+  }
+  await expect(page.locator('#pourcentage')).toContainText('Pourcentage de remplissage : 100 %');
+  await expect(page.locator('.tree__dot--red')).toHaveCount(0);
+  expect(await documentIsMarked(page), 'no page load while answering').toBe(true);
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('#pourcentage')).toContainText('100 %');
+  for (const [code, value] of expected) {
+    await openQuestion(page, code);
+    if (value.yes) {
+      await expect(panel(page).getByRole('radio', { name: 'Oui' })).toBeChecked();
+    } else {
+      await expect(panel(page).locator('#realise')).toHaveValue(value.value!);
+    }
+    await expect(panel(page)).toContainText('Auteur de la modification : chu-grenoble@exemple.fr');
+  }
+});
+
+async function loggedInPage(browser: Browser, account: Account, javaScriptEnabled = true) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  if (javaScriptEnabled) {
+    await login(page, account);
+  } else {
+    await page.goto('/connexion');
+    await page.getByLabel('Identifiant').fill(account.email);
+    await page.getByLabel('Mot de passe').fill(account.password);
+    await page.getByRole('button', { name: 'Connexion' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Gestion des Contrats' })).toBeVisible();
+  }
+  return page;
+}
+
+test('two people saving the same question: the second sees the current answer and chooses', async ({ browser }) => {
+  const first = await loggedInPage(browser, PERFORMANCE);
+  const second = await loggedInPage(browser, PERFORMANCE);
+  for (const page of [first, second]) {
+    await openTree(page, /CENTRE HOSPITALIER FICTIF/, 'CAQES PERFORMANCE 500');
+    await hydrated(page);
+    await openQuestion(page, '1.1.1.c');
+  }
+  await notConcerned(first).click();
+  await panel(first).getByLabel('Commentaire évalué 2022').fill('Réponse de la première personne');
+  await saveButton(first).click();
+  await expect(panel(first).getByRole('status')).toHaveText('Réponse enregistrée.');
+
+  await notConcerned(second).click();
+  await panel(second).getByLabel('Commentaire évalué 2022').fill('Réponse de la seconde personne');
+  await saveButton(second).click();
+  const notice = panel(second).getByRole('alert');
+  await expect(notice).toContainText('Cette réponse a été modifiée entre-temps');
+  await expect(notice).toContainText('Réponse de la première personne');
+  await expect(panel(second).getByLabel('Commentaire évalué 2022')).toHaveValue('Réponse de la seconde personne');
+
+  await notice.getByRole('button', { name: 'Remplacer par ma réponse' }).click();
+  await expect(panel(second).getByRole('status')).toHaveText('Réponse enregistrée.');
+
+  // The first person, saving again over what they saw, is told in turn and takes the current answer.
+  await panel(first).getByLabel('Commentaire évalué 2022').fill('Encore la première personne');
+  await saveButton(first).click();
+  await expect(panel(first).getByRole('alert')).toContainText('Réponse de la seconde personne');
+  await panel(first).getByRole('link', { name: 'Reprendre la réponse actuelle' }).click();
+  await expect(panel(first).getByLabel('Commentaire évalué 2022')).toHaveValue('Réponse de la seconde personne');
+  await expect(panel(first).getByRole('alert')).toHaveCount(0);
+});
+
+test('without JavaScript: the panel is a plain form, errors come back with what was typed', async ({ browser }) => {
+  const page = await loggedInPage(browser, PERFORMANCE, false);
+  await openTree(page, /CENTRE HOSPITALIER FICTIF/, 'CAQES PERFORMANCE 500');
+  const before = await page.locator('#pourcentage').textContent();
+
+  // 1.1.1.a is a percentage question still to answer.
+  await openQuestion(page, '1.1.1.a');
+  await panel(page).locator('#realise').fill('abc');
+  await saveButton(page).click();
+  await expect(panel(page).getByRole('alert')).toHaveText('Veuillez saisir un pourcentage entre 0 et 100 (exemple : 12,5).');
+  await expect(panel(page).locator('#realise')).toHaveValue('abc');
+
+  await panel(page).locator('#realise').fill('33,3');
+  await saveButton(page).click();
+  await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
+  await expect(leaf(page, '1.1.1.a').locator('.tree__dot--green')).toBeVisible();
+  await expect(panel(page).locator('#realise')).toHaveValue('33,3');
+  // One more question answered: "(224 questions saisies sur 445)" after "(223 ...)".
+  const count = (text: string) => Number(text.match(/\((\d+) questions saisies/)![1]);
+  expect(count((await page.locator('#pourcentage').textContent())!)).toBe(count(before!) + 1);
+});
+
+test('the tree and the panel work with the keyboard alone', async ({ page, consoleErrors }) => {
+  await login(page, CHU);
+  await openTree(page, /CHU DE GRENOBLE ALPES/, 'CAQES TEST');
+  await hydrated(page);
+  const link = leaf(page, '3.1.2.c').getByRole('link');
+  await link.focus();
+  await expect(link).toBeFocused();
+  await page.keyboard.press('Enter');
+  // Focus moves to the chosen question, then follows the form's order.
+  await expect(panel(page).getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(panel(page).getByRole('heading', { level: 2 })).toHaveText(/^3\.1\.2\.c - /);
+  await page.keyboard.press('Tab');
+  await expect(panel(page).getByLabel('Non concerné')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(panel(page).locator('#realise')).toBeFocused();
+  await page.keyboard.type('Saisie au clavier');
+  await page.keyboard.press('Tab');
+  await expect(panel(page).getByLabel('Commentaire évalué 2022')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(saveButton(page)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
+});
