@@ -5,7 +5,6 @@
 //! Times are measured by an HTTP client on the same machine, from sending the request to the
 //! last byte of the answer: server time plus a loopback round trip (about 0.1 ms).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,7 +21,6 @@ const LOAD_DURATION: Duration = Duration::from_secs(5);
 
 #[tokio::main]
 async fn main() {
-    // `cargo bench` passes `--bench`; nothing else is accepted.
     println!("e-CARS bench: contract {}, {} runs per figure\n", app::demo::PERFORMANCE_CONTRACT, TREE_RUNS);
     let sqlite_dir = tempfile::tempdir().expect("temporary data directory");
     let sqlite =
@@ -48,17 +46,7 @@ struct Target {
 
 impl Target {
     async fn start(name: &'static str, database: DatabaseUrl, data_dir: &tempfile::TempDir) -> Target {
-        let config = Config {
-            database: database.clone(),
-            data_dir: data_dir.path().to_owned(),
-            site_addr: "127.0.0.1:0".parse().unwrap(),
-            site_root: PathBuf::from("target/site"),
-            demo: true,
-            smtp_url: None,
-            mail_from: "e-CARS <ne-pas-repondre@ecars.exemple.fr>".to_owned(),
-            public_url: "http://127.0.0.1:3000".to_owned(),
-            sessions: Default::default(),
-        };
+        let config = Config::on_loopback(database.clone(), data_dir.path());
         let application = Application::build(config).await.expect("the application starts");
         let base = format!("http://{}", application.address());
         tokio::spawn(application.run_until_stopped());
@@ -105,25 +93,35 @@ impl Target {
     async fn run(mut self) {
         println!("== {}", self.name);
         let client = client();
-        let tree = self.tree_page_times(&client).await;
+        let tree = self.tree_page_times(&client, false).await;
         report("tree page (500 questions), server time", &tree);
+        let tree = self.tree_page_times(&client, true).await;
+        report("the same, gzip-compressed as browsers ask", &tree);
         let saves = self.save_times(&client).await;
         report("save one answer, server time", &saves);
         self.concurrent_saves().await;
         println!();
     }
 
-    async fn tree_page_times(&self, client: &reqwest::Client) -> Vec<Duration> {
+    async fn tree_page_times(&self, client: &reqwest::Client, gzip: bool) -> Vec<Duration> {
         let url = format!("{}/contrats/{}/indicateurs", self.base, self.contract_id);
         let mut times = Vec::with_capacity(TREE_RUNS);
         for run in 0..TREE_RUNS + 20 {
             let started = Instant::now();
-            let response =
-                client.get(&url).header("cookie", &self.cookie).header("accept", "text/html").send().await.unwrap();
+            let response = client
+                .get(&url)
+                .header("cookie", &self.cookie)
+                .header("accept", "text/html")
+                .header("accept-encoding", if gzip { "gzip" } else { "identity" })
+                .send()
+                .await
+                .unwrap();
             let status = response.status();
-            let body = response.text().await.unwrap();
+            let compressed = response.headers().get("content-encoding").is_some_and(|value| value == "gzip");
+            let body = response.bytes().await.unwrap();
             let elapsed = started.elapsed();
-            assert!(status.is_success() && body.contains("Pourcentage de remplissage"), "tree page: {status}");
+            assert!(status.is_success() && compressed == gzip, "tree page: {status}");
+            assert!(gzip || String::from_utf8_lossy(&body).contains("Pourcentage de remplissage"), "not the tree page");
             // The first runs warm the connection and the database cache.
             if run >= 20 {
                 times.push(elapsed);

@@ -166,6 +166,22 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The app with the demo data on a free loopback port, mail to the outbox: what integration
+    /// tests and `make bench` start.
+    pub fn on_loopback(database: DatabaseUrl, data_dir: &std::path::Path) -> Self {
+        Config {
+            database,
+            data_dir: data_dir.to_owned(),
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: PathBuf::from("target/site"),
+            demo: true,
+            smtp_url: None,
+            mail_from: "e-CARS <ne-pas-repondre@ecars.exemple.fr>".to_owned(),
+            public_url: "http://127.0.0.1:3000".to_owned(),
+            sessions: Default::default(),
+        }
+    }
+
     pub fn from_cli(cli: &Cli) -> Result<Self, ConfigError> {
         let site_addr = cli.site_addr.parse().map_err(|_| ConfigError::SiteAddr(cli.site_addr.clone()))?;
         let database = match &cli.database_url {

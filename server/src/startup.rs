@@ -19,6 +19,7 @@ use app::accounts::middleware::gate;
 use app::accounts::rate_limit::RateLimiter;
 use app::accounts::secrets::PasswordHashing;
 use app::accounts::service::Accounts;
+use app::evaluation::service::TreeShapes;
 use app::mail::{MailConfigError, Mailer};
 
 use crate::config::{Config, DatabaseUrl};
@@ -115,11 +116,13 @@ fn prepare_data_dir(path: &Path) -> Result<(), StartError> {
 
 fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts) -> Router {
     let routes = generate_route_list(app::App);
+    let tree_shapes = TreeShapes::default();
     let context = {
         let accounts = accounts.clone();
         move || {
             provide_context(db.clone());
             provide_context(accounts.clone());
+            provide_context(tree_shapes.clone());
         }
     };
     let shell = {

@@ -8,7 +8,8 @@ use crate::AppError;
 #[server(endpoint = "indicateurs")]
 pub async fn get_indicator_tree(contract_id: i32) -> Result<IndicatorTree, AppError> {
     let db = crate::accounts::access::contract_for_reading(contract_id).await?;
-    super::service::tree(&db, contract_id).await?.ok_or(AppError::NotFound)
+    let shapes = super::service::TreeShapes::from_context()?;
+    super::service::tree(&db, &shapes, contract_id).await?.ok_or(AppError::NotFound)
 }
 
 /// The question panel: the question, last year's values and the current answer.

@@ -1,6 +1,7 @@
 //! Indicator tree and answers.
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -18,16 +19,62 @@ use crate::db::entities::{answer, answer_history, contract, indicator, user};
 use crate::db::french_date_time;
 use crate::AppError;
 
+/// id, parent, node kind, code, label, editable by the establishment.
+type TreeRow = (i32, Option<i32>, String, String, String, bool);
+
+/// The shape of each contract's tree (its objectives and questions, in order). A contract's
+/// indicators are set when it is created and never change afterwards, so the shape is read once
+/// per application instance and each page only asks the database for the answers.
+#[derive(Clone, Default)]
+pub struct TreeShapes(Arc<RwLock<HashMap<i32, Arc<Vec<TreeRow>>>>>);
+
+impl TreeShapes {
+    pub fn from_context() -> Result<Self, AppError> {
+        leptos::prelude::use_context::<TreeShapes>().ok_or_else(|| {
+            tracing::error!("no tree shapes in the Leptos context");
+            AppError::Internal
+        })
+    }
+
+    async fn nodes(&self, db: &impl ConnectionTrait, contract_id: i32) -> Result<Arc<Vec<TreeRow>>, DbErr> {
+        if let Some(nodes) = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&contract_id) {
+            return Ok(nodes.clone());
+        }
+        let nodes: Arc<Vec<TreeRow>> = Arc::new(
+            indicator::Entity::find()
+                .select_only()
+                .columns([
+                    indicator::Column::Id,
+                    indicator::Column::ParentId,
+                    indicator::Column::NodeKind,
+                    indicator::Column::Code,
+                    indicator::Column::Label,
+                    indicator::Column::EditableByEstablishment,
+                ])
+                .filter(indicator::Column::ContractId.eq(contract_id))
+                .order_by_asc(indicator::Column::Position)
+                .into_tuple()
+                .all(db)
+                .await?,
+        );
+        // A contract without indicators yet is not remembered: its tree may still be imported.
+        if !nodes.is_empty() {
+            self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(contract_id, nodes.clone());
+        }
+        Ok(nodes)
+    }
+}
+
 /// The whole tree in two queries, whatever its size: nodes in depth-first order, then answers.
-pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<IndicatorTree>, DbErr> {
+pub async fn tree(
+    db: &impl ConnectionTrait,
+    shapes: &TreeShapes,
+    contract_id: i32,
+) -> Result<Option<IndicatorTree>, DbErr> {
     let Some(contract) = contracts::header(db, contract_id).await? else {
         return Ok(None);
     };
-    let nodes = indicator::Entity::find()
-        .filter(indicator::Column::ContractId.eq(contract_id))
-        .order_by_asc(indicator::Column::Position)
-        .all(db)
-        .await?;
+    let nodes = shapes.nodes(db, contract_id).await?;
     let question_ids = indicator::Entity::find()
         .select_only()
         .column(indicator::Column::Id)
@@ -35,21 +82,24 @@ pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<
         .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
         .into_query();
     let answered: HashMap<i32, bool> = answer::Entity::find()
+        .select_only()
+        .columns([answer::Column::QuestionId, answer::Column::NotConcerned, answer::Column::Achieved])
         .filter(answer::Column::QuestionId.in_subquery(question_ids))
+        .into_tuple::<(i32, bool, Option<String>)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|answer| (answer.question_id, is_answered(answer.not_concerned, answer.achieved.as_deref())))
+        .map(|(question_id, not_concerned, achieved)| (question_id, is_answered(not_concerned, achieved.as_deref())))
         .collect();
 
     // Children are grouped under their parent, keeping the depth-first order.
-    let mut children: HashMap<Option<i32>, Vec<indicator::Model>> = HashMap::new();
-    for node in nodes {
-        children.entry(node.parent_id).or_default().push(node);
+    let mut children: HashMap<Option<i32>, Vec<&TreeRow>> = HashMap::new();
+    for node in nodes.iter() {
+        children.entry(node.1).or_default().push(node);
     }
     fn build(
         parent: Option<i32>,
-        children: &mut HashMap<Option<i32>, Vec<indicator::Model>>,
+        children: &mut HashMap<Option<i32>, Vec<&TreeRow>>,
         answered: &HashMap<i32, bool>,
     ) -> Vec<TreeNode> {
         let Some(nodes) = children.remove(&parent) else {
@@ -57,17 +107,11 @@ pub async fn tree(db: &impl ConnectionTrait, contract_id: i32) -> Result<Option<
         };
         nodes
             .into_iter()
-            .map(|node| {
-                let status = (node.node_kind == indicator::QUESTION).then(|| {
-                    QuestionStatus::of(node.editable_by_establishment, answered.get(&node.id).copied().unwrap_or(false))
-                });
-                TreeNode {
-                    id: node.id,
-                    children: build(Some(node.id), children, answered),
-                    code: node.code,
-                    label: node.label,
-                    status,
-                }
+            .map(|&(id, _, ref node_kind, ref code, ref label, editable)| {
+                let status = (node_kind == indicator::QUESTION)
+                    .then(|| QuestionStatus::of(editable, answered.get(&id).copied().unwrap_or(false)));
+                let children = build(Some(id), children, answered);
+                TreeNode { id, children, code: code.clone(), label: label.clone(), status }
             })
             .collect()
     }

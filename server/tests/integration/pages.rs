@@ -128,8 +128,8 @@ async fn the_indicator_tree_shows_every_question_with_its_status_and_the_fill_pe
     assert!(grey >= 1, "national questions are grey");
     assert_eq!(page.count("tree__dot--green"), 0, "nothing is answered in the demo CAQES");
     // Each dot's meaning is also given as text for screen readers.
-    assert_eq!(page.count(">à saisir<"), red);
-    assert_eq!(page.count(">non modifiable<"), grey);
+    assert_eq!(page.count(">à saisir : <"), red);
+    assert_eq!(page.count(">non modifiable : <"), grey);
 }
 
 #[tokio::test]
