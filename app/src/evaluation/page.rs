@@ -1,14 +1,12 @@
 //! "Saisir les indicateurs": the collapsible indicator tree with its fill percentage, and the
 //! panel of the question chosen in it (`?question=<id>`).
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
+use leptos::reactive::computed::Selector;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{get_indicator_tree, get_question};
 use super::panel::{QuestionPanel, Statuses};
-use super::rules::FillProgress;
 use super::{IndicatorTree, TreeNode};
 use crate::app::contract_resource;
 use crate::layout::{when_loaded, ContractPageTop, ErrorNotice};
@@ -23,10 +21,9 @@ pub fn IndicatorsPage() -> impl IntoView {
 
 #[component]
 fn TreeView(tree: IndicatorTree) -> impl IntoView {
-    let statuses: Statuses = RwSignal::new(tree.statuses().into_iter().collect::<HashMap<_, _>>());
+    let statuses = Statuses::new(tree.statuses());
     // The same shared rule as on the server, recomputed as answers are saved.
-    let progress =
-        Memo::new(move |_| statuses.with(|statuses| FillProgress::from_statuses(statuses.values().copied())));
+    let progress = Memo::new(move |_| statuses.progress());
     let dirty = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     confirm_before_leaving(dirty);
@@ -36,6 +33,7 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
     let contract_expanded = RwSignal::new(true);
     let query = use_query_map();
     let selected = Memo::new(move |_| query.read().get("question").and_then(|id| id.parse::<i32>().ok()));
+    let selection = Selector::new(move || selected.get());
     let entity_expanded = RwSignal::new(true);
     view! {
         <ContractPageTop contract=contract.clone() page=TITLE/>
@@ -64,7 +62,7 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
                     <li class="tree__node">
                         <Toggle expanded=entity_expanded controls="arbre-ej" title=format!("EJ - {}", contract.legal_entity.title())/>
                         <ul id="arbre-ej" hidden=move || !entity_expanded.get()>
-                            {objectives.into_iter().map(|node| tree_node(node, statuses, selected)).collect_view()}
+                            {objectives.into_iter().map(|node| tree_node(node, statuses, &selection)).collect_view()}
                         </ul>
                     </li>
                 </ul>
@@ -167,18 +165,26 @@ fn confirm_before_leaving(dirty: RwSignal<bool>) {
     });
 }
 
-fn tree_node(node: TreeNode, statuses: Statuses, selected: Memo<Option<i32>>) -> AnyView {
+fn tree_node(node: TreeNode, statuses: Statuses, selected: &Selector<Option<i32>>) -> AnyView {
     match node.status {
         Some(initial) => {
             let id = node.id;
-            let status = move || statuses.with(|statuses| statuses.get(&id).copied()).unwrap_or(initial);
+            let status = statuses.of(id).unwrap_or_else(|| RwSignal::new(initial));
+            let selected = selected.clone();
+            // One reactive spot per question (dot and its meaning for screen readers), and the
+            // selection is tracked per question: saving or choosing re-renders one leaf, not 500.
             view! {
                 <li class="tree__leaf">
-                    <span class=move || format!("tree__dot tree__dot--{}", status().css_modifier())
-                        title=move || status().label() aria-hidden="true"></span>
                     <a class="tree__question" href=format!("?question={id}#question")
-                        aria-current=move || (selected.get() == Some(id)).then_some("true")>
-                        <span class="fr-sr-only">{move || status().label()} " : "</span>
+                        aria-current=move || selected.selected(&Some(id)).then_some("true")>
+                        {move || {
+                            let status = status.get();
+                            view! {
+                                <span class=format!("tree__dot tree__dot--{}", status.css_modifier())
+                                    title=status.label() aria-hidden="true"></span>
+                                <span class="fr-sr-only">{status.label()} " : "</span>
+                            }
+                        }}
                         {node.title()}
                     </a>
                 </li>
@@ -193,7 +199,7 @@ fn tree_node(node: TreeNode, statuses: Statuses, selected: Memo<Option<i32>>) ->
                 <li class="tree__node">
                     <Toggle expanded controls=list_id.clone() title/>
                     <ul id=list_id hidden=move || !expanded.get()>
-                        {node.children.into_iter().map(|child| tree_node(child, statuses, selected)).collect_view()}
+                        {node.children.into_iter().map(|child| tree_node(child, statuses, &selected)).collect_view()}
                     </ul>
                 </li>
             }

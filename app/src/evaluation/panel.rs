@@ -10,14 +10,31 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::SaveAnswer;
-use super::rules::QuestionStatus;
+use super::rules::{FillProgress, QuestionStatus};
 use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, SAVED_PARAM};
 use crate::layout::field_value;
 use crate::layout::forms::{error_in_url, query_param};
 use crate::AppError;
 
-/// Statuses of the tree's questions, updated in place when an answer is saved.
-pub type Statuses = RwSignal<HashMap<i32, QuestionStatus>>;
+/// The status of each question of the tree, one signal per question: a saved answer changes
+/// its own dot and the percentage, nothing else of the tree is touched.
+#[derive(Clone, Copy)]
+pub struct Statuses(StoredValue<HashMap<i32, RwSignal<QuestionStatus>>>);
+
+impl Statuses {
+    pub fn new(statuses: Vec<(i32, QuestionStatus)>) -> Self {
+        Statuses(StoredValue::new(statuses.into_iter().map(|(id, status)| (id, RwSignal::new(status))).collect()))
+    }
+
+    pub fn of(&self, question_id: i32) -> Option<RwSignal<QuestionStatus>> {
+        self.0.with_value(|statuses| statuses.get(&question_id).copied())
+    }
+
+    /// The same shared rule as on the server, over the statuses shown.
+    pub fn progress(&self) -> FillProgress {
+        self.0.with_value(|statuses| FillProgress::from_statuses(statuses.values().map(|status| status.get())))
+    }
+}
 
 #[component]
 pub fn QuestionPanel(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>) -> impl IntoView {
@@ -127,9 +144,9 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
         Some(Ok(saved)) => {
             version.set(saved.answer.version);
             current.set(Some(saved.answer));
-            statuses.update(|statuses| {
-                statuses.insert(saved.question_id, saved.status);
-            });
+            if let Some(status) = statuses.of(saved.question_id) {
+                status.set(saved.status);
+            }
             conflict.set(None);
             dirty.set(false);
         }
