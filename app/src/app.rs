@@ -10,9 +10,9 @@ use leptos_router::{
 };
 
 use crate::accounts::{AccountPage, LoginPage, NewPasswordPage, RenewPasswordPage};
-use crate::contacts::ContactsPage;
+use crate::contacts::{ContactPage, ContactsPage};
 use crate::contracts::{ContractEstablishmentsPage, ContractPage};
-use crate::evaluation::IndicatorsPage;
+use crate::evaluation::{ClosingPage, IndicatorsPage, ReceiptPage};
 use crate::layout::{ErrorNotice, Footer, Header};
 use crate::legal_entities::{HomePage, LegalEntityPage};
 use crate::AppError;
@@ -66,7 +66,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/entites-juridiques/:finess") view=LegalEntityPage ssr=SsrMode::Async/>
                     <Route path=path!("/contrats/:id") view=ContractPage ssr=SsrMode::Async/>
                     <Route path=path!("/contrats/:id/indicateurs") view=IndicatorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contrats/:id/cloture") view=ClosingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contrats/:id/accuse-de-cloture") view=ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/contrats/:id/contacts") view=ContactsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contrats/:id/contacts/:contact") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/contrats/:id/etablissements") view=ContractEstablishmentsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

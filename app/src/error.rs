@@ -36,6 +36,9 @@ pub enum AppError {
          Gardez la réponse actuelle, ou enregistrez à nouveau la vôtre pour la remplacer."
     )]
     Conflict(Box<crate::evaluation::AnswerView>),
+    /// "Clore la saisie" refused: what is still missing comes along, with links to each item.
+    #[error("La saisie ne peut pas encore être close : {}.", .0.summary())]
+    NotClosable(Box<crate::evaluation::closing::MissingItems>),
     /// Too many attempts from this address; the HTTP answer carries `Retry-After`.
     #[error("Trop de tentatives. Veuillez réessayer dans {} minute(s).", retry_after_seconds.div_ceil(60))]
     TooManyRequests { retry_after_seconds: u64 },
@@ -78,7 +81,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::NotEditable(_) | AppError::Conflict(_) => 409,
+            AppError::NotEditable(_) | AppError::Conflict(_) | AppError::NotClosable(_) => 409,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
             AppError::MailNotSent => 502,

@@ -1,22 +1,8 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { test, expect, hydrated, expectAccessible, login, ACODEGE, CHU, REFERENT } from './fixtures';
-
-const outbox = path.resolve(__dirname, '..', '..', 'target', 'e2e-data', 'outbox');
+import { test, expect, hydrated, expectAccessible, login, outboxMessages, ACODEGE, CHU, REFERENT } from './fixtures';
 
 /** The code of the newest message sent to `email`, as a user would read it in the mail. */
 function lastCodeFor(email: string): string {
-  const messages = fs
-    .readdirSync(outbox)
-    .filter((name) => name.endsWith('.eml'))
-    .map((name) => path.join(outbox, name))
-    .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
-    .map((file) =>
-      fs
-        .readFileSync(file, 'utf8')
-        .replace(/=\r?\n/g, '')
-        .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
-    )
+  const messages = outboxMessages()
     .filter((message) => message.includes(`To: ${email}`));
   const code = messages.at(-1)?.match(/^\s*(\d{8})\s*$/m)?.[1];
   expect(code, `a code mailed to ${email}`).toBeTruthy();

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { test as base, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -54,4 +56,21 @@ export async function login(page: Page, account: Account) {
   await page.getByLabel('Mot de passe').fill(account.password);
   await page.getByRole('button', { name: 'Connexion' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Gestion des Contrats' })).toBeVisible();
+}
+
+const outbox = path.resolve(__dirname, '..', '..', 'target', 'e2e-data', 'outbox');
+
+/** The messages the server wrote to its outbox, oldest first, decoded from quoted-printable. */
+export function outboxMessages(): string[] {
+  return fs
+    .readdirSync(outbox)
+    .filter((name) => name.endsWith('.eml'))
+    .map((name) => path.join(outbox, name))
+    .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
+    .map((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
+    );
 }

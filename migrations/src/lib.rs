@@ -9,6 +9,7 @@ mod helpers;
 mod m20261124_000001_initial_schema;
 mod m20261124_000002_accounts;
 mod m20261124_000003_answer_history;
+mod m20261124_000004_closing;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_initial_schema::Migration),
             Box::new(m20261124_000002_accounts::Migration),
             Box::new(m20261124_000003_answer_history::Migration),
+            Box::new(m20261124_000004_closing::Migration),
         ]
     }
 }

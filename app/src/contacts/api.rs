@@ -2,11 +2,62 @@
 
 use leptos::prelude::*;
 
-use super::ContactList;
+use super::{ContactDetail, ContactList, ContactRow};
 use crate::AppError;
 
 #[server(endpoint = "contacts")]
 pub async fn list_contacts(contract_id: i32) -> Result<ContactList, AppError> {
-    let db = crate::accounts::access::contract_for_reading(contract_id).await?;
-    super::service::list(&db, contract_id).await?.ok_or(AppError::NotFound)
+    let viewer = crate::accounts::access::viewer()?;
+    super::service::list(&crate::db::from_context()?, &viewer, contract_id).await
+}
+
+#[server(endpoint = "contact")]
+pub async fn get_contact(contact_id: i32) -> Result<ContactDetail, AppError> {
+    let viewer = crate::accounts::access::viewer()?;
+    super::service::detail(&crate::db::from_context()?, &viewer, contact_id).await
+}
+
+/// "Enregistrer" on the contact form. Without JavaScript the browser goes back to the list
+/// after a save, or to the form with the error and what was typed.
+#[server(endpoint = "enregistrer_contact")]
+pub async fn save_contact(
+    contact_id: i32,
+    last_name: String,
+    first_name: String,
+    email: String,
+    phone: String,
+) -> Result<ContactRow, AppError> {
+    use super::rules::ContactInput;
+
+    let viewer = crate::accounts::access::viewer()?;
+    let input = ContactInput { last_name, first_name, email, phone };
+    let result = super::service::save(&crate::db::from_context()?, &viewer, contact_id, &input).await;
+    if crate::accounts::web::is_plain_form_post() {
+        back_after_post(&input, &result);
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+fn back_after_post(input: &super::rules::ContactInput, result: &Result<ContactRow, AppError>) {
+    use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
+
+    let Some(mut page) = crate::accounts::web::referer() else { return };
+    match result {
+        Ok(saved) => {
+            // The form is at /contrats/:id/contacts/:contact: back to the list.
+            let list = page.path().rsplit_once('/').map(|(list, _)| list.to_owned()).unwrap_or_default();
+            page.set_path(&list);
+            page.query_pairs_mut().clear().append_pair(super::SAVED_PARAM, &saved.id.to_string());
+        }
+        Err(error) => {
+            page.query_pairs_mut().clear().extend_pairs(input.query_pairs());
+            match ServerFnUrlError::new(SaveContact::PATH, error.clone()).to_url(page.as_str()) {
+                Ok(with_error) => page = with_error,
+                Err(_) => return,
+            }
+        }
+    }
+    // Only the path and query of our own page: never an address the request chose.
+    leptos_axum::redirect(&format!("{}?{}", page.path(), page.query().unwrap_or_default()));
 }

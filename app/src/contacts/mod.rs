@@ -2,10 +2,11 @@
 
 pub mod api;
 mod page;
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use page::ContactsPage;
+pub use page::{contact_href, contacts_href, ContactPage, ContactsPage};
 
 use serde::{Deserialize, Serialize};
 
@@ -20,10 +21,25 @@ pub struct ContactRow {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub mandatory: bool,
+    /// Confirmed by the establishment in this self-evaluation (saved, even unchanged).
+    pub updated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactList {
     pub contract: ContractHeader,
     pub contacts: Vec<ContactRow>,
+    /// Whether this user may change the contacts now (own entity, Auto-Evaluation).
+    pub editable: bool,
 }
+
+/// The contact form: one contact and its contract.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactDetail {
+    pub contract: ContractHeader,
+    pub contact: ContactRow,
+    pub editable: bool,
+}
+
+/// Query parameter of the list a plain form post returns to after a save (the contact's id).
+pub const SAVED_PARAM: &str = "enregistre";

@@ -94,6 +94,15 @@ pub struct ContractDetail {
     pub competence: Option<String>,
 }
 
+/// The contract page: the contract, whether this user may change it, and its closing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractPageData {
+    pub detail: ContractDetail,
+    /// Own entity, establishment role, Auto-Evaluation: "Clore la saisie" is offered.
+    pub editable: bool,
+    pub closing: crate::evaluation::closing::ClosingState,
+}
+
 /// "Accéder à la liste des établissements du contrat".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractEstablishments {

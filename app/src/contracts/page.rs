@@ -3,18 +3,22 @@
 use leptos::prelude::*;
 
 use super::api::get_contract;
-use super::ContractDetail;
+use super::{ContractDetail, ContractPageData};
 use crate::app::contract_resource;
+use crate::evaluation::closing::ClosingState;
+use crate::evaluation::{closing_href, MissingPanel, CLOSED_PARAM};
+use crate::layout::forms::query_param;
 use crate::layout::{contract_href, field_value, when_loaded, ContractPageTop};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
     let contract = contract_resource(get_contract);
-    view! { {when_loaded(contract, |detail| view! { <ContractView detail/> })} }
+    view! { {when_loaded(contract, |data| view! { <ContractView data/> })} }
 }
 
 #[component]
-fn ContractView(detail: ContractDetail) -> impl IntoView {
+fn ContractView(data: ContractPageData) -> impl IntoView {
+    let ContractPageData { detail, editable, closing } = data;
     let ContractDetail {
         header,
         code,
@@ -36,8 +40,12 @@ fn ContractView(detail: ContractDetail) -> impl IntoView {
             <h1>"Contrat : " {header.name.clone()}</h1>
             <ul class="fr-btns-group fr-btns-group--inline-md">
                 <li><a class="fr-btn" href=format!("{href}/indicateurs")>"Saisir les indicateurs"</a></li>
+                {editable.then(|| view! {
+                    <li><a class="fr-btn fr-btn--secondary" href=closing_href(header.id)>"Clore la saisie"</a></li>
+                })}
             </ul>
         </div>
+        <ClosingStatus contract_id=header.id closing/>
         <div class="fields-columns">
             <dl class="fields">
                 <div><dt>"Contrat :"</dt><dd>{header.name}</dd></div>
@@ -65,5 +73,35 @@ fn ContractView(detail: ContractDetail) -> impl IntoView {
                 "Accéder à la liste des établissements du contrat"
             </a></li>
         </ul>
+    }
+}
+
+/// While open, what is still missing before closing; once closed, when, by whom, and the receipt.
+#[component]
+fn ClosingStatus(contract_id: i32, closing: ClosingState) -> impl IntoView {
+    let just_closed = query_param(CLOSED_PARAM).get_untracked().is_some();
+    match closing {
+        ClosingState::Open(missing) if missing.may_close() => view! {
+            <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{missing.summary()}</p>
+        }
+        .into_any(),
+        ClosingState::Open(missing) => view! { <MissingPanel contract_id missing/> }.into_any(),
+        ClosingState::Closed(closed) => {
+            let receipt = format!("{}/accuse-de-cloture", contract_href(contract_id));
+            view! {
+                {just_closed.then(|| view! {
+                    <div class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w" role="status">
+                        <p>"La saisie est close. Un accusé de clôture a été envoyé par courriel."</p>
+                    </div>
+                })}
+                {closed.map(|(at, by)| view! {
+                    <p class="fr-mb-3w">
+                        {format!("Saisie close le {at} par {by}. ")}
+                        <a class="fr-link" href=receipt>"Accusé de clôture"</a>
+                    </p>
+                })}
+            }
+            .into_any()
+        }
     }
 }

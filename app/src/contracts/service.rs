@@ -1,11 +1,13 @@
 //! Contract queries.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{ContractDetail, ContractEstablishments, ContractHeader, ContractSummary, CpomSummary, Phase};
 use crate::db::entities::{contract, contract_establishment, establishment, legal_entity};
 use crate::db::french_date;
 use crate::legal_entities::{service::establishment_row, LegalEntityRef};
+use crate::AppError;
 
 /// An unknown stored phase is shown as read-only rather than editable.
 fn phase_of(contract: &contract::Model) -> Phase {
@@ -38,6 +40,25 @@ async fn find_with_entity(
         .ok_or_else(|| DbErr::RecordNotFound(format!("legal entity of contract {id}")))?;
     Ok(Some((contract, entity)))
 }
+
+/// Inside a write transaction, before anything else: holds contract `id` until the commit (on
+/// SQLite the transaction takes the write lock, on PostgreSQL the row lock), so that a closing
+/// and a save can never interleave. Refused once the contract is in Consultation.
+pub async fn lock_open(txn: &DatabaseTransaction, id: i32) -> Result<(), AppError> {
+    let open = contract::Entity::update_many()
+        .col_expr(contract::Column::Phase, Expr::col(contract::Column::Phase).into())
+        .filter(contract::Column::Id.eq(id))
+        .filter(contract::Column::Phase.eq(Phase::AutoEvaluation.as_str()))
+        .exec(txn)
+        .await?;
+    if open.rows_affected == 0 {
+        return Err(AppError::NotEditable(CLOSED.to_owned()));
+    }
+    Ok(())
+}
+
+/// Why nothing of a closed contract can change.
+pub const CLOSED: &str = "Ce contrat est en Consultation : la saisie est close, plus rien ne peut y être modifié.";
 
 pub async fn header(db: &impl ConnectionTrait, id: i32) -> Result<Option<ContractHeader>, DbErr> {
     Ok(find_with_entity(db, id).await?.map(|(contract, entity)| header_of(&contract, &entity)))

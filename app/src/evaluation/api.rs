@@ -71,3 +71,40 @@ fn back_to_panel(question_id: i32, typed: &super::TypedAnswer, result: &Result<S
     let query = page.query().unwrap_or_default();
     leptos_axum::redirect(&format!("{}?{query}#question", page.path()));
 }
+
+/// "Clore la saisie", once confirmed. Without JavaScript the browser goes to the contract page
+/// after closing, or back to the confirmation page with what is still missing.
+#[server(endpoint = "clore_la_saisie")]
+pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::ClosingReceipt, AppError> {
+    use super::closing_service;
+    use crate::accounts::service::Accounts;
+
+    let viewer = crate::accounts::access::viewer()?;
+    let accounts = Accounts::from_context()?;
+    let shapes = super::service::TreeShapes::from_context()?;
+    let result =
+        closing_service::close(&accounts.db, &shapes, &accounts.mailer, accounts.public_url.trim_end_matches('/'), &viewer, contract_id)
+            .await;
+    if crate::accounts::web::is_plain_form_post() {
+        use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
+        let contract_page = crate::layout::contract_href(contract_id);
+        match &result {
+            Ok(_) => leptos_axum::redirect(&format!("{contract_page}?{}=1", super::CLOSED_PARAM)),
+            Err(error) => {
+                let page = format!("{contract_page}/cloture");
+                let with_error = ServerFnUrlError::new(CloseEvaluation::PATH, error.clone())
+                    .to_url(&format!("http://localhost{page}"))
+                    .map(|url| format!("{page}?{}", url.query().unwrap_or_default()));
+                leptos_axum::redirect(&with_error.unwrap_or(page));
+            }
+        }
+    }
+    result
+}
+
+/// The printable "Accusé de clôture" of a closed contract.
+#[server(endpoint = "accuse_de_cloture")]
+pub async fn get_closing_receipt(contract_id: i32) -> Result<super::closing::ClosingReceipt, AppError> {
+    let viewer = crate::accounts::access::viewer()?;
+    super::closing_service::receipt(&crate::db::from_context()?, &viewer, contract_id).await
+}

@@ -1,6 +1,10 @@
 //! The self-evaluation: the indicator tree of a contract and its answers.
 
 pub mod api;
+pub mod closing;
+mod closing_page;
+#[cfg(feature = "ssr")]
+pub mod closing_service;
 mod page;
 mod panel;
 pub mod rules;
@@ -8,6 +12,7 @@ pub mod rules;
 pub mod service;
 pub mod values;
 
+pub use closing_page::{closing_href, ClosingPage, MissingPanel, ReceiptPage};
 pub use page::IndicatorsPage;
 
 use serde::{Deserialize, Serialize};
@@ -164,3 +169,6 @@ impl TypedAnswer {
 
 /// Query parameter of the address a plain form post returns to after a successful save.
 pub const SAVED_PARAM: &str = "enregistre";
+
+/// Query parameter of the contract page right after "Clore la saisie".
+pub const CLOSED_PARAM: &str = "cloture";

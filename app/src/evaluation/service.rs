@@ -231,17 +231,7 @@ pub async fn save(
     }
     let now = Utc::now();
     let txn = db.begin().await?;
-    // Writing to the contract row first holds it: a closing cannot slip between this check and
-    // the answer (on SQLite the transaction takes the write lock; on PostgreSQL, the row lock).
-    let open = contract::Entity::update_many()
-        .col_expr(contract::Column::Phase, Expr::col(contract::Column::Phase).into())
-        .filter(contract::Column::Id.eq(contract.id))
-        .filter(contract::Column::Phase.eq(Phase::AutoEvaluation.as_str()))
-        .exec(&txn)
-        .await?;
-    if open.rows_affected == 0 {
-        return Err(AppError::NotEditable("Ce contrat est en Consultation : la saisie est close.".to_owned()));
-    }
+    contracts::lock_open(&txn, contract.id).await?;
     let written = match &current {
         None => {
             let inserted = answer::ActiveModel {

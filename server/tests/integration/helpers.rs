@@ -176,6 +176,14 @@ impl Page {
         }
     }
 
+    /// Asserts the request was refused with `status` and the answer says each text.
+    pub fn assert_refused(&self, status: u16, texts: &[&str]) {
+        assert_eq!(self.status, status, "unexpected status, page:\n{}", self.body);
+        for text in texts {
+            assert!(self.body.contains(text), "`{text}` is missing from the answer:\n{}", self.body);
+        }
+    }
+
     pub fn count(&self, text: &str) -> usize {
         self.body.matches(text).count()
     }

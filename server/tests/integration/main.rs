@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod answers;
+mod closing;
 mod helpers;
 mod mail;
 mod pages;

@@ -16,6 +16,7 @@ pub struct Model {
     pub phone: Option<String>,
     /// Last confirmation by the establishment; `None` until updated in this self-evaluation.
     pub updated_at: Option<DateTimeUtc>,
+    pub updated_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,9 @@ pub struct Model {
     pub created_on: Date,
     pub status_reason: Option<String>,
     pub competence: Option<String>,
+    /// "Clore la saisie": when and by whom the self-evaluation was closed.
+    pub closed_at: Option<DateTimeUtc>,
+    pub closed_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,147 @@
+//! Closing a self-evaluation, and its receipt.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+
+use super::closing::{ClosingReceipt, MissingItems, ReceiptLine};
+use super::rules::{is_answered, FillProgress, QuestionStatus};
+use super::service::{tree, TreeShapes};
+use crate::accounts::access::{self, Viewer};
+use crate::accounts::Role;
+use crate::contacts::service as contacts;
+use crate::contracts::{service as contracts, Phase};
+use crate::db::entities::{answer, contract, indicator, user, user_legal_entity};
+use crate::db::french_date_time;
+use crate::mail::Mailer;
+use crate::AppError;
+
+/// What still stands before closing, as the database says now.
+pub async fn missing(db: &impl ConnectionTrait, shapes: &TreeShapes, contract_id: i32) -> Result<MissingItems, AppError> {
+    let tree = tree(db, shapes, contract_id).await?.ok_or(AppError::NotFound)?;
+    Ok(MissingItems::of(&tree, &contacts::of_contract(db, contract_id).await?))
+}
+
+/// "Clore la saisie": in one transaction that holds the contract (no save can slip in between),
+/// checks the rule and moves the contract to Consultation. Then mails the receipt.
+pub async fn close(
+    db: &DatabaseConnection,
+    shapes: &TreeShapes,
+    mailer: &Mailer,
+    public_url: &str,
+    viewer: &Viewer,
+    contract_id: i32,
+) -> Result<ClosingReceipt, AppError> {
+    let contract = access::writable_contract(db, viewer, contract_id).await?;
+    let txn = db.begin().await?;
+    // Already closed: refused, and nothing changes (closing date and author stay).
+    contracts::lock_open(&txn, contract_id).await?;
+    let missing = missing(&txn, shapes, contract_id).await?;
+    if !missing.may_close() {
+        txn.rollback().await?;
+        return Err(AppError::NotClosable(Box::new(missing)));
+    }
+    contract::Entity::update_many()
+        .col_expr(contract::Column::Phase, Expr::value(Phase::Consultation.as_str()))
+        .col_expr(contract::Column::ClosedAt, Expr::value(Utc::now()))
+        .col_expr(contract::Column::ClosedBy, Expr::value(viewer.user_id))
+        .filter(contract::Column::Id.eq(contract_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    tracing::info!(contract = contract_id, user = viewer.user_id, "self-evaluation closed");
+
+    let receipt = receipt(db, viewer, contract_id).await?;
+    let page_url = format!("{public_url}{}", receipt_href(contract_id));
+    // The closing stands even if a message cannot be handed over: the failure is logged and
+    // the receipt page stays available from the contract.
+    for to in recipients(db, contract.legal_entity_id).await? {
+        let _ = mailer.send(&to, &receipt.subject(), receipt.text(&page_url)).await;
+    }
+    Ok(receipt)
+}
+
+pub fn receipt_href(contract_id: i32) -> String {
+    format!("/contrats/{contract_id}/accuse-de-cloture")
+}
+
+/// The establishment's users and the agency referents following the legal entity.
+async fn recipients(db: &impl ConnectionTrait, legal_entity_id: i32) -> Result<Vec<String>, AppError> {
+    let user_ids: Vec<i32> = user_legal_entity::Entity::find()
+        .select_only()
+        .column(user_legal_entity::Column::UserId)
+        .filter(user_legal_entity::Column::LegalEntityId.eq(legal_entity_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .filter(user::Column::Role.is_in([Role::Establishment.as_str(), Role::Referent.as_str()]))
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|user| user.email)
+        .collect())
+}
+
+/// When and by whom a closed contract was closed, if through e-CARS.
+pub async fn closed_by(db: &impl ConnectionTrait, contract: &contract::Model) -> Result<Option<(String, String)>, AppError> {
+    let Some(closed_at) = contract.closed_at else { return Ok(None) };
+    let author = match contract.closed_by {
+        Some(id) => user::Entity::find_by_id(id).one(db).await?.map(|user| user.email),
+        None => None,
+    };
+    Ok(Some((french_date_time(closed_at), author.unwrap_or_else(|| "compte supprimé".to_owned()))))
+}
+
+/// The receipt of a closed contract the viewer may read; "not found" while it is open.
+pub async fn receipt(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) -> Result<ClosingReceipt, AppError> {
+    let contract = access::readable_contract(db, viewer, contract_id).await?;
+    let Some((closed_at, closed_by)) = closed_by(db, &contract).await? else {
+        return Err(AppError::NotFound);
+    };
+    let header = contracts::header(db, contract_id).await?.ok_or(AppError::NotFound)?;
+    let questions = indicator::Entity::find()
+        .filter(indicator::Column::ContractId.eq(contract_id))
+        .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
+        .order_by_asc(indicator::Column::Position)
+        .all(db)
+        .await?;
+    let mut answers: std::collections::HashMap<i32, answer::Model> = answer::Entity::find()
+        .filter(answer::Column::QuestionId.is_in(questions.iter().map(|question| question.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|answer| (answer.question_id, answer))
+        .collect();
+    let mut statuses = Vec::with_capacity(questions.len());
+    let answers = questions
+        .into_iter()
+        .map(|question| {
+            let answer = answers.remove(&question.id);
+            let answered = answer.as_ref().is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
+            statuses.push(QuestionStatus::of(question.editable_by_establishment, answered));
+            let achieved = match &answer {
+                Some(answer) if answer.not_concerned => "Non concerné".to_owned(),
+                Some(answer) => answer.achieved.clone().unwrap_or_else(|| "Non renseigné".to_owned()),
+                None => "Non renseigné".to_owned(),
+            };
+            ReceiptLine {
+                title: format!("{} - {}", question.code, question.label),
+                achieved,
+                comment: answer.and_then(|answer| answer.comment).filter(|comment| !comment.trim().is_empty()),
+            }
+        })
+        .collect();
+    Ok(ClosingReceipt {
+        contract: header,
+        closed_at,
+        closed_by,
+        percentage: FillProgress::from_statuses(statuses).percentage(),
+        answers,
+    })
+}

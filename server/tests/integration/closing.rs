@@ -1,0 +1,261 @@
+//! Administrative contacts and "Clore la saisie": validation, the closing rule, what a closed
+//! contract refuses, and a race of saves against one close.
+
+use app::db::entities::{answer_history, contact, contract, indicator};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::helpers::{spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
+
+async fn caqes_test(app: &TestApp) -> contract::Model {
+    let db = app.database().await;
+    contract::Entity::find().filter(contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap()
+}
+
+/// The questions of CAQES TEST the hospital answers (red or green, never grey).
+async fn own_questions(app: &TestApp) -> Vec<String> {
+    let db = app.database().await;
+    indicator::Entity::find()
+        .filter(indicator::Column::ContractId.eq(caqes_test(app).await.id))
+        .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
+        .filter(indicator::Column::EditableByEstablishment.eq(true))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|question| question.id.to_string())
+        .collect()
+}
+
+async fn director(app: &TestApp) -> String {
+    let db = app.database().await;
+    contact::Entity::find()
+        .filter(contact::Column::ContractId.eq(caqes_test(app).await.id))
+        .filter(contact::Column::Function.eq("DIRECTEUR"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string()
+}
+
+/// "Non concerné" answers any kind of question.
+async fn not_concerned(visitor: &Visitor, question: &str, version: &str) -> Page {
+    visitor
+        .call(
+            "enregistrer_reponse",
+            &[("question_id", question), ("version", version), ("not_concerned", "on"), ("achieved", "")],
+        )
+        .await
+}
+
+async fn save_contact(visitor: &Visitor, id: &str, fields: [&str; 4]) -> Page {
+    let [last_name, first_name, email, phone] = fields;
+    visitor
+        .call(
+            "enregistrer_contact",
+            &[
+                ("contact_id", id),
+                ("last_name", last_name),
+                ("first_name", first_name),
+                ("email", email),
+                ("phone", phone),
+            ],
+        )
+        .await
+}
+
+const DIRECTOR: [&str; 4] = ["MARTIN", "Claire", "direction@chu-grenoble.fr", "+33 4 76 76 75 75"];
+
+async fn close(visitor: &Visitor, contract: i32) -> Page {
+    visitor.call("clore_la_saisie", &[("contract_id", &contract.to_string())]).await
+}
+
+#[tokio::test]
+async fn a_contact_is_saved_only_complete_and_valid_and_marked_updated() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let id = director(&app).await;
+    let contract = caqes_test(&app).await.id;
+
+    let incomplete = save_contact(&chu, &id, ["MARTIN", "", "direction@chu-grenoble.fr", ""]).await;
+    incomplete.assert_refused(400, &["vérifiez les champs (Prénom, Téléphone)"]);
+    for bad in [
+        ["MARTIN", "Claire", "a@b", "01 23 45 67 89"],
+        ["MARTIN", "Claire", "x@y.fr\r\nBcc:z@w.fr", "01 23 45 67 89"],
+        ["MARTIN", "Claire", "direction@chu-grenoble.fr", "0033123456789"],
+        ["MARTIN", "Claire", "direction@chu-grenoble.fr", "12"],
+    ] {
+        assert_eq!(save_contact(&chu, &id, bad).await.status, 400, "{bad:?}");
+    }
+    let list = chu.get(&format!("/contrats/{contract}/contacts")).await;
+    list.assert_shows(&["À faire"]);
+    assert!(!list.body.contains("direction@chu-grenoble.fr"), "nothing refused was stored");
+
+    let saved = save_contact(&chu, &id, DIRECTOR).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    saved.assert_shows(&["\"phone\":\"04 76 76 75 75\"", "\"updated\":true"]);
+    let list = chu.get(&format!("/contrats/{contract}/contacts")).await;
+    list.assert_shows(&["MARTIN", "Claire", "direction@chu-grenoble.fr", "04 76 76 75 75", "Faite", "Modifier"]);
+
+    // A referent reads the list, without "Modifier", and cannot save.
+    let referent = app.login_as(REFERENT).await;
+    let read_only = referent.get(&format!("/contrats/{contract}/contacts")).await;
+    read_only.assert_shows(&["MARTIN"]);
+    assert!(!read_only.body.contains(">Modifier<"), "{}", read_only.body);
+    assert_eq!(save_contact(&referent, &id, DIRECTOR).await.status, 403);
+    assert_eq!(app.call("enregistrer_contact", &[("contact_id", &id)]).await.status, 400);
+}
+
+#[tokio::test]
+async fn without_javascript_the_contact_form_comes_back_with_what_was_typed_or_goes_to_the_list() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let id = director(&app).await;
+    let contract = caqes_test(&app).await.id;
+    let form_page = format!("{}/contrats/{contract}/contacts/{id}", app.address);
+    let post = |phone: &'static str| {
+        let (app, cookie, id, referer) = (app.clone(), chu.cookie.clone(), id.clone(), form_page.clone());
+        async move {
+            let form = [
+                ("contact_id", id.as_str()),
+                ("last_name", "MARTIN"),
+                ("first_name", "Claire"),
+                ("email", "direction@chu-grenoble.fr"),
+                ("phone", phone),
+            ];
+            let headers = [("accept", "text/html"), ("referer", referer.as_str())];
+            app.request(reqwest::Method::POST, "/api/enregistrer_contact", Some(&form), Some(&cookie), &headers).await
+        }
+    };
+    let refused = post("12").await;
+    assert_eq!(refused.status, 302);
+    let back = refused.location.unwrap();
+    assert!(back.starts_with(&format!("/contrats/{contract}/contacts/{id}?")), "{back}");
+    let form = chu.get(&back).await;
+    form.assert_shows(&["vérifiez le champ (Téléphone)", "value=\"MARTIN\"", "value=\"12\"", "Le numéro de téléphone n'est pas valide"]);
+
+    let saved = post("01 23 45 67 89").await;
+    assert_eq!(saved.status, 302);
+    let list = chu.get(&saved.location.unwrap()).await;
+    list.assert_shows(&["Contact « DIRECTEUR » enregistré.", "01 23 45 67 89"]);
+}
+
+#[tokio::test]
+async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is_read_only() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let contract = caqes_test(&app).await.id;
+    let questions = own_questions(&app).await;
+    let (last, others) = questions.split_last().unwrap();
+    for question in others {
+        assert_eq!(not_concerned(&chu, question, "0").await.status, 200);
+    }
+    let director = director(&app).await;
+    assert_eq!(save_contact(&chu, &director, DIRECTOR).await.status, 200);
+
+    // One red question left (18 of 19, 94 %): refused, and the answer says which.
+    let early = close(&chu, contract).await;
+    early.assert_refused(409, &["NotClosable", "\"answered\":18", &format!("\"id\":{last}")]);
+    let page = chu.get(&format!("/contrats/{contract}")).await;
+    page.assert_shows(&["Reste à saisir avant la clôture", "94 %", &format!("?question={last}#question"), "Clore la saisie"]);
+    assert_eq!(caqes_test(&app).await.phase, "auto_evaluation");
+
+    // 100 %, but a mandatory contact not updated (put back as never confirmed): refused.
+    assert_eq!(not_concerned(&chu, last, "0").await.status, 200);
+    let db = app.database().await;
+    contact::Entity::update_many()
+        .col_expr(contact::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
+        .filter(contact::Column::Id.eq(director.parse::<i32>().unwrap()))
+        .exec(&db)
+        .await
+        .unwrap();
+    let without_contact = close(&chu, contract).await;
+    without_contact.assert_refused(409, &["\"questions\":[]", "\"function\":\"DIRECTEUR\""]);
+    assert_eq!(save_contact(&chu, &director, DIRECTOR).await.status, 200);
+
+    // A referent cannot close.
+    assert_eq!(close(&app.login_as(REFERENT).await, contract).await.status, 403);
+
+    let closed = close(&chu, contract).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    closed.assert_shows(&["\"percentage\":100", "\"closed_by\":\"chu-grenoble@exemple.fr\""]);
+    let stored = caqes_test(&app).await;
+    assert_eq!(stored.phase, "consultation");
+    let closed_at = stored.closed_at.expect("closing date");
+
+    // The receipt went to the hospital's users and the referent, and is a page of the contract.
+    let outbox = app.outbox();
+    for to in [CHU.0, REFERENT.0] {
+        let receipt = outbox
+            .iter()
+            .find(|message| message.contains(&format!("To: {to}")) && message.contains("saisie close"))
+            .unwrap_or_else(|| panic!("no receipt for {to}"));
+        assert!(receipt.contains("Pourcentage de remplissage : 100 %"), "{receipt}");
+        assert!(receipt.contains("Non concerné"), "{receipt}");
+    }
+    let receipt = chu.get(&format!("/contrats/{contract}/accuse-de-cloture")).await;
+    receipt.assert_shows(&["Accusé de clôture", "chu-grenoble@exemple.fr", "100 %", "Non concerné"]);
+
+    // Closed: every write refused, no editing control left, and closing twice changes nothing.
+    let answer = not_concerned(&chu, last, "1").await;
+    answer.assert_refused(409, &["Consultation"]);
+    let contact = save_contact(&chu, &director, DIRECTOR).await;
+    contact.assert_refused(409, &["Consultation"]);
+    let again = close(&chu, contract).await;
+    assert_eq!(again.status, 409);
+    assert_eq!(caqes_test(&app).await.closed_at, Some(closed_at));
+    let page = chu.get(&format!("/contrats/{contract}")).await;
+    page.assert_shows(&["phase-banner--consultation", "Saisie close le"]);
+    assert!(!page.body.contains("Clore la saisie"), "{}", page.body);
+    let contacts = chu.get(&format!("/contrats/{contract}/contacts")).await;
+    assert!(!contacts.body.contains(">Modifier<"), "{}", contacts.body);
+}
+
+#[tokio::test]
+async fn no_answer_is_written_after_a_close_that_races_with_many_saves() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let contract = caqes_test(&app).await.id;
+    let questions = own_questions(&app).await;
+    for question in &questions {
+        assert_eq!(not_concerned(&chu, question, "0").await.status, 200);
+    }
+    assert_eq!(save_contact(&chu, &director(&app).await, DIRECTOR).await.status, 200);
+
+    // Each writer keeps re-saving its own question (so versions never clash) until refused.
+    let mut writers = Vec::new();
+    for question in questions.iter().take(8).cloned() {
+        let visitor = Visitor { app: app.clone(), cookie: chu.cookie.clone() };
+        writers.push(tokio::spawn(async move {
+            let (mut version, mut saved) = (1, 0);
+            loop {
+                let page = not_concerned(&visitor, &question, &version.to_string()).await;
+                match page.status {
+                    200 => {
+                        version += 1;
+                        saved += 1;
+                    }
+                    409 if page.body.contains("Consultation") => return saved,
+                    status => panic!("unexpected {status}: {}", page.body),
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let closed = close(&chu, contract).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let mut saved = 0;
+    for writer in writers {
+        saved += writer.await.unwrap();
+    }
+    assert!(saved > 0, "the saves ran while closing");
+
+    let db = app.database().await;
+    let closed_at = caqes_test(&app).await.closed_at.unwrap();
+    let history = answer_history::Entity::find().all(&db).await.unwrap();
+    // Every accepted save is in the history, and none was written after the close.
+    assert_eq!(history.len() as u64, questions.len() as u64 + saved);
+    assert!(history.iter().all(|change| change.changed_at <= closed_at));
+    assert_eq!(answer_history::Entity::find().count(&db).await.unwrap(), history.len() as u64);
+}
