@@ -85,8 +85,18 @@ where
     F: Fn(i32) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
 {
+    id_resource("id", fetch)
+}
+
+/// Loads what the page of the record whose id is route parameter `param` shows.
+pub fn id_resource<T, F, Fut>(param: &'static str, fetch: F) -> Resource<Result<T, AppError>>
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    F: Fn(i32) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
     let params = leptos_router::hooks::use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i32>().ok()));
+    let id = Memo::new(move |_| params.read().get(param).and_then(|id| id.parse::<i32>().ok()));
     Resource::new(
         move || id.get(),
         move |id| {

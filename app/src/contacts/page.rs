@@ -4,15 +4,14 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api::{get_contact, list_contacts, SaveContact};
 use super::rules::{ContactField, ContactInput};
 use super::{ContactDetail, ContactList, ContactRow, SAVED_PARAM};
-use crate::app::contract_resource;
+use crate::app::{contract_resource, id_resource};
 use crate::layout::forms::{error_in_url, query_param};
 use crate::layout::{when_loaded, BackToContract, ContractPageTop};
-use crate::AppError;
 
 const TITLE: &str = "Contacts administratifs";
 const BACK_TO_LIST: &str = "Retour vers la liste des contacts administratifs";
@@ -105,17 +104,7 @@ fn contact_row(contract_id: i32, contact: ContactRow, editable: bool) -> impl In
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let params = use_params_map();
-    let contact_id = Memo::new(move |_| params.read().get("contact").and_then(|id| id.parse::<i32>().ok()));
-    let detail = Resource::new(
-        move || contact_id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_contact(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let detail = id_resource("contact", get_contact);
     view! { {when_loaded(detail, |detail| view! { <ContactForm detail/> })} }
 }
 
