@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod app;
 pub mod contacts;
 pub mod contracts;
+pub mod documents;
 pub mod email;
 pub mod error;
 pub mod evaluation;
