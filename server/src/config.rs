@@ -60,10 +60,6 @@ pub struct Cli {
     /// A session ends this many hours after login, whatever the activity.
     #[arg(long, env = "ECARS_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
     pub session_max_hours: u64,
-
-    /// Largest document accepted, in megabytes (checked while the upload streams in).
-    #[arg(long, env = "ECARS_MAX_DOCUMENT_MB", default_value_t = 50, global = true)]
-    pub max_document_mb: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,7 +102,6 @@ pub struct Config {
     pub mail_from: String,
     pub public_url: String,
     pub sessions: SessionLimits,
-    pub max_document_bytes: u64,
 }
 
 /// A database URL the application knows how to open.
@@ -184,7 +179,6 @@ impl Config {
             mail_from: "e-CARS <ne-pas-repondre@ecars.exemple.fr>".to_owned(),
             public_url: "http://127.0.0.1:3000".to_owned(),
             sessions: Default::default(),
-            max_document_bytes: 50 * 1024 * 1024,
         }
     }
 
@@ -207,7 +201,6 @@ impl Config {
                 idle: Duration::from_secs(cli.session_idle_minutes.max(1) * 60),
                 absolute: Duration::from_secs(cli.session_max_hours.max(1) * 3600),
             },
-            max_document_bytes: cli.max_document_mb.max(1) * 1024 * 1024,
         })
     }
 }

@@ -3,8 +3,4 @@
 pub mod content;
 pub mod rules;
 #[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
 pub mod store;
-#[cfg(feature = "ssr")]
-pub mod web;

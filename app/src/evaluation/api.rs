@@ -82,15 +82,9 @@ pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::Closin
     let viewer = crate::accounts::access::viewer()?;
     let accounts = Accounts::from_context()?;
     let shapes = super::service::TreeShapes::from_context()?;
-    let result = closing_service::close(
-        &accounts.db,
-        &shapes,
-        &accounts.mailer,
-        accounts.public_url.trim_end_matches('/'),
-        &viewer,
-        contract_id,
-    )
-    .await;
+    let result =
+        closing_service::close(&accounts.db, &shapes, &accounts.mailer, accounts.public_url.trim_end_matches('/'), &viewer, contract_id)
+            .await;
     if crate::accounts::web::is_plain_form_post() {
         use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
         let contract_page = crate::layout::contract_href(contract_id);

@@ -20,11 +20,7 @@ use crate::mail::Mailer;
 use crate::AppError;
 
 /// What still stands before closing, as the database says now.
-pub async fn missing(
-    db: &impl ConnectionTrait,
-    shapes: &TreeShapes,
-    contract_id: i32,
-) -> Result<MissingItems, AppError> {
+pub async fn missing(db: &impl ConnectionTrait, shapes: &TreeShapes, contract_id: i32) -> Result<MissingItems, AppError> {
     let tree = tree(db, shapes, contract_id).await?.ok_or(AppError::NotFound)?;
     Ok(MissingItems::of(&tree, &contacts::of_contract(db, contract_id).await?))
 }
@@ -93,10 +89,7 @@ async fn recipients(db: &impl ConnectionTrait, legal_entity_id: i32) -> Result<V
 }
 
 /// When and by whom a closed contract was closed, if through e-CARS.
-pub async fn closed_by(
-    db: &impl ConnectionTrait,
-    contract: &contract::Model,
-) -> Result<Option<(String, String)>, AppError> {
+pub async fn closed_by(db: &impl ConnectionTrait, contract: &contract::Model) -> Result<Option<(String, String)>, AppError> {
     let Some(closed_at) = contract.closed_at else { return Ok(None) };
     let author = match contract.closed_by {
         Some(id) => user::Entity::find_by_id(id).one(db).await?.map(|user| user.email),
@@ -130,8 +123,7 @@ pub async fn receipt(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i3
         .into_iter()
         .map(|question| {
             let answer = answers.remove(&question.id);
-            let answered =
-                answer.as_ref().is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
+            let answered = answer.as_ref().is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
             statuses.push(QuestionStatus::of(question.editable_by_establishment, answered));
             let achieved = match &answer {
                 Some(answer) if answer.not_concerned => "Non concerné".to_owned(),

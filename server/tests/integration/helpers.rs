@@ -72,38 +72,6 @@ impl TestApp {
         Page { status, body, location, set_cookies, retry_after }
     }
 
-    /// Sends a document as the upload page does: the raw bytes, the name percent-encoded.
-    pub async fn upload(&self, place: &str, id: &str, name: &str, body: reqwest::Body, cookie: Option<&str>) -> Page {
-        let mut request = self
-            .client
-            .post(format!("{}/api/documents/{place}/{id}", self.address))
-            .header("x-nom-document", percent_encode(name))
-            .body(body);
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        let response = request.send().await.expect("request sent");
-        let status = response.status().as_u16();
-        Page {
-            status,
-            body: response.text().await.unwrap_or_default(),
-            location: None,
-            set_cookies: vec![],
-            retry_after: None,
-        }
-    }
-
-    /// A document's bytes and its Content-Disposition, or the refusal's status.
-    pub async fn download(&self, id: &str, cookie: Option<&str>) -> (u16, Vec<u8>, Option<String>) {
-        let mut request = self.client.get(format!("{}/api/documents/{id}", self.address));
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        let response = request.send().await.expect("request sent");
-        let disposition = response.headers().get("content-disposition").map(|value| value.to_str().unwrap().to_owned());
-        (response.status().as_u16(), response.bytes().await.unwrap().to_vec(), disposition)
-    }
-
     pub async fn get(&self, path: &str) -> Page {
         self.request(reqwest::Method::GET, path, None, None, &[]).await
     }
@@ -290,24 +258,4 @@ async fn fresh_postgres_database() -> DatabaseUrl {
     admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create a test database");
     let base = admin_url.rsplit_once('/').map(|(base, _)| base.to_owned()).unwrap_or(admin_url);
     DatabaseUrl::parse(&format!("{base}/{name}")).unwrap()
-}
-
-/// What `encodeURIComponent` does in the browser.
-pub fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
-
-/// The demo contract of the guide, "CAQES TEST" of the CHU.
-pub async fn caqes_test(app: &TestApp) -> app::db::entities::contract::Model {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let db = app.database().await;
-    let contracts = app::db::entities::contract::Entity::find();
-    contracts.filter(app::db::entities::contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap()
 }

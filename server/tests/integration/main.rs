@@ -5,7 +5,6 @@ mod access;
 mod accounts;
 mod answers;
 mod closing;
-mod documents;
 mod helpers;
 mod mail;
 mod pages;
