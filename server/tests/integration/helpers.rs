@@ -222,7 +222,15 @@ async fn start(config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> T
     let app = Application::build(config.clone()).await.expect("the application starts");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // A fresh connection per request, and a request without an answer fails its test after a
+    // minute instead of stalling the whole run: runs in a clean clone stalled a few times on a
+    // request sent over a kept-alive connection (see the issue notes).
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
     TestApp { address, client, config, _data_dir: data_dir }
 }
 
