@@ -25,6 +25,13 @@ pub struct ContactRow {
     pub updated: bool,
 }
 
+impl ContactRow {
+    /// A mandatory contact not yet confirmed in this self-evaluation: closing waits for it.
+    pub fn blocks_closing(&self) -> bool {
+        self.mandatory && !self.updated
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactList {
     pub contract: ContractHeader,

@@ -39,7 +39,7 @@ fn ContactsView(list: ContactList) -> impl IntoView {
         .and_then(|id| contacts.iter().find(|contact| contact.id == id))
         .map(|contact| contact.function.clone());
     let contract_id = contract.id;
-    let to_update = contacts.iter().filter(|contact| contact.mandatory && !contact.updated).count();
+    let to_update = contacts.iter().filter(|contact| contact.blocks_closing()).count();
     view! {
         <ContractPageTop contract=contract.clone() page=TITLE/>
         <h1>{TITLE}</h1>
@@ -79,10 +79,12 @@ fn ContactsView(list: ContactList) -> impl IntoView {
 }
 
 fn contact_row(contract_id: i32, contact: ContactRow, editable: bool) -> impl IntoView {
-    let updated = match (contact.updated, contact.mandatory) {
-        (true, _) => view! { <p class="fr-badge fr-badge--success fr-badge--sm">"Faite"</p> }.into_any(),
-        (false, true) => view! { <p class="fr-badge fr-badge--error fr-badge--sm">"À faire"</p> }.into_any(),
-        (false, false) => view! { <span>"Non"</span> }.into_any(),
+    let updated = if contact.updated {
+        view! { <p class="fr-badge fr-badge--success fr-badge--sm">"Faite"</p> }.into_any()
+    } else if contact.blocks_closing() {
+        view! { <p class="fr-badge fr-badge--error fr-badge--sm">"À faire"</p> }.into_any()
+    } else {
+        view! { <span>"Non"</span> }.into_any()
     };
     let edit = editable.then(|| {
         let label = format!("Modifier le contact {}", contact.function);

@@ -48,7 +48,7 @@ impl MissingItems {
         }
         let contacts = contacts
             .iter()
-            .filter(|contact| contact.mandatory && !contact.updated)
+            .filter(|contact| contact.blocks_closing())
             .map(|contact| MissingContact { id: contact.id, function: contact.function.clone() })
             .collect();
         MissingItems { progress: tree.progress(), questions, contacts }
