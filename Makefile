@@ -77,14 +77,15 @@ test-unit:
 	cargo test -p app --features ssr --lib
 	cargo test -p server --lib
 
-# The real server on port 0 with a fresh SQLite database per test...
+# The real server on port 0 with a fresh SQLite database per test, one test at a time: with two
+# test runtimes side by side, a request occasionally got no answer (cause still open, see notes)...
 test-integration: setup-smtp
-	ECARS_TEST_PYTHON=$(TEST_PYTHON) cargo test -p server --test '*'
+	ECARS_TEST_PYTHON=$(TEST_PYTHON) cargo test -p server --test '*' -- --test-threads=1
 
 # ...and the same suite against PostgreSQL, a fresh database per test.
 test-postgres: setup-smtp
 	ECARS_TEST_DATABASE=postgres ECARS_TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) ECARS_TEST_PYTHON=$(TEST_PYTHON) \
-		cargo test -p server --test '*'
+		cargo test -p server --test '*' -- --test-threads=1
 
 # Browser tests on the release build, in Debian's headless Chromium.
 test-e2e: build setup-browser
