@@ -29,7 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href="/dsfr/dsfr.min.css"/>
                 <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -42,13 +42,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-
-    // Lets users (and browser tests) know the page is interactive: set only once hydrated.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="ecars" href="/pkg/ecars.css"/>
@@ -75,6 +68,15 @@ pub fn App() -> impl IntoView {
             </main>
             <Footer/>
         </Router>
+    }
+}
+
+/// Lets users (and browser tests) know the page is interactive. Called by the browser entry
+/// point; the islands it finds are hydrated right after, before any input is handled.
+#[cfg(feature = "hydrate")]
+pub fn mark_interactive() {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "true");
     }
 }
 

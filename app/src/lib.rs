@@ -26,4 +26,6 @@ pub mod demo;
 pub mod mail;
 
 pub use app::{shell, App};
+#[cfg(feature = "hydrate")]
+pub use app::mark_interactive;
 pub use error::AppError;

@@ -23,6 +23,8 @@ await page.getByRole('link', { name: /CENTRE HOSPITALIER FICTIF/ }).click();
 await page.getByRole('link', { name: 'CAQES PERFORMANCE 500', exact: true }).click();
 await page.getByRole('link', { name: 'Saisir les indicateurs' }).click();
 await page.locator('.tree__dot--red').first().waitFor();
+// Pages load whole: wait for the tree's island to be interactive.
+await page.locator('html[data-hydrated="true"]').waitFor();
 
 const times = [];
 for (let run = 0; run < runs; run++) {

@@ -1,8 +1,10 @@
 #![recursion_limit = "256"]
-//! Browser entry point: takes over the server-rendered page (hydration).
+//! Browser entry point. The pages are server-rendered; only their islands (`#[island]`
+//! components of `app`) are hydrated, by the script Leptos adds once this has run.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    app::mark_interactive();
 }

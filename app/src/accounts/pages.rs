@@ -1,8 +1,9 @@
 //! Login, password renewal (as in the guide's screens), and "Mon compte".
 //!
-//! Every form is an `ActionForm`: with JavaScript the result shows in place; without it the
-//! form posts to the server function, which answers with a redirect (errors come back in the
-//! URL and are read by [`form_error`]).
+//! Every form is an `ActionForm`: inside an island (renewal steps, header tools) the result
+//! shows in place; elsewhere, or without JavaScript, the form posts to the server function,
+//! which answers with a redirect (errors come back in the URL and are read by [`form_error`]).
+//! The password checklist is an island of its own, inside plain forms.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -45,7 +46,7 @@ where
 }
 
 #[component]
-fn ErrorAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
         error.get().map(|error| {
             view! {
@@ -59,11 +60,19 @@ fn ErrorAlert(error: Signal<Option<AppError>>) -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    view! {
+        <Title text="Connexion"/>
+        <LoginForm/>
+    }
+}
+
+/// An island, so that a refusal shows in place and keeps the identifier typed.
+#[island]
+fn LoginForm() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     go_to_on_success(login);
     let return_to = query_param("retour");
     view! {
-        <Title text="Connexion"/>
         <div class="fr-grid-row fr-grid-row--center">
             <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
                 <h1>"Connexion avec votre compte professionnel"</h1>
@@ -72,7 +81,7 @@ pub fn LoginPage() -> impl IntoView {
                         "Veuillez vous connecter pour accéder à cette page."
                     </p>
                 })}
-                <ErrorAlert error=form_error(login)/>
+                <FormError error=form_error(login)/>
                 <ActionForm action=login>
                     <input type="hidden" name="return_to" value=move || return_to.get().unwrap_or_default()/>
                     <div class="fr-input-group">
@@ -103,6 +112,15 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn RenewPasswordPage() -> impl IntoView {
+    view! {
+        <Title text="Renouveler le mot de passe"/>
+        <RenewPasswordSteps/>
+    }
+}
+
+/// Send a code, then check it, on one page: each step's answer shows in place.
+#[island]
+fn RenewPasswordSteps() -> impl IntoView {
     let send = ServerAction::<SendCode>::new();
     let verify = ServerAction::<VerifyCode>::new();
     let first_login = query_param("premiere");
@@ -125,7 +143,6 @@ pub fn RenewPasswordPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text="Renouveler le mot de passe"/>
         <div class="fr-grid-row fr-grid-row--center">
             <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
                 <h1>"Renouveler le mot de passe"</h1>
@@ -139,7 +156,7 @@ pub fn RenewPasswordPage() -> impl IntoView {
                 })}
                 <section class="fr-mb-5w" aria-labelledby="etape-envoi">
                     <h2 id="etape-envoi" class="fr-h5">"1. Recevoir un code de vérification"</h2>
-                    <ErrorAlert error=form_error(send)/>
+                    <FormError error=form_error(send)/>
                     <ActionForm action=send>
                         {email_input("email-envoi")}
                         <button class="fr-btn" type="submit" disabled=move || send.pending().get()>
@@ -154,7 +171,7 @@ pub fn RenewPasswordPage() -> impl IntoView {
                 </section>
                 <section class="fr-mb-5w" aria-labelledby="etape-code">
                     <h2 id="etape-code" class="fr-h5">"2. Vérifier le code reçu par email"</h2>
-                    <ErrorAlert error=form_error(verify)/>
+                    <FormError error=form_error(verify)/>
                     <ActionForm action=verify>
                         {email_input("email-code")}
                         <div class="fr-input-group">
@@ -210,8 +227,9 @@ fn PasswordChecklist(password: RwSignal<String>, identifier: Signal<String>) -> 
 }
 
 /// "Nouveau mot de passe", "Confirmer le nouveau mot de passe", with the live checklist.
-#[component]
-fn NewPasswordFields(identifier: Signal<String>) -> impl IntoView {
+#[island]
+fn NewPasswordFields(identifier: String) -> impl IntoView {
+    let identifier = Signal::stored(identifier);
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
     let mismatch = move || !confirmation.get().is_empty() && confirmation.get() != password.get();
@@ -239,7 +257,6 @@ fn NewPasswordFields(identifier: Signal<String>) -> impl IntoView {
 pub fn NewPasswordPage() -> impl IntoView {
     let email = Resource::new(|| (), |_| renewal_email());
     let set = ServerAction::<SetNewPassword>::new();
-    go_to_on_success(set);
     view! {
         <Title text="Nouveau mot de passe"/>
         <div class="fr-grid-row fr-grid-row--center">
@@ -256,10 +273,10 @@ pub fn NewPasswordPage() -> impl IntoView {
                     }
                     .into_any(),
                     Some(email) => {
-                        let identifier = Signal::stored(email.clone());
+                        let identifier = email.clone();
                         view! {
                             <p>"Compte : " <strong>{email.clone()}</strong></p>
-                            <ErrorAlert error=form_error(set)/>
+                            <FormError error=form_error(set)/>
                             <ActionForm action=set>
                                 // Lets password managers file the new password under the right account.
                                 <input type="hidden" name="username" autocomplete="username" value=email/>
@@ -295,7 +312,7 @@ fn AccountDetails(account: Account) -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let changed =
         success_message(change, "modifie", "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.");
-    let identifier = Signal::stored(account.email.clone());
+    let identifier = account.email.clone();
     view! {
         <dl class="fields">
             <div><dt>"Identifiant :"</dt><dd>{account.email.clone()}</dd></div>
@@ -316,7 +333,7 @@ fn AccountDetails(account: Account) -> impl IntoView {
                     <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p>
                 })}
             </div>
-            <ErrorAlert error=form_error(change)/>
+            <FormError error=form_error(change)/>
             <ActionForm action=change>
                 <input type="hidden" name="username" autocomplete="username" value=account.email.clone()/>
                 <div class="fr-input-group">
@@ -337,6 +354,18 @@ fn AccountDetails(account: Account) -> impl IntoView {
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let account = Resource::new(|| (), |_| current_account());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                account.await.ok().flatten().map(|account| view! { <SessionTools email=account.email/> })
+            })}
+        </Transition>
+    }
+}
+
+/// An island: refreshing the session answers in place, logging out loads the login page.
+#[island]
+fn SessionTools(email: String) -> impl IntoView {
     let refresh = ServerAction::<RefreshSession>::new();
     let logout = ServerAction::<Logout>::new();
     go_to_on_success(logout);
@@ -346,38 +375,32 @@ pub fn AccountMenu() -> impl IntoView {
         None => None,
     });
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                account.await.ok().flatten().map(|account| view! {
-                    <div class="fr-header__tools">
-                        <div class="fr-header__tools-links">
-                            <ul class="fr-btns-group">
-                                <li>
-                                    <a class="fr-btn fr-icon-account-circle-line" href=ACCOUNT_PATH
-                                        title=format!("Mon compte ({})", account.email)>
-                                        "Mon compte"
-                                    </a>
-                                </li>
-                                <li>
-                                    <ActionForm action=refresh>
-                                        <button class="fr-btn fr-icon-refresh-line" type="submit">
-                                            "Rafraîchir la session"
-                                        </button>
-                                    </ActionForm>
-                                </li>
-                                <li>
-                                    <ActionForm action=logout>
-                                        <button class="fr-btn fr-icon-logout-box-r-line" type="submit">
-                                            "Déconnexion"
-                                        </button>
-                                    </ActionForm>
-                                </li>
-                            </ul>
-                            <p class="fr-text--xs session-message" role="status">{move || refreshed.get()}</p>
-                        </div>
-                    </div>
-                })
-            })}
-        </Transition>
+        <div class="fr-header__tools">
+            <div class="fr-header__tools-links">
+                <ul class="fr-btns-group">
+                    <li>
+                        <a class="fr-btn fr-icon-account-circle-line" href=ACCOUNT_PATH
+                            title=format!("Mon compte ({email})")>
+                            "Mon compte"
+                        </a>
+                    </li>
+                    <li>
+                        <ActionForm action=refresh>
+                            <button class="fr-btn fr-icon-refresh-line" type="submit">
+                                "Rafraîchir la session"
+                            </button>
+                        </ActionForm>
+                    </li>
+                    <li>
+                        <ActionForm action=logout>
+                            <button class="fr-btn fr-icon-logout-box-r-line" type="submit">
+                                "Déconnexion"
+                            </button>
+                        </ActionForm>
+                    </li>
+                </ul>
+                <p class="fr-text--xs session-message" role="status">{move || refreshed.get()}</p>
+            </div>
+        </div>
     }
 }

@@ -4,13 +4,12 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api::{get_contact, list_contacts, SaveContact};
 use super::rules::{ContactField, ContactInput};
 use super::{ContactDetail, ContactList, ContactRow, SAVED_PARAM};
 use crate::app::{contract_resource, id_resource};
-use crate::layout::forms::{error_in_url, query_param};
+use crate::layout::forms::{error_in_url, page_query, query_param};
 use crate::layout::{when_loaded, BackToContract, ContractPageTop};
 
 const TITLE: &str = "Contacts administratifs";
@@ -113,38 +112,7 @@ pub fn ContactPage() -> impl IntoView {
 #[component]
 fn ContactForm(detail: ContactDetail) -> impl IntoView {
     let ContactDetail { contract, contact, editable } = detail;
-    let save = ServerAction::<SaveContact>::new();
-    // After a plain form post that failed, the address holds the error and what was typed.
-    let error_after_post = error_in_url::<SaveContact>().get_untracked();
-    let typed = match &error_after_post {
-        Some(_) => use_query_map().with_untracked(|query| {
-            let mut typed = ContactInput::default();
-            for field in ContactField::ALL {
-                *typed.field_mut(field) = query.get(field.name()).unwrap_or_default();
-            }
-            typed
-        }),
-        None => ContactInput {
-            last_name: contact.last_name.clone().unwrap_or_default(),
-            first_name: contact.first_name.clone().unwrap_or_default(),
-            email: contact.email.clone().unwrap_or_default(),
-            phone: contact.phone.clone().unwrap_or_default(),
-        },
-    };
-    let input = RwSignal::new(typed);
-    // Field messages appear once the user has tried to save: the same rules as the server's.
-    let tried = RwSignal::new(error_after_post.is_some());
-    let field_errors = Memo::new(move |_| input.with(|input| input.validate().err().unwrap_or_default()));
-    let error = Signal::derive(move || match save.value().get() {
-        Some(result) => result.err(),
-        None => error_after_post.clone(),
-    });
     let contract_id = contract.id;
-    Effect::new(move |_| {
-        if let Some(Ok(saved)) = save.value().get() {
-            use_navigate()(&format!("{}?{SAVED_PARAM}={}", contacts_href(contract_id), saved.id), Default::default());
-        }
-    });
     let title = format!("Contact {}", contact.function);
     view! {
         <ContractPageTop contract=contract.clone() page=TITLE/>
@@ -153,24 +121,13 @@ fn ContactForm(detail: ContactDetail) -> impl IntoView {
             <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href=contacts_href(contract_id)>{BACK_TO_LIST}</a>
         </p>
         {if editable {
-            view! {
-                {move || error.get().map(|error| view! {
-                    <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
-                })}
-                <ActionForm action=save attr:class="contact-form" attr:novalidate=true>
-                    <input type="hidden" name="contact_id" value=contact.id/>
-                    <p class="fr-text--sm">"Tous les champs sont obligatoires."</p>
-                    {ContactField::ALL.into_iter().map(|field| view! {
-                        <ContactFieldInput field input tried errors=field_errors/>
-                    }).collect_view()}
-                    <button class="fr-btn" type="submit" disabled=move || save.pending().get()
-                        on:click=move |_| tried.set(true)>"Enregistrer"</button>
-                    <p role="status" class="fr-text--sm fr-mt-1w">
-                        {move || save.pending().get().then_some("Enregistrement…")}
-                    </p>
-                </ActionForm>
-            }
-            .into_any()
+            let saved = ContactInput {
+                last_name: contact.last_name.unwrap_or_default(),
+                first_name: contact.first_name.unwrap_or_default(),
+                email: contact.email.unwrap_or_default(),
+                phone: contact.phone.unwrap_or_default(),
+            };
+            view! { <ContactEditor contract_id contact_id=contact.id saved/> }.into_any()
         } else {
             view! {
                 <p class="fr-badge fr-badge--info fr-mb-2w">"Consultation : ce contact n'est pas modifiable ici."</p>
@@ -183,6 +140,55 @@ fn ContactForm(detail: ContactDetail) -> impl IntoView {
             }
             .into_any()
         }}
+    }
+}
+
+/// The form, checked as the user types with the server's own rules.
+#[island]
+fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl IntoView {
+    let save = ServerAction::<SaveContact>::new();
+    // After a plain form post that failed, the address holds the error and what was typed.
+    let error_after_post = error_in_url::<SaveContact>().get_untracked();
+    let typed = match &error_after_post {
+        Some(_) => {
+            let query = page_query();
+            let mut typed = ContactInput::default();
+            for field in ContactField::ALL {
+                *typed.field_mut(field) = query.get(field.name()).unwrap_or_default();
+            }
+            typed
+        }
+        None => saved,
+    };
+    let input = RwSignal::new(typed);
+    // Field messages appear once the user has tried to save: the same rules as the server's.
+    let tried = RwSignal::new(error_after_post.is_some());
+    let field_errors = Memo::new(move |_| input.with(|input| input.validate().err().unwrap_or_default()));
+    let error = Signal::derive(move || match save.value().get() {
+        Some(result) => result.err(),
+        None => error_after_post.clone(),
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            let _ = window().location().set_href(&format!("{}?{SAVED_PARAM}={}", contacts_href(contract_id), saved.id));
+        }
+    });
+    view! {
+        {move || error.get().map(|error| view! {
+            <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
+        })}
+        <ActionForm action=save attr:class="contact-form" attr:novalidate=true>
+            <input type="hidden" name="contact_id" value=contact_id/>
+            <p class="fr-text--sm">"Tous les champs sont obligatoires."</p>
+            {ContactField::ALL.into_iter().map(|field| view! {
+                <ContactFieldInput field input tried errors=field_errors/>
+            }).collect_view()}
+            <button class="fr-btn" type="submit" disabled=move || save.pending().get()
+                on:click=move |_| tried.set(true)>"Enregistrer"</button>
+            <p role="status" class="fr-text--sm fr-mt-1w">
+                {move || save.pending().get().then_some("Enregistrement…")}
+            </p>
+        </ActionForm>
     }
 }
 

@@ -3,11 +3,9 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use super::api::{get_closing_receipt, CloseEvaluation};
 use super::closing::{ClosingReceipt, ClosingState, MissingItems};
-use super::CLOSED_PARAM;
 use crate::app::contract_resource;
 use crate::contacts::contact_href;
 use crate::contracts::{api::get_contract, ContractPageData};
@@ -81,16 +79,8 @@ fn ClosingView(data: ContractPageData) -> impl IntoView {
     let ContractPageData { detail, editable, closing } = data;
     let contract_id = detail.header.id;
     let close = ServerAction::<CloseEvaluation>::new();
-    let error_after_post = error_in_url::<CloseEvaluation>().get_untracked();
-    let error = Signal::derive(move || match close.value().get() {
-        Some(result) => result.err(),
-        None => error_after_post.clone(),
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = close.value().get() {
-            use_navigate()(&format!("{}?{CLOSED_PARAM}=1", contract_href(contract_id)), Default::default());
-        }
-    });
+    // A plain form (the page is not an island): a refusal comes back in the address.
+    let error = error_in_url::<CloseEvaluation>().get_untracked();
     let body = match (editable, closing) {
         (_, ClosingState::Closed(_)) => view! {
             <p class="fr-alert fr-alert--info fr-alert--sm">"La saisie de ce contrat est déjà close."</p>
@@ -104,7 +94,7 @@ fn ClosingView(data: ContractPageData) -> impl IntoView {
             view! { <MissingPanel contract_id missing/> }.into_any()
         }
         (true, ClosingState::Open(_)) => view! {
-            {move || error.get().map(|error| match error {
+            {error.map(|error| match error {
                 // Someone answered or changed something meanwhile: say what is missing now.
                 AppError::NotClosable(missing) => view! { <MissingPanel contract_id missing=*missing/> }.into_any(),
                 error => view! {
@@ -124,13 +114,10 @@ fn ClosingView(data: ContractPageData) -> impl IntoView {
                 <input type="hidden" name="contract_id" value=contract_id/>
                 <ul class="fr-btns-group fr-btns-group--inline-sm">
                     <li>
-                        <button class="fr-btn" type="submit" disabled=move || close.pending().get()>
-                            "Confirmer la clôture"
-                        </button>
+                        <button class="fr-btn" type="submit">"Confirmer la clôture"</button>
                     </li>
                     <li><a class="fr-btn fr-btn--secondary" href=contract_href(contract_id)>"Annuler"</a></li>
                 </ul>
-                <p role="status" class="fr-text--sm">{move || close.pending().get().then_some("Clôture en cours…")}</p>
             </ActionForm>
         }
         .into_any(),

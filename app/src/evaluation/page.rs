@@ -1,43 +1,54 @@
 //! "Saisir les indicateurs": the collapsible indicator tree with its fill percentage, and the
-//! panel of the question chosen in it (`?question=<id>`).
+//! panel of the question chosen in it (`?question=<id>`). The tree and its panel are one
+//! island: choosing a question changes the address and the panel, not the page.
 
 use leptos::prelude::*;
 use leptos::reactive::computed::Selector;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{get_indicator_tree, get_question};
 use super::panel::{QuestionPanel, Statuses};
 use super::{IndicatorTree, TreeNode};
 use crate::app::contract_resource;
-use crate::layout::{when_loaded, ContractPageTop, ErrorNotice};
+use crate::layout::forms::page_query;
+use crate::layout::{when_loaded, ContractPageTop, ErrorAlert};
 
 const TITLE: &str = "Saisir les indicateurs";
+/// Query parameter of the chosen question.
+const QUESTION_PARAM: &str = "question";
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
     let tree = contract_resource(get_indicator_tree);
-    view! { {when_loaded(tree, |tree| view! { <TreeView tree/> })} }
+    view! {
+        {when_loaded(tree, |tree| view! {
+            <ContractPageTop contract=tree.contract.clone() page=TITLE/>
+            <h1>"Contrat : " {tree.contract.name.clone()}</h1>
+            <TreeView tree/>
+        })}
+    }
 }
 
-#[component]
+/// The question chosen in the current address, if any.
+fn question_in_address() -> Option<i32> {
+    page_query().get(QUESTION_PARAM).and_then(|id| id.parse::<i32>().ok())
+}
+
+#[island]
 fn TreeView(tree: IndicatorTree) -> impl IntoView {
     let statuses = Statuses::new(tree.statuses());
     // The same shared rule as on the server, recomputed as answers are saved.
     let progress = Memo::new(move |_| statuses.progress());
     let dirty = RwSignal::new(false);
+    let selected = RwSignal::new(question_in_address());
     #[cfg(feature = "hydrate")]
-    confirm_before_leaving(dirty);
+    follow_history(selected, dirty);
     let IndicatorTree { contract, objectives } = tree;
     let contract_id = contract.id;
     // The contract node's state is lifted here so that "Replier le contrat" drives it.
     let contract_expanded = RwSignal::new(true);
-    let query = use_query_map();
-    let selected = Memo::new(move |_| query.read().get("question").and_then(|id| id.parse::<i32>().ok()));
     let selection = Selector::new(move || selected.get());
     let entity_expanded = RwSignal::new(true);
     view! {
-        <ContractPageTop contract=contract.clone() page=TITLE/>
-        <h1>"Contrat : " {contract.name.clone()}</h1>
         <p class="fill-percentage" id="pourcentage">
             "Pourcentage de remplissage : " <strong>{move || format!("{} %", progress.get().percentage())}</strong>
             <span class="fr-sr-only">
@@ -55,7 +66,7 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
                 {move || if contract_expanded.get() { "Replier le contrat" } else { "Déplier le contrat" }}
             </button>
         </p>
-        <ul class="tree" aria-label="Indicateurs du contrat">
+        <ul class="tree" aria-label="Indicateurs du contrat" on:click=move |event| choose_question(event, selected)>
             <li class="tree__node">
                 <Toggle expanded=contract_expanded controls="arbre-contrat" title=contract.name.clone()/>
                 <ul id="arbre-contrat" hidden=move || !contract_expanded.get()>
@@ -71,7 +82,7 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
         {(progress.get_untracked().required == 0).then(|| view! {
             <p>"Ce contrat ne comporte aucune question à saisir."</p>
         })}
-        <SelectedQuestion contract_id selected statuses dirty/>
+        <SelectedQuestion contract_id selected=selected.into() statuses dirty/>
     }
 }
 
@@ -79,7 +90,7 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
 #[component]
 fn SelectedQuestion(
     contract_id: i32,
-    selected: Memo<Option<i32>>,
+    selected: Signal<Option<i32>>,
     statuses: Statuses,
     dirty: RwSignal<bool>,
 ) -> impl IntoView {
@@ -102,7 +113,7 @@ fn SelectedQuestion(
                         view! { <QuestionPanel detail statuses dirty/> }.into_any()
                     }
                     Ok(_) => ().into_any(),
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
                 }
             })}
         </Transition>
@@ -126,33 +137,77 @@ fn Toggle(expanded: RwSignal<bool>, #[prop(into)] controls: String, title: Strin
     }
 }
 
-/// With unsaved changes in the panel, leaving the question (any link, in the tree or elsewhere)
-/// or the page (reload, closing the tab) asks for confirmation first.
+/// A click on a question of the tree shows its panel without loading the page; the address
+/// follows (`?question=<id>#question`), so the question can be bookmarked or shared. Clicks
+/// meant for a new tab or window are left to the browser.
+fn choose_question(event: leptos::ev::MouseEvent, selected: RwSignal<Option<i32>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::Element;
+
+        if event.default_prevented()
+            || event.button() != 0
+            || event.ctrl_key()
+            || event.meta_key()
+            || event.shift_key()
+            || event.alt_key()
+        {
+            return;
+        }
+        let link = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|element| element.closest("a.tree__question").ok().flatten());
+        let Some((link, id)) =
+            link.and_then(|link| Some((link.clone(), link.get_attribute("data-question")?.parse::<i32>().ok()?)))
+        else {
+            return;
+        };
+        event.prevent_default();
+        let href = link.get_attribute("href").unwrap_or_default();
+        if let Ok(history) = window().history() {
+            let _ = history.push_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&href));
+        }
+        selected.set(Some(id));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (event, selected);
+}
+
+/// Back and forward move between the questions chosen. With unsaved changes in the panel,
+/// leaving the question (any link, in the tree or elsewhere) or the page (reload, closing the
+/// tab) asks for confirmation first.
 #[cfg(feature = "hydrate")]
-fn confirm_before_leaving(dirty: RwSignal<bool>) {
+fn follow_history(selected: RwSignal<Option<i32>>, dirty: RwSignal<bool>) {
     use leptos::wasm_bindgen::{closure::Closure, JsCast};
     use leptos::web_sys::{Element, MouseEvent};
     use send_wrapper::SendWrapper;
 
+    let history = window_event_listener(leptos::ev::popstate, move |_| selected.set(question_in_address()));
     let unload = window_event_listener(leptos::ev::beforeunload, move |event| {
         if dirty.get_untracked() {
             event.prevent_default();
         }
     });
-    // Caught while capturing, before the router handles the click as a navigation. Links that
-    // are a choice about the changes themselves (`data-choice`) do not ask.
+    // Caught while capturing, before the tree handles the click. Links that are a choice about
+    // the changes themselves (`data-choice`) do not ask.
     let on_click = Closure::<dyn Fn(MouseEvent)>::new(move |event: MouseEvent| {
         let on_link = event
             .target()
             .and_then(|target| target.dyn_into::<Element>().ok())
             .and_then(|element| element.closest("a[href]:not([data-choice])").ok().flatten())
             .is_some();
-        if on_link
-            && dirty.get_untracked()
-            && !window()
-                .confirm_with_message("Vos modifications ne sont pas enregistrées. Quitter cette question ?")
-                .unwrap_or(true)
+        if !on_link || !dirty.get_untracked() {
+            return;
+        }
+        if window()
+            .confirm_with_message("Vos modifications ne sont pas enregistrées. Quitter cette question ?")
+            .unwrap_or(true)
         {
+            // Already confirmed: leaving the page must not ask a second time.
+            dirty.set(false);
+        } else {
             event.prevent_default();
             event.stop_propagation();
         }
@@ -160,6 +215,7 @@ fn confirm_before_leaving(dirty: RwSignal<bool>) {
     let _ = window().add_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
     let on_click = SendWrapper::new(on_click);
     on_cleanup(move || {
+        history.remove();
         unload.remove();
         let _ = window().remove_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
     });
@@ -175,7 +231,7 @@ fn tree_node(node: TreeNode, statuses: Statuses, selected: &Selector<Option<i32>
             // selection is tracked per question: saving or choosing re-renders one leaf, not 500.
             view! {
                 <li class="tree__leaf">
-                    <a class="tree__question" href=format!("?question={id}#question")
+                    <a class="tree__question" href=format!("?{QUESTION_PARAM}={id}#question") data-question=id
                         aria-current=move || selected.selected(&Some(id)).then_some("true")>
                         {move || {
                             let status = status.get();

@@ -7,13 +7,11 @@ use std::collections::HashMap;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use leptos_router::hooks::use_query_map;
-
 use super::api::SaveAnswer;
 use super::rules::{FillProgress, QuestionStatus};
 use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, SAVED_PARAM};
 use crate::layout::field_value;
-use crate::layout::forms::{error_in_url, query_param};
+use crate::layout::forms::{error_in_url, page_query, query_param};
 use crate::AppError;
 
 /// The status of each question of the tree, one signal per question: a saved answer changes
@@ -116,7 +114,7 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
     // After a plain form post that failed, the address holds the error and what was typed.
     let error_after_post = error_in_url::<SaveAnswer>().get_untracked();
     let typed = match &error_after_post {
-        Some(_) => use_query_map().with_untracked(TypedAnswer::from_query),
+        Some(_) => TypedAnswer::from_query(&page_query()),
         None => TypedAnswer {
             not_concerned: initial.as_ref().is_some_and(|answer| answer.not_concerned),
             achieved: initial.as_ref().and_then(|answer| answer.achieved.clone()).unwrap_or_default(),

@@ -164,9 +164,27 @@ fn PhaseBanner(phase: Phase) -> impl IntoView {
     }
 }
 
-/// Tells the user what went wrong; on the server, also sets the HTTP status of the page.
+/// Tells the user what went wrong, as the page's title too.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=error_title(&error)/>
+        <ErrorAlert error/>
+    }
+}
+
+fn error_title(error: &AppError) -> &'static str {
+    match error {
+        AppError::NotFound => "Page introuvable",
+        AppError::Unauthenticated => "Session expirée",
+        _ => "Erreur",
+    }
+}
+
+/// The alert of [`ErrorNotice`], without the page title: islands use it (in the browser they
+/// have neither router nor page head). On the server, also sets the HTTP status of the page.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(
@@ -174,27 +192,15 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
         );
     }
-    let title = match error {
-        AppError::NotFound => "Page introuvable",
-        AppError::Unauthenticated => "Session expirée",
-        _ => "Erreur",
-    };
     // After a session ends, offer to log in again and come back here.
-    let location = leptos_router::hooks::use_location();
-    let unauthenticated = error == AppError::Unauthenticated;
-    let back = move || match unauthenticated {
-        true => view! {
-            <a href=login_href(&format!("{}{}", location.pathname.get(), location.search.get()))>"Se reconnecter"</a>
-        }
-        .into_any(),
-        false => view! { <a href="/">"Retour à la gestion des contrats"</a> }.into_any(),
+    let back = match error {
+        AppError::Unauthenticated => view! { <a href=login_href(&forms::page_address())>"Se reconnecter"</a> }.into_any(),
+        _ => view! { <a href="/">"Retour à la gestion des contrats"</a> }.into_any(),
     };
-    let message = error.to_string();
     view! {
-        <leptos_meta::Title text=title/>
         <div class="fr-alert fr-alert--error" role="alert">
-            <h2 class="fr-alert__title">{title}</h2>
-            <p>{message}</p>
+            <h2 class="fr-alert__title">{error_title(&error)}</h2>
+            <p>{error.to_string()}</p>
             <p>{back}</p>
         </div>
     }
