@@ -14,7 +14,7 @@ use crate::contacts::{ContactPage, ContactsPage};
 use crate::contracts::{ContractEstablishmentsPage, ContractPage};
 use crate::evaluation::{ClosingPage, IndicatorsPage, ReceiptPage};
 use crate::layout::{ErrorNotice, Footer, Header};
-use crate::legal_entities::{HomePage, LegalEntityPage};
+use crate::legal_entities::{EstablishmentPage, HomePage, LegalEntityPage};
 use crate::AppError;
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mon-compte") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/entites-juridiques/:finess") view=LegalEntityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/etablissements/:id") view=EstablishmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/contrats/:id") view=ContractPage ssr=SsrMode::Async/>
                     <Route path=path!("/contrats/:id/indicateurs") view=IndicatorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/contrats/:id/cloture") view=ClosingPage ssr=SsrMode::Async/>

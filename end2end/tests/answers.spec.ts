@@ -214,6 +214,11 @@ test('the tree and the panel work with the keyboard alone', async ({ page, conso
   await page.keyboard.type('Saisie au clavier');
   await page.keyboard.press('Tab');
   await expect(panel(page).getByLabel('Commentaire évalué 2022')).toBeFocused();
+  // "Documents de l'indicateur" sits above "Enregistrer": its picker, then the zip link.
+  await page.keyboard.press('Tab');
+  await expect(panel(page).getByLabel(/^Ajouter document/)).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(panel(page).getByRole('link', { name: 'Récupérer tous les documents' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(saveButton(page)).toBeFocused();
   await page.keyboard.press('Enter');

@@ -10,6 +10,7 @@ mod m20261124_000001_initial_schema;
 mod m20261124_000002_accounts;
 mod m20261124_000003_answer_history;
 mod m20261124_000004_closing;
+mod m20261124_000005_evaluation_report;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_accounts::Migration),
             Box::new(m20261124_000003_answer_history::Migration),
             Box::new(m20261124_000004_closing::Migration),
+            Box::new(m20261124_000005_evaluation_report::Migration),
         ]
     }
 }

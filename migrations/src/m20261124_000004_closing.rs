@@ -13,9 +13,7 @@ impl MigrationTrait for Migration {
         for column in [timestamp_with_time_zone_null("closed_at"), integer_null("closed_by")] {
             manager.alter_table(Table::alter().table("contracts").add_column(column).to_owned()).await?;
         }
-        manager
-            .alter_table(Table::alter().table("contacts").add_column(integer_null("updated_by")).to_owned())
-            .await
+        manager.alter_table(Table::alter().table("contacts").add_column(integer_null("updated_by")).to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

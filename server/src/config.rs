@@ -60,6 +60,14 @@ pub struct Cli {
     /// A session ends this many hours after login, whatever the activity.
     #[arg(long, env = "ECARS_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
     pub session_max_hours: u64,
+
+    /// Largest document accepted, in megabytes (checked while the upload streams in).
+    #[arg(long, env = "ECARS_MAX_DOCUMENT_MB", default_value_t = 50, global = true)]
+    pub max_document_mb: u64,
+
+    /// The agency's quality department, told (with the referents) of each evaluation report deposited.
+    #[arg(long, env = "ECARS_QUALITY_EMAIL", default_value = "qualite@ars.exemple.fr", global = true)]
+    pub quality_email: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +110,8 @@ pub struct Config {
     pub mail_from: String,
     pub public_url: String,
     pub sessions: SessionLimits,
+    pub max_document_bytes: u64,
+    pub quality_email: String,
 }
 
 /// A database URL the application knows how to open.
@@ -179,6 +189,8 @@ impl Config {
             mail_from: "e-CARS <ne-pas-repondre@ecars.exemple.fr>".to_owned(),
             public_url: "http://127.0.0.1:3000".to_owned(),
             sessions: Default::default(),
+            max_document_bytes: 50 * 1024 * 1024,
+            quality_email: "qualite@ars.exemple.fr".to_owned(),
         }
     }
 
@@ -201,6 +213,8 @@ impl Config {
                 idle: Duration::from_secs(cli.session_idle_minutes.max(1) * 60),
                 absolute: Duration::from_secs(cli.session_max_hours.max(1) * 3600),
             },
+            max_document_bytes: cli.max_document_mb.max(1) * 1024 * 1024,
+            quality_email: cli.quality_email.clone(),
         })
     }
 }

@@ -19,6 +19,9 @@ use app::accounts::middleware::gate;
 use app::accounts::rate_limit::RateLimiter;
 use app::accounts::secrets::PasswordHashing;
 use app::accounts::service::Accounts;
+use app::documents::store::LocalStore;
+use app::documents::service::ReportMail;
+use app::documents::web::{download, download_all, upload, Documents};
 use app::evaluation::service::TreeShapes;
 use app::mail::{MailConfigError, Mailer};
 
@@ -33,6 +36,8 @@ pub enum StartError {
     Database { url: DatabaseUrl, source: DbErr },
     #[error("cannot migrate the database: {0}")]
     Migration(DbErr),
+    #[error("cannot list the stored documents: {0}")]
+    Documents(DbErr),
     #[error("cannot load the demo data: {0}")]
     Demo(DbErr),
     #[error("{0}")]
@@ -50,6 +55,7 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let db = open_database(&config).await?;
         let accounts = account_services(&config, db.clone())?;
+        let documents = open_documents(&config.data_dir, &db).await?;
         if config.demo {
             let loaded = app::demo::load(&db, &accounts.hashing).await.map_err(StartError::Demo)?;
             tracing::info!(loaded, "demo data and accounts checked");
@@ -64,7 +70,13 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        Ok(Application { listener, router: router(options, db, accounts) })
+        let documents = Documents {
+            db: db.clone(),
+            store: documents,
+            max_bytes: config.max_document_bytes,
+            report_mail: ReportMail { quality_address: config.quality_email.clone(), public_url: config.public_url.clone() },
+        };
+        Ok(Application { listener, router: router(options, db, accounts, documents) })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -114,15 +126,33 @@ fn prepare_data_dir(path: &Path) -> Result<(), StartError> {
     std::fs::remove_file(&probe).map_err(fail)
 }
 
-fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts) -> Router {
+/// The document store. Uploads a stop cut off are removed; stored files without a database row
+/// (a stop between the move into place and the commit) are reported, never removed.
+async fn open_documents(data_dir: &Path, db: &DatabaseConnection) -> Result<LocalStore, StartError> {
+    let root = data_dir.join("documents");
+    let (store, removed) =
+        LocalStore::open(&root).await.map_err(|source| StartError::DataDir { path: root.clone(), source })?;
+    if removed > 0 {
+        tracing::warn!(removed, "unfinished uploads removed");
+    }
+    let known = app::documents::service::stored_names(db).await.map_err(StartError::Documents)?;
+    let unknown = store.unknown_files(&known).await.map_err(|source| StartError::DataDir { path: root, source })?;
+    if !unknown.is_empty() {
+        tracing::warn!(count = unknown.len(), files = ?unknown, "stored documents without a database row (kept)");
+    }
+    Ok(store)
+}
+
+fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts, documents: Documents) -> Router {
     let routes = generate_route_list(app::App);
     let tree_shapes = TreeShapes::default();
     let context = {
-        let accounts = accounts.clone();
+        let (accounts, documents) = (accounts.clone(), documents.clone());
         move || {
             provide_context(db.clone());
             provide_context(accounts.clone());
             provide_context(tree_shapes.clone());
+            provide_context(documents.clone());
         }
     };
     let shell = {
@@ -130,6 +160,12 @@ fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts) ->
         move || app::shell(options.clone())
     };
     Router::new()
+        .route("/api/documents/{place}/{id}", axum::routing::post(upload))
+        .route("/api/documents/{id}", axum::routing::get(download))
+        .route("/api/documents/{place}/{id}/tous", axum::routing::get(download_all))
+        // The upload streams to disk under its own limit; axum's default body limit would cut it.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::Extension(documents))
         .leptos_routes_with_context(&options, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context(context, app::shell))
         .layer(axum::middleware::from_fn_with_state(accounts, gate))

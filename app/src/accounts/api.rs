@@ -14,16 +14,27 @@ const RENEWAL_COOKIE: &str = "ecars_renouvellement";
 pub async fn login(identifier: String, password: String, return_to: Option<String>) -> Result<String, AppError> {
     use super::rate_limit::Limited;
     use super::service::{login, Accounts, LoginResult};
-    use super::{percent_encode, sessions::SESSION_COOKIE, web, RENEW_PATH};
+    use super::{percent_encode, sessions::SESSION_COOKIE, web, IDENTIFIER_PARAM, RENEW_PATH};
 
     let accounts = Accounts::from_context()?;
-    accounts.limiter.check(Limited::Login, web::client_ip())?;
-    let target = match login(&accounts, &identifier, &password).await? {
-        LoginResult::Session(token) => {
+    let outcome = match accounts.limiter.check(Limited::Login, web::client_ip()) {
+        Ok(()) => login(&accounts, &identifier, &password).await,
+        Err(error) => Err(error),
+    };
+    let target = match outcome {
+        Ok(LoginResult::Session(token)) => {
             web::set_cookie(SESSION_COOKIE, &token, accounts.limits.absolute)?;
             web::local_path(return_to.as_deref())
         }
-        LoginResult::MustRenew => format!("{RENEW_PATH}?premiere=1&email={}", percent_encode(identifier.trim())),
+        Ok(LoginResult::MustRenew) => format!("{RENEW_PATH}?premiere=1&email={}", percent_encode(identifier.trim())),
+        Err(error) => {
+            // Without JavaScript, back to the form with the identifier typed (never the password).
+            if web::is_plain_form_post() {
+                use leptos::server_fn::ServerFn;
+                web::back_to_form(Login::PATH, [(IDENTIFIER_PARAM, identifier.as_str())], &error);
+            }
+            return Err(error);
+        }
     };
     web::redirect_form_post(&target);
     Ok(target)

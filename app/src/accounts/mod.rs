@@ -79,6 +79,9 @@ pub struct Account {
 }
 
 /// The login page address that brings the visitor back to `path` afterwards.
+/// Query parameter of the login page holding the identifier typed before a refusal.
+pub const IDENTIFIER_PARAM: &str = "identifiant";
+
 pub fn login_href(path: &str) -> String {
     if path == "/" || path.is_empty() {
         LOGIN_PATH.to_owned()

@@ -14,7 +14,7 @@ use super::api::{
     current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode, SetNewPassword, VerifyCode,
 };
 use super::password_policy::PasswordCheck;
-use super::{Account, ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
+use super::{Account, ACCOUNT_PATH, IDENTIFIER_PARAM, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
 use crate::layout::forms::{form_error, query_param};
 use crate::layout::when_loaded;
 use crate::AppError;
@@ -58,21 +58,14 @@ fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// A plain form (no island): a refusal comes back from the server with the identifier typed.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let return_to = query_param("retour");
+    let identifier = query_param(IDENTIFIER_PARAM).get_untracked().unwrap_or_default();
     view! {
         <Title text="Connexion"/>
-        <LoginForm/>
-    }
-}
-
-/// An island, so that a refusal shows in place and keeps the identifier typed.
-#[island]
-fn LoginForm() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
-    go_to_on_success(login);
-    let return_to = query_param("retour");
-    view! {
         <div class="fr-grid-row fr-grid-row--center">
             <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
                 <h1>"Connexion avec votre compte professionnel"</h1>
@@ -90,14 +83,14 @@ fn LoginForm() -> impl IntoView {
                             <span class="fr-hint-text">"Votre adresse email professionnelle"</span>
                         </label>
                         <input class="fr-input" id="identifier" name="identifier" type="text"
-                            autocomplete="username" inputmode="email" spellcheck="false" required/>
+                            autocomplete="username" inputmode="email" spellcheck="false" required value=identifier/>
                     </div>
                     <div class="fr-input-group">
                         <label class="fr-label" for="password">"Mot de passe"</label>
                         <input class="fr-input" id="password" name="password" type="password"
                             autocomplete="current-password" required/>
                     </div>
-                    <button class="fr-btn" type="submit" disabled=move || login.pending().get()>"Connexion"</button>
+                    <button class="fr-btn" type="submit">"Connexion"</button>
                 </ActionForm>
                 <p class="fr-mt-3w">
                     <a class="fr-link" href=RENEW_PATH>"Renouveler le mot de passe"</a>

@@ -9,7 +9,7 @@ use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::access::{legal_entity_ids_of, Viewer};
@@ -520,6 +520,26 @@ pub async fn viewer_of_session(
         role,
         legal_entity_ids: legal_entity_ids_of(db, session.user_id).await?,
     }))
+}
+
+/// The addresses of the users of `roles` attached to (or following) a legal entity, sorted.
+pub async fn user_emails(db: &impl ConnectionTrait, legal_entity_id: i32, roles: &[Role]) -> Result<Vec<String>, DbErr> {
+    let user_ids: Vec<i32> = user_legal_entity::Entity::find()
+        .select_only()
+        .column(user_legal_entity::Column::UserId)
+        .filter(user_legal_entity::Column::LegalEntityId.eq(legal_entity_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .filter(user::Column::Role.is_in(roles.iter().map(|role| role.as_str())))
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|user| user.email)
+        .collect())
 }
 
 #[cfg(test)]

@@ -34,6 +34,28 @@ pub fn referer() -> Option<url::Url> {
     parts()?.headers.get(header::REFERER)?.to_str().ok()?.parse().ok()
 }
 
+/// After a refused plain form post, back to the page of the form with what was typed (`typed`,
+/// replacing those parameters, keeping the others) and the error, which the page shows.
+pub fn back_to_form<'a>(
+    server_fn_path: &'static str,
+    typed: impl IntoIterator<Item = (&'a str, &'a str)>,
+    error: &AppError,
+) {
+    use leptos::server_fn::error::ServerFnUrlError;
+
+    let Some(mut page) = referer() else { return };
+    let typed: Vec<_> = typed.into_iter().collect();
+    let kept: Vec<(String, String)> = page
+        .query_pairs()
+        .filter(|(name, _)| !name.starts_with("__") && !typed.iter().any(|(typed, _)| typed == name))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    page.query_pairs_mut().clear().extend_pairs(kept).extend_pairs(typed);
+    let Ok(page) = ServerFnUrlError::new(server_fn_path, error.clone()).to_url(page.as_str()) else { return };
+    // Only the path and query of our own page: never an address the request chose.
+    leptos_axum::redirect(&format!("{}?{}", page.path(), page.query().unwrap_or_default()));
+}
+
 /// The peer address of the connection (the app is meant to face users directly or through a
 /// proxy that limits by address itself).
 pub fn client_ip() -> Option<IpAddr> {

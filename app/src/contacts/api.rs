@@ -40,24 +40,15 @@ pub async fn save_contact(
 
 #[cfg(feature = "ssr")]
 fn back_after_post(input: &super::rules::ContactInput, result: &Result<ContactRow, AppError>) {
-    use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
+    use leptos::server_fn::ServerFn;
 
-    let Some(mut page) = crate::accounts::web::referer() else { return };
     match result {
         Ok(saved) => {
+            let Some(page) = crate::accounts::web::referer() else { return };
             // The form is at /contrats/:id/contacts/:contact: back to the list.
             let list = page.path().rsplit_once('/').map(|(list, _)| list.to_owned()).unwrap_or_default();
-            page.set_path(&list);
-            page.query_pairs_mut().clear().append_pair(super::SAVED_PARAM, &saved.id.to_string());
+            leptos_axum::redirect(&format!("{list}?{}={}", super::SAVED_PARAM, saved.id));
         }
-        Err(error) => {
-            page.query_pairs_mut().clear().extend_pairs(input.query_pairs());
-            match ServerFnUrlError::new(SaveContact::PATH, error.clone()).to_url(page.as_str()) {
-                Ok(with_error) => page = with_error,
-                Err(_) => return,
-            }
-        }
+        Err(error) => crate::accounts::web::back_to_form(SaveContact::PATH, input.query_pairs(), error),
     }
-    // Only the path and query of our own page: never an address the request chose.
-    leptos_axum::redirect(&format!("{}?{}", page.path(), page.query().unwrap_or_default()));
 }

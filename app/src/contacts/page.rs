@@ -202,7 +202,10 @@ fn ContactFieldInput(
     let name = field.name();
     let error_id = format!("{name}-erreur");
     let error = move || {
-        tried.get().then(|| errors.with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, e)| e.clone()))).flatten()
+        tried
+            .get()
+            .then(|| errors.with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, e)| e.clone())))
+            .flatten()
     };
     let (kind, autocomplete, hint) = match field {
         ContactField::LastName => ("text", "family-name", None),

@@ -103,7 +103,10 @@ fn name(field: ContactField, input: &str) -> Result<String, String> {
         return Err(format!("Veuillez saisir le champ « {} ».", field.label()));
     }
     if value.chars().count() > MAX_NAME_LENGTH || value.chars().any(char::is_control) {
-        return Err(format!("Le champ « {} » n'est pas valide (100 caractères au plus, sur une ligne).", field.label()));
+        return Err(format!(
+            "Le champ « {} » n'est pas valide (100 caractères au plus, sur une ligne).",
+            field.label()
+        ));
     }
     Ok(value.to_owned())
 }
@@ -162,7 +165,11 @@ impl ContactInput {
 }
 
 fn plural(count: usize) -> &'static str {
-    if count > 1 { "les champs" } else { "le champ" }
+    if count > 1 {
+        "les champs"
+    } else {
+        "le champ"
+    }
 }
 
 #[cfg(test)]
@@ -214,8 +221,13 @@ mod tests {
             phone: "01 23 45 67 89".into(),
         };
         assert!(with("marie.dupont@chu-grenoble.fr").validate().is_ok());
-        for bad in ["a@b", "x@y.fr\r\nBcc:z@w", "marie dupont@chu.fr", "marie.dupont@chu", &format!("{}@b.fr", "a".repeat(251))]
-        {
+        for bad in [
+            "a@b",
+            "x@y.fr\r\nBcc:z@w",
+            "marie dupont@chu.fr",
+            "marie.dupont@chu",
+            &format!("{}@b.fr", "a".repeat(251)),
+        ] {
             let errors = with(bad).validate().unwrap_err();
             assert_eq!(errors.iter().map(|(field, _)| *field).collect::<Vec<_>>(), [ContactField::Email], "{bad:?}");
         }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::api::get_contract;
 use super::{ContractDetail, ContractPageData};
 use crate::app::contract_resource;
+use crate::documents::{api::get_documents, DocumentsIsland};
 use crate::evaluation::closing::ClosingState;
 use crate::evaluation::{closing_href, MissingPanel, CLOSED_PARAM};
 use crate::layout::forms::query_param;
@@ -13,7 +14,14 @@ use crate::layout::{contract_href, field_value, when_loaded, ContractPageTop};
 #[component]
 pub fn ContractPage() -> impl IntoView {
     let contract = contract_resource(get_contract);
-    view! { {when_loaded(contract, |data| view! { <ContractView data/> })} }
+    let documents = contract_resource(|id| get_documents("contrat".to_owned(), id));
+    // The documents' own errors would repeat the contract's: they show only under a contract.
+    view! {
+        {when_loaded(contract, move |data| view! {
+            <ContractView data/>
+            {when_loaded(documents, |folder| view! { <DocumentsIsland title="Documents du contrat".to_owned() folder/> })}
+        })}
+    }
 }
 
 #[component]

@@ -15,6 +15,20 @@ pub fn accepted_formats_label() -> String {
     format!("Formats acceptés : {}.", ACCEPTED_EXTENSIONS.join(", "))
 }
 
+/// "1,5 Mo", "50 Mo": sizes as French users read them.
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes * 10).div_ceil(1024 * 1024);
+    match tenths % 10 {
+        0 => format!("{} Mo", tenths / 10),
+        rest => format!("{},{rest} Mo", tenths / 10),
+    }
+}
+
+/// Why a file over the limit is refused, in the browser before sending or by the server.
+pub fn too_big_message(max_bytes: u64) -> String {
+    format!("Le fichier dépasse la taille maximale de {} : il n'a pas été enregistré.", megabytes(max_bytes))
+}
+
 /// A document's name as typed by the user's system, made safe to display and to send back in a
 /// download: no folder, no control or direction-changing characters, a bounded length, and one
 /// of the accepted extensions (lower-cased).
@@ -55,6 +69,12 @@ fn is_hidden_or_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_megabytes() {
+        assert_eq!(megabytes(50 * 1024 * 1024), "50 Mo");
+        assert_eq!(megabytes(1024 * 1024 + 512 * 1024), "1,5 Mo");
+    }
 
     #[test]
     fn accepted_names_keep_their_name_and_a_lower_case_extension() {

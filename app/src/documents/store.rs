@@ -100,6 +100,13 @@ impl LocalStore {
 }
 
 impl Upload {
+    /// The file written so far, for checks that read it whole (the parts of an Office zip).
+    pub async fn written_path(&mut self) -> io::Result<&Path> {
+        // Tokio buffers writes: hand them to the system before another reader opens the file.
+        self.file.flush().await?;
+        Ok(&self.temporary)
+    }
+
     pub fn size_bytes(&self) -> u64 {
         self.size_bytes
     }

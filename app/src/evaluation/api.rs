@@ -16,7 +16,8 @@ pub async fn get_indicator_tree(contract_id: i32) -> Result<IndicatorTree, AppEr
 #[server(endpoint = "question")]
 pub async fn get_question(question_id: i32) -> Result<QuestionDetail, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    super::service::question(&crate::db::from_context()?, &viewer, question_id).await
+    let max_bytes = crate::documents::web::Documents::from_context()?.max_bytes;
+    super::service::question(&crate::db::from_context()?, &viewer, question_id, max_bytes).await
 }
 
 /// "Enregistrer": `version` is the one the panel was loaded with (0 for a first answer);
@@ -82,9 +83,15 @@ pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::Closin
     let viewer = crate::accounts::access::viewer()?;
     let accounts = Accounts::from_context()?;
     let shapes = super::service::TreeShapes::from_context()?;
-    let result =
-        closing_service::close(&accounts.db, &shapes, &accounts.mailer, accounts.public_url.trim_end_matches('/'), &viewer, contract_id)
-            .await;
+    let result = closing_service::close(
+        &accounts.db,
+        &shapes,
+        &accounts.mailer,
+        accounts.public_url.trim_end_matches('/'),
+        &viewer,
+        contract_id,
+    )
+    .await;
     if crate::accounts::web::is_plain_form_post() {
         use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
         let contract_page = crate::layout::contract_href(contract_id);

@@ -204,7 +204,8 @@ mod tests {
 
     #[test]
     fn both_kinds_of_missing_items_are_counted() {
-        let missing = MissingItems::of(&tree(&[ToFill, ToFill, Filled]), &[contact(1, true, false), contact(2, true, false)]);
+        let missing =
+            MissingItems::of(&tree(&[ToFill, ToFill, Filled]), &[contact(1, true, false), contact(2, true, false)]);
         assert_eq!(missing.summary(), "2 questions à saisir et 2 contacts obligatoires à mettre à jour");
         assert_eq!(missing.progress.percentage(), 33);
     }

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
 };
 
@@ -11,16 +11,20 @@ use super::closing::{ClosingReceipt, MissingItems, ReceiptLine};
 use super::rules::{is_answered, FillProgress, QuestionStatus};
 use super::service::{tree, TreeShapes};
 use crate::accounts::access::{self, Viewer};
-use crate::accounts::Role;
+use crate::accounts::{service::user_emails, Role};
 use crate::contacts::service as contacts;
 use crate::contracts::{service as contracts, Phase};
-use crate::db::entities::{answer, contract, indicator, user, user_legal_entity};
+use crate::db::entities::{answer, contract, indicator, user};
 use crate::db::french_date_time;
 use crate::mail::Mailer;
 use crate::AppError;
 
 /// What still stands before closing, as the database says now.
-pub async fn missing(db: &impl ConnectionTrait, shapes: &TreeShapes, contract_id: i32) -> Result<MissingItems, AppError> {
+pub async fn missing(
+    db: &impl ConnectionTrait,
+    shapes: &TreeShapes,
+    contract_id: i32,
+) -> Result<MissingItems, AppError> {
     let tree = tree(db, shapes, contract_id).await?.ok_or(AppError::NotFound)?;
     Ok(MissingItems::of(&tree, &contacts::of_contract(db, contract_id).await?))
 }
@@ -58,7 +62,8 @@ pub async fn close(
     let page_url = format!("{public_url}{}", receipt_href(contract_id));
     // The closing stands even if a message cannot be handed over: the failure is logged and
     // the receipt page stays available from the contract.
-    for to in recipients(db, contract.legal_entity_id).await? {
+    // The establishment's users and the agency referents following the legal entity.
+    for to in user_emails(db, contract.legal_entity_id, &[Role::Establishment, Role::Referent]).await? {
         let _ = mailer.send(&to, &receipt.subject(), receipt.text(&page_url)).await;
     }
     Ok(receipt)
@@ -68,28 +73,11 @@ pub fn receipt_href(contract_id: i32) -> String {
     format!("/contrats/{contract_id}/accuse-de-cloture")
 }
 
-/// The establishment's users and the agency referents following the legal entity.
-async fn recipients(db: &impl ConnectionTrait, legal_entity_id: i32) -> Result<Vec<String>, AppError> {
-    let user_ids: Vec<i32> = user_legal_entity::Entity::find()
-        .select_only()
-        .column(user_legal_entity::Column::UserId)
-        .filter(user_legal_entity::Column::LegalEntityId.eq(legal_entity_id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .filter(user::Column::Role.is_in([Role::Establishment.as_str(), Role::Referent.as_str()]))
-        .order_by_asc(user::Column::Email)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|user| user.email)
-        .collect())
-}
-
 /// When and by whom a closed contract was closed, if through e-CARS.
-pub async fn closed_by(db: &impl ConnectionTrait, contract: &contract::Model) -> Result<Option<(String, String)>, AppError> {
+pub async fn closed_by(
+    db: &impl ConnectionTrait,
+    contract: &contract::Model,
+) -> Result<Option<(String, String)>, AppError> {
     let Some(closed_at) = contract.closed_at else { return Ok(None) };
     let author = match contract.closed_by {
         Some(id) => user::Entity::find_by_id(id).one(db).await?.map(|user| user.email),
@@ -123,7 +111,8 @@ pub async fn receipt(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i3
         .into_iter()
         .map(|question| {
             let answer = answers.remove(&question.id);
-            let answered = answer.as_ref().is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
+            let answered =
+                answer.as_ref().is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
             statuses.push(QuestionStatus::of(question.editable_by_establishment, answered));
             let achieved = match &answer {
                 Some(answer) if answer.not_concerned => "Non concerné".to_owned(),

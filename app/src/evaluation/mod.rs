@@ -126,6 +126,8 @@ pub struct QuestionDetail {
     pub status: QuestionStatus,
     /// Whether this user may save it now (own entity, establishment role, Auto-Evaluation, not national).
     pub editable: bool,
+    /// "Documents de l'indicateur".
+    pub documents: crate::documents::DocumentFolder,
 }
 
 /// What a successful save returns: the stored answer and the question's new status.

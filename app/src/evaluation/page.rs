@@ -191,12 +191,12 @@ fn follow_history(selected: RwSignal<Option<i32>>, dirty: RwSignal<bool>) {
         }
     });
     // Caught while capturing, before the tree handles the click. Links that are a choice about
-    // the changes themselves (`data-choice`) do not ask.
+    // the changes themselves (`data-choice`) and downloads do not ask.
     let on_click = Closure::<dyn Fn(MouseEvent)>::new(move |event: MouseEvent| {
         let on_link = event
             .target()
             .and_then(|target| target.dyn_into::<Element>().ok())
-            .and_then(|element| element.closest("a[href]:not([data-choice])").ok().flatten())
+            .and_then(|element| element.closest("a[href]:not([data-choice]):not([download])").ok().flatten())
             .is_some();
         if !on_link || !dirty.get_untracked() {
             return;

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::api::SaveAnswer;
 use super::rules::{FillProgress, QuestionStatus};
 use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, SAVED_PARAM};
+use crate::documents::DocumentsBlock;
 use crate::layout::field_value;
 use crate::layout::forms::{error_in_url, page_query, query_param};
 use crate::AppError;
@@ -33,6 +34,9 @@ impl Statuses {
         self.0.with_value(|statuses| FillProgress::from_statuses(statuses.values().map(|status| status.get())))
     }
 }
+
+/// The block of the question's documents, just above "Enregistrer" (as in the guide).
+const DOCUMENTS: &str = "Documents de l'indicateur";
 
 #[component]
 pub fn QuestionPanel(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>) -> impl IntoView {
@@ -58,8 +62,11 @@ pub fn QuestionPanel(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal
             {if detail.editable {
                 view! { <AnswerForm detail statuses dirty/> }.into_any()
             } else {
-                view! { <ReadOnlyAnswer answer previous=(detail.previous_achieved, detail.previous_comment) year/> }
-                    .into_any()
+                view! {
+                    <ReadOnlyAnswer answer previous=(detail.previous_achieved, detail.previous_comment) year/>
+                    <DocumentsBlock title=DOCUMENTS.to_owned() folder=detail.documents heading_level=3/>
+                }
+                .into_any()
             }}
         </section>
     }
@@ -222,7 +229,8 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
                 };
                 view! { <ConflictNotice question_id newer=shown choose/> }
             })}
-            <button class="fr-btn" type="submit" disabled=move || save.pending().get()>"Enregistrer"</button>
+            <DocumentsBlock title=DOCUMENTS.to_owned() folder=detail.documents.clone() heading_level=3/>
+            <button class="fr-btn fr-mt-3w" type="submit" disabled=move || save.pending().get()>"Enregistrer"</button>
             <p role="status" class="fr-text--sm fr-mt-1w">
                 {move || match save.pending().get() {
                     true => Some("Enregistrement…"),

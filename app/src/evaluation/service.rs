@@ -17,6 +17,7 @@ use crate::accounts::access::{self, Viewer};
 use crate::contracts::{service as contracts, Phase};
 use crate::db::entities::{answer, answer_history, contract, indicator, user};
 use crate::db::french_date_time;
+use crate::documents::{service as documents, Place};
 use crate::AppError;
 
 /// id, parent, node kind, code, label, editable by the establishment.
@@ -162,11 +163,12 @@ async fn readable_question(
     Ok((question, contract))
 }
 
-/// What the question panel shows.
+/// What the question panel shows; `max_bytes` is the documents' size limit it announces.
 pub async fn question(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     question_id: i32,
+    max_bytes: u64,
 ) -> Result<QuestionDetail, AppError> {
     let (question, contract) = readable_question(db, viewer, question_id).await?;
     let header = contracts::header(db, contract.id).await?.ok_or(AppError::NotFound)?;
@@ -180,7 +182,9 @@ pub async fn question(
     let editable = viewer.can_write(contract.legal_entity_id)
         && question.editable_by_establishment
         && header.phase == Phase::AutoEvaluation;
+    let documents = documents::folder(db, viewer, Place::Question(question.id), max_bytes).await?;
     Ok(QuestionDetail {
+        documents,
         status: status_of(&question, answer.as_ref()),
         kind: value_kind(&question),
         contract: header,

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{LegalEntityDetail, LegalEntityRow};
+use super::{EstablishmentDetail, LegalEntityDetail, LegalEntityRow};
 use crate::AppError;
 
 #[server(endpoint = "entites_juridiques")]
@@ -20,4 +20,12 @@ pub async fn get_legal_entity(finess: String) -> Result<LegalEntityDetail, AppEr
     let db = crate::db::from_context()?;
     let entity = access::readable_legal_entity(&db, &viewer, &finess).await?;
     Ok(super::service::detail(&db, entity).await?)
+}
+
+/// An establishment of a legal entity the viewer may read, with its documents.
+#[server(endpoint = "etablissement")]
+pub async fn get_establishment(id: i32) -> Result<EstablishmentDetail, AppError> {
+    let viewer = crate::accounts::access::viewer()?;
+    let documents = crate::documents::web::Documents::from_context()?;
+    super::service::establishment(&documents.db, &viewer, id, documents.max_bytes).await
 }

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{get_legal_entity, list_legal_entities};
 use super::sorting::sort_rows;
-use super::{EstablishmentRow, LegalEntityDetail, LegalEntityRow, SortKey, SortOrder};
+use super::{establishment_href, EstablishmentRow, LegalEntityDetail, LegalEntityRow, SortKey, SortOrder};
 use crate::contracts::{ContractSummary, CpomSummary};
 use crate::layout::{contract_href, when_loaded, Breadcrumb, Page, Pagination};
 use crate::AppError;
@@ -231,7 +231,11 @@ pub fn EstablishmentTable(establishments: Vec<EstablishmentRow>, caption: &'stat
                         .into_iter()
                         .map(|establishment| view! {
                             <tr>
-                                <td>{format!("{} - {}", establishment.finess, establishment.name)}</td>
+                                <td>
+                                    <a href=establishment_href(establishment.id)>
+                                        {format!("{} - {}", establishment.finess, establishment.name)}
+                                    </a>
+                                </td>
                                 <td>{establishment.region}</td>
                                 <td>{establishment.domain}</td>
                                 <td>{establishment.address}</td>

@@ -2,9 +2,12 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{EstablishmentRow, LegalEntityDetail, LegalEntityRef, LegalEntityRow, MEDICO_SOCIAL};
+use super::{EstablishmentDetail, EstablishmentRow, LegalEntityDetail, LegalEntityRef, LegalEntityRow, MEDICO_SOCIAL};
+use crate::accounts::access::Viewer;
 use crate::contracts::service as contracts;
 use crate::db::entities::{establishment, legal_entity};
+use crate::documents::{service as documents, Place};
+use crate::AppError;
 
 const CPOM: &str = "CPOM";
 
@@ -27,6 +30,7 @@ pub async fn list(db: &impl ConnectionTrait, scope: Option<&[i32]>) -> Result<Ve
 
 pub fn establishment_row(establishment: &establishment::Model) -> EstablishmentRow {
     EstablishmentRow {
+        id: establishment.id,
         finess: establishment.finess.clone(),
         name: establishment.name.clone(),
         region: establishment.region.clone(),
@@ -50,5 +54,25 @@ pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> R
         address: entity.address,
         phone: entity.phone,
         entity: LegalEntityRef { finess: entity.finess, name: entity.name },
+    })
+}
+
+/// An establishment the viewer may read (another legal entity's is "not found"), with its documents.
+pub async fn establishment(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i32,
+    max_bytes: u64,
+) -> Result<EstablishmentDetail, AppError> {
+    let establishment = establishment::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|establishment| viewer.can_read(establishment.legal_entity_id))
+        .ok_or(AppError::NotFound)?;
+    let entity = legal_entity::Entity::find_by_id(establishment.legal_entity_id).one(db).await?.ok_or(AppError::NotFound)?;
+    Ok(EstablishmentDetail {
+        establishment: establishment_row(&establishment),
+        legal_entity: LegalEntityRef { finess: entity.finess, name: entity.name },
+        documents: documents::folder(db, viewer, Place::Establishment(id), max_bytes).await?,
     })
 }

@@ -364,11 +364,17 @@ async fn login_works_without_javascript_as_a_plain_form_post() {
     assert_eq!((done.status, done.location.as_deref()), (302, Some("/mon-compte")));
     assert!(done.cookie("ecars_session").is_some());
 
-    // A refusal comes back to the login page, which shows it.
+    // A refusal comes back to the login page, which shows it with the identifier typed (never
+    // the password) and still knows where to go after.
     let refused = post("wrong").await;
     assert_eq!(refused.status, 302);
     let back = refused.location.expect("back to the login page");
-    assert!(back.starts_with(&referer) && back.contains("__err="), "{back}");
-    let page = app.get(back.trim_start_matches(&app.address)).await;
-    page.assert_shows(&["Identifiant ou mot de passe incorrect"]);
+    assert!(back.starts_with("/connexion?retour=") && back.contains("__err="), "{back}");
+    assert!(!back.contains("wrong"), "{back}");
+    let page = app.get(&back).await;
+    page.assert_shows(&[
+        "Identifiant ou mot de passe incorrect",
+        &format!("value=\"{}\"", CHU.0),
+        "name=\"return_to\" value=\"/mon-compte\"",
+    ]);
 }

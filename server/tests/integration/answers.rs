@@ -7,12 +7,7 @@ use app::db::entities::{answer_history, contract, indicator};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::helpers::{spawn_app, TestApp, Visitor, CHU, REFERENT};
-
-async fn caqes_test(app: &TestApp) -> contract::Model {
-    let db = app.database().await;
-    contract::Entity::find().filter(contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap()
-}
+use crate::helpers::{caqes_test, spawn_app, TestApp, Visitor, CHU, REFERENT};
 
 /// The id of question `code` of CAQES TEST.
 async fn question(app: &TestApp, code: &str) -> String {

@@ -1,15 +1,10 @@
 //! Administrative contacts and "Clore la saisie": validation, the closing rule, what a closed
 //! contract refuses, and a race of saves against one close.
 
-use app::db::entities::{answer_history, contact, contract, indicator};
+use app::db::entities::{answer_history, contact, indicator};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
-
-async fn caqes_test(app: &TestApp) -> contract::Model {
-    let db = app.database().await;
-    contract::Entity::find().filter(contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap()
-}
+use crate::helpers::{caqes_test, spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
 
 /// The questions of CAQES TEST the hospital answers (red or green, never grey).
 async fn own_questions(app: &TestApp) -> Vec<String> {
@@ -133,7 +128,12 @@ async fn without_javascript_the_contact_form_comes_back_with_what_was_typed_or_g
     let back = refused.location.unwrap();
     assert!(back.starts_with(&format!("/contrats/{contract}/contacts/{id}?")), "{back}");
     let form = chu.get(&back).await;
-    form.assert_shows(&["vérifiez le champ (Téléphone)", "value=\"MARTIN\"", "value=\"12\"", "Le numéro de téléphone n'est pas valide"]);
+    form.assert_shows(&[
+        "vérifiez le champ (Téléphone)",
+        "value=\"MARTIN\"",
+        "value=\"12\"",
+        "Le numéro de téléphone n'est pas valide",
+    ]);
 
     let saved = post("01 23 45 67 89").await;
     assert_eq!(saved.status, 302);
@@ -158,14 +158,22 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
     let early = close(&chu, contract).await;
     early.assert_refused(409, &["NotClosable", "\"answered\":18", &format!("\"id\":{last}")]);
     let page = chu.get(&format!("/contrats/{contract}")).await;
-    page.assert_shows(&["Reste à saisir avant la clôture", "94 %", &format!("?question={last}#question"), "Clore la saisie"]);
+    page.assert_shows(&[
+        "Reste à saisir avant la clôture",
+        "94 %",
+        &format!("?question={last}#question"),
+        "Clore la saisie",
+    ]);
     assert_eq!(caqes_test(&app).await.phase, "auto_evaluation");
 
     // 100 %, but a mandatory contact not updated (put back as never confirmed): refused.
     assert_eq!(not_concerned(&chu, last, "0").await.status, 200);
     let db = app.database().await;
     contact::Entity::update_many()
-        .col_expr(contact::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
+        .col_expr(
+            contact::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
         .filter(contact::Column::Id.eq(director.parse::<i32>().unwrap()))
         .exec(&db)
         .await

@@ -34,6 +34,8 @@ pub const CHU: (&str, &str) = ("chu-grenoble@exemple.fr", "Grenoble-Demo-2026!")
 pub const ACODEGE: (&str, &str) = ("acodege@exemple.fr", "Acodege-Initial-2026!");
 pub const REFERENT: (&str, &str) = ("referent@ars.exemple.fr", "Referent-Demo-2026!");
 pub const ADMIN: (&str, &str) = ("admin@ars.exemple.fr", "Admin-Demo-2026!");
+/// The user of the generated 500-question contract's legal entity: another entity than the CHU.
+pub const PERFORMANCE: (&str, &str) = ("performance@exemple.fr", "Performance-Demo-2026!");
 
 impl TestApp {
     /// Starts a second instance on the same data directory and database, as after a restart.
@@ -70,6 +72,43 @@ impl TestApp {
         // Tests read what the user reads: hydration markers (`<!>`) between dynamic texts are dropped.
         let body = response.text().await.expect("body read").replace("<!>", "");
         Page { status, body, location, set_cookies, retry_after }
+    }
+
+    /// Sends a document as the upload page does: the raw bytes, the name percent-encoded.
+    pub async fn upload(&self, place: &str, id: &str, name: &str, body: reqwest::Body, cookie: Option<&str>) -> Page {
+        let mut request = self
+            .client
+            .post(format!("{}/api/documents/{place}/{id}", self.address))
+            .header("x-nom-document", percent_encode(name))
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        Page {
+            status,
+            body: response.text().await.unwrap_or_default(),
+            location: None,
+            set_cookies: vec![],
+            retry_after: None,
+        }
+    }
+
+    /// A document's bytes and its Content-Disposition, or the refusal's status.
+    pub async fn download(&self, id: &str, cookie: Option<&str>) -> (u16, Vec<u8>, Option<String>) {
+        let response = self.get_raw(&format!("/api/documents/{id}"), cookie).await;
+        let disposition = response.headers().get("content-disposition").map(|value| value.to_str().unwrap().to_owned());
+        (response.status().as_u16(), response.bytes().await.unwrap().to_vec(), disposition)
+    }
+
+    /// A GET whose answer is read as it is (downloads: bytes and headers).
+    pub async fn get_raw(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("request sent")
     }
 
     pub async fn get(&self, path: &str) -> Page {
@@ -209,19 +248,68 @@ pub async fn spawn_app() -> TestApp {
 /// The same, with settings changed by `configure` first.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary data directory");
-    let database = match std::env::var("ECARS_TEST_DATABASE").as_deref() {
-        Ok("postgres") => fresh_postgres_database().await,
-        _ => DatabaseUrl::sqlite_in(data_dir.path()),
-    };
-    let mut config = Config::on_loopback(database, data_dir.path());
+    let mut config = Config::on_loopback(test_database(data_dir.path()).await, data_dir.path());
     configure(&mut config);
     start(config, std::sync::Arc::new(data_dir)).await
+}
+
+/// A fresh database of the kind under test: SQLite in `data_dir`, or a new PostgreSQL database.
+pub async fn test_database(data_dir: &std::path::Path) -> DatabaseUrl {
+    match std::env::var("ECARS_TEST_DATABASE").as_deref() {
+        Ok("postgres") => fresh_postgres_database().await,
+        _ => DatabaseUrl::sqlite_in(data_dir),
+    }
+}
+
+/// `ecars` itself in a child process, with the demo data: for what only a real stop can show.
+pub struct ServerProcess {
+    pub app: TestApp,
+    child: std::process::Child,
+}
+
+impl ServerProcess {
+    pub async fn start(data_dir: std::sync::Arc<tempfile::TempDir>, database: &DatabaseUrl) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_ecars"))
+            .env("DATABASE_URL", database.as_str())
+            .env("ECARS_DATA_DIR", data_dir.path())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("ECARS_DEMO", "1")
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .expect("ecars starts");
+        let config = Config::on_loopback(database.clone(), data_dir.path());
+        let app = client_for(format!("http://127.0.0.1:{port}"), config, data_dir);
+        for _ in 0..600 {
+            if app.client.get(format!("{}/connexion", app.address)).send().await.is_ok() {
+                return ServerProcess { app, child };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("ecars did not answer within a minute");
+    }
+
+    /// SIGKILL: the process gets no chance to tidy anything.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }
 
 async fn start(config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
     let app = Application::build(config.clone()).await.expect("the application starts");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
+    client_for(address, config, data_dir)
+}
+
+fn client_for(address: String, config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
     // A fresh connection per request, and a request without an answer fails its test after a
     // minute instead of stalling the whole run: runs in a clean clone stalled a few times on a
     // request sent over a kept-alive connection (see the issue notes).
@@ -266,4 +354,24 @@ async fn fresh_postgres_database() -> DatabaseUrl {
     admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create a test database");
     let base = admin_url.rsplit_once('/').map(|(base, _)| base.to_owned()).unwrap_or(admin_url);
     DatabaseUrl::parse(&format!("{base}/{name}")).unwrap()
+}
+
+/// What `encodeURIComponent` does in the browser.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// The demo contract of the guide, "CAQES TEST" of the CHU.
+pub async fn caqes_test(app: &TestApp) -> app::db::entities::contract::Model {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = app.database().await;
+    let contracts = app::db::entities::contract::Entity::find();
+    contracts.filter(app::db::entities::contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap()
 }

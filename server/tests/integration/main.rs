@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod answers;
 mod closing;
+mod documents;
 mod helpers;
 mod mail;
 mod pages;

@@ -18,6 +18,9 @@ pub struct Model {
     pub evaluation_report: bool,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i32>,
+    /// When the agency was told of a declared evaluation report, and to which addresses.
+    pub report_notified_at: Option<DateTimeUtc>,
+    pub report_notified_to: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

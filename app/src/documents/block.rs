@@ -1,0 +1,268 @@
+//! The documents block of a contract, a question or an establishment: the list, "Ajouter
+//! document" with a progress bar per file, and "Récupérer tous les documents".
+
+use leptos::prelude::*;
+
+use super::api::declare_evaluation_report;
+use super::rules::{accepted_formats_label, megabytes};
+use super::{DocumentFolder, DocumentRow, Place};
+
+/// The block on a page rendered by the server (contract, establishment), as an island.
+#[island]
+pub fn DocumentsIsland(title: String, folder: DocumentFolder, #[prop(optional)] subfolder: Option<String>) -> impl IntoView {
+    view! { <DocumentsBlock title folder subfolder=subfolder.unwrap_or_default() heading_level=2/> }
+}
+
+/// One file being sent: its name, how far it has gone, then the outcome.
+#[derive(Clone)]
+struct Sending {
+    name: String,
+    percent: RwSignal<u32>,
+    outcome: RwSignal<Option<Result<(), String>>>,
+}
+
+#[component]
+pub fn DocumentsBlock(
+    title: String,
+    folder: DocumentFolder,
+    /// A folder inside the block ("Documents" for an establishment, as in the guide).
+    #[prop(optional)]
+    subfolder: String,
+    /// 2 on a page, 3 inside the question panel.
+    heading_level: u8,
+) -> impl IntoView {
+    let DocumentFolder { place, documents, can_add, max_bytes } = folder;
+    let documents = RwSignal::new(documents);
+    let sending = RwSignal::new(Vec::<Sending>::new());
+    let heading_id = format!("documents-{}", place.slug());
+    let heading = match heading_level {
+        2 => view! { <h2 class="fr-h5" id=heading_id.clone()>{title}</h2> }.into_any(),
+        _ => view! { <h3 class="fr-h6" id=heading_id.clone()>{title}</h3> }.into_any(),
+    };
+    // Only an establishment's documents can be its evaluation report.
+    let reports = matches!(place, Place::Establishment(_)) && can_add;
+    view! {
+        <section class="documents fr-mt-4w" aria-labelledby=heading_id>
+            {heading}
+            <div class="documents__actions">
+                {can_add.then(|| view! { <AddDocuments place max_bytes documents sending/> })}
+                <a class="fr-btn fr-btn--secondary fr-btn--sm fr-icon-download-line fr-btn--icon-left"
+                    href=place.zip_href() download="">
+                    "Récupérer tous les documents"
+                </a>
+            </div>
+            <SendingList sending/>
+            {(!subfolder.is_empty()).then(|| view! {
+                <p class="documents__folder fr-icon-folder-2-line"><strong>{subfolder}</strong></p>
+            })}
+            {move || documents.with(|rows| if rows.is_empty() {
+                view! { <p class="fr-text--sm">"Aucun document."</p> }.into_any()
+            } else {
+                view! { <DocumentTable rows=rows.clone() documents reports/> }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DocumentTable(rows: Vec<DocumentRow>, documents: RwSignal<Vec<DocumentRow>>, reports: bool) -> impl IntoView {
+    let declare = Action::new(|document_id: &i32| declare_evaluation_report(*document_id));
+    // A declared report comes back with its notification: the row shows it at once.
+    Effect::new(move |_| {
+        if let Some(Ok(declared)) = declare.value().get() {
+            documents.update(|rows| {
+                if let Some(row) = rows.iter_mut().find(|row| row.id == declared.id) {
+                    *row = declared;
+                }
+            });
+        }
+    });
+    let error = move || declare.value().get().and_then(Result::err).map(|error| view! {
+        <p class="fr-error-text" role="alert">{error.to_string()}</p>
+    });
+    let any_report = rows.iter().any(|row| row.report.is_some());
+    view! {
+        {error}
+        <div class="fr-table fr-table--no-caption fr-mb-0">
+            <table>
+                <caption>"Documents"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Documents"</th>
+                        <th scope="col">"Date de modification"</th>
+                        <th scope="col">"Auteur de la modification"</th>
+                        {(reports || any_report).then(|| view! { <th scope="col">"Rapport d'évaluation"</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let declare_title = format!("Déclarer « {} » comme rapport d'évaluation", row.name);
+                        let report = match (&row.report, reports) {
+                            (Some(notice), _) => Some(view! {
+                                <td>
+                                    <p class="fr-badge fr-badge--success fr-badge--sm">"Rapport d'évaluation"</p>
+                                    {notice.summary().map(|summary| view! { <p class="fr-text--xs fr-mb-0">{summary}</p> })}
+                                </td>
+                            }.into_any()),
+                            (None, true) => {
+                                let id = row.id;
+                                Some(view! {
+                                    <td>
+                                        <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button"
+                                            title=declare_title disabled=move || declare.pending().get()
+                                            on:click=move |_| { declare.dispatch(id); }>
+                                            "Déclarer comme rapport d'évaluation"
+                                        </button>
+                                    </td>
+                                }.into_any())
+                            }
+                            (None, false) => any_report.then(|| view! { <td></td> }.into_any()),
+                        };
+                        view! {
+                            <tr>
+                                <td><a href=row.href() download="">{row.name.clone()}</a></td>
+                                <td>{row.added_at.clone()}</td>
+                                <td>{row.added_by.clone().unwrap_or_default()}</td>
+                                {report}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The file picker (several files at once), with the formats and the size limit said first.
+#[component]
+fn AddDocuments(
+    place: Place,
+    max_bytes: u64,
+    documents: RwSignal<Vec<DocumentRow>>,
+    sending: RwSignal<Vec<Sending>>,
+) -> impl IntoView {
+    let input_id = format!("ajout-{}", place.slug());
+    let on_change = move |event: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        browser::send_files(&event, place, max_bytes, documents, sending);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, documents, sending);
+    };
+    view! {
+        <div class="fr-upload-group">
+            <label class="fr-label" for=input_id.clone()>
+                "Ajouter document"
+                <span class="fr-hint-text">
+                    {format!("{} Taille maximale : {} par document. Plusieurs fichiers possibles.",
+                        accepted_formats_label(), megabytes(max_bytes))}
+                </span>
+            </label>
+            <input class="fr-upload" type="file" id=input_id multiple on:change=on_change/>
+        </div>
+    }
+}
+
+/// Each file sent: a progress bar, then "Document ajouté." or why it was refused.
+#[component]
+fn SendingList(sending: RwSignal<Vec<Sending>>) -> impl IntoView {
+    view! {
+        <ul class="documents__sending" aria-live="polite">
+            {move || sending.get().into_iter().map(|entry| {
+                let Sending { name, percent, outcome } = entry;
+                let label = format!("Envoi de « {name} »");
+                view! {
+                    <li>
+                        <span class="documents__sending-name">{name}</span>
+                        <progress max="100" value=move || percent.get() aria-label=label></progress>
+                        {move || match outcome.get() {
+                            None => view! { <span>{format!("{} %", percent.get())}</span> }.into_any(),
+                            Some(Ok(())) => view! { <span class="fr-message--valid">"Document ajouté."</span> }.into_any(),
+                            Some(Err(message)) => view! { <span class="fr-error-text fr-mt-0">{message}</span> }.into_any(),
+                        }}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Sending files from the browser: one request per file with its own progress.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    use leptos::web_sys::{js_sys, File, HtmlInputElement, ProgressEvent, XmlHttpRequest};
+
+    use super::Sending;
+    use crate::documents::rules::{too_big_message, DocumentName};
+    use crate::documents::{DocumentRow, Place, NAME_HEADER};
+    use crate::AppError;
+
+    pub fn send_files(
+        event: &leptos::ev::Event,
+        place: Place,
+        max_bytes: u64,
+        documents: RwSignal<Vec<DocumentRow>>,
+        sending: RwSignal<Vec<Sending>>,
+    ) {
+        let input: HtmlInputElement = event_target(event);
+        let Some(files) = input.files() else { return };
+        for index in 0..files.length() {
+            let Some(file) = files.get(index) else { continue };
+            let entry = Sending { name: file.name(), percent: RwSignal::new(0), outcome: RwSignal::new(None) };
+            sending.update(|list| list.push(entry.clone()));
+            // The shared rules first: a file they refuse is not sent at all.
+            let checked = DocumentName::parse(&file.name()).and_then(|_| match file.size() as u64 {
+                0 => Err("Le fichier est vide : il n'a pas été envoyé.".to_owned()),
+                size if size > max_bytes => Err(too_big_message(max_bytes)),
+                _ => Ok(()),
+            });
+            let sent = checked.and_then(|()| {
+                send(&file, place, entry.clone(), documents)
+                    .map_err(|_| "Le navigateur n'a pas pu envoyer ce fichier.".to_owned())
+            });
+            if let Err(message) = sent {
+                entry.outcome.set(Some(Err(message)));
+            }
+        }
+        // The same file can be chosen again (after renaming it, for instance).
+        input.set_value("");
+    }
+
+    fn send(file: &File, place: Place, entry: Sending, documents: RwSignal<Vec<DocumentRow>>) -> Result<(), JsValue> {
+        let request = XmlHttpRequest::new()?;
+        request.open("POST", &place.upload_href())?;
+        request.set_request_header(NAME_HEADER, &String::from(js_sys::encode_uri_component(&file.name())))?;
+        let percent = entry.percent;
+        let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
+            if event.length_computable() && event.total() > 0.0 {
+                percent.set((event.loaded() / event.total() * 100.0).floor() as u32);
+            }
+        });
+        request.upload()?.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        let answered = request.clone();
+        let on_end = Closure::<dyn FnMut()>::new(move || {
+            let body = answered.response_text().ok().flatten().unwrap_or_default();
+            let outcome = match answered.status().unwrap_or(0) {
+                201 => match serde_json::from_str::<DocumentRow>(&body) {
+                    Ok(row) => {
+                        percent.set(100);
+                        documents.update(|rows| rows.push(row));
+                        Ok(())
+                    }
+                    Err(_) => Err(AppError::Internal.to_string()),
+                },
+                0 => Err("L'envoi a été interrompu (connexion perdue ?) : le document n'a pas été ajouté. Réessayez."
+                    .to_owned()),
+                _ => Err(serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal).to_string()),
+            };
+            entry.outcome.set(Some(outcome));
+        });
+        request.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
+        request.send_with_opt_blob(Some(file))?;
+        // Both live as long as the request, which holds them; they are a few bytes per file sent.
+        on_progress.forget();
+        on_end.forget();
+        Ok(())
+    }
+}

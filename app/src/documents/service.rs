@@ -1,0 +1,357 @@
+//! Document rows: where a document may be added, by whom, its record once stored, the lists the
+//! blocks show, what "Récupérer tous les documents" packs, and the evaluation report notice.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use super::store::StoredFile;
+use super::{DocumentFolder, DocumentRow, Place, ReportNotice};
+use crate::accounts::access::{self, Viewer};
+use crate::accounts::{service::user_emails, Role};
+use crate::contracts::service as contracts;
+use crate::db::entities::{document, establishment, indicator, user};
+use crate::db::french_date_time;
+use crate::mail::Mailer;
+use crate::AppError;
+
+/// The stored names the database knows, to find files that have no row.
+pub async fn stored_names(db: &impl ConnectionTrait) -> Result<HashSet<String>, DbErr> {
+    let names: Vec<String> =
+        document::Entity::find().select_only().column(document::Column::StoredName).into_tuple().all(db).await?;
+    Ok(names.into_iter().collect())
+}
+
+/// Where `place` is: its legal entity, and the contract whose phase governs it (none for an
+/// establishment, whose folder stays open).
+struct Located {
+    legal_entity_id: i32,
+    contract_id: Option<i32>,
+    contract_kind: Option<String>,
+    /// A national question (grey) is read-only for the establishment, documents included.
+    national_question: bool,
+}
+
+async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Result<Located, AppError> {
+    let (contract_id, national_question) = match place {
+        Place::Establishment(id) => {
+            let establishment = establishment::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|establishment| viewer.can_read(establishment.legal_entity_id))
+                .ok_or(AppError::NotFound)?;
+            return Ok(Located {
+                legal_entity_id: establishment.legal_entity_id,
+                contract_id: None,
+                contract_kind: None,
+                national_question: false,
+            });
+        }
+        Place::Contract(id) => (id, false),
+        Place::Question(id) => {
+            let question = indicator::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|node| node.node_kind == indicator::QUESTION)
+                .ok_or(AppError::NotFound)?;
+            (question.contract_id, !question.editable_by_establishment)
+        }
+    };
+    let contract = access::readable_contract(db, viewer, contract_id).await?;
+    Ok(Located {
+        legal_entity_id: contract.legal_entity_id,
+        contract_id: Some(contract.id),
+        contract_kind: Some(contract.kind),
+        national_question,
+    })
+}
+
+/// Checked before a single byte is stored: the viewer may add a document at `place` now.
+pub async fn check_can_add(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Result<(), AppError> {
+    let located = locate(db, viewer, place).await?;
+    may_add(db, viewer, place, &located).await
+}
+
+async fn may_add(db: &impl ConnectionTrait, viewer: &Viewer, place: Place, located: &Located) -> Result<(), AppError> {
+    if !viewer.can_write(located.legal_entity_id) {
+        return Err(AppError::Forbidden);
+    }
+    // A CAQES takes the establishment's documents at the question level only (DOMAIN.md, rule 8).
+    if matches!(place, Place::Contract(_)) && located.contract_kind.as_deref() == Some("CAQES") {
+        return Err(AppError::NotEditable("Pour un CAQES, ajoutez les documents au niveau des indicateurs.".to_owned()));
+    }
+    if located.national_question {
+        return Err(AppError::NotEditable(
+            "Cette question est évaluée au niveau national : elle ne prend pas de documents de l'établissement."
+                .to_owned(),
+        ));
+    }
+    if let Some(contract_id) = located.contract_id {
+        if contracts::header(db, contract_id)
+            .await?
+            .is_some_and(|header| header.phase != crate::contracts::Phase::AutoEvaluation)
+        {
+            return Err(AppError::NotEditable(contracts::CLOSED.to_owned()));
+        }
+    }
+    Ok(())
+}
+
+/// The documents of `place`, oldest first, and whether the viewer may add one there now.
+pub async fn folder(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    place: Place,
+    max_bytes: u64,
+) -> Result<DocumentFolder, AppError> {
+    let located = locate(db, viewer, place).await?;
+    let can_add = may_add(db, viewer, place, &located).await.is_ok();
+    let documents = of_place(db, place).await?;
+    let authors = emails_by_id(db, documents.iter().filter_map(|document| document.created_by)).await?;
+    let documents = documents.into_iter().map(|document| row(document, &authors)).collect();
+    Ok(DocumentFolder { place, documents, can_add, max_bytes })
+}
+
+async fn of_place(db: &impl ConnectionTrait, place: Place) -> Result<Vec<document::Model>, DbErr> {
+    let (column, id) = match place {
+        Place::Contract(id) => (document::Column::ContractId, id),
+        Place::Question(id) => (document::Column::QuestionId, id),
+        Place::Establishment(id) => (document::Column::EstablishmentId, id),
+    };
+    document::Entity::find()
+        .filter(column.eq(id))
+        .order_by_asc(document::Column::CreatedAt)
+        .order_by_asc(document::Column::Id)
+        .all(db)
+        .await
+}
+
+async fn emails_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i32>,
+) -> Result<HashMap<i32, String>, DbErr> {
+    let ids: HashSet<i32> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let users: Vec<(i32, String)> = user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::Email])
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(users.into_iter().collect())
+}
+
+fn row(document: document::Model, authors: &HashMap<i32, String>) -> DocumentRow {
+    DocumentRow {
+        id: document.id,
+        added_at: french_date_time(document.created_at),
+        added_by: document.created_by.and_then(|id| authors.get(&id).cloned()),
+        report: document.evaluation_report.then(|| ReportNotice {
+            notified_at: document.report_notified_at.map(french_date_time),
+            notified_to: document
+                .report_notified_to
+                .map(|to| to.split(", ").map(str::to_owned).collect())
+                .unwrap_or_default(),
+        }),
+        name: document.original_name,
+    }
+}
+
+/// Records a document already stored. For a contract or a question the row is written under the
+/// contract's lock, so a closing in between refuses it (the file then stays unreferenced, and is
+/// reported at the next start).
+pub async fn record(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    place: Place,
+    name: &str,
+    content_type: &str,
+    stored: &StoredFile,
+) -> Result<DocumentRow, AppError> {
+    let located = locate(db, viewer, place).await?;
+    let txn = db.begin().await?;
+    if let Some(contract_id) = located.contract_id {
+        contracts::lock_open(&txn, contract_id).await?;
+    }
+    let (contract_id, question_id, establishment_id) = match place {
+        Place::Contract(id) => (Some(id), None, None),
+        Place::Question(id) => (None, Some(id), None),
+        Place::Establishment(id) => (None, None, Some(id)),
+    };
+    let document = document::ActiveModel {
+        contract_id: Set(contract_id),
+        question_id: Set(question_id),
+        establishment_id: Set(establishment_id),
+        original_name: Set(name.to_owned()),
+        stored_name: Set(stored.stored_name.clone()),
+        sha256: Set(stored.sha256.clone()),
+        size_bytes: Set(stored.size_bytes as i64),
+        content_type: Set(content_type.to_owned()),
+        evaluation_report: Set(false),
+        created_at: Set(Utc::now()),
+        created_by: Set(Some(viewer.user_id)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(row(document, &HashMap::from([(viewer.user_id, viewer.email.clone())])))
+}
+
+/// A document the viewer may read (download).
+pub async fn readable(db: &impl ConnectionTrait, viewer: &Viewer, id: i32) -> Result<document::Model, AppError> {
+    let document = document::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    locate(db, viewer, place_of(&document)?).await?;
+    Ok(document)
+}
+
+fn place_of(document: &document::Model) -> Result<Place, AppError> {
+    match (document.contract_id, document.question_id, document.establishment_id) {
+        (Some(id), _, _) => Ok(Place::Contract(id)),
+        (_, Some(id), _) => Ok(Place::Question(id)),
+        (_, _, Some(id)) => Ok(Place::Establishment(id)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// One file of "Récupérer tous les documents": its path in the zip, and its stored name.
+pub struct ArchiveEntry {
+    pub path: String,
+    pub stored_name: String,
+}
+
+/// What "Récupérer tous les documents" packs: for a contract, its documents and, in a folder
+/// named after each question's code, the questions' documents; for an establishment, its
+/// "Documents" folder. Two documents of the same name in a folder are told apart: "a (2).pdf".
+pub async fn archive(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Result<Vec<ArchiveEntry>, AppError> {
+    locate(db, viewer, place).await?;
+    let mut entries: Vec<(String, document::Model)> = match place {
+        Place::Establishment(_) => {
+            of_place(db, place).await?.into_iter().map(|document| ("Documents/".to_owned(), document)).collect()
+        }
+        Place::Question(_) => of_place(db, place).await?.into_iter().map(|document| (String::new(), document)).collect(),
+        Place::Contract(id) => {
+            let mut entries: Vec<_> =
+                of_place(db, place).await?.into_iter().map(|document| (String::new(), document)).collect();
+            let codes: HashMap<i32, String> = indicator::Entity::find()
+                .select_only()
+                .columns([indicator::Column::Id, indicator::Column::Code])
+                .filter(indicator::Column::ContractId.eq(id))
+                .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
+                .into_tuple::<(i32, String)>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect();
+            let questions = document::Entity::find()
+                .filter(document::Column::QuestionId.is_in(codes.keys().copied()))
+                .order_by_asc(document::Column::CreatedAt)
+                .order_by_asc(document::Column::Id)
+                .all(db)
+                .await?;
+            for document in questions {
+                let code = document.question_id.and_then(|id| codes.get(&id)).cloned().unwrap_or_default();
+                entries.push((format!("{}/", code.replace(['/', '\\'], "-")), document));
+            }
+            entries
+        }
+    };
+    let mut taken = HashSet::new();
+    Ok(entries
+        .drain(..)
+        .map(|(folder, document)| ArchiveEntry {
+            path: unique_path(&mut taken, &folder, &document.original_name),
+            stored_name: document.stored_name,
+        })
+        .collect())
+}
+
+/// `folder` + `name`, or `name (2)`, `name (3)`... when already taken.
+fn unique_path(taken: &mut HashSet<String>, folder: &str, name: &str) -> String {
+    let (stem, extension) = name.rsplit_once('.').map_or((name, String::new()), |(stem, ext)| (stem, format!(".{ext}")));
+    let mut path = format!("{folder}{name}");
+    let mut copy = 1;
+    while !taken.insert(path.clone()) {
+        copy += 1;
+        path = format!("{folder}{stem} ({copy}){extension}");
+    }
+    path
+}
+
+/// Where a deposited evaluation report is announced, besides the legal entity's referents.
+#[derive(Clone, Debug)]
+pub struct ReportMail {
+    pub quality_address: String,
+    pub public_url: String,
+}
+
+/// Marks an establishment's document as its "Rapport d'évaluation" and tells the agency: the
+/// referents following the legal entity and the quality department. The notice (when, to whom)
+/// is kept with the document; a mail that could not be handed over is logged and left out of it.
+pub async fn declare_report(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    settings: &ReportMail,
+    viewer: &Viewer,
+    document_id: i32,
+) -> Result<DocumentRow, AppError> {
+    let document = readable(db, viewer, document_id).await?;
+    let Place::Establishment(establishment_id) = place_of(&document)? else {
+        return Err(AppError::Invalid("Seul un document de l'établissement peut être son rapport d'évaluation.".to_owned()));
+    };
+    let establishment = establishment::Entity::find_by_id(establishment_id).one(db).await?.ok_or(AppError::NotFound)?;
+    if !viewer.can_write(establishment.legal_entity_id) {
+        return Err(AppError::Forbidden);
+    }
+    if document.evaluation_report {
+        return Err(AppError::Invalid("Ce document est déjà déclaré comme rapport d'évaluation.".to_owned()));
+    }
+    let mut recipients = user_emails(db, establishment.legal_entity_id, &[Role::Referent]).await?;
+    recipients.push(settings.quality_address.clone());
+    let subject = format!("e-CARS : rapport d'évaluation déposé - {} - {}", establishment.finess, establishment.name);
+    let text = format!(
+        "Bonjour,\n\nL'établissement {} - {} a déposé son rapport d'évaluation dans e-CARS.\n\n\
+         Document : {}\nDéposé par : {}\n\nPour le consulter : {}{}\n\nCe message est envoyé automatiquement par e-CARS.\n",
+        establishment.finess,
+        establishment.name,
+        document.original_name,
+        viewer.email,
+        settings.public_url.trim_end_matches('/'),
+        crate::legal_entities::establishment_href(establishment_id),
+    );
+    let mut notified = Vec::new();
+    for to in recipients {
+        if mailer.send(&to, &subject, text.clone()).await.is_ok() {
+            notified.push(to);
+        }
+    }
+    let mut marked = document.into_active_model();
+    marked.evaluation_report = Set(true);
+    marked.report_notified_at = Set((!notified.is_empty()).then(Utc::now));
+    marked.report_notified_to = Set((!notified.is_empty()).then(|| notified.join(", ")));
+    let marked = marked.update(db).await?;
+    tracing::info!(document = document_id, recipients = notified.len(), "evaluation report declared");
+    let authors = emails_by_id(db, marked.created_by.into_iter()).await?;
+    Ok(row(marked, &authors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_names_in_one_folder_are_told_apart() {
+        let mut taken = HashSet::new();
+        assert_eq!(unique_path(&mut taken, "1.1.1.a/", "rapport.pdf"), "1.1.1.a/rapport.pdf");
+        assert_eq!(unique_path(&mut taken, "1.1.1.a/", "rapport.pdf"), "1.1.1.a/rapport (2).pdf");
+        assert_eq!(unique_path(&mut taken, "1.1.1.a/", "rapport.pdf"), "1.1.1.a/rapport (3).pdf");
+        assert_eq!(unique_path(&mut taken, "2.1.1.a/", "rapport.pdf"), "2.1.1.a/rapport.pdf");
+    }
+}
