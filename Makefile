@@ -14,12 +14,13 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
 CHROMIUM ?= /usr/bin/chromium
-# A Python with aiosmtpd: the integration tests receive mail through a real SMTP server.
+# A Python with aiosmtpd and moto: the integration tests receive mail through a real SMTP server
+# and store documents in a real S3-protocol server, both on loopback.
 TEST_PYTHON := $(CURDIR)/.make/venv/bin/python
 # Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run build test bench setup setup-browser setup-smtp test-unit test-integration test-postgres test-e2e clean
+.PHONY: run build test bench setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e clean
 
 run: setup build
 	ECARS_DEMO=1 ./target/release/ecars
@@ -27,7 +28,7 @@ run: setup build
 build: setup
 	cargo leptos build --release
 
-test: setup setup-browser setup-smtp test-unit test-integration test-postgres test-e2e
+test: setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e
 
 setup: .make/wasm-target .make/cargo-leptos .make/wasm-bindgen node_modules/.package-lock.json public/dsfr/dsfr.min.css
 
@@ -35,14 +36,14 @@ setup-browser:
 	@command -v $(CHROMIUM) >/dev/null || { echo "Installing Chromium from Debian's packages"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
-setup-smtp: .make/venv/aiosmtpd
+setup-test-servers: .make/venv/test-servers
 
 .make:
 	mkdir -p .make
 
-.make/venv/aiosmtpd: | .make
+.make/venv/test-servers: | .make
 	python3 -m venv .make/venv
-	.make/venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+	.make/venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 "moto[server]==5.2.5"
 	touch $@
 
 .make/wasm-target: | .make
@@ -79,11 +80,11 @@ test-unit:
 
 # The real server on port 0 with a fresh SQLite database per test, one test at a time: with two
 # test runtimes side by side, a request occasionally got no answer (cause still open, see notes)...
-test-integration: setup-smtp
+test-integration: setup-test-servers
 	ECARS_TEST_PYTHON=$(TEST_PYTHON) cargo test -p server --test '*' -- --test-threads=1
 
 # ...and the same suite against PostgreSQL, a fresh database per test.
-test-postgres: setup-smtp
+test-postgres: setup-test-servers
 	ECARS_TEST_DATABASE=postgres ECARS_TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) ECARS_TEST_PYTHON=$(TEST_PYTHON) \
 		cargo test -p server --test '*' -- --test-threads=1
 

@@ -25,7 +25,7 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod mail;
 
-pub use app::{shell, App};
 #[cfg(feature = "hydrate")]
 pub use app::mark_interactive;
+pub use app::{shell, App};
 pub use error::AppError;

@@ -13,6 +13,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
 use server::config::DatabaseUrl;
 use server::{Application, Config};
 
+mod support;
+
 const ACCOUNT: (&str, &str) = ("performance@exemple.fr", "Performance-Demo-2026!");
 const TREE_RUNS: usize = 300;
 const SAVE_RUNS: usize = 300;
@@ -71,22 +73,7 @@ impl Target {
         let questions = questions.iter().map(|question| (question.id, version(question.id))).collect();
 
         let client = client();
-        let login = client
-            .post(format!("{base}/api/connexion"))
-            .form(&[("identifier", ACCOUNT.0), ("password", ACCOUNT.1)])
-            .send()
-            .await
-            .unwrap();
-        assert!(login.status().is_success(), "login of {} failed", ACCOUNT.0);
-        let cookie = login
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .find(|value| value.starts_with("ecars_session="))
-            .and_then(|value| value.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
+        let cookie = support::session_cookie(&client, &base, ACCOUNT).await;
         Target { name, base, cookie, contract_id: contract.id, questions }
     }
 

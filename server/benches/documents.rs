@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use app::db::entities::indicator;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+mod support;
+
 const ACCOUNT: (&str, &str) = ("chu-grenoble@exemple.fr", "Grenoble-Demo-2026!");
 const MEGABYTES: usize = 200;
 const CHUNK: usize = 1024 * 1024;
@@ -32,21 +34,7 @@ async fn main() {
     while client.get(format!("{base}/connexion")).send().await.is_err() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let login = client
-        .post(format!("{base}/api/connexion"))
-        .form(&[("identifier", ACCOUNT.0), ("password", ACCOUNT.1)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with("ecars_session="))
-        .and_then(|value| value.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
+    let cookie = support::session_cookie(&client, &base, ACCOUNT).await;
     let db = app::db::connect(&database).await.expect("database reachable");
     let question = indicator::Entity::find()
         .filter(indicator::Column::Code.eq("1.1.1.a"))
@@ -114,9 +102,10 @@ fn resident_kb(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|status| {
-            status.lines().find(|line| line.starts_with(field)).and_then(|line| {
-                line.split_whitespace().nth(1).and_then(|kb| kb.parse().ok())
-            })
+            status
+                .lines()
+                .find(|line| line.starts_with(field))
+                .and_then(|line| line.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()))
         })
         .unwrap_or(0)
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use app::accounts::sessions::SessionLimits;
+use app::documents::store::S3Settings;
 
 use clap::{Parser, Subcommand};
 
@@ -65,6 +66,25 @@ pub struct Cli {
     #[arg(long, env = "ECARS_MAX_DOCUMENT_MB", default_value_t = 50, global = true)]
     pub max_document_mb: u64,
 
+    /// Keep documents in an S3-compatible object store instead of the data directory, e.g.
+    /// `s3://ecars-documents` (several app instances can then share them). Credentials from
+    /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    #[arg(long, env = "ECARS_DOCUMENTS_S3", global = true)]
+    pub documents_s3: Option<String>,
+
+    /// The object store's address when it is not AWS, e.g. `http://127.0.0.1:9000`.
+    #[arg(long, env = "ECARS_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+
+    #[arg(long, env = "ECARS_S3_REGION", default_value = "us-east-1", global = true)]
+    pub s3_region: String,
+
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true, global = true)]
+    pub s3_access_key_id: Option<String>,
+
+    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true, global = true)]
+    pub s3_secret_access_key: Option<String>,
+
     /// The agency's quality department, told (with the referents) of each evaluation report deposited.
     #[arg(long, env = "ECARS_QUALITY_EMAIL", default_value = "qualite@ars.exemple.fr", global = true)]
     pub quality_email: String,
@@ -112,6 +132,8 @@ pub struct Config {
     pub sessions: SessionLimits,
     pub max_document_bytes: u64,
     pub quality_email: String,
+    /// `None`: documents in `<data dir>/documents/files`.
+    pub documents_s3: Option<S3Settings>,
 }
 
 /// A database URL the application knows how to open.
@@ -173,6 +195,8 @@ pub enum ConfigError {
     DatabaseUrl(String),
     #[error("LEPTOS_SITE_ADDR `{0}` is not an address and port such as 127.0.0.1:3000")]
     SiteAddr(String),
+    #[error("ECARS_DOCUMENTS_S3 needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")]
+    S3Credentials,
 }
 
 impl Config {
@@ -191,6 +215,7 @@ impl Config {
             sessions: Default::default(),
             max_document_bytes: 50 * 1024 * 1024,
             quality_email: "qualite@ars.exemple.fr".to_owned(),
+            documents_s3: None,
         }
     }
 
@@ -215,6 +240,16 @@ impl Config {
             },
             max_document_bytes: cli.max_document_mb.max(1) * 1024 * 1024,
             quality_email: cli.quality_email.clone(),
+            documents_s3: match &cli.documents_s3 {
+                Some(url) if !url.is_empty() => Some(S3Settings {
+                    url: url.clone(),
+                    endpoint: cli.s3_endpoint.clone().filter(|endpoint| !endpoint.is_empty()),
+                    region: cli.s3_region.clone(),
+                    access_key_id: cli.s3_access_key_id.clone().ok_or(ConfigError::S3Credentials)?,
+                    secret_access_key: cli.s3_secret_access_key.clone().ok_or(ConfigError::S3Credentials)?,
+                }),
+                _ => None,
+            },
         })
     }
 }

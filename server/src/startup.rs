@@ -19,8 +19,8 @@ use app::accounts::middleware::gate;
 use app::accounts::rate_limit::RateLimiter;
 use app::accounts::secrets::PasswordHashing;
 use app::accounts::service::Accounts;
-use app::documents::store::LocalStore;
 use app::documents::service::ReportMail;
+use app::documents::store::DocumentStore;
 use app::documents::web::{download, download_all, upload, Documents};
 use app::evaluation::service::TreeShapes;
 use app::mail::{MailConfigError, Mailer};
@@ -38,6 +38,8 @@ pub enum StartError {
     Migration(DbErr),
     #[error("cannot list the stored documents: {0}")]
     Documents(DbErr),
+    #[error("document store {store} is not usable: {reason}")]
+    DocumentStore { store: String, reason: String },
     #[error("cannot load the demo data: {0}")]
     Demo(DbErr),
     #[error("{0}")]
@@ -55,7 +57,7 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let db = open_database(&config).await?;
         let accounts = account_services(&config, db.clone())?;
-        let documents = open_documents(&config.data_dir, &db).await?;
+        let documents = open_documents(&config, &db).await?;
         if config.demo {
             let loaded = app::demo::load(&db, &accounts.hashing).await.map_err(StartError::Demo)?;
             tracing::info!(loaded, "demo data and accounts checked");
@@ -74,7 +76,10 @@ impl Application {
             db: db.clone(),
             store: documents,
             max_bytes: config.max_document_bytes,
-            report_mail: ReportMail { quality_address: config.quality_email.clone(), public_url: config.public_url.clone() },
+            report_mail: ReportMail {
+                quality_address: config.quality_email.clone(),
+                public_url: config.public_url.clone(),
+            },
         };
         Ok(Application { listener, router: router(options, db, accounts, documents) })
     }
@@ -128,15 +133,25 @@ fn prepare_data_dir(path: &Path) -> Result<(), StartError> {
 
 /// The document store. Uploads a stop cut off are removed; stored files without a database row
 /// (a stop between the move into place and the commit) are reported, never removed.
-async fn open_documents(data_dir: &Path, db: &DatabaseConnection) -> Result<LocalStore, StartError> {
-    let root = data_dir.join("documents");
-    let (store, removed) =
-        LocalStore::open(&root).await.map_err(|source| StartError::DataDir { path: root.clone(), source })?;
+async fn open_documents(config: &Config, db: &DatabaseConnection) -> Result<DocumentStore, StartError> {
+    let root = config.data_dir.join("documents");
+    let remote = match &config.documents_s3 {
+        Some(s3) => Some(s3.connect().map_err(|reason| StartError::DocumentStore { store: s3.url.clone(), reason })?),
+        None => None,
+    };
+    let (store, removed) = DocumentStore::open(&root, remote)
+        .await
+        .map_err(|source| StartError::DataDir { path: root.clone(), source })?;
     if removed > 0 {
         tracing::warn!(removed, "unfinished uploads removed");
     }
+    // Listing the stored files also proves the store is reachable before the first upload.
     let known = app::documents::service::stored_names(db).await.map_err(StartError::Documents)?;
-    let unknown = store.unknown_files(&known).await.map_err(|source| StartError::DataDir { path: root, source })?;
+    let unknown = store
+        .unknown_files(&known)
+        .await
+        .map_err(|error| StartError::DocumentStore { store: store.describe(), reason: error.to_string() })?;
+    tracing::info!(store = %store.describe(), "documents stored");
     if !unknown.is_empty() {
         tracing::warn!(count = unknown.len(), files = ?unknown, "stored documents without a database row (kept)");
     }

@@ -523,7 +523,11 @@ pub async fn viewer_of_session(
 }
 
 /// The addresses of the users of `roles` attached to (or following) a legal entity, sorted.
-pub async fn user_emails(db: &impl ConnectionTrait, legal_entity_id: i32, roles: &[Role]) -> Result<Vec<String>, DbErr> {
+pub async fn user_emails(
+    db: &impl ConnectionTrait,
+    legal_entity_id: i32,
+    roles: &[Role],
+) -> Result<Vec<String>, DbErr> {
     let user_ids: Vec<i32> = user_legal_entity::Entity::find()
         .select_only()
         .column(user_legal_entity::Column::UserId)

@@ -9,7 +9,11 @@ use super::{DocumentFolder, DocumentRow, Place};
 
 /// The block on a page rendered by the server (contract, establishment), as an island.
 #[island]
-pub fn DocumentsIsland(title: String, folder: DocumentFolder, #[prop(optional)] subfolder: Option<String>) -> impl IntoView {
+pub fn DocumentsIsland(
+    title: String,
+    folder: DocumentFolder,
+    #[prop(optional)] subfolder: Option<String>,
+) -> impl IntoView {
     view! { <DocumentsBlock title folder subfolder=subfolder.unwrap_or_default() heading_level=2/> }
 }
 
@@ -77,9 +81,13 @@ fn DocumentTable(rows: Vec<DocumentRow>, documents: RwSignal<Vec<DocumentRow>>, 
             });
         }
     });
-    let error = move || declare.value().get().and_then(Result::err).map(|error| view! {
-        <p class="fr-error-text" role="alert">{error.to_string()}</p>
-    });
+    let error = move || {
+        declare.value().get().and_then(Result::err).map(|error| {
+            view! {
+                <p class="fr-error-text" role="alert">{error.to_string()}</p>
+            }
+        })
+    };
     let any_report = rows.iter().any(|row| row.report.is_some());
     view! {
         {error}

@@ -82,7 +82,9 @@ async fn may_add(db: &impl ConnectionTrait, viewer: &Viewer, place: Place, locat
     }
     // A CAQES takes the establishment's documents at the question level only (DOMAIN.md, rule 8).
     if matches!(place, Place::Contract(_)) && located.contract_kind.as_deref() == Some("CAQES") {
-        return Err(AppError::NotEditable("Pour un CAQES, ajoutez les documents au niveau des indicateurs.".to_owned()));
+        return Err(AppError::NotEditable(
+            "Pour un CAQES, ajoutez les documents au niveau des indicateurs.".to_owned(),
+        ));
     }
     if located.national_question {
         return Err(AppError::NotEditable(
@@ -236,7 +238,9 @@ pub async fn archive(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -
         Place::Establishment(_) => {
             of_place(db, place).await?.into_iter().map(|document| ("Documents/".to_owned(), document)).collect()
         }
-        Place::Question(_) => of_place(db, place).await?.into_iter().map(|document| (String::new(), document)).collect(),
+        Place::Question(_) => {
+            of_place(db, place).await?.into_iter().map(|document| (String::new(), document)).collect()
+        }
         Place::Contract(id) => {
             let mut entries: Vec<_> =
                 of_place(db, place).await?.into_iter().map(|document| (String::new(), document)).collect();
@@ -275,7 +279,8 @@ pub async fn archive(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -
 
 /// `folder` + `name`, or `name (2)`, `name (3)`... when already taken.
 fn unique_path(taken: &mut HashSet<String>, folder: &str, name: &str) -> String {
-    let (stem, extension) = name.rsplit_once('.').map_or((name, String::new()), |(stem, ext)| (stem, format!(".{ext}")));
+    let (stem, extension) =
+        name.rsplit_once('.').map_or((name, String::new()), |(stem, ext)| (stem, format!(".{ext}")));
     let mut path = format!("{folder}{name}");
     let mut copy = 1;
     while !taken.insert(path.clone()) {
@@ -304,7 +309,9 @@ pub async fn declare_report(
 ) -> Result<DocumentRow, AppError> {
     let document = readable(db, viewer, document_id).await?;
     let Place::Establishment(establishment_id) = place_of(&document)? else {
-        return Err(AppError::Invalid("Seul un document de l'établissement peut être son rapport d'évaluation.".to_owned()));
+        return Err(AppError::Invalid(
+            "Seul un document de l'établissement peut être son rapport d'évaluation.".to_owned(),
+        ));
     };
     let establishment = establishment::Entity::find_by_id(establishment_id).one(db).await?.ok_or(AppError::NotFound)?;
     if !viewer.can_write(establishment.legal_entity_id) {

@@ -16,10 +16,10 @@ use futures_util::StreamExt;
 use sea_orm::DatabaseConnection;
 
 use super::content::{carries_macros, check_signature, SIGNATURE_LENGTH};
-use super::rules::DocumentName;
 use super::rules::too_big_message;
+use super::rules::DocumentName;
 use super::service::{self, ArchiveEntry, ReportMail};
-use super::store::{LocalStore, Upload};
+use super::store::{DocumentStore, Upload};
 use super::{Place, NAME_HEADER};
 use crate::accounts::access::Viewer;
 use crate::AppError;
@@ -28,7 +28,7 @@ use crate::AppError;
 #[derive(Clone)]
 pub struct Documents {
     pub db: DatabaseConnection,
-    pub store: LocalStore,
+    pub store: DocumentStore,
     pub max_bytes: u64,
     pub report_mail: ReportMail,
 }
@@ -208,7 +208,7 @@ pub async fn download_all(
 
 fn write_zip(
     handle: &tokio::runtime::Handle,
-    store: &LocalStore,
+    store: &DocumentStore,
     entries: Vec<ArchiveEntry>,
     writer: impl std::io::Write,
 ) -> zip::result::ZipResult<()> {
@@ -252,5 +252,4 @@ mod tests {
         assert!(header.starts_with("attachment; filename=\"Rapport d__valuation _2024_.pdf\";"), "{header}");
         assert!(header.ends_with("filename*=UTF-8''Rapport%20d%27%C3%A9valuation%20%222024%22%2Epdf"), "{header}");
     }
-
 }

@@ -194,7 +194,9 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
     }
     // After a session ends, offer to log in again and come back here.
     let back = match error {
-        AppError::Unauthenticated => view! { <a href=login_href(&forms::page_address())>"Se reconnecter"</a> }.into_any(),
+        AppError::Unauthenticated => {
+            view! { <a href=login_href(&forms::page_address())>"Se reconnecter"</a> }.into_any()
+        }
         _ => view! { <a href="/">"Retour à la gestion des contrats"</a> }.into_any(),
     };
     view! {

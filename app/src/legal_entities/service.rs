@@ -69,7 +69,8 @@ pub async fn establishment(
         .await?
         .filter(|establishment| viewer.can_read(establishment.legal_entity_id))
         .ok_or(AppError::NotFound)?;
-    let entity = legal_entity::Entity::find_by_id(establishment.legal_entity_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let entity =
+        legal_entity::Entity::find_by_id(establishment.legal_entity_id).one(db).await?.ok_or(AppError::NotFound)?;
     Ok(EstablishmentDetail {
         establishment: establishment_row(&establishment),
         legal_entity: LegalEntityRef { finess: entity.finess, name: entity.name },

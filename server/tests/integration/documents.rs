@@ -8,7 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{
-    caqes_test, spawn_app, spawn_app_with, test_database, ServerProcess, TestApp, CHU, PERFORMANCE, REFERENT,
+    caqes_test, spawn_app, spawn_app_with, test_database, S3Server, ServerProcess, TestApp, CHU, PERFORMANCE, REFERENT,
 };
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
@@ -184,9 +184,11 @@ async fn documents_are_listed_where_they_were_added_and_zipped_by_question_code(
     let contract = caqes_test(&app).await.id;
     let (first, second) = (question_id(&app, "1.1.1.a").await, question_id(&app, "2.1.1.a").await);
     let audit = [PDF, b"% audit\n"].concat();
-    for (question, name, bytes) in
-        [(first, "preuve.pdf", PDF.to_vec()), (first, "preuve.pdf", audit.clone()), (second, "audit.pdf", audit.clone())]
-    {
+    for (question, name, bytes) in [
+        (first, "preuve.pdf", PDF.to_vec()),
+        (first, "preuve.pdf", audit.clone()),
+        (second, "audit.pdf", audit.clone()),
+    ] {
         let uploaded = app.upload("question", &question.to_string(), name, bytes.into(), Some(&chu.cookie)).await;
         assert_eq!(uploaded.status, 201, "{}", uploaded.body);
         let row: serde_json::Value = serde_json::from_str(&uploaded.body).unwrap();
@@ -243,7 +245,13 @@ async fn a_declared_evaluation_report_notifies_the_referents_and_the_quality_dep
         .unwrap()
         .unwrap();
     let uploaded = app
-        .upload("etablissement", &establishment.id.to_string(), "Rapport évaluation 2026.pdf", PDF.to_vec().into(), Some(&chu.cookie))
+        .upload(
+            "etablissement",
+            &establishment.id.to_string(),
+            "Rapport évaluation 2026.pdf",
+            PDF.to_vec().into(),
+            Some(&chu.cookie),
+        )
         .await;
     assert_eq!(uploaded.status, 201, "{}", uploaded.body);
     let document = serde_json::from_str::<serde_json::Value>(&uploaded.body).unwrap()["id"].to_string();
@@ -298,7 +306,9 @@ async fn a_server_killed_during_an_upload_leaves_no_row_and_after_a_restart_no_f
     });
     let upload = tokio::spawn({
         let app = app.clone();
-        async move { app.upload("question", &question, "coupe.pdf", reqwest::Body::wrap_stream(body), Some(&chu.cookie)).await }
+        async move {
+            app.upload("question", &question, "coupe.pdf", reqwest::Body::wrap_stream(body), Some(&chu.cookie)).await
+        }
     });
     let (temporary, stored) = (data_dir.path().join("documents/tmp"), data_dir.path().join("documents/files"));
     let written = |folder: &std::path::Path| {
@@ -321,4 +331,34 @@ async fn a_server_killed_during_an_upload_leaves_no_row_and_after_a_restart_no_f
     assert_eq!(files_in(&temporary), 0, "the start removed the unfinished upload");
     assert_eq!(files_in(&stored), 0);
     assert_eq!(document::Entity::find().count(&app.database().await).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn with_an_s3_store_documents_go_to_the_bucket_and_come_back_identical() {
+    let s3 = S3Server::shared();
+    let settings = s3.fresh_bucket().await;
+    let app = spawn_app_with(|config| config.documents_s3 = Some(settings.clone())).await;
+    let chu = app.login_as(CHU).await;
+    let question = question(&app).await;
+    let content = [PDF, &vec![b' '; 6 * 1024 * 1024]].concat();
+    let uploaded = app.upload("question", &question, "gros.pdf", content.clone().into(), Some(&chu.cookie)).await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.body);
+    let id = serde_json::from_str::<serde_json::Value>(&uploaded.body).unwrap()["id"].to_string();
+    assert_eq!(stored_files(&app).await, 0, "nothing kept in the data directory");
+    assert_eq!(s3.objects(&settings).await.len(), 1, "one object in the bucket");
+
+    let (status, bytes, _) = app.download(&id, Some(&chu.cookie)).await;
+    assert_eq!(status, 200);
+    assert!(bytes == content, "the same bytes back");
+    let zip = app.get_raw(&format!("/api/documents/question/{question}/tous"), Some(&chu.cookie)).await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(zip.by_name("gros.pdf").unwrap().size(), content.len() as u64);
+
+    // A refused file never reaches the bucket; another instance on the same bucket finds the document.
+    let refused = app.upload("question", &question, "faux.pdf", b"MZ\x90\x00".to_vec().into(), Some(&chu.cookie)).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(s3.objects(&settings).await.len(), 1);
+    let restarted = app.restart().await;
+    let again = restarted.login_as(CHU).await;
+    assert_eq!(restarted.download(&id, Some(&again.cookie)).await.1.len(), content.len());
 }

@@ -375,3 +375,57 @@ pub async fn caqes_test(app: &TestApp) -> app::db::entities::contract::Model {
     let contracts = app::db::entities::contract::Entity::find();
     contracts.filter(app::db::entities::contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap()
 }
+
+/// moto's S3 server on loopback, started once for the whole run (`make test` installs it next
+/// to aiosmtpd); each test takes a bucket of its own.
+pub struct S3Server {
+    endpoint: String,
+    _child: std::sync::Mutex<std::process::Child>,
+}
+
+impl S3Server {
+    pub fn shared() -> &'static S3Server {
+        static SERVER: std::sync::OnceLock<S3Server> = std::sync::OnceLock::new();
+        SERVER.get_or_init(|| {
+            let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let python = std::env::var("ECARS_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+            // A shared server outlives every test but not the run: the shell stops it once the test
+            // process is gone (statics are never dropped).
+            let watch = r#""$0" -m moto.server -H 127.0.0.1 -p "$1" & moto=$!
+                while kill -0 "$PPID" 2>/dev/null; do sleep 1; done; kill "$moto""#;
+            let child = std::process::Command::new("sh")
+                .args(["-c", watch, &python, &port.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap_or_else(|error| panic!("cannot start moto with {python}: {error}"));
+            let started = std::time::Instant::now();
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(started.elapsed().as_secs() < 30, "moto did not start (is it installed for {python}?)");
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            S3Server { endpoint: format!("http://127.0.0.1:{port}"), _child: std::sync::Mutex::new(child) }
+        })
+    }
+
+    pub async fn fresh_bucket(&self) -> app::documents::store::S3Settings {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let bucket = format!("ecars-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let created = reqwest::Client::new().put(format!("{}/{bucket}", self.endpoint)).send().await.unwrap();
+        assert!(created.status().is_success(), "bucket {bucket} not created: {}", created.status());
+        app::documents::store::S3Settings {
+            url: format!("s3://{bucket}"),
+            endpoint: Some(self.endpoint.clone()),
+            region: "us-east-1".to_owned(),
+            access_key_id: "test".to_owned(),
+            secret_access_key: "test".to_owned(),
+        }
+    }
+
+    /// The keys of the objects in the bucket.
+    pub async fn objects(&self, settings: &app::documents::store::S3Settings) -> Vec<String> {
+        use futures_util::StreamExt;
+        let store = settings.connect().unwrap();
+        store.list(None).map(|object| object.unwrap().location.to_string()).collect().await
+    }
+}

@@ -7,6 +7,8 @@ fn ecars(env: &[(&str, &str)], args: &[&str]) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_ecars"))
         .args(args)
         .env_remove("DATABASE_URL")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
         .env("ECARS_DATA_DIR", data_dir.path())
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "off")
@@ -38,6 +40,11 @@ fn an_unwritable_data_directory_stops_the_start() {
     // A regular file where the data directory should be: unusable even for root.
     let file = tempfile::NamedTempFile::new().unwrap();
     assert_fails_with(&[("ECARS_DATA_DIR", file.path().to_str().unwrap())], "data directory");
+}
+
+#[test]
+fn an_s3_document_store_without_credentials_stops_the_start() {
+    assert_fails_with(&[("ECARS_DOCUMENTS_S3", "s3://ecars-documents")], "AWS_ACCESS_KEY_ID");
 }
 
 #[test]
