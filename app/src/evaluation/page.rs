@@ -1,12 +1,16 @@
 //! "Saisir les indicateurs": the collapsible indicator tree with its fill percentage, and the
-//! panel of the question chosen in it (`?question=<id>`). The tree and its panel are one
-//! island: choosing a question changes the address and the panel, not the page.
+//! panel of the question chosen in it (`?question=<id>`).
+//!
+//! The tree is plain HTML rendered by the server (usable without JavaScript: every node open,
+//! every question a link). One island around it holds the percentage, "Replier le contrat" and
+//! the panel, and acts on the tree through the page: folding, choosing a question without a page
+//! load, a dot turning green after a save. So the tree is sent once, not again as island data.
 
 use leptos::prelude::*;
-use leptos::reactive::computed::Selector;
 
 use super::api::{get_indicator_tree, get_question};
 use super::panel::{QuestionPanel, Statuses};
+use super::rules::QuestionStatus;
 use super::{IndicatorTree, TreeNode};
 use crate::app::contract_resource;
 use crate::layout::forms::page_query;
@@ -15,15 +19,36 @@ use crate::layout::{when_loaded, ContractPageTop, ErrorAlert};
 const TITLE: &str = "Saisir les indicateurs";
 /// Query parameter of the chosen question.
 const QUESTION_PARAM: &str = "question";
+/// The list under the contract node, which "Replier le contrat" folds.
+const CONTRACT_LIST: &str = "arbre-contrat";
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
     let tree = contract_resource(get_indicator_tree);
     view! {
-        {when_loaded(tree, |tree| view! {
-            <ContractPageTop contract=tree.contract.clone() page=TITLE/>
-            <h1>"Contrat : " {tree.contract.name.clone()}</h1>
-            <TreeView tree/>
+        {when_loaded(tree, |tree| {
+            let statuses = tree.statuses();
+            let IndicatorTree { contract, objectives } = tree;
+            let selected = question_in_address();
+            view! {
+                <ContractPageTop contract=contract.clone() page=TITLE/>
+                <h1>"Contrat : " {contract.name.clone()}</h1>
+                <TreeView contract_id=contract.id statuses>
+                    <ul class="tree" aria-label="Indicateurs du contrat">
+                        <li class="tree__node">
+                            {toggle(CONTRACT_LIST.to_owned(), contract.name.clone())}
+                            <ul id=CONTRACT_LIST>
+                                <li class="tree__node">
+                                    {toggle("arbre-ej".to_owned(), format!("EJ - {}", contract.legal_entity.title()))}
+                                    <ul id="arbre-ej">
+                                        {objectives.into_iter().map(|node| tree_node(node, selected)).collect_view()}
+                                    </ul>
+                                </li>
+                            </ul>
+                        </li>
+                    </ul>
+                </TreeView>
+            }
         })}
     }
 }
@@ -34,20 +59,19 @@ fn question_in_address() -> Option<i32> {
 }
 
 #[island]
-fn TreeView(tree: IndicatorTree) -> impl IntoView {
-    let statuses = Statuses::new(tree.statuses());
+fn TreeView(contract_id: i32, statuses: Vec<(i32, QuestionStatus)>, children: Children) -> impl IntoView {
+    let statuses = Statuses::new(statuses);
     // The same shared rule as on the server, recomputed as answers are saved.
     let progress = Memo::new(move |_| statuses.progress());
     let dirty = RwSignal::new(false);
     let selected = RwSignal::new(question_in_address());
-    #[cfg(feature = "hydrate")]
-    follow_history(selected, dirty);
-    let IndicatorTree { contract, objectives } = tree;
-    let contract_id = contract.id;
-    // The contract node's state is lifted here so that "Replier le contrat" drives it.
     let contract_expanded = RwSignal::new(true);
-    let selection = Selector::new(move || selected.get());
-    let entity_expanded = RwSignal::new(true);
+    #[cfg(feature = "hydrate")]
+    {
+        follow_history(selected, dirty);
+        Effect::new(move |_| tree_dom::fold(CONTRACT_LIST, contract_expanded.get()));
+        Effect::new(move |_| tree_dom::mark_selected(selected.get()));
+    }
     view! {
         <p class="fill-percentage" id="pourcentage">
             "Pourcentage de remplissage : " <strong>{move || format!("{} %", progress.get().percentage())}</strong>
@@ -59,26 +83,16 @@ fn TreeView(tree: IndicatorTree) -> impl IntoView {
             <button
                 type="button"
                 class="fr-btn fr-btn--tertiary fr-btn--sm"
-                aria-controls="arbre-contrat"
+                aria-controls=CONTRACT_LIST
                 aria-expanded=move || contract_expanded.get().to_string()
                 on:click=move |_| contract_expanded.update(|expanded| *expanded = !*expanded)
             >
                 {move || if contract_expanded.get() { "Replier le contrat" } else { "Déplier le contrat" }}
             </button>
         </p>
-        <ul class="tree" aria-label="Indicateurs du contrat" on:click=move |event| choose_question(event, selected)>
-            <li class="tree__node">
-                <Toggle expanded=contract_expanded controls="arbre-contrat" title=contract.name.clone()/>
-                <ul id="arbre-contrat" hidden=move || !contract_expanded.get()>
-                    <li class="tree__node">
-                        <Toggle expanded=entity_expanded controls="arbre-ej" title=format!("EJ - {}", contract.legal_entity.title())/>
-                        <ul id="arbre-ej" hidden=move || !entity_expanded.get()>
-                            {objectives.into_iter().map(|node| tree_node(node, statuses, &selection)).collect_view()}
-                        </ul>
-                    </li>
-                </ul>
-            </li>
-        </ul>
+        <div class="tree-area" on:click=move |event| on_tree_click(event, selected, contract_expanded)>
+            {children()}
+        </div>
         {(progress.get_untracked().required == 0).then(|| view! {
             <p>"Ce contrat ne comporte aucune question à saisir."</p>
         })}
@@ -120,32 +134,36 @@ fn SelectedQuestion(
     }
 }
 
-/// The button that folds or unfolds an inner node, operable with Enter or Space.
-#[component]
-fn Toggle(expanded: RwSignal<bool>, #[prop(into)] controls: String, title: String) -> impl IntoView {
+/// The button that folds or unfolds an inner node, operable with Enter or Space (the island
+/// handles its clicks).
+fn toggle(controls: String, title: String) -> impl IntoView {
     view! {
-        <button
-            type="button"
-            class="tree__toggle"
-            aria-controls=controls
-            aria-expanded=move || expanded.get().to_string()
-            on:click=move |_| expanded.update(|expanded| *expanded = !*expanded)
-        >
+        <button type="button" class="tree__toggle" aria-controls=controls aria-expanded="true">
             <span class="tree__chevron" aria-hidden="true"></span>
             {title}
         </button>
     }
 }
 
-/// A click on a question of the tree shows its panel without loading the page; the address
-/// follows (`?question=<id>#question`), so the question can be bookmarked or shared. Clicks
-/// meant for a new tab or window are left to the browser.
-fn choose_question(event: leptos::ev::MouseEvent, selected: RwSignal<Option<i32>>) {
+/// A click in the tree: a toggle folds or unfolds its list; a question shows its panel without
+/// loading the page, the address following (`?question=<id>#question`) so that it can be
+/// bookmarked. Clicks meant for a new tab or window are left to the browser.
+fn on_tree_click(event: leptos::ev::MouseEvent, selected: RwSignal<Option<i32>>, contract_expanded: RwSignal<bool>) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::JsCast;
         use leptos::web_sys::Element;
 
+        let Some(target) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
+        if let Some(button) = target.closest("button.tree__toggle").ok().flatten() {
+            let controls = button.get_attribute("aria-controls").unwrap_or_default();
+            let expanded = button.get_attribute("aria-expanded").as_deref() != Some("true");
+            match controls.as_str() {
+                CONTRACT_LIST => contract_expanded.set(expanded),
+                _ => tree_dom::fold(&controls, expanded),
+            }
+            return;
+        }
         if event.default_prevented()
             || event.button() != 0
             || event.ctrl_key()
@@ -155,15 +173,8 @@ fn choose_question(event: leptos::ev::MouseEvent, selected: RwSignal<Option<i32>
         {
             return;
         }
-        let link = event
-            .target()
-            .and_then(|target| target.dyn_into::<Element>().ok())
-            .and_then(|element| element.closest("a.tree__question").ok().flatten());
-        let Some((link, id)) =
-            link.and_then(|link| Some((link.clone(), link.get_attribute("data-question")?.parse::<i32>().ok()?)))
-        else {
-            return;
-        };
+        let Some(link) = target.closest("a.tree__question").ok().flatten() else { return };
+        let Some(id) = link.get_attribute("data-question").and_then(|id| id.parse::<i32>().ok()) else { return };
         event.prevent_default();
         let href = link.get_attribute("href").unwrap_or_default();
         if let Ok(history) = window().history() {
@@ -172,7 +183,55 @@ fn choose_question(event: leptos::ev::MouseEvent, selected: RwSignal<Option<i32>
         selected.set(Some(id));
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (event, selected);
+    let _ = (event, selected, contract_expanded);
+}
+
+/// What the island changes in the server-rendered tree.
+#[cfg(feature = "hydrate")]
+pub(super) mod tree_dom {
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::HtmlElement;
+
+    use crate::evaluation::rules::QuestionStatus;
+
+    /// Opens or closes the list `list_id`, and says so on the button that controls it.
+    pub fn fold(list_id: &str, expanded: bool) {
+        let document = document();
+        if let Some(list) = document.get_element_by_id(list_id).and_then(|list| list.dyn_into::<HtmlElement>().ok()) {
+            list.set_hidden(!expanded);
+        }
+        if let Ok(Some(button)) = document.query_selector(&format!("button.tree__toggle[aria-controls='{list_id}']")) {
+            let _ = button.set_attribute("aria-expanded", &expanded.to_string());
+        }
+    }
+
+    /// `aria-current` on the chosen question's link only.
+    pub fn mark_selected(question: Option<i32>) {
+        let document = document();
+        if let Ok(Some(previous)) = document.query_selector("a.tree__question[aria-current]") {
+            let _ = previous.remove_attribute("aria-current");
+        }
+        if let Some(link) = question.and_then(|id| link_of(id)) {
+            let _ = link.set_attribute("aria-current", "true");
+        }
+    }
+
+    /// The question's dot and its meaning for screen readers, after a save.
+    pub fn paint(question: i32, status: QuestionStatus) {
+        let Some(link) = link_of(question) else { return };
+        if let Ok(Some(dot)) = link.query_selector(".tree__dot") {
+            let _ = dot.set_attribute("class", &format!("tree__dot tree__dot--{}", status.css_modifier()));
+            let _ = dot.set_attribute("title", status.label());
+        }
+        if let Ok(Some(meaning)) = link.query_selector(".fr-sr-only") {
+            meaning.set_text_content(Some(&format!("{} : ", status.label())));
+        }
+    }
+
+    fn link_of(question: i32) -> Option<leptos::web_sys::Element> {
+        document().query_selector(&format!("a.tree__question[data-question='{question}']")).ok().flatten()
+    }
 }
 
 /// Back and forward move between the questions chosen. With unsaved changes in the panel,
@@ -221,26 +280,19 @@ fn follow_history(selected: RwSignal<Option<i32>>, dirty: RwSignal<bool>) {
     });
 }
 
-fn tree_node(node: TreeNode, statuses: Statuses, selected: &Selector<Option<i32>>) -> AnyView {
+/// A node of the tree as plain HTML: a question's link with its dot, or an objective with its
+/// toggle and its open list.
+fn tree_node(node: TreeNode, selected: Option<i32>) -> AnyView {
     match node.status {
-        Some(initial) => {
+        Some(status) => {
             let id = node.id;
-            let status = statuses.of(id).unwrap_or_else(|| RwSignal::new(initial));
-            let selected = selected.clone();
-            // One reactive spot per question (dot and its meaning for screen readers), and the
-            // selection is tracked per question: saving or choosing re-renders one leaf, not 500.
             view! {
                 <li class="tree__leaf">
                     <a class="tree__question" href=format!("?{QUESTION_PARAM}={id}#question") data-question=id
-                        aria-current=move || selected.selected(&Some(id)).then_some("true")>
-                        {move || {
-                            let status = status.get();
-                            view! {
-                                <span class=format!("tree__dot tree__dot--{}", status.css_modifier())
-                                    title=status.label() aria-hidden="true"></span>
-                                <span class="fr-sr-only">{status.label()} " : "</span>
-                            }
-                        }}
+                        aria-current=(selected == Some(id)).then_some("true")>
+                        <span class=format!("tree__dot tree__dot--{}", status.css_modifier())
+                            title=status.label() aria-hidden="true"></span>
+                        <span class="fr-sr-only">{status.label()} " : "</span>
                         {node.title()}
                     </a>
                 </li>
@@ -248,14 +300,13 @@ fn tree_node(node: TreeNode, statuses: Statuses, selected: &Selector<Option<i32>
             .into_any()
         }
         None => {
-            let expanded = RwSignal::new(true);
             let list_id = format!("noeud-{}", node.id);
             let title = node.title();
             view! {
                 <li class="tree__node">
-                    <Toggle expanded controls=list_id.clone() title/>
-                    <ul id=list_id hidden=move || !expanded.get()>
-                        {node.children.into_iter().map(|child| tree_node(child, statuses, &selected)).collect_view()}
+                    {toggle(list_id.clone(), title)}
+                    <ul id=list_id>
+                        {node.children.into_iter().map(|child| tree_node(child, selected)).collect_view()}
                     </ul>
                 </li>
             }

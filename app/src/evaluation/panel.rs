@@ -25,8 +25,13 @@ impl Statuses {
         Statuses(StoredValue::new(statuses.into_iter().map(|(id, status)| (id, RwSignal::new(status))).collect()))
     }
 
-    pub fn of(&self, question_id: i32) -> Option<RwSignal<QuestionStatus>> {
-        self.0.with_value(|statuses| statuses.get(&question_id).copied())
+    /// A saved answer's new status: the percentage follows, and so does the question's dot.
+    pub fn set(&self, question_id: i32, status: QuestionStatus) {
+        if let Some(signal) = self.0.with_value(|statuses| statuses.get(&question_id).copied()) {
+            signal.set(status);
+        }
+        #[cfg(feature = "hydrate")]
+        super::page::tree_dom::paint(question_id, status);
     }
 
     /// The same shared rule as on the server, over the statuses shown.
@@ -149,9 +154,7 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
         Some(Ok(saved)) => {
             version.set(saved.answer.version);
             current.set(Some(saved.answer));
-            if let Some(status) = statuses.of(saved.question_id) {
-                status.set(saved.status);
-            }
+            statuses.set(saved.question_id, saved.status);
             conflict.set(None);
             dirty.set(false);
         }
