@@ -10,6 +10,7 @@ mod panel;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+mod tree_html;
 pub mod values;
 
 pub use closing_page::{closing_href, ClosingPage, MissingPanel, ReceiptPage};

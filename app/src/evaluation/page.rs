@@ -11,16 +11,13 @@ use leptos::prelude::*;
 use super::api::{get_indicator_tree, get_question};
 use super::panel::{QuestionPanel, Statuses};
 use super::rules::QuestionStatus;
-use super::{IndicatorTree, TreeNode};
+use super::tree_html::{tree_items, CONTRACT_LIST, QUESTION_PARAM};
+use super::IndicatorTree;
 use crate::app::contract_resource;
 use crate::layout::forms::page_query;
 use crate::layout::{when_loaded, ContractPageTop, ErrorAlert};
 
 const TITLE: &str = "Saisir les indicateurs";
-/// Query parameter of the chosen question.
-const QUESTION_PARAM: &str = "question";
-/// The list under the contract node, which "Replier le contrat" folds.
-const CONTRACT_LIST: &str = "arbre-contrat";
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
@@ -34,18 +31,8 @@ pub fn IndicatorsPage() -> impl IntoView {
                 <ContractPageTop contract=contract.clone() page=TITLE/>
                 <h1>"Contrat : " {contract.name.clone()}</h1>
                 <TreeView contract_id=contract.id statuses>
-                    <ul class="tree" aria-label="Indicateurs du contrat">
-                        <li class="tree__node">
-                            {toggle(CONTRACT_LIST.to_owned(), contract.name.clone())}
-                            <ul id=CONTRACT_LIST>
-                                <li class="tree__node">
-                                    {toggle("arbre-ej".to_owned(), format!("EJ - {}", contract.legal_entity.title()))}
-                                    <ul id="arbre-ej">
-                                        {objectives.into_iter().map(|node| tree_node(node, selected)).collect_view()}
-                                    </ul>
-                                </li>
-                            </ul>
-                        </li>
+                    <ul class="tree" aria-label="Indicateurs du contrat"
+                        inner_html=tree_items(&contract.name, &contract.legal_entity.title(), &objectives, selected)>
                     </ul>
                 </TreeView>
             }
@@ -134,17 +121,6 @@ fn SelectedQuestion(
     }
 }
 
-/// The button that folds or unfolds an inner node, operable with Enter or Space (the island
-/// handles its clicks).
-fn toggle(controls: String, title: String) -> impl IntoView {
-    view! {
-        <button type="button" class="tree__toggle" aria-controls=controls aria-expanded="true">
-            <span class="tree__chevron" aria-hidden="true"></span>
-            {title}
-        </button>
-    }
-}
-
 /// A click in the tree: a toggle folds or unfolds its list; a question shows its panel without
 /// loading the page, the address following (`?question=<id>#question`) so that it can be
 /// bookmarked. Clicks meant for a new tab or window are left to the browser.
@@ -221,11 +197,11 @@ pub(super) mod tree_dom {
     pub fn paint(question: i32, status: QuestionStatus) {
         let Some(link) = link_of(question) else { return };
         if let Ok(Some(dot)) = link.query_selector(".tree__dot") {
-            let _ = dot.set_attribute("class", &format!("tree__dot tree__dot--{}", status.css_modifier()));
+            let _ = dot.set_attribute("class", status.dot_class());
             let _ = dot.set_attribute("title", status.label());
         }
         if let Ok(Some(meaning)) = link.query_selector(".fr-sr-only") {
-            meaning.set_text_content(Some(&format!("{} : ", status.label())));
+            meaning.set_text_content(Some(status.spoken_prefix()));
         }
     }
 
@@ -278,39 +254,4 @@ fn follow_history(selected: RwSignal<Option<i32>>, dirty: RwSignal<bool>) {
         unload.remove();
         let _ = window().remove_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
     });
-}
-
-/// A node of the tree as plain HTML: a question's link with its dot, or an objective with its
-/// toggle and its open list.
-fn tree_node(node: TreeNode, selected: Option<i32>) -> AnyView {
-    match node.status {
-        Some(status) => {
-            let id = node.id;
-            view! {
-                <li class="tree__leaf">
-                    <a class="tree__question" href=format!("?{QUESTION_PARAM}={id}#question") data-question=id
-                        aria-current=(selected == Some(id)).then_some("true")>
-                        <span class=format!("tree__dot tree__dot--{}", status.css_modifier())
-                            title=status.label() aria-hidden="true"></span>
-                        <span class="fr-sr-only">{status.label()} " : "</span>
-                        {node.title()}
-                    </a>
-                </li>
-            }
-            .into_any()
-        }
-        None => {
-            let list_id = format!("noeud-{}", node.id);
-            let title = node.title();
-            view! {
-                <li class="tree__node">
-                    {toggle(list_id.clone(), title)}
-                    <ul id=list_id>
-                        {node.children.into_iter().map(|child| tree_node(child, selected)).collect_view()}
-                    </ul>
-                </li>
-            }
-            .into_any()
-        }
-    }
 }

@@ -31,11 +31,21 @@ impl QuestionStatus {
         }
     }
 
-    pub fn css_modifier(self) -> &'static str {
+    /// The classes of the dot in the tree: red, green or grey.
+    pub fn dot_class(self) -> &'static str {
         match self {
-            QuestionStatus::ToFill => "red",
-            QuestionStatus::Filled => "green",
-            QuestionStatus::Locked => "grey",
+            QuestionStatus::ToFill => "tree__dot tree__dot--red",
+            QuestionStatus::Filled => "tree__dot tree__dot--green",
+            QuestionStatus::Locked => "tree__dot tree__dot--grey",
+        }
+    }
+
+    /// What a screen reader says before the question's title: "à saisir : ".
+    pub fn spoken_prefix(self) -> &'static str {
+        match self {
+            QuestionStatus::ToFill => "à saisir : ",
+            QuestionStatus::Filled => "saisi : ",
+            QuestionStatus::Locked => "non modifiable : ",
         }
     }
 }
