@@ -78,15 +78,14 @@ test-unit:
 	cargo test -p app --features ssr --lib
 	cargo test -p server --lib
 
-# The real server on port 0 with a fresh SQLite database per test, one test at a time: with two
-# test runtimes side by side, a request occasionally got no answer (cause still open, see notes)...
+# The real server on port 0 with a fresh SQLite database per test...
 test-integration: setup-test-servers
-	ECARS_TEST_PYTHON=$(TEST_PYTHON) cargo test -p server --test '*' -- --test-threads=1
+	ECARS_TEST_PYTHON=$(TEST_PYTHON) cargo test -p server --test '*'
 
 # ...and the same suite against PostgreSQL, a fresh database per test.
 test-postgres: setup-test-servers
 	ECARS_TEST_DATABASE=postgres ECARS_TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) ECARS_TEST_PYTHON=$(TEST_PYTHON) \
-		cargo test -p server --test '*' -- --test-threads=1
+		cargo test -p server --test '*'
 
 # Browser tests on the release build, in Debian's headless Chromium.
 test-e2e: build setup-browser

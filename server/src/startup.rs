@@ -4,11 +4,12 @@
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
@@ -158,8 +159,18 @@ async fn open_documents(config: &Config, db: &DatabaseConnection) -> Result<Docu
     Ok(store)
 }
 
+/// The app's routes, listed once per process. Listing them runs the app under a process-wide
+/// switch that leaves pending for good any resource first polled meanwhile, on any thread (leptos
+/// issue #4773): when the integration tests started an instance of the app while another served a
+/// page, that page now and then never answered. Listed once, before any instance serves, the
+/// switch is never on while a page renders.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts, documents: Documents) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let tree_shapes = TreeShapes::default();
     let context = {
         let (accounts, documents) = (accounts.clone(), documents.clone());

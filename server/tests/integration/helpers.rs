@@ -311,8 +311,7 @@ async fn start(config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> T
 
 fn client_for(address: String, config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
     // A fresh connection per request, and a request without an answer fails its test after a
-    // minute instead of stalling the whole run: runs in a clean clone stalled a few times on a
-    // request sent over a kept-alive connection (see the issue notes).
+    // minute instead of stalling the whole run (as happened before `startup::route_list`).
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(0)
