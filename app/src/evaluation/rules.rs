@@ -98,6 +98,13 @@ mod tests {
     use QuestionStatus::*;
 
     #[test]
+    fn screen_readers_hear_the_status_the_tooltip_shows() {
+        for status in [ToFill, Filled, Locked] {
+            assert_eq!(status.spoken_prefix(), format!("{} : ", status.label()));
+        }
+    }
+
+    #[test]
     fn not_concerned_counts_as_answered_even_without_value() {
         assert!(is_answered(true, None));
         assert!(is_answered(true, Some("")));
