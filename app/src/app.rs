@@ -1,4 +1,4 @@
-//! The HTML shell and the routes of the portal.
+//! The HTML shell and the router of the portal (its addresses are in `routes`).
 
 use std::future::Future;
 
@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::accounts::{AccountPage, LoginPage, NewPasswordPage, RenewPasswordPage};
@@ -15,6 +15,7 @@ use crate::contracts::{ContractEstablishmentsPage, ContractPage};
 use crate::evaluation::{ClosingPage, IndicatorsPage, ReceiptPage};
 use crate::layout::{ErrorNotice, Footer, Header};
 use crate::legal_entities::{EstablishmentPage, HomePage, LegalEntityPage};
+use crate::routes::segment::*;
 use crate::AppError;
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -51,20 +52,20 @@ pub fn App() -> impl IntoView {
             <main id="contenu" class="fr-container fr-py-4w" tabindex="-1">
                 <Routes fallback=|| view! { <ErrorNotice error=AppError::NotFound/> }>
                     // Async: the server sends complete pages, usable before (or without) the WASM.
-                    <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mot-de-passe/renouveler") view=RenewPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mot-de-passe/nouveau") view=NewPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mon-compte") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/entites-juridiques/:finess") view=LegalEntityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/etablissements/:id") view=EstablishmentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contrats/:id") view=ContractPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contrats/:id/indicateurs") view=IndicatorsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contrats/:id/cloture") view=ClosingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contrats/:id/accuse-de-cloture") view=ReceiptPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contrats/:id/contacts") view=ContactsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contrats/:id/contacts/:contact") view=ContactPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contrats/:id/etablissements") view=ContractEstablishmentsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(LOGIN),) view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(PASSWORD), StaticSegment(RENEW)) view=RenewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(PASSWORD), StaticSegment(NEW)) view=NewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(ACCOUNT),) view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(""),) view=HomePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(LEGAL_ENTITIES), ParamSegment("finess")) view=LegalEntityPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(ESTABLISHMENTS), ParamSegment("id")) view=EstablishmentPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id")) view=ContractPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(INDICATORS)) view=IndicatorsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CLOSING)) view=ClosingPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(RECEIPT)) view=ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CONTACTS)) view=ContactsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CONTACTS), ParamSegment("contact")) view=ContactPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(ESTABLISHMENTS)) view=ContractEstablishmentsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

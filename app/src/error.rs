@@ -115,3 +115,15 @@ impl From<sea_orm::DbErr> for AppError {
         AppError::Internal
     }
 }
+
+/// The answer of a plain axum endpoint (documents) that fails: the status and the error as JSON,
+/// which the browser reads as it reads a server function's error.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{header, StatusCode};
+        let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&self).unwrap_or_default())
+            .into_response()
+    }
+}

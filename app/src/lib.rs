@@ -17,6 +17,7 @@ pub mod error;
 pub mod evaluation;
 pub mod layout;
 pub mod legal_entities;
+pub mod routes;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -24,6 +25,10 @@ pub mod db;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod notifications;
+#[cfg(feature = "ssr")]
+pub mod state;
 
 #[cfg(feature = "hydrate")]
 pub use app::mark_interactive;

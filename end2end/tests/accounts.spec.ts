@@ -1,10 +1,9 @@
-import { test, expect, hydrated, expectAccessible, login, outboxMessages, ACODEGE, CHU, REFERENT } from './fixtures';
+import { test, expect, hydrated, expectAccessible, login, mailMatching, ACODEGE, CHU, REFERENT } from './fixtures';
 
 /** The code of the newest message sent to `email`, as a user would read it in the mail. */
-function lastCodeFor(email: string): string {
-  const messages = outboxMessages()
-    .filter((message) => message.includes(`To: ${email}`));
-  const code = messages.at(-1)?.match(/^\s*(\d{8})\s*$/m)?.[1];
+async function lastCodeFor(email: string): Promise<string> {
+  const message = await mailMatching((message) => message.includes(`To: ${email}`), `a message to ${email}`);
+  const code = message.match(/^\s*(\d{8})\s*$/m)?.[1];
   expect(code, `a code mailed to ${email}`).toBeTruthy();
   return code!;
 }
@@ -26,7 +25,7 @@ test("ACODEGE's first login: renew the password with the emailed code, then the 
   await page.getByRole('button', { name: 'Envoyer le code de vérification' }).click();
   await expect(page.getByText('un code de vérification vient d\'y être envoyé')).toBeVisible();
 
-  await page.getByRole('textbox', { name: /^Code de vérification/ }).fill(lastCodeFor(ACODEGE.email));
+  await page.getByRole('textbox', { name: /^Code de vérification/ }).fill(await lastCodeFor(ACODEGE.email));
   await page.getByRole('button', { name: 'Vérifier le code' }).click();
   await expect(page.getByText('Code vérifié.')).toBeVisible();
   await page.getByRole('link', { name: 'Continuer' }).click();

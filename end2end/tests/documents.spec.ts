@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { test, expect, hydrated, expectAccessible, login, outboxMessages, CHU } from './fixtures';
+import { test, expect, hydrated, expectAccessible, login, mailMatching, CHU } from './fixtures';
 
 /** A small but real PDF of about `megabytes` MB, so that the upload takes a few progress events. */
 function pdf(megabytes: number): Buffer {
@@ -77,8 +77,10 @@ test('an evaluation report deposited on an establishment notifies the agency', a
   await expect(row).toContainText('qualite@ars.exemple.fr');
   for (const to of ['referent@ars.exemple.fr', 'qualite@ars.exemple.fr']) {
     // ASCII only: the outbox helper decodes quoted-printable byte by byte.
-    const notice = outboxMessages().find((message) => message.includes(`To: ${to}`) && message.includes('externe.pdf'));
-    expect(notice, `the notice mailed to ${to}`).toBeTruthy();
+    const notice = await mailMatching(
+      (message) => message.includes(`To: ${to}`) && message.includes('externe.pdf'),
+      `the notice mailed to ${to}`,
+    );
     expect(notice).toContain('/etablissements/');
   }
 

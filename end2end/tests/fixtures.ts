@@ -74,3 +74,15 @@ export function outboxMessages(): string[] {
         .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
     );
 }
+
+/**
+ * The newest message of the outbox that `matches`. The server's mail worker delivers a message
+ * just after the change that queued it is committed, so this waits for it (a few seconds at most).
+ */
+export async function mailMatching(matches: (message: string) => boolean, description: string): Promise<string> {
+  let found: string | undefined;
+  await expect
+    .poll(() => (found = outboxMessages().filter(matches).at(-1)) !== undefined, { message: description, timeout: 10_000 })
+    .toBe(true);
+  return found!;
+}

@@ -1,5 +1,5 @@
 // Runs after the other files (alphabetical order): it closes CAQES TEST, which then stays read-only.
-import { test, expect, hydrated, expectAccessible, login, outboxMessages, CHU } from './fixtures';
+import { test, expect, hydrated, expectAccessible, login, mailMatching, CHU } from './fixtures';
 
 test('close CAQES TEST: the missing-items panel, the DIRECTEUR contact, then Consultation everywhere', async ({ page, consoleErrors }) => {
   test.setTimeout(180_000);
@@ -74,7 +74,9 @@ test('close CAQES TEST: the missing-items panel, the DIRECTEUR contact, then Con
   await expect(page.getByRole('heading', { level: 1, name: 'Accusé de clôture' })).toBeVisible();
   await expect(page.locator('main dl.fields')).toContainText(CHU.email);
   await expect(page.locator('main dl.fields')).toContainText('100 %');
-  const receipt = outboxMessages().find((message) => message.includes(`To: ${CHU.email}`) && message.includes('saisie close'));
-  expect(receipt, 'the closure receipt in the outbox').toBeTruthy();
+  const receipt = await mailMatching(
+    (message) => message.includes(`To: ${CHU.email}`) && message.includes('saisie close'),
+    'the closure receipt in the outbox',
+  );
   expect(receipt).toContain('Pourcentage de remplissage : 100 %');
 });

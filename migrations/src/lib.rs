@@ -11,6 +11,7 @@ mod m20261124_000002_accounts;
 mod m20261124_000003_answer_history;
 mod m20261124_000004_closing;
 mod m20261124_000005_evaluation_report;
+mod m20261201_000006_mail_outbox;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_answer_history::Migration),
             Box::new(m20261124_000004_closing::Migration),
             Box::new(m20261124_000005_evaluation_report::Migration),
+            Box::new(m20261201_000006_mail_outbox::Migration),
         ]
     }
 }

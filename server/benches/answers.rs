@@ -62,7 +62,7 @@ impl Target {
             .expect("the demo performance contract");
         let questions = indicator::Entity::find()
             .filter(indicator::Column::ContractId.eq(contract.id))
-            .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
+            .filter(indicator::Column::NodeKind.eq(indicator::NodeKind::Question))
             .filter(indicator::Column::EditableByEstablishment.eq(true))
             .all(&db)
             .await

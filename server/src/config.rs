@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use app::accounts::sessions::SessionLimits;
 use app::documents::store::S3Settings;
+use app::mail::outbox::RetryPolicy;
 
 use clap::{Parser, Subcommand};
 
@@ -49,6 +50,11 @@ pub struct Cli {
     /// Sender of the portal's emails.
     #[arg(long, env = "ECARS_MAIL_FROM", default_value = "e-CARS <ne-pas-repondre@ecars.exemple.fr>", global = true)]
     pub mail_from: String,
+
+    /// Tries to deliver each message before it is marked failed in the outbox (retries after 5,
+    /// 10, 20, 40 s..., then hourly).
+    #[arg(long, env = "ECARS_MAIL_ATTEMPTS", default_value_t = RetryPolicy::default().attempts, global = true)]
+    pub mail_attempts: i32,
 
     /// Address users reach the portal at, for links in emails.
     #[arg(long, env = "ECARS_PUBLIC_URL", default_value = "http://127.0.0.1:3000", global = true)]
@@ -128,6 +134,8 @@ pub struct Config {
     pub demo: bool,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    pub mail_retry: RetryPolicy,
+    /// Without a trailing slash.
     pub public_url: String,
     pub sessions: SessionLimits,
     pub max_document_bytes: u64,
@@ -211,6 +219,7 @@ impl Config {
             demo: true,
             smtp_url: None,
             mail_from: "e-CARS <ne-pas-repondre@ecars.exemple.fr>".to_owned(),
+            mail_retry: RetryPolicy::default(),
             public_url: "http://127.0.0.1:3000".to_owned(),
             sessions: Default::default(),
             max_document_bytes: 50 * 1024 * 1024,
@@ -233,7 +242,8 @@ impl Config {
             demo: cli.demo,
             smtp_url: cli.smtp_url.clone().filter(|url| !url.is_empty()),
             mail_from: cli.mail_from.clone(),
-            public_url: cli.public_url.clone(),
+            mail_retry: RetryPolicy { attempts: cli.mail_attempts.max(1), ..RetryPolicy::default() },
+            public_url: cli.public_url.trim_end_matches('/').to_owned(),
             sessions: SessionLimits {
                 idle: Duration::from_secs(cli.session_idle_minutes.max(1) * 60),
                 absolute: Duration::from_secs(cli.session_max_hours.max(1) * 3600),

@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use app::accounts::{service::invite, Role};
+use app::accounts::{invitations::invite, Role};
 use clap::Parser;
 use server::config::UserCommand;
 use server::{Application, Cli, Command, Config};
@@ -33,9 +33,15 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::User(UserCommand::Add { email, role, entities }) => {
             let role = Role::parse(&role).ok_or("--role must be establishment, referent or admin")?;
             let db = server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
-            let accounts = server::startup::account_services(&config, db).map_err(|e| e.to_string())?;
-            let user = invite(&accounts, &email, role, &entities).await.map_err(|e| e.to_string())?;
-            println!("account {} created ({}); the initial password was emailed", user.email, role.as_str());
+            let (outbox, mail) = server::startup::mail_services(&config, db.clone()).map_err(|e| e.to_string())?;
+            let hashing = server::startup::password_hashing();
+            let user = invite(&db, &hashing, &outbox, &config.public_url, &email, role, &entities)
+                .await
+                .map_err(|e| e.to_string())?;
+            // Delivered now if the mail server answers; otherwise the running portal retries it.
+            let sent = mail.deliver_due().await.unwrap_or(0);
+            let invitation = if sent > 0 { "emailed" } else { "queued in the outbox (the portal will retry it)" };
+            println!("account {} created ({}); the initial password was {invitation}", user.email, role.as_str());
             Ok(())
         }
         Command::Serve => {

@@ -19,12 +19,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use app::accounts::middleware::gate;
 use app::accounts::rate_limit::RateLimiter;
 use app::accounts::secrets::PasswordHashing;
-use app::accounts::service::Accounts;
-use app::documents::service::ReportMail;
 use app::documents::store::DocumentStore;
-use app::documents::web::{download, download_all, upload, Documents};
+use app::documents::web::{download, download_all, upload};
 use app::evaluation::service::TreeShapes;
+use app::mail::outbox::{Outbox, Worker};
 use app::mail::{MailConfigError, Mailer};
+use app::state::{AppState, Settings};
 
 use crate::config::{Config, DatabaseUrl};
 
@@ -52,15 +52,17 @@ pub enum StartError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    mail: Worker,
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let db = open_database(&config).await?;
-        let accounts = account_services(&config, db.clone())?;
+        let hashing = password_hashing();
+        let (outbox, mail) = mail_services(&config, db.clone())?;
         let documents = open_documents(&config, &db).await?;
         if config.demo {
-            let loaded = app::demo::load(&db, &accounts.hashing).await.map_err(StartError::Demo)?;
+            let loaded = app::demo::load(&db, &hashing).await.map_err(StartError::Demo)?;
             tracing::info!(loaded, "demo data and accounts checked");
         }
         let listener = TcpListener::bind(config.site_addr)
@@ -73,23 +75,30 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        let documents = Documents {
-            db: db.clone(),
-            store: documents,
-            max_bytes: config.max_document_bytes,
-            report_mail: ReportMail {
-                quality_address: config.quality_email.clone(),
+        let state = AppState {
+            db,
+            settings: std::sync::Arc::new(Settings {
                 public_url: config.public_url.clone(),
-            },
+                sessions: config.sessions,
+                max_document_bytes: config.max_document_bytes,
+                quality_email: config.quality_email.clone(),
+            }),
+            hashing,
+            limiter: RateLimiter::default(),
+            outbox,
+            documents,
+            tree_shapes: TreeShapes::default(),
         };
-        Ok(Application { listener, router: router(options, db, accounts, documents) })
+        Ok(Application { listener, router: router(options, state), mail })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    /// Serves until SIGINT or SIGTERM, delivering the outbox's mail meanwhile.
     pub async fn run_until_stopped(self) -> io::Result<()> {
+        tokio::spawn(self.mail.run());
         // The peer address feeds the per-address limits on logins and code requests.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
@@ -106,18 +115,16 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartE
     Ok(db)
 }
 
-/// What logins, sessions and emails need, built from the configuration.
-pub fn account_services(config: &Config, db: DatabaseConnection) -> Result<Accounts, StartError> {
+/// At most one password hash per core at a time.
+pub fn password_hashing() -> PasswordHashing {
+    PasswordHashing::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+}
+
+/// The outbox requests queue mail in, and the worker that delivers it.
+pub fn mail_services(config: &Config, db: DatabaseConnection) -> Result<(Outbox, Worker), StartError> {
     let mailer = Mailer::new(config.smtp_url.as_deref(), config.data_dir.join("outbox"), &config.mail_from)?;
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    Ok(Accounts {
-        db,
-        limits: config.sessions,
-        hashing: PasswordHashing::new(cores),
-        mailer,
-        limiter: RateLimiter::default(),
-        public_url: config.public_url.clone(),
-    })
+    let outbox = Outbox::default();
+    Ok((outbox.clone(), Worker { db, mailer, outbox, policy: config.mail_retry }))
 }
 
 /// Creates the data directory and its sub-directories, and proves it is writable now
@@ -169,17 +176,11 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
-fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts, documents: Documents) -> Router {
+fn router(options: LeptosOptions, state: AppState) -> Router {
     let routes = route_list();
-    let tree_shapes = TreeShapes::default();
     let context = {
-        let (accounts, documents) = (accounts.clone(), documents.clone());
-        move || {
-            provide_context(db.clone());
-            provide_context(accounts.clone());
-            provide_context(tree_shapes.clone());
-            provide_context(documents.clone());
-        }
+        let state = state.clone();
+        move || provide_context(state.clone())
     };
     let shell = {
         let options = options.clone();
@@ -191,10 +192,10 @@ fn router(options: LeptosOptions, db: DatabaseConnection, accounts: Accounts, do
         .route("/api/documents/{place}/{id}/tous", axum::routing::get(download_all))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .layer(axum::Extension(documents))
+        .layer(axum::Extension(state.clone()))
         .leptos_routes_with_context(&options, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context(context, app::shell))
-        .layer(axum::middleware::from_fn_with_state(accounts, gate))
+        .layer(axum::middleware::from_fn_with_state(state, gate))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

@@ -7,10 +7,12 @@
 //!
 //! Anything outside the viewer's reach is "not found", exactly like what does not exist.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Role;
-use crate::db::entities::{contract, legal_entity, user_legal_entity};
+use crate::contracts::Phase;
+use crate::db::entities::indicator::NodeKind;
+use crate::db::entities::{contract, establishment, indicator, legal_entity};
 use crate::AppError;
 
 /// The logged-in user of the current request, put there by the session middleware.
@@ -33,11 +35,11 @@ impl Viewer {
         }
     }
 
-    pub fn can_read(&self, legal_entity_id: i32) -> bool {
+    fn reads(&self, legal_entity_id: i32) -> bool {
         self.legal_entity_scope().is_none_or(|ids| ids.contains(&legal_entity_id))
     }
 
-    pub fn can_write(&self, legal_entity_id: i32) -> bool {
+    fn writes(&self, legal_entity_id: i32) -> bool {
         self.role == Role::Establishment && self.legal_entity_ids.contains(&legal_entity_id)
     }
 }
@@ -49,14 +51,19 @@ pub fn viewer() -> Result<Viewer, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
-pub async fn legal_entity_ids_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, sea_orm::DbErr> {
-    user_legal_entity::Entity::find()
-        .select_only()
-        .column(user_legal_entity::Column::LegalEntityId)
-        .filter(user_legal_entity::Column::UserId.eq(user_id))
-        .into_tuple()
-        .all(db)
-        .await
+/// A contract the viewer may read, and whether it may change it now: an establishment user of
+/// its legal entity, while the contract is in Auto-Evaluation.
+#[derive(Debug, Clone)]
+pub struct ContractAccess {
+    pub contract: contract::Model,
+    pub editable: bool,
+}
+
+impl ContractAccess {
+    /// The viewer fills this question of the contract now (national questions are the agency's).
+    pub fn may_answer(&self, question: &indicator::Model) -> bool {
+        self.editable && question.editable_by_establishment
+    }
 }
 
 /// The legal entity of FINESS `finess`, if the viewer may read it.
@@ -69,7 +76,7 @@ pub async fn readable_legal_entity(
         .filter(legal_entity::Column::Finess.eq(finess))
         .one(db)
         .await?
-        .filter(|entity| viewer.can_read(entity.id))
+        .filter(|entity| viewer.reads(entity.id))
         .ok_or(AppError::NotFound)
 }
 
@@ -78,32 +85,69 @@ pub async fn readable_contract(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: i32,
-) -> Result<contract::Model, AppError> {
-    contract::Entity::find_by_id(id)
+) -> Result<ContractAccess, AppError> {
+    let contract = contract::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|contract| viewer.can_read(contract.legal_entity_id))
-        .ok_or(AppError::NotFound)
+        .filter(|contract| viewer.reads(contract.legal_entity_id))
+        .ok_or(AppError::NotFound)?;
+    let editable = viewer.writes(contract.legal_entity_id) && contract.phase == Phase::AutoEvaluation;
+    Ok(ContractAccess { contract, editable })
 }
 
 /// For a server function that reads contract `id`: the database, once the caller may read it.
 pub async fn contract_for_reading(id: i32) -> Result<sea_orm::DatabaseConnection, AppError> {
     let viewer = viewer()?;
-    let db = crate::db::from_context()?;
+    let db = crate::state::AppState::current()?.db;
     readable_contract(&db, &viewer, id).await?;
     Ok(db)
 }
 
 /// The contract `id`, if the viewer may change it: "not found" when it cannot even read it,
-/// "forbidden" when it only reads it.
+/// "forbidden" when it only reads it. Its phase is checked by the write itself, under the
+/// contract's lock (`contracts::service::lock_open`).
 pub async fn writable_contract(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: i32,
 ) -> Result<contract::Model, AppError> {
-    let contract = readable_contract(db, viewer, id).await?;
-    if viewer.can_write(contract.legal_entity_id) {
-        Ok(contract)
+    let access = readable_contract(db, viewer, id).await?;
+    check_writes(viewer, access.contract.legal_entity_id)?;
+    Ok(access.contract)
+}
+
+/// A question (leaf of a tree) of a contract the viewer may read; anything else is "not found".
+pub async fn readable_question(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    question_id: i32,
+) -> Result<(indicator::Model, ContractAccess), AppError> {
+    let question = indicator::Entity::find_by_id(question_id)
+        .one(db)
+        .await?
+        .filter(|node| node.node_kind == NodeKind::Question)
+        .ok_or(AppError::NotFound)?;
+    let access = readable_contract(db, viewer, question.contract_id).await?;
+    Ok((question, access))
+}
+
+/// The establishment `id`, if the viewer may read its legal entity.
+pub async fn readable_establishment(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i32,
+) -> Result<establishment::Model, AppError> {
+    establishment::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|establishment| viewer.reads(establishment.legal_entity_id))
+        .ok_or(AppError::NotFound)
+}
+
+/// "Forbidden" unless the viewer may change the data of the legal entity (it reads it already).
+pub fn check_writes(viewer: &Viewer, legal_entity_id: i32) -> Result<(), AppError> {
+    if viewer.writes(legal_entity_id) {
+        Ok(())
     } else {
         Err(AppError::Forbidden)
     }
@@ -120,21 +164,21 @@ mod tests {
     #[test]
     fn establishment_users_read_and_write_their_own_entities_only() {
         let user = viewer(Role::Establishment, &[1]);
-        assert!(user.can_read(1) && user.can_write(1));
-        assert!(!user.can_read(2) && !user.can_write(2));
+        assert!(user.reads(1) && user.writes(1));
+        assert!(!user.reads(2) && !user.writes(2));
     }
 
     #[test]
     fn referents_read_what_they_follow_and_never_write() {
         let referent = viewer(Role::Referent, &[1, 2]);
-        assert!(referent.can_read(1) && referent.can_read(2) && !referent.can_read(3));
-        assert!(!referent.can_write(1));
+        assert!(referent.reads(1) && referent.reads(2) && !referent.reads(3));
+        assert!(!referent.writes(1));
     }
 
     #[test]
     fn administrators_read_everything_and_write_no_establishment_data() {
         let admin = viewer(Role::Admin, &[]);
-        assert!(admin.can_read(42));
-        assert!(!admin.can_write(42));
+        assert!(admin.reads(42));
+        assert!(!admin.writes(42));
     }
 }

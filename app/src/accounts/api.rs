@@ -12,18 +12,19 @@ const RENEWAL_COOKIE: &str = "ecars_renouvellement";
 
 #[server(endpoint = "connexion")]
 pub async fn login(identifier: String, password: String, return_to: Option<String>) -> Result<String, AppError> {
+    use super::login::{login, LoginResult};
     use super::rate_limit::Limited;
-    use super::service::{login, Accounts, LoginResult};
-    use super::{percent_encode, sessions::SESSION_COOKIE, web, IDENTIFIER_PARAM, RENEW_PATH};
+    use super::{sessions::SESSION_COOKIE, web, IDENTIFIER_PARAM};
+    use crate::routes::{percent_encode, RENEW_PATH};
 
-    let accounts = Accounts::from_context()?;
-    let outcome = match accounts.limiter.check(Limited::Login, web::client_ip()) {
-        Ok(()) => login(&accounts, &identifier, &password).await,
+    let state = crate::state::AppState::current()?;
+    let outcome = match state.limiter.check(Limited::Login, web::client_ip()) {
+        Ok(()) => login(&state.db, &state.hashing, &identifier, &password).await,
         Err(error) => Err(error),
     };
     let target = match outcome {
         Ok(LoginResult::Session(token)) => {
-            web::set_cookie(SESSION_COOKIE, &token, accounts.limits.absolute)?;
+            web::set_cookie(SESSION_COOKIE, &token, state.settings.sessions.absolute)?;
             web::local_path(return_to.as_deref())
         }
         Ok(LoginResult::MustRenew) => format!("{RENEW_PATH}?premiere=1&email={}", percent_encode(identifier.trim())),
@@ -42,10 +43,11 @@ pub async fn login(identifier: String, password: String, return_to: Option<Strin
 
 #[server(endpoint = "deconnexion")]
 pub async fn logout() -> Result<String, AppError> {
-    use super::{access, service::Accounts, sessions, web, LOGIN_PATH};
+    use super::{access, sessions, web};
+    use crate::routes::LOGIN_PATH;
 
     if let Ok(viewer) = access::viewer() {
-        sessions::close(&Accounts::from_context()?.db, viewer.session_id).await?;
+        sessions::close(&crate::state::AppState::current()?.db, viewer.session_id).await?;
     }
     web::clear_cookie(sessions::SESSION_COOKIE)?;
     web::redirect_form_post(LOGIN_PATH);
@@ -55,34 +57,37 @@ pub async fn logout() -> Result<String, AppError> {
 /// "Rafraîchir la session": the idle timeout starts again from now.
 #[server(endpoint = "rafraichir_session")]
 pub async fn refresh_session() -> Result<String, AppError> {
-    use super::{access, service::Accounts, sessions};
+    use super::{access, sessions};
 
     let viewer = access::viewer()?;
-    let accounts = Accounts::from_context()?;
-    sessions::touch(&accounts.db, viewer.session_id).await?;
-    Ok(format!("Session prolongée : elle reste ouverte {} minutes sans activité.", accounts.limits.idle.as_secs() / 60))
+    let state = crate::state::AppState::current()?;
+    sessions::touch(&state.db, viewer.session_id).await?;
+    Ok(format!(
+        "Session prolongée : elle reste ouverte {} minutes sans activité.",
+        state.settings.sessions.idle.as_secs() / 60
+    ))
 }
 
 /// The logged-in user, or `None` for an anonymous visitor (login and renewal pages).
 #[server(endpoint = "compte")]
 pub async fn current_account() -> Result<Option<Account>, AppError> {
-    use super::{access, service};
+    use super::{access, directory};
 
     let Ok(viewer) = access::viewer() else {
         return Ok(None);
     };
-    Ok(Some(service::account(&crate::db::from_context()?, &viewer).await?))
+    Ok(Some(directory::account(&crate::state::AppState::current()?.db, &viewer).await?))
 }
 
 #[server(endpoint = "envoyer_code")]
 pub async fn send_code(email: String) -> Result<String, AppError> {
     use super::rate_limit::Limited;
-    use super::service::{send_code, Accounts};
-    use super::{percent_encode, web, RENEW_PATH};
+    use super::{renewal, web};
+    use crate::routes::{percent_encode, RENEW_PATH};
 
-    let accounts = Accounts::from_context()?;
-    accounts.limiter.check(Limited::CodeRequest, web::client_ip())?;
-    send_code(&accounts, &email).await?;
+    let state = crate::state::AppState::current()?;
+    state.limiter.check(Limited::CodeRequest, web::client_ip())?;
+    renewal::send_code(&state.db, &state.outbox, &state.settings.public_url, &email).await?;
     web::redirect_form_post(&format!("{RENEW_PATH}?envoye=1&email={}", percent_encode(email.trim())));
     Ok(format!(
         "Si un compte correspond à l'adresse {}, un code de vérification vient d'y être envoyé. \
@@ -94,12 +99,13 @@ pub async fn send_code(email: String) -> Result<String, AppError> {
 #[server(endpoint = "verifier_code")]
 pub async fn verify_code(email: String, code: String) -> Result<String, AppError> {
     use super::rate_limit::Limited;
-    use super::service::{verify_code, Accounts, CODE_VALIDITY};
-    use super::{web, NEW_PASSWORD_PATH};
+    use super::renewal::{verify_code, CODE_VALIDITY};
+    use super::web;
+    use crate::routes::NEW_PASSWORD_PATH;
 
-    let accounts = Accounts::from_context()?;
-    accounts.limiter.check(Limited::Login, web::client_ip())?;
-    let token = verify_code(&accounts, &email, &code).await?;
+    let state = crate::state::AppState::current()?;
+    state.limiter.check(Limited::Login, web::client_ip())?;
+    let token = verify_code(&state.db, &email, &code).await?;
     web::set_cookie(RENEWAL_COOKIE, &token, CODE_VALIDITY)?;
     web::redirect_form_post(NEW_PASSWORD_PATH);
     Ok(NEW_PASSWORD_PATH.to_owned())
@@ -108,39 +114,53 @@ pub async fn verify_code(email: String, code: String) -> Result<String, AppError
 /// The address being renewed, once its code is verified; `None` otherwise.
 #[server(endpoint = "adresse_verifiee")]
 pub async fn renewal_email() -> Result<Option<String>, AppError> {
-    use super::{service, web};
+    use super::{renewal, web};
 
     match web::request_cookie(RENEWAL_COOKIE) {
-        Some(token) => Ok(service::renewal_email(&crate::db::from_context()?, &token).await?),
+        Some(token) => Ok(renewal::renewal_email(&crate::state::AppState::current()?.db, &token).await?),
         None => Ok(None),
     }
 }
 
 #[server(endpoint = "nouveau_mot_de_passe")]
 pub async fn set_new_password(password: String, confirmation: String) -> Result<String, AppError> {
-    use super::service::{renew_password, Accounts};
+    use super::renewal::renew_password;
     use super::{sessions::SESSION_COOKIE, web};
 
-    let accounts = Accounts::from_context()?;
+    let state = crate::state::AppState::current()?;
     let token = web::request_cookie(RENEWAL_COOKIE).unwrap_or_default();
-    let session = renew_password(&accounts, &token, &password, &confirmation).await?;
+    let public_url = &state.settings.public_url;
+    let session =
+        renew_password(&state.db, &state.hashing, &state.outbox, public_url, &token, &password, &confirmation).await?;
     web::clear_cookie(RENEWAL_COOKIE)?;
-    web::set_cookie(SESSION_COOKIE, &session, accounts.limits.absolute)?;
+    web::set_cookie(SESSION_COOKIE, &session, state.settings.sessions.absolute)?;
     web::redirect_form_post("/");
     Ok("/".to_owned())
 }
 
 #[server(endpoint = "changer_mot_de_passe")]
 pub async fn change_password(current: String, password: String, confirmation: String) -> Result<String, AppError> {
+    use super::password::change_password;
     use super::rate_limit::Limited;
-    use super::service::{change_password, Accounts};
-    use super::{access, sessions::SESSION_COOKIE, web, ACCOUNT_PATH};
+    use super::{access, sessions::SESSION_COOKIE, web};
+    use crate::routes::ACCOUNT_PATH;
 
     let viewer = access::viewer()?;
-    let accounts = Accounts::from_context()?;
-    accounts.limiter.check(Limited::Login, web::client_ip())?;
-    let session = change_password(&accounts, &viewer, &current, &password, &confirmation).await?;
-    web::set_cookie(SESSION_COOKIE, &session, accounts.limits.absolute)?;
+    let state = crate::state::AppState::current()?;
+    state.limiter.check(Limited::Login, web::client_ip())?;
+    let public_url = &state.settings.public_url;
+    let session = change_password(
+        &state.db,
+        &state.hashing,
+        &state.outbox,
+        public_url,
+        &viewer,
+        &current,
+        &password,
+        &confirmation,
+    )
+    .await?;
+    web::set_cookie(SESSION_COOKIE, &session, state.settings.sessions.absolute)?;
     web::redirect_form_post(&format!("{ACCOUNT_PATH}?modifie=1"));
     Ok("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.".to_owned())
 }

@@ -8,12 +8,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::access::Viewer;
-use super::service::{viewer_of_session, Accounts};
+use super::directory::viewer_of_session;
 use super::sessions::{self, SESSION_COOKIE};
 use super::web::{cookie, cookie_header, is_https};
-use super::{login_href, LOGIN_PATH};
+use crate::routes::{login_href, LOGIN_PATH};
+use crate::state::AppState;
 
-pub async fn gate(State(accounts): State<Accounts>, mut request: Request, next: Next) -> Response {
+pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && is_cross_site(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
@@ -22,7 +23,7 @@ pub async fn gate(State(accounts): State<Accounts>, mut request: Request, next: 
 
     let mut stale_cookie = false;
     if let Some(token) = cookie(request.headers(), SESSION_COOKIE) {
-        match resume(&accounts, &token).await {
+        match resume(&state, &token).await {
             Ok(Some(viewer)) => {
                 request.extensions_mut().insert(viewer);
             }
@@ -53,9 +54,9 @@ pub async fn gate(State(accounts): State<Accounts>, mut request: Request, next: 
     response
 }
 
-async fn resume(accounts: &Accounts, token: &str) -> Result<Option<Viewer>, sea_orm::DbErr> {
-    match sessions::resume(&accounts.db, token, &accounts.limits).await? {
-        Some(session) => viewer_of_session(&accounts.db, &session).await,
+async fn resume(state: &AppState, token: &str) -> Result<Option<Viewer>, sea_orm::DbErr> {
+    match sessions::resume(&state.db, token, &state.settings.sessions).await? {
+        Some(session) => viewer_of_session(&state.db, &session).await,
         None => Ok(None),
     }
 }

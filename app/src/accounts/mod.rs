@@ -7,13 +7,21 @@ pub mod password_policy;
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
+pub mod directory;
+#[cfg(feature = "ssr")]
+pub mod invitations;
+#[cfg(feature = "ssr")]
+pub mod login;
+#[cfg(feature = "ssr")]
 pub mod middleware;
+#[cfg(feature = "ssr")]
+pub mod password;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
-pub mod secrets;
+pub mod renewal;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod sessions;
 #[cfg(feature = "ssr")]
@@ -25,18 +33,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::legal_entities::LegalEntityRef;
 
-pub const LOGIN_PATH: &str = "/connexion";
-pub const RENEW_PATH: &str = "/mot-de-passe/renouveler";
-pub const NEW_PASSWORD_PATH: &str = "/mot-de-passe/nouveau";
-pub const ACCOUNT_PATH: &str = "/mon-compte";
-
+/// Stored by name in `users.role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Role {
     /// Staff of an establishment: fills the self-evaluation of its legal entities.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "establishment"))]
     Establishment,
     /// Agency referent: reads the legal entities it follows.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "referent"))]
     Referent,
     /// Agency administrator: reads everything, creates accounts.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
     Admin,
 }
 
@@ -78,39 +87,12 @@ pub struct Account {
     pub legal_entities: Vec<LegalEntityRef>,
 }
 
-/// The login page address that brings the visitor back to `path` afterwards.
 /// Query parameter of the login page holding the identifier typed before a refusal.
 pub const IDENTIFIER_PARAM: &str = "identifiant";
-
-pub fn login_href(path: &str) -> String {
-    if path == "/" || path.is_empty() {
-        LOGIN_PATH.to_owned()
-    } else {
-        format!("{LOGIN_PATH}?retour={}", percent_encode(path))
-    }
-}
-
-/// Enough percent-encoding for a path and query carried in a query parameter.
-pub fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (byte as char).to_string(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_login_link_remembers_where_to_return() {
-        assert_eq!(login_href("/"), "/connexion");
-        assert_eq!(login_href("/contrats/1/indicateurs"), "/connexion?retour=/contrats/1/indicateurs");
-        assert_eq!(login_href("/?tri=nom&ordre=desc"), "/connexion?retour=/%3Ftri%3Dnom%26ordre%3Ddesc");
-    }
 
     #[test]
     fn roles_are_stored_by_name() {

@@ -14,9 +14,10 @@ use super::api::{
     current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode, SetNewPassword, VerifyCode,
 };
 use super::password_policy::PasswordCheck;
-use super::{Account, ACCOUNT_PATH, IDENTIFIER_PARAM, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
+use super::{Account, IDENTIFIER_PARAM};
 use crate::layout::forms::{form_error, query_param};
 use crate::layout::when_loaded;
+use crate::routes::{ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
 use crate::AppError;
 
 /// Once the server function has answered with a page to go to, load it (a full load, so the

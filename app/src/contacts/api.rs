@@ -8,13 +8,13 @@ use crate::AppError;
 #[server(endpoint = "contacts")]
 pub async fn list_contacts(contract_id: i32) -> Result<ContactList, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    super::service::list(&crate::db::from_context()?, &viewer, contract_id).await
+    super::service::list(&crate::state::AppState::current()?.db, &viewer, contract_id).await
 }
 
 #[server(endpoint = "contact")]
 pub async fn get_contact(contact_id: i32) -> Result<ContactDetail, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    super::service::detail(&crate::db::from_context()?, &viewer, contact_id).await
+    super::service::detail(&crate::state::AppState::current()?.db, &viewer, contact_id).await
 }
 
 /// "Enregistrer" on the contact form. Without JavaScript the browser goes back to the list
@@ -31,7 +31,7 @@ pub async fn save_contact(
 
     let viewer = crate::accounts::access::viewer()?;
     let input = ContactInput { last_name, first_name, email, phone };
-    let result = super::service::save(&crate::db::from_context()?, &viewer, contact_id, &input).await;
+    let result = super::service::save(&crate::state::AppState::current()?.db, &viewer, contact_id, &input).await;
     if crate::accounts::web::is_plain_form_post() {
         back_after_post(&input, &result);
     }

@@ -6,7 +6,7 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use page::{contact_href, contacts_href, ContactPage, ContactsPage};
+pub use page::{ContactPage, ContactsPage};
 
 use serde::{Deserialize, Serialize};
 

@@ -11,17 +11,10 @@ use super::{ContactDetail, ContactList, ContactRow, SAVED_PARAM};
 use crate::app::{contract_resource, id_resource};
 use crate::layout::forms::{error_in_url, page_query, query_param};
 use crate::layout::{when_loaded, BackToContract, ContractPageTop};
+use crate::routes::{contact_href, contacts_href};
 
 const TITLE: &str = "Contacts administratifs";
 const BACK_TO_LIST: &str = "Retour vers la liste des contacts administratifs";
-
-pub fn contacts_href(contract_id: i32) -> String {
-    format!("/contrats/{contract_id}/contacts")
-}
-
-pub fn contact_href(contract_id: i32, contact_id: i32) -> String {
-    format!("/contrats/{contract_id}/contacts/{contact_id}")
-}
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
@@ -63,7 +56,7 @@ fn ContactsView(list: ContactList) -> impl IntoView {
                         <th scope="col">"Prénom"</th>
                         <th scope="col">"Email"</th>
                         <th scope="col">"Téléphone"</th>
-                        <th scope="col">{format!("Obligatoire {}", contract.kind)}</th>
+                        <th scope="col">{format!("Obligatoire {}", contract.kind.label())}</th>
                         <th scope="col">"Mise à jour"</th>
                         {editable.then(|| view! { <th scope="col"><span class="fr-sr-only">"Action"</span></th> })}
                     </tr>

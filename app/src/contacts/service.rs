@@ -9,7 +9,7 @@ use sea_orm::{
 use super::rules::ContactInput;
 use super::{ContactDetail, ContactList, ContactRow};
 use crate::accounts::access::{self, Viewer};
-use crate::contracts::{service as contracts, Phase};
+use crate::contracts::service as contracts;
 use crate::db::entities::contact;
 use crate::AppError;
 
@@ -39,10 +39,9 @@ pub async fn of_contract(db: &impl ConnectionTrait, contract_id: i32) -> Result<
 }
 
 pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) -> Result<ContactList, AppError> {
-    let contract = access::readable_contract(db, viewer, contract_id).await?;
+    let access = access::readable_contract(db, viewer, contract_id).await?;
     let header = contracts::header(db, contract_id).await?.ok_or(AppError::NotFound)?;
-    let editable = viewer.can_write(contract.legal_entity_id) && header.phase == Phase::AutoEvaluation;
-    Ok(ContactList { contract: header, contacts: of_contract(db, contract_id).await?, editable })
+    Ok(ContactList { contract: header, contacts: of_contract(db, contract_id).await?, editable: access.editable })
 }
 
 /// A contact of a contract the viewer may read; anything else is "not found".

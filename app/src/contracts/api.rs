@@ -7,18 +7,19 @@ use crate::AppError;
 
 #[server(endpoint = "contrat")]
 pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
-    use crate::evaluation::{closing::ClosingState, closing_service, service::TreeShapes};
+    use crate::evaluation::{closing::ClosingState, closing_service};
 
     let viewer = crate::accounts::access::viewer()?;
-    let db = crate::db::from_context()?;
-    let contract = crate::accounts::access::readable_contract(&db, &viewer, id).await?;
+    let state = crate::state::AppState::current()?;
+    let db = state.db.clone();
+    let access = crate::accounts::access::readable_contract(&db, &viewer, id).await?;
     let detail = super::service::detail(&db, id).await?.ok_or(AppError::NotFound)?;
     let open = detail.header.phase == super::Phase::AutoEvaluation;
     let closing = match open {
-        true => ClosingState::Open(closing_service::missing(&db, &TreeShapes::from_context()?, id).await?),
-        false => ClosingState::Closed(closing_service::closed_by(&db, &contract).await?),
+        true => ClosingState::Open(closing_service::missing(&db, &state.tree_shapes, id).await?),
+        false => ClosingState::Closed(closing_service::closed_by(&db, &access.contract).await?),
     };
-    Ok(ContractPageData { detail, editable: open && viewer.can_write(contract.legal_entity_id), closing })
+    Ok(ContractPageData { detail, editable: access.editable, closing })
 }
 
 #[server(endpoint = "etablissements_du_contrat")]

@@ -13,25 +13,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::legal_entities::{EstablishmentRow, LegalEntityRef};
 
-/// "Etat en cours" of a contract.
+/// "Etat en cours" of a contract, stored by name in `contracts.phase`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Phase {
     /// The establishment may edit its self-evaluation.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "auto_evaluation"))]
     AutoEvaluation,
     /// Read-only for everybody.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "consultation"))]
     Consultation,
 }
 
 impl Phase {
-    pub fn as_str(self) -> &'static str {
+    /// The modifier of the banner's CSS class.
+    pub fn css_modifier(self) -> &'static str {
         match self {
             Phase::AutoEvaluation => "auto_evaluation",
             Phase::Consultation => "consultation",
         }
-    }
-
-    pub fn parse(stored: &str) -> Option<Self> {
-        [Phase::AutoEvaluation, Phase::Consultation].into_iter().find(|phase| phase.as_str() == stored)
     }
 
     /// The label of the guide's banner.
@@ -43,12 +44,33 @@ impl Phase {
     }
 }
 
+/// The type of a contract, stored as its name in `contracts.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum ContractKind {
+    /// Quality and efficiency of care (hospitals), evaluated yearly by self-evaluation.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "CAQES"))]
+    Caqes,
+    /// Multi-year objectives and means (medico-social).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "CPOM"))]
+    Cpom,
+}
+
+impl ContractKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ContractKind::Caqes => "CAQES",
+            ContractKind::Cpom => "CPOM",
+        }
+    }
+}
+
 /// What every page below a contract needs for its banner and breadcrumb.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractHeader {
     pub id: i32,
-    /// "CAQES" or "CPOM".
-    pub kind: String,
+    pub kind: ContractKind,
     pub name: String,
     pub phase: Phase,
     pub legal_entity: LegalEntityRef,
@@ -58,7 +80,7 @@ pub struct ContractHeader {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractSummary {
     pub id: i32,
-    pub kind: String,
+    pub kind: ContractKind,
     pub name: String,
     pub status: String,
     pub effective_date: Option<String>,

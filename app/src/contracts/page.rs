@@ -7,9 +7,10 @@ use super::{ContractDetail, ContractPageData};
 use crate::app::contract_resource;
 use crate::documents::{api::get_documents, DocumentsIsland};
 use crate::evaluation::closing::ClosingState;
-use crate::evaluation::{closing_href, MissingPanel, CLOSED_PARAM};
+use crate::evaluation::{MissingPanel, CLOSED_PARAM};
 use crate::layout::forms::query_param;
-use crate::layout::{contract_href, field_value, when_loaded, ContractPageTop};
+use crate::layout::{field_value, when_loaded, ContractPageTop};
+use crate::routes::{closing_href, contacts_href, contract_establishments_href, indicators_href, receipt_href};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
@@ -41,13 +42,12 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
         status_reason,
         competence,
     } = detail;
-    let href = contract_href(header.id);
     view! {
         <ContractPageTop contract=header.clone()/>
         <div class="contract-head">
             <h1>"Contrat : " {header.name.clone()}</h1>
             <ul class="fr-btns-group fr-btns-group--inline-md">
-                <li><a class="fr-btn" href=format!("{href}/indicateurs")>"Saisir les indicateurs"</a></li>
+                <li><a class="fr-btn" href=indicators_href(header.id)>"Saisir les indicateurs"</a></li>
                 {editable.then(|| view! {
                     <li><a class="fr-btn fr-btn--secondary" href=closing_href(header.id)>"Clore la saisie"</a></li>
                 })}
@@ -59,7 +59,7 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
                 <div><dt>"Contrat :"</dt><dd>{header.name}</dd></div>
                 <div><dt>"Code :"</dt><dd>{code}</dd></div>
                 <div><dt>"Contact ARS :"</dt><dd>{agency_contact}</dd></div>
-                <div><dt>"Type de contrat :"</dt><dd>{header.kind}</dd></div>
+                <div><dt>"Type de contrat :"</dt><dd>{header.kind.label()}</dd></div>
                 <div><dt>"Statut :"</dt><dd>{status}</dd></div>
                 <div><dt>"Date de signature estimée :"</dt><dd>{field_value(estimated_signature_date)}</dd></div>
                 <div><dt>"Date d'effet :"</dt><dd>{field_value(effective_date)}</dd></div>
@@ -74,10 +74,10 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
             </dl>
         </div>
         <ul class="contract-links">
-            <li><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href=format!("{href}/contacts")>
+            <li><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href=contacts_href(header.id)>
                 "Accéder à la liste des contacts administratifs"
             </a></li>
-            <li><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href=format!("{href}/etablissements")>
+            <li><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href=contract_establishments_href(header.id)>
                 "Accéder à la liste des établissements du contrat"
             </a></li>
         </ul>
@@ -95,7 +95,7 @@ fn ClosingStatus(contract_id: i32, closing: ClosingState) -> impl IntoView {
         .into_any(),
         ClosingState::Open(missing) => view! { <MissingPanel contract_id missing/> }.into_any(),
         ClosingState::Closed(closed) => {
-            let receipt = format!("{}/accuse-de-cloture", contract_href(contract_id));
+            let receipt = receipt_href(contract_id);
             view! {
                 {just_closed.then(|| view! {
                     <div class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w" role="status">

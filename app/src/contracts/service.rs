@@ -9,20 +9,12 @@ use crate::db::french_date;
 use crate::legal_entities::{service::establishment_row, LegalEntityRef};
 use crate::AppError;
 
-/// An unknown stored phase is shown as read-only rather than editable.
-fn phase_of(contract: &contract::Model) -> Phase {
-    Phase::parse(&contract.phase).unwrap_or_else(|| {
-        tracing::warn!(contract = contract.id, phase = %contract.phase, "unknown contract phase");
-        Phase::Consultation
-    })
-}
-
 fn header_of(contract: &contract::Model, entity: &legal_entity::Model) -> ContractHeader {
     ContractHeader {
         id: contract.id,
-        kind: contract.kind.clone(),
+        kind: contract.kind,
         name: contract.name.clone(),
-        phase: phase_of(contract),
+        phase: contract.phase,
         legal_entity: LegalEntityRef { finess: entity.finess.clone(), name: entity.name.clone() },
     }
 }
@@ -48,7 +40,7 @@ pub async fn lock_open(txn: &DatabaseTransaction, id: i32) -> Result<(), AppErro
     let open = contract::Entity::update_many()
         .col_expr(contract::Column::Phase, Expr::col(contract::Column::Phase).into())
         .filter(contract::Column::Id.eq(id))
-        .filter(contract::Column::Phase.eq(Phase::AutoEvaluation.as_str()))
+        .filter(contract::Column::Phase.eq(Phase::AutoEvaluation))
         .exec(txn)
         .await?;
     if open.rows_affected == 0 {
@@ -94,12 +86,12 @@ pub async fn of_legal_entity(db: &impl ConnectionTrait, legal_entity_id: i32) ->
 pub fn summary(contract: &contract::Model) -> ContractSummary {
     ContractSummary {
         id: contract.id,
-        kind: contract.kind.clone(),
+        kind: contract.kind,
         name: contract.name.clone(),
         status: contract.status.clone(),
         effective_date: contract.effective_date.map(french_date),
         effective_end_date: contract.effective_end_date.map(french_date),
-        phase: phase_of(contract),
+        phase: contract.phase,
     }
 }
 

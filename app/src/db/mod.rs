@@ -5,9 +5,10 @@ pub mod entities;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
-
-use crate::AppError;
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 /// Opens the database. SQLite gets WAL, `synchronous=FULL` (an acknowledged save survives a
 /// power cut), foreign keys and a busy timeout on every pooled connection; sqlx leaves them unset.
@@ -28,12 +29,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// The connection provided to server functions through Leptos' context.
-pub fn from_context() -> Result<DatabaseConnection, AppError> {
-    leptos::prelude::use_context::<DatabaseConnection>().ok_or_else(|| {
-        tracing::error!("no database connection in the Leptos context");
-        AppError::Internal
-    })
+/// Starts a transaction that will write. SQLite then takes the write lock at once (`BEGIN
+/// IMMEDIATE`), waiting for it under the busy timeout: a transaction that reads first and then
+/// writes would otherwise fail at once with "database is locked" when another writer came in
+/// between. PostgreSQL starts an ordinary transaction.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    db.begin_with_options(options).await
+}
+
+/// `column + 1`, computed by the database so that concurrent updates all count.
+pub fn plus_one(column: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::Expr {
+    sea_orm::sea_query::ExprTrait::add(sea_orm::sea_query::Expr::col(column), 1)
 }
 
 /// Dates are shown as in the guides: 01/01/2022.

@@ -4,8 +4,8 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use super::performance::PERFORMANCE_FINESS;
 use super::{ACODEGE_FINESS, CHU_GRENOBLE_FINESS};
+use crate::accounts::invitations::{create_user, CreateUserError, NewUser};
 use crate::accounts::secrets::PasswordHashing;
-use crate::accounts::service::{create_user, CreateUserError, NewUser};
 use crate::accounts::Role;
 
 pub struct DemoAccount {

@@ -7,12 +7,12 @@ use super::{
     date, insert_contract, insert_establishment, insert_legal_entity, national, question, question_with_previous,
     ContractSeed, EstablishmentSeed, LegalEntitySeed, Seed, TreeWriter,
 };
+use crate::contracts::ContractKind;
 use crate::evaluation::ValueKind::{Number, Percentage, Text, YesNo};
-use crate::legal_entities::MEDICO_SOCIAL;
+use crate::legal_entities::Domain;
 
 pub const CHU_GRENOBLE_FINESS: &str = "380780080";
 pub const ACODEGE_FINESS: &str = "210984078";
-const SANITAIRE: &str = "Sanitaire";
 const YES: &str = "1 - OUI";
 
 pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
@@ -28,7 +28,7 @@ async fn chu_grenoble(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
             name: "CHU DE GRENOBLE ALPES",
             address: "38043 GRENOBLE",
             phone: "0476767575",
-            domain: SANITAIRE,
+            domain: Domain::Sanitaire,
         },
     )
     .await?;
@@ -39,7 +39,7 @@ async fn chu_grenoble(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
             finess: "380000174",
             name: "CHU GRENOBLE ALPES - SITE NORD",
             region: "Auvergne-Rhône-Alpes",
-            domain: SANITAIRE,
+            domain: Domain::Sanitaire,
             address: "BD DE LA CHANTOURNE 38700 LA TRONCHE",
         },
     )
@@ -48,7 +48,7 @@ async fn chu_grenoble(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
         db,
         ContractSeed {
             legal_entity_id: entity,
-            kind: "CAQES",
+            kind: ContractKind::Caqes,
             name: "CAQES TEST",
             code: "PUBLIC",
             status: "Signé",
@@ -204,49 +204,49 @@ const ACODEGE_ESTABLISHMENTS: [EstablishmentSeed<'static>; 7] = [
         finess: "210905138",
         name: "EAM \"VESVROTTES\"",
         region: BFC,
-        domain: MEDICO_SOCIAL,
+        domain: Domain::MedicoSocial,
         address: "21310 BEIRE LE CHATEL",
     },
     EstablishmentSeed {
         finess: "210911003",
         name: "SAIP ACODEGE",
         region: BFC,
-        domain: MEDICO_SOCIAL,
+        domain: Domain::MedicoSocial,
         address: "1 R ANTOINE DE SAINT EXUPERY 21300 CHENOVE",
     },
     EstablishmentSeed {
         finess: "210780009",
         name: "CAMSP ACODEGE ETAB PRINCIPAL DIJON",
         region: BFC,
-        domain: MEDICO_SOCIAL,
+        domain: Domain::MedicoSocial,
         address: "16 R MILLOTET 21000 DIJON",
     },
     EstablishmentSeed {
         finess: "210780328",
         name: "DAME ARIA",
         region: BFC,
-        domain: MEDICO_SOCIAL,
+        domain: Domain::MedicoSocial,
         address: "29 R SAINT VINCENT DE PAUL 21000 DIJON",
     },
     EstablishmentSeed {
         finess: "210980702",
         name: "DAME CHARLES POISOT",
         region: BFC,
-        domain: MEDICO_SOCIAL,
+        domain: Domain::MedicoSocial,
         address: "18 R ST-VINCENT DE PAUL 21000 DIJON",
     },
     EstablishmentSeed {
         finess: "210980900",
         name: "CAMSP ACODEGE DIJON",
         region: BFC,
-        domain: MEDICO_SOCIAL,
+        domain: Domain::MedicoSocial,
         address: "1 R DU CHAPITRE 21300 CHENOVE",
     },
     EstablishmentSeed {
         finess: "210981106",
         name: "ESAT ACODEGE MARSANNAY",
         region: BFC,
-        domain: MEDICO_SOCIAL,
+        domain: Domain::MedicoSocial,
         address: "322 R DARDELAIN 21160 MARSANNAY LA COTE",
     },
 ];
@@ -259,7 +259,7 @@ async fn acodege(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
             name: "ACODEGE",
             address: "2 R GAGNIEREUX 21014 DIJON",
             phone: "0390288028",
-            domain: MEDICO_SOCIAL,
+            domain: Domain::MedicoSocial,
         },
     )
     .await?;
@@ -271,7 +271,7 @@ async fn acodege(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
         db,
         ContractSeed {
             legal_entity_id: entity,
-            kind: "CPOM",
+            kind: ContractKind::Cpom,
             name: "CPOM_ACODEGE_2022 - 2023",
             code: "PRIVE",
             status: "En cours de négociation",

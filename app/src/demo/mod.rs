@@ -12,9 +12,11 @@ use sea_orm::{
 };
 
 use crate::accounts::secrets::PasswordHashing;
-use crate::contracts::Phase;
+use crate::contracts::{ContractKind, Phase};
+use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{answer, contact, contract, contract_establishment, establishment, indicator, legal_entity};
 use crate::evaluation::ValueKind;
+use crate::legal_entities::Domain;
 
 pub use accounts::DEMO_ACCOUNTS;
 pub use guides::{ACODEGE_FINESS, CHU_GRENOBLE_FINESS};
@@ -42,7 +44,7 @@ struct LegalEntitySeed<'a> {
     name: &'a str,
     address: &'a str,
     phone: &'a str,
-    domain: &'a str,
+    domain: Domain,
 }
 
 async fn insert_legal_entity(db: &impl ConnectionTrait, seed: LegalEntitySeed<'_>) -> Result<i32, DbErr> {
@@ -51,7 +53,7 @@ async fn insert_legal_entity(db: &impl ConnectionTrait, seed: LegalEntitySeed<'_
         name: Set(seed.name.into()),
         address: Set(seed.address.into()),
         phone: Set(seed.phone.into()),
-        domain: Set(seed.domain.into()),
+        domain: Set(seed.domain),
         ..Default::default()
     }
     .insert(db)
@@ -63,7 +65,7 @@ struct EstablishmentSeed<'a> {
     finess: &'a str,
     name: &'a str,
     region: &'a str,
-    domain: &'a str,
+    domain: Domain,
     address: &'a str,
 }
 
@@ -77,7 +79,7 @@ async fn insert_establishment(
         finess: Set(seed.finess.into()),
         name: Set(seed.name.into()),
         region: Set(seed.region.into()),
-        domain: Set(seed.domain.into()),
+        domain: Set(seed.domain),
         address: Set(seed.address.into()),
         ..Default::default()
     }
@@ -88,7 +90,7 @@ async fn insert_establishment(
 
 struct ContractSeed<'a> {
     legal_entity_id: i32,
-    kind: &'a str,
+    kind: ContractKind,
     name: &'a str,
     code: &'a str,
     status: &'a str,
@@ -109,11 +111,11 @@ async fn insert_contract(
 ) -> Result<i32, DbErr> {
     let contract_id = contract::ActiveModel {
         legal_entity_id: Set(seed.legal_entity_id),
-        kind: Set(seed.kind.into()),
+        kind: Set(seed.kind),
         name: Set(seed.name.into()),
         code: Set(seed.code.into()),
         status: Set(seed.status.into()),
-        phase: Set(Phase::AutoEvaluation.as_str().into()),
+        phase: Set(Phase::AutoEvaluation),
         agency_contact: Set(seed.agency_contact.into()),
         evaluation_year: Set(seed.evaluation_year),
         estimated_signature_date: Set(None),
@@ -226,13 +228,13 @@ impl TreeWriter {
         let model = indicator::ActiveModel {
             contract_id: Set(self.contract_id),
             parent_id: Set(parent),
-            node_kind: Set(if question.is_some() { indicator::QUESTION } else { indicator::OBJECTIVE }.into()),
+            node_kind: Set(if question.is_some() { NodeKind::Question } else { NodeKind::Objective }),
             code: Set(code.into()),
             label: Set(label.into()),
             position: Set(self.next_position),
             year: Set(question.map(|_| self.year)),
             target: Set(question.map(|q| q.target.into())),
-            value_kind: Set(question.map(|q| q.kind.as_str().into())),
+            value_kind: Set(question.map(|q| q.kind)),
             editable_by_establishment: Set(question.is_none_or(|q| !q.national)),
             previous_achieved: Set(question.and_then(|q| q.previous).map(|(value, _)| value.into())),
             previous_comment: Set(question.and_then(|q| q.previous).map(|(_, comment)| comment.into())),

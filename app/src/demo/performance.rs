@@ -21,7 +21,7 @@ pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr
             name: "CENTRE HOSPITALIER FICTIF DE DEMONSTRATION",
             address: "1 AV DE LA REPUBLIQUE 69000 LYON",
             phone: "0472000000",
-            domain: "Sanitaire",
+            domain: crate::legal_entities::Domain::Sanitaire,
         },
     )
     .await?;
@@ -29,7 +29,7 @@ pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr
         db,
         ContractSeed {
             legal_entity_id: entity,
-            kind: "CAQES",
+            kind: crate::contracts::ContractKind::Caqes,
             name: PERFORMANCE_CONTRACT,
             code: "PUBLIC",
             status: "Signé",

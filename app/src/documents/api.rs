@@ -9,17 +9,16 @@ use crate::AppError;
 #[server(endpoint = "documents")]
 pub async fn get_documents(kind: String, id: i32) -> Result<DocumentFolder, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    let documents = super::web::Documents::from_context()?;
+    let state = crate::state::AppState::current()?;
     let place = super::Place::parse(&kind, id).ok_or(AppError::NotFound)?;
-    super::service::folder(&documents.db, &viewer, place, documents.max_bytes).await
+    super::service::folder(&state.db, &viewer, place, state.settings.max_document_bytes).await
 }
 
 /// Declares an establishment's document as its "Rapport d'évaluation" and tells the agency.
 #[server(endpoint = "declarer_rapport_evaluation")]
 pub async fn declare_evaluation_report(document_id: i32) -> Result<DocumentRow, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    let documents = super::web::Documents::from_context()?;
-    let accounts = crate::accounts::service::Accounts::from_context()?;
+    let state = crate::state::AppState::current()?;
     // Without JavaScript, the browser comes back to the page it posted from, showing the notice.
-    super::service::declare_report(&documents.db, &accounts.mailer, &documents.report_mail, &viewer, document_id).await
+    super::service::declare_report(&state.db, &state.outbox, &state.settings, &viewer, document_id).await
 }

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -12,11 +13,14 @@ use sea_orm::{
 use super::store::StoredFile;
 use super::{DocumentFolder, DocumentRow, Place, ReportNotice};
 use crate::accounts::access::{self, Viewer};
-use crate::accounts::{service::user_emails, Role};
-use crate::contracts::service as contracts;
+use crate::accounts::{directory::user_emails, Role};
+use crate::contracts::{service as contracts, ContractKind};
+use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{document, establishment, indicator, user};
-use crate::db::french_date_time;
-use crate::mail::Mailer;
+use crate::db::{begin_write, french_date_time};
+use crate::mail::outbox::Outbox;
+use crate::notifications;
+use crate::state::Settings;
 use crate::AppError;
 
 /// The stored names the database knows, to find files that have no row.
@@ -31,7 +35,7 @@ pub async fn stored_names(db: &impl ConnectionTrait) -> Result<HashSet<String>, 
 struct Located {
     legal_entity_id: i32,
     contract_id: Option<i32>,
-    contract_kind: Option<String>,
+    contract_kind: Option<ContractKind>,
     /// A national question (grey) is read-only for the establishment, documents included.
     national_question: bool,
 }
@@ -39,11 +43,7 @@ struct Located {
 async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Result<Located, AppError> {
     let (contract_id, national_question) = match place {
         Place::Establishment(id) => {
-            let establishment = establishment::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .filter(|establishment| viewer.can_read(establishment.legal_entity_id))
-                .ok_or(AppError::NotFound)?;
+            let establishment = access::readable_establishment(db, viewer, id).await?;
             return Ok(Located {
                 legal_entity_id: establishment.legal_entity_id,
                 contract_id: None,
@@ -56,12 +56,12 @@ async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Res
             let question = indicator::Entity::find_by_id(id)
                 .one(db)
                 .await?
-                .filter(|node| node.node_kind == indicator::QUESTION)
+                .filter(|node| node.node_kind == NodeKind::Question)
                 .ok_or(AppError::NotFound)?;
             (question.contract_id, !question.editable_by_establishment)
         }
     };
-    let contract = access::readable_contract(db, viewer, contract_id).await?;
+    let contract = access::readable_contract(db, viewer, contract_id).await?.contract;
     Ok(Located {
         legal_entity_id: contract.legal_entity_id,
         contract_id: Some(contract.id),
@@ -77,11 +77,9 @@ pub async fn check_can_add(db: &impl ConnectionTrait, viewer: &Viewer, place: Pl
 }
 
 async fn may_add(db: &impl ConnectionTrait, viewer: &Viewer, place: Place, located: &Located) -> Result<(), AppError> {
-    if !viewer.can_write(located.legal_entity_id) {
-        return Err(AppError::Forbidden);
-    }
+    access::check_writes(viewer, located.legal_entity_id)?;
     // A CAQES takes the establishment's documents at the question level only (DOMAIN.md, rule 8).
-    if matches!(place, Place::Contract(_)) && located.contract_kind.as_deref() == Some("CAQES") {
+    if matches!(place, Place::Contract(_)) && located.contract_kind == Some(ContractKind::Caqes) {
         return Err(AppError::NotEditable(
             "Pour un CAQES, ajoutez les documents au niveau des indicateurs.".to_owned(),
         ));
@@ -248,7 +246,7 @@ pub async fn archive(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -
                 .select_only()
                 .columns([indicator::Column::Id, indicator::Column::Code])
                 .filter(indicator::Column::ContractId.eq(id))
-                .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
+                .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
                 .into_tuple::<(i32, String)>()
                 .all(db)
                 .await?
@@ -290,20 +288,13 @@ fn unique_path(taken: &mut HashSet<String>, folder: &str, name: &str) -> String 
     path
 }
 
-/// Where a deposited evaluation report is announced, besides the legal entity's referents.
-#[derive(Clone, Debug)]
-pub struct ReportMail {
-    pub quality_address: String,
-    pub public_url: String,
-}
-
-/// Marks an establishment's document as its "Rapport d'évaluation" and tells the agency: the
-/// referents following the legal entity and the quality department. The notice (when, to whom)
-/// is kept with the document; a mail that could not be handed over is logged and left out of it.
+/// Marks an establishment's document as its "Rapport d'évaluation" and, in the same
+/// transaction, queues the notices to the agency: the referents following the legal entity and
+/// the quality department. The notice (when, to whom) is kept with the document.
 pub async fn declare_report(
     db: &DatabaseConnection,
-    mailer: &Mailer,
-    settings: &ReportMail,
+    outbox: &Outbox,
+    settings: &Settings,
     viewer: &Viewer,
     document_id: i32,
 ) -> Result<DocumentRow, AppError> {
@@ -314,39 +305,41 @@ pub async fn declare_report(
         ));
     };
     let establishment = establishment::Entity::find_by_id(establishment_id).one(db).await?.ok_or(AppError::NotFound)?;
-    if !viewer.can_write(establishment.legal_entity_id) {
-        return Err(AppError::Forbidden);
-    }
-    if document.evaluation_report {
+    access::check_writes(viewer, establishment.legal_entity_id)?;
+    let txn = begin_write(db).await?;
+    // Declared once: the row is marked only if it was not yet, so two clicks notify once.
+    let marked = document::Entity::update_many()
+        .col_expr(document::Column::EvaluationReport, Expr::value(true))
+        .filter(document::Column::Id.eq(document_id))
+        .filter(document::Column::EvaluationReport.eq(false))
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected == 0 {
         return Err(AppError::Invalid("Ce document est déjà déclaré comme rapport d'évaluation.".to_owned()));
     }
-    let mut recipients = user_emails(db, establishment.legal_entity_id, &[Role::Referent]).await?;
-    recipients.push(settings.quality_address.clone());
-    let subject = format!("e-CARS : rapport d'évaluation déposé - {} - {}", establishment.finess, establishment.name);
-    let text = format!(
-        "Bonjour,\n\nL'établissement {} - {} a déposé son rapport d'évaluation dans e-CARS.\n\n\
-         Document : {}\nDéposé par : {}\n\nPour le consulter : {}{}\n\nCe message est envoyé automatiquement par e-CARS.\n",
-        establishment.finess,
-        establishment.name,
-        document.original_name,
-        viewer.email,
-        settings.public_url.trim_end_matches('/'),
-        crate::legal_entities::establishment_href(establishment_id),
-    );
-    let mut notified = Vec::new();
-    for to in recipients {
-        if mailer.send(&to, &subject, text.clone()).await.is_ok() {
-            notified.push(to);
-        }
+    let mut recipients = user_emails(&txn, establishment.legal_entity_id, &[Role::Referent]).await?;
+    recipients.push(settings.quality_email.clone());
+    let establishment_url = format!("{}{}", settings.public_url, crate::routes::establishment_href(establishment_id));
+    let notice = notifications::ReportNotice {
+        establishment_finess: &establishment.finess,
+        establishment_name: &establishment.name,
+        document_name: &document.original_name,
+        declared_by: &viewer.email,
+        establishment_url: &establishment_url,
+    };
+    for to in &recipients {
+        outbox.queue(&txn, notifications::evaluation_report(to, &notice)).await?;
     }
-    let mut marked = document.into_active_model();
-    marked.evaluation_report = Set(true);
-    marked.report_notified_at = Set((!notified.is_empty()).then(Utc::now));
-    marked.report_notified_to = Set((!notified.is_empty()).then(|| notified.join(", ")));
-    let marked = marked.update(db).await?;
-    tracing::info!(document = document_id, recipients = notified.len(), "evaluation report declared");
-    let authors = emails_by_id(db, marked.created_by.into_iter()).await?;
-    Ok(row(marked, &authors))
+    let mut noted = document.into_active_model();
+    noted.evaluation_report = Set(true);
+    noted.report_notified_at = Set(Some(Utc::now()));
+    noted.report_notified_to = Set(Some(recipients.join(", ")));
+    let noted = noted.update(&txn).await?;
+    txn.commit().await?;
+    outbox.wake();
+    tracing::info!(document = document_id, recipients = recipients.len(), "evaluation report declared");
+    let authors = emails_by_id(db, noted.created_by.into_iter()).await?;
+    Ok(row(noted, &authors))
 }
 
 #[cfg(test)]

@@ -13,61 +13,36 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use futures_util::StreamExt;
-use sea_orm::DatabaseConnection;
 
 use super::content::{carries_macros, check_signature, SIGNATURE_LENGTH};
 use super::rules::too_big_message;
 use super::rules::DocumentName;
-use super::service::{self, ArchiveEntry, ReportMail};
+use super::service::{self, ArchiveEntry};
 use super::store::{DocumentStore, Upload};
 use super::{Place, NAME_HEADER};
 use crate::accounts::access::Viewer;
+use crate::state::AppState;
 use crate::AppError;
 
-/// What the document endpoints and server functions need: a router extension and a Leptos context.
-#[derive(Clone)]
-pub struct Documents {
-    pub db: DatabaseConnection,
-    pub store: DocumentStore,
-    pub max_bytes: u64,
-    pub report_mail: ReportMail,
-}
-
-impl Documents {
-    pub fn from_context() -> Result<Self, AppError> {
-        leptos::prelude::use_context::<Documents>().ok_or_else(|| {
-            tracing::error!("no document services in the Leptos context");
-            AppError::Internal
-        })
-    }
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&self).unwrap_or_default())
-            .into_response()
-    }
-}
-
 pub async fn upload(
-    Extension(documents): Extension<Documents>,
+    Extension(state): Extension<AppState>,
     viewer: Option<Extension<Viewer>>,
     Path((kind, id)): Path<(String, i32)>,
     request: Request,
 ) -> Result<Response, AppError> {
     let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
     let place = Place::parse(&kind, id).ok_or(AppError::NotFound)?;
-    service::check_can_add(&documents.db, &viewer, place).await?;
+    service::check_can_add(&state.db, &viewer, place).await?;
+    let max_bytes = state.settings.max_document_bytes;
     let name = document_name(request.headers())?;
-    let too_big = || AppError::Invalid(too_big_message(documents.max_bytes));
+    let too_big = || AppError::Invalid(too_big_message(max_bytes));
     let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if announced.is_some_and(|length| length > documents.max_bytes) {
+    if announced.is_some_and(|length| length > max_bytes) {
         return Err(too_big());
     }
 
-    let mut upload = documents.store.begin().await.map_err(internal)?;
-    let written = receive(&mut upload, request.into_body(), &name, documents.max_bytes, too_big).await;
+    let mut upload = state.documents.begin().await.map_err(internal)?;
+    let written = receive(&mut upload, request.into_body(), &name, max_bytes, too_big).await;
     let checked = match written {
         Ok(()) => check_office_macros(&mut upload, name.extension).await,
         Err(error) => Err(error),
@@ -77,8 +52,7 @@ pub async fn upload(
         return Err(error);
     }
     let stored = upload.finish().await.map_err(internal)?;
-    let row =
-        service::record(&documents.db, &viewer, place, &name.display, content_type(name.extension), &stored).await?;
+    let row = service::record(&state.db, &viewer, place, &name.display, content_type(name.extension), &stored).await?;
     tracing::info!(document = row.id, size = stored.size_bytes, "document stored");
     Ok((StatusCode::CREATED, axum::Json(row)).into_response())
 }
@@ -160,13 +134,13 @@ fn content_type(extension: &str) -> &'static str {
 }
 
 pub async fn download(
-    Extension(documents): Extension<Documents>,
+    Extension(state): Extension<AppState>,
     viewer: Option<Extension<Viewer>>,
     Path(id): Path<i32>,
 ) -> Result<Response, AppError> {
     let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
-    let document = service::readable(&documents.db, &viewer, id).await?;
-    let file = documents.store.open_stored(&document.stored_name).await.map_err(internal)?;
+    let document = service::readable(&state.db, &viewer, id).await?;
+    let file = state.documents.open_stored(&document.stored_name).await.map_err(internal)?;
     let headers = attachment_headers("application/octet-stream", &document.original_name);
     Ok((headers, Body::from_stream(tokio_util::io::ReaderStream::new(file))).into_response())
 }
@@ -185,16 +159,16 @@ fn attachment_headers(content_type: &'static str, name: &str) -> [(header::Heade
 /// response reads, one file at a time, so neither the archive nor a file is held in memory.
 /// Files are stored as they are (most are already compressed).
 pub async fn download_all(
-    Extension(documents): Extension<Documents>,
+    Extension(state): Extension<AppState>,
     viewer: Option<Extension<Viewer>>,
     Path((kind, id)): Path<(String, i32)>,
 ) -> Result<Response, AppError> {
     let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
     let place = Place::parse(&kind, id).ok_or(AppError::NotFound)?;
-    let entries = service::archive(&documents.db, &viewer, place).await?;
+    let entries = service::archive(&state.db, &viewer, place).await?;
     let (writer, reader) = tokio::io::duplex(64 * 1024);
     let writer = tokio_util::io::SyncIoBridge::new(writer);
-    let store = documents.store.clone();
+    let store = state.documents.clone();
     let handle = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         // A failure midway cuts the response short: the browser reports the download as failed.

@@ -8,16 +8,16 @@ use crate::AppError;
 #[server(endpoint = "indicateurs")]
 pub async fn get_indicator_tree(contract_id: i32) -> Result<IndicatorTree, AppError> {
     let db = crate::accounts::access::contract_for_reading(contract_id).await?;
-    let shapes = super::service::TreeShapes::from_context()?;
-    super::service::tree(&db, &shapes, contract_id).await?.ok_or(AppError::NotFound)
+    let state = crate::state::AppState::current()?;
+    super::service::tree(&db, &state.tree_shapes, contract_id).await?.ok_or(AppError::NotFound)
 }
 
 /// The question panel: the question, last year's values and the current answer.
 #[server(endpoint = "question")]
 pub async fn get_question(question_id: i32) -> Result<QuestionDetail, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    let max_bytes = crate::documents::web::Documents::from_context()?.max_bytes;
-    super::service::question(&crate::db::from_context()?, &viewer, question_id, max_bytes).await
+    let state = crate::state::AppState::current()?;
+    super::service::question(&state.db, &viewer, question_id, state.settings.max_document_bytes).await
 }
 
 /// "Enregistrer": `version` is the one the panel was loaded with (0 for a first answer);
@@ -41,7 +41,7 @@ pub async fn save_answer(
     };
     let input =
         AnswerInput { version, not_concerned: typed.not_concerned, achieved: &typed.achieved, comment: &typed.comment };
-    let result = save(&crate::db::from_context()?, &viewer, question_id, input).await;
+    let result = save(&crate::state::AppState::current()?.db, &viewer, question_id, input).await;
     if crate::accounts::web::is_plain_form_post() {
         back_to_panel(question_id, &typed, &result);
     }
@@ -55,7 +55,7 @@ fn back_to_panel(question_id: i32, typed: &super::TypedAnswer, result: &Result<S
     use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
 
     let Some(mut page) = crate::accounts::web::referer() else { return };
-    page.query_pairs_mut().clear().append_pair("question", &question_id.to_string());
+    page.query_pairs_mut().clear().append_pair(crate::routes::QUESTION_PARAM, &question_id.to_string());
     match result {
         Ok(_) => {
             page.query_pairs_mut().append_pair(super::SAVED_PARAM, "1");
@@ -70,7 +70,7 @@ fn back_to_panel(question_id: i32, typed: &super::TypedAnswer, result: &Result<S
     }
     // Only the path and query of our own page: never an address the request chose.
     let query = page.query().unwrap_or_default();
-    leptos_axum::redirect(&format!("{}?{query}#question", page.path()));
+    leptos_axum::redirect(&format!("{}?{query}#{}", page.path(), crate::routes::QUESTION_ANCHOR));
 }
 
 /// "Clore la saisie", once confirmed. Without JavaScript the browser goes to the contract page
@@ -78,27 +78,19 @@ fn back_to_panel(question_id: i32, typed: &super::TypedAnswer, result: &Result<S
 #[server(endpoint = "clore_la_saisie")]
 pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::ClosingReceipt, AppError> {
     use super::closing_service;
-    use crate::accounts::service::Accounts;
 
     let viewer = crate::accounts::access::viewer()?;
-    let accounts = Accounts::from_context()?;
-    let shapes = super::service::TreeShapes::from_context()?;
-    let result = closing_service::close(
-        &accounts.db,
-        &shapes,
-        &accounts.mailer,
-        accounts.public_url.trim_end_matches('/'),
-        &viewer,
-        contract_id,
-    )
-    .await;
+    let state = crate::state::AppState::current()?;
+    let public_url = &state.settings.public_url;
+    let result =
+        closing_service::close(&state.db, &state.tree_shapes, &state.outbox, public_url, &viewer, contract_id).await;
     if crate::accounts::web::is_plain_form_post() {
         use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
-        let contract_page = crate::layout::contract_href(contract_id);
+        let contract_page = crate::routes::contract_href(contract_id);
         match &result {
             Ok(_) => leptos_axum::redirect(&format!("{contract_page}?{}=1", super::CLOSED_PARAM)),
             Err(error) => {
-                let page = format!("{contract_page}/cloture");
+                let page = crate::routes::closing_href(contract_id);
                 let with_error = ServerFnUrlError::new(CloseEvaluation::PATH, error.clone())
                     .to_url(&format!("http://localhost{page}"))
                     .map(|url| format!("{page}?{}", url.query().unwrap_or_default()));
@@ -113,5 +105,5 @@ pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::Closin
 #[server(endpoint = "accuse_de_cloture")]
 pub async fn get_closing_receipt(contract_id: i32) -> Result<super::closing::ClosingReceipt, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    super::closing_service::receipt(&crate::db::from_context()?, &viewer, contract_id).await
+    super::closing_service::receipt(&crate::state::AppState::current()?.db, &viewer, contract_id).await
 }

@@ -108,36 +108,6 @@ pub struct ClosingReceipt {
     pub answers: Vec<ReceiptLine>,
 }
 
-impl ClosingReceipt {
-    pub fn subject(&self) -> String {
-        format!("e-CARS : saisie close - {} - {}", self.contract.name, self.contract.legal_entity.title())
-    }
-
-    /// The plain-text email.
-    pub fn text(&self, page_url: &str) -> String {
-        let mut text = format!(
-            "Bonjour,\n\nLa saisie de l'auto-évaluation du contrat {} ({}) est close.\n\n\
-             Contrat : {}\nDate de clôture : {}\nClose par : {}\nPourcentage de remplissage : {} %\n\n\
-             Le contrat est désormais en Consultation : plus rien ne peut y être modifié.\n\n\
-             Réponses :\n",
-            self.contract.name,
-            self.contract.legal_entity.title(),
-            self.contract.name,
-            self.closed_at,
-            self.closed_by,
-            self.percentage,
-        );
-        for line in &self.answers {
-            text.push_str(&format!("- {} : {}\n", line.title, line.achieved));
-            if let Some(comment) = &line.comment {
-                text.push_str(&format!("  Commentaire : {}\n", comment.replace('\n', "\n  ")));
-            }
-        }
-        text.push_str(&format!("\nAccusé de clôture imprimable : {page_url}\n\n-- \ne-CARS\n"));
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,7 +124,7 @@ mod tests {
         IndicatorTree {
             contract: ContractHeader {
                 id: 1,
-                kind: "CAQES".into(),
+                kind: crate::contracts::ContractKind::Caqes,
                 name: "CAQES TEST".into(),
                 phase: Phase::AutoEvaluation,
                 legal_entity: LegalEntityRef { finess: "380780080".into(), name: "CHU".into() },

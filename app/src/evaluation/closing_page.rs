@@ -7,24 +7,20 @@ use leptos::prelude::*;
 use super::api::{get_closing_receipt, CloseEvaluation};
 use super::closing::{ClosingReceipt, ClosingState, MissingItems};
 use crate::app::contract_resource;
-use crate::contacts::contact_href;
 use crate::contracts::{api::get_contract, ContractPageData};
 use crate::layout::forms::error_in_url;
-use crate::layout::{contract_href, when_loaded, BackToContract, ContractPageTop};
+use crate::layout::{when_loaded, BackToContract, ContractPageTop};
+use crate::routes::{contact_href, contract_href, indicators_href, question_href};
 use crate::AppError;
 
 const CLOSE: &str = "Clore la saisie";
 /// Beyond this many missing questions, the panel sends to the tree for the rest.
 const LISTED_QUESTIONS: usize = 20;
 
-pub fn closing_href(contract_id: i32) -> String {
-    format!("{}/cloture", contract_href(contract_id))
-}
-
 /// What is still missing before closing, each item a link straight to it.
 #[component]
 pub fn MissingPanel(contract_id: i32, missing: MissingItems) -> impl IntoView {
-    let tree = format!("{}/indicateurs", contract_href(contract_id));
+    let tree = indicators_href(contract_id);
     let more = missing.questions.len().saturating_sub(LISTED_QUESTIONS);
     let question_count = missing.questions.len();
     let summary = format!("Pourcentage de remplissage : {} %. {}", missing.progress.percentage(), missing.summary());
@@ -34,7 +30,7 @@ pub fn MissingPanel(contract_id: i32, missing: MissingItems) -> impl IntoView {
             .into_iter()
             .take(LISTED_QUESTIONS)
             .map(|question| {
-                let href = format!("{tree}?question={}#question", question.id);
+                let href = question_href(contract_id, question.id);
                 view! { <li><a class="fr-link" href=href>{question.title}</a></li> }
             })
             .collect_view();

@@ -2,20 +2,20 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::closing::{ClosingReceipt, MissingItems, ReceiptLine};
 use super::rules::{is_answered, FillProgress, QuestionStatus};
 use super::service::{tree, TreeShapes};
 use crate::accounts::access::{self, Viewer};
-use crate::accounts::{service::user_emails, Role};
+use crate::accounts::{directory::user_emails, Role};
 use crate::contacts::service as contacts;
 use crate::contracts::{service as contracts, Phase};
+use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{answer, contract, indicator, user};
-use crate::db::french_date_time;
-use crate::mail::Mailer;
+use crate::db::{begin_write, french_date_time};
+use crate::mail::outbox::Outbox;
+use crate::notifications;
 use crate::AppError;
 
 /// What still stands before closing, as the database says now.
@@ -29,17 +29,18 @@ pub async fn missing(
 }
 
 /// "Clore la saisie": in one transaction that holds the contract (no save can slip in between),
-/// checks the rule and moves the contract to Consultation. Then mails the receipt.
+/// checks the rule, moves the contract to Consultation and queues the receipt for the
+/// establishment's users and the agency referents following the legal entity.
 pub async fn close(
     db: &DatabaseConnection,
     shapes: &TreeShapes,
-    mailer: &Mailer,
+    outbox: &Outbox,
     public_url: &str,
     viewer: &Viewer,
     contract_id: i32,
 ) -> Result<ClosingReceipt, AppError> {
     let contract = access::writable_contract(db, viewer, contract_id).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     // Already closed: refused, and nothing changes (closing date and author stay).
     contracts::lock_open(&txn, contract_id).await?;
     let missing = missing(&txn, shapes, contract_id).await?;
@@ -48,28 +49,21 @@ pub async fn close(
         return Err(AppError::NotClosable(Box::new(missing)));
     }
     contract::Entity::update_many()
-        .col_expr(contract::Column::Phase, Expr::value(Phase::Consultation.as_str()))
+        .col_expr(contract::Column::Phase, Expr::value(Phase::Consultation))
         .col_expr(contract::Column::ClosedAt, Expr::value(Utc::now()))
         .col_expr(contract::Column::ClosedBy, Expr::value(viewer.user_id))
         .filter(contract::Column::Id.eq(contract_id))
         .exec(&txn)
         .await?;
-    txn.commit().await?;
-    tracing::info!(contract = contract_id, user = viewer.user_id, "self-evaluation closed");
-
-    let receipt = receipt(db, viewer, contract_id).await?;
-    let page_url = format!("{public_url}{}", receipt_href(contract_id));
-    // The closing stands even if a message cannot be handed over: the failure is logged and
-    // the receipt page stays available from the contract.
-    // The establishment's users and the agency referents following the legal entity.
-    for to in user_emails(db, contract.legal_entity_id, &[Role::Establishment, Role::Referent]).await? {
-        let _ = mailer.send(&to, &receipt.subject(), receipt.text(&page_url)).await;
+    let receipt = receipt(&txn, viewer, contract_id).await?;
+    let page_url = format!("{public_url}{}", crate::routes::receipt_href(contract_id));
+    for to in user_emails(&txn, contract.legal_entity_id, &[Role::Establishment, Role::Referent]).await? {
+        outbox.queue(&txn, notifications::closing_receipt(&to, &receipt, &page_url)).await?;
     }
+    txn.commit().await?;
+    outbox.wake();
+    tracing::info!(contract = contract_id, user = viewer.user_id, "self-evaluation closed");
     Ok(receipt)
-}
-
-pub fn receipt_href(contract_id: i32) -> String {
-    format!("/contrats/{contract_id}/accuse-de-cloture")
 }
 
 /// When and by whom a closed contract was closed, if through e-CARS.
@@ -87,14 +81,14 @@ pub async fn closed_by(
 
 /// The receipt of a closed contract the viewer may read; "not found" while it is open.
 pub async fn receipt(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) -> Result<ClosingReceipt, AppError> {
-    let contract = access::readable_contract(db, viewer, contract_id).await?;
+    let contract = access::readable_contract(db, viewer, contract_id).await?.contract;
     let Some((closed_at, closed_by)) = closed_by(db, &contract).await? else {
         return Err(AppError::NotFound);
     };
     let header = contracts::header(db, contract_id).await?.ok_or(AppError::NotFound)?;
     let questions = indicator::Entity::find()
         .filter(indicator::Column::ContractId.eq(contract_id))
-        .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
+        .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
         .order_by_asc(indicator::Column::Position)
         .all(db)
         .await?;

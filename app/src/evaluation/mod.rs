@@ -13,7 +13,7 @@ pub mod service;
 mod tree_html;
 pub mod values;
 
-pub use closing_page::{closing_href, ClosingPage, MissingPanel, ReceiptPage};
+pub use closing_page::{ClosingPage, MissingPanel, ReceiptPage};
 pub use page::IndicatorsPage;
 
 use serde::{Deserialize, Serialize};
@@ -21,30 +21,20 @@ use serde::{Deserialize, Serialize};
 use crate::contracts::ContractHeader;
 use rules::{FillProgress, QuestionStatus};
 
-/// How a question's achieved value ("Réalisé") is entered.
+/// How a question's achieved value ("Réalisé") is entered; stored by name in
+/// `indicators.value_kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum ValueKind {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "yes_no"))]
     YesNo,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "percentage"))]
     Percentage,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "number"))]
     Number,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "text"))]
     Text,
-}
-
-impl ValueKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ValueKind::YesNo => "yes_no",
-            ValueKind::Percentage => "percentage",
-            ValueKind::Number => "number",
-            ValueKind::Text => "text",
-        }
-    }
-
-    pub fn parse(stored: &str) -> Option<Self> {
-        [ValueKind::YesNo, ValueKind::Percentage, ValueKind::Number, ValueKind::Text]
-            .into_iter()
-            .find(|kind| kind.as_str() == stored)
-    }
 }
 
 /// A node of the tree as the browser shows it: an objective with children, or a question.

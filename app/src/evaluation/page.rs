@@ -11,11 +11,12 @@ use leptos::prelude::*;
 use super::api::{get_indicator_tree, get_question};
 use super::panel::{QuestionPanel, Statuses};
 use super::rules::QuestionStatus;
-use super::tree_html::{tree_items, CONTRACT_LIST, QUESTION_PARAM};
+use super::tree_html::{tree_items, CONTRACT_LIST};
 use super::IndicatorTree;
 use crate::app::contract_resource;
 use crate::layout::forms::page_query;
 use crate::layout::{when_loaded, ContractPageTop, ErrorAlert};
+use crate::routes::QUESTION_PARAM;
 
 const TITLE: &str = "Saisir les indicateurs";
 

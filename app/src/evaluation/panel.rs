@@ -332,7 +332,7 @@ fn ConflictNotice(
             <ul class="fr-btns-group fr-btns-group--inline-sm">
                 <li>
                     // A link, so that without JavaScript it reloads the question with the current answer.
-                    <a class="fr-btn fr-btn--secondary" href=format!("?question={question_id}#question") data-choice=""
+                    <a class="fr-btn fr-btn--secondary" href=crate::routes::question_query(question_id) data-choice=""
                         on:click=move |event| { event.prevent_default(); keep(false); }>
                         "Reprendre la réponse actuelle"
                     </a>

@@ -14,14 +14,15 @@ use super::rules::{is_answered, QuestionStatus};
 use super::values::AnswerValue;
 use super::{AnswerView, IndicatorTree, QuestionDetail, SavedAnswer, TreeNode, ValueKind};
 use crate::accounts::access::{self, Viewer};
-use crate::contracts::{service as contracts, Phase};
-use crate::db::entities::{answer, answer_history, contract, indicator, user};
+use crate::contracts::service as contracts;
+use crate::db::entities::indicator::NodeKind;
+use crate::db::entities::{answer, answer_history, indicator, user};
 use crate::db::french_date_time;
 use crate::documents::{service as documents, Place};
 use crate::AppError;
 
 /// id, parent, node kind, code, label, editable by the establishment.
-type TreeRow = (i32, Option<i32>, String, String, String, bool);
+type TreeRow = (i32, Option<i32>, NodeKind, String, String, bool);
 
 /// The shape of each contract's tree (its objectives and questions, in order). A contract's
 /// indicators are set when it is created and never change afterwards, so the shape is read once
@@ -30,13 +31,6 @@ type TreeRow = (i32, Option<i32>, String, String, String, bool);
 pub struct TreeShapes(Arc<RwLock<HashMap<i32, Arc<Vec<TreeRow>>>>>);
 
 impl TreeShapes {
-    pub fn from_context() -> Result<Self, AppError> {
-        leptos::prelude::use_context::<TreeShapes>().ok_or_else(|| {
-            tracing::error!("no tree shapes in the Leptos context");
-            AppError::Internal
-        })
-    }
-
     async fn nodes(&self, db: &impl ConnectionTrait, contract_id: i32) -> Result<Arc<Vec<TreeRow>>, DbErr> {
         if let Some(nodes) = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&contract_id) {
             return Ok(nodes.clone());
@@ -80,7 +74,7 @@ pub async fn tree(
         .select_only()
         .column(indicator::Column::Id)
         .filter(indicator::Column::ContractId.eq(contract_id))
-        .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
+        .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
         .into_query();
     let answered: HashMap<i32, bool> = answer::Entity::find()
         .select_only()
@@ -108,8 +102,8 @@ pub async fn tree(
         };
         nodes
             .into_iter()
-            .map(|&(id, _, ref node_kind, ref code, ref label, editable)| {
-                let status = (node_kind == indicator::QUESTION)
+            .map(|&(id, _, node_kind, ref code, ref label, editable)| {
+                let status = (node_kind == NodeKind::Question)
                     .then(|| QuestionStatus::of(editable, answered.get(&id).copied().unwrap_or(false)));
                 let children = build(Some(id), children, answered);
                 TreeNode { id, children, code: code.clone(), label: label.clone(), status }
@@ -140,27 +134,12 @@ async fn answer_view(db: &impl ConnectionTrait, question_id: i32) -> Result<Opti
 }
 
 fn value_kind(question: &indicator::Model) -> ValueKind {
-    question.value_kind.as_deref().and_then(ValueKind::parse).unwrap_or(ValueKind::Text)
+    question.value_kind.unwrap_or(ValueKind::Text)
 }
 
 fn status_of(question: &indicator::Model, answer: Option<&AnswerView>) -> QuestionStatus {
     let answered = answer.is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
     QuestionStatus::of(question.editable_by_establishment, answered)
-}
-
-/// A question of a contract the viewer may read; anything else is "not found".
-async fn readable_question(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    question_id: i32,
-) -> Result<(indicator::Model, contract::Model), AppError> {
-    let question = indicator::Entity::find_by_id(question_id)
-        .one(db)
-        .await?
-        .filter(|node| node.node_kind == indicator::QUESTION)
-        .ok_or(AppError::NotFound)?;
-    let contract = access::readable_contract(db, viewer, question.contract_id).await?;
-    Ok((question, contract))
 }
 
 /// What the question panel shows; `max_bytes` is the documents' size limit it announces.
@@ -170,8 +149,8 @@ pub async fn question(
     question_id: i32,
     max_bytes: u64,
 ) -> Result<QuestionDetail, AppError> {
-    let (question, contract) = readable_question(db, viewer, question_id).await?;
-    let header = contracts::header(db, contract.id).await?.ok_or(AppError::NotFound)?;
+    let (question, access) = access::readable_question(db, viewer, question_id).await?;
+    let header = contracts::header(db, access.contract.id).await?.ok_or(AppError::NotFound)?;
     let objective = match question.parent_id {
         Some(parent) => {
             indicator::Entity::find_by_id(parent).one(db).await?.map(|p| format!("{} - {}", p.code, p.label))
@@ -179,9 +158,7 @@ pub async fn question(
         None => None,
     };
     let answer = answer_view(db, question.id).await?;
-    let editable = viewer.can_write(contract.legal_entity_id)
-        && question.editable_by_establishment
-        && header.phase == Phase::AutoEvaluation;
+    let editable = access.may_answer(&question);
     let documents = documents::folder(db, viewer, Place::Question(question.id), max_bytes).await?;
     Ok(QuestionDetail {
         documents,
@@ -218,8 +195,8 @@ pub async fn save(
     question_id: i32,
     input: AnswerInput<'_>,
 ) -> Result<SavedAnswer, AppError> {
-    let (question, contract) = readable_question(db, viewer, question_id).await?;
-    access::writable_contract(db, viewer, contract.id).await?;
+    let (question, access) = access::readable_question(db, viewer, question_id).await?;
+    let contract = access::writable_contract(db, viewer, access.contract.id).await?;
     if !question.editable_by_establishment {
         return Err(AppError::NotEditable(
             "Cet indicateur est renseigné par l'agence : il n'est pas modifiable.".to_owned(),
@@ -228,8 +205,14 @@ pub async fn save(
     let value = AnswerValue::parse(value_kind(&question), input.not_concerned, input.achieved, input.comment)
         .map_err(AppError::Invalid)?;
     let current = answer::Entity::find().filter(answer::Column::QuestionId.eq(question_id)).one(db).await?;
-    let conflict =
-        || async { Ok::<_, AppError>(AppError::Conflict(Box::new(answer_view(db, question_id).await?.unwrap()))) };
+    // Someone saved meanwhile: the current answer comes along. A version for an answer that does
+    // not exist (a forged request) is refused as such.
+    let conflict = || async {
+        match answer_view(db, question_id).await? {
+            Some(current) => Ok::<_, AppError>(AppError::Conflict(Box::new(current))),
+            None => Ok(AppError::Invalid("Cette question n'a pas encore de réponse : rechargez la page.".to_owned())),
+        }
+    };
     if current.as_ref().map_or(0, |answer| answer.version) != input.version {
         return Err(conflict().await?);
     }

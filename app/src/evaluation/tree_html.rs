@@ -14,7 +14,6 @@ use super::rules::QuestionStatus;
 use super::TreeNode;
 
 /// Query parameter of the chosen question.
-pub const QUESTION_PARAM: &str = "question";
 /// The list under the contract node, which "Replier le contrat" folds.
 pub const CONTRACT_LIST: &str = "arbre-contrat";
 const LEGAL_ENTITY_LIST: &str = "arbre-ej";
@@ -73,11 +72,8 @@ fn close_node(html: &mut String) {
 
 /// A question: a link to its panel, its dot, and the dot's meaning for screen readers.
 fn question(html: &mut String, node: &TreeNode, status: QuestionStatus, selected: bool) {
-    let id = node.id;
-    let _ = write!(
-        html,
-        r#"<li class="tree__leaf"><a class="tree__question" href="?{QUESTION_PARAM}={id}#question" data-question="{id}""#
-    );
+    let (id, query) = (node.id, crate::routes::question_query(node.id));
+    let _ = write!(html, r#"<li class="tree__leaf"><a class="tree__question" href="{query}" data-question="{id}""#);
     if selected {
         html.push_str(r#" aria-current="true""#);
     }

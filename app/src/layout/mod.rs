@@ -8,8 +8,9 @@ pub use pagination::{Page, Pagination};
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::accounts::{login_href, AccountMenu};
+use crate::accounts::AccountMenu;
 use crate::contracts::{ContractHeader, Phase};
+use crate::routes::{contract_href, login_href};
 use crate::AppError;
 
 #[component]
@@ -149,15 +150,11 @@ fn contract_crumbs(contract: &ContractHeader, current: Option<&str>) -> Vec<(Str
     crumbs
 }
 
-pub fn contract_href(id: i32) -> String {
-    format!("/contrats/{id}")
-}
-
 /// The blue (Auto-Evaluation) or grey (Consultation) band on top of every contract page.
 #[component]
 fn PhaseBanner(phase: Phase) -> impl IntoView {
     view! {
-        <p class=format!("phase-banner phase-banner--{}", phase.as_str())>
+        <p class=format!("phase-banner phase-banner--{}", phase.css_modifier())>
             <span class="fr-sr-only">"Etat en cours : "</span>
             {phase.label()}
         </p>

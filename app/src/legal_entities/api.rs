@@ -8,7 +8,7 @@ use crate::AppError;
 #[server(endpoint = "entites_juridiques")]
 pub async fn list_legal_entities() -> Result<Vec<LegalEntityRow>, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    let db = crate::db::from_context()?;
+    let db = crate::state::AppState::current()?.db;
     Ok(super::service::list(&db, viewer.legal_entity_scope()).await?)
 }
 
@@ -17,7 +17,7 @@ pub async fn get_legal_entity(finess: String) -> Result<LegalEntityDetail, AppEr
     use crate::accounts::access;
 
     let viewer = access::viewer()?;
-    let db = crate::db::from_context()?;
+    let db = crate::state::AppState::current()?.db;
     let entity = access::readable_legal_entity(&db, &viewer, &finess).await?;
     Ok(super::service::detail(&db, entity).await?)
 }
@@ -26,6 +26,6 @@ pub async fn get_legal_entity(finess: String) -> Result<LegalEntityDetail, AppEr
 #[server(endpoint = "etablissement")]
 pub async fn get_establishment(id: i32) -> Result<EstablishmentDetail, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    let documents = crate::documents::web::Documents::from_context()?;
-    super::service::establishment(&documents.db, &viewer, id, documents.max_bytes).await
+    let state = crate::state::AppState::current()?;
+    super::service::establishment(&state.db, &viewer, id, state.settings.max_document_bytes).await
 }

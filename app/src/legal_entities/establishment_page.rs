@@ -29,7 +29,7 @@ fn EstablishmentView(detail: EstablishmentDetail) -> impl IntoView {
             <div><dt>"Nom de l'établissement (ET) :"</dt><dd>{establishment.name.clone()}</dd></div>
             <div><dt>"Entité juridique (EJ) :"</dt><dd><a href=legal_entity.href()>{legal_entity.title()}</a></dd></div>
             <div><dt>"Région :"</dt><dd>{establishment.region.clone()}</dd></div>
-            <div><dt>"Domaine :"</dt><dd>{establishment.domain.clone()}</dd></div>
+            <div><dt>"Domaine :"</dt><dd>{establishment.domain.label()}</dd></div>
             <div><dt>"Adresse :"</dt><dd>{establishment.address.clone()}</dd></div>
         </dl>
         <DocumentsIsland title="Documents de l'établissement".to_owned() folder=documents subfolder="Documents".to_owned()/>

@@ -30,7 +30,7 @@ impl LegalEntityRef {
     }
 
     pub fn href(&self) -> String {
-        format!("/entites-juridiques/{}", self.finess)
+        crate::routes::legal_entity_href(&self.finess)
     }
 }
 
@@ -49,12 +49,8 @@ pub struct EstablishmentRow {
     pub finess: String,
     pub name: String,
     pub region: String,
-    pub domain: String,
+    pub domain: Domain,
     pub address: String,
-}
-
-pub fn establishment_href(id: i32) -> String {
-    format!("/etablissements/{id}")
 }
 
 /// The establishment page: who it is, and "Documents de l'établissement".
@@ -78,5 +74,22 @@ pub struct LegalEntityDetail {
     pub establishments: Vec<EstablishmentRow>,
 }
 
-/// Domain value of a medico-social legal entity or establishment.
-pub const MEDICO_SOCIAL: &str = "Médicosocial";
+/// The domain of a legal entity or an establishment, stored as its label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum Domain {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "Sanitaire"))]
+    Sanitaire,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "Médicosocial"))]
+    MedicoSocial,
+}
+
+impl Domain {
+    pub fn label(self) -> &'static str {
+        match self {
+            Domain::Sanitaire => "Sanitaire",
+            Domain::MedicoSocial => "Médicosocial",
+        }
+    }
+}

@@ -6,9 +6,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{get_legal_entity, list_legal_entities};
 use super::sorting::sort_rows;
-use super::{establishment_href, EstablishmentRow, LegalEntityDetail, LegalEntityRow, SortKey, SortOrder};
+use super::{EstablishmentRow, LegalEntityDetail, LegalEntityRow, SortKey, SortOrder};
 use crate::contracts::{ContractSummary, CpomSummary};
-use crate::layout::{contract_href, when_loaded, Breadcrumb, Page, Pagination};
+use crate::layout::{when_loaded, Breadcrumb, Page, Pagination};
+use crate::routes::{contract_href, establishment_href};
 use crate::AppError;
 
 const CONTRACTS_PER_PAGE: usize = 10;
@@ -155,7 +156,7 @@ fn ContractList(contracts: Vec<ContractSummary>, base_href: String) -> impl Into
                             {rows.into_iter()
                                 .map(|contract| view! {
                                     <tr>
-                                        <td>{contract.kind}</td>
+                                        <td>{contract.kind.label()}</td>
                                         <td><a href=contract_href(contract.id)>{contract.name}</a></td>
                                         <td>{contract.status}</td>
                                         <td>{contract.effective_date}</td>
@@ -237,7 +238,7 @@ pub fn EstablishmentTable(establishments: Vec<EstablishmentRow>, caption: &'stat
                                     </a>
                                 </td>
                                 <td>{establishment.region}</td>
-                                <td>{establishment.domain}</td>
+                                <td>{establishment.domain.label()}</td>
                                 <td>{establishment.address}</td>
                             </tr>
                         })

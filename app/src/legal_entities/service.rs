@@ -2,14 +2,12 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{EstablishmentDetail, EstablishmentRow, LegalEntityDetail, LegalEntityRef, LegalEntityRow, MEDICO_SOCIAL};
+use super::{Domain, EstablishmentDetail, EstablishmentRow, LegalEntityDetail, LegalEntityRef, LegalEntityRow};
 use crate::accounts::access::Viewer;
-use crate::contracts::service as contracts;
+use crate::contracts::{service as contracts, ContractKind};
 use crate::db::entities::{establishment, legal_entity};
 use crate::documents::{service as documents, Place};
 use crate::AppError;
-
-const CPOM: &str = "CPOM";
 
 /// Legal entities within `scope` (`None`: all of them), by name.
 pub async fn list(db: &impl ConnectionTrait, scope: Option<&[i32]>) -> Result<Vec<LegalEntityRow>, DbErr> {
@@ -34,7 +32,7 @@ pub fn establishment_row(establishment: &establishment::Model) -> EstablishmentR
         finess: establishment.finess.clone(),
         name: establishment.name.clone(),
         region: establishment.region.clone(),
-        domain: establishment.domain.clone(),
+        domain: establishment.domain,
         address: establishment.address.clone(),
     }
 }
@@ -47,9 +45,9 @@ pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> R
         .all(db)
         .await?;
     Ok(LegalEntityDetail {
-        medico_social: entity.domain == MEDICO_SOCIAL,
+        medico_social: entity.domain == Domain::MedicoSocial,
         contracts: contracts.iter().map(contracts::summary).collect(),
-        cpoms: contracts.iter().filter(|c| c.kind == CPOM).map(contracts::cpom_summary).collect(),
+        cpoms: contracts.iter().filter(|c| c.kind == ContractKind::Cpom).map(contracts::cpom_summary).collect(),
         establishments: establishments.iter().map(establishment_row).collect(),
         address: entity.address,
         phone: entity.phone,
@@ -64,11 +62,7 @@ pub async fn establishment(
     id: i32,
     max_bytes: u64,
 ) -> Result<EstablishmentDetail, AppError> {
-    let establishment = establishment::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|establishment| viewer.can_read(establishment.legal_entity_id))
-        .ok_or(AppError::NotFound)?;
+    let establishment = crate::accounts::access::readable_establishment(db, viewer, id).await?;
     let entity =
         legal_entity::Entity::find_by_id(establishment.legal_entity_id).one(db).await?.ok_or(AppError::NotFound)?;
     Ok(EstablishmentDetail {

@@ -1,8 +1,8 @@
 //! Who sees what: every page and every server function, for an anonymous visitor, the
 //! hospital's own user, another establishment's user, and the agency referent.
 
+use app::accounts::invitations::{create_user, NewUser};
 use app::accounts::secrets::PasswordHashing;
-use app::accounts::service::{create_user, NewUser};
 use app::accounts::Role;
 use app::db::entities::contract;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -212,7 +212,7 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
 
     let sent = send_code(&app, ACODEGE.0).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
-    let code = app.last_code_for(ACODEGE.0);
+    let code = app.last_code_for(ACODEGE.0).await;
     let verified = verify(&app, ACODEGE.0, &code).await;
     assert_eq!(verified.status, 200, "{}", verified.body);
     let renewal = verified.cookie("ecars_renouvellement").expect("renewal cookie");
@@ -264,7 +264,7 @@ async fn an_unknown_address_gets_the_same_answer_and_no_code() {
         unknown.body.replace("personne@exemple.fr", "ADDRESS"),
         "the answers differ only by the address typed"
     );
-    let outbox = app.outbox();
+    let outbox = app.outbox().await;
     let to_unknown = outbox.iter().find(|m| m.contains("To: personne@exemple.fr")).expect("a notice is sent");
     assert!(to_unknown.contains("aucun compte"), "{to_unknown}");
     assert!(crate::helpers::find_code(to_unknown).is_none());
@@ -278,7 +278,7 @@ async fn an_unknown_address_gets_the_same_answer_and_no_code() {
 async fn a_code_serves_once_for_ten_minutes_and_five_tries() {
     let app = spawn_app().await;
     send_code(&app, CHU.0).await;
-    let code = app.last_code_for(CHU.0);
+    let code = app.last_code_for(CHU.0).await;
     let wrong = if code == "11111111" { "22222222" } else { "11111111" };
     for _ in 0..4 {
         let refused = verify(&app, CHU.0, wrong).await;
@@ -291,13 +291,13 @@ async fn a_code_serves_once_for_ten_minutes_and_five_tries() {
 
     // A new code works once.
     send_code(&app, CHU.0).await;
-    let code = app.last_code_for(CHU.0);
+    let code = app.last_code_for(CHU.0).await;
     assert_eq!(verify(&app, CHU.0, &code).await.status, 200);
     assert!(verify(&app, CHU.0, &code).await.body.contains("Code incorrect ou expiré"), "single use");
 
     // A code older than 10 minutes is refused.
     send_code(&app, CHU.0).await;
-    let code = app.last_code_for(CHU.0);
+    let code = app.last_code_for(CHU.0).await;
     let db = app.database().await;
     verification_code::Entity::update_many()
         .col_expr(verification_code::Column::CreatedAt, Expr::value(minutes_ago(11)))

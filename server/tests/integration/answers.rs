@@ -1,7 +1,7 @@
 //! Saving answers: rights, phase, kind and range, versions, history.
 
+use app::accounts::invitations::{create_user, NewUser};
 use app::accounts::secrets::PasswordHashing;
-use app::accounts::service::{create_user, NewUser};
 use app::accounts::Role;
 use app::db::entities::{answer_history, contract, indicator};
 use sea_orm::sea_query::Expr;

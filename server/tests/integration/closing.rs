@@ -1,6 +1,7 @@
 //! Administrative contacts and "Clore la saisie": validation, the closing rule, what a closed
 //! contract refuses, and a race of saves against one close.
 
+use app::contracts::Phase;
 use app::db::entities::{answer_history, contact, indicator};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -11,7 +12,7 @@ async fn own_questions(app: &TestApp) -> Vec<String> {
     let db = app.database().await;
     indicator::Entity::find()
         .filter(indicator::Column::ContractId.eq(caqes_test(app).await.id))
-        .filter(indicator::Column::NodeKind.eq(indicator::QUESTION))
+        .filter(indicator::Column::NodeKind.eq(indicator::NodeKind::Question))
         .filter(indicator::Column::EditableByEstablishment.eq(true))
         .all(&db)
         .await
@@ -164,7 +165,7 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
         &format!("?question={last}#question"),
         "Clore la saisie",
     ]);
-    assert_eq!(caqes_test(&app).await.phase, "auto_evaluation");
+    assert_eq!(caqes_test(&app).await.phase, Phase::AutoEvaluation);
 
     // 100 %, but a mandatory contact not updated (put back as never confirmed): refused.
     assert_eq!(not_concerned(&chu, last, "0").await.status, 200);
@@ -189,11 +190,11 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
     assert_eq!(closed.status, 200, "{}", closed.body);
     closed.assert_shows(&["\"percentage\":100", "\"closed_by\":\"chu-grenoble@exemple.fr\""]);
     let stored = caqes_test(&app).await;
-    assert_eq!(stored.phase, "consultation");
+    assert_eq!(stored.phase, Phase::Consultation);
     let closed_at = stored.closed_at.expect("closing date");
 
     // The receipt went to the hospital's users and the referent, and is a page of the contract.
-    let outbox = app.outbox();
+    let outbox = app.outbox().await;
     for to in [CHU.0, REFERENT.0] {
         let receipt = outbox
             .iter()

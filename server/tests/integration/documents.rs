@@ -268,7 +268,7 @@ async fn a_declared_evaluation_report_notifies_the_referents_and_the_quality_dep
 
     let declared = chu.call("declarer_rapport_evaluation", &[("document_id", &document)]).await;
     assert_eq!(declared.status, 200, "{}", declared.body);
-    let outbox = app.outbox();
+    let outbox = app.outbox().await;
     for to in [REFERENT.0, "qualite@ars.exemple.fr"] {
         let message = outbox
             .iter()
@@ -282,7 +282,7 @@ async fn a_declared_evaluation_report_notifies_the_referents_and_the_quality_dep
     assert_eq!(shown.count("Déclarer comme rapport d'évaluation"), 0);
     // Declared once only: a second time changes nothing and sends nothing.
     chu.call("declarer_rapport_evaluation", &[("document_id", &document)]).await.assert_refused(400, &["déjà"]);
-    assert_eq!(app.outbox().len(), outbox.len());
+    assert_eq!(app.outbox().await.len(), outbox.len());
 }
 
 fn files_in(folder: &std::path::Path) -> usize {

@@ -141,8 +141,10 @@ impl TestApp {
         self.login_as(ADMIN).await
     }
 
-    /// The messages written to the outbox so far, oldest first, decoded from quoted-printable.
-    pub fn outbox(&self) -> Vec<String> {
+    /// The messages delivered to the outbox directory so far, oldest first, decoded from
+    /// quoted-printable, once the mail worker has tried everything due.
+    pub async fn outbox(&self) -> Vec<String> {
+        self.deliveries_settled().await;
         let mut files: Vec<_> = std::fs::read_dir(self.config.data_dir.join("outbox"))
             .expect("outbox directory")
             .map(|entry| entry.unwrap().path())
@@ -151,10 +153,34 @@ impl TestApp {
         files.iter().map(|path| decode_quoted_printable(&std::fs::read_to_string(path).unwrap())).collect()
     }
 
+    /// Waits until the mail worker has tried every message due now: what remains pending waits
+    /// for a later retry.
+    pub async fn deliveries_settled(&self) {
+        use app::db::entities::outbox_message::{Column, DeliveryStatus, Entity};
+        use sea_orm::sea_query::Condition;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let db = self.database().await;
+        for _ in 0..400 {
+            let now = chrono::Utc::now();
+            let unsettled = Entity::find()
+                .filter(Column::Status.eq(DeliveryStatus::Pending))
+                .filter(Condition::any().add(Column::DueAt.lte(now)).add(Column::ClaimedUntil.gt(now)))
+                .count(&db)
+                .await
+                .expect("outbox readable");
+            if unsettled == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the mail worker did not deliver the due messages within 20 s");
+    }
+
     /// The last verification code mailed to `email`.
-    pub fn last_code_for(&self, email: &str) -> String {
+    pub async fn last_code_for(&self, email: &str) -> String {
         let message = self
             .outbox()
+            .await
             .into_iter()
             .rev()
             .find(|message| message.contains(&format!("To: {email}")) && message.contains("code de vérification :"))

@@ -6,13 +6,11 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub legal_entity_id: i32,
-    /// "CAQES" or "CPOM".
-    pub kind: String,
+    pub kind: crate::contracts::ContractKind,
     pub name: String,
     pub code: String,
     pub status: String,
-    /// See [`crate::contracts::Phase`].
-    pub phase: String,
+    pub phase: crate::contracts::Phase,
     pub agency_contact: String,
     pub evaluation_year: i32,
     pub estimated_signature_date: Option<Date>,

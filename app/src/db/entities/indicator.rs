@@ -8,8 +8,7 @@ pub struct Model {
     pub id: i32,
     pub contract_id: i32,
     pub parent_id: Option<i32>,
-    /// "objective" or "question".
-    pub node_kind: String,
+    pub node_kind: NodeKind,
     pub code: String,
     #[sea_orm(column_type = "Text")]
     pub label: String,
@@ -17,8 +16,8 @@ pub struct Model {
     pub position: i32,
     pub year: Option<i32>,
     pub target: Option<String>,
-    /// See [`crate::evaluation::ValueKind`]; questions only.
-    pub value_kind: Option<String>,
+    /// Questions only.
+    pub value_kind: Option<crate::evaluation::ValueKind>,
     /// National indicators are filled by the agency, not the establishment (grey dot).
     pub editable_by_establishment: bool,
     pub previous_achieved: Option<String>,
@@ -31,5 +30,14 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub const OBJECTIVE: &str = "objective";
-pub const QUESTION: &str = "question";
+/// An inner node or a leaf of the tree, stored by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum NodeKind {
+    /// "Objectif / sous-objectif", numbered 1.1, 2.1.1...
+    #[sea_orm(string_value = "objective")]
+    Objective,
+    /// "Indicateur / Question", numbered 1.1.1.a...
+    #[sea_orm(string_value = "question")]
+    Question,
+}

@@ -10,7 +10,7 @@ pub struct Model {
     pub name: String,
     pub address: String,
     pub phone: String,
-    pub domain: String,
+    pub domain: crate::legal_entities::Domain,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub mod document;
 pub mod establishment;
 pub mod indicator;
 pub mod legal_entity;
+pub mod outbox_message;
 pub mod session;
 pub mod user;
 pub mod user_legal_entity;

@@ -8,8 +8,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub password_hash: String,
-    /// "establishment", "referent" or "admin".
-    pub role: String,
+    pub role: crate::accounts::Role,
     pub must_renew_password: bool,
     pub created_at: DateTimeUtc,
     /// Failed logins since the last success; from 5 on, each one locks the account for longer.

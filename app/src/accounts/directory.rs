@@ -1,0 +1,79 @@
+//! Who the accounts are: looking one up, the viewer of a session, the account as shown, and
+//! the addresses of the users of a legal entity (for notices).
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::access::Viewer;
+use super::{Account, Role};
+use crate::db::entities::{legal_entity, session, user, user_legal_entity};
+use crate::legal_entities::LegalEntityRef;
+
+/// The account of an identifier, as typed (case and surrounding spaces do not matter).
+pub async fn find_user(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find().filter(user::Column::Email.eq(email.trim().to_lowercase())).one(db).await
+}
+
+pub async fn legal_entity_ids_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, DbErr> {
+    user_legal_entity::Entity::find()
+        .select_only()
+        .column(user_legal_entity::Column::LegalEntityId)
+        .filter(user_legal_entity::Column::UserId.eq(user_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The viewer of a live session, with the legal entities it reaches.
+pub async fn viewer_of_session(db: &impl ConnectionTrait, session: &session::Model) -> Result<Option<Viewer>, DbErr> {
+    let Some(user) = user::Entity::find_by_id(session.user_id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Viewer {
+        user_id: user.id,
+        session_id: session.id,
+        email: user.email,
+        role: user.role,
+        legal_entity_ids: legal_entity_ids_of(db, session.user_id).await?,
+    }))
+}
+
+/// The account shown in the header and on "Mon compte".
+pub async fn account(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Account, DbErr> {
+    let legal_entities = match viewer.legal_entity_scope() {
+        // An administrator is attached to nothing in particular.
+        None => Vec::new(),
+        Some(ids) => legal_entity::Entity::find()
+            .filter(legal_entity::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(legal_entity::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|entity| LegalEntityRef { finess: entity.finess, name: entity.name })
+            .collect(),
+    };
+    Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities })
+}
+
+/// The addresses of the users of `roles` attached to (or following) a legal entity, sorted.
+pub async fn user_emails(
+    db: &impl ConnectionTrait,
+    legal_entity_id: i32,
+    roles: &[Role],
+) -> Result<Vec<String>, DbErr> {
+    let user_ids: Vec<i32> = user_legal_entity::Entity::find()
+        .select_only()
+        .column(user_legal_entity::Column::UserId)
+        .filter(user_legal_entity::Column::LegalEntityId.eq(legal_entity_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .filter(user::Column::Role.is_in(roles.iter().copied()))
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|user| user.email)
+        .collect())
+}

@@ -1,0 +1,126 @@
+//! Every address of the portal, in one place: the router (`app.rs`) routes from the segments
+//! below, and every internal link (pages, redirects, mail) is built by the functions below.
+
+/// The segments the addresses are made of.
+pub mod segment {
+    pub const LOGIN: &str = "connexion";
+    pub const PASSWORD: &str = "mot-de-passe";
+    pub const RENEW: &str = "renouveler";
+    pub const NEW: &str = "nouveau";
+    pub const ACCOUNT: &str = "mon-compte";
+    pub const LEGAL_ENTITIES: &str = "entites-juridiques";
+    pub const ESTABLISHMENTS: &str = "etablissements";
+    pub const CONTRACTS: &str = "contrats";
+    pub const INDICATORS: &str = "indicateurs";
+    pub const CLOSING: &str = "cloture";
+    pub const RECEIPT: &str = "accuse-de-cloture";
+    pub const CONTACTS: &str = "contacts";
+}
+
+use segment::*;
+
+pub const HOME_PATH: &str = "/";
+pub const LOGIN_PATH: &str = "/connexion";
+pub const RENEW_PATH: &str = "/mot-de-passe/renouveler";
+pub const NEW_PASSWORD_PATH: &str = "/mot-de-passe/nouveau";
+pub const ACCOUNT_PATH: &str = "/mon-compte";
+
+/// Query parameter of the indicator tree naming the question whose panel is open.
+pub const QUESTION_PARAM: &str = "question";
+/// The question panel's anchor.
+pub const QUESTION_ANCHOR: &str = "question";
+
+pub fn legal_entity_href(finess: &str) -> String {
+    format!("/{LEGAL_ENTITIES}/{finess}")
+}
+
+pub fn establishment_href(id: i32) -> String {
+    format!("/{ESTABLISHMENTS}/{id}")
+}
+
+pub fn contract_href(id: i32) -> String {
+    format!("/{CONTRACTS}/{id}")
+}
+
+pub fn indicators_href(contract_id: i32) -> String {
+    format!("{}/{INDICATORS}", contract_href(contract_id))
+}
+
+/// The indicator tree with a question's panel open, from anywhere.
+pub fn question_href(contract_id: i32, question_id: i32) -> String {
+    format!("{}{}", indicators_href(contract_id), question_query(question_id))
+}
+
+/// The same, from the tree's own page (only the query and the anchor change).
+pub fn question_query(question_id: i32) -> String {
+    format!("?{QUESTION_PARAM}={question_id}#{QUESTION_ANCHOR}")
+}
+
+pub fn closing_href(contract_id: i32) -> String {
+    format!("{}/{CLOSING}", contract_href(contract_id))
+}
+
+pub fn receipt_href(contract_id: i32) -> String {
+    format!("{}/{RECEIPT}", contract_href(contract_id))
+}
+
+pub fn contacts_href(contract_id: i32) -> String {
+    format!("{}/{CONTACTS}", contract_href(contract_id))
+}
+
+pub fn contact_href(contract_id: i32, contact_id: i32) -> String {
+    format!("{}/{contact_id}", contacts_href(contract_id))
+}
+
+pub fn contract_establishments_href(contract_id: i32) -> String {
+    format!("{}/{ESTABLISHMENTS}", contract_href(contract_id))
+}
+
+/// The login page address that brings the visitor back to `path` afterwards.
+pub fn login_href(path: &str) -> String {
+    if path == HOME_PATH || path.is_empty() {
+        LOGIN_PATH.to_owned()
+    } else {
+        format!("{LOGIN_PATH}?retour={}", percent_encode(path))
+    }
+}
+
+/// Enough percent-encoding for a path and query carried in a query parameter.
+pub fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (byte as char).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fixed_paths_are_made_of_the_router_segments() {
+        assert_eq!(LOGIN_PATH, format!("/{LOGIN}"));
+        assert_eq!(RENEW_PATH, format!("/{PASSWORD}/{RENEW}"));
+        assert_eq!(NEW_PASSWORD_PATH, format!("/{PASSWORD}/{NEW}"));
+        assert_eq!(ACCOUNT_PATH, format!("/{ACCOUNT}"));
+    }
+
+    #[test]
+    fn links_follow_the_pages_of_the_guides() {
+        assert_eq!(legal_entity_href("380780080"), "/entites-juridiques/380780080");
+        assert_eq!(question_href(3, 42), "/contrats/3/indicateurs?question=42#question");
+        assert_eq!(receipt_href(3), "/contrats/3/accuse-de-cloture");
+        assert_eq!(contact_href(3, 7), "/contrats/3/contacts/7");
+        assert_eq!(contract_establishments_href(3), "/contrats/3/etablissements");
+    }
+
+    #[test]
+    fn the_login_link_remembers_where_to_return() {
+        assert_eq!(login_href("/"), "/connexion");
+        assert_eq!(login_href("/contrats/1/indicateurs"), "/connexion?retour=/contrats/1/indicateurs");
+        assert_eq!(login_href("/?tri=nom&ordre=desc"), "/connexion?retour=/%3Ftri%3Dnom%26ordre%3Ddesc");
+    }
+}

@@ -1,0 +1,48 @@
+//! The application state: everything a request may need, built once at start
+//! (`server::startup`), given to the router and to every server function, and read through
+//! [`AppState::current`]. Services take the parts they need as arguments, never the state itself.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::rate_limit::RateLimiter;
+use crate::accounts::secrets::PasswordHashing;
+use crate::accounts::sessions::SessionLimits;
+use crate::documents::store::DocumentStore;
+use crate::evaluation::service::TreeShapes;
+use crate::mail::outbox::Outbox;
+use crate::AppError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub hashing: PasswordHashing,
+    pub limiter: RateLimiter,
+    pub outbox: Outbox,
+    pub documents: DocumentStore,
+    pub tree_shapes: TreeShapes,
+}
+
+/// The settings requests read (the rest of the configuration only serves the start).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The address users reach the portal at, for links in mail; no trailing slash.
+    pub public_url: String,
+    pub sessions: SessionLimits,
+    /// Largest document accepted, checked while the upload streams in.
+    pub max_document_bytes: u64,
+    /// The agency's quality department, told of each evaluation report deposited.
+    pub quality_email: String,
+}
+
+impl AppState {
+    /// The state of the current request, inside a server function or a page.
+    pub fn current() -> Result<Self, AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("no application state in the Leptos context");
+            AppError::Internal
+        })
+    }
+}
