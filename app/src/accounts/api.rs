@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use super::Account;
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use leptos::server_fn::ServerFn;
 
 /// Holds the renewal token between "Vérifier le code" and the new password, for 10 minutes.
 #[cfg(feature = "ssr")]
@@ -14,6 +16,7 @@ const RENEWAL_COOKIE: &str = "ecars_renouvellement";
 pub async fn login(identifier: String, password: String, return_to: Option<String>) -> Result<String, AppError> {
     use super::login::{login, LoginResult};
     use super::rate_limit::Limited;
+    use super::web::FormPage;
     use super::{sessions::SESSION_COOKIE, web, IDENTIFIER_PARAM};
     use crate::routes::{percent_encode, RENEW_PATH};
 
@@ -25,20 +28,17 @@ pub async fn login(identifier: String, password: String, return_to: Option<Strin
     let target = match outcome {
         Ok(LoginResult::Session(token)) => {
             web::set_cookie(SESSION_COOKIE, &token, state.settings.sessions.absolute)?;
-            web::local_path(return_to.as_deref())
+            Ok(web::local_path(return_to.as_deref()))
         }
-        Ok(LoginResult::MustRenew) => format!("{RENEW_PATH}?premiere=1&email={}", percent_encode(identifier.trim())),
-        Err(error) => {
-            // Without JavaScript, back to the form with the identifier typed (never the password).
-            if web::is_plain_form_post() {
-                use leptos::server_fn::ServerFn;
-                web::back_to_form(Login::PATH, [(IDENTIFIER_PARAM, identifier.as_str())], &error);
-            }
-            return Err(error);
+        Ok(LoginResult::MustRenew) => {
+            Ok(format!("{RENEW_PATH}?premiere=1&email={}", percent_encode(identifier.trim())))
         }
+        Err(error) => Err(error),
     };
-    web::redirect_form_post(&target);
-    Ok(target)
+    // Without JavaScript, a refusal comes back to the form with the identifier (never the password).
+    let typed = [(IDENTIFIER_PARAM, identifier.as_str())];
+    web::answer_plain_post(Login::PATH, &target, String::clone, FormPage::posting(typed));
+    target
 }
 
 #[server(endpoint = "deconnexion")]
@@ -50,8 +50,9 @@ pub async fn logout() -> Result<String, AppError> {
         sessions::close(&crate::state::AppState::current()?.db, viewer.session_id).await?;
     }
     web::clear_cookie(sessions::SESSION_COOKIE)?;
-    web::redirect_form_post(LOGIN_PATH);
-    Ok(LOGIN_PATH.to_owned())
+    let done = Ok(LOGIN_PATH.to_owned());
+    web::answer_plain_post(Logout::PATH, &done, String::clone, None);
+    done
 }
 
 /// "Rafraîchir la session": the idle timeout starts again from now.
@@ -82,13 +83,18 @@ pub async fn current_account() -> Result<Option<Account>, AppError> {
 #[server(endpoint = "envoyer_code")]
 pub async fn send_code(email: String) -> Result<String, AppError> {
     use super::rate_limit::Limited;
+    use super::web::FormPage;
     use super::{renewal, web};
     use crate::routes::{percent_encode, RENEW_PATH};
 
     let state = crate::state::AppState::current()?;
-    state.limiter.check(Limited::CodeRequest, web::client_ip())?;
-    renewal::send_code(&state.db, &state.outbox, &state.settings.public_url, &email).await?;
-    web::redirect_form_post(&format!("{RENEW_PATH}?envoye=1&email={}", percent_encode(email.trim())));
+    let sent = match state.limiter.check(Limited::CodeRequest, web::client_ip()) {
+        Ok(()) => renewal::send_code(&state.db, &state.outbox, &state.settings.public_url, &email).await,
+        Err(error) => Err(error),
+    };
+    let done = |_: &()| format!("{RENEW_PATH}?envoye=1&email={}", percent_encode(email.trim()));
+    web::answer_plain_post(SendCode::PATH, &sent, done, FormPage::posting([("email", email.as_str())]));
+    sent?;
     Ok(format!(
         "Si un compte correspond à l'adresse {}, un code de vérification vient d'y être envoyé. \
          Il est valable 10 minutes.",
@@ -100,15 +106,20 @@ pub async fn send_code(email: String) -> Result<String, AppError> {
 pub async fn verify_code(email: String, code: String) -> Result<String, AppError> {
     use super::rate_limit::Limited;
     use super::renewal::{verify_code, CODE_VALIDITY};
-    use super::web;
+    use super::web::{self, FormPage};
     use crate::routes::NEW_PASSWORD_PATH;
 
     let state = crate::state::AppState::current()?;
-    state.limiter.check(Limited::Login, web::client_ip())?;
-    let token = verify_code(&state.db, &email, &code).await?;
-    web::set_cookie(RENEWAL_COOKIE, &token, CODE_VALIDITY)?;
-    web::redirect_form_post(NEW_PASSWORD_PATH);
-    Ok(NEW_PASSWORD_PATH.to_owned())
+    let verified = match state.limiter.check(Limited::Login, web::client_ip()) {
+        Ok(()) => verify_code(&state.db, &email, &code).await,
+        Err(error) => Err(error),
+    };
+    if let Ok(token) = &verified {
+        web::set_cookie(RENEWAL_COOKIE, token, CODE_VALIDITY)?;
+    }
+    let back = FormPage::posting([("email", email.as_str())]);
+    web::answer_plain_post(VerifyCode::PATH, &verified, |_| NEW_PASSWORD_PATH.to_owned(), back);
+    verified.map(|_| NEW_PASSWORD_PATH.to_owned())
 }
 
 /// The address being renewed, once its code is verified; `None` otherwise.
@@ -125,42 +136,45 @@ pub async fn renewal_email() -> Result<Option<String>, AppError> {
 #[server(endpoint = "nouveau_mot_de_passe")]
 pub async fn set_new_password(password: String, confirmation: String) -> Result<String, AppError> {
     use super::renewal::renew_password;
+    use super::web::FormPage;
     use super::{sessions::SESSION_COOKIE, web};
+    use crate::routes::HOME_PATH;
 
     let state = crate::state::AppState::current()?;
     let token = web::request_cookie(RENEWAL_COOKIE).unwrap_or_default();
     let public_url = &state.settings.public_url;
-    let session =
-        renew_password(&state.db, &state.hashing, &state.outbox, public_url, &token, &password, &confirmation).await?;
-    web::clear_cookie(RENEWAL_COOKIE)?;
-    web::set_cookie(SESSION_COOKIE, &session, state.settings.sessions.absolute)?;
-    web::redirect_form_post("/");
-    Ok("/".to_owned())
+    let renewed =
+        renew_password(&state.db, &state.hashing, &state.outbox, public_url, &token, &password, &confirmation).await;
+    if let Ok(session) = &renewed {
+        web::clear_cookie(RENEWAL_COOKIE)?;
+        web::set_cookie(SESSION_COOKIE, session, state.settings.sessions.absolute)?;
+    }
+    web::answer_plain_post(SetNewPassword::PATH, &renewed, |_| HOME_PATH.to_owned(), FormPage::posting([]));
+    renewed.map(|_| HOME_PATH.to_owned())
 }
 
 #[server(endpoint = "changer_mot_de_passe")]
 pub async fn change_password(current: String, password: String, confirmation: String) -> Result<String, AppError> {
     use super::password::change_password;
     use super::rate_limit::Limited;
+    use super::web::FormPage;
     use super::{access, sessions::SESSION_COOKIE, web};
     use crate::routes::ACCOUNT_PATH;
 
     let viewer = access::viewer()?;
     let state = crate::state::AppState::current()?;
-    state.limiter.check(Limited::Login, web::client_ip())?;
     let public_url = &state.settings.public_url;
-    let session = change_password(
-        &state.db,
-        &state.hashing,
-        &state.outbox,
-        public_url,
-        &viewer,
-        &current,
-        &password,
-        &confirmation,
-    )
-    .await?;
-    web::set_cookie(SESSION_COOKIE, &session, state.settings.sessions.absolute)?;
-    web::redirect_form_post(&format!("{ACCOUNT_PATH}?modifie=1"));
-    Ok("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.".to_owned())
+    let changed = match state.limiter.check(Limited::Login, web::client_ip()) {
+        Ok(()) => {
+            let (db, hashing, outbox) = (&state.db, &state.hashing, &state.outbox);
+            change_password(db, hashing, outbox, public_url, &viewer, &current, &password, &confirmation).await
+        }
+        Err(error) => Err(error),
+    };
+    if let Ok(session) = &changed {
+        web::set_cookie(SESSION_COOKIE, session, state.settings.sessions.absolute)?;
+    }
+    let done = |_: &String| format!("{ACCOUNT_PATH}?modifie=1");
+    web::answer_plain_post(ChangePassword::PATH, &changed, done, FormPage::posting([]));
+    changed.map(|_| "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.".to_owned())
 }

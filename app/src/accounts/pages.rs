@@ -15,7 +15,7 @@ use super::api::{
 };
 use super::password_policy::PasswordCheck;
 use super::{Account, IDENTIFIER_PARAM};
-use crate::layout::forms::{form_error, query_param};
+use crate::layout::forms::{form_error, query_param, typed_before_hydration};
 use crate::layout::when_loaded;
 use crate::routes::{ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
 use crate::AppError;
@@ -118,7 +118,11 @@ fn RenewPasswordSteps() -> impl IntoView {
     let send = ServerAction::<SendCode>::new();
     let verify = ServerAction::<VerifyCode>::new();
     let first_login = query_param("premiere");
-    let email = RwSignal::new(query_param("email").get_untracked().unwrap_or_default());
+    // What the server filled in, unless the user typed another address before hydration.
+    let filled = query_param("email").get_untracked().unwrap_or_default();
+    let typed =
+        ["email-envoi", "email-code"].into_iter().filter_map(typed_before_hydration).find(|typed| *typed != filled);
+    let email = RwSignal::new(typed.unwrap_or(filled));
     let sent = success_message(
         send,
         "envoye",
@@ -224,8 +228,8 @@ fn PasswordChecklist(password: RwSignal<String>, identifier: Signal<String>) -> 
 #[island]
 fn NewPasswordFields(identifier: String) -> impl IntoView {
     let identifier = Signal::stored(identifier);
-    let password = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
+    let password = RwSignal::new(typed_before_hydration("password").unwrap_or_default());
+    let confirmation = RwSignal::new(typed_before_hydration("confirmation").unwrap_or_default());
     let mismatch = move || !confirmation.get().is_empty() && confirmation.get() != password.get();
     view! {
         <div class="fr-input-group">

@@ -22,38 +22,97 @@ pub fn is_plain_form_post() -> bool {
     })
 }
 
-/// After a plain form post, go to `target`; a script-driven call gets the target as its result.
-pub fn redirect_form_post(target: &str) {
-    if is_plain_form_post() {
-        leptos_axum::redirect(target);
+/// Where a plain form post (no JavaScript) sends the browser once its server function has
+/// answered: on success to `done(value)`; refused, back to the form's page with what was typed
+/// and the error, which the page reads from the address. A call from a script gets the result
+/// itself and is not redirected. Every form goes through here.
+pub fn answer_plain_post<T>(
+    server_fn_path: &'static str,
+    result: &Result<T, AppError>,
+    done: impl FnOnce(&T) -> String,
+    back: Option<FormPage>,
+) {
+    if !is_plain_form_post() {
+        return;
+    }
+    match result {
+        Ok(value) => leptos_axum::redirect(&done(value)),
+        Err(error) => {
+            if let Some(target) = back.and_then(|page| page.with_error(server_fn_path, error)) {
+                leptos_axum::redirect(&target);
+            }
+        }
     }
 }
 
 /// The page that posted the form (browsers send it for same-origin posts).
-pub fn referer() -> Option<url::Url> {
+fn referer() -> Option<url::Url> {
     parts()?.headers.get(header::REFERER)?.to_str().ok()?.parse().ok()
 }
 
-/// After a refused plain form post, back to the page of the form with what was typed (`typed`,
-/// replacing those parameters, keeping the others) and the error, which the page shows.
-pub fn back_to_form<'a>(
-    server_fn_path: &'static str,
-    typed: impl IntoIterator<Item = (&'a str, &'a str)>,
-    error: &AppError,
-) {
-    use leptos::server_fn::error::ServerFnUrlError;
+/// A form's page to come back to after a refused plain form post.
+pub struct FormPage {
+    path: String,
+    query: Vec<(String, String)>,
+    anchor: Option<&'static str>,
+}
 
-    let Some(mut page) = referer() else { return };
-    let typed: Vec<_> = typed.into_iter().collect();
-    let kept: Vec<(String, String)> = page
-        .query_pairs()
-        .filter(|(name, _)| !name.starts_with("__") && !typed.iter().any(|(typed, _)| typed == name))
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect();
-    page.query_pairs_mut().clear().extend_pairs(kept).extend_pairs(typed);
-    let Ok(page) = ServerFnUrlError::new(server_fn_path, error.clone()).to_url(page.as_str()) else { return };
-    // Only the path and query of our own page: never an address the request chose.
-    leptos_axum::redirect(&format!("{}?{}", page.path(), page.query().unwrap_or_default()));
+impl FormPage {
+    /// The page at `path`, with `query`.
+    pub fn at<'a>(path: String, query: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let query = query.into_iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect();
+        FormPage { path, query, anchor: None }
+    }
+
+    /// The page that posted the form (browsers send it for same-origin posts), its query kept
+    /// but for the names `typed` gives again.
+    pub fn posting<'a>(typed: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<Self> {
+        let page = referer()?;
+        let typed: Vec<_> = typed.into_iter().collect();
+        let mut query: Vec<(String, String)> = page
+            .query_pairs()
+            .filter(|(name, _)| !name.starts_with("__") && !typed.iter().any(|(typed, _)| typed == name))
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        query.extend(typed.into_iter().map(|(name, value)| (name.to_owned(), value.to_owned())));
+        Some(FormPage { path: page.path().to_owned(), query, anchor: None })
+    }
+
+    /// The page that posted the form, with `query` instead of its own.
+    pub fn posting_with<'a>(query: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<Self> {
+        Some(FormPage::at(referer()?.path().to_owned(), query))
+    }
+
+    /// Its address as it is (for a success that stays on the form's page).
+    pub fn href(&self) -> String {
+        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&self.query).finish();
+        let anchor = self.anchor.map(|anchor| format!("#{anchor}")).unwrap_or_default();
+        format!("{}?{query}{anchor}", self.path)
+    }
+
+    /// The page one level up (`/a/b/c` gives `/a/b`).
+    pub fn up(mut self) -> Self {
+        if let Some((parent, _)) = self.path.rsplit_once('/') {
+            self.path = parent.to_owned();
+        }
+        self
+    }
+
+    /// The same page, scrolled to the element `anchor`.
+    pub fn at_anchor(mut self, anchor: &'static str) -> Self {
+        self.anchor = Some(anchor);
+        self
+    }
+
+    /// Only the path and query of our own page: never an address the request chose.
+    fn with_error(self, server_fn_path: &'static str, error: &AppError) -> Option<String> {
+        use leptos::server_fn::error::ServerFnUrlError;
+        let mut base = url::Url::parse("http://localhost").ok()?.join(&self.path).ok()?;
+        base.query_pairs_mut().clear().extend_pairs(&self.query);
+        let page = ServerFnUrlError::new(server_fn_path, error.clone()).to_url(base.as_str()).ok()?;
+        let anchor = self.anchor.map(|anchor| format!("#{anchor}")).unwrap_or_default();
+        Some(format!("{}?{}{anchor}", page.path(), page.query().unwrap_or_default()))
+    }
 }
 
 /// The peer address of the connection (the app is meant to face users directly or through a

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use super::{ContactDetail, ContactList, ContactRow};
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use leptos::server_fn::ServerFn;
 
 #[server(endpoint = "contacts")]
 pub async fn list_contacts(contract_id: i32) -> Result<ContactList, AppError> {
@@ -32,23 +34,14 @@ pub async fn save_contact(
     let viewer = crate::accounts::access::viewer()?;
     let input = ContactInput { last_name, first_name, email, phone };
     let result = super::service::save(&crate::state::AppState::current()?.db, &viewer, contact_id, &input).await;
-    if crate::accounts::web::is_plain_form_post() {
-        back_after_post(&input, &result);
-    }
+    // Without JavaScript, back to the list after a save, or to the form with the error and what was typed.
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    // The form is at /contrats/:id/contacts/:contact, the list one level up.
+    let list = |saved: &ContactRow| {
+        let saved = saved.id.to_string();
+        let list = FormPage::posting_with([(super::SAVED_PARAM, saved.as_str())]).map(FormPage::up);
+        list.map(|list| list.href()).unwrap_or_else(|| crate::routes::HOME_PATH.to_owned())
+    };
+    answer_plain_post(SaveContact::PATH, &result, list, FormPage::posting(input.query_pairs()));
     result
-}
-
-#[cfg(feature = "ssr")]
-fn back_after_post(input: &super::rules::ContactInput, result: &Result<ContactRow, AppError>) {
-    use leptos::server_fn::ServerFn;
-
-    match result {
-        Ok(saved) => {
-            let Some(page) = crate::accounts::web::referer() else { return };
-            // The form is at /contrats/:id/contacts/:contact: back to the list.
-            let list = page.path().rsplit_once('/').map(|(list, _)| list.to_owned()).unwrap_or_default();
-            leptos_axum::redirect(&format!("{list}?{}={}", super::SAVED_PARAM, saved.id));
-        }
-        Err(error) => crate::accounts::web::back_to_form(SaveContact::PATH, input.query_pairs(), error),
-    }
 }

@@ -9,9 +9,10 @@ use super::api::{get_contact, list_contacts, SaveContact};
 use super::rules::{ContactField, ContactInput};
 use super::{ContactDetail, ContactList, ContactRow, SAVED_PARAM};
 use crate::app::{contract_resource, id_resource};
-use crate::layout::forms::{error_in_url, page_query, query_param};
+use crate::layout::forms::{error_in_url, page_query, query_param, typed_before_hydration};
 use crate::layout::{when_loaded, BackToContract, ContractPageTop};
 use crate::routes::{contact_href, contacts_href};
+use crate::AppError;
 
 const TITLE: &str = "Contacts administratifs";
 const BACK_TO_LIST: &str = "Retour vers la liste des contacts administratifs";
@@ -142,7 +143,7 @@ fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl
     let save = ServerAction::<SaveContact>::new();
     // After a plain form post that failed, the address holds the error and what was typed.
     let error_after_post = error_in_url::<SaveContact>().get_untracked();
-    let typed = match &error_after_post {
+    let mut typed = match &error_after_post {
         Some(_) => {
             let query = page_query();
             let mut typed = ContactInput::default();
@@ -153,14 +154,32 @@ fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl
         }
         None => saved,
     };
+    // On a slow link, what was typed before the WASM arrived wins.
+    for field in ContactField::ALL {
+        if let Some(value) = typed_before_hydration(field.name()) {
+            *typed.field_mut(field) = value;
+        }
+    }
     let input = RwSignal::new(typed);
     // Field messages appear once the user has tried to save: the same rules as the server's.
     let tried = RwSignal::new(error_after_post.is_some());
     let field_errors = Memo::new(move |_| input.with(|input| input.validate().err().unwrap_or_default()));
-    let error = Signal::derive(move || match save.value().get() {
-        Some(result) => result.err(),
-        None => error_after_post.clone(),
+    // What the shared rules refuse is not sent: the same message as the server's is shown.
+    let refused = RwSignal::new(None::<AppError>);
+    let error = Signal::derive(move || {
+        refused.get().or_else(|| match save.value().get() {
+            Some(result) => result.err(),
+            None => error_after_post.clone(),
+        })
     });
+    let check_before_sending = move |event: leptos::ev::MouseEvent| {
+        tried.set(true);
+        let refusal = input.with_untracked(|input| input.validate().err()).map(|errors| ContactInput::summary(&errors));
+        if refusal.is_some() {
+            event.prevent_default();
+        }
+        refused.set(refusal.map(AppError::Invalid));
+    };
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
             let _ = window().location().set_href(&format!("{}?{SAVED_PARAM}={}", contacts_href(contract_id), saved.id));
@@ -177,7 +196,7 @@ fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl
                 <ContactFieldInput field input tried errors=field_errors/>
             }).collect_view()}
             <button class="fr-btn" type="submit" disabled=move || save.pending().get()
-                on:click=move |_| tried.set(true)>"Enregistrer"</button>
+                on:click=check_before_sending>"Enregistrer"</button>
             <p role="status" class="fr-text--sm fr-mt-1w">
                 {move || save.pending().get().then_some("Enregistrement…")}
             </p>

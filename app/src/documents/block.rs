@@ -150,12 +150,24 @@ fn AddDocuments(
     sending: RwSignal<Vec<Sending>>,
 ) -> impl IntoView {
     let input_id = format!("ajout-{}", place.slug());
-    let on_change = move |event: leptos::ev::Event| {
+    let picker = NodeRef::<leptos::html::Input>::new();
+    let on_change = move |_| {
         #[cfg(feature = "hydrate")]
-        browser::send_files(&event, place, max_bytes, documents, sending);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (event, documents, sending);
+        if let Some(input) = picker.get_untracked() {
+            browser::send_files(&input, place, max_bytes, documents, sending);
+        }
     };
+    // Files chosen on a slow link before the WASM arrived are sent as soon as it has.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(input) = picker.get() {
+            if input.files().is_some_and(|files| files.length() > 0) {
+                browser::send_files(&input, place, max_bytes, documents, sending);
+            }
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (max_bytes, documents, sending);
     view! {
         <div class="fr-upload-group">
             <label class="fr-label" for=input_id.clone()>
@@ -165,7 +177,7 @@ fn AddDocuments(
                         accepted_formats_label(), megabytes(max_bytes))}
                 </span>
             </label>
-            <input class="fr-upload" type="file" id=input_id multiple on:change=on_change/>
+            <input class="fr-upload" type="file" id=input_id multiple node_ref=picker on:change=on_change/>
         </div>
     }
 }
@@ -207,13 +219,12 @@ mod browser {
     use crate::AppError;
 
     pub fn send_files(
-        event: &leptos::ev::Event,
+        input: &HtmlInputElement,
         place: Place,
         max_bytes: u64,
         documents: RwSignal<Vec<DocumentRow>>,
         sending: RwSignal<Vec<Sending>>,
     ) {
-        let input: HtmlInputElement = event_target(event);
         let Some(files) = input.files() else { return };
         for index in 0..files.length() {
             let Some(file) = files.get(index) else { continue };

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use super::{IndicatorTree, QuestionDetail, SavedAnswer};
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use leptos::server_fn::ServerFn;
 
 #[server(endpoint = "indicateurs")]
 pub async fn get_indicator_tree(contract_id: i32) -> Result<IndicatorTree, AppError> {
@@ -32,6 +34,8 @@ pub async fn save_answer(
 ) -> Result<SavedAnswer, AppError> {
     use super::service::{save, AnswerInput};
     use super::TypedAnswer;
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    use crate::routes::{HOME_PATH, QUESTION_ANCHOR, QUESTION_PARAM};
 
     let viewer = crate::accounts::access::viewer()?;
     let typed = TypedAnswer {
@@ -42,35 +46,15 @@ pub async fn save_answer(
     let input =
         AnswerInput { version, not_concerned: typed.not_concerned, achieved: &typed.achieved, comment: &typed.comment };
     let result = save(&crate::state::AppState::current()?.db, &viewer, question_id, input).await;
-    if crate::accounts::web::is_plain_form_post() {
-        back_to_panel(question_id, &typed, &result);
-    }
+    // Without JavaScript, back to the question's panel: with "Réponse enregistrée.", or with the
+    // error and what the user typed.
+    let question = question_id.to_string();
+    let panel = |query: Vec<(&str, &str)>| FormPage::posting_with(query).map(|page| page.at_anchor(QUESTION_ANCHOR));
+    let saved = panel(vec![(QUESTION_PARAM, &question), (super::SAVED_PARAM, "1")]);
+    let refused = panel([(QUESTION_PARAM, question.as_str())].into_iter().chain(typed.query_pairs()).collect());
+    let done = |_: &SavedAnswer| saved.map(|page| page.href()).unwrap_or_else(|| HOME_PATH.to_owned());
+    answer_plain_post(SaveAnswer::PATH, &result, done, refused);
     result
-}
-
-/// Without JavaScript, the browser goes back to the question's panel: with "Réponse
-/// enregistrée.", or with the error and what the user typed.
-#[cfg(feature = "ssr")]
-fn back_to_panel(question_id: i32, typed: &super::TypedAnswer, result: &Result<SavedAnswer, AppError>) {
-    use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
-
-    let Some(mut page) = crate::accounts::web::referer() else { return };
-    page.query_pairs_mut().clear().append_pair(crate::routes::QUESTION_PARAM, &question_id.to_string());
-    match result {
-        Ok(_) => {
-            page.query_pairs_mut().append_pair(super::SAVED_PARAM, "1");
-        }
-        Err(error) => {
-            page.query_pairs_mut().extend_pairs(typed.query_pairs());
-            match ServerFnUrlError::new(SaveAnswer::PATH, error.clone()).to_url(page.as_str()) {
-                Ok(with_error) => page = with_error,
-                Err(_) => return,
-            }
-        }
-    }
-    // Only the path and query of our own page: never an address the request chose.
-    let query = page.query().unwrap_or_default();
-    leptos_axum::redirect(&format!("{}?{query}#{}", page.path(), crate::routes::QUESTION_ANCHOR));
 }
 
 /// "Clore la saisie", once confirmed. Without JavaScript the browser goes to the contract page
@@ -84,20 +68,9 @@ pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::Closin
     let public_url = &state.settings.public_url;
     let result =
         closing_service::close(&state.db, &state.tree_shapes, &state.outbox, public_url, &viewer, contract_id).await;
-    if crate::accounts::web::is_plain_form_post() {
-        use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
-        let contract_page = crate::routes::contract_href(contract_id);
-        match &result {
-            Ok(_) => leptos_axum::redirect(&format!("{contract_page}?{}=1", super::CLOSED_PARAM)),
-            Err(error) => {
-                let page = crate::routes::closing_href(contract_id);
-                let with_error = ServerFnUrlError::new(CloseEvaluation::PATH, error.clone())
-                    .to_url(&format!("http://localhost{page}"))
-                    .map(|url| format!("{page}?{}", url.query().unwrap_or_default()));
-                leptos_axum::redirect(&with_error.unwrap_or(page));
-            }
-        }
-    }
+    let closed = format!("{}?{}=1", crate::routes::contract_href(contract_id), super::CLOSED_PARAM);
+    let confirmation = crate::accounts::web::FormPage::at(crate::routes::closing_href(contract_id), []);
+    crate::accounts::web::answer_plain_post(CloseEvaluation::PATH, &result, |_| closed, Some(confirmation));
     result
 }
 

@@ -9,10 +9,11 @@ use leptos::prelude::*;
 
 use super::api::SaveAnswer;
 use super::rules::{FillProgress, QuestionStatus};
+use super::values::AnswerValue;
 use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, SAVED_PARAM};
 use crate::documents::DocumentsBlock;
 use crate::layout::field_value;
-use crate::layout::forms::{error_in_url, page_query, query_param};
+use crate::layout::forms::{error_in_url, page_query, query_param, ticked_before_hydration, typed_before_hydration};
 use crate::AppError;
 
 /// The status of each question of the tree, one signal per question: a saved answer changes
@@ -125,7 +126,7 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
     let current = RwSignal::new(initial.clone());
     // After a plain form post that failed, the address holds the error and what was typed.
     let error_after_post = error_in_url::<SaveAnswer>().get_untracked();
-    let typed = match &error_after_post {
+    let shown = match &error_after_post {
         Some(_) => TypedAnswer::from_query(&page_query()),
         None => TypedAnswer {
             not_concerned: initial.as_ref().is_some_and(|answer| answer.not_concerned),
@@ -133,7 +134,9 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
             comment: initial.as_ref().and_then(|answer| answer.comment.clone()).unwrap_or_default(),
         },
     };
-    dirty.set(error_after_post.is_some());
+    // On a slow link, what was typed before the WASM arrived wins, and counts as unsaved.
+    let typed = typed_before_hydration_answer(detail.kind, &shown);
+    dirty.set(error_after_post.is_some() || typed != shown);
     let not_concerned = RwSignal::new(typed.not_concerned);
     let achieved = RwSignal::new(typed.achieved);
     let comment = RwSignal::new(typed.comment);
@@ -161,11 +164,16 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
         Some(Err(AppError::Conflict(newer))) => conflict.set(Some(*newer)),
         _ => {}
     });
-    let error =
-        Signal::derive(move || match save.value().get().map(Result::err).unwrap_or_else(|| error_after_post.clone()) {
-            Some(AppError::Conflict(_)) | None => None,
-            Some(error) => Some(error.to_string()),
-        });
+    // What the shared rules refuse is not sent: the same message as the server's is shown.
+    let refused = RwSignal::new(None::<String>);
+    let error = Signal::derive(move || {
+        refused.get().or_else(|| {
+            match save.value().get().map(Result::err).unwrap_or_else(|| error_after_post.clone()) {
+                Some(AppError::Conflict(_)) | None => None,
+                Some(error) => Some(error.to_string()),
+            }
+        })
+    });
     let saved_message = move || match save.value().get() {
         Some(result) => result.is_ok(),
         None => saved_after_post,
@@ -173,6 +181,19 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
     let touched = move || dirty.set(true);
     let year = detail.year.map(|year| year.to_string()).unwrap_or_default();
     let kind = detail.kind;
+    let check_before_sending = move |event: leptos::ev::MouseEvent| {
+        let refusal = AnswerValue::parse(
+            kind,
+            not_concerned.get_untracked(),
+            &achieved.get_untracked(),
+            &comment.get_untracked(),
+        )
+        .err();
+        if refusal.is_some() {
+            event.prevent_default();
+        }
+        refused.set(refusal);
+    };
 
     view! {
         <ActionForm action=save attr:class="answer-form" attr:novalidate=true>
@@ -230,10 +251,11 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
                     // To replace, the notice stays until the save answers: removing its button
                     // now would cancel the form's submission.
                 };
-                view! { <ConflictNotice question_id newer=shown choose/> }
+                view! { <ConflictNotice question_id newer=shown choose check_before_sending/> }
             })}
             <DocumentsBlock title=DOCUMENTS.to_owned() folder=detail.documents.clone() heading_level=3/>
-            <button class="fr-btn fr-mt-3w" type="submit" disabled=move || save.pending().get()>"Enregistrer"</button>
+            <button class="fr-btn fr-mt-3w" type="submit" disabled=move || save.pending().get()
+                on:click=check_before_sending>"Enregistrer"</button>
             <p role="status" class="fr-text--sm fr-mt-1w">
                 {move || match save.pending().get() {
                     true => Some("Enregistrement…"),
@@ -242,6 +264,24 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
             </p>
         </ActionForm>
         {move || modification(current.get())}
+    }
+}
+
+/// The answer form's fields as they stand when the panel is hydrated (`shown` where untouched).
+fn typed_before_hydration_answer(kind: ValueKind, shown: &TypedAnswer) -> TypedAnswer {
+    let achieved = match kind {
+        // Both read, so that neither is read later from another panel.
+        ValueKind::YesNo => ["Oui", "Non"]
+            .map(|choice| (choice, ticked_before_hydration(&format!("realise-{}", choice.to_lowercase()))))
+            .into_iter()
+            .find(|(_, ticked)| *ticked == Some(true))
+            .map(|(choice, _)| choice.to_owned()),
+        _ => typed_before_hydration("realise"),
+    };
+    TypedAnswer {
+        not_concerned: ticked_before_hydration("non-concerne").unwrap_or(shown.not_concerned),
+        achieved: achieved.unwrap_or_else(|| shown.achieved.clone()),
+        comment: typed_before_hydration("commentaire").unwrap_or_else(|| shown.comment.clone()),
     }
 }
 
@@ -315,6 +355,7 @@ fn ConflictNotice(
     question_id: i32,
     newer: AnswerView,
     choose: impl Fn(bool) + Clone + Send + Sync + 'static,
+    check_before_sending: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let shown =
         if newer.not_concerned { "Non concerné".to_owned() } else { newer.achieved.clone().unwrap_or_default() };
@@ -338,7 +379,10 @@ fn ConflictNotice(
                     </a>
                 </li>
                 <li>
-                    <button type="submit" class="fr-btn" on:click=move |_| choose(true)>"Remplacer par ma réponse"</button>
+                    <button type="submit" class="fr-btn"
+                        on:click=move |event| { check_before_sending(event); choose(true); }>
+                        "Remplacer par ma réponse"
+                    </button>
                 </li>
             </ul>
         </div>

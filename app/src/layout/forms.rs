@@ -72,3 +72,51 @@ pub fn page_address() -> String {
         }
     }
 }
+
+/// What the user typed into field `id` before its island was hydrated: on a slow link the page
+/// is usable before the WASM arrives, and an island must start from what its fields hold then,
+/// not from the server's values. Read once per field, at hydration; a field rendered later (a
+/// panel opened afterwards) starts from its own values. `None` on the server, or when the page
+/// has no such field.
+pub fn typed_before_hydration(id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::{HtmlInputElement, HtmlTextAreaElement};
+        let field = field_at_hydration(id)?;
+        if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
+            return Some(input.value());
+        }
+        field.dyn_ref::<HtmlTextAreaElement>().map(HtmlTextAreaElement::value)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
+/// The same for a checkbox or a radio button: whether it was ticked before hydration.
+pub fn ticked_before_hydration(id: &str) -> Option<bool> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        field_at_hydration(id)?.dyn_ref::<leptos::web_sys::HtmlInputElement>().map(|input| input.checked())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
+/// The element `id` the first time it is asked for, `None` afterwards.
+#[cfg(feature = "hydrate")]
+fn field_at_hydration(id: &str) -> Option<leptos::web_sys::Element> {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    thread_local! {
+        static READ: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    }
+    READ.with(|read| read.borrow_mut().insert(id.to_owned())).then(|| document().get_element_by_id(id)).flatten()
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// How long one SMTP exchange may take before the try counts as failed.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
@@ -18,7 +18,9 @@ pub const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Clone)]
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// One `<outbox row id>.eml` per message: a message delivered again after a crash replaces
+    /// its own file instead of adding a copy.
+    Files(PathBuf),
 }
 
 #[derive(Clone)]
@@ -47,14 +49,16 @@ impl Mailer {
                     .timeout(Some(SMTP_TIMEOUT))
                     .build(),
             ),
-            None => Transport::Files(AsyncFileTransport::new(outbox_dir)),
+            None => Transport::Files(outbox_dir),
         };
         Ok(Mailer { transport, from })
     }
 
-    /// Hands one message over: a plain-text and an HTML part, both quoted-printable so that
-    /// every line stays readable. The error says why, for the outbox row.
-    pub async fn send(&self, to: &str, subject: &str, text: &str, html: &str) -> Result<(), String> {
+    /// Hands message `id` of the outbox over: a plain-text and an HTML part, both
+    /// quoted-printable so that every line stays readable, and a Message-ID made from the row, so
+    /// that a receiving server can recognise a message sent again after a crash. The error says
+    /// why, for the outbox row.
+    pub async fn send(&self, id: i32, to: &str, subject: &str, text: &str, html: &str) -> Result<(), String> {
         let to: Mailbox = to.parse().map_err(|error| format!("invalid recipient: {error}"))?;
         let part = |content_type: ContentType, content: &str| -> Result<SinglePart, String> {
             let body = Body::new_with_encoding(content.to_owned(), ContentTransferEncoding::QuotedPrintable)
@@ -65,6 +69,7 @@ impl Mailer {
             .singlepart(part(ContentType::TEXT_PLAIN, text)?)
             .singlepart(part(ContentType::TEXT_HTML, html)?);
         let message = Message::builder()
+            .message_id(Some(format!("<outbox-{id}@{}>", self.from.email.domain())))
             .from(self.from.clone())
             .to(to)
             .subject(subject)
@@ -72,7 +77,11 @@ impl Mailer {
             .map_err(|error| error.to_string())?;
         match &self.transport {
             Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|error| error.to_string()),
-            Transport::Files(files) => files.send(message).await.map(drop).map_err(|error| error.to_string()),
+            Transport::Files(dir) => {
+                let (temporary, file) = (dir.join(format!(".{id}.eml.part")), dir.join(format!("{id}.eml")));
+                tokio::fs::write(&temporary, message.formatted()).await.map_err(|error| error.to_string())?;
+                tokio::fs::rename(&temporary, &file).await.map_err(|error| error.to_string())
+            }
         }
     }
 }

@@ -166,9 +166,10 @@ impl Worker {
 
     /// One try; returns whether it was sent.
     async fn deliver(&self, message: outbox_message::Model) -> Result<bool, DbErr> {
+        let id = message.id;
         let outcome =
-            self.mailer.send(&message.recipient, &message.subject, &message.text_body, &message.html_body).await;
-        let (id, kind, attempts) = (message.id, message.kind.clone(), message.attempts);
+            self.mailer.send(id, &message.recipient, &message.subject, &message.text_body, &message.html_body).await;
+        let (kind, attempts) = (message.kind.clone(), message.attempts);
         let mut row: outbox_message::ActiveModel = message.into();
         row.claimed_until = Set(None);
         let sent = match outcome {

@@ -148,6 +148,7 @@ impl TestApp {
         let mut files: Vec<_> = std::fs::read_dir(self.config.data_dir.join("outbox"))
             .expect("outbox directory")
             .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|extension| extension == "eml"))
             .collect();
         files.sort_by_key(|path| std::fs::metadata(path).unwrap().modified().unwrap());
         files.iter().map(|path| decode_quoted_printable(&std::fs::read_to_string(path).unwrap())).collect()
