@@ -45,6 +45,9 @@ pub enum AppError {
     /// A message could not be handed to the mail server; details are in the server log.
     #[error("Le courriel n'a pas pu être envoyé. Réessayez dans quelques minutes ou contactez le support.")]
     MailNotSent,
+    /// The database does not answer for now (host down, network cut): nothing was changed.
+    #[error("Service momentanément indisponible. Réessayez dans quelques instants : rien n'a été modifié.")]
+    Unavailable,
     /// Something failed on the server; details are in the server log only.
     #[error("Une erreur technique est survenue. Veuillez réessayer dans quelques instants.")]
     Internal,
@@ -85,7 +88,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
             AppError::MailNotSent => 502,
-            AppError::Unreachable => 503,
+            AppError::Unavailable | AppError::Unreachable => 503,
         }
     }
 
@@ -111,8 +114,33 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(error: sea_orm::DbErr) -> Self {
-        tracing::error!(%error, "database error");
-        AppError::Internal
+        if database_unreachable(&error) {
+            tracing::error!(%error, "database unreachable");
+            AppError::Unavailable
+        } else {
+            tracing::error!(%error, "database error");
+            AppError::Internal
+        }
+    }
+}
+
+/// The database could not be reached or the connection broke, as opposed to a query it refused.
+#[cfg(feature = "ssr")]
+pub fn database_unreachable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error;
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => matches!(
+            **error,
+            Error::Io(_)
+                | Error::Tls(_)
+                | Error::Protocol(_)
+                | Error::PoolTimedOut
+                | Error::PoolClosed
+                | Error::WorkerCrashed
+        ),
+        _ => false,
     }
 }
 

@@ -30,7 +30,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
             Ok(None) => stale_cookie = true,
             Err(error) => {
                 tracing::error!(%error, "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
+                return unavailable(request.headers());
             }
         }
     }
@@ -52,6 +52,26 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         response.headers_mut().append(header::SET_COOKIE, forget);
     }
     response
+}
+
+/// The database does not answer: a page saying so to a browser, the shared error to a script.
+fn unavailable(headers: &HeaderMap) -> Response {
+    let message = crate::AppError::Unavailable.to_string();
+    let retry = [(header::RETRY_AFTER, HeaderValue::from_static("5"))];
+    let wants_page = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    if wants_page {
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Service momentanément indisponible - e-CARS</title>\
+             <link rel=\"stylesheet\" href=\"/dsfr/dsfr.min.css\"></head>\
+             <body><main class=\"fr-container fr-py-8w\"><h1>Service momentanément indisponible</h1>\
+             <p>{message}</p><p><a class=\"fr-btn\" href=\"\">Réessayer</a></p></main></body></html>"
+        );
+        (StatusCode::SERVICE_UNAVAILABLE, retry, axum::response::Html(page)).into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, retry, axum::Json(crate::AppError::Unavailable)).into_response()
+    }
 }
 
 async fn resume(state: &AppState, token: &str) -> Result<Option<Viewer>, sea_orm::DbErr> {

@@ -122,7 +122,10 @@ fn RenewPasswordSteps() -> impl IntoView {
     let filled = query_param("email").get_untracked().unwrap_or_default();
     let typed =
         ["email-envoi", "email-code"].into_iter().filter_map(typed_before_hydration).find(|typed| *typed != filled);
-    let email = RwSignal::new(typed.unwrap_or(filled));
+    let email = RwSignal::new(filled);
+    if let Some(typed) = typed {
+        Effect::new(move |_| email.set(typed.clone()));
+    }
     let sent = success_message(
         send,
         "envoye",
@@ -228,8 +231,14 @@ fn PasswordChecklist(password: RwSignal<String>, identifier: Signal<String>) -> 
 #[island]
 fn NewPasswordFields(identifier: String) -> impl IntoView {
     let identifier = Signal::stored(identifier);
-    let password = RwSignal::new(typed_before_hydration("password").unwrap_or_default());
-    let confirmation = RwSignal::new(typed_before_hydration("confirmation").unwrap_or_default());
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    // Typed before hydration: the checklist follows once hydrated.
+    for (signal, id) in [(password, "password"), (confirmation, "confirmation")] {
+        if let Some(typed) = typed_before_hydration(id) {
+            Effect::new(move |_| signal.set(typed.clone()));
+        }
+    }
     let mismatch = move || !confirmation.get().is_empty() && confirmation.get() != password.get();
     view! {
         <div class="fr-input-group">

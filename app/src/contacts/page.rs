@@ -143,7 +143,7 @@ fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl
     let save = ServerAction::<SaveContact>::new();
     // After a plain form post that failed, the address holds the error and what was typed.
     let error_after_post = error_in_url::<SaveContact>().get_untracked();
-    let mut typed = match &error_after_post {
+    let typed = match &error_after_post {
         Some(_) => {
             let query = page_query();
             let mut typed = ContactInput::default();
@@ -154,13 +154,17 @@ fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl
         }
         None => saved,
     };
-    // On a slow link, what was typed before the WASM arrived wins.
-    for field in ContactField::ALL {
-        if let Some(value) = typed_before_hydration(field.name()) {
-            *typed.field_mut(field) = value;
-        }
-    }
     let input = RwSignal::new(typed);
+    // On a slow link, what was typed before the WASM arrived wins, once hydrated.
+    let typed_before: Vec<_> = ContactField::ALL
+        .into_iter()
+        .filter_map(|field| typed_before_hydration(field.name()).map(|value| (field, value)))
+        .collect();
+    Effect::new(move |_| {
+        for (field, value) in &typed_before {
+            input.update(|input| *input.field_mut(*field) = value.clone());
+        }
+    });
     // Field messages appear once the user has tried to save: the same rules as the server's.
     let tried = RwSignal::new(error_after_post.is_some());
     let field_errors = Memo::new(move |_| input.with(|input| input.validate().err().unwrap_or_default()));

@@ -134,12 +134,20 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
             comment: initial.as_ref().and_then(|answer| answer.comment.clone()).unwrap_or_default(),
         },
     };
-    // On a slow link, what was typed before the WASM arrived wins, and counts as unsaved.
+    dirty.set(error_after_post.is_some());
     let typed = typed_before_hydration_answer(detail.kind, &shown);
-    dirty.set(error_after_post.is_some() || typed != shown);
-    let not_concerned = RwSignal::new(typed.not_concerned);
-    let achieved = RwSignal::new(typed.achieved);
-    let comment = RwSignal::new(typed.comment);
+    let not_concerned = RwSignal::new(shown.not_concerned);
+    let achieved = RwSignal::new(shown.achieved.clone());
+    let comment = RwSignal::new(shown.comment.clone());
+    // On a slow link, what was typed before the WASM arrived wins once hydrated, and is unsaved.
+    if typed != shown {
+        Effect::new(move |_| {
+            not_concerned.set(typed.not_concerned);
+            achieved.set(typed.achieved.clone());
+            comment.set(typed.comment.clone());
+            dirty.set(true);
+        });
+    }
     let conflict = RwSignal::new(match &error_after_post {
         Some(AppError::Conflict(newer)) => Some((**newer).clone()),
         _ => None,

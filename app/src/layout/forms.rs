@@ -74,10 +74,12 @@ pub fn page_address() -> String {
 }
 
 /// What the user typed into field `id` before its island was hydrated: on a slow link the page
-/// is usable before the WASM arrives, and an island must start from what its fields hold then,
-/// not from the server's values. Read once per field, at hydration; a field rendered later (a
-/// panel opened afterwards) starts from its own values. `None` on the server, or when the page
-/// has no such field.
+/// is usable before the WASM arrives, and an island must go on from what its fields hold then,
+/// not from the server's values. Read when the island is created; give it to the island's
+/// signals in an effect, once hydrated (a signal must start from the server's value, or the
+/// markup hydration expects would differ from the server's). Read once per field: a field
+/// rendered later (a panel opened afterwards) starts from its own values. `None` on the server,
+/// or when the page has no such field.
 pub fn typed_before_hydration(id: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {

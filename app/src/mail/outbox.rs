@@ -1,8 +1,8 @@
 //! The transactional outbox. A change that causes a message queues it with [`Outbox::queue`] in
 //! its own transaction, so the message exists exactly when the change does. A [`Worker`] in each
-//! instance then delivers the due rows: it takes a few at a time for a while (its lease), sends
-//! them, and marks each sent, or due again later (exponential backoff), or failed after the last
-//! try, with the reason.
+//! instance then delivers the due rows: it takes one for a while (its lease), sends it, and marks
+//! it sent, or due again later (exponential backoff), or failed after the last try, with the
+//! reason.
 //!
 //! - A crash between the commit and the delivery loses nothing: the row is delivered after the
 //!   restart (or by another instance once the lease is over).
@@ -28,8 +28,10 @@ use crate::notifications::Mail;
 
 /// How often a worker looks for due rows when nothing wakes it.
 const POLL: Duration = Duration::from_secs(5);
-/// Rows taken at once.
-const BATCH: u64 = 10;
+const MIN_WAIT: Duration = Duration::from_millis(500);
+/// How long a worker holds the row it took: long enough for one SMTP exchange to time out, short
+/// enough that a message taken by an instance that died is sent by another within a minute.
+const LEASE: Duration = Duration::from_secs(2 * super::SMTP_TIMEOUT.as_secs());
 
 /// When to try again, and when to give up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,13 +114,13 @@ impl Worker {
             if let Err(error) = self.deliver_due().await {
                 tracing::error!(%error, "outbox: cannot read the due messages");
             }
+            // Everything that could be taken was: a row still due now is another worker's, held
+            // for its lease, so the wait never drops to zero.
             let wait = match self.next_due().await {
-                Ok(Some(due)) => (due - Utc::now()).to_std().unwrap_or(Duration::ZERO).min(POLL),
+                Ok(Some(due)) => (due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(MIN_WAIT, POLL),
                 _ => POLL,
             };
-            if !wait.is_zero() {
-                let _ = tokio::time::timeout(wait, self.outbox.wake.notified()).await;
-            }
+            let _ = tokio::time::timeout(wait, self.outbox.wake.notified()).await;
         }
     }
 
@@ -126,24 +128,21 @@ impl Worker {
     pub async fn deliver_due(&self) -> Result<usize, DbErr> {
         let mut sent = 0;
         loop {
-            let taken = self.claim().await?;
-            if taken.is_empty() {
+            let Some(message) = self.claim().await? else {
                 return Ok(sent);
-            }
-            for message in taken {
-                if self.deliver(message).await? {
-                    sent += 1;
-                }
+            };
+            if self.deliver(message).await? {
+                sent += 1;
             }
         }
     }
 
-    /// Takes up to [`BATCH`] due rows for the time it may need to send them all.
-    async fn claim(&self) -> Result<Vec<outbox_message::Model>, DbErr> {
+    /// Takes the next due row for the time of one try (one row at a time: a lease never runs out
+    /// while the row waits behind others).
+    async fn claim(&self) -> Result<Option<outbox_message::Model>, DbErr> {
         use outbox_message::Column;
         let now = Utc::now();
-        let lease = chrono::Duration::from_std(super::SMTP_TIMEOUT * (BATCH as u32 + 2))
-            .unwrap_or(chrono::Duration::minutes(5));
+        let lease = chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::minutes(1));
         let due = Query::select()
             .column(Column::Id)
             .from(outbox_message::Entity)
@@ -152,7 +151,7 @@ impl Worker {
             .and_where(Expr::col(Column::ClaimedUntil).is_null().or(Expr::col(Column::ClaimedUntil).lte(now)))
             .order_by(Column::DueAt, Order::Asc)
             .order_by(Column::Id, Order::Asc)
-            .limit(BATCH)
+            .limit(1)
             // PostgreSQL: a row another instance is taking is skipped, not waited for.
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
             .to_owned();
@@ -162,6 +161,7 @@ impl Worker {
             .filter(Column::Id.in_subquery(due))
             .exec_with_returning(&self.db)
             .await
+            .map(|taken| taken.into_iter().next())
     }
 
     /// One try; returns whether it was sent.

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use crate::helpers::{caqes_test, spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
 
 /// The questions of CAQES TEST the hospital answers (red or green, never grey).
-async fn own_questions(app: &TestApp) -> Vec<String> {
+pub async fn own_questions(app: &TestApp) -> Vec<String> {
     let db = app.database().await;
     indicator::Entity::find()
         .filter(indicator::Column::ContractId.eq(caqes_test(app).await.id))
@@ -22,7 +22,7 @@ async fn own_questions(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-async fn director(app: &TestApp) -> String {
+pub async fn director(app: &TestApp) -> String {
     let db = app.database().await;
     contact::Entity::find()
         .filter(contact::Column::ContractId.eq(caqes_test(app).await.id))
@@ -36,7 +36,7 @@ async fn director(app: &TestApp) -> String {
 }
 
 /// "Non concerné" answers any kind of question.
-async fn not_concerned(visitor: &Visitor, question: &str, version: &str) -> Page {
+pub async fn not_concerned(visitor: &Visitor, question: &str, version: &str) -> Page {
     visitor
         .call(
             "enregistrer_reponse",
@@ -45,7 +45,7 @@ async fn not_concerned(visitor: &Visitor, question: &str, version: &str) -> Page
         .await
 }
 
-async fn save_contact(visitor: &Visitor, id: &str, fields: [&str; 4]) -> Page {
+pub async fn save_contact(visitor: &Visitor, id: &str, fields: [&str; 4]) -> Page {
     let [last_name, first_name, email, phone] = fields;
     visitor
         .call(
@@ -61,9 +61,9 @@ async fn save_contact(visitor: &Visitor, id: &str, fields: [&str; 4]) -> Page {
         .await
 }
 
-const DIRECTOR: [&str; 4] = ["MARTIN", "Claire", "direction@chu-grenoble.fr", "+33 4 76 76 75 75"];
+pub const DIRECTOR: [&str; 4] = ["MARTIN", "Claire", "direction@chu-grenoble.fr", "+33 4 76 76 75 75"];
 
-async fn close(visitor: &Visitor, contract: i32) -> Page {
+pub async fn close(visitor: &Visitor, contract: i32) -> Page {
     visitor.call("clore_la_saisie", &[("contract_id", &contract.to_string())]).await
 }
 

@@ -161,7 +161,8 @@ impl TestApp {
         use sea_orm::sea_query::Condition;
         use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         let db = self.database().await;
-        for _ in 0..400 {
+        // A row taken by an instance that was killed waits for its lease (30 s) to run out.
+        for _ in 0..1000 {
             let now = chrono::Utc::now();
             let unsettled = Entity::find()
                 .filter(Column::Status.eq(DeliveryStatus::Pending))
@@ -174,7 +175,7 @@ impl TestApp {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("the mail worker did not deliver the due messages within 20 s");
+        panic!("the mail worker did not deliver the due messages within 50 s");
     }
 
     /// The last verification code mailed to `email`.

@@ -6,6 +6,7 @@ mod accounts;
 mod answers;
 mod closing;
 mod documents;
+mod faults;
 mod helpers;
 mod mail;
 mod pages;
