@@ -182,3 +182,103 @@ mod tests {
         assert!(!admin.writes(42));
     }
 }
+
+/// The same rules on the demo data, through the functions the services call.
+#[cfg(test)]
+mod service_tests {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    use super::*;
+    use crate::db::testing::{contract_named, demo_database, viewer};
+
+    async fn questions(db: &sea_orm::DatabaseConnection, contract_id: i32, national: bool) -> indicator::Model {
+        indicator::Entity::find()
+            .filter(indicator::Column::ContractId.eq(contract_id))
+            .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
+            .filter(indicator::Column::EditableByEstablishment.eq(!national))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn who_reads_and_who_changes_each_contract_question_and_establishment() {
+        let db = demo_database().await;
+        let chu = viewer(&db, "chu-grenoble@exemple.fr").await;
+        let referent = viewer(&db, "referent@ars.exemple.fr").await;
+        let admin = viewer(&db, "admin@ars.exemple.fr").await;
+        let caqes = contract_named(&db, "CAQES TEST").await;
+        let other = contract_named(&db, "CAQES PERFORMANCE 500").await;
+
+        // The establishment user: its own contract, editable in Auto-Evaluation; another entity's
+        // is "not found", exactly like one that does not exist.
+        assert!(readable_contract(&db, &chu, caqes.id).await.unwrap().editable);
+        assert!(writable_contract(&db, &chu, caqes.id).await.is_ok());
+        assert_eq!(readable_contract(&db, &chu, other.id).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(readable_contract(&db, &chu, 999_999).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(writable_contract(&db, &chu, other.id).await.unwrap_err(), AppError::NotFound);
+
+        // The referent reads what it follows and changes nothing; the rest is "not found".
+        assert!(!readable_contract(&db, &referent, caqes.id).await.unwrap().editable);
+        assert_eq!(writable_contract(&db, &referent, caqes.id).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(readable_contract(&db, &referent, other.id).await.unwrap_err(), AppError::NotFound);
+
+        // The administrator reads everything and changes no establishment data.
+        for id in [caqes.id, other.id] {
+            assert!(!readable_contract(&db, &admin, id).await.unwrap().editable);
+            assert_eq!(writable_contract(&db, &admin, id).await.unwrap_err(), AppError::Forbidden);
+        }
+
+        // Questions: the establishment answers its own, never the national ones (grey).
+        let own = questions(&db, caqes.id, false).await;
+        let national = questions(&db, caqes.id, true).await;
+        let (question, access) = readable_question(&db, &chu, own.id).await.unwrap();
+        assert!(access.may_answer(&question));
+        let (question, access) = readable_question(&db, &chu, national.id).await.unwrap();
+        assert!(!access.may_answer(&question));
+        let (question, access) = readable_question(&db, &referent, own.id).await.unwrap();
+        assert!(!access.may_answer(&question));
+        let elsewhere = questions(&db, other.id, false).await;
+        assert_eq!(readable_question(&db, &chu, elsewhere.id).await.unwrap_err(), AppError::NotFound);
+        // An objective is not a question.
+        let objective = indicator::Entity::find()
+            .filter(indicator::Column::ContractId.eq(caqes.id))
+            .filter(indicator::Column::NodeKind.eq(NodeKind::Objective))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(readable_question(&db, &chu, objective.id).await.unwrap_err(), AppError::NotFound);
+
+        // Establishments follow their legal entity.
+        let own_site = establishment::Entity::find()
+            .filter(establishment::Column::LegalEntityId.eq(caqes.legal_entity_id))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let other_site = establishment::Entity::find()
+            .filter(establishment::Column::LegalEntityId.ne(caqes.legal_entity_id))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(readable_establishment(&db, &chu, own_site.id).await.is_ok());
+        assert_eq!(readable_establishment(&db, &chu, other_site.id).await.unwrap_err(), AppError::NotFound);
+        assert!(check_writes(&chu, own_site.legal_entity_id).is_ok());
+        assert_eq!(check_writes(&referent, own_site.legal_entity_id).unwrap_err(), AppError::Forbidden);
+
+        // Once in Consultation, nobody may change the contract any more.
+        contract::Entity::update_many()
+            .col_expr(contract::Column::Phase, sea_orm::sea_query::Expr::value(Phase::Consultation))
+            .filter(contract::Column::Id.eq(caqes.id))
+            .exec(&db)
+            .await
+            .unwrap();
+        let closed = readable_contract(&db, &chu, caqes.id).await.unwrap();
+        assert!(!closed.editable);
+        let (question, access) = readable_question(&db, &chu, own.id).await.unwrap();
+        assert!(!access.may_answer(&question));
+    }
+}

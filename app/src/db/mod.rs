@@ -54,6 +54,39 @@ pub fn french_date_time(moment: chrono::DateTime<chrono::Utc>) -> String {
     moment.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 
+/// Service tests: an in-memory SQLite database with the real schema and the demo data.
+#[cfg(test)]
+pub mod testing {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait, QueryFilter};
+
+    use crate::accounts::access::Viewer;
+    use crate::accounts::directory::{find_user, legal_entity_ids_of};
+    use crate::accounts::secrets::PasswordHashing;
+    use crate::db::entities::contract;
+
+    pub async fn demo_database() -> DatabaseConnection {
+        // One connection: each connection to `:memory:` is a database of its own.
+        let mut options = ConnectOptions::new("sqlite::memory:");
+        options.max_connections(1).min_connections(1).sqlx_logging(false);
+        let db = Database::connect(options).await.expect("in-memory SQLite");
+        Migrator::up(&db, None).await.expect("migrations");
+        crate::demo::load(&db, &PasswordHashing::new(2)).await.expect("demo data");
+        db
+    }
+
+    /// The viewer of a demo account, as the session middleware makes it.
+    pub async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
+        let user = find_user(db, email).await.unwrap().unwrap_or_else(|| panic!("no account {email}"));
+        let legal_entity_ids = legal_entity_ids_of(db, user.id).await.unwrap();
+        Viewer { user_id: user.id, session_id: 0, email: user.email, role: user.role, legal_entity_ids }
+    }
+
+    pub async fn contract_named(db: &DatabaseConnection, name: &str) -> contract::Model {
+        contract::Entity::find().filter(contract::Column::Name.eq(name)).one(db).await.unwrap().unwrap()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{ConnectionTrait, Statement};

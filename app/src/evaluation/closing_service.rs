@@ -127,3 +127,71 @@ pub async fn receipt(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i3
         answers,
     })
 }
+
+/// The closing rule and its transaction, on the demo data.
+#[cfg(test)]
+mod tests {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    use super::*;
+    use crate::contacts::rules::ContactInput;
+    use crate::db::entities::{contact, outbox_message};
+    use crate::db::testing::{contract_named, demo_database, viewer};
+    use crate::evaluation::service::{save, AnswerInput};
+
+    #[tokio::test]
+    async fn closing_needs_every_answer_and_the_mandatory_contacts_then_queues_the_receipts_once() {
+        let db = demo_database().await;
+        let (shapes, outbox) = (TreeShapes::default(), Outbox::default());
+        let chu = viewer(&db, "chu-grenoble@exemple.fr").await;
+        let referent = viewer(&db, "referent@ars.exemple.fr").await;
+        let caqes = contract_named(&db, "CAQES TEST").await;
+        let close = |viewer| close(&db, &shapes, &outbox, "https://ecars.exemple.fr", viewer, caqes.id);
+        let queued = || outbox_message::Entity::find().count(&db);
+
+        assert_eq!(close(&referent).await.unwrap_err(), AppError::Forbidden);
+        let AppError::NotClosable(missing) = close(&chu).await.unwrap_err() else { panic!("not closable") };
+        assert_eq!(missing.questions.len(), 19, "every question the hospital answers is still red");
+        assert_eq!(missing.contacts.iter().map(|contact| contact.function.as_str()).collect::<Vec<_>>(), ["DIRECTEUR"]);
+
+        for question in missing.questions {
+            let input = AnswerInput { version: 0, not_concerned: true, achieved: "", comment: "" };
+            save(&db, &chu, question.id, input).await.unwrap();
+        }
+        let AppError::NotClosable(missing) = close(&chu).await.unwrap_err() else { panic!("not closable") };
+        assert!(missing.questions.is_empty() && missing.contacts.len() == 1, "the contact is still missing");
+        assert_eq!(queued().await.unwrap(), 0, "nothing is mailed while refused");
+
+        let director = contact::Entity::find()
+            .filter(contact::Column::ContractId.eq(caqes.id))
+            .filter(contact::Column::Function.eq("DIRECTEUR"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let input = ContactInput {
+            last_name: "MARTIN".into(),
+            first_name: "Claire".into(),
+            email: "direction@chu-grenoble.fr".into(),
+            phone: "04 76 76 75 75".into(),
+        };
+        crate::contacts::service::save(&db, &chu, director.id, &input).await.unwrap();
+
+        let receipt = close(&chu).await.unwrap();
+        assert_eq!((receipt.percentage, receipt.closed_by.as_str()), (100, "chu-grenoble@exemple.fr"));
+        let receipts = outbox_message::Entity::find().all(&db).await.unwrap();
+        let mut to: Vec<_> = receipts.iter().map(|mail| (mail.kind.as_str(), mail.recipient.as_str())).collect();
+        to.sort();
+        assert_eq!(
+            to,
+            [("accuse_de_cloture", "chu-grenoble@exemple.fr"), ("accuse_de_cloture", "referent@ars.exemple.fr")]
+        );
+        assert!(receipts[0].text_body.contains("https://ecars.exemple.fr/contrats/"), "{}", receipts[0].text_body);
+        let stored = contract::Entity::find_by_id(caqes.id).one(&db).await.unwrap().unwrap();
+        assert_eq!((stored.phase, stored.closed_by), (Phase::Consultation, Some(chu.user_id)));
+
+        // Closed once: closing again is refused and mails nothing more.
+        assert!(matches!(close(&chu).await.unwrap_err(), AppError::NotEditable(_)));
+        assert_eq!(queued().await.unwrap(), 2);
+    }
+}

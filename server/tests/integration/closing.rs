@@ -1,8 +1,11 @@
 //! Administrative contacts and "Clore la saisie": validation, the closing rule, what a closed
 //! contract refuses, and a race of saves against one close.
 
+use app::contacts::ContactRow;
 use app::contracts::Phase;
 use app::db::entities::{answer_history, contact, indicator};
+use app::evaluation::closing::ClosingReceipt;
+use app::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{caqes_test, spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
@@ -90,7 +93,8 @@ async fn a_contact_is_saved_only_complete_and_valid_and_marked_updated() {
 
     let saved = save_contact(&chu, &id, DIRECTOR).await;
     assert_eq!(saved.status, 200, "{}", saved.body);
-    saved.assert_shows(&["\"phone\":\"04 76 76 75 75\"", "\"updated\":true"]);
+    let saved: ContactRow = saved.value();
+    assert_eq!((saved.phone.as_deref(), saved.updated), (Some("04 76 76 75 75"), true));
     let list = chu.get(&format!("/contrats/{contract}/contacts")).await;
     list.assert_shows(&["MARTIN", "Claire", "direction@chu-grenoble.fr", "04 76 76 75 75", "Faite", "Modifier"]);
 
@@ -157,7 +161,9 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
 
     // One red question left (18 of 19, 94 %): refused, and the answer says which.
     let early = close(&chu, contract).await;
-    early.assert_refused(409, &["NotClosable", "\"answered\":18", &format!("\"id\":{last}")]);
+    let AppError::NotClosable(missing) = early.error(409) else { panic!("not closable: {}", early.body) };
+    assert_eq!(missing.progress.answered, 18);
+    assert_eq!(missing.questions.iter().map(|question| question.id.to_string()).collect::<Vec<_>>(), [last.clone()]);
     let page = chu.get(&format!("/contrats/{contract}")).await;
     page.assert_shows(&[
         "Reste à saisir avant la clôture",
@@ -180,7 +186,9 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
         .await
         .unwrap();
     let without_contact = close(&chu, contract).await;
-    without_contact.assert_refused(409, &["\"questions\":[]", "\"function\":\"DIRECTEUR\""]);
+    let AppError::NotClosable(missing) = without_contact.error(409) else { panic!("{}", without_contact.body) };
+    assert!(missing.questions.is_empty());
+    assert_eq!(missing.contacts.iter().map(|contact| contact.function.as_str()).collect::<Vec<_>>(), ["DIRECTEUR"]);
     assert_eq!(save_contact(&chu, &director, DIRECTOR).await.status, 200);
 
     // A referent cannot close.
@@ -188,7 +196,8 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
 
     let closed = close(&chu, contract).await;
     assert_eq!(closed.status, 200, "{}", closed.body);
-    closed.assert_shows(&["\"percentage\":100", "\"closed_by\":\"chu-grenoble@exemple.fr\""]);
+    let receipt: ClosingReceipt = closed.value();
+    assert_eq!((receipt.percentage, receipt.closed_by.as_str()), (100, CHU.0));
     let stored = caqes_test(&app).await;
     assert_eq!(stored.phase, Phase::Consultation);
     let closed_at = stored.closed_at.expect("closing date");

@@ -251,6 +251,19 @@ impl Page {
         }
     }
 
+    /// What a server function answered, decoded as the shared type the browser decodes.
+    pub fn value<T: serde::de::DeserializeOwned>(&self) -> T {
+        assert!((200..300).contains(&self.status), "unexpected status {}, answer:\n{}", self.status, self.body);
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|error| panic!("not the expected answer ({error}):\n{}", self.body))
+    }
+
+    /// A server function's refusal with `status`, decoded as the shared error type.
+    pub fn error(&self, status: u16) -> app::AppError {
+        assert_eq!(self.status, status, "unexpected status, answer:\n{}", self.body);
+        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("not an AppError ({error}):\n{}", self.body))
+    }
+
     pub fn count(&self, text: &str) -> usize {
         self.body.matches(text).count()
     }
