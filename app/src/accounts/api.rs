@@ -135,6 +135,7 @@ pub async fn renewal_email() -> Result<Option<String>, AppError> {
 
 #[server(endpoint = "nouveau_mot_de_passe")]
 pub async fn set_new_password(password: String, confirmation: String) -> Result<String, AppError> {
+    use super::password::NewPassword;
     use super::renewal::renew_password;
     use super::web::FormPage;
     use super::{sessions::SESSION_COOKIE, web};
@@ -143,8 +144,8 @@ pub async fn set_new_password(password: String, confirmation: String) -> Result<
     let state = crate::state::AppState::current()?;
     let token = web::request_cookie(RENEWAL_COOKIE).unwrap_or_default();
     let public_url = &state.settings.public_url;
-    let renewed =
-        renew_password(&state.db, &state.hashing, &state.outbox, public_url, &token, &password, &confirmation).await;
+    let new = NewPassword { password: &password, confirmation: &confirmation };
+    let renewed = renew_password(&state.db, &state.hashing, &state.outbox, public_url, &token, new).await;
     if let Ok(session) = &renewed {
         web::clear_cookie(RENEWAL_COOKIE)?;
         web::set_cookie(SESSION_COOKIE, session, state.settings.sessions.absolute)?;
@@ -155,7 +156,7 @@ pub async fn set_new_password(password: String, confirmation: String) -> Result<
 
 #[server(endpoint = "changer_mot_de_passe")]
 pub async fn change_password(current: String, password: String, confirmation: String) -> Result<String, AppError> {
-    use super::password::change_password;
+    use super::password::{change_password, NewPassword};
     use super::rate_limit::Limited;
     use super::web::FormPage;
     use super::{access, sessions::SESSION_COOKIE, web};
@@ -167,7 +168,8 @@ pub async fn change_password(current: String, password: String, confirmation: St
     let changed = match state.limiter.check(Limited::Login, web::client_ip()) {
         Ok(()) => {
             let (db, hashing, outbox) = (&state.db, &state.hashing, &state.outbox);
-            change_password(db, hashing, outbox, public_url, &viewer, &current, &password, &confirmation).await
+            let new = NewPassword { password: &password, confirmation: &confirmation };
+            change_password(db, hashing, outbox, public_url, &viewer, &current, new).await
         }
         Err(error) => Err(error),
     };

@@ -14,11 +14,18 @@ use crate::mail::outbox::Outbox;
 use crate::notifications;
 use crate::AppError;
 
-pub fn check_new_password(password: &str, confirmation: &str, identifier: &str) -> Result<(), AppError> {
-    if password != confirmation {
+/// "Nouveau mot de passe" and "Confirmer le nouveau mot de passe", as typed.
+#[derive(Clone, Copy)]
+pub struct NewPassword<'a> {
+    pub password: &'a str,
+    pub confirmation: &'a str,
+}
+
+pub fn check_new_password(new: NewPassword, identifier: &str) -> Result<(), AppError> {
+    if new.password != new.confirmation {
         return Err(AppError::Invalid("Les deux mots de passe saisis sont différents.".to_owned()));
     }
-    match PasswordCheck::of(password, identifier).refusal() {
+    match PasswordCheck::of(new.password, identifier).refusal() {
         Some(refusal) => Err(AppError::Invalid(refusal)),
         None => Ok(()),
     }
@@ -54,16 +61,15 @@ pub async fn change_password(
     public_url: &str,
     viewer: &Viewer,
     current: &str,
-    password: &str,
-    confirmation: &str,
+    new: NewPassword<'_>,
 ) -> Result<String, AppError> {
     let user = user::Entity::find_by_id(viewer.user_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
     if !hashing.verify(current, Some(user.password_hash.clone())).await? {
         record_failure(db, user.id).await?;
         return Err(AppError::Invalid("Le mot de passe actuel est incorrect.".to_owned()));
     }
-    check_new_password(password, confirmation, &user.email)?;
-    let hash = hashing.hash(password).await?;
+    check_new_password(new, &user.email)?;
+    let hash = hashing.hash(new.password).await?;
     let txn = begin_write(db).await?;
     let session = set_password(&txn, outbox, public_url, user, hash).await?;
     txn.commit().await?;
@@ -77,12 +83,13 @@ mod tests {
 
     #[test]
     fn a_new_password_must_be_confirmed_and_follow_the_rule() {
-        assert!(check_new_password("Grenoble-Demo-2027!", "Grenoble-Demo-2027!", "a@b.fr").is_ok());
+        let typed = |password, confirmation| NewPassword { password, confirmation };
+        assert!(check_new_password(typed("Grenoble-Demo-2027!", "Grenoble-Demo-2027!"), "a@b.fr").is_ok());
         assert!(
-            matches!(check_new_password("Grenoble-Demo-2027!", "Grenoble-Demo-2028!", "a@b.fr"), Err(AppError::Invalid(m)) if m.contains("différents"))
+            matches!(check_new_password(typed("Grenoble-Demo-2027!", "Grenoble-Demo-2028!"), "a@b.fr"), Err(AppError::Invalid(m)) if m.contains("différents"))
         );
         assert!(
-            matches!(check_new_password("court", "court", "a@b.fr"), Err(AppError::Invalid(m)) if m.contains("12 et 64"))
+            matches!(check_new_password(typed("court", "court"), "a@b.fr"), Err(AppError::Invalid(m)) if m.contains("12 et 64"))
         );
     }
 }

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::directory::find_user;
-use super::password::{check_new_password, set_password};
+use super::password::{check_new_password, set_password, NewPassword};
 use super::secrets::{code_hash, new_code, new_token, token_hash, PasswordHashing, CODE_DIGITS};
 use crate::db::entities::{user, verification_code};
 use crate::db::{begin_write, plus_one};
@@ -163,15 +163,14 @@ pub async fn renew_password(
     outbox: &Outbox,
     public_url: &str,
     token: &str,
-    password: &str,
-    confirmation: &str,
+    new: NewPassword<'_>,
 ) -> Result<String, AppError> {
     let expired = || AppError::Invalid(RENEWAL_EXPIRED.to_owned());
     let code = renewal(db, token).await?.ok_or_else(expired)?;
     let user_id = code.user_id.ok_or_else(expired)?;
     let user = user::Entity::find_by_id(user_id).one(db).await?.ok_or_else(expired)?;
-    check_new_password(password, confirmation, &user.email)?;
-    let hash = hashing.hash(password).await?;
+    check_new_password(new, &user.email)?;
+    let hash = hashing.hash(new.password).await?;
     let txn = begin_write(db).await?;
     let consumed = verification_code::Entity::update_many()
         .col_expr(verification_code::Column::ConsumedAt, Expr::value(Utc::now()))
