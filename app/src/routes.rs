@@ -76,6 +76,24 @@ pub fn contract_establishments_href(contract_id: i32) -> String {
     format!("{}/{ESTABLISHMENTS}", contract_href(contract_id))
 }
 
+/// The document endpoints (`documents::web`), as the server's router declares them...
+pub const DOCUMENT_ROUTE: &str = "/api/documents/{id}";
+pub const DOCUMENT_UPLOAD_ROUTE: &str = "/api/documents/{place}/{id}";
+pub const DOCUMENT_ZIP_ROUTE: &str = "/api/documents/{place}/{id}/tous";
+
+/// ...and as links: a document, and where a place (`contrat/12`) takes and packs its documents.
+pub fn document_href(id: i32) -> String {
+    DOCUMENT_ROUTE.replace("{id}", &id.to_string())
+}
+
+pub fn document_upload_href(place: &str) -> String {
+    format!("/api/documents/{place}")
+}
+
+pub fn document_zip_href(place: &str) -> String {
+    format!("{}/tous", document_upload_href(place))
+}
+
 /// The login page address that brings the visitor back to `path` afterwards.
 pub fn login_href(path: &str) -> String {
     if path == HOME_PATH || path.is_empty() {
@@ -115,6 +133,9 @@ mod tests {
         assert_eq!(receipt_href(3), "/contrats/3/accuse-de-cloture");
         assert_eq!(contact_href(3, 7), "/contrats/3/contacts/7");
         assert_eq!(contract_establishments_href(3), "/contrats/3/etablissements");
+        assert_eq!(document_href(5), "/api/documents/5");
+        assert_eq!(document_upload_href("question/8"), DOCUMENT_UPLOAD_ROUTE.replace("{place}/{id}", "question/8"));
+        assert_eq!(document_zip_href("question/8"), DOCUMENT_ZIP_ROUTE.replace("{place}/{id}", "question/8"));
     }
 
     #[test]

@@ -24,6 +24,7 @@ use app::documents::web::{download, download_all, upload};
 use app::evaluation::service::TreeShapes;
 use app::mail::outbox::{Outbox, Worker};
 use app::mail::{MailConfigError, Mailer};
+use app::routes::{DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE};
 use app::state::{AppState, Settings};
 
 use crate::config::{Config, DatabaseUrl};
@@ -187,9 +188,9 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         move || app::shell(options.clone())
     };
     Router::new()
-        .route("/api/documents/{place}/{id}", axum::routing::post(upload))
-        .route("/api/documents/{id}", axum::routing::get(download))
-        .route("/api/documents/{place}/{id}/tous", axum::routing::get(download_all))
+        .route(DOCUMENT_UPLOAD_ROUTE, axum::routing::post(upload))
+        .route(DOCUMENT_ROUTE, axum::routing::get(download))
+        .route(DOCUMENT_ZIP_ROUTE, axum::routing::get(download_all))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::Extension(state.clone()))

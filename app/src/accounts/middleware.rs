@@ -11,7 +11,7 @@ use super::access::Viewer;
 use super::directory::viewer_of_session;
 use super::sessions::{self, SESSION_COOKIE};
 use super::web::{cookie, cookie_header, is_https};
-use crate::routes::{login_href, LOGIN_PATH};
+use crate::routes::{login_href, segment, HOME_PATH, LOGIN_PATH};
 use crate::state::AppState;
 
 pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -42,7 +42,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
         Redirect::to(&login_href(target)).into_response()
     } else if logged_in && path == LOGIN_PATH {
-        Redirect::to("/").into_response()
+        Redirect::to(HOME_PATH).into_response()
     } else {
         next.run(request).await
     };
@@ -84,8 +84,9 @@ async fn resume(state: &AppState, token: &str) -> Result<Option<Viewer>, sea_orm
 /// Pages need a session; the login and renewal pages, assets, and server functions (which
 /// check the caller themselves, see `access`) do not.
 fn needs_login(path: &str) -> bool {
+    let first_segment = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     !(path == LOGIN_PATH
-        || path.starts_with("/mot-de-passe/")
+        || (first_segment == segment::PASSWORD && path.len() > segment::PASSWORD.len() + 1)
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path.starts_with("/dsfr/")

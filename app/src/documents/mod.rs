@@ -52,12 +52,12 @@ impl Place {
 
     /// Where the browser sends a new document (see `web::upload`).
     pub fn upload_href(self) -> String {
-        format!("/api/documents/{}", self.path())
+        crate::routes::document_upload_href(&self.path())
     }
 
     /// "Récupérer tous les documents": a zip of the place's documents.
     pub fn zip_href(self) -> String {
-        format!("/api/documents/{}/tous", self.path())
+        crate::routes::document_zip_href(&self.path())
     }
 }
 
@@ -74,7 +74,7 @@ pub struct DocumentRow {
 
 impl DocumentRow {
     pub fn href(&self) -> String {
-        format!("/api/documents/{}", self.id)
+        crate::routes::document_href(self.id)
     }
 }
 

@@ -10,7 +10,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::accounts::AccountMenu;
 use crate::contracts::{ContractHeader, Phase};
-use crate::routes::{contract_href, login_href};
+use crate::routes::{contract_href, login_href, HOME_PATH};
 use crate::AppError;
 
 #[component]
@@ -35,7 +35,7 @@ pub fn Header() -> impl IntoView {
                                 </div>
                             </div>
                             <div class="fr-header__service">
-                                <a href="/" title="Accueil - Extranet e-CARS">
+                                <a href=HOME_PATH title="Accueil - Extranet e-CARS">
                                     <p class="fr-header__service-title">"Extranet e-CARS"</p>
                                 </a>
                                 <p class="fr-header__service-tagline">
@@ -52,7 +52,7 @@ pub fn Header() -> impl IntoView {
                     <nav class="fr-nav" aria-label="Menu principal">
                         <ul class="fr-nav__list">
                             <li class="fr-nav__item">
-                                <a class="fr-nav__link" href="/">"Accueil"</a>
+                                <a class="fr-nav__link" href=HOME_PATH>"Accueil"</a>
                             </li>
                         </ul>
                     </nav>
@@ -99,7 +99,7 @@ pub fn Breadcrumb(crumbs: Vec<(String, Option<String>)>) -> impl IntoView {
     view! {
         <nav class="fr-breadcrumb breadcrumb" aria-label="Vous êtes ici :">
             <ol class="fr-breadcrumb__list">
-                <li><a class="fr-breadcrumb__link" href="/">"Accueil"</a></li>
+                <li><a class="fr-breadcrumb__link" href=HOME_PATH>"Accueil"</a></li>
                 {crumbs
                     .into_iter()
                     .map(|(label, href)| match href {
@@ -194,7 +194,7 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
         AppError::Unauthenticated => {
             view! { <a href=login_href(&forms::page_address())>"Se reconnecter"</a> }.into_any()
         }
-        _ => view! { <a href="/">"Retour à la gestion des contrats"</a> }.into_any(),
+        _ => view! { <a href=HOME_PATH>"Retour à la gestion des contrats"</a> }.into_any(),
     };
     view! {
         <div class="fr-alert fr-alert--error" role="alert">
