@@ -28,7 +28,7 @@ pub async fn login(identifier: String, password: String, return_to: Option<Strin
     let target = match outcome {
         Ok(LoginResult::Session(token)) => {
             web::set_cookie(SESSION_COOKIE, &token, state.settings.sessions.absolute)?;
-            Ok(web::local_path(return_to.as_deref()))
+            Ok(web::return_path(return_to.as_deref()))
         }
         Ok(LoginResult::MustRenew) => {
             Ok(format!("{RENEW_PATH}?premiere=1&email={}", percent_encode(identifier.trim())))

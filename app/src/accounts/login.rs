@@ -3,11 +3,8 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, Set,
-};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use super::directory::find_user;
 use super::secrets::PasswordHashing;
@@ -23,7 +20,7 @@ const FREE_ATTEMPTS: i32 = 5;
 /// after, at most an hour.
 pub fn lock_duration(failed: i32) -> Option<Duration> {
     (failed >= FREE_ATTEMPTS).then(|| {
-        let doublings = (failed - FREE_ATTEMPTS).min(6) as u32;
+        let doublings = Ord::min(failed - FREE_ATTEMPTS, 6) as u32;
         Duration::from_secs(60 * 2u64.pow(doublings)).min(Duration::from_secs(3600))
     })
 }
@@ -44,56 +41,65 @@ pub async fn login(
     password: &str,
 ) -> Result<LoginResult, AppError> {
     let user = find_user(db, identifier).await?;
-    let matches = hashing.verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    // Counted before the password is checked (an unknown account runs the same statement on no
+    // row), so that concurrent guesses cannot outnumber the free attempts.
+    let admitted = admit_attempt(db, user.as_ref().map_or(NO_ACCOUNT, |user| user.id)).await?;
+    let matches = hashing.verify(password, user.as_ref().map(|user| user.password_hash.clone())).await?;
     let Some(user) = user else {
         return Err(AppError::InvalidCredentials);
     };
-    if user.locked_until.is_some_and(|until| until > Utc::now()) {
+    if !admitted {
+        tracing::warn!(user = user.id, "login refused: account locked");
         return Err(AppError::InvalidCredentials);
     }
     if !matches {
-        // Recorded after answering: an unknown account writes nothing, and the answer must not
-        // take longer for a known one.
-        let (db, user_id) = (db.clone(), user.id);
-        tokio::spawn(async move {
-            if let Err(error) = record_failure(&db, user_id).await {
-                tracing::error!(%error, user = user_id, "failed login not recorded");
-            }
-        });
         return Err(AppError::InvalidCredentials);
     }
-    if user.failed_logins != 0 || user.locked_until.is_some() {
-        let mut active = user.clone().into_active_model();
-        active.failed_logins = Set(0);
-        active.locked_until = Set(None);
-        active.update(db).await?;
-    }
+    clear_failures(db, user.id).await?;
     if user.must_renew_password {
         return Ok(LoginResult::MustRenew);
     }
     Ok(LoginResult::Session(sessions::open(db, user.id).await?))
 }
 
-/// Counts a failure (in the database, so concurrent attempts all count) and locks the
-/// account from the fifth one on.
-pub async fn record_failure(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+/// No account has this id: the statement an unknown identifier runs.
+const NO_ACCOUNT: i32 = -1;
+
+/// Lets one password check through unless the account is locked, counting it as a failure until
+/// it succeeds; the failure that reaches the fifth locks the account, in the same statement. One
+/// conditional update: concurrent attempts are counted one by one, and at most five failures in
+/// a row are ever checked before the lock.
+pub async fn admit_attempt(db: &impl ConnectionTrait, user_id: i32) -> Result<bool, DbErr> {
+    use user::Column;
+    let now = Utc::now();
+    let failures = plus_one(Column::FailedLogins);
+    let mut lock = Expr::case(failures.clone().lt(FREE_ATTEMPTS), Expr::value(None::<chrono::DateTime<Utc>>));
+    for failed in FREE_ATTEMPTS..FREE_ATTEMPTS + 6 {
+        lock = lock.case(failures.clone().eq(failed), Expr::value(locked_until(now, failed)));
+    }
+    let lock = lock.finally(Expr::value(locked_until(now, FREE_ATTEMPTS + 6)));
+    let admitted = user::Entity::update_many()
+        .col_expr(Column::FailedLogins, failures)
+        .col_expr(Column::LockedUntil, lock.into())
+        .filter(Column::Id.eq(user_id))
+        .filter(Column::LockedUntil.is_null().or(Column::LockedUntil.lte(now)))
+        .exec(db)
+        .await?;
+    Ok(admitted.rows_affected == 1)
+}
+
+fn locked_until(now: chrono::DateTime<Utc>, failed: i32) -> Option<chrono::DateTime<Utc>> {
+    lock_duration(failed).map(|lock| now + chrono::Duration::from_std(lock).unwrap_or(chrono::Duration::hours(1)))
+}
+
+/// The right password: the failures in a row start again from zero.
+pub async fn clear_failures(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
     user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, plus_one(user::Column::FailedLogins))
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::LockedUntil, Expr::value(None::<chrono::DateTime<Utc>>))
         .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
-    let Some(user) = user::Entity::find_by_id(user_id).one(db).await? else {
-        return Ok(());
-    };
-    if let Some(lock) = lock_duration(user.failed_logins) {
-        tracing::warn!(user = user_id, failed = user.failed_logins, "account locked after failed logins");
-        let until = Utc::now() + chrono::Duration::from_std(lock).unwrap_or(chrono::Duration::hours(1));
-        user::Entity::update_many()
-            .col_expr(user::Column::LockedUntil, Expr::value(until))
-            .filter(user::Column::Id.eq(user_id))
-            .exec(db)
-            .await?;
-    }
     Ok(())
 }
 

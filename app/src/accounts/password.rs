@@ -4,7 +4,7 @@
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 
 use super::access::Viewer;
-use super::login::record_failure;
+use super::login::admit_attempt;
 use super::password_policy::PasswordCheck;
 use super::secrets::PasswordHashing;
 use super::sessions;
@@ -64,11 +64,17 @@ pub async fn change_password(
     new: NewPassword<'_>,
 ) -> Result<String, AppError> {
     let user = user::Entity::find_by_id(viewer.user_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
+    // The new password first: a refusal of the rule is not a wrong guess of the current one.
+    check_new_password(new, &user.email)?;
+    // The current password is guessed under the same lockout as at login.
+    if !admit_attempt(db, user.id).await? {
+        return Err(AppError::Invalid(
+            "Trop d'essais : le compte est bloqué quelques minutes. Réessayez plus tard.".to_owned(),
+        ));
+    }
     if !hashing.verify(current, Some(user.password_hash.clone())).await? {
-        record_failure(db, user.id).await?;
         return Err(AppError::Invalid("Le mot de passe actuel est incorrect.".to_owned()));
     }
-    check_new_password(new, &user.email)?;
     let hash = hashing.hash(new.password).await?;
     let txn = begin_write(db).await?;
     let session = set_password(&txn, outbox, public_url, user, hash).await?;

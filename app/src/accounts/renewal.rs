@@ -5,8 +5,8 @@ use std::time::Duration;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, Statement,
 };
 
 use super::directory::find_user;
@@ -49,6 +49,12 @@ pub async fn send_code(
 ) -> Result<(), AppError> {
     let email = parse_email(email)?;
     let txn = begin_write(db).await?;
+    // Requests for one address are counted one at a time: SQLite's write lock is already taken;
+    // PostgreSQL takes a lock on the address until the transaction ends.
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let lock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+        txn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, lock, [email.clone().into()])).await?;
+    }
     let window_start = ago(CODE_WINDOW);
     let recent = verification_code::Entity::find()
         .filter(verification_code::Column::Email.eq(&email))

@@ -9,6 +9,7 @@ use axum::http::{header, request::Parts, HeaderMap, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
+use crate::routes::HOME_PATH;
 use crate::AppError;
 
 fn parts() -> Option<Parts> {
@@ -162,12 +163,29 @@ pub fn clear_cookie(name: &str) -> Result<(), AppError> {
     set_cookie(name, "", Duration::ZERO)
 }
 
-/// Where to go back after login: only a path of this site, never another site.
-pub fn local_path(target: Option<&str>) -> String {
-    match target {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
-        _ => "/".to_owned(),
+/// Where a user may be sent back to (after login): a path of this site only, as the browser will
+/// read it. Browsers drop tabs and newlines anywhere in an address, trim spaces and controls, and
+/// read `\\` as `/`: `/<TAB>/evil.example` is `//evil.example`, another site. So the target is
+/// cleaned the same way, resolved against this site, and kept only if it stays here; anything
+/// else is the home page. What comes out is percent-encoded, safe in a `Location` header.
+pub fn return_path(target: Option<&str>) -> String {
+    target.and_then(same_site_path).unwrap_or_else(|| HOME_PATH.to_owned())
+}
+
+fn same_site_path(target: &str) -> Option<String> {
+    let cleaned: String = target.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let cleaned = cleaned.trim_matches(|c: char| c <= ' ').replace('\\', "/");
+    if !cleaned.starts_with('/') || cleaned.starts_with("//") {
+        return None;
     }
+    let here = url::Url::parse("http://portail.invalid/").ok()?;
+    let resolved = here.join(&cleaned).ok().filter(|url| url.origin() == here.origin())?;
+    let path = match resolved.query() {
+        Some(query) => format!("{}?{query}", resolved.path()),
+        None => resolved.path().to_owned(),
+    };
+    // "/.//x" resolves to the path "//x", which a browser would read as another site.
+    (path.starts_with('/') && !path.starts_with("//")).then_some(path)
 }
 
 #[cfg(test)]
@@ -175,12 +193,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_local_paths_are_followed_after_login() {
-        assert_eq!(local_path(Some("/contrats/1?x=1")), "/contrats/1?x=1");
-        for outside in ["https://evil.example", "//evil.example", "/\\evil.example", "contrats"] {
-            assert_eq!(local_path(Some(outside)), "/", "{outside}");
+    fn only_paths_of_this_site_are_followed_after_login() {
+        assert_eq!(return_path(Some("/contrats/1?x=1")), "/contrats/1?x=1");
+        assert_eq!(
+            return_path(Some("/contrats/1/indicateurs?question=8#question")),
+            "/contrats/1/indicateurs?question=8"
+        );
+        for outside in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "contrats",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/.//evil.example",
+            "/./\\evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(return_path(Some(outside)), "/", "{outside:?}");
         }
-        assert_eq!(local_path(None), "/");
+        assert_eq!(return_path(None), "/");
+    }
+
+    #[test]
+    fn what_comes_back_is_a_valid_header_value() {
+        for target in ["/contrats/1\r\nSet-Cookie: x=1", "/é?é=1", "/a b", "/%0d%0aX: y"] {
+            let path = return_path(Some(target));
+            assert!(HeaderValue::from_str(&path).is_ok(), "{target:?} gives {path:?}");
+            assert!(path.starts_with('/') && !path.starts_with("//"), "{path}");
+        }
+        assert_eq!(return_path(Some("/contrats/1\r\n")), "/contrats/1");
     }
 
     #[test]

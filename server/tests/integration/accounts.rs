@@ -376,3 +376,85 @@ async fn login_works_without_javascript_as_a_plain_form_post() {
         "name=\"return_to\" value=\"/mon-compte\"",
     ]);
 }
+
+#[tokio::test]
+async fn fifty_wrong_passwords_at_once_are_at_most_five_checked_failures_then_the_account_is_locked() {
+    let app = spawn_app().await;
+    // From 50 addresses, so that the per-address limit lets every attempt reach the account.
+    let attempts: Vec<_> = (0..50u8)
+        .map(|n| {
+            let client = app.from_address(10 + n);
+            tokio::spawn(async move { client.login((CHU.0, "Mauvais-Mot-2026!")).await.status })
+        })
+        .collect();
+    for attempt in attempts {
+        assert_eq!(attempt.await.unwrap(), 401);
+    }
+    let stored = user::Entity::find().filter(user::Column::Email.eq(CHU.0)).one(&app.database().await).await.unwrap();
+    let stored = stored.unwrap();
+    assert!(stored.failed_logins <= 5, "{} failures were checked", stored.failed_logins);
+    assert!(stored.locked_until.is_some_and(|until| until > Utc::now()), "locked");
+    let right = app.from_address(200).login(CHU).await;
+    assert_eq!(right.error(401), AppError::InvalidCredentials, "the right password is refused while locked");
+}
+
+#[tokio::test]
+async fn twenty_code_requests_at_once_send_at_most_three_codes() {
+    let app = spawn_app().await;
+    let requests: Vec<_> = (0..20u8)
+        .map(|n| {
+            let client = app.from_address(10 + n);
+            tokio::spawn(async move { client.call("envoyer_code", &[("email", CHU.0)]).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for request in requests {
+        statuses.push(request.await.unwrap());
+    }
+    let sent = statuses.iter().filter(|status| **status == 200).count();
+    assert!(sent <= 3 && statuses.iter().all(|status| matches!(status, 200 | 429)), "{statuses:?}");
+    let mails = app.outbox().await.iter().filter(|message| message.contains(&format!("To: {}", CHU.0))).count();
+    assert!((1..=3).contains(&mails), "{mails} codes mailed");
+    assert_eq!(mails, sent);
+}
+
+#[tokio::test]
+async fn changing_the_password_obeys_the_lockout() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let change = |current: &'static str| {
+        let form = [("current", current), ("password", "Grenoble-Demo-2027!"), ("confirmation", "Grenoble-Demo-2027!")];
+        let visitor = crate::helpers::Visitor { app: app.clone(), cookie: chu.cookie.clone() };
+        async move { visitor.call("changer_mot_de_passe", &form).await }
+    };
+    for _ in 0..5 {
+        change("Mauvais-Mot-2026!").await.assert_refused(400, &["Le mot de passe actuel est incorrect."]);
+    }
+    // Locked now: even the right current password is refused, and nothing changes.
+    change(CHU.1).await.assert_refused(400, &["bloqué"]);
+    assert_eq!(app.login(CHU).await.error(401), AppError::InvalidCredentials);
+}
+
+#[tokio::test]
+async fn after_login_only_paths_of_this_site_are_followed() {
+    let app = spawn_app().await;
+    for (return_to, expected) in [
+        ("/contrats/1/contacts", "/contrats/1/contacts"),
+        ("/\t/evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/.//evil.example", "/"),
+        ("/contrats/1\r\nSet-Cookie: volé=1", "/contrats/1Set-Cookie:%20vol%C3%A9=1"),
+    ] {
+        let login =
+            app.call("connexion", &[("identifier", CHU.0), ("password", CHU.1), ("return_to", return_to)]).await;
+        assert_eq!(login.value::<String>(), expected, "{return_to:?}");
+        // Without JavaScript the same target is the redirect, a valid header whatever was sent.
+        let form = [("identifier", CHU.0), ("password", CHU.1), ("return_to", return_to)];
+        let plain =
+            app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("accept", "text/html")]).await;
+        assert!(matches!(plain.status, 302 | 303), "{return_to:?}: {} {}", plain.status, plain.body);
+        assert_eq!(plain.location.as_deref(), Some(expected), "{return_to:?}");
+    }
+}

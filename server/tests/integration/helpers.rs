@@ -351,15 +351,27 @@ async fn start(config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> T
 }
 
 fn client_for(address: String, config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
-    // A fresh connection per request, and a request without an answer fails its test after a
-    // minute instead of stalling the whole run (as happened before `startup::route_list`).
-    let client = reqwest::Client::builder()
+    TestApp { address, client: client_from(None), config, _data_dir: data_dir }
+}
+
+/// A fresh connection per request, and a request without an answer fails its test after a
+/// minute instead of stalling the whole run (as happened before `startup::route_list`).
+fn client_from(source: Option<std::net::IpAddr>) -> reqwest::Client {
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(0)
         .timeout(std::time::Duration::from_secs(60))
+        .local_address(source)
         .build()
-        .unwrap();
-    TestApp { address, client, config, _data_dir: data_dir }
+        .unwrap()
+}
+
+impl TestApp {
+    /// The same app, requested from another loopback address (127.0.0.`n`): another client for
+    /// the per-address limits.
+    pub fn from_address(&self, n: u8) -> TestApp {
+        TestApp { client: client_from(Some([127, 0, 0, n].into())), ..self.clone() }
+    }
 }
 
 fn postgres_admin_url() -> String {
