@@ -20,7 +20,7 @@ TEST_PYTHON := $(CURDIR)/.make/venv/bin/python
 # Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run build test bench setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e clean
+.PHONY: run build test bench lint setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e clean
 
 run: setup build
 	ECARS_DEMO=1 ./target/release/ecars
@@ -28,7 +28,7 @@ run: setup build
 build: setup
 	cargo leptos build --release
 
-test: setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e
+test: setup setup-browser setup-test-servers lint test-unit test-integration test-postgres test-e2e
 
 setup: .make/wasm-target .make/cargo-leptos .make/wasm-bindgen node_modules/.package-lock.json public/dsfr/dsfr.min.css
 
@@ -72,6 +72,16 @@ public/dsfr/dsfr.min.css: node_modules/.package-lock.json
 	cp -r node_modules/@gouvfr/dsfr/dist/dsfr.min.css node_modules/@gouvfr/dsfr/dist/fonts \
 		node_modules/@gouvfr/dsfr/dist/icons public/dsfr/
 	cp node_modules/@gouvfr/dsfr/dist/utility/icons/icons.min.css public/dsfr/utility/icons/
+
+# Formatting, and clippy on both sides with warnings as errors: the workspace lints deny unwrap,
+# expect and panic outside tests (Cargo.toml, clippy.toml), so no request can panic the server.
+lint: setup
+	cargo fmt --all --check
+	cargo clippy -p app --features ssr --lib --tests -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p migrations -- -D warnings
+	cargo clippy -p app --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests of each package; `app` is compiled for the server only (never ssr and hydrate together).
 test-unit:

@@ -52,6 +52,7 @@ pub enum StartError {
 
 pub struct Application {
     listener: TcpListener,
+    address: SocketAddr,
     router: Router,
     mail: Worker,
 }
@@ -90,11 +91,11 @@ impl Application {
             documents,
             tree_shapes: TreeShapes::default(),
         };
-        Ok(Application { listener, router: router(options, state), mail })
+        Ok(Application { listener, address, router: router(options, state), mail })
     }
 
     pub fn address(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.address
     }
 
     /// Serves until SIGINT or SIGTERM, delivering the outbox's mail meanwhile.

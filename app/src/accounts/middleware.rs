@@ -48,8 +48,9 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     };
     // An expired or revoked session: forget its cookie, unless a new session was just opened.
     if stale_cookie && !sets_session_cookie(&response) {
-        let forget = cookie_header(SESSION_COOKIE, "", Default::default(), secure);
-        response.headers_mut().append(header::SET_COOKIE, forget);
+        if let Ok(forget) = cookie_header(SESSION_COOKIE, "", Default::default(), secure) {
+            response.headers_mut().append(header::SET_COOKIE, forget);
+        }
     }
     response
 }

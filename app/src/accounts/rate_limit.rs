@@ -25,9 +25,12 @@ impl Limited {
     }
 }
 
+/// The times of the recent requests of each kind from each address, oldest first.
+type Windows = HashMap<(Limited, IpAddr), VecDeque<Instant>>;
+
 #[derive(Clone, Default)]
 pub struct RateLimiter {
-    recent: Arc<Mutex<HashMap<(Limited, IpAddr), VecDeque<Instant>>>>,
+    recent: Arc<Mutex<Windows>>,
 }
 
 impl RateLimiter {
@@ -48,7 +51,7 @@ impl RateLimiter {
             times.pop_front();
         }
         if times.len() >= allowed {
-            let oldest = *times.front().expect("a full window has a first request");
+            let oldest = times.front().copied().unwrap_or(now);
             let wait = window.saturating_sub(now.duration_since(oldest));
             return Err(AppError::TooManyRequests { retry_after_seconds: wait.as_secs().max(1) });
         }

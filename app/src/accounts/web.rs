@@ -142,20 +142,21 @@ pub fn is_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
-/// An HttpOnly, SameSite=Lax cookie for the whole site; `max_age` zero deletes it.
-pub fn cookie_header(name: &str, value: &str, max_age: Duration, secure: bool) -> HeaderValue {
+/// An HttpOnly, SameSite=Lax cookie for the whole site; `max_age` zero deletes it. Names are
+/// constants and values hexadecimal tokens, so it is always a valid header; if not, `Internal`.
+pub fn cookie_header(name: &str, value: &str, max_age: Duration, secure: bool) -> Result<HeaderValue, AppError> {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         max_age.as_secs()
     ))
-    .expect("cookie names and hexadecimal values are valid header values")
+    .map_err(|_| AppError::Internal)
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age: Duration) -> Result<(), AppError> {
     let secure = parts().is_some_and(|parts| is_https(&parts.headers));
     let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
-    response.append_header(header::SET_COOKIE, cookie_header(name, value, max_age, secure));
+    response.append_header(header::SET_COOKIE, cookie_header(name, value, max_age, secure)?);
     Ok(())
 }
 
@@ -239,8 +240,9 @@ mod tests {
 
     #[test]
     fn cookies_are_http_only_and_same_site_and_secure_over_https() {
-        let plain = cookie_header("s", "v", Duration::from_secs(60), false);
+        let plain = cookie_header("s", "v", Duration::from_secs(60), false).unwrap();
         assert_eq!(plain, "s=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
-        assert!(cookie_header("s", "v", Duration::from_secs(60), true).to_str().unwrap().ends_with("; Secure"));
+        let secure = cookie_header("s", "v", Duration::from_secs(60), true).unwrap();
+        assert!(secure.to_str().unwrap().ends_with("; Secure"));
     }
 }

@@ -38,7 +38,7 @@ async fn find_with_entity(
 /// and a save can never interleave. Refused once the contract is in Consultation.
 pub async fn lock_open(txn: &DatabaseTransaction, id: i32) -> Result<(), AppError> {
     let open = contract::Entity::update_many()
-        .col_expr(contract::Column::Phase, Expr::col(contract::Column::Phase).into())
+        .col_expr(contract::Column::Phase, Expr::col(contract::Column::Phase))
         .filter(contract::Column::Id.eq(id))
         .filter(contract::Column::Phase.eq(Phase::AutoEvaluation))
         .exec(txn)

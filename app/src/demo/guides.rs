@@ -15,12 +15,12 @@ pub const CHU_GRENOBLE_FINESS: &str = "380780080";
 pub const ACODEGE_FINESS: &str = "210984078";
 const YES: &str = "1 - OUI";
 
-pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
+pub(super) async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     chu_grenoble(db).await?;
     acodege(db).await
 }
 
-async fn chu_grenoble(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
+async fn chu_grenoble(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let entity = insert_legal_entity(
         db,
         LegalEntitySeed {
@@ -251,7 +251,7 @@ const ACODEGE_ESTABLISHMENTS: [EstablishmentSeed<'static>; 7] = [
     },
 ];
 
-async fn acodege(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
+async fn acodege(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let entity = insert_legal_entity(
         db,
         LegalEntitySeed {

@@ -13,7 +13,7 @@ pub const PERFORMANCE_CONTRACT: &str = "CAQES PERFORMANCE 500";
 pub const PERFORMANCE_FINESS: &str = "690000880";
 const LETTERS: [&str; 10] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
 
-pub(super) async fn load(db: &(impl ConnectionTrait + Sync)) -> Result<(), DbErr> {
+pub(super) async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let entity = insert_legal_entity(
         db,
         LegalEntitySeed {

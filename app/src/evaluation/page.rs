@@ -189,7 +189,7 @@ pub(super) mod tree_dom {
         if let Ok(Some(previous)) = document.query_selector("a.tree__question[aria-current]") {
             let _ = previous.remove_attribute("aria-current");
         }
-        if let Some(link) = question.and_then(|id| link_of(id)) {
+        if let Some(link) = question.and_then(link_of) {
             let _ = link.set_attribute("aria-current", "true");
         }
     }

@@ -383,7 +383,7 @@ async fn fifty_wrong_passwords_at_once_are_at_most_five_checked_failures_then_th
     // From 50 addresses, so that the per-address limit lets every attempt reach the account.
     let attempts: Vec<_> = (0..50u8)
         .map(|n| {
-            let client = app.from_address(10 + n);
+            let client = app.seen_from(10 + n);
             tokio::spawn(async move { client.login((CHU.0, "Mauvais-Mot-2026!")).await.status })
         })
         .collect();
@@ -394,7 +394,7 @@ async fn fifty_wrong_passwords_at_once_are_at_most_five_checked_failures_then_th
     let stored = stored.unwrap();
     assert!(stored.failed_logins <= 5, "{} failures were checked", stored.failed_logins);
     assert!(stored.locked_until.is_some_and(|until| until > Utc::now()), "locked");
-    let right = app.from_address(200).login(CHU).await;
+    let right = app.seen_from(200).login(CHU).await;
     assert_eq!(right.error(401), AppError::InvalidCredentials, "the right password is refused while locked");
 }
 
@@ -403,7 +403,7 @@ async fn twenty_code_requests_at_once_send_at_most_three_codes() {
     let app = spawn_app().await;
     let requests: Vec<_> = (0..20u8)
         .map(|n| {
-            let client = app.from_address(10 + n);
+            let client = app.seen_from(10 + n);
             tokio::spawn(async move { client.call("envoyer_code", &[("email", CHU.0)]).await.status })
         })
         .collect();

@@ -163,7 +163,10 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
     let early = close(&chu, contract).await;
     let AppError::NotClosable(missing) = early.error(409) else { panic!("not closable: {}", early.body) };
     assert_eq!(missing.progress.answered, 18);
-    assert_eq!(missing.questions.iter().map(|question| question.id.to_string()).collect::<Vec<_>>(), [last.clone()]);
+    assert_eq!(
+        missing.questions.iter().map(|question| question.id.to_string()).collect::<Vec<_>>(),
+        std::slice::from_ref(last)
+    );
     let page = chu.get(&format!("/contrats/{contract}")).await;
     page.assert_shows(&[
         "Reste à saisir avant la clôture",
@@ -243,7 +246,8 @@ async fn no_answer_is_written_after_a_close_that_races_with_many_saves() {
 
     // Each writer keeps re-saving its own question (so versions never clash) until refused.
     let mut writers = Vec::new();
-    for question in questions.iter().take(8).cloned() {
+    for question in questions.iter().take(8) {
+        let question = question.clone();
         let visitor = Visitor { app: app.clone(), cookie: chu.cookie.clone() };
         writers.push(tokio::spawn(async move {
             let (mut version, mut saved) = (1, 0);

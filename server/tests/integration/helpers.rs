@@ -311,7 +311,7 @@ pub struct ServerProcess {
 impl ServerProcess {
     pub async fn start(data_dir: std::sync::Arc<tempfile::TempDir>, database: &DatabaseUrl) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_ecars"))
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ecars"))
             .env("DATABASE_URL", database.as_str())
             .env("ECARS_DATA_DIR", data_dir.path())
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -327,6 +327,8 @@ impl ServerProcess {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("ecars did not answer within a minute");
     }
 
@@ -369,7 +371,7 @@ fn client_from(source: Option<std::net::IpAddr>) -> reqwest::Client {
 impl TestApp {
     /// The same app, requested from another loopback address (127.0.0.`n`): another client for
     /// the per-address limits.
-    pub fn from_address(&self, n: u8) -> TestApp {
+    pub fn seen_from(&self, n: u8) -> TestApp {
         TestApp { client: client_from(Some([127, 0, 0, n].into())), ..self.clone() }
     }
 }
