@@ -7,7 +7,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::rate_limit::RateLimiter;
-use crate::accounts::secrets::PasswordHashing;
+use crate::accounts::secrets::{MessageKey, PasswordHashing};
 use crate::accounts::sessions::SessionLimits;
 use crate::documents::store::DocumentStore;
 use crate::evaluation::service::TreeShapes;
@@ -19,6 +19,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub hashing: PasswordHashing,
+    /// Signs the messages plain form posts come back with (`accounts::web::FormPage`).
+    pub message_key: MessageKey,
     pub limiter: RateLimiter,
     pub outbox: Outbox,
     pub documents: DocumentStore,

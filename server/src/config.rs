@@ -91,6 +91,12 @@ pub struct Cli {
     #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true, global = true)]
     pub s3_secret_access_key: Option<String>,
 
+    /// The server's secret (32 characters at least), which signs the messages shown after a form
+    /// is posted without JavaScript. Several instances share it. Without it, a key is generated
+    /// once into `<data dir>/secret.key`.
+    #[arg(long, env = "ECARS_SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+
     /// The agency's quality department, told (with the referents) of each evaluation report deposited.
     #[arg(long, env = "ECARS_QUALITY_EMAIL", default_value = "qualite@ars.exemple.fr", global = true)]
     pub quality_email: String,
@@ -140,6 +146,8 @@ pub struct Config {
     pub sessions: SessionLimits,
     pub max_document_bytes: u64,
     pub quality_email: String,
+    /// `None`: a key generated once into the data directory.
+    pub secret_key: Option<String>,
     /// `None`: documents in `<data dir>/documents/files`.
     pub documents_s3: Option<S3Settings>,
 }
@@ -205,6 +213,8 @@ pub enum ConfigError {
     SiteAddr(String),
     #[error("ECARS_DOCUMENTS_S3 needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")]
     S3Credentials,
+    #[error("ECARS_SECRET_KEY must be at least 32 characters long")]
+    SecretKey,
 }
 
 impl Config {
@@ -224,6 +234,7 @@ impl Config {
             sessions: Default::default(),
             max_document_bytes: 50 * 1024 * 1024,
             quality_email: "qualite@ars.exemple.fr".to_owned(),
+            secret_key: None,
             documents_s3: None,
         }
     }
@@ -250,6 +261,11 @@ impl Config {
             },
             max_document_bytes: cli.max_document_mb.max(1) * 1024 * 1024,
             quality_email: cli.quality_email.clone(),
+            secret_key: match &cli.secret_key {
+                Some(secret) if secret.len() < 32 => return Err(ConfigError::SecretKey),
+                Some(secret) if !secret.is_empty() => Some(secret.clone()),
+                _ => None,
+            },
             documents_s3: match &cli.documents_s3 {
                 Some(url) if !url.is_empty() => Some(S3Settings {
                     url: url.clone(),

@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use app::accounts::middleware::gate;
 use app::accounts::rate_limit::RateLimiter;
-use app::accounts::secrets::PasswordHashing;
+use app::accounts::secrets::{MessageKey, PasswordHashing};
 use app::documents::store::DocumentStore;
 use app::documents::web::{download, download_all, upload};
 use app::evaluation::service::TreeShapes;
@@ -46,6 +46,8 @@ pub enum StartError {
     Demo(DbErr),
     #[error("{0}")]
     Mail(#[from] MailConfigError),
+    #[error("the secret key is not usable: {0}")]
+    SecretKey(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: io::Error },
 }
@@ -61,6 +63,7 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let db = open_database(&config).await?;
         let hashing = password_hashing();
+        let message_key = message_key(&config)?;
         let (outbox, mail) = mail_services(&config, db.clone())?;
         let documents = open_documents(&config, &db).await?;
         if config.demo {
@@ -86,6 +89,7 @@ impl Application {
                 quality_email: config.quality_email.clone(),
             }),
             hashing,
+            message_key,
             limiter: RateLimiter::default(),
             outbox,
             documents,
@@ -115,6 +119,32 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartE
         .map_err(|source| StartError::Database { url: config.database.clone(), source })?;
     Migrator::up(&db, None).await.map_err(StartError::Migration)?;
     Ok(db)
+}
+
+/// `ECARS_SECRET_KEY`, or the key of `<data dir>/secret.key`, generated the first time (readable
+/// by the server's user only).
+fn message_key(config: &Config) -> Result<MessageKey, StartError> {
+    if let Some(secret) = &config.secret_key {
+        return MessageKey::from_secret(secret).ok_or(StartError::SecretKey("ECARS_SECRET_KEY is too short".into()));
+    }
+    let path = config.data_dir.join("secret.key");
+    let fail = |error: io::Error| StartError::SecretKey(format!("{}: {error}", path.display()));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => MessageKey::from_hex(&text)
+            .ok_or_else(|| StartError::SecretKey(format!("{} does not hold a key", path.display()))),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            let key = MessageKey::generate();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&path).map_err(fail)?;
+            std::io::Write::write_all(&mut file, key.to_hex().as_bytes()).map_err(fail)?;
+            file.sync_all().map_err(fail)?;
+            Ok(key)
+        }
+        Err(error) => Err(fail(error)),
+    }
 }
 
 /// At most one password hash per core at a time.

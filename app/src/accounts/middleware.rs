@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::access::Viewer;
 use super::directory::viewer_of_session;
 use super::sessions::{self, SESSION_COOKIE};
-use super::web::{cookie, cookie_header, is_https};
+use super::web::{cookie, cookie_header, is_https, message_signature, SIGNATURE_PARAM};
 use crate::routes::{login_href, segment, HOME_PATH, LOGIN_PATH};
 use crate::state::AppState;
 
@@ -19,6 +19,11 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     if changes_state && is_cross_site(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Requête refusée : elle ne provient pas du portail e-CARS.").into_response();
+    }
+    let forged = (*request.method() == Method::GET).then(|| without_forged_message(&state, request.uri())).flatten();
+    if let Some(cleaned) = forged {
+        tracing::warn!(path = %request.uri().path(), "unsigned form message removed from the address");
+        return Redirect::to(&cleaned).into_response();
     }
 
     let mut stale_cookie = false;
@@ -53,6 +58,27 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         }
     }
     response
+}
+
+/// A page address whose form message (`__err`) the server did not sign: the same address without
+/// it. A link cannot make a page of the portal say "Compte suspendu : appelez le ...".
+fn without_forged_message(state: &AppState, uri: &axum::http::Uri) -> Option<String> {
+    let query = uri.query()?;
+    if !query.contains("__err") {
+        return None;
+    }
+    let address = url::Url::parse("http://localhost").ok()?.join(&uri.to_string()).ok()?;
+    let signature = address.query_pairs().find(|(name, _)| name == SIGNATURE_PARAM).map(|(_, value)| value);
+    if message_signature(&address, &state.message_key, Some(signature.as_deref().unwrap_or_default())).is_some() {
+        return None;
+    }
+    let kept: Vec<(String, String)> = address
+        .query_pairs()
+        .filter(|(name, _)| !matches!(name.as_ref(), "__err" | "__path" | SIGNATURE_PARAM))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
+    Some(if query.is_empty() { address.path().to_owned() } else { format!("{}?{query}", address.path()) })
 }
 
 /// The database does not answer: a page saying so to a browser, the shared error to a script.

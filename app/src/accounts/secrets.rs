@@ -35,6 +35,59 @@ pub fn code_hash(email: &str, code: &str) -> String {
     token_hash(&format!("{email}\n{}", code.trim()))
 }
 
+/// The server's key for what it hands the browser and reads back: the message a plain form post
+/// comes back with is signed with it, so that a link cannot make a page of the portal say what
+/// its author wants. `ECARS_SECRET_KEY`, or a key generated once into the data directory.
+#[derive(Clone)]
+pub struct MessageKey(Arc<[u8; 64]>);
+
+impl MessageKey {
+    /// At least 32 characters (any text: it is hashed into the key).
+    pub fn from_secret(secret: &str) -> Option<Self> {
+        (secret.len() >= 32).then(|| MessageKey(Arc::new(sha2::Sha512::digest(secret.as_bytes()).into())))
+    }
+
+    pub fn generate() -> Self {
+        let mut key = [0u8; 64];
+        rand::rng().fill(&mut key[..]);
+        MessageKey(Arc::new(key))
+    }
+
+    /// The key as it is kept in the data directory.
+    pub fn to_hex(&self) -> String {
+        hex::encode(&self.0[..])
+    }
+
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let bytes: [u8; 64] = hex::decode(text.trim()).ok()?.try_into().ok()?;
+        Some(MessageKey(Arc::new(bytes)))
+    }
+
+    /// HMAC-SHA256 of the parts; a key of SHA-256's block size is used as it is.
+    fn mac(&self, parts: &[&str]) -> hmac::Hmac<Sha256> {
+        use hmac::{digest::KeyInit, Mac};
+        let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new(&(*self.0).into());
+        for part in parts {
+            // Lengths first, so that ("ab", "c") and ("a", "bc") differ.
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        mac
+    }
+
+    /// The signature of the parts, in hexadecimal.
+    pub fn sign(&self, parts: &[&str]) -> String {
+        use hmac::Mac;
+        hex::encode(self.mac(parts).finalize().into_bytes())
+    }
+
+    /// Whether `signature` is `sign(parts)`, compared in constant time.
+    pub fn verify(&self, parts: &[&str], signature: &str) -> bool {
+        use hmac::Mac;
+        hex::decode(signature).is_ok_and(|signature| self.mac(parts).verify_slice(&signature).is_ok())
+    }
+}
+
 /// Memory 19 MiB, 2 passes, 1 lane: the OWASP minimum for argon2id.
 const MEMORY_KIB: u32 = 19_456;
 const PASSES: u32 = 2;
@@ -105,6 +158,20 @@ fn decoy_hash() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signed_message_verifies_and_nothing_else_does() {
+        let key = MessageKey::generate();
+        let signature = key.sign(&["/api/connexion", "InvalidCredentials"]);
+        assert!(key.verify(&["/api/connexion", "InvalidCredentials"], &signature));
+        assert!(!key.verify(&["/api/connexion", "Invalid(\"Compte suspendu\")"], &signature));
+        assert!(!key.verify(&["/api/connexio", "nInvalidCredentials"], &signature), "parts are told apart");
+        assert!(!MessageKey::generate().verify(&["/api/connexion", "InvalidCredentials"], &signature));
+        assert!(!key.verify(&["/api/connexion", "InvalidCredentials"], "zz"));
+        let kept = MessageKey::from_hex(&key.to_hex()).unwrap();
+        assert!(kept.verify(&["/api/connexion", "InvalidCredentials"], &signature));
+        assert!(MessageKey::from_secret("trop court").is_none());
+    }
 
     #[test]
     fn codes_have_eight_digits_and_vary() {

@@ -46,6 +46,25 @@ pub fn answer_plain_post<T>(
     }
 }
 
+/// Where the signature of a plain form post's error travels, beside Leptos' `__path` and `__err`.
+pub const SIGNATURE_PARAM: &str = "__sig";
+
+/// The signature of the error `address` carries: computed when `signature` is `None`, else
+/// `Some` only if it matches. `None` when the address carries no error.
+pub fn message_signature(
+    address: &url::Url,
+    key: &super::secrets::MessageKey,
+    signature: Option<&str>,
+) -> Option<String> {
+    let value = |name: &str| address.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned());
+    let (path, error) = (value("__path").unwrap_or_default(), value("__err")?);
+    let parts = [path.as_str(), error.as_str()];
+    match signature {
+        None => Some(key.sign(&parts)),
+        Some(signature) => key.verify(&parts, signature).then(|| signature.to_owned()),
+    }
+}
+
 /// The page that posted the form (browsers send it for same-origin posts).
 fn referer() -> Option<url::Url> {
     parts()?.headers.get(header::REFERER)?.to_str().ok()?.parse().ok()
@@ -105,12 +124,16 @@ impl FormPage {
         self
     }
 
-    /// Only the path and query of our own page: never an address the request chose.
+    /// Only the path and query of our own page: never an address the request chose. The error
+    /// is signed (see [`message_signature`]): the page shows no message the server did not write.
     fn with_error(self, server_fn_path: &'static str, error: &AppError) -> Option<String> {
         use leptos::server_fn::error::ServerFnUrlError;
         let mut base = url::Url::parse("http://localhost").ok()?.join(&self.path).ok()?;
         base.query_pairs_mut().clear().extend_pairs(&self.query);
-        let page = ServerFnUrlError::new(server_fn_path, error.clone()).to_url(base.as_str()).ok()?;
+        let mut page = ServerFnUrlError::new(server_fn_path, error.clone()).to_url(base.as_str()).ok()?;
+        let key = crate::state::AppState::current().ok()?.message_key;
+        let signature = message_signature(&page, &key, None)?;
+        page.query_pairs_mut().append_pair(SIGNATURE_PARAM, &signature);
         let anchor = self.anchor.map(|anchor| format!("#{anchor}")).unwrap_or_default();
         Some(format!("{}?{}{anchor}", page.path(), page.query().unwrap_or_default()))
     }

@@ -458,3 +458,39 @@ async fn after_login_only_paths_of_this_site_are_followed() {
         assert_eq!(plain.location.as_deref(), Some(expected), "{return_to:?}");
     }
 }
+
+#[tokio::test]
+async fn a_message_written_into_a_link_is_not_shown_but_the_servers_own_is() {
+    let app = spawn_app().await;
+    // What a plain form post of a refused login comes back with: the error, signed.
+    let form = [("identifier", CHU.0), ("password", "Mauvais-Mot-2026!")];
+    let refused = app
+        .request(
+            reqwest::Method::POST,
+            "/api/connexion",
+            Some(&form),
+            None,
+            &[("accept", "text/html"), ("referer", &format!("{}/connexion", app.address))],
+        )
+        .await;
+    let back = refused.location.expect("back to the form");
+    assert!(back.contains("__err=") && back.contains("__sig="), "{back}");
+    app.get(&back).await.assert_shows(&["Identifiant ou mot de passe incorrect", CHU.0]);
+
+    // The same address with another message, or with none of the signature, is cleaned.
+    let forged_error = leptos::server_fn::error::ServerFnUrlError::new(
+        "/api/connexion",
+        AppError::Invalid("Compte suspendu : appelez le 01 02 03 04 05".to_owned()),
+    )
+    .to_url("http://localhost/connexion?identifiant=x")
+    .unwrap();
+    let forged = format!("{}?{}", forged_error.path(), forged_error.query().unwrap());
+    let signature = back.split("__sig=").nth(1).unwrap().to_owned();
+    for link in [forged.clone(), format!("{forged}&__sig={signature}")] {
+        let page = app.get(&link).await;
+        assert!(matches!(page.status, 302 | 303), "{link}: {}", page.status);
+        assert_eq!(page.location.as_deref(), Some("/connexion?identifiant=x"), "{link}");
+        let shown = app.get(page.location.as_deref().unwrap()).await;
+        assert_eq!(shown.count("Compte suspendu"), 0);
+    }
+}
