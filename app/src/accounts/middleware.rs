@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::access::Viewer;
 use super::directory::viewer_of_session;
 use super::sessions::{self, SESSION_COOKIE};
-use super::web::{cookie, cookie_header, is_https, message_signature, SIGNATURE_PARAM};
+use super::web::{cookie, cookie_header, cookie_name, is_https, message_signature, SIGNATURE_PARAM};
 use crate::routes::{login_href, segment, HOME_PATH, LOGIN_PATH};
 use crate::state::AppState;
 
@@ -43,6 +43,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     let path = request.uri().path();
     let logged_in = request.extensions().get::<Viewer>().is_some();
     let secure = is_https(request.headers());
+    let personal = !is_static_asset(path);
     let mut response = if !logged_in && needs_login(path) {
         let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
         Redirect::to(&login_href(target)).into_response()
@@ -52,12 +53,26 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         next.run(request).await
     };
     // An expired or revoked session: forget its cookie, unless a new session was just opened.
-    if stale_cookie && !sets_session_cookie(&response) {
+    if stale_cookie && !sets_session_cookie(&response, secure) {
         if let Ok(forget) = cookie_header(SESSION_COOKIE, "", Default::default(), secure) {
             response.headers_mut().append(header::SET_COOKIE, forget);
         }
     }
+    let headers = response.headers_mut();
+    // Pages and answers carry personal data: no copy in a browser's or a proxy's cache.
+    if personal {
+        headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    }
+    if secure {
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
     response
+}
+
+/// The built site's files: the same for everybody, and cached.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/dsfr/") || path == "/favicon.svg"
 }
 
 /// A page address whose form message (`__err`) the server did not sign: the same address without
@@ -115,9 +130,7 @@ fn needs_login(path: &str) -> bool {
     !(path == LOGIN_PATH
         || (first_segment == segment::PASSWORD && path.len() > segment::PASSWORD.len() + 1)
         || path.starts_with("/api/")
-        || path.starts_with("/pkg/")
-        || path.starts_with("/dsfr/")
-        || path == "/favicon.svg")
+        || is_static_asset(path))
 }
 
 /// A browser says where a request comes from with `Sec-Fetch-Site`, or at least `Origin`.
@@ -134,12 +147,9 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-fn sets_session_cookie(response: &Response) -> bool {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .any(|value| value.to_str().is_ok_and(|v| v.starts_with(&format!("{SESSION_COOKIE}="))))
+fn sets_session_cookie(response: &Response, secure: bool) -> bool {
+    let set = format!("{}=", cookie_name(SESSION_COOKIE, secure));
+    response.headers().get_all(header::SET_COOKIE).iter().any(|value| value.to_str().is_ok_and(|v| v.starts_with(&set)))
 }
 
 #[cfg(test)]

@@ -145,7 +145,19 @@ pub fn client_ip() -> Option<IpAddr> {
     parts()?.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
 }
 
+/// Over https every cookie of the portal is `__Host-` prefixed: the browser then keeps it only
+/// if it is Secure, for the whole site and this host alone, so no sibling domain can plant one.
+pub fn cookie_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The value of the portal's cookie `name` (prefixed over https).
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let name = cookie_name(name, is_https(headers));
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -168,6 +180,7 @@ pub fn is_https(headers: &HeaderMap) -> bool {
 /// An HttpOnly, SameSite=Lax cookie for the whole site; `max_age` zero deletes it. Names are
 /// constants and values hexadecimal tokens, so it is always a valid header; if not, `Internal`.
 pub fn cookie_header(name: &str, value: &str, max_age: Duration, secure: bool) -> Result<HeaderValue, AppError> {
+    let name = cookie_name(name, secure);
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
@@ -266,6 +279,6 @@ mod tests {
         let plain = cookie_header("s", "v", Duration::from_secs(60), false).unwrap();
         assert_eq!(plain, "s=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
         let secure = cookie_header("s", "v", Duration::from_secs(60), true).unwrap();
-        assert!(secure.to_str().unwrap().ends_with("; Secure"));
+        assert_eq!(secure, "__Host-s=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
     }
 }

@@ -52,7 +52,7 @@ async fn the_session_cookie_is_random_http_only_and_same_site() {
     let https = app
         .request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("x-forwarded-proto", "https")])
         .await;
-    assert!(https.set_cookie_header("ecars_session").unwrap().contains("; Secure"));
+    assert!(https.set_cookie_header("__Host-ecars_session").unwrap().contains("; Secure"));
     // The database keeps only a hash of the token.
     let db = app.database().await;
     let stored: Vec<String> =
@@ -493,4 +493,41 @@ async fn a_message_written_into_a_link_is_not_shown_but_the_servers_own_is() {
         let shown = app.get(page.location.as_deref().unwrap()).await;
         assert_eq!(shown.count("Compte suspendu"), 0);
     }
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers_and_over_https_a_host_only_session_cookie() {
+    let app = spawn_app().await;
+    let https = [("x-forwarded-proto", "https")];
+    let form = [("identifier", CHU.0), ("password", CHU.1)];
+    let login = app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &https).await;
+    let cookie = login.set_cookie_header("__Host-ecars_session").expect("a __Host- session cookie");
+    assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
+    let session = format!("__Host-ecars_session={}", login.cookie("__Host-ecars_session").unwrap());
+
+    let page = app.request(reqwest::Method::GET, "/", None, Some(&session), &https).await;
+    page.assert_shows(&["Gestion des Contrats"]);
+    let header =
+        |name: &str| page.headers.get(name).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert!(header("strict-transport-security").starts_with("max-age="), "HSTS over https");
+    assert_eq!(header("cache-control"), "no-store");
+    let policy = header("content-security-policy");
+    assert!(policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'"), "{policy}");
+    // Every inline script of the page carries this response's nonce, and only inline scripts with it run.
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce");
+    let scripts = page.body.matches("<script").count();
+    assert!(scripts > 0 && page.body.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts, "{}", page.body);
+    let again = app.request(reqwest::Method::GET, "/", None, Some(&session), &https).await;
+    assert!(!again.headers["content-security-policy"].to_str().unwrap().contains(nonce), "a new nonce per response");
+
+    // The same cookie name without the prefix is not a session over https; plain http has no HSTS.
+    let unprefixed = format!("ecars_session={}", login.cookie("__Host-ecars_session").unwrap());
+    let refused = app.request(reqwest::Method::GET, "/", None, Some(&unprefixed), &https).await;
+    assert_eq!(refused.status, 303, "sent to the login page");
+    let plain = app.get("/connexion").await;
+    assert!(plain.headers.get("strict-transport-security").is_none());
+    assert_eq!(plain.headers["cache-control"], "no-store");
+    // The built assets stay cacheable.
+    let asset = app.get("/favicon.svg").await;
+    assert_ne!(asset.headers.get("cache-control").map(|value| value.to_str().unwrap()), Some("no-store"));
 }

@@ -28,6 +28,7 @@ pub struct Page {
     pub location: Option<String>,
     pub set_cookies: Vec<String>,
     pub retry_after: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
 }
 
 pub const CHU: (&str, &str) = ("chu-grenoble@exemple.fr", "Grenoble-Demo-2026!");
@@ -69,9 +70,10 @@ impl TestApp {
         let set_cookies =
             response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         // Tests read what the user reads: hydration markers (`<!>`) between dynamic texts are dropped.
         let body = response.text().await.expect("body read").replace("<!>", "");
-        Page { status, body, location, set_cookies, retry_after }
+        Page { status, body, location, set_cookies, retry_after, headers }
     }
 
     /// Sends a document as the upload page does: the raw bytes, the name percent-encoded.
@@ -86,12 +88,14 @@ impl TestApp {
         }
         let response = request.send().await.expect("request sent");
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         Page {
             status,
             body: response.text().await.unwrap_or_default(),
             location: None,
             set_cookies: vec![],
             retry_after: None,
+            headers,
         }
     }
 
