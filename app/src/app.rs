@@ -9,6 +9,7 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 
+use crate::accounts::csrf::CsrfMeta;
 use crate::accounts::{AccountPage, LoginPage, NewPasswordPage, RenewPasswordPage};
 use crate::contacts::{ContactPage, ContactsPage};
 use crate::contracts::{ContractEstablishmentsPage, ContractPage};
@@ -31,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href="/dsfr/dsfr.min.css"/>
                 <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css"/>
                 <HydrationScripts options islands=true/>
+                <CsrfMeta/>
                 <MetaTags/>
             </head>
             <body>

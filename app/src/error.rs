@@ -42,6 +42,13 @@ pub enum AppError {
     /// Too many attempts from this address; the HTTP answer carries `Retry-After`.
     #[error("Trop de tentatives. Veuillez réessayer dans {} minute(s).", retry_after_seconds.div_ceil(60))]
     TooManyRequests { retry_after_seconds: u64 },
+    /// Too many archives ("Récupérer tous les documents") being written for this user, or for
+    /// everybody: the HTTP answer is 429.
+    #[error(
+        "Trop de téléchargements d'archives sont en cours. Attendez la fin de vos téléchargements, \
+         puis réessayez dans une minute."
+    )]
+    ArchivesBusy,
     /// A message could not be handed to the mail server; details are in the server log.
     #[error("Le courriel n'a pas pu être envoyé. Réessayez dans quelques minutes ou contactez le support.")]
     MailNotSent,
@@ -59,10 +66,16 @@ pub enum AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// In the browser, a request that failed or an answer it cannot read means the server is out
+    /// of reach; on the server, a request it cannot read (not UTF-8, missing fields) is refused.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let unreadable = || AppError::Invalid("Le formulaire envoyé est incomplet ou illisible.".to_owned());
         match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => {
+                unreadable()
+            }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Unreachable,
-            ServerFnErrorErr::Args(_) => AppError::Invalid("Le formulaire envoyé est incomplet.".to_owned()),
+            ServerFnErrorErr::Args(_) => unreadable(),
             _ => AppError::Internal,
         }
     }
@@ -85,7 +98,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::NotEditable(_) | AppError::Conflict(_) | AppError::NotClosable(_) => 409,
-            AppError::TooManyRequests { .. } => 429,
+            AppError::TooManyRequests { .. } | AppError::ArchivesBusy => 429,
             AppError::Internal => 500,
             AppError::MailNotSent => 502,
             AppError::Unavailable | AppError::Unreachable => 503,

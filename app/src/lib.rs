@@ -23,6 +23,8 @@ pub mod routes;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(all(test, feature = "ssr"))]
+mod input_properties;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]

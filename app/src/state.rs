@@ -6,9 +6,12 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::accounts::client::TrustedProxies;
 use crate::accounts::rate_limit::RateLimiter;
 use crate::accounts::secrets::{MessageKey, PasswordHashing};
 use crate::accounts::sessions::SessionLimits;
+use crate::documents::antivirus::Clamd;
+use crate::documents::delivery::ArchiveSlots;
 use crate::documents::store::DocumentStore;
 use crate::evaluation::service::TreeShapes;
 use crate::mail::outbox::Outbox;
@@ -24,6 +27,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub outbox: Outbox,
     pub documents: DocumentStore,
+    /// Archives of documents being written, limited per user and overall.
+    pub archives: ArchiveSlots,
     pub tree_shapes: TreeShapes,
 }
 
@@ -37,6 +42,10 @@ pub struct Settings {
     pub max_document_bytes: u64,
     /// The agency's quality department, told of each evaluation report deposited.
     pub quality_email: String,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// The antivirus every upload goes through, if any.
+    pub clamd: Option<Clamd>,
 }
 
 impl AppState {

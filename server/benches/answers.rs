@@ -182,7 +182,11 @@ impl Target {
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(support::as_the_portals_pages())
+        .build()
+        .unwrap()
 }
 
 /// Saves "Non concerné" with a new comment (valid for every kind); the new version, or `None`

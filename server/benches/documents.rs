@@ -33,7 +33,11 @@ async fn main() {
         .spawn()
         .expect("ecars starts");
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(support::as_the_portals_pages())
+        .build()
+        .unwrap();
     while client.get(format!("{base}/connexion")).send().await.is_err() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

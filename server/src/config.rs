@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use app::accounts::client::TrustedProxies;
 use app::accounts::sessions::SessionLimits;
+use app::documents::antivirus::Clamd;
 use app::documents::store::S3Settings;
 use app::mail::outbox::RetryPolicy;
 
@@ -97,6 +99,19 @@ pub struct Cli {
     #[arg(long, env = "ECARS_SECRET_KEY", hide_env_values = true, global = true)]
     pub secret_key: Option<String>,
 
+    /// Reverse proxies in front of the portal (addresses or CIDR networks, comma-separated, e.g.
+    /// `127.0.0.1, 10.0.0.0/8`): only from them are `X-Forwarded-For` (the client's address, for
+    /// the per-client limits) and `X-Forwarded-Proto` (https) believed. Empty: the portal faces
+    /// users directly and counts each connection's own address.
+    #[arg(long, env = "ECARS_TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: String,
+
+    /// ClamAV's daemon, which scans every upload before it is stored: its socket
+    /// (`/run/clamav/clamd.ctl`) or address (`127.0.0.1:3310`). While it cannot be reached,
+    /// uploads are refused. Its `StreamMaxLength` must be at least `ECARS_MAX_DOCUMENT_MB`.
+    #[arg(long, env = "ECARS_CLAMD", global = true)]
+    pub clamd: Option<String>,
+
     /// The agency's quality department, told (with the referents) of each evaluation report deposited.
     #[arg(long, env = "ECARS_QUALITY_EMAIL", default_value = "qualite@ars.exemple.fr", global = true)]
     pub quality_email: String,
@@ -148,6 +163,9 @@ pub struct Config {
     pub quality_email: String,
     /// `None`: a key generated once into the data directory.
     pub secret_key: Option<String>,
+    pub trusted_proxies: TrustedProxies,
+    /// `None`: uploads are not scanned.
+    pub clamd: Option<Clamd>,
     /// `None`: documents in `<data dir>/documents/files`.
     pub documents_s3: Option<S3Settings>,
 }
@@ -215,6 +233,10 @@ pub enum ConfigError {
     S3Credentials,
     #[error("ECARS_SECRET_KEY must be at least 32 characters long")]
     SecretKey,
+    #[error("ECARS_TRUSTED_PROXIES: {0}")]
+    TrustedProxies(String),
+    #[error("ECARS_CLAMD: {0}")]
+    Clamd(String),
 }
 
 impl Config {
@@ -235,6 +257,8 @@ impl Config {
             max_document_bytes: 50 * 1024 * 1024,
             quality_email: "qualite@ars.exemple.fr".to_owned(),
             secret_key: None,
+            trusted_proxies: TrustedProxies::default(),
+            clamd: None,
             documents_s3: None,
         }
     }
@@ -264,6 +288,11 @@ impl Config {
             secret_key: match &cli.secret_key {
                 Some(secret) if secret.len() < 32 => return Err(ConfigError::SecretKey),
                 Some(secret) if !secret.is_empty() => Some(secret.clone()),
+                _ => None,
+            },
+            trusted_proxies: cli.trusted_proxies.parse().map_err(ConfigError::TrustedProxies)?,
+            clamd: match &cli.clamd {
+                Some(address) if !address.trim().is_empty() => Some(address.parse().map_err(ConfigError::Clamd)?),
                 _ => None,
             },
             documents_s3: match &cli.documents_s3 {
@@ -332,6 +361,15 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_none_unless_listed_and_a_bad_entry_stops_the_start() {
+        assert_eq!(Config::from_cli(&cli(&[])).unwrap().trusted_proxies, TrustedProxies::default());
+        let listed = Config::from_cli(&cli(&["--trusted-proxies", "127.0.0.1, 10.0.0.0/8"])).unwrap();
+        assert_ne!(listed.trusted_proxies, TrustedProxies::default());
+        let error = Config::from_cli(&cli(&["--trusted-proxies", "10.0.0.0/33"])).unwrap_err();
+        assert!(error.to_string().contains("ECARS_TRUSTED_PROXIES"), "{error}");
     }
 
     #[test]

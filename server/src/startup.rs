@@ -87,12 +87,15 @@ impl Application {
                 sessions: config.sessions,
                 max_document_bytes: config.max_document_bytes,
                 quality_email: config.quality_email.clone(),
+                trusted_proxies: config.trusted_proxies.clone(),
+                clamd: config.clamd.clone(),
             }),
             hashing,
             message_key,
             limiter: RateLimiter::default(),
             outbox,
             documents,
+            archives: Default::default(),
             tree_shapes: TreeShapes::default(),
         };
         Ok(Application { listener, address, router: router(options, state), mail })

@@ -7,6 +7,7 @@
 //!
 //! Anything outside the viewer's reach is "not found", exactly like what does not exist.
 
+use super::security_log::{record, Event, Outcome};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Role;
@@ -76,7 +77,7 @@ pub async fn readable_legal_entity(
         .filter(legal_entity::Column::Finess.eq(finess))
         .one(db)
         .await?
-        .filter(|entity| viewer.reads(entity.id))
+        .filter(|entity| readable(viewer, entity.id))
         .ok_or(AppError::NotFound)
 }
 
@@ -89,7 +90,7 @@ pub async fn readable_contract(
     let contract = contract::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|contract| viewer.reads(contract.legal_entity_id))
+        .filter(|contract| readable(viewer, contract.legal_entity_id))
         .ok_or(AppError::NotFound)?;
     let editable = viewer.writes(contract.legal_entity_id) && contract.phase == Phase::AutoEvaluation;
     Ok(ContractAccess { contract, editable })
@@ -140,7 +141,7 @@ pub async fn readable_establishment(
     establishment::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|establishment| viewer.reads(establishment.legal_entity_id))
+        .filter(|establishment| readable(viewer, establishment.legal_entity_id))
         .ok_or(AppError::NotFound)
 }
 
@@ -149,8 +150,19 @@ pub fn check_writes(viewer: &Viewer, legal_entity_id: i32) -> Result<(), AppErro
     if viewer.writes(legal_entity_id) {
         Ok(())
     } else {
+        record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "read_only");
         Err(AppError::Forbidden)
     }
+}
+
+/// Whether the viewer reads the legal entity; an existing one it may not read is a security event
+/// (the viewer is told "not found", as for one that does not exist).
+fn readable(viewer: &Viewer, legal_entity_id: i32) -> bool {
+    let reads = viewer.reads(legal_entity_id);
+    if !reads {
+        record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_readable");
+    }
+    reads
 }
 
 #[cfg(test)]

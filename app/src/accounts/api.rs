@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use super::security_log::{record, Event, Outcome};
 use super::Account;
 use crate::AppError;
 #[cfg(feature = "ssr")]
@@ -10,9 +12,9 @@ use leptos::server_fn::ServerFn;
 
 /// Holds the renewal token between "Vérifier le code" and the new password, for 10 minutes.
 #[cfg(feature = "ssr")]
-const RENEWAL_COOKIE: &str = "ecars_renouvellement";
+pub(crate) const RENEWAL_COOKIE: &str = "ecars_renouvellement";
 
-#[server(endpoint = "connexion")]
+#[server(endpoint = "connexion", client = crate::accounts::csrf::PortalClient)]
 pub async fn login(identifier: String, password: String, return_to: Option<String>) -> Result<String, AppError> {
     use super::login::{login, LoginResult};
     use super::rate_limit::Limited;
@@ -23,7 +25,10 @@ pub async fn login(identifier: String, password: String, return_to: Option<Strin
     let state = crate::state::AppState::current()?;
     let outcome = match state.limiter.check(Limited::Login, web::client_ip()) {
         Ok(()) => login(&state.db, &state.hashing, &identifier, &password).await,
-        Err(error) => Err(error),
+        Err(error) => {
+            record(Event::Login, Some(&identifier), Outcome::Refused, "rate_limited");
+            Err(error)
+        }
     };
     let target = match outcome {
         Ok(LoginResult::Session(token)) => {
@@ -41,13 +46,14 @@ pub async fn login(identifier: String, password: String, return_to: Option<Strin
     target
 }
 
-#[server(endpoint = "deconnexion")]
+#[server(endpoint = "deconnexion", client = crate::accounts::csrf::PortalClient)]
 pub async fn logout() -> Result<String, AppError> {
     use super::{access, sessions, web};
     use crate::routes::LOGIN_PATH;
 
     if let Ok(viewer) = access::viewer() {
         sessions::close(&crate::state::AppState::current()?.db, viewer.session_id).await?;
+        record(Event::Logout, Some(&viewer.email), Outcome::Success, "");
     }
     web::clear_cookie(sessions::SESSION_COOKIE)?;
     let done = Ok(LOGIN_PATH.to_owned());
@@ -56,7 +62,7 @@ pub async fn logout() -> Result<String, AppError> {
 }
 
 /// "Rafraîchir la session": the idle timeout starts again from now.
-#[server(endpoint = "rafraichir_session")]
+#[server(endpoint = "rafraichir_session", client = crate::accounts::csrf::PortalClient)]
 pub async fn refresh_session() -> Result<String, AppError> {
     use super::{access, sessions};
 
@@ -70,7 +76,7 @@ pub async fn refresh_session() -> Result<String, AppError> {
 }
 
 /// The logged-in user, or `None` for an anonymous visitor (login and renewal pages).
-#[server(endpoint = "compte")]
+#[server(endpoint = "compte", client = crate::accounts::csrf::PortalClient)]
 pub async fn current_account() -> Result<Option<Account>, AppError> {
     use super::{access, directory};
 
@@ -80,7 +86,7 @@ pub async fn current_account() -> Result<Option<Account>, AppError> {
     Ok(Some(directory::account(&crate::state::AppState::current()?.db, &viewer).await?))
 }
 
-#[server(endpoint = "envoyer_code")]
+#[server(endpoint = "envoyer_code", client = crate::accounts::csrf::PortalClient)]
 pub async fn send_code(email: String) -> Result<String, AppError> {
     use super::rate_limit::Limited;
     use super::web::FormPage;
@@ -90,7 +96,10 @@ pub async fn send_code(email: String) -> Result<String, AppError> {
     let state = crate::state::AppState::current()?;
     let sent = match state.limiter.check(Limited::CodeRequest, web::client_ip()) {
         Ok(()) => renewal::send_code(&state.db, &state.outbox, &state.settings.public_url, &email).await,
-        Err(error) => Err(error),
+        Err(error) => {
+            record(Event::CodeSent, Some(&email), Outcome::Refused, "rate_limited");
+            Err(error)
+        }
     };
     let done = |_: &()| format!("{RENEW_PATH}?envoye=1&email={}", percent_encode(email.trim()));
     web::answer_plain_post(SendCode::PATH, &sent, done, FormPage::posting([("email", email.as_str())]));
@@ -102,7 +111,7 @@ pub async fn send_code(email: String) -> Result<String, AppError> {
     ))
 }
 
-#[server(endpoint = "verifier_code")]
+#[server(endpoint = "verifier_code", client = crate::accounts::csrf::PortalClient)]
 pub async fn verify_code(email: String, code: String) -> Result<String, AppError> {
     use super::rate_limit::Limited;
     use super::renewal::{verify_code, CODE_VALIDITY};
@@ -112,7 +121,10 @@ pub async fn verify_code(email: String, code: String) -> Result<String, AppError
     let state = crate::state::AppState::current()?;
     let verified = match state.limiter.check(Limited::Login, web::client_ip()) {
         Ok(()) => verify_code(&state.db, &email, &code).await,
-        Err(error) => Err(error),
+        Err(error) => {
+            record(Event::CodeVerified, Some(&email), Outcome::Refused, "rate_limited");
+            Err(error)
+        }
     };
     if let Ok(token) = &verified {
         web::set_cookie(RENEWAL_COOKIE, token, CODE_VALIDITY)?;
@@ -123,7 +135,7 @@ pub async fn verify_code(email: String, code: String) -> Result<String, AppError
 }
 
 /// The address being renewed, once its code is verified; `None` otherwise.
-#[server(endpoint = "adresse_verifiee")]
+#[server(endpoint = "adresse_verifiee", client = crate::accounts::csrf::PortalClient)]
 pub async fn renewal_email() -> Result<Option<String>, AppError> {
     use super::{renewal, web};
 
@@ -133,7 +145,7 @@ pub async fn renewal_email() -> Result<Option<String>, AppError> {
     }
 }
 
-#[server(endpoint = "nouveau_mot_de_passe")]
+#[server(endpoint = "nouveau_mot_de_passe", client = crate::accounts::csrf::PortalClient)]
 pub async fn set_new_password(password: String, confirmation: String) -> Result<String, AppError> {
     use super::password::NewPassword;
     use super::renewal::renew_password;
@@ -154,7 +166,7 @@ pub async fn set_new_password(password: String, confirmation: String) -> Result<
     renewed.map(|_| HOME_PATH.to_owned())
 }
 
-#[server(endpoint = "changer_mot_de_passe")]
+#[server(endpoint = "changer_mot_de_passe", client = crate::accounts::csrf::PortalClient)]
 pub async fn change_password(current: String, password: String, confirmation: String) -> Result<String, AppError> {
     use super::password::{change_password, NewPassword};
     use super::rate_limit::Limited;
@@ -171,7 +183,10 @@ pub async fn change_password(current: String, password: String, confirmation: St
             let new = NewPassword { password: &password, confirmation: &confirmation };
             change_password(db, hashing, outbox, public_url, &viewer, &current, new).await
         }
-        Err(error) => Err(error),
+        Err(error) => {
+            record(Event::PasswordChanged, Some(&viewer.email), Outcome::Refused, "rate_limited");
+            Err(error)
+        }
     };
     if let Ok(session) = &changed {
         web::set_cookie(SESSION_COOKIE, session, state.settings.sessions.absolute)?;

@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTra
 
 use super::directory::find_user;
 use super::secrets::PasswordHashing;
+use super::security_log::{record, Event, Outcome};
 use super::sessions;
 use crate::db::entities::user;
 use crate::db::plus_one;
@@ -46,20 +47,39 @@ pub async fn login(
     let admitted = admit_attempt(db, user.as_ref().map_or(NO_ACCOUNT, |user| user.id)).await?;
     let matches = hashing.verify(password, user.as_ref().map(|user| user.password_hash.clone())).await?;
     let Some(user) = user else {
+        record(Event::Login, Some(identifier), Outcome::Failure, "unknown_account");
         return Err(AppError::InvalidCredentials);
     };
     if !admitted {
-        tracing::warn!(user = user.id, "login refused: account locked");
+        record(Event::Login, Some(&user.email), Outcome::Refused, "account_locked");
         return Err(AppError::InvalidCredentials);
     }
     if !matches {
+        record(Event::Login, Some(&user.email), Outcome::Failure, "wrong_password");
+        report_lockout(db, &user).await?;
         return Err(AppError::InvalidCredentials);
     }
     clear_failures(db, user.id).await?;
     if user.must_renew_password {
+        record(Event::Login, Some(&user.email), Outcome::Success, "must_renew_password");
         return Ok(LoginResult::MustRenew);
     }
-    Ok(LoginResult::Session(sessions::open(db, user.id).await?))
+    let session = sessions::open(db, user.id).await?;
+    record(Event::Login, Some(&user.email), Outcome::Success, "session_opened");
+    Ok(LoginResult::Session(session))
+}
+
+/// After a failed check: if that failure locked the account, says so in the security log.
+pub async fn report_lockout(db: &impl ConnectionTrait, user: &user::Model) -> Result<(), DbErr> {
+    let locked = user::Entity::find_by_id(user.id)
+        .one(db)
+        .await?
+        .and_then(|now| now.locked_until)
+        .is_some_and(|until| until > Utc::now() && user.locked_until.is_none_or(|before| before <= Utc::now()));
+    if locked {
+        record(Event::Lockout, Some(&user.email), Outcome::Refused, "too_many_failures");
+    }
+    Ok(())
 }
 
 /// No account has this id: the statement an unknown identifier runs.

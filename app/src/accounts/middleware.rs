@@ -2,23 +2,42 @@
 //! resumes the session from its cookie (making the user available to pages and server
 //! functions as a [`Viewer`]), and sends anonymous visitors of any page to the login page.
 
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::access::Viewer;
+use super::client::Client;
+use super::csrf;
 use super::directory::viewer_of_session;
+use super::security_log::{record_from, Event, Outcome};
 use super::sessions::{self, SESSION_COOKIE};
-use super::web::{cookie, cookie_header, cookie_name, is_https, message_signature, SIGNATURE_PARAM};
+use super::web::{cookie, cookie_header, cookie_name, message_signature, SIGNATURE_PARAM};
 use crate::routes::{login_href, segment, HOME_PATH, LOGIN_PATH};
 use crate::state::AppState;
 
 pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let client = Client::of(peer, request.headers(), &state.settings.trusted_proxies);
+    let secure = client.https;
+    request.extensions_mut().insert(client);
+
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state && is_cross_site(request.headers()) {
-        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        return (StatusCode::FORBIDDEN, "Requête refusée : elle ne provient pas du portail e-CARS.").into_response();
+    if changes_state {
+        request = match request_origin(request.headers()) {
+            RequestOrigin::OurPages => request,
+            RequestOrigin::OtherSite => return cross_site_refusal(client, request.uri().path(), "other_site"),
+            RequestOrigin::Unsaid => {
+                let path = request.uri().path().to_owned();
+                match csrf::server::check(&state.message_key, secure, request).await {
+                    Ok(request) => request,
+                    Err(()) => return cross_site_refusal(client, &path, "no_csrf_token"),
+                }
+            }
+        };
     }
     let forged = (*request.method() == Method::GET).then(|| without_forged_message(&state, request.uri())).flatten();
     if let Some(cleaned) = forged {
@@ -27,7 +46,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     }
 
     let mut stale_cookie = false;
-    if let Some(token) = cookie(request.headers(), SESSION_COOKIE) {
+    if let Some(token) = cookie(request.headers(), SESSION_COOKIE, secure) {
         match resume(&state, &token).await {
             Ok(Some(viewer)) => {
                 request.extensions_mut().insert(viewer);
@@ -42,7 +61,6 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
 
     let path = request.uri().path();
     let logged_in = request.extensions().get::<Viewer>().is_some();
-    let secure = is_https(request.headers());
     let personal = !is_static_asset(path);
     let mut response = if !logged_in && needs_login(path) {
         let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
@@ -135,16 +153,38 @@ fn needs_login(path: &str) -> bool {
 
 /// A browser says where a request comes from with `Sec-Fetch-Site`, or at least `Origin`.
 /// Requests with neither (not from a browser) carry no ambient cookie risk.
-fn is_cross_site(headers: &HeaderMap) -> bool {
+#[derive(Debug, PartialEq, Eq)]
+enum RequestOrigin {
+    /// `Sec-Fetch-Site: same-origin` (or `none`: typed by the user), or our own `Origin`.
+    OurPages,
+    OtherSite,
+    /// Neither header: the CSRF token decides.
+    Unsaid,
+}
+
+fn request_origin(headers: &HeaderMap) -> RequestOrigin {
     let text = |value: &HeaderValue| value.to_str().unwrap_or("").to_owned();
     if let Some(site) = headers.get("sec-fetch-site").map(text) {
-        return !matches!(site.as_str(), "same-origin" | "none");
+        return match site.as_str() {
+            "same-origin" | "none" => RequestOrigin::OurPages,
+            _ => RequestOrigin::OtherSite,
+        };
     }
     match (headers.get(header::ORIGIN).map(text), headers.get(header::HOST).map(text)) {
-        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, authority)| authority) != Some(host.as_str()),
-        (Some(_), None) => true,
-        (None, _) => false,
+        (Some(origin), Some(host))
+            if origin.split_once("://").map(|(_, authority)| authority) == Some(host.as_str()) =>
+        {
+            RequestOrigin::OurPages
+        }
+        (Some(_), _) => RequestOrigin::OtherSite,
+        (None, _) => RequestOrigin::Unsaid,
     }
+}
+
+fn cross_site_refusal(client: Client, path: &str, why: &'static str) -> Response {
+    tracing::debug!(path, "cross-site request refused");
+    record_from(client.ip, Event::AccessRefused, None, Outcome::Refused, why);
+    (StatusCode::FORBIDDEN, "Requête refusée : elle ne provient pas du portail e-CARS.").into_response()
 }
 
 fn sets_session_cookie(response: &Response, secure: bool) -> bool {
@@ -162,13 +202,15 @@ mod tests {
 
     #[test]
     fn requests_from_other_sites_are_recognised() {
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
-        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")])));
-        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
-        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])));
+        use RequestOrigin::*;
+        let host = ("host", "127.0.0.1:3000");
+        assert_eq!(request_origin(&headers(&[("sec-fetch-site", "same-origin")])), OurPages);
+        assert_eq!(request_origin(&headers(&[("sec-fetch-site", "cross-site")])), OtherSite);
+        assert_eq!(request_origin(&headers(&[("sec-fetch-site", "same-site")])), OtherSite);
+        assert_eq!(request_origin(&headers(&[("origin", "http://127.0.0.1:3000"), host])), OurPages);
+        assert_eq!(request_origin(&headers(&[("origin", "https://evil.example"), host])), OtherSite);
+        assert_eq!(request_origin(&headers(&[("origin", "null"), host])), OtherSite);
+        assert_eq!(request_origin(&headers(&[host])), Unsaid);
     }
 
     #[test]

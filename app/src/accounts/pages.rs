@@ -6,6 +6,8 @@
 //! The password checklist is an island of its own, inside plain forms.
 
 use leptos::form::ActionForm;
+
+use crate::accounts::csrf::CsrfField;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -77,6 +79,7 @@ pub fn LoginPage() -> impl IntoView {
                 })}
                 <FormError error=form_error(login)/>
                 <ActionForm action=login>
+                    <CsrfField/>
                     <input type="hidden" name="return_to" value=move || return_to.get().unwrap_or_default()/>
                     <div class="fr-input-group">
                         <label class="fr-label" for="identifier">
@@ -159,6 +162,7 @@ fn RenewPasswordSteps() -> impl IntoView {
                     <h2 id="etape-envoi" class="fr-h5">"1. Recevoir un code de vérification"</h2>
                     <FormError error=form_error(send)/>
                     <ActionForm action=send>
+                        <CsrfField/>
                         {email_input("email-envoi")}
                         <button class="fr-btn" type="submit" disabled=move || send.pending().get()>
                             "Envoyer le code de vérification"
@@ -174,6 +178,7 @@ fn RenewPasswordSteps() -> impl IntoView {
                     <h2 id="etape-code" class="fr-h5">"2. Vérifier le code reçu par email"</h2>
                     <FormError error=form_error(verify)/>
                     <ActionForm action=verify>
+                        <CsrfField/>
                         {email_input("email-code")}
                         <div class="fr-input-group">
                             <label class="fr-label" for="code">
@@ -285,6 +290,7 @@ pub fn NewPasswordPage() -> impl IntoView {
                             <p>"Compte : " <strong>{email.clone()}</strong></p>
                             <FormError error=form_error(set)/>
                             <ActionForm action=set>
+                                <CsrfField/>
                                 // Lets password managers file the new password under the right account.
                                 <input type="hidden" name="username" autocomplete="username" value=email/>
                                 <NewPasswordFields identifier/>
@@ -342,6 +348,7 @@ fn AccountDetails(account: Account) -> impl IntoView {
             </div>
             <FormError error=form_error(change)/>
             <ActionForm action=change>
+                <CsrfField/>
                 <input type="hidden" name="username" autocomplete="username" value=account.email.clone()/>
                 <div class="fr-input-group">
                     <label class="fr-label" for="current">"Mot de passe actuel"</label>
@@ -393,6 +400,7 @@ fn SessionTools(email: String) -> impl IntoView {
                     </li>
                     <li>
                         <ActionForm action=refresh>
+                            <CsrfField/>
                             <button class="fr-btn fr-icon-refresh-line" type="submit">
                                 "Rafraîchir la session"
                             </button>
@@ -400,6 +408,7 @@ fn SessionTools(email: String) -> impl IntoView {
                     </li>
                     <li>
                         <ActionForm action=logout>
+                            <CsrfField/>
                             <button class="fr-btn fr-icon-logout-box-r-line" type="submit">
                                 "Déconnexion"
                             </button>

@@ -10,8 +10,9 @@ use sea_orm::{
 };
 
 use super::directory::find_user;
-use super::password::{check_new_password, set_password, NewPassword};
+use super::password::{check_new_password, own_words, set_password, NewPassword};
 use super::secrets::{code_hash, new_code, new_token, token_hash, PasswordHashing, CODE_DIGITS};
+use super::security_log::{record, Event, Outcome};
 use crate::db::entities::{user, verification_code};
 use crate::db::{begin_write, plus_one};
 use crate::email::EmailAddress;
@@ -63,6 +64,7 @@ pub async fn send_code(
     if recent.clone().count(&txn).await? >= CODES_PER_WINDOW {
         let oldest = recent.one(&txn).await?.map(|code| code.created_at).unwrap_or_else(Utc::now);
         let wait = (oldest - window_start).num_seconds().max(1) as u64;
+        record(Event::CodeSent, Some(&email), Outcome::Refused, "codes_per_address_reached");
         return Err(AppError::TooManyRequests { retry_after_seconds: wait });
     }
     let user = find_user(&txn, &email).await?;
@@ -78,13 +80,14 @@ pub async fn send_code(
     }
     .insert(&txn)
     .await?;
-    let mail = match user {
-        Some(_) => notifications::verification_code(&email, &code),
-        None => notifications::renewal_without_account(&email, public_url),
+    let (mail, detail) = match user {
+        Some(_) => (notifications::verification_code(&email, &code), "code"),
+        None => (notifications::renewal_without_account(&email, public_url), "unknown_account_notice"),
     };
     outbox.queue(&txn, mail).await?;
     txn.commit().await?;
     outbox.wake();
+    record(Event::CodeSent, Some(&email), Outcome::Success, detail);
     Ok(())
 }
 
@@ -101,6 +104,17 @@ async fn void_pending_codes(db: &impl ConnectionTrait, email: &str) -> Result<()
 
 /// Checks a code; on success returns the renewal token that allows choosing a new password.
 pub async fn verify_code(db: &DatabaseConnection, email: &str, code: &str) -> Result<String, AppError> {
+    let verified = check_code(db, email, code).await;
+    let (outcome, detail) = match &verified {
+        Ok(_) => (Outcome::Success, ""),
+        Err(AppError::Invalid(message)) if message == CODE_EXHAUSTED => (Outcome::Refused, "tries_exhausted"),
+        Err(_) => (Outcome::Failure, "wrong_or_expired_code"),
+    };
+    record(Event::CodeVerified, Some(email), outcome, detail);
+    verified
+}
+
+async fn check_code(db: &DatabaseConnection, email: &str, code: &str) -> Result<String, AppError> {
     let email = parse_email(email)?;
     let code = code.trim();
     if code.len() != CODE_DIGITS || !code.chars().all(|c| c.is_ascii_digit()) {
@@ -175,7 +189,7 @@ pub async fn renew_password(
     let code = renewal(db, token).await?.ok_or_else(expired)?;
     let user_id = code.user_id.ok_or_else(expired)?;
     let user = user::Entity::find_by_id(user_id).one(db).await?.ok_or_else(expired)?;
-    check_new_password(new, &user.email)?;
+    check_new_password(new, &user.email, &own_words(db, &user).await?)?;
     let hash = hashing.hash(new.password).await?;
     let txn = begin_write(db).await?;
     let consumed = verification_code::Entity::update_many()
@@ -188,8 +202,10 @@ pub async fn renew_password(
         return Err(expired());
     }
     void_pending_codes(&txn, &code.email).await?;
+    let email = user.email.clone();
     let session = set_password(&txn, outbox, public_url, user, hash).await?;
     txn.commit().await?;
     outbox.wake();
+    record(Event::PasswordRenewed, Some(&email), Outcome::Success, "");
     Ok(session)
 }

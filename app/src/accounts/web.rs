@@ -1,14 +1,14 @@
 //! What server functions need from the HTTP request around them: cookies, the client's
 //! address, whether the page was posted without JavaScript.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
+use super::client::Client;
 use crate::routes::HOME_PATH;
 use crate::AppError;
 
@@ -139,10 +139,14 @@ impl FormPage {
     }
 }
 
-/// The peer address of the connection (the app is meant to face users directly or through a
-/// proxy that limits by address itself).
+/// The client of the current request, as the gate found it ([`Client::of`]).
+fn client() -> Option<Client> {
+    parts()?.extensions.get::<Client>().copied()
+}
+
+/// The client's address: the connection's, or the one a trusted proxy forwarded.
 pub fn client_ip() -> Option<IpAddr> {
-    parts()?.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+    client()?.ip
 }
 
 /// Over https every cookie of the portal is `__Host-` prefixed: the browser then keeps it only
@@ -155,9 +159,9 @@ pub fn cookie_name(name: &str, secure: bool) -> String {
     }
 }
 
-/// The value of the portal's cookie `name` (prefixed over https).
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    let name = cookie_name(name, is_https(headers));
+/// The value of the portal's cookie `name` (prefixed over https, when `secure`).
+pub fn cookie(headers: &HeaderMap, name: &str, secure: bool) -> Option<String> {
+    let name = cookie_name(name, secure);
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -169,12 +173,12 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 pub fn request_cookie(name: &str) -> Option<String> {
-    cookie(&parts()?.headers, name)
+    cookie(&parts()?.headers, name, is_https())
 }
 
-/// Served over https (directly or behind a proxy that says so): cookies get `Secure`.
-pub fn is_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+/// Served over https (behind a trusted proxy that says so): cookies get `Secure` and `__Host-`.
+fn is_https() -> bool {
+    client().is_some_and(|client| client.https)
 }
 
 /// An HttpOnly, SameSite=Lax cookie for the whole site; `max_age` zero deletes it. Names are
@@ -190,7 +194,7 @@ pub fn cookie_header(name: &str, value: &str, max_age: Duration, secure: bool) -
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age: Duration) -> Result<(), AppError> {
-    let secure = parts().is_some_and(|parts| is_https(&parts.headers));
+    let secure = is_https();
     let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
     response.append_header(header::SET_COOKIE, cookie_header(name, value, max_age, secure)?);
     Ok(())
@@ -270,8 +274,9 @@ mod tests {
     fn reads_a_cookie_among_others() {
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, HeaderValue::from_static("a=1; ecars_session=abc; b=2"));
-        assert_eq!(cookie(&headers, "ecars_session").as_deref(), Some("abc"));
-        assert_eq!(cookie(&headers, "c"), None);
+        assert_eq!(cookie(&headers, "ecars_session", false).as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "c", false), None);
+        assert_eq!(cookie(&headers, "ecars_session", true), None, "over https only the __Host- cookie counts");
     }
 
     #[test]

@@ -7,13 +7,13 @@ use crate::AppError;
 #[cfg(feature = "ssr")]
 use leptos::server_fn::ServerFn;
 
-#[server(endpoint = "contacts")]
+#[server(endpoint = "contacts", client = crate::accounts::csrf::PortalClient)]
 pub async fn list_contacts(contract_id: i32) -> Result<ContactList, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     super::service::list(&crate::state::AppState::current()?.db, &viewer, contract_id).await
 }
 
-#[server(endpoint = "contact")]
+#[server(endpoint = "contact", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_contact(contact_id: i32) -> Result<ContactDetail, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     super::service::detail(&crate::state::AppState::current()?.db, &viewer, contact_id).await
@@ -21,7 +21,7 @@ pub async fn get_contact(contact_id: i32) -> Result<ContactDetail, AppError> {
 
 /// "Enregistrer" on the contact form. Without JavaScript the browser goes back to the list
 /// after a save, or to the form with the error and what was typed.
-#[server(endpoint = "enregistrer_contact")]
+#[server(endpoint = "enregistrer_contact", client = crate::accounts::csrf::PortalClient)]
 pub async fn save_contact(
     contact_id: i32,
     last_name: String,

@@ -3,6 +3,8 @@
 //! to the form with the error and what was typed.
 
 use leptos::form::ActionForm;
+
+use crate::accounts::csrf::CsrfField;
 use leptos::prelude::*;
 
 use super::api::{get_contact, list_contacts, SaveContact};
@@ -194,6 +196,7 @@ fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl
             <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
         })}
         <ActionForm action=save attr:class="contact-form" attr:novalidate=true>
+            <CsrfField/>
             <input type="hidden" name="contact_id" value=contact_id/>
             <p class="fr-text--sm">"Tous les champs sont obligatoires."</p>
             {ContactField::ALL.into_iter().map(|field| view! {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{ContractEstablishments, ContractPageData};
 use crate::AppError;
 
-#[server(endpoint = "contrat")]
+#[server(endpoint = "contrat", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     use crate::evaluation::{closing::ClosingState, closing_service};
 
@@ -22,7 +22,7 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     Ok(ContractPageData { detail, editable: access.editable, closing })
 }
 
-#[server(endpoint = "etablissements_du_contrat")]
+#[server(endpoint = "etablissements_du_contrat", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_contract_establishments(id: i32) -> Result<ContractEstablishments, AppError> {
     let db = crate::accounts::access::contract_for_reading(id).await?;
     super::service::establishments(&db, id).await?.ok_or(AppError::NotFound)

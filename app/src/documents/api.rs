@@ -6,7 +6,7 @@ use super::{DocumentFolder, DocumentRow};
 use crate::AppError;
 
 /// The documents block of a contract (`contrat`) or an establishment (`etablissement`).
-#[server(endpoint = "documents")]
+#[server(endpoint = "documents", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_documents(kind: String, id: i32) -> Result<DocumentFolder, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
@@ -15,7 +15,7 @@ pub async fn get_documents(kind: String, id: i32) -> Result<DocumentFolder, AppE
 }
 
 /// Declares an establishment's document as its "Rapport d'évaluation" and tells the agency.
-#[server(endpoint = "declarer_rapport_evaluation")]
+#[server(endpoint = "declarer_rapport_evaluation", client = crate::accounts::csrf::PortalClient)]
 pub async fn declare_evaluation_report(document_id: i32) -> Result<DocumentRow, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;

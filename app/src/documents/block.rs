@@ -214,6 +214,7 @@ mod browser {
     use leptos::web_sys::{js_sys, File, HtmlInputElement, ProgressEvent, XmlHttpRequest};
 
     use super::Sending;
+    use crate::accounts::csrf::{page_token, CSRF_HEADER};
     use crate::documents::rules::{too_big_message, DocumentName};
     use crate::documents::{DocumentRow, Place, NAME_HEADER};
     use crate::AppError;
@@ -252,6 +253,7 @@ mod browser {
         let request = XmlHttpRequest::new()?;
         request.open("POST", &place.upload_href())?;
         request.set_request_header(NAME_HEADER, &String::from(js_sys::encode_uri_component(&file.name())))?;
+        request.set_request_header(CSRF_HEADER, &page_token())?;
         let percent = entry.percent;
         let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
             if event.length_computable() && event.total() > 0.0 {

@@ -14,7 +14,7 @@ const TIFF_BE: &[u8] = b"MM\0*";
 const ZIP: &[u8] = b"PK\x03\x04";
 const EMPTY_ZIP: &[u8] = b"PK\x05\x06";
 /// Compound File Binary: the older Office formats (doc, xls, ppt, dot, xlm).
-const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// The signatures a file of `extension` may start with; `None` for plain text.
 fn signatures(extension: &str) -> Option<&'static [&'static [u8]]> {
@@ -59,11 +59,13 @@ fn is_plain_text(head: &[u8]) -> bool {
 }
 
 /// Whether the entries of an Office zip (Office Open XML or OpenDocument) include macros:
-/// `vbaProject.bin` in Office Open XML, the `Basic/` or `Scripts/` folders in OpenDocument.
+/// `vbaProject.bin` in Office Open XML, a `Basic/` or `Scripts/` folder in OpenDocument, at any
+/// depth (an embedded object has its own).
 pub fn carries_macros<'a>(entry_names: impl IntoIterator<Item = &'a str>) -> bool {
     entry_names.into_iter().any(|name| {
-        let name = name.to_ascii_lowercase();
-        name.ends_with("vbaproject.bin") || name.starts_with("basic/") || name.starts_with("scripts/")
+        let name = name.to_ascii_lowercase().replace('\\', "/");
+        let folders = name.rsplit_once('/').map(|(folders, _)| folders).unwrap_or("");
+        name.ends_with("vbaproject.bin") || folders.split('/').any(|folder| matches!(folder, "basic" | "scripts"))
     })
 }
 
@@ -106,6 +108,8 @@ mod tests {
         assert!(carries_macros(["xl/vbaProject.bin"]));
         assert!(carries_macros(["content.xml", "Basic/Standard/Module1.xml"]));
         assert!(carries_macros(["Scripts/python/macro.py"]));
+        assert!(carries_macros(["Object 1/Basic/Standard/Module1.xml"]));
+        assert!(carries_macros(["word\\sub\\vbaProject.bin"]));
         assert!(!carries_macros(["[Content_Types].xml", "word/document.xml", "docProps/app.xml"]));
         assert!(!carries_macros(["content.xml", "styles.xml", "Pictures/basic.png"]));
     }

@@ -1,8 +1,14 @@
 //! Documents attached to a contract, a question or an establishment: never deleted.
 
+#[cfg(feature = "ssr")]
+pub mod antivirus;
 pub mod api;
 mod block;
 pub mod content;
+#[cfg(feature = "ssr")]
+pub mod delivery;
+#[cfg(feature = "ssr")]
+pub mod macros;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;

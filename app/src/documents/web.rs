@@ -14,7 +14,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use futures_util::StreamExt;
 
-use super::content::{carries_macros, check_signature, SIGNATURE_LENGTH};
+use super::antivirus::{self, Verdict};
+use super::content::{check_signature, SIGNATURE_LENGTH};
+use super::delivery::{paced_body, WRITE_TIMEOUT};
+use super::macros::{self, Damaged, Macros};
 use super::rules::too_big_message;
 use super::rules::DocumentName;
 use super::service::{self, ArchiveEntry};
@@ -44,7 +47,10 @@ pub async fn upload(
     let mut upload = state.documents.begin().await.map_err(internal)?;
     let written = receive(&mut upload, request.into_body(), &name, max_bytes, too_big).await;
     let checked = match written {
-        Ok(()) => check_office_macros(&mut upload, name.extension).await,
+        Ok(()) => match check_office_macros(&mut upload, name.extension).await {
+            Ok(()) => scan(&state, &mut upload, &viewer, &name).await,
+            Err(error) => Err(error),
+        },
         Err(error) => Err(error),
     };
     if let Err(error) = checked {
@@ -89,23 +95,22 @@ async fn receive(
     Ok(())
 }
 
-/// Office files made of a zip are refused when they carry macros.
+/// Office files are refused when they carry macros ([`macros`]).
 async fn check_office_macros(upload: &mut Upload, extension: &str) -> Result<(), AppError> {
-    if !matches!(extension, "docx" | "xlsx" | "pptx" | "dotx" | "odt" | "odg" | "odp" | "ods" | "odf") {
-        return Ok(());
-    }
+    let open: fn(std::fs::File) -> Result<Option<Macros>, Damaged> = match extension {
+        "docx" | "xlsx" | "pptx" | "dotx" | "odt" | "odg" | "odp" | "ods" | "odf" => macros::in_office_zip,
+        "doc" | "xls" | "ppt" | "dot" | "xlm" => macros::in_compound_file,
+        _ => return Ok(()),
+    };
     let path = upload.written_path().await.map_err(internal)?.to_owned();
-    let names = tokio::task::spawn_blocking(move || -> Result<Vec<String>, ()> {
-        let file = std::fs::File::open(path).map_err(drop)?;
-        let archive = zip::ZipArchive::new(file).map_err(drop)?;
-        Ok(archive.file_names().map(str::to_owned).collect())
-    })
-    .await
-    .map_err(internal)?
-    .map_err(|()| {
-        AppError::Invalid(format!("Le fichier .{extension} est endommagé ou n'est pas un document Office."))
-    })?;
-    if carries_macros(names.iter().map(String::as_str)) {
+    let found = tokio::task::spawn_blocking(move || open(std::fs::File::open(path).map_err(|_| Damaged)?))
+        .await
+        .map_err(internal)?
+        .map_err(|Damaged| {
+            AppError::Invalid(format!("Le fichier .{extension} est endommagé ou n'est pas un document Office."))
+        })?;
+    if let Some(found) = found {
+        tracing::warn!(target: "security", event = "document_refused", ?found, extension, "Office document with macros refused");
         return Err(AppError::Invalid(
             "Ce document contient des macros : pour la sécurité de tous, il n'est pas accepté. \
              Enregistrez-le sans macros (par exemple en .docx ou .xlsx) puis ajoutez-le à nouveau."
@@ -113,6 +118,24 @@ async fn check_office_macros(upload: &mut Upload, extension: &str) -> Result<(),
         ));
     }
     Ok(())
+}
+
+/// With an antivirus configured, nothing is stored that it did not pass.
+async fn scan(state: &AppState, upload: &mut Upload, viewer: &Viewer, name: &DocumentName) -> Result<(), AppError> {
+    let Some(clamd) = &state.settings.clamd else { return Ok(()) };
+    let path = upload.written_path().await.map_err(internal)?.to_owned();
+    match clamd.scan(&path).await {
+        Ok(Verdict::Clean) => Ok(()),
+        Ok(Verdict::Infected(signature)) => {
+            tracing::warn!(target: "security", event = "document_refused", user = viewer.user_id, %signature,
+                extension = name.extension, "antivirus flagged an upload");
+            Err(antivirus::infected(&signature))
+        }
+        Err(error) => {
+            tracing::error!(%error, scanner = %clamd, "antivirus unreachable: upload refused");
+            Err(antivirus::scanner_unavailable())
+        }
+    }
 }
 
 fn document_name(headers: &HeaderMap) -> Result<DocumentName, AppError> {
@@ -142,7 +165,7 @@ pub async fn download(
     let document = service::readable(&state.db, &viewer, id).await?;
     let file = state.documents.open_stored(&document.stored_name).await.map_err(internal)?;
     let headers = attachment_headers("application/octet-stream", &document.original_name);
-    Ok((headers, Body::from_stream(tokio_util::io::ReaderStream::new(file))).into_response())
+    Ok((headers, paced_body(file, WRITE_TIMEOUT)).into_response())
 }
 
 /// A download is never displayed by the browser, whatever it contains.
@@ -157,7 +180,8 @@ fn attachment_headers(content_type: &'static str, name: &str) -> [(header::Heade
 
 /// "Récupérer tous les documents": the zip is written by a blocking task into a pipe that the
 /// response reads, one file at a time, so neither the archive nor a file is held in memory.
-/// Files are stored as they are (most are already compressed).
+/// Files are stored as they are (most are already compressed). The task holds one of the
+/// limited archive slots; a client that stops reading makes it fail, which frees both.
 pub async fn download_all(
     Extension(state): Extension<AppState>,
     viewer: Option<Extension<Viewer>>,
@@ -166,18 +190,22 @@ pub async fn download_all(
     let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
     let place = Place::parse(&kind, id).ok_or(AppError::NotFound)?;
     let entries = service::archive(&state.db, &viewer, place).await?;
+    let slot = state.archives.take(viewer.user_id).inspect_err(|_| {
+        tracing::warn!(user = viewer.user_id, "archive refused: too many being written");
+    })?;
     let (writer, reader) = tokio::io::duplex(64 * 1024);
     let writer = tokio_util::io::SyncIoBridge::new(writer);
     let store = state.documents.clone();
     let handle = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         // A failure midway cuts the response short: the browser reports the download as failed.
         if let Err(error) = write_zip(&handle, &store, entries, writer) {
-            tracing::error!(%error, "zip of documents cut short");
+            tracing::warn!(%error, "zip of documents cut short");
         }
     });
     let headers = attachment_headers("application/zip", &format!("documents-{kind}-{id}.zip"));
-    Ok((headers, Body::from_stream(tokio_util::io::ReaderStream::new(reader))).into_response())
+    Ok((headers, paced_body(reader, WRITE_TIMEOUT)).into_response())
 }
 
 fn write_zip(

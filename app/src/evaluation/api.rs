@@ -7,7 +7,7 @@ use crate::AppError;
 #[cfg(feature = "ssr")]
 use leptos::server_fn::ServerFn;
 
-#[server(endpoint = "indicateurs")]
+#[server(endpoint = "indicateurs", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_indicator_tree(contract_id: i32) -> Result<IndicatorTree, AppError> {
     let db = crate::accounts::access::contract_for_reading(contract_id).await?;
     let state = crate::state::AppState::current()?;
@@ -15,7 +15,7 @@ pub async fn get_indicator_tree(contract_id: i32) -> Result<IndicatorTree, AppEr
 }
 
 /// The question panel: the question, last year's values and the current answer.
-#[server(endpoint = "question")]
+#[server(endpoint = "question", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_question(question_id: i32) -> Result<QuestionDetail, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
@@ -24,7 +24,7 @@ pub async fn get_question(question_id: i32) -> Result<QuestionDetail, AppError> 
 
 /// "Enregistrer": `version` is the one the panel was loaded with (0 for a first answer);
 /// `not_concerned` is the checkbox ("on" when ticked).
-#[server(endpoint = "enregistrer_reponse")]
+#[server(endpoint = "enregistrer_reponse", client = crate::accounts::csrf::PortalClient)]
 pub async fn save_answer(
     question_id: i32,
     version: i32,
@@ -59,7 +59,7 @@ pub async fn save_answer(
 
 /// "Clore la saisie", once confirmed. Without JavaScript the browser goes to the contract page
 /// after closing, or back to the confirmation page with what is still missing.
-#[server(endpoint = "clore_la_saisie")]
+#[server(endpoint = "clore_la_saisie", client = crate::accounts::csrf::PortalClient)]
 pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::ClosingReceipt, AppError> {
     use super::closing_service;
 
@@ -75,7 +75,7 @@ pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::Closin
 }
 
 /// The printable "Accusé de clôture" of a closed contract.
-#[server(endpoint = "accuse_de_cloture")]
+#[server(endpoint = "accuse_de_cloture", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_closing_receipt(contract_id: i32) -> Result<super::closing::ClosingReceipt, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     super::closing_service::receipt(&crate::state::AppState::current()?.db, &viewer, contract_id).await

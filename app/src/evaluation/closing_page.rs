@@ -2,6 +2,8 @@
 //! printable "Accusé de clôture".
 
 use leptos::form::ActionForm;
+
+use crate::accounts::csrf::CsrfField;
 use leptos::prelude::*;
 
 use super::api::{get_closing_receipt, CloseEvaluation};
@@ -107,6 +109,7 @@ fn ClosingView(data: ContractPageData) -> impl IntoView {
                 </p>
             </div>
             <ActionForm action=close>
+                <CsrfField/>
                 <input type="hidden" name="contract_id" value=contract_id/>
                 <ul class="fr-btns-group fr-btns-group--inline-sm">
                     <li>

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use leptos::form::ActionForm;
+
+use crate::accounts::csrf::CsrfField;
 use leptos::prelude::*;
 
 use super::api::SaveAnswer;
@@ -205,6 +207,7 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
 
     view! {
         <ActionForm action=save attr:class="answer-form" attr:novalidate=true>
+            <CsrfField/>
             <input type="hidden" name="question_id" value=question_id/>
             <input type="hidden" name="version" node_ref=version_input value=version.get_untracked()
                 prop:value=move || version.get().to_string()/>

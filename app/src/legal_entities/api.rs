@@ -5,14 +5,14 @@ use leptos::prelude::*;
 use super::{EstablishmentDetail, LegalEntityDetail, LegalEntityRow};
 use crate::AppError;
 
-#[server(endpoint = "entites_juridiques")]
+#[server(endpoint = "entites_juridiques", client = crate::accounts::csrf::PortalClient)]
 pub async fn list_legal_entities() -> Result<Vec<LegalEntityRow>, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let db = crate::state::AppState::current()?.db;
     Ok(super::service::list(&db, viewer.legal_entity_scope()).await?)
 }
 
-#[server(endpoint = "entite_juridique")]
+#[server(endpoint = "entite_juridique", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_legal_entity(finess: String) -> Result<LegalEntityDetail, AppError> {
     use crate::accounts::access;
 
@@ -23,7 +23,7 @@ pub async fn get_legal_entity(finess: String) -> Result<LegalEntityDetail, AppEr
 }
 
 /// An establishment of a legal entity the viewer may read, with its documents.
-#[server(endpoint = "etablissement")]
+#[server(endpoint = "etablissement", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_establishment(id: i32) -> Result<EstablishmentDetail, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;

@@ -1,5 +1,13 @@
 //! What the benches share.
 
+/// Sent by the browser with every request of the portal's own pages; without it (or a CSRF
+/// token) a state-changing request with a session cookie is refused.
+pub fn as_the_portals_pages() -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("sec-fetch-site", reqwest::header::HeaderValue::from_static("same-origin"));
+    headers
+}
+
 /// Logs in through the login endpoint and returns the session cookie (`ecars_session=...`).
 pub async fn session_cookie(client: &reqwest::Client, base: &str, (email, password): (&str, &str)) -> String {
     let login = client

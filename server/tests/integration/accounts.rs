@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::helpers::{spawn_app, TestApp, ACODEGE, CHU};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp, ACODEGE, CHU};
 
 fn minutes_ago(minutes: i64) -> chrono::DateTime<Utc> {
     Utc::now() - chrono::Duration::minutes(minutes)
@@ -39,7 +39,7 @@ async fn a_page_needs_a_login_and_the_login_brings_the_visitor_back() {
 
 #[tokio::test]
 async fn the_session_cookie_is_random_http_only_and_same_site() {
-    let app = spawn_app().await;
+    let app = behind_a_local_proxy().await;
     let first = app.login(CHU).await;
     let cookie = first.set_cookie_header("ecars_session").expect("session cookie").to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
@@ -497,7 +497,7 @@ async fn a_message_written_into_a_link_is_not_shown_but_the_servers_own_is() {
 
 #[tokio::test]
 async fn pages_carry_the_security_headers_and_over_https_a_host_only_session_cookie() {
-    let app = spawn_app().await;
+    let app = behind_a_local_proxy().await;
     let https = [("x-forwarded-proto", "https")];
     let form = [("identifier", CHU.0), ("password", CHU.1)];
     let login = app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &https).await;
@@ -530,4 +530,9 @@ async fn pages_carry_the_security_headers_and_over_https_a_host_only_session_coo
     // The built assets stay cacheable.
     let asset = app.get("/favicon.svg").await;
     assert_ne!(asset.headers.get("cache-control").map(|value| value.to_str().unwrap()), Some("no-store"));
+}
+
+/// The app behind a reverse proxy on this machine, which says when it served https.
+async fn behind_a_local_proxy() -> TestApp {
+    spawn_app_with(|config| config.trusted_proxies = "127.0.0.1".parse().unwrap()).await
 }

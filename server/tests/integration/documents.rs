@@ -165,7 +165,7 @@ async fn a_restart_removes_unfinished_uploads_and_keeps_unknown_stored_files() {
 }
 
 /// The id of the demo question `code` of CAQES TEST.
-async fn question_id(app: &TestApp, code: &str) -> i32 {
+pub async fn question_id(app: &TestApp, code: &str) -> i32 {
     let contract = caqes_test(app).await;
     indicator::Entity::find()
         .filter(indicator::Column::ContractId.eq(contract.id))

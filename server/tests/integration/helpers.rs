@@ -44,8 +44,24 @@ impl TestApp {
         start(self.config.clone(), self._data_dir.clone()).await
     }
 
-    /// Any request, as a browser script would send it (no redirect followed).
+    /// Any request, as a browser script would send it (no redirect followed): a current browser
+    /// says it comes from the portal's own pages (`Sec-Fetch-Site`), unless `headers` say otherwise.
     pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let says_origin = headers.iter().any(|(name, _)| matches!(*name, "sec-fetch-site" | "origin"));
+        let same_origin: &[(&str, &str)] = if says_origin { &[] } else { &[("sec-fetch-site", "same-origin")] };
+        let headers: Vec<(&str, &str)> = headers.iter().chain(same_origin).copied().collect();
+        self.request_unsaid(method, path, form, cookie, &headers).await
+    }
+
+    /// The same, with only the headers given: as an old browser, or a forged page, would send it.
+    pub async fn request_unsaid(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -82,6 +98,7 @@ impl TestApp {
             .client
             .post(format!("{}/api/documents/{place}/{id}", self.address))
             .header("x-nom-document", percent_encode(name))
+            .header("sec-fetch-site", "same-origin")
             .body(body);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);

@@ -13,4 +13,5 @@ mod faults;
 mod helpers;
 mod mail;
 mod pages;
+mod security;
 mod startup;

@@ -1,0 +1,305 @@
+//! Against a hostile client: forged cross-site requests from browsers that do not say where they
+//! come from, forwarding headers from anybody, and malformed bodies sent to every endpoint.
+
+use app::accounts::client::TrustedProxies;
+
+use crate::helpers::{spawn_app, spawn_app_with, Page, TestApp, Visitor, CHU};
+
+/// A form of a page, as a browser would post it: its action and the fields it sends.
+#[derive(Debug)]
+struct Form {
+    action: String,
+    fields: Vec<(String, String)>,
+}
+
+/// The value of attribute `name` in a tag's text.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(tag[start..end].replace("&amp;", "&").replace("&quot;", "\""))
+}
+
+/// Every `<form method="post">` of a page with its inputs and text areas.
+fn forms(page: &str) -> Vec<Form> {
+    page.split("<form")
+        .skip(1)
+        .filter_map(|rest| {
+            let (form, _) = rest.split_once("</form>")?;
+            let tag = &form[..form.find('>')?];
+            attribute(tag, "method").filter(|method| method.eq_ignore_ascii_case("post"))?;
+            let mut fields = Vec::new();
+            for input in form.split("<input").skip(1) {
+                let tag = &input[..input.find('>').unwrap_or(input.len())];
+                let kind = attribute(tag, "type").unwrap_or_default();
+                if matches!(kind.as_str(), "checkbox" | "radio") && !tag.contains(" checked") {
+                    continue;
+                }
+                if let Some(name) = attribute(tag, "name") {
+                    fields.push((name, attribute(tag, "value").unwrap_or_default()));
+                }
+            }
+            for area in form.split("<textarea").skip(1) {
+                let (tag, content) = area.split_once('>')?;
+                let text = content.split("</textarea>").next().unwrap_or_default();
+                if let Some(name) = attribute(tag, "name") {
+                    fields.push((name, text.to_owned()));
+                }
+            }
+            Some(Form { action: attribute(tag, "action")?, fields })
+        })
+        .collect()
+}
+
+/// The forms a user of the CHU meets: header, account, an answer, a contact, the closing.
+async fn pages_with_forms(app: &TestApp, chu: &Visitor) -> Vec<String> {
+    let contract = crate::helpers::caqes_test(app).await;
+    let question = crate::documents::question_id(app, "1.1.1.a").await;
+    let contacts = chu.get(&format!("/contrats/{}/contacts", contract.id)).await;
+    let contact = contacts
+        .body
+        .split(&format!("/contrats/{}/contacts/", contract.id))
+        .nth(1)
+        .and_then(|rest| rest.split(['"', '?', '#']).next())
+        .expect("a contact link")
+        .to_owned();
+    vec![
+        "/mon-compte".to_owned(),
+        format!("/contrats/{}/indicateurs?question={question}", contract.id),
+        format!("/contrats/{}/contacts/{contact}", contract.id),
+        format!("/contrats/{}/cloture", contract.id),
+    ]
+}
+
+fn without(fields: &[(String, String)], name: &str) -> Vec<(String, String)> {
+    fields.iter().filter(|(field, _)| field != name).cloned().collect()
+}
+
+async fn post_unsaid(app: &TestApp, chu: &Visitor, action: &str, fields: &[(String, String)]) -> Page {
+    let form: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+    app.request_unsaid(reqwest::Method::POST, action, Some(&form), Some(&chu.cookie), &[("accept", "text/html")]).await
+}
+
+#[tokio::test]
+async fn each_form_replayed_without_origin_headers_needs_the_sessions_token() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let mut seen = Vec::new();
+    for path in pages_with_forms(&app, &chu).await {
+        let page = chu.get(&path).await;
+        page.assert_shows(&[]);
+        let forms = forms(&page.body);
+        assert!(!forms.is_empty(), "{path} has forms");
+        for form in forms {
+            let token = form.fields.iter().find(|(name, _)| name == "__csrf").map(|(_, value)| value.clone());
+            let token = token.unwrap_or_else(|| panic!("{path}: {} has no token", form.action));
+            assert_eq!(token.len(), 64, "{path}: {}", form.action);
+            // Without the token, or with another one, nothing happens.
+            let missing = post_unsaid(&app, &chu, &form.action, &without(&form.fields, "__csrf")).await;
+            assert_eq!(missing.status, 403, "{path}: {} without a token", form.action);
+            let mut forged = without(&form.fields, "__csrf");
+            forged.push(("__csrf".to_owned(), "0".repeat(64)));
+            assert_eq!(post_unsaid(&app, &chu, &form.action, &forged).await.status, 403, "{}", form.action);
+            seen.push((path.clone(), form));
+        }
+    }
+    let actions: Vec<&str> = seen.iter().map(|(_, form)| form.action.as_str()).collect();
+    for expected in
+        ["/api/changer_mot_de_passe", "/api/enregistrer_reponse", "/api/enregistrer_contact", "/api/deconnexion"]
+    {
+        assert!(actions.contains(&expected), "{expected} among {actions:?}");
+    }
+    assert_eq!(chu.get("/").await.status, 200, "the refused logouts did nothing");
+    // With the token, each form is taken (answered, or refused for what it holds: never 403).
+    // The logout goes last, since it ends the session.
+    seen.sort_by_key(|(_, form)| form.action == "/api/deconnexion");
+    for (path, form) in &seen {
+        let taken = post_unsaid(&app, &chu, &form.action, &form.fields).await;
+        assert_ne!(taken.status, 403, "{path}: {} with its token: {}", form.action, taken.body);
+        assert!(taken.status < 500, "{path}: {}: {}", form.action, taken.status);
+    }
+    assert_eq!(chu.get("/").await.status, 303, "the logout with its token was taken");
+}
+
+/// The token of a page, as its islands read it.
+fn meta_token(page: &Page) -> String {
+    let tag = page.body.split("<meta name=\"csrf-token\"").nth(1).expect("the token's meta tag");
+    attribute(tag, "content").expect("its content")
+}
+
+#[tokio::test]
+async fn island_requests_and_uploads_carry_the_token_in_a_header() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let token = meta_token(&chu.get("/").await);
+    let question = crate::documents::question_id(&app, "1.1.1.a").await.to_string();
+    let form = [("question_id", question.as_str()), ("version", "0"), ("achieved", "12,5"), ("comment", "")];
+    let save = |headers: Vec<(&'static str, String)>| {
+        let (app, cookie) = (app.clone(), chu.cookie.clone());
+        async move {
+            let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
+            app.request_unsaid(reqwest::Method::POST, "/api/enregistrer_reponse", Some(&form), Some(&cookie), &headers)
+                .await
+        }
+    };
+    assert_eq!(save(vec![]).await.status, 403);
+    assert_eq!(save(vec![("x-csrf-token", "ab".repeat(32))]).await.status, 403);
+    let saved = save(vec![("x-csrf-token", token.clone())]).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
+    // Another session's token is worth nothing here.
+    let other = app.login_as(CHU).await;
+    let other_token = meta_token(&other.get("/").await);
+    assert_ne!(other_token, token);
+    assert_eq!(save(vec![("x-csrf-token", other_token)]).await.status, 403);
+    // Anonymous pages have no token, and anonymous requests need none (nothing to abuse).
+    assert_eq!(meta_token(&app.get("/connexion").await), "");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_real_client_is_counted_apart() {
+    let app = spawn_app_with(|config| config.trusted_proxies = "127.0.0.1".parse::<TrustedProxies>().unwrap()).await;
+    let login_from = |client: &'static str, account: (&'static str, &'static str)| {
+        let app = app.clone();
+        async move {
+            let form = [("identifier", account.0), ("password", account.1)];
+            app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("x-forwarded-for", client)])
+                .await
+        }
+    };
+    for _ in 0..30 {
+        assert_eq!(login_from("203.0.113.5", ("personne@exemple.fr", "x")).await.status, 401);
+    }
+    assert_eq!(login_from("203.0.113.5", CHU).await.status, 429, "this client used its quota");
+    assert_eq!(login_from("203.0.113.6", CHU).await.status, 200, "another client behind the same proxy");
+    // IPv6 clients are counted by /64: one home network is one client.
+    for _ in 0..30 {
+        login_from("2001:db8:1:2::10", ("personne@exemple.fr", "x")).await;
+    }
+    assert_eq!(login_from("2001:db8:1:2::99", CHU).await.status, 429);
+    assert_eq!(login_from("2001:db8:1:3::10", CHU).await.status, 200);
+    // What the client wrote before the proxy's own entry proves nothing.
+    assert_eq!(login_from("198.51.100.1, 203.0.113.5", CHU).await.status, 429);
+}
+
+#[tokio::test]
+async fn forwarding_headers_from_an_untrusted_peer_are_ignored() {
+    let app = spawn_app().await;
+    for n in 0..30 {
+        let client = format!("203.0.113.{n}");
+        let form = [("identifier", "personne@exemple.fr"), ("password", "x")];
+        let headers = [("x-forwarded-for", client.as_str())];
+        app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &headers).await;
+    }
+    let form = [("identifier", CHU.0), ("password", CHU.1)];
+    let headers = [("x-forwarded-for", "198.51.100.77"), ("x-forwarded-proto", "https")];
+    let limited = app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &headers).await;
+    assert_eq!(limited.status, 429, "one peer, one bucket, whatever it writes");
+    let page = app.request(reqwest::Method::GET, "/connexion", None, None, &[("x-forwarded-proto", "https")]).await;
+    assert!(page.headers.get("strict-transport-security").is_none(), "https only when a trusted proxy says so");
+}
+
+/// Every server function, by endpoint.
+const SERVER_FUNCTIONS: &[&str] = &[
+    "indicateurs",
+    "question",
+    "enregistrer_reponse",
+    "clore_la_saisie",
+    "accuse_de_cloture",
+    "contacts",
+    "contact",
+    "enregistrer_contact",
+    "contrat",
+    "etablissements_du_contrat",
+    "connexion",
+    "rafraichir_session",
+    "compte",
+    "envoyer_code",
+    "verifier_code",
+    "adresse_verifiee",
+    "nouveau_mot_de_passe",
+    "changer_mot_de_passe",
+    "entites_juridiques",
+    "entite_juridique",
+    "etablissement",
+    "documents",
+    "declarer_rapport_evaluation",
+    "deconnexion",
+];
+
+#[tokio::test]
+async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let huge = "9".repeat(400);
+    let megabyte = "é".repeat(512 * 1024);
+    let fields = [
+        "id",
+        "contract_id",
+        "question_id",
+        "contact_id",
+        "version",
+        "finess",
+        "email",
+        "code",
+        "password",
+        "confirmation",
+        "current",
+        "identifier",
+        "achieved",
+        "comment",
+        "not_concerned",
+        "document_id",
+        "place",
+    ];
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("application/x-www-form-urlencoded", Vec::new()),
+        ("application/x-www-form-urlencoded", b"%FF%FE=%C3%28&\xff\xfe=\xc0".to_vec()),
+        ("application/x-www-form-urlencoded", b"&&==&=&a[b][c]=1&a[]=2".to_vec()),
+        ("application/x-www-form-urlencoded", fields.map(|field| format!("{field}=abc")).join("&").into_bytes()),
+        ("application/x-www-form-urlencoded", fields.map(|field| format!("{field}={huge}")).join("&").into_bytes()),
+        ("application/x-www-form-urlencoded", fields.map(|field| format!("{field}=-1.5e308")).join("&").into_bytes()),
+        ("application/x-www-form-urlencoded", fields.map(|field| format!("{field}={megabyte}")).join("&").into_bytes()),
+        ("application/json", br#"{"id": [1, {"x": null}], "email": 12}"#.to_vec()),
+        ("application/json", b"{\"unterminated".to_vec()),
+        ("text/plain", b"\x00\x01\x02 binary".to_vec()),
+    ];
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // Document routes: bad places, ids and names.
+    for path in ["/api/documents/abc", "/api/documents/99999999999999999999", "/api/documents/question/x/tous"] {
+        let status = chu.get(path).await.status;
+        assert!(matches!(status, 400 | 404), "{path}: {status}");
+    }
+    for (place, name) in [("question", "%FF%FE.pdf"), ("nulle-part", "a.pdf"), ("question", "")] {
+        let response = client
+            .post(format!("{}/api/documents/{place}/-1", app.address))
+            .header("cookie", &chu.cookie)
+            .header("sec-fetch-site", "same-origin")
+            .header("x-nom-document", name)
+            .body(vec![0xFFu8; 1024])
+            .send()
+            .await
+            .unwrap();
+        assert!(matches!(response.status().as_u16(), 400 | 404), "{place} {name}: {}", response.status());
+    }
+    // The logout goes last: it ends the session the others use.
+    for endpoint in SERVER_FUNCTIONS {
+        for (content_type, body) in &bodies {
+            for accept in ["*/*", "text/html"] {
+                let response = client
+                    .post(format!("{}/api/{endpoint}", app.address))
+                    .header("cookie", &chu.cookie)
+                    .header("sec-fetch-site", "same-origin")
+                    .header("content-type", *content_type)
+                    .header("accept", accept)
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .unwrap_or_else(|error| panic!("{endpoint} ({content_type}): no answer ({error})"));
+                let status = response.status().as_u16();
+                assert!(status < 500, "{endpoint} ({content_type}, {} bytes): {status}", body.len());
+            }
+        }
+    }
+    // Still serving, and still the same session.
+    assert_eq!(app.login(CHU).await.status, 200);
+}
