@@ -36,7 +36,14 @@ setup-browser:
 	@command -v $(CHROMIUM) >/dev/null || { echo "Installing Chromium from Debian's packages"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
-setup-test-servers: .make/venv/test-servers
+setup-test-servers: .make/venv/test-servers .make/clamd
+
+# Debian's ClamAV daemon, for the test of the optional antivirus (started by the test itself,
+# with a signature it writes; the package's own service and signature updates are not used).
+.make/clamd: | .make
+	@command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] || { echo "Installing clamav-daemon from Debian's packages"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clamav-daemon; }
+	touch $@
 
 .make:
 	mkdir -p .make

@@ -536,3 +536,75 @@ async fn pages_carry_the_security_headers_and_over_https_a_host_only_session_coo
 async fn behind_a_local_proxy() -> TestApp {
     spawn_app_with(|config| config.trusted_proxies = "127.0.0.1".parse().unwrap()).await
 }
+
+#[tokio::test]
+async fn common_and_guessable_passwords_are_refused_with_the_reason_and_a_change_is_mailed() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let change = |password: &'static str| {
+        let form = [("current", CHU.1), ("password", password), ("confirmation", password)];
+        let visitor = crate::helpers::Visitor { app: app.clone(), cookie: chu.cookie.clone() };
+        async move { visitor.call("changer_mot_de_passe", &form).await }
+    };
+    for common in ["Password2026!", "Azerty123456!", "Motdepasse2026!"] {
+        change(common).await.assert_refused(400, &["trop courant ou trop facile à deviner"]);
+    }
+    // Strong for a stranger, not for someone who knows the account and its entity.
+    change("ChuGrenoble2026!").await.assert_refused(400, &["reprend votre adresse ou le nom de votre établissement"]);
+    let before = app.outbox().await.len();
+    change("Cerisier-Tram-Violon-42!").await.assert_shows(&["Votre mot de passe a été modifié"]);
+    let mails = app.outbox().await;
+    assert_eq!(mails.len(), before + 1, "one notice");
+    let notice = mails.last().unwrap();
+    assert!(notice.contains(&format!("To: {}", CHU.0)) && !notice.contains("Cerisier"), "{notice}");
+}
+
+#[tokio::test]
+async fn security_events_are_logged_with_account_address_and_outcome_never_a_secret() {
+    let data_dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let database = crate::helpers::test_database(data_dir.path()).await;
+    let log = data_dir.path().join("ecars.log");
+    let server =
+        crate::helpers::ServerProcess::start_logging(data_dir.clone(), &database, "warn,security=info", Some(&log))
+            .await;
+    let app = &server.app;
+    assert_eq!(app.login((CHU.0, "Mauvais-Mot-2026!")).await.status, 401);
+    let chu = app.login_as(CHU).await;
+    let session = chu.cookie.trim_start_matches("ecars_session=").to_owned();
+    let cross_site = [("sec-fetch-site", "cross-site")];
+    let refused =
+        app.request(reqwest::Method::POST, "/api/deconnexion", Some(&[]), Some(&chu.cookie), &cross_site).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(chu.call("deconnexion", &[]).await.status, 200);
+    assert_eq!(send_code(app, ACODEGE.0).await.status, 200);
+    let code = app.last_code_for(ACODEGE.0).await;
+    assert_eq!(verify(app, ACODEGE.0, "00000000").await.status, 400);
+    assert_eq!(verify(app, ACODEGE.0, &code).await.status, 200);
+
+    let lines: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(str::to_owned).collect();
+    let event = |event: &str, outcome: &str| {
+        lines.iter().any(|line| {
+            line.contains(&format!("event=\"{event}\""))
+                && line.contains(&format!("outcome=\"{outcome}\""))
+                && line.contains("ip=\"127.0.0.1\"")
+        })
+    };
+    for (name, outcome) in [
+        ("login", "failure"),
+        ("login", "success"),
+        ("access_refused", "refused"),
+        ("logout", "success"),
+        ("code_sent", "success"),
+        ("code_verified", "failure"),
+        ("code_verified", "success"),
+    ] {
+        assert!(event(name, outcome), "no {name} {outcome} in:\n{}", lines.join("\n"));
+    }
+    assert!(lines
+        .iter()
+        .any(|line| line.contains("event=\"login\"") && line.contains(&format!("account=\"{}\"", CHU.0))));
+    let all = lines.join("\n");
+    for secret in ["Mauvais-Mot-2026!", CHU.1, session.as_str(), code.as_str()] {
+        assert!(!all.contains(secret), "the log holds a secret ({secret}):\n{all}");
+    }
+}

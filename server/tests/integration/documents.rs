@@ -362,3 +362,102 @@ async fn with_an_s3_store_documents_go_to_the_bucket_and_come_back_identical() {
     let again = restarted.login_as(CHU).await;
     assert_eq!(restarted.download(&id, Some(&again.cookie)).await.1.len(), content.len());
 }
+
+#[tokio::test]
+async fn office_files_with_macros_are_refused_wherever_the_macros_hide() {
+    use app::documents::macros::samples::{biff_workbook, compound_file, zip, CONTENT_TYPES};
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let question = question(&app).await;
+    let xls_with_vba = compound_file(&[("/Workbook", &biff_workbook(&[0])), ("/_VBA_PROJECT_CUR/VBA/dir", b"x")]);
+    let doc_with_macros = compound_file(&[("/WordDocument", b"texte"), ("/Macros/VBA/ThisDocument", b"x")]);
+    let excel_4_macro_sheet = compound_file(&[("/Workbook", &biff_workbook(&[0, 1]))]);
+    let docx_vba_in_subfolder = zip(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("word/document.xml", b"<w/>"),
+        ("word/media/x/vbaProject.bin", b"x"),
+    ]);
+    let xlsx_macro_sheet = zip(&[("[Content_Types].xml", CONTENT_TYPES), ("xl/macrosheets/sheet1.xml", b"<x/>")]);
+    for (name, bytes) in [
+        ("budget.xls", xls_with_vba),
+        ("courrier.doc", doc_with_macros),
+        ("ancien.xls", excel_4_macro_sheet.clone()),
+        ("macros.xlm", excel_4_macro_sheet),
+        ("rapport.docx", docx_vba_in_subfolder),
+        ("tableau.xlsx", xlsx_macro_sheet),
+    ] {
+        let refused = app.upload("question", &question, name, bytes.into(), Some(&chu.cookie)).await;
+        refused.assert_refused(400, &["contient des macros"]);
+    }
+    let damaged = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0].to_vec();
+    app.upload("question", &question, "abime.doc", damaged.into(), Some(&chu.cookie))
+        .await
+        .assert_refused(400, &["endommagé"]);
+    assert_eq!(stored_files(&app).await, 0);
+    assert_eq!(document::Entity::find().count(&app.database().await).await.unwrap(), 0);
+    // The same formats without macros are taken.
+    let plain_xls = compound_file(&[("/Workbook", &biff_workbook(&[0, 2]))]);
+    let plain_docx = zip(&[("[Content_Types].xml", CONTENT_TYPES), ("word/document.xml", b"<w/>")]);
+    for (name, bytes) in [("budget.xls", plain_xls), ("rapport.docx", plain_docx)] {
+        let taken = app.upload("question", &question, name, bytes.into(), Some(&chu.cookie)).await;
+        assert_eq!(taken.status, 201, "{name}: {}", taken.body);
+    }
+}
+
+#[tokio::test]
+async fn with_an_antivirus_nothing_it_flags_or_could_not_scan_is_stored() {
+    let mut clamd = crate::helpers::Clamd::start().await;
+    let socket = clamd.socket.clone();
+    let app = spawn_app_with(|config| config.clamd = Some(app::documents::antivirus::Clamd::Socket(socket))).await;
+    let chu = app.login_as(CHU).await;
+    let question = question(&app).await;
+    let flagged =
+        app.upload("question", &question, "notes.txt", crate::helpers::EICAR.to_vec().into(), Some(&chu.cookie)).await;
+    flagged.assert_refused(400, &["L'antivirus a détecté un contenu malveillant", "Ecars.Test.EICAR"]);
+    let clean = app.upload("question", &question, "preuve.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
+    assert_eq!(clean.status, 201, "{}", clean.body);
+    assert_eq!(stored_files(&app).await, 1);
+    // The scanner stops: uploads are refused, never stored unscanned.
+    clamd.stop();
+    let unscanned = app.upload("question", &question, "autre.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
+    unscanned.assert_refused(400, &["L'analyse antivirus est momentanément indisponible"]);
+    assert_eq!(stored_files(&app).await, 1);
+    assert_eq!(document::Entity::find().count(&app.database().await).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn archives_are_limited_per_user_and_a_stalled_one_gives_its_slot_back() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let question = question(&app).await;
+    // Big enough that the archive cannot be written ahead into the buffers of a client that reads nothing.
+    let big = [PDF, &vec![b' '; 40 * 1024 * 1024]].concat();
+    assert_eq!(app.upload("question", &question, "gros.pdf", big.into(), Some(&chu.cookie)).await.status, 201);
+    let archive = format!("/api/documents/question/{question}/tous");
+    let first = app.get_raw(&archive, Some(&chu.cookie)).await;
+    let second = app.get_raw(&archive, Some(&chu.cookie)).await;
+    assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
+    let third = app.get_raw(&archive, Some(&chu.cookie)).await;
+    assert_eq!(third.status(), 429);
+    assert!(third.text().await.unwrap().contains("ArchivesBusy"));
+    // Another user is not held up by the CHU's downloads.
+    let referent = app.login_as(REFERENT).await;
+    let other = app.get_raw(&archive, Some(&referent.cookie)).await;
+    assert_eq!(other.status(), 200);
+    drop(other);
+    // The stalled clients go away: their archives stop and free the slots.
+    drop((first, second));
+    let mut again = 429;
+    for _ in 0..200 {
+        let response = app.get_raw(&archive, Some(&chu.cookie)).await;
+        again = response.status().as_u16();
+        if again == 200 {
+            let bytes = response.bytes().await.unwrap();
+            let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a whole zip");
+            assert_eq!(zip.len(), 1);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(again, 200, "a slot came back");
+}

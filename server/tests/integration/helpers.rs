@@ -331,15 +331,29 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(data_dir: std::sync::Arc<tempfile::TempDir>, database: &DatabaseUrl) -> Self {
+        Self::start_logging(data_dir, database, "warn", None).await
+    }
+
+    /// The same, its log at `filter` (`RUST_LOG`) written to `log` when given.
+    pub async fn start_logging(
+        data_dir: std::sync::Arc<tempfile::TempDir>,
+        database: &DatabaseUrl,
+        filter: &str,
+        log: Option<&std::path::Path>,
+    ) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ecars"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ecars"));
+        command
             .env("DATABASE_URL", database.as_str())
             .env("ECARS_DATA_DIR", data_dir.path())
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("ECARS_DEMO", "1")
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .expect("ecars starts");
+            .env("RUST_LOG", filter)
+            .env("NO_COLOR", "1");
+        if let Some(log) = log {
+            command.stdout(std::fs::File::create(log).unwrap());
+        }
+        let mut child = command.spawn().expect("ecars starts");
         let config = Config::on_loopback(database.clone(), data_dir.path());
         let app = client_for(format!("http://127.0.0.1:{port}"), config, data_dir);
         for _ in 0..600 {
@@ -502,5 +516,69 @@ impl S3Server {
         use futures_util::StreamExt;
         let store = settings.connect().unwrap();
         store.list(None).map(|object| object.unwrap().location.to_string()).collect().await
+    }
+}
+
+/// Debian's ClamAV daemon on a socket of its own, with the one signature the test writes: the
+/// EICAR test file (`make test` installs the `clamav-daemon` package).
+pub struct Clamd {
+    pub socket: std::path::PathBuf,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+/// The antivirus test file every scanner flags: harmless text, built here rather than stored.
+pub const EICAR: &[u8] = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+impl Clamd {
+    pub async fn start() -> Clamd {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("signatures");
+        std::fs::create_dir(&database).unwrap();
+        // A body signature (.ndb): name, any file type, anywhere, the bytes in hexadecimal.
+        let body: String = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE".iter().map(|byte| format!("{byte:02x}")).collect();
+        std::fs::write(database.join("ecars-test.ndb"), format!("Ecars.Test.EICAR:0:*:{body}\n")).unwrap();
+        let socket = dir.path().join("clamd.sock");
+        let config = dir.path().join("clamd.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "Foreground yes\nLocalSocket {}\nDatabaseDirectory {}\nLogFile {}\nStreamMaxLength 100M\n",
+                socket.display(),
+                database.display(),
+                dir.path().join("clamd.log").display()
+            ),
+        )
+        .unwrap();
+        let clamd = ["/usr/sbin/clamd", "/usr/bin/clamd"].into_iter().find(|path| std::path::Path::new(path).exists());
+        let clamd = clamd.expect("clamd is installed (make setup-test-servers installs clamav-daemon)");
+        let child = std::process::Command::new(clamd)
+            .arg("--config-file")
+            .arg(&config)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("clamd starts");
+        for _ in 0..600 {
+            if tokio::net::UnixStream::connect(&socket).await.is_ok() {
+                return Clamd { socket, child, _dir: dir };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "clamd did not listen within a minute: {}",
+            std::fs::read_to_string(dir.path().join("clamd.log")).unwrap_or_default()
+        );
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Clamd {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
