@@ -1,6 +1,8 @@
-//! The gate in front of every request: refuses state-changing requests from other sites,
-//! resumes the session from its cookie (making the user available to pages and server
-//! functions as a [`Viewer`]), and sends anonymous visitors of any page to the login page.
+//! The gate in front of every request: finds out the client ([`Client`]), refuses
+//! state-changing requests from other sites or, when the browser does not say, without the
+//! session's CSRF token ([`csrf`]), resumes the session from its cookie (making the user
+//! available to pages and server functions as a [`Viewer`]), and sends anonymous visitors of any
+//! page to the login page.
 
 use std::net::SocketAddr;
 

@@ -66,7 +66,8 @@ pub fn paced_body(reader: impl AsyncRead + Send + Unpin + 'static, write_timeout
                 None => None,
             }
         });
-    Body::from_stream(stream)
+    // Fused: a compressing layer polls once more after the end.
+    Body::from_stream(futures_util::StreamExt::fuse(stream))
 }
 
 /// Archives being written, per user and overall.
@@ -141,9 +142,13 @@ mod tests {
     #[tokio::test]
     async fn a_body_read_to_the_end_is_the_whole_file() {
         let content: Vec<u8> = (0..200_000u32).map(|n| n as u8).collect();
-        let body = paced_body(std::io::Cursor::new(content.clone()), WRITE_TIMEOUT);
-        let read = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-        assert_eq!(read.as_ref(), content.as_slice());
+        let mut body = paced_body(std::io::Cursor::new(content.clone()), WRITE_TIMEOUT).into_data_stream();
+        let mut read = Vec::new();
+        while let Some(chunk) = body.next().await {
+            read.extend_from_slice(&chunk.unwrap());
+        }
+        assert_eq!(read, content);
+        assert!(body.next().await.is_none(), "asked again after the end (gzip does), still the end");
     }
 
     #[tokio::test(start_paused = true)]

@@ -52,6 +52,16 @@ async fn a_document_uploaded_to_a_question_downloads_back_identical_under_its_na
     let disposition = disposition.unwrap();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     assert!(disposition.contains("filename*=UTF-8''Rapport%20d%27audit%20%C3%A9t%C3%A9%2Epdf"), "{disposition}");
+    // As browsers ask for it, compressed: the whole answer arrives.
+    let compressed = reqwest::Client::new()
+        .get(format!("{}/api/documents/{id}", app.address))
+        .header("cookie", &chu.cookie)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    assert!(compressed.bytes().await.expect("the whole compressed answer").starts_with(&[0x1f, 0x8b]));
     let db = app.database().await;
     let row = document::Entity::find().one(&db).await.unwrap().unwrap();
     assert_eq!(row.size_bytes, PDF.len() as i64);

@@ -323,10 +323,27 @@ pub async fn test_database(data_dir: &std::path::Path) -> DatabaseUrl {
     }
 }
 
+/// A process the tests started: killed (SIGKILL, no chance to tidy anything) and reaped when
+/// asked, or when dropped.
+pub struct Child(std::process::Child);
+
+impl Child {
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// `ecars` itself in a child process, with the demo data: for what only a real stop can show.
 pub struct ServerProcess {
     pub app: TestApp,
-    child: std::process::Child,
+    child: Child,
 }
 
 impl ServerProcess {
@@ -353,7 +370,7 @@ impl ServerProcess {
         if let Some(log) = log {
             command.stdout(std::fs::File::create(log).unwrap());
         }
-        let mut child = command.spawn().expect("ecars starts");
+        let mut child = Child(command.spawn().expect("ecars starts"));
         let config = Config::on_loopback(database.clone(), data_dir.path());
         let app = client_for(format!("http://127.0.0.1:{port}"), config, data_dir);
         for _ in 0..600 {
@@ -362,21 +379,13 @@ impl ServerProcess {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        let _ = child.kill();
-        let _ = child.wait();
+        child.kill();
         panic!("ecars did not answer within a minute");
     }
 
     /// SIGKILL: the process gets no chance to tidy anything.
     pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        self.kill();
+        self.child.kill();
     }
 }
 
@@ -523,7 +532,7 @@ impl S3Server {
 /// EICAR test file (`make test` installs the `clamav-daemon` package).
 pub struct Clamd {
     pub socket: std::path::PathBuf,
-    child: std::process::Child,
+    child: Child,
     _dir: tempfile::TempDir,
 }
 
@@ -552,13 +561,15 @@ impl Clamd {
         .unwrap();
         let clamd = ["/usr/sbin/clamd", "/usr/bin/clamd"].into_iter().find(|path| std::path::Path::new(path).exists());
         let clamd = clamd.expect("clamd is installed (make setup-test-servers installs clamav-daemon)");
-        let child = std::process::Command::new(clamd)
-            .arg("--config-file")
-            .arg(&config)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("clamd starts");
+        let child = Child(
+            std::process::Command::new(clamd)
+                .arg("--config-file")
+                .arg(&config)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("clamd starts"),
+        );
         for _ in 0..600 {
             if tokio::net::UnixStream::connect(&socket).await.is_ok() {
                 return Clamd { socket, child, _dir: dir };
@@ -572,13 +583,6 @@ impl Clamd {
     }
 
     pub fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Clamd {
-    fn drop(&mut self) {
-        self.stop();
+        self.child.kill();
     }
 }
