@@ -114,6 +114,7 @@ test-e2e: build setup-browser
 bench: build setup-browser
 	cargo bench -p server --bench answers
 	cargo bench -p server --bench documents
+	cargo bench -p server --bench finess
 	CHROMIUM=$(CHROMIUM) end2end/bench/browser.sh
 	@echo "== Assets sent to the browser (gzip -6, as the server compresses them)"
 	@for file in target/site/pkg/ecars.wasm target/site/pkg/ecars.js target/site/pkg/ecars.css target/site/dsfr/dsfr.min.css; do \

@@ -5,11 +5,13 @@ use proptest::prelude::*;
 
 use crate::accounts::password_policy::PasswordCheck;
 use crate::accounts::web::return_path;
+use crate::administration::finess_file::FinessLines;
 use crate::contacts::rules::PhoneNumber;
 use crate::documents::rules::DocumentName;
 use crate::email::EmailAddress;
 use crate::evaluation::values::{parse_achieved, parse_comment, AnswerValue};
 use crate::evaluation::ValueKind;
+use crate::legal_entities::finess::FinessNumber;
 
 /// Any text, with a bias towards what parsers find hard: separators, controls, direction marks,
 /// accents, emoji and percent signs.
@@ -101,6 +103,22 @@ proptest! {
         for text in [number.to_string(), digits.clone(), format!("{digits},{digits}"), format!("-{digits}")] {
             let _ = parse_achieved(ValueKind::Number, &text);
             let _ = parse_achieved(ValueKind::Percentage, &text);
+        }
+    }
+
+    #[test]
+    fn finess_numbers_round_trip(raw in hostile_text(), digits in "[0-9]{9}") {
+        if let Ok(number) = FinessNumber::parse(&raw) {
+            prop_assert_eq!(FinessNumber::parse(number.as_str()), Ok(number.clone()));
+            prop_assert_eq!(number.as_str().len(), 9);
+        }
+        prop_assert!(FinessNumber::parse(&digits).is_ok());
+    }
+
+    #[test]
+    fn finess_lines_of_any_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), text in hostile_text()) {
+        for line in FinessLines::new(bytes.as_slice()).chain(FinessLines::new(text.as_bytes())) {
+            prop_assert!(line.is_ok());
         }
     }
 

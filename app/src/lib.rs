@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod administration;
 pub mod app;
 pub mod contacts;
 pub mod contracts;

@@ -42,15 +42,49 @@ pub fn in_compound_file<F: Read + Seek>(file: F) -> Result<Option<Macros>, Damag
         return Ok(Some(Macros::VbaProject));
     }
     for (name, path, is_stream) in entries {
-        // Excel 97 and later keep the workbook in `Workbook`, Excel 5 in `Book`.
-        if is_stream && (name == "workbook" || name == "book") {
-            let stream = compound.open_stream(&path).map_err(|_| Damaged)?;
-            if let Some(found) = in_biff_workbook(stream.take(MAX_PART_BYTES))? {
-                return Ok(Some(found));
+        if !is_stream {
+            continue;
+        }
+        // Excel 97 and later keep the workbook in `Workbook`, Excel 5 in `Book`; PowerPoint keeps
+        // its VBA project compressed inside its document stream.
+        let found = match name.as_str() {
+            "workbook" | "book" => {
+                in_biff_workbook(compound.open_stream(&path).map_err(|_| Damaged)?.take(MAX_PART_BYTES))?
             }
+            "powerpoint document" => {
+                in_powerpoint_records(compound.open_stream(&path).map_err(|_| Damaged)?.take(MAX_PART_BYTES))?
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return Ok(found);
         }
     }
     Ok(None)
+}
+
+/// PowerPoint records (MS-PPT 2.3.1): version and instance, type, length, then the data; a
+/// container (version 0xF) holds records, which are walked too. A `VBAInfoContainer` is the
+/// document's VBA project.
+fn in_powerpoint_records(mut stream: impl Read) -> Result<Option<Macros>, Damaged> {
+    const VBA_INFO: u16 = 0x03FF;
+    let mut header = [0u8; 8];
+    loop {
+        match stream.read_exact(&mut header) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(_) => return Err(Damaged),
+        }
+        let container = header[0] & 0x0F == 0x0F;
+        let kind = u16::from_le_bytes([header[2], header[3]]);
+        let length = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as u64;
+        if kind == VBA_INFO {
+            return Ok(Some(Macros::VbaProject));
+        }
+        if !container && io::copy(&mut (&mut stream).take(length), &mut io::sink()).map_err(|_| Damaged)? < length {
+            return Ok(None);
+        }
+    }
 }
 
 /// Walks the BIFF records (type, length, data) looking for sheets of macro type.
@@ -151,6 +185,23 @@ pub mod samples {
         compound.into_inner().into_inner()
     }
 
+    /// A PowerPoint document stream: a document container holding a text atom and, if asked, the
+    /// VBA information container.
+    pub fn powerpoint_document(with_vba: bool) -> Vec<u8> {
+        let record = |version: u8, kind: u16, data: &[u8]| {
+            let mut bytes = vec![version, 0];
+            bytes.extend_from_slice(&kind.to_le_bytes());
+            bytes.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(data);
+            bytes
+        };
+        let mut children = record(0x00, 0x0FA8, b"Diapositive");
+        if with_vba {
+            children.extend(record(0x0F, 0x03FF, &record(0x02, 0x0400, &[0; 12])));
+        }
+        record(0x0F, 0x03E8, &children)
+    }
+
     /// A BIFF8 workbook stream: BOF, one BOUNDSHEET per sheet type given, EOF.
     pub fn biff_workbook(sheet_types: &[u8]) -> Vec<u8> {
         let mut stream = Vec::new();
@@ -203,6 +254,13 @@ mod tests {
         assert_eq!(word.unwrap(), Some(Macros::VbaProject));
         let excel = compound(&[("/Workbook", &biff_workbook(&[0])), ("/_VBA_PROJECT_CUR/VBA/dir", b"x")]);
         assert_eq!(excel.unwrap(), Some(Macros::VbaProject));
+    }
+
+    #[test]
+    fn a_powerpoint_vba_project_is_found_in_its_document_records() {
+        let with = compound(&[("/PowerPoint Document", &powerpoint_document(true)), ("/Current User", b"x")]);
+        assert_eq!(with.unwrap(), Some(Macros::VbaProject));
+        assert_eq!(compound(&[("/PowerPoint Document", &powerpoint_document(false))]).unwrap(), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod api;
 mod establishment_page;
+pub mod finess;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

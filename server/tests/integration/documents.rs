@@ -375,7 +375,7 @@ async fn with_an_s3_store_documents_go_to_the_bucket_and_come_back_identical() {
 
 #[tokio::test]
 async fn office_files_with_macros_are_refused_wherever_the_macros_hide() {
-    use app::documents::macros::samples::{biff_workbook, compound_file, zip, CONTENT_TYPES};
+    use app::documents::macros::samples::{biff_workbook, compound_file, powerpoint_document, zip, CONTENT_TYPES};
     let app = spawn_app().await;
     let chu = app.login_as(CHU).await;
     let question = question(&app).await;
@@ -393,6 +393,7 @@ async fn office_files_with_macros_are_refused_wherever_the_macros_hide() {
         ("courrier.doc", doc_with_macros),
         ("ancien.xls", excel_4_macro_sheet.clone()),
         ("macros.xlm", excel_4_macro_sheet),
+        ("diaporama.ppt", compound_file(&[("/PowerPoint Document", &powerpoint_document(true))])),
         ("rapport.docx", docx_vba_in_subfolder),
         ("tableau.xlsx", xlsx_macro_sheet),
     ] {

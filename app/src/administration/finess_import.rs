@@ -1,0 +1,351 @@
+//! "Importer le fichier FINESS": what the extract would change, shown before anything is written,
+//! then applied in one transaction. Only the départements the administrator chose are taken (an
+//! agency loads its region); re-importing the same file changes nothing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::BufRead;
+
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set};
+
+use super::finess_file::{EstablishmentLine, FinessLines, LegalEntityLine, Record};
+use crate::db::begin_write;
+use crate::db::entities::{establishment, legal_entity};
+use crate::legal_entities::finess::FinessNumber;
+use crate::legal_entities::Domain;
+
+/// At most this many refused lines are listed (all are counted).
+pub const LISTED_REFUSALS: usize = 500;
+
+/// One field that an import changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub field: &'static str,
+    pub before: String,
+    pub after: String,
+}
+
+/// What the import would do to one legal entity or establishment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Create,
+    Update(Vec<Change>),
+    Unchanged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The file (its position among those sent, from 1) and the line.
+    pub file: usize,
+    pub line: u64,
+    pub reason: String,
+}
+
+/// A legal entity of the file, with the domain of its establishments (Sanitaire if any of them
+/// is; otherwise what the portal had, or Sanitaire for a new one without establishments).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedEntity {
+    pub entity: LegalEntityLine,
+    pub domain: Domain,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSite {
+    pub site: EstablishmentLine,
+    pub outcome: Outcome,
+}
+
+/// The preview: every count, and the entities and establishments the import writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub lines_read: u64,
+    /// Lines of départements the administrator did not choose.
+    pub outside_region: u64,
+    pub legal_entities: BTreeMap<FinessNumber, PlannedEntity>,
+    pub establishments: BTreeMap<FinessNumber, PlannedSite>,
+    pub refused_count: u64,
+    /// The first [`LISTED_REFUSALS`] refused lines.
+    pub refused: Vec<Refusal>,
+}
+
+impl ImportPlan {
+    /// How many legal entities (`of_entities`) or establishments have an outcome `wanted`.
+    pub fn count(&self, of_entities: bool, wanted: fn(&Outcome) -> bool) -> usize {
+        if of_entities {
+            self.legal_entities.values().filter(|planned| wanted(&planned.outcome)).count()
+        } else {
+            self.establishments.values().filter(|planned| wanted(&planned.outcome)).count()
+        }
+    }
+
+    fn refuse(&mut self, file: usize, line: u64, reason: String) {
+        self.refused_count += 1;
+        if self.refused.len() < LISTED_REFUSALS {
+            self.refused.push(Refusal { file, line, reason });
+        }
+    }
+}
+
+/// Reads every file (legal entities and establishments, in any order) and compares what it holds
+/// for `departements` with the database. Nothing is written.
+pub async fn plan(
+    db: &impl ConnectionTrait,
+    departements: &[String],
+    files: Vec<Box<dyn BufRead + Send>>,
+) -> Result<ImportPlan, PlanError> {
+    let mut plan = ImportPlan::default();
+    let mut entities: BTreeMap<FinessNumber, LegalEntityLine> = BTreeMap::new();
+    let mut sites: Vec<(usize, u64, EstablishmentLine)> = Vec::new();
+    let chosen = |departement: &str| departements.iter().any(|chosen| chosen.eq_ignore_ascii_case(departement));
+    for (index, file) in files.into_iter().enumerate() {
+        let file_number = index + 1;
+        for line in FinessLines::new(file) {
+            let line = line.map_err(PlanError::Read)?;
+            plan.lines_read += 1;
+            match line.record {
+                Record::Ignored => {}
+                Record::Refused(reason) => plan.refuse(file_number, line.number, reason),
+                Record::LegalEntity(entity) if !chosen(&entity.departement) => plan.outside_region += 1,
+                Record::Establishment(site) if !chosen(&site.departement) => plan.outside_region += 1,
+                Record::LegalEntity(entity) => {
+                    if entities.contains_key(&entity.finess) {
+                        plan.refuse(file_number, line.number, format!("FINESS {} en double", entity.finess));
+                    } else {
+                        entities.insert(entity.finess.clone(), entity);
+                    }
+                }
+                Record::Establishment(site) => sites.push((file_number, line.number, site)),
+            }
+        }
+    }
+
+    let known_entities: HashMap<String, legal_entity::Model> =
+        legal_entity::Entity::find().all(db).await?.into_iter().map(|entity| (entity.finess.clone(), entity)).collect();
+    let known_sites: HashMap<String, establishment::Model> =
+        establishment::Entity::find().all(db).await?.into_iter().map(|site| (site.finess.clone(), site)).collect();
+
+    let finess_of_entity: HashMap<i32, &str> =
+        known_entities.values().map(|entity| (entity.id, entity.finess.as_str())).collect();
+    // A legal entity's domain is its establishments': Sanitaire if any of them is.
+    let mut domains: HashMap<FinessNumber, Domain> = HashMap::new();
+    for (file, line, site) in sites {
+        let entity_known =
+            entities.contains_key(&site.legal_entity) || known_entities.contains_key(site.legal_entity.as_str());
+        if !entity_known {
+            plan.refuse(file, line, format!("entité juridique {} inconnue", site.legal_entity));
+            continue;
+        }
+        if plan.establishments.contains_key(&site.finess) {
+            plan.refuse(file, line, format!("FINESS {} en double", site.finess));
+            continue;
+        }
+        let domain = domains.entry(site.legal_entity.clone()).or_insert(site.domain);
+        if site.domain == Domain::Sanitaire {
+            *domain = Domain::Sanitaire;
+        }
+        let outcome = match known_sites.get(site.finess.as_str()) {
+            None => Outcome::Create,
+            Some(known) => {
+                let entity_finess = finess_of_entity.get(&known.legal_entity_id).copied().unwrap_or("");
+                compare(&[
+                    ("entité juridique", entity_finess, site.legal_entity.as_str()),
+                    ("raison sociale", &known.name, &site.name),
+                    ("adresse", &known.address, &site.address),
+                    ("région", &known.region, &site.region),
+                    ("domaine", known.domain.label(), site.domain.label()),
+                ])
+            }
+        };
+        plan.establishments.insert(site.finess.clone(), PlannedSite { site, outcome });
+    }
+    for (finess, entity) in entities {
+        let known = known_entities.get(finess.as_str());
+        let domain = domains.get(&finess).copied().or(known.map(|known| known.domain)).unwrap_or(Domain::Sanitaire);
+        let outcome = match known {
+            None => Outcome::Create,
+            Some(known) => compare(&[
+                ("raison sociale", &known.name, &entity.name),
+                ("adresse", &known.address, &entity.address),
+                ("téléphone", &known.phone, &entity.phone),
+                ("domaine", known.domain.label(), domain.label()),
+            ]),
+        };
+        plan.legal_entities.insert(finess, PlannedEntity { entity, domain, outcome });
+    }
+    Ok(plan)
+}
+
+fn compare(fields: &[(&'static str, &str, &str)]) -> Outcome {
+    let changes: Vec<Change> = fields
+        .iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(field, before, after)| Change { field, before: (*before).to_owned(), after: (*after).to_owned() })
+        .collect();
+    if changes.is_empty() {
+        Outcome::Unchanged
+    } else {
+        Outcome::Update(changes)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("le fichier n'a pas pu être lu jusqu'au bout")]
+    Read(#[source] std::io::Error),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// What "Confirmer l'import" wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Applied {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Writes the plan in one transaction: legal entities first, then their establishments.
+pub async fn apply(db: &DatabaseConnection, plan: &ImportPlan) -> Result<Applied, DbErr> {
+    let txn = begin_write(db).await?;
+    let mut applied = Applied::default();
+    let mut entity_ids: HashMap<String, i32> =
+        legal_entity::Entity::find().all(&txn).await?.into_iter().map(|entity| (entity.finess, entity.id)).collect();
+    for (finess, PlannedEntity { entity, domain, outcome }) in &plan.legal_entities {
+        let existing = entity_ids.get(finess.as_str()).copied();
+        let mut row = match (outcome, existing) {
+            (Outcome::Unchanged, _) => continue,
+            (_, Some(id)) => legal_entity::ActiveModel { id: Set(id), ..Default::default() },
+            (_, None) => legal_entity::ActiveModel { finess: Set(finess.to_string()), ..Default::default() },
+        };
+        row.name = Set(entity.name.clone());
+        row.address = Set(entity.address.clone());
+        row.phone = Set(entity.phone.clone());
+        row.domain = Set(*domain);
+        let saved = match existing {
+            Some(_) => {
+                applied.updated += 1;
+                row.update(&txn).await?
+            }
+            None => {
+                applied.created += 1;
+                row.insert(&txn).await?
+            }
+        };
+        entity_ids.insert(saved.finess, saved.id);
+    }
+    let site_ids: HashMap<String, i32> =
+        establishment::Entity::find().all(&txn).await?.into_iter().map(|site| (site.finess, site.id)).collect();
+    for (finess, PlannedSite { site, outcome }) in &plan.establishments {
+        let Some(&legal_entity_id) = entity_ids.get(site.legal_entity.as_str()) else { continue };
+        let existing = site_ids.get(finess.as_str()).copied();
+        let mut row = match (outcome, existing) {
+            (Outcome::Unchanged, _) => continue,
+            (_, Some(id)) => establishment::ActiveModel { id: Set(id), ..Default::default() },
+            (_, None) => establishment::ActiveModel { finess: Set(finess.to_string()), ..Default::default() },
+        };
+        row.legal_entity_id = Set(legal_entity_id);
+        row.name = Set(site.name.clone());
+        row.address = Set(site.address.clone());
+        row.region = Set(site.region.clone());
+        row.domain = Set(site.domain);
+        match existing {
+            Some(_) => {
+                applied.updated += 1;
+                row.update(&txn).await?;
+            }
+            None => {
+                applied.created += 1;
+                row.insert(&txn).await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::demo_database;
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+
+    const METADATA: &str = "finess;etalab;100;2026-11-30\n";
+
+    fn entity_line(finess: &str, rs: &str, departement: &str) -> String {
+        format!("structureej;{finess};{rs};;;2;R;DES LILAS;;;;001;{departement}000 VILLE;{departement};DEP;0102030405;60;Association;;;;;\n")
+    }
+
+    fn site_line(finess: &str, ej: &str, departement: &str, aggregate: &str) -> String {
+        format!("structureet;{finess};{ej};SITE {finess};;;;3;AV;DU PARC;;;001;{departement};DEP;{departement}100 BOURG;;;500;X;{aggregate};Y;;;;;;;;;;\n")
+    }
+
+    fn files(texts: &[String]) -> Vec<Box<dyn BufRead + Send>> {
+        texts
+            .iter()
+            .map(|text| Box::new(std::io::Cursor::new(text.clone().into_bytes())) as Box<dyn BufRead + Send>)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_preview_counts_then_the_import_writes_and_a_second_one_changes_nothing() {
+        let db = demo_database().await;
+        let departements = vec!["21".to_owned(), "25".to_owned()];
+        let entities = format!(
+            "{METADATA}{}{}{}{}",
+            entity_line("210000111", "ASSOCIATION DES LILAS", "21"),
+            entity_line("250000222", "FONDATION DU DOUBS", "25"),
+            entity_line("380000333", "HORS REGION", "38"),
+            entity_line("21000011", "MAL FORME", "21"),
+        );
+        let sites = format!(
+            "{METADATA}{}{}{}",
+            site_line("210000999", "210000111", "21", "4401"),
+            site_line("250000888", "250000222", "25", "1102"),
+            site_line("210000777", "219999999", "21", "4401"),
+        );
+        let preview = plan(&db, &departements, files(&[entities.clone(), sites.clone()])).await.unwrap();
+        assert_eq!(preview.lines_read, 9);
+        assert_eq!(preview.outside_region, 1);
+        assert_eq!(preview.count(true, |outcome| *outcome == Outcome::Create), 2);
+        assert_eq!(preview.count(false, |outcome| *outcome == Outcome::Create), 2);
+        assert_eq!(preview.refused_count, 2);
+        assert_eq!((preview.refused[0].file, preview.refused[0].line), (1, 5));
+        assert!(preview.refused[1].reason.contains("entité juridique 219999999 inconnue"), "{:?}", preview.refused);
+        let before = legal_entity::Entity::find().count(&db).await.unwrap();
+        assert_eq!(legal_entity::Entity::find().count(&db).await.unwrap(), before, "the preview writes nothing");
+
+        let applied = apply(&db, &preview).await.unwrap();
+        assert_eq!(applied, Applied { created: 4, updated: 0 });
+        let lilas = legal_entity::Entity::find()
+            .filter(legal_entity::Column::Finess.eq("210000111"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((lilas.address.as_str(), lilas.domain), ("2 R DES LILAS 21000 VILLE", Domain::MedicoSocial));
+        let doubs = legal_entity::Entity::find()
+            .filter(legal_entity::Column::Finess.eq("250000222"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(doubs.domain, Domain::Sanitaire);
+
+        let again = plan(&db, &departements, files(&[entities.clone(), sites.clone()])).await.unwrap();
+        assert_eq!(again.count(true, |outcome| *outcome == Outcome::Unchanged), 2);
+        assert_eq!(again.count(false, |outcome| *outcome == Outcome::Unchanged), 2);
+        assert_eq!(apply(&db, &again).await.unwrap(), Applied::default(), "re-importing changes nothing");
+
+        // A renamed entity: one update, saying what changes.
+        let renamed = entities.replace("FONDATION DU DOUBS", "FONDATION DU HAUT-DOUBS");
+        let update = plan(&db, &departements, files(&[renamed, sites])).await.unwrap();
+        let planned = &update.legal_entities[&FinessNumber::parse("250000222").unwrap()];
+        assert_eq!(
+            &planned.outcome,
+            &Outcome::Update(vec![Change {
+                field: "raison sociale",
+                before: "FONDATION DU DOUBS".to_owned(),
+                after: "FONDATION DU HAUT-DOUBS".to_owned()
+            }])
+        );
+    }
+}
