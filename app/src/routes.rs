@@ -15,6 +15,8 @@ pub mod segment {
     pub const CLOSING: &str = "cloture";
     pub const RECEIPT: &str = "accuse-de-cloture";
     pub const CONTACTS: &str = "contacts";
+    pub const ADMINISTRATION: &str = "administration";
+    pub const FINESS: &str = "finess";
 }
 
 use segment::*;
@@ -23,6 +25,10 @@ pub const HOME_PATH: &str = "/";
 pub const LOGIN_PATH: &str = "/connexion";
 pub const RENEW_PATH: &str = "/mot-de-passe/renouveler";
 pub const NEW_PASSWORD_PATH: &str = "/mot-de-passe/nouveau";
+/// "Importer le fichier FINESS", in the administration.
+pub const FINESS_IMPORT_PATH: &str = "/administration/finess";
+/// Where the FINESS files are sent (multipart form).
+pub const FINESS_UPLOAD_ROUTE: &str = "/api/administration/finess";
 pub const ACCOUNT_PATH: &str = "/mon-compte";
 
 /// Query parameter of the indicator tree naming the question whose panel is open.

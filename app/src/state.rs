@@ -10,6 +10,7 @@ use crate::accounts::client::TrustedProxies;
 use crate::accounts::rate_limit::RateLimiter;
 use crate::accounts::secrets::{MessageKey, PasswordHashing};
 use crate::accounts::sessions::SessionLimits;
+use crate::administration::staging::Staging;
 use crate::documents::antivirus::Clamd;
 use crate::documents::delivery::ArchiveSlots;
 use crate::documents::store::DocumentStore;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub documents: DocumentStore,
     /// Archives of documents being written, limited per user and overall.
     pub archives: ArchiveSlots,
+    /// Files sent to an import, kept until it is confirmed or cancelled.
+    pub staging: Staging,
     pub tree_shapes: TreeShapes,
 }
 

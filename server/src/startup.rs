@@ -19,12 +19,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use app::accounts::middleware::gate;
 use app::accounts::rate_limit::RateLimiter;
 use app::accounts::secrets::{MessageKey, PasswordHashing};
+use app::administration::staging::Staging;
 use app::documents::store::DocumentStore;
 use app::documents::web::{download, download_all, upload};
 use app::evaluation::service::TreeShapes;
 use app::mail::outbox::{Outbox, Worker};
 use app::mail::{MailConfigError, Mailer};
-use app::routes::{DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE};
+use app::routes::{DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE, FINESS_UPLOAD_ROUTE};
 use app::state::{AppState, Settings};
 
 use crate::config::{Config, DatabaseUrl};
@@ -96,6 +97,7 @@ impl Application {
             outbox,
             documents,
             archives: Default::default(),
+            staging: Staging::new(config.data_dir.join("imports")),
             tree_shapes: TreeShapes::default(),
         };
         Ok(Application { listener, address, router: router(options, state), mail })
@@ -225,6 +227,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(DOCUMENT_UPLOAD_ROUTE, axum::routing::post(upload))
         .route(DOCUMENT_ROUTE, axum::routing::get(download))
         .route(DOCUMENT_ZIP_ROUTE, axum::routing::get(download_all))
+        .route(FINESS_UPLOAD_ROUTE, axum::routing::post(app::administration::web::upload))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::Extension(state.clone()))

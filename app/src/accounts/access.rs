@@ -145,6 +145,16 @@ pub async fn readable_establishment(
         .ok_or(AppError::NotFound)
 }
 
+/// The administration is the administrators' only: for anyone else it does not exist.
+pub fn check_administrator(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.role == Role::Admin {
+        Ok(())
+    } else {
+        record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_an_administrator");
+        Err(AppError::NotFound)
+    }
+}
+
 /// "Forbidden" unless the viewer may change the data of the legal entity (it reads it already).
 pub fn check_writes(viewer: &Viewer, legal_entity_id: i32) -> Result<(), AppError> {
     if viewer.writes(legal_entity_id) {

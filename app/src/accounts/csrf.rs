@@ -4,7 +4,8 @@
 //! gate refuses those from other sites. A browser sending neither (old, or a plug-in stripping
 //! them) also ignores `SameSite`, so a page elsewhere could post with the user's cookie. Such a
 //! request is accepted only with this session's token: every form carries it in the hidden field
-//! [`CSRF_FIELD`], every island's request and upload in the header [`CSRF_HEADER`]. The token is
+//! [`CSRF_FIELD`] (a form sending files, in its address), every island's request and upload in the
+//! header [`CSRF_HEADER`]. The token is
 //! the server key's HMAC of the session (or renewal) cookie: nothing to store, unknown to any page
 //! that cannot read the cookie.
 
@@ -136,8 +137,14 @@ pub mod server {
     pub async fn check(key: &MessageKey, secure: bool, request: Request) -> Result<Request, ()> {
         let Some(credential) = credential(request.headers(), secure) else { return Ok(request) };
         let header_token = request.headers().get(CSRF_HEADER).and_then(|value| value.to_str().ok());
-        if let Some(given) = header_token {
-            return if key.verify(&["csrf", &credential], given) { Ok(request) } else { Err(()) };
+        // A multipart form (files) carries it in its address, since its body is not read here.
+        let query_token = request.uri().query().and_then(|query| {
+            url::form_urlencoded::parse(query.as_bytes())
+                .find(|(name, _)| name == CSRF_FIELD)
+                .map(|(_, value)| value.into_owned())
+        });
+        if let Some(given) = header_token.map(str::to_owned).or(query_token) {
+            return if key.verify(&["csrf", &credential], &given) { Ok(request) } else { Err(()) };
         }
         let is_form = request
             .headers()

@@ -1,7 +1,205 @@
-//! The agency's administration: loading its legal entities and establishments from the national
-//! FINESS file (and, in the steps that follow, its referentials, contracts and accounts).
+//! The agency's administration (administrators only; "not found" for everyone else). For now:
+//! "Importer le fichier FINESS", which loads the region's legal entities and establishments from
+//! the national FINESS extract, previewed before anything is written.
+
+pub mod api;
+mod finess_page;
 
 #[cfg(feature = "ssr")]
 pub mod finess_file;
 #[cfg(feature = "ssr")]
 pub mod finess_import;
+#[cfg(feature = "ssr")]
+pub mod staging;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+pub use finess_page::FinessImportPage;
+
+use serde::{Deserialize, Serialize};
+
+/// Query parameters of the import page: the staged import to preview, the result of one just
+/// made ("created,updated"), a refusal of the files sent (a code, never text from the address).
+pub const PREVIEW_PARAM: &str = "apercu";
+pub const IMPORTED_PARAM: &str = "importe";
+pub const REFUSAL_PARAM: &str = "refus";
+
+/// Why files sent to the import were refused, shown by the page from the address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadRefusal {
+    NoFile,
+    NoDepartement,
+    UnknownDepartement,
+    TooBig,
+    Unreadable,
+}
+
+impl UploadRefusal {
+    pub const ALL: [UploadRefusal; 5] = [
+        UploadRefusal::NoFile,
+        UploadRefusal::NoDepartement,
+        UploadRefusal::UnknownDepartement,
+        UploadRefusal::TooBig,
+        UploadRefusal::Unreadable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UploadRefusal::NoFile => "fichier",
+            UploadRefusal::NoDepartement => "departements",
+            UploadRefusal::UnknownDepartement => "departement-inconnu",
+            UploadRefusal::TooBig => "taille",
+            UploadRefusal::Unreadable => "envoi",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        UploadRefusal::ALL.into_iter().find(|refusal| refusal.code() == code)
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            UploadRefusal::NoFile => "Choisissez au moins un fichier FINESS (entités juridiques ou établissements).",
+            UploadRefusal::NoDepartement => {
+                "Indiquez les départements de la région, séparés par des virgules (exemple : 21, 25, 39)."
+            }
+            UploadRefusal::UnknownDepartement => {
+                "Un des départements indiqués n'existe pas : deux chiffres, 2A ou 2B pour la Corse, 971 à 976 outre-mer."
+            }
+            UploadRefusal::TooBig => "Un fichier dépasse la taille maximale de 300 Mo : rien n'a été importé.",
+            UploadRefusal::Unreadable => "L'envoi des fichiers a été interrompu : rien n'a été importé. Réessayez.",
+        }
+    }
+}
+
+/// The two files of the extract, by the form field that sends them; staged under their index so
+/// that legal entities are read before the establishments that refer to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinessFile {
+    LegalEntities,
+    Establishments,
+}
+
+impl FinessFile {
+    pub fn field(self) -> &'static str {
+        match self {
+            FinessFile::LegalEntities => "entites",
+            FinessFile::Establishments => "etablissements",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        match self {
+            FinessFile::LegalEntities => 1,
+            FinessFile::Establishments => 2,
+        }
+    }
+
+    pub fn from_index(index: usize) -> Self {
+        if index == 1 {
+            FinessFile::LegalEntities
+        } else {
+            FinessFile::Establishments
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FinessFile::LegalEntities => "Entités juridiques",
+            FinessFile::Establishments => "Établissements",
+        }
+    }
+}
+
+/// How many legal entities or establishments the import creates, updates, leaves as they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub create: usize,
+    pub update: usize,
+    pub unchanged: usize,
+}
+
+/// One field an import changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A legal entity or establishment the import creates or updates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    /// "Entité juridique" or "Établissement".
+    pub kind: String,
+    pub finess: String,
+    pub name: String,
+    /// Empty for a creation.
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedLine {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What "Confirmer l'import" would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinessPreview {
+    pub token: String,
+    pub departements: Vec<String>,
+    pub lines_read: u64,
+    pub outside_region: u64,
+    pub legal_entities: Counts,
+    pub establishments: Counts,
+    /// The first [`LISTED_ROWS`] creations and updates.
+    pub rows: Vec<PreviewRow>,
+    pub refused_count: u64,
+    /// The first refused lines.
+    pub refused: Vec<RefusedLine>,
+}
+
+/// At most this many creations and updates are listed in the preview (all are counted).
+pub const LISTED_ROWS: usize = 1000;
+
+/// The départements typed, cleaned: `"21, 25 39"` is `["21", "25", "39"]`; `2a` is `2A`.
+pub fn parse_departements(typed: &str) -> Result<Vec<String>, UploadRefusal> {
+    let mut departements: Vec<String> = Vec::new();
+    for code in typed.split([',', ';', ' ']).map(str::trim).filter(|code| !code.is_empty()) {
+        let code = code.to_ascii_uppercase();
+        if crate::legal_entities::finess::region_of(&code).is_none() {
+            return Err(UploadRefusal::UnknownDepartement);
+        }
+        if !departements.contains(&code) {
+            departements.push(code);
+        }
+    }
+    if departements.is_empty() {
+        Err(UploadRefusal::NoDepartement)
+    } else {
+        Ok(departements)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn departements_are_typed_as_a_list() {
+        assert_eq!(parse_departements("21, 25 39;2a").unwrap(), ["21", "25", "39", "2A"]);
+        assert_eq!(parse_departements("21,21").unwrap(), ["21"]);
+        assert_eq!(parse_departements(" , "), Err(UploadRefusal::NoDepartement));
+        assert_eq!(parse_departements("21, 99"), Err(UploadRefusal::UnknownDepartement));
+    }
+
+    #[test]
+    fn refusal_codes_come_back_as_themselves() {
+        for refusal in UploadRefusal::ALL {
+            assert_eq!(UploadRefusal::parse(refusal.code()), Some(refusal));
+        }
+        assert_eq!(UploadRefusal::parse("Compte suspendu"), None);
+    }
+}

@@ -15,6 +15,12 @@ use crate::AppError;
 
 #[component]
 pub fn Header() -> impl IntoView {
+    // Rendered on the server only (no island): the session is at hand.
+    #[cfg(feature = "ssr")]
+    let administrator =
+        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.role == crate::accounts::Role::Admin);
+    #[cfg(not(feature = "ssr"))]
+    let administrator = false;
     view! {
         <div class="fr-skiplinks">
             <nav class="fr-container" aria-label="Accès rapide">
@@ -54,6 +60,11 @@ pub fn Header() -> impl IntoView {
                             <li class="fr-nav__item">
                                 <a class="fr-nav__link" href=HOME_PATH>"Accueil"</a>
                             </li>
+                            {administrator.then(|| view! {
+                                <li class="fr-nav__item">
+                                    <a class="fr-nav__link" href=crate::routes::FINESS_IMPORT_PATH>"Administration"</a>
+                                </li>
+                            })}
                         </ul>
                     </nav>
                 </div>

@@ -6,6 +6,7 @@
 
 mod access;
 mod accounts;
+mod administration;
 mod answers;
 mod closing;
 mod documents;

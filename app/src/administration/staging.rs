@@ -1,0 +1,100 @@
+//! Files sent to an import, kept between the preview and "Confirmer l'import" (or "Annuler"):
+//! each import in `<data dir>/imports/<token>/` with its files, the départements chosen and the
+//! administrator who sent them. Imports left for a day are removed at the next upload.
+
+use std::io::{self, BufRead};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::AppError;
+
+const DEPARTEMENTS: &str = "departements";
+const OWNER: &str = "owner";
+/// An import not confirmed within this time is forgotten.
+const KEPT: Duration = Duration::from_secs(24 * 3600);
+
+#[derive(Debug, Clone)]
+pub struct Staging {
+    root: PathBuf,
+}
+
+/// One import's files.
+#[derive(Debug)]
+pub struct StagedImport {
+    pub token: String,
+    dir: PathBuf,
+}
+
+impl Staging {
+    pub fn new(root: PathBuf) -> Self {
+        Staging { root }
+    }
+
+    /// A new import of `owner` for `departements`; imports older than a day are removed first.
+    pub async fn create(&self, owner: i32, departements: &[String]) -> io::Result<StagedImport> {
+        self.remove_stale().await;
+        let token = crate::accounts::secrets::new_token();
+        let dir = self.root.join(&token);
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(dir.join(DEPARTEMENTS), departements.join(",")).await?;
+        tokio::fs::write(dir.join(OWNER), owner.to_string()).await?;
+        Ok(StagedImport { token, dir })
+    }
+
+    /// The import `token` of `owner`; any other is "not found".
+    pub fn open(&self, owner: i32, token: &str) -> Result<StagedImport, AppError> {
+        let well_formed = token.len() == 64 && token.bytes().all(|byte| byte.is_ascii_hexdigit());
+        if !well_formed {
+            return Err(AppError::NotFound);
+        }
+        let dir = self.root.join(token);
+        let owned = std::fs::read_to_string(dir.join(OWNER)).ok().and_then(|text| text.trim().parse::<i32>().ok());
+        if owned != Some(owner) {
+            return Err(AppError::NotFound);
+        }
+        Ok(StagedImport { token: token.to_owned(), dir })
+    }
+
+    async fn remove_stale(&self) {
+        let Ok(mut entries) = tokio::fs::read_dir(&self.root).await else { return };
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let old =
+                entry.metadata().await.ok().and_then(|meta| meta.modified().ok()).and_then(|at| at.elapsed().ok());
+            if old.is_some_and(|age| age > KEPT) {
+                let _ = tokio::fs::remove_dir_all(entry.path()).await;
+            }
+        }
+    }
+}
+
+impl StagedImport {
+    /// The `index`-th file sent (from 1), to be written.
+    pub async fn file(&self, index: usize) -> io::Result<tokio::fs::File> {
+        tokio::fs::File::create(self.dir.join(format!("{index}.csv"))).await
+    }
+
+    pub fn departements(&self) -> io::Result<Vec<String>> {
+        let text = std::fs::read_to_string(self.dir.join(DEPARTEMENTS))?;
+        Ok(text.split(',').filter(|code| !code.is_empty()).map(str::to_owned).collect())
+    }
+
+    /// The files, in the order they were sent, read line by line.
+    pub fn readers(&self) -> io::Result<Vec<Box<dyn BufRead + Send>>> {
+        let mut files: Vec<(usize, PathBuf)> = std::fs::read_dir(&self.dir)?
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let index = entry.file_name().to_str()?.strip_suffix(".csv")?.parse().ok()?;
+                Some((index, entry.path()))
+            })
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|(_, path)| Ok(Box::new(io::BufReader::new(std::fs::File::open(path)?)) as Box<dyn BufRead + Send>))
+            .collect()
+    }
+
+    pub async fn remove(self) -> io::Result<()> {
+        tokio::fs::remove_dir_all(&self.dir).await
+    }
+}

@@ -1,0 +1,95 @@
+//! `POST /api/administration/finess`: the FINESS files, as the import page's form sends them
+//! (multipart: the départements first, then one or both files). Each file is streamed to the
+//! import's staging folder under a size limit; the browser is then sent to the preview. Nothing is
+//! written to the database here.
+
+use axum::extract::Multipart;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use tokio::io::AsyncWriteExt;
+
+use super::staging::StagedImport;
+use super::{parse_departements, FinessFile, UploadRefusal, PREVIEW_PARAM, REFUSAL_PARAM};
+use crate::accounts::access::{check_administrator, Viewer};
+use crate::routes::FINESS_IMPORT_PATH;
+use crate::state::AppState;
+use crate::AppError;
+
+/// Largest file accepted (the national establishments file is about 100 MB).
+const MAX_FILE_BYTES: usize = 300 * 1024 * 1024;
+/// The départements field is a short list.
+const MAX_DEPARTEMENTS_BYTES: usize = 1024;
+
+pub async fn upload(
+    Extension(state): Extension<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
+    check_administrator(&viewer)?;
+    let received = match multipart {
+        Ok(multipart) => receive(&state, &viewer, multipart).await,
+        Err(_) => Err(UploadRefusal::Unreadable),
+    };
+    let target = match received {
+        Ok(staged) => format!("{FINESS_IMPORT_PATH}?{PREVIEW_PARAM}={}", staged.token),
+        Err(refusal) => format!("{FINESS_IMPORT_PATH}?{REFUSAL_PARAM}={}", refusal.code()),
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) -> Result<StagedImport, UploadRefusal> {
+    let mut departements: Option<Vec<String>> = None;
+    let mut staged: Option<StagedImport> = None;
+    let outcome = async {
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| UploadRefusal::Unreadable)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "departements" {
+                let mut typed = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| UploadRefusal::Unreadable)? {
+                    typed.extend_from_slice(&chunk);
+                    if typed.len() > MAX_DEPARTEMENTS_BYTES {
+                        return Err(UploadRefusal::UnknownDepartement);
+                    }
+                }
+                departements = Some(parse_departements(&String::from_utf8_lossy(&typed))?);
+                continue;
+            }
+            let file =
+                [FinessFile::LegalEntities, FinessFile::Establishments].into_iter().find(|file| file.field() == name);
+            // An empty file input still sends a part, without a file name.
+            let (Some(file), true) = (file, field.file_name().is_some_and(|name| !name.is_empty())) else { continue };
+            let chosen = departements.as_ref().ok_or(UploadRefusal::NoDepartement)?;
+            if staged.is_none() {
+                staged =
+                    Some(state.staging.create(viewer.user_id, chosen).await.map_err(|_| UploadRefusal::Unreadable)?);
+            }
+            let Some(import) = staged.as_ref() else { return Err(UploadRefusal::Unreadable) };
+            let mut written = import.file(file.index()).await.map_err(|_| UploadRefusal::Unreadable)?;
+            let mut size = 0;
+            while let Some(chunk) = field.chunk().await.map_err(|_| UploadRefusal::Unreadable)? {
+                size += chunk.len();
+                if size > MAX_FILE_BYTES {
+                    return Err(UploadRefusal::TooBig);
+                }
+                written.write_all(&chunk).await.map_err(|_| UploadRefusal::Unreadable)?;
+            }
+            written.flush().await.map_err(|_| UploadRefusal::Unreadable)?;
+        }
+        if departements.is_none() {
+            return Err(UploadRefusal::NoDepartement);
+        }
+        Ok(())
+    }
+    .await;
+    match (outcome, staged) {
+        (Ok(()), Some(staged)) => Ok(staged),
+        (Ok(()), None) => Err(UploadRefusal::NoFile),
+        (Err(refusal), staged) => {
+            if let Some(staged) = staged {
+                let _ = staged.remove().await;
+            }
+            Err(refusal)
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The administration: "Importer le fichier FINESS" from the form to the database, for
+//! administrators only.
+
+use app::administration::{Counts, FinessPreview};
+use app::db::entities::{establishment, legal_entity};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::helpers::{spawn_app, Page, TestApp, Visitor, ADMIN, CHU, REFERENT};
+
+const PAGE: &str = "/administration/finess";
+
+/// The legal entities file as the State publishes it, in Windows-1252: accents, doubled quotes,
+/// Corsica, and one malformed line.
+fn legal_entities_file() -> Vec<u8> {
+    let text = [
+        "finess;etalab;100;2026-11-30",
+        "structureej;210000111;ASSOCIATION \"\"LES TILLEULS\"\" DE BEAUNE;;;12;R;DE L'ÉGLISE;;;;054;21200 BEAUNE;21;CÔTE-D'OR;0380000000;60;Association;;;;;",
+        "structureej;2A0000222;CENTRE DE SANTÉ D'AJACCIO;;;1;AV;NAPOLÉON;;;;004;20000 AJACCIO;2A;CORSE-DU-SUD;0495000000;14;Etb public;;;;;",
+        "structureej;380000333;HORS RÉGION;;;1;R;X;;;;001;38000 GRENOBLE;38;ISERE;;60;Association;;;;;",
+        "structureej;21000044;FINESS TROP COURT;;;1;R;X;;;;001;21000 DIJON;21;COTE D'OR;;60;Association;;;;;",
+    ]
+    .join("\n");
+    // The quotes around the field: the State's files quote fields holding quotes.
+    let text =
+        text.replace("ASSOCIATION \"\"LES TILLEULS\"\" DE BEAUNE", "\"ASSOCIATION \"\"LES TILLEULS\"\" DE BEAUNE\"");
+    encoding_rs::WINDOWS_1252.encode(&format!("{text}\n")).0.into_owned()
+}
+
+fn establishments_file() -> Vec<u8> {
+    let line = |finess: &str, ej: &str, dep: &str, aggregate: &str, name: &str, town: &str| {
+        format!(
+            "structureet;{finess};{ej};{name};;;;3;AV;DU PARC;;;001;{dep};DEP;{town};;;500;X;{aggregate};Y;;;;;;;;;;"
+        )
+    };
+    let text = [
+        "finess;etalab;100;2026-11-30".to_owned(),
+        line("210000999", "210000111", "21", "4401", "EHPAD LES TILLEULS", "21200 BEAUNE"),
+        "geolocalisation;210000999;1.0;2.0;IGN;2026-01-01".to_owned(),
+        line("2A0000888", "2A0000222", "2A", "1102", "CENTRE DE SANTÉ", "20000 AJACCIO"),
+        line("970000777", "970000666", "971", "1102", "SANS ENTITÉ", "97100 BASSE-TERRE"),
+    ]
+    .join("\n");
+    format!("{text}\n").into_bytes()
+}
+
+async fn send(app: &TestApp, visitor: &Visitor, departements: &str, files: &[(&'static str, Vec<u8>)]) -> Page {
+    let page = visitor.get(PAGE).await;
+    let action = page.body.split("action=\"").find(|rest| rest.starts_with("/api/administration/finess"));
+    let action = action.and_then(|rest| rest.split('"').next()).expect("the form's action").replace("&amp;", "&");
+    let mut form = reqwest::multipart::Form::new().text("departements", departements.to_owned());
+    for (field, bytes) in files {
+        form = form.part(*field, reqwest::multipart::Part::bytes(bytes.clone()).file_name(format!("{field}.csv")));
+    }
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{action}", app.address))
+        .header("cookie", &visitor.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response.headers().get("location").map(|value| value.to_str().unwrap().to_owned());
+    Page { status, body: String::new(), location, set_cookies: vec![], retry_after: None, headers: Default::default() }
+}
+
+fn token_of(page: &Page) -> String {
+    let location = page.location.as_deref().expect("sent to the preview");
+    location.split("apercu=").nth(1).unwrap_or_else(|| panic!("no preview in {location}")).to_owned()
+}
+
+#[tokio::test]
+async fn the_administration_is_not_found_for_everyone_else() {
+    let app = spawn_app().await;
+    for account in [CHU, REFERENT] {
+        let visitor = app.login_as(account).await;
+        assert_eq!(visitor.get(PAGE).await.status, 404, "{}", account.0);
+        assert_eq!(visitor.get("/").await.count("Administration</a>"), 0);
+        let form = reqwest::multipart::Form::new().text("departements", "21");
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/administration/finess", app.address))
+            .header("cookie", &visitor.cookie)
+            .header("sec-fetch-site", "same-origin")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404);
+        assert_eq!(visitor.call("apercu_import_finess", &[("token", &"a".repeat(64))]).await.status, 404);
+        assert_eq!(visitor.call("confirmer_import_finess", &[("token", &"a".repeat(64))]).await.status, 404);
+    }
+    let admin = app.login_as(ADMIN).await;
+    admin.get("/").await.assert_shows(&["Administration</a>"]);
+    admin.get(PAGE).await.assert_shows(&[
+        "Importer le fichier FINESS",
+        "Départements de la région",
+        "Prévisualiser l'import",
+    ]);
+}
+
+#[tokio::test]
+async fn a_finess_extract_is_previewed_then_imported_once_and_re_importing_changes_nothing() {
+    let app = spawn_app().await;
+    let admin = app.login_as(ADMIN).await;
+    let db = app.database().await;
+    let entities_before = legal_entity::Entity::find().count(&db).await.unwrap();
+    let files = [("entites", legal_entities_file()), ("etablissements", establishments_file())];
+    let sent = send(&app, &admin, "21, 2a, 971", &files).await;
+    assert_eq!(sent.status, 303);
+    let token = token_of(&sent);
+
+    let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &token)]).await.value();
+    assert_eq!((preview.lines_read, preview.outside_region), (10, 1));
+    assert_eq!(preview.departements, ["21", "2A", "971"]);
+    assert_eq!(preview.legal_entities, Counts { create: 2, update: 0, unchanged: 0 });
+    assert_eq!(preview.establishments, Counts { create: 2, update: 0, unchanged: 0 });
+    let refused: Vec<(String, u64)> = preview.refused.iter().map(|line| (line.file.clone(), line.line)).collect();
+    assert_eq!(refused, [("Entités juridiques".to_owned(), 5), ("Établissements".to_owned(), 5)]);
+    assert!(preview.refused[0].reason.contains("n'est pas un numéro FINESS"));
+    assert!(preview.refused[1].reason.contains("entité juridique 970000666 inconnue"));
+    let page = admin.get(&format!("{PAGE}?apercu={token}")).await;
+    page.assert_shows(&[
+        "Aperçu de l'import",
+        "ASSOCIATION \"LES TILLEULS\" DE BEAUNE",
+        "CENTRE DE SANTÉ D'AJACCIO",
+        "Confirmer l'import",
+    ]);
+    assert_eq!(legal_entity::Entity::find().count(&db).await.unwrap(), entities_before, "the preview writes nothing");
+
+    let confirmed = admin.call("confirmer_import_finess", &[("token", &token)]).await;
+    confirmed.assert_shows(&["Import terminé : 4 création(s) et 0 mise(s) à jour"]);
+    let beaune = legal_entity::Entity::find()
+        .filter(legal_entity::Column::Finess.eq("210000111"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(beaune.name, "ASSOCIATION \"LES TILLEULS\" DE BEAUNE");
+    assert_eq!(beaune.address, "12 R DE L'ÉGLISE 21200 BEAUNE");
+    let site = establishment::Entity::find()
+        .filter(establishment::Column::Finess.eq("2A0000888"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(site.region, "Corse");
+    admin.get("/entites-juridiques/2A0000222").await.assert_shows(&["CENTRE DE SANTÉ D'AJACCIO", "CENTRE DE SANTÉ"]);
+    // The staged files are gone: the same preview is not found any more.
+    assert_eq!(admin.call("apercu_import_finess", &[("token", &token)]).await.status, 404);
+
+    let again = token_of(&send(&app, &admin, "21, 2A, 971", &files).await);
+    let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &again)]).await.value();
+    assert_eq!(preview.legal_entities, Counts { create: 0, update: 0, unchanged: 2 });
+    assert_eq!(preview.establishments, Counts { create: 0, update: 0, unchanged: 2 });
+    let page = admin.get(&format!("{PAGE}?apercu={again}")).await;
+    page.assert_shows(&["Rien à importer : tout est déjà à jour."]);
+    assert_eq!(page.count("Confirmer l'import"), 0);
+    assert!(admin.call("annuler_import_finess", &[("token", &again)]).await.status < 400);
+}
+
+#[tokio::test]
+async fn bad_files_and_fields_are_refused_with_a_reason_and_nothing_written() {
+    let app = spawn_app().await;
+    let admin = app.login_as(ADMIN).await;
+    let db = app.database().await;
+    let before = legal_entity::Entity::find().count(&db).await.unwrap();
+    for (departements, files, refusal) in [
+        ("21", vec![], "fichier"),
+        ("", vec![("entites", legal_entities_file())], "departements"),
+        ("21, 99", vec![("entites", legal_entities_file())], "departement-inconnu"),
+    ] {
+        let sent = send(&app, &admin, departements, &files).await;
+        assert_eq!(sent.location.as_deref(), Some(format!("{PAGE}?refus={refusal}").as_str()), "{departements}");
+        let shown = admin.get(sent.location.as_deref().unwrap()).await;
+        assert_eq!(shown.count("fr-alert--error"), 1, "{}", shown.body);
+    }
+    // A file of garbage, a zip renamed .csv: read to the end, every line refused, nothing to confirm.
+    let garbage: Vec<u8> = (0..3_000_000u32).map(|n| (n.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".repeat(100);
+    let token = token_of(&send(&app, &admin, "21", &[("entites", garbage), ("etablissements", zip)]).await);
+    let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &token)]).await.value();
+    assert!(preview.refused_count > 0 && preview.rows.is_empty(), "{preview:?}");
+    assert_eq!(admin.get(&format!("{PAGE}?apercu={token}")).await.count("Confirmer l'import"), 0);
+    assert_eq!(legal_entity::Entity::find().count(&db).await.unwrap(), before);
+}
