@@ -67,16 +67,17 @@ async fn main() {
     let open = |path: &std::path::Path| -> Box<dyn std::io::BufRead + Send> {
         Box::new(BufReader::new(std::fs::File::open(path).unwrap()))
     };
+    let files = || vec![(1, open(&entities)), (2, open(&sites))];
 
     let before = memory_kb("VmRSS");
     let started = Instant::now();
-    let preview = plan(&db, &departements, vec![open(&entities), open(&sites)]).await.unwrap();
+    let preview = plan(&db, &departements, files()).await.unwrap();
     let planned = started.elapsed();
     let started = Instant::now();
     let applied = apply(&db, &preview).await.unwrap();
     let written = started.elapsed();
     let started = Instant::now();
-    let again = plan(&db, &departements, vec![open(&entities), open(&sites)]).await.unwrap();
+    let again = plan(&db, &departements, files()).await.unwrap();
     let replanned = started.elapsed();
 
     println!("== FINESS import ({size_mb} MB, {} lines, départements of Bourgogne-Franche-Comté)", preview.lines_read);

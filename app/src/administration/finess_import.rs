@@ -86,21 +86,39 @@ impl ImportPlan {
     }
 }
 
-/// Reads every file (legal entities and establishments, in any order) and compares what it holds
-/// for `departements` with the database. Nothing is written.
+/// What the files hold for the chosen départements, before any comparison with the database.
+struct FileContent {
+    plan: ImportPlan,
+    entities: BTreeMap<FinessNumber, LegalEntityLine>,
+    /// With the file and line each came from.
+    sites: Vec<(usize, u64, EstablishmentLine)>,
+}
+
+/// Reads every file (legal entities and establishments, in any order, each with the number its
+/// refused lines are reported under) and compares what it holds
+/// for `departements` with the database. Nothing is written. The files are read on the blocking
+/// pool (a national file takes about a second), the database asked twice.
 pub async fn plan(
     db: &impl ConnectionTrait,
     departements: &[String],
-    files: Vec<Box<dyn BufRead + Send>>,
+    files: Vec<(usize, Box<dyn BufRead + Send>)>,
 ) -> Result<ImportPlan, PlanError> {
+    let departements = departements.to_vec();
+    let content = tokio::task::spawn_blocking(move || read_files(&departements, files))
+        .await
+        .map_err(|error| PlanError::Read(std::io::Error::other(error)))?
+        .map_err(PlanError::Read)?;
+    compare_with_database(db, content).await
+}
+
+fn read_files(departements: &[String], files: Vec<(usize, Box<dyn BufRead + Send>)>) -> std::io::Result<FileContent> {
     let mut plan = ImportPlan::default();
     let mut entities: BTreeMap<FinessNumber, LegalEntityLine> = BTreeMap::new();
     let mut sites: Vec<(usize, u64, EstablishmentLine)> = Vec::new();
     let chosen = |departement: &str| departements.iter().any(|chosen| chosen.eq_ignore_ascii_case(departement));
-    for (index, file) in files.into_iter().enumerate() {
-        let file_number = index + 1;
+    for (file_number, file) in files {
         for line in FinessLines::new(file) {
-            let line = line.map_err(PlanError::Read)?;
+            let line = line?;
             plan.lines_read += 1;
             match line.record {
                 Record::Ignored => {}
@@ -118,7 +136,11 @@ pub async fn plan(
             }
         }
     }
+    Ok(FileContent { plan, entities, sites })
+}
 
+async fn compare_with_database(db: &impl ConnectionTrait, content: FileContent) -> Result<ImportPlan, PlanError> {
+    let FileContent { mut plan, entities, sites } = content;
     let known_entities: HashMap<String, legal_entity::Model> =
         legal_entity::Entity::find().all(db).await?.into_iter().map(|entity| (entity.finess.clone(), entity)).collect();
     let known_sites: HashMap<String, establishment::Model> =
@@ -278,11 +300,11 @@ mod tests {
         format!("structureet;{finess};{ej};SITE {finess};;;;3;AV;DU PARC;;;001;{departement};DEP;{departement}100 BOURG;;;500;X;{aggregate};Y;;;;;;;;;;\n")
     }
 
-    fn files(texts: &[String]) -> Vec<Box<dyn BufRead + Send>> {
-        texts
-            .iter()
-            .map(|text| Box::new(std::io::Cursor::new(text.clone().into_bytes())) as Box<dyn BufRead + Send>)
-            .collect()
+    /// The files, numbered from 1 as the staging numbers them.
+    fn files(texts: &[String]) -> Vec<(usize, Box<dyn BufRead + Send>)> {
+        let reader =
+            |text: &String| Box::new(std::io::Cursor::new(text.clone().into_bytes())) as Box<dyn BufRead + Send>;
+        texts.iter().enumerate().map(|(index, text)| (index + 1, reader(text))).collect()
     }
 
     #[tokio::test]

@@ -78,8 +78,8 @@ impl StagedImport {
         Ok(text.split(',').filter(|code| !code.is_empty()).map(str::to_owned).collect())
     }
 
-    /// The files, in the order they were sent, read line by line.
-    pub fn readers(&self) -> io::Result<Vec<Box<dyn BufRead + Send>>> {
+    /// The files, by their index, read line by line.
+    pub fn readers(&self) -> io::Result<Vec<(usize, Box<dyn BufRead + Send>)>> {
         let mut files: Vec<(usize, PathBuf)> = std::fs::read_dir(&self.dir)?
             .filter_map(Result::ok)
             .filter_map(|entry| {
@@ -90,7 +90,9 @@ impl StagedImport {
         files.sort();
         files
             .into_iter()
-            .map(|(_, path)| Ok(Box::new(io::BufReader::new(std::fs::File::open(path)?)) as Box<dyn BufRead + Send>))
+            .map(|(index, path)| {
+                Ok((index, Box::new(io::BufReader::new(std::fs::File::open(path)?)) as Box<dyn BufRead + Send>))
+            })
             .collect()
     }
 

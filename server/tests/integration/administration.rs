@@ -176,6 +176,11 @@ async fn bad_files_and_fields_are_refused_with_a_reason_and_nothing_written() {
         let shown = admin.get(sent.location.as_deref().unwrap()).await;
         assert_eq!(shown.count("fr-alert--error"), 1, "{}", shown.body);
     }
+    // The establishments file alone: its refused lines are said to be in it.
+    let token = token_of(&send(&app, &admin, "971", &[("etablissements", establishments_file())]).await);
+    let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &token)]).await.value();
+    let refused = &preview.refused[0];
+    assert_eq!((refused.file.as_str(), refused.line), ("Établissements", 5), "{preview:?}");
     // A file of garbage, a zip renamed .csv: read to the end, every line refused, nothing to confirm.
     let garbage: Vec<u8> = (0..3_000_000u32).map(|n| (n.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".repeat(100);
