@@ -36,6 +36,11 @@ impl Viewer {
         }
     }
 
+    /// The administration is the administrators' (see [`check_administrator`]).
+    pub fn administers(&self) -> bool {
+        self.role == Role::Admin
+    }
+
     fn reads(&self, legal_entity_id: i32) -> bool {
         self.legal_entity_scope().is_none_or(|ids| ids.contains(&legal_entity_id))
     }
@@ -147,7 +152,7 @@ pub async fn readable_establishment(
 
 /// The administration is the administrators' only: for anyone else it does not exist.
 pub fn check_administrator(viewer: &Viewer) -> Result<(), AppError> {
-    if viewer.role == Role::Admin {
+    if viewer.administers() {
         Ok(())
     } else {
         record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_an_administrator");

@@ -79,7 +79,7 @@ impl Client {
 }
 
 /// An IPv4 address mapped into IPv6 (a dual-stack listener's view) is the IPv4 address.
-fn canonical(ip: IpAddr) -> IpAddr {
+pub fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
         IpAddr::V4(_) => ip,

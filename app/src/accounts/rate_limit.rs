@@ -85,12 +85,9 @@ impl<C: Clock + Clone> RateLimiter<C> {
 /// The key a client is counted under: its IPv4 address, or the /64 network of its IPv6 address
 /// (an IPv4 address mapped into IPv6 counts as itself).
 pub fn bucket(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
-        },
+    match super::client::canonical(ip) {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        v4 => v4,
     }
 }
 

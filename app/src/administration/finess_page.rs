@@ -18,7 +18,7 @@ use crate::AppError;
 fn administrator() -> bool {
     #[cfg(feature = "ssr")]
     {
-        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.role == crate::accounts::Role::Admin)
+        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.administers())
     }
     #[cfg(not(feature = "ssr"))]
     {

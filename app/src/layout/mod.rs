@@ -17,8 +17,7 @@ use crate::AppError;
 pub fn Header() -> impl IntoView {
     // Rendered on the server only (no island): the session is at hand.
     #[cfg(feature = "ssr")]
-    let administrator =
-        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.role == crate::accounts::Role::Admin);
+    let administrator = crate::accounts::access::viewer().is_ok_and(|viewer| viewer.administers());
     #[cfg(not(feature = "ssr"))]
     let administrator = false;
     view! {
