@@ -4,7 +4,16 @@ import { test as base, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /** Every page test fails if the browser console shows an error or the page throws. */
-export const test = base.extend<{ consoleErrors: string[] }>({
+export const test = base.extend<{ consoleErrors: string[]; outboxAtStart: void }>({
+  // Mail an earlier test caused is not this test's: a code sent twice to the same address must not
+  // be read from the first message while the second is still being delivered.
+  outboxAtStart: [
+    async ({}, use) => {
+      earlierMessages = new Set(outboxFiles());
+      await use();
+    },
+    { auto: true },
+  ],
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (message) => {
@@ -60,12 +69,23 @@ export async function login(page: Page, account: Account) {
 
 const outbox = path.resolve(__dirname, '..', '..', 'target', 'e2e-data', 'outbox');
 
-/** The messages the server wrote to its outbox, oldest first, decoded from quoted-printable. */
-export function outboxMessages(): string[] {
+let earlierMessages = new Set<string>();
+
+function outboxFiles(): string[] {
+  if (!fs.existsSync(outbox)) return [];
   return fs
     .readdirSync(outbox)
     .filter((name) => name.endsWith('.eml'))
-    .map((name) => path.join(outbox, name))
+    .map((name) => path.join(outbox, name));
+}
+
+/**
+ * The messages the server wrote to its outbox since the current test began, oldest first, decoded
+ * from quoted-printable.
+ */
+export function outboxMessages(): string[] {
+  return outboxFiles()
+    .filter((file) => !earlierMessages.has(file))
     .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
     .map((file) =>
       fs
