@@ -12,6 +12,7 @@ use leptos_router::{
 use crate::accounts::csrf::CsrfMeta;
 use crate::accounts::{AccountPage, LoginPage, NewPasswordPage, RenewPasswordPage};
 use crate::administration::FinessImportPage;
+use crate::agencies::AgenciesPage;
 use crate::contacts::{ContactPage, ContactsPage};
 use crate::contracts::{ContractEstablishmentsPage, ContractPage};
 use crate::evaluation::{ClosingPage, IndicatorsPage, ReceiptPage};
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CONTACTS), ParamSegment("contact")) view=ContactPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(ESTABLISHMENTS)) view=ContractEstablishmentsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(FINESS)) view=FinessImportPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(AGENCIES)) view=AgenciesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod administration;
+pub mod agencies;
 pub mod app;
 pub mod contacts;
 pub mod contracts;

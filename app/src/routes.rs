@@ -17,6 +17,7 @@ pub mod segment {
     pub const CONTACTS: &str = "contacts";
     pub const ADMINISTRATION: &str = "administration";
     pub const FINESS: &str = "finess";
+    pub const AGENCIES: &str = "agences";
 }
 
 use segment::*;
@@ -27,6 +28,8 @@ pub const RENEW_PATH: &str = "/mot-de-passe/renouveler";
 pub const NEW_PASSWORD_PATH: &str = "/mot-de-passe/nouveau";
 /// "Importer le fichier FINESS", in the administration.
 pub const FINESS_IMPORT_PATH: &str = "/administration/finess";
+/// "Agences", the national administrators' part of the administration.
+pub const AGENCIES_PATH: &str = "/administration/agences";
 /// Where the FINESS files are sent (multipart form).
 pub const FINESS_UPLOAD_ROUTE: &str = "/api/administration/finess";
 pub const ACCOUNT_PATH: &str = "/mon-compte";

@@ -43,8 +43,6 @@ pub struct Settings {
     pub sessions: SessionLimits,
     /// Largest document accepted, checked while the upload streams in.
     pub max_document_bytes: u64,
-    /// The agency's quality department, told of each evaluation report deposited.
-    pub quality_email: String,
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
     pub trusted_proxies: TrustedProxies,
     /// The antivirus every upload goes through, if any.

@@ -12,6 +12,7 @@ mod m20261124_000003_answer_history;
 mod m20261124_000004_closing;
 mod m20261124_000005_evaluation_report;
 mod m20261201_000006_mail_outbox;
+mod m20261202_000007_agencies;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_closing::Migration),
             Box::new(m20261124_000005_evaluation_report::Migration),
             Box::new(m20261201_000006_mail_outbox::Migration),
+            Box::new(m20261202_000007_agencies::Migration),
         ]
     }
 }

@@ -9,7 +9,9 @@
 use std::io::{BufReader, BufWriter, Write};
 use std::time::Instant;
 
-use app::administration::finess_import::{apply, plan, Outcome};
+use app::administration::finess_import::{apply, plan, ImportingAgency, Outcome};
+use app::administration::journal::Actor;
+use app::agencies::{AgencyForm, NewAgency};
 
 const LEGAL_ENTITIES: usize = 20_000;
 const ESTABLISHMENTS: usize = 50_000;
@@ -64,6 +66,18 @@ async fn main() {
     let db = app::db::connect(&database).await.unwrap();
     <migrations::Migrator as sea_orm_migration::MigratorTrait>::up(&db, None).await.unwrap();
     let departements: Vec<String> = BFC.iter().map(|dep| dep.to_string()).collect();
+    let form = AgencyForm {
+        name: "ARS Bourgogne-Franche-Comté".to_owned(),
+        region: "Bourgogne-Franche-Comté".to_owned(),
+        departements: departements.join(","),
+        quality_email: "qualite@ars.fr".to_owned(),
+        support_email: "support@ars.fr".to_owned(),
+        support_phone: "03 80 00 00 00".to_owned(),
+        administrator_email: "admin@ars.fr".to_owned(),
+    };
+    let agency = app::agencies::service::insert(&db, &NewAgency::parse(&form).unwrap()).await.unwrap();
+    let agency = ImportingAgency { id: agency.id, name: agency.name };
+    let actor = Actor::command_line();
     let open = |path: &std::path::Path| -> Box<dyn std::io::BufRead + Send> {
         Box::new(BufReader::new(std::fs::File::open(path).unwrap()))
     };
@@ -71,13 +85,13 @@ async fn main() {
 
     let before = memory_kb("VmRSS");
     let started = Instant::now();
-    let preview = plan(&db, &departements, files()).await.unwrap();
+    let preview = plan(&db, &agency, &departements, files()).await.unwrap();
     let planned = started.elapsed();
     let started = Instant::now();
-    let applied = apply(&db, &preview).await.unwrap();
+    let applied = apply(&db, &agency, &departements, &preview, &actor).await.unwrap();
     let written = started.elapsed();
     let started = Instant::now();
-    let again = plan(&db, &departements, files()).await.unwrap();
+    let again = plan(&db, &agency, &departements, files()).await.unwrap();
     let replanned = started.elapsed();
 
     println!("== FINESS import ({size_mb} MB, {} lines, départements of Bourgogne-Franche-Comté)", preview.lines_read);

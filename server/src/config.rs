@@ -111,10 +111,6 @@ pub struct Cli {
     /// uploads are refused. Its `StreamMaxLength` must be at least `ECARS_MAX_DOCUMENT_MB`.
     #[arg(long, env = "ECARS_CLAMD", global = true)]
     pub clamd: Option<String>,
-
-    /// The agency's quality department, told (with the referents) of each evaluation report deposited.
-    #[arg(long, env = "ECARS_QUALITY_EMAIL", default_value = "qualite@ars.exemple.fr", global = true)]
-    pub quality_email: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,12 +132,15 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
         /// `establishment` (fills its entities' evaluations), `referent` (reads the entities it
-        /// follows) or `admin` (reads everything).
+        /// follows), `admin` (administers its agency) or `national-admin` (creates the agencies).
         #[arg(long)]
         role: String,
         /// FINESS number of a legal entity the account is attached to (or follows); repeatable.
         #[arg(long = "entity")]
         entities: Vec<String>,
+        /// The agency of an `admin` (required) or a `referent` (else that of its entities), by name.
+        #[arg(long)]
+        agency: Option<String>,
     },
 }
 
@@ -160,7 +159,6 @@ pub struct Config {
     pub public_url: String,
     pub sessions: SessionLimits,
     pub max_document_bytes: u64,
-    pub quality_email: String,
     /// `None`: a key generated once into the data directory.
     pub secret_key: Option<String>,
     pub trusted_proxies: TrustedProxies,
@@ -255,7 +253,6 @@ impl Config {
             public_url: "http://127.0.0.1:3000".to_owned(),
             sessions: Default::default(),
             max_document_bytes: 50 * 1024 * 1024,
-            quality_email: "qualite@ars.exemple.fr".to_owned(),
             secret_key: None,
             trusted_proxies: TrustedProxies::default(),
             clamd: None,
@@ -284,7 +281,6 @@ impl Config {
                 absolute: Duration::from_secs(cli.session_max_hours.max(1) * 3600),
             },
             max_document_bytes: cli.max_document_mb.max(1) * 1024 * 1024,
-            quality_email: cli.quality_email.clone(),
             secret_key: match &cli.secret_key {
                 Some(secret) if secret.len() < 32 => return Err(ConfigError::SecretKey),
                 Some(secret) if !secret.is_empty() => Some(secret.clone()),

@@ -1,6 +1,8 @@
 use std::process::ExitCode;
 
-use app::accounts::{invitations::invite, Role};
+use app::accounts::invitations::{invite, CreateUserError, Invitation};
+use app::accounts::Role;
+use app::administration::journal::Actor;
 use clap::Parser;
 use server::config::UserCommand;
 use server::{Application, Cli, Command, Config};
@@ -32,12 +34,23 @@ async fn run(cli: Cli) -> Result<(), String> {
             tracing::info!(database = %config.database, "migrations applied");
             Ok(())
         }
-        Command::User(UserCommand::Add { email, role, entities }) => {
-            let role = Role::parse(&role).ok_or("--role must be establishment, referent or admin")?;
+        Command::User(UserCommand::Add { email, role, entities, agency }) => {
+            let role = Role::parse(&role).ok_or("--role must be establishment, referent, admin or national-admin")?;
             let db = server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
             let (outbox, mail) = server::startup::mail_services(&config, db.clone()).map_err(|e| e.to_string())?;
             let hashing = server::startup::password_hashing();
-            let user = invite(&db, &hashing, &outbox, &config.public_url, &email, role, &entities)
+            let agency_id = match agency {
+                Some(name) => Some(
+                    app::agencies::service::find_by_name(&db, &name)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .ok_or_else(|| CreateUserError::UnknownAgency(name).to_string())?
+                        .id,
+                ),
+                None => None,
+            };
+            let invitation = Invitation { email: &email, role, finesses: &entities, agency_id };
+            let user = invite(&db, &hashing, &outbox, &config.public_url, &Actor::command_line(), invitation)
                 .await
                 .map_err(|e| e.to_string())?;
             // Delivered now if the mail server answers; otherwise the running portal retries it.

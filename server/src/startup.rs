@@ -87,7 +87,6 @@ impl Application {
                 public_url: config.public_url.clone(),
                 sessions: config.sessions,
                 max_document_bytes: config.max_document_bytes,
-                quality_email: config.quality_email.clone(),
                 trusted_proxies: config.trusted_proxies.clone(),
                 clamd: config.clamd.clone(),
             }),

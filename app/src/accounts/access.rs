@@ -3,14 +3,16 @@
 //!
 //! - An establishment user reads and writes the legal entities it is attached to.
 //! - A referent reads the legal entities it follows and writes nothing.
-//! - An administrator reads everything and writes no establishment data.
+//! - An agency administrator reads its agency's legal entities and writes no establishment data.
+//! - A national administrator reads everything and writes no establishment data.
 //!
 //! Anything outside the viewer's reach is "not found", exactly like what does not exist.
 
 use super::security_log::{record, Event, Outcome};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::Role;
+use crate::agencies::AgencyContacts;
 use crate::contracts::Phase;
 use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{contract, establishment, indicator, legal_entity};
@@ -25,24 +27,75 @@ pub struct Viewer {
     pub role: Role,
     /// Attached (establishment user) or followed (referent) legal entities.
     pub legal_entity_ids: Vec<i32>,
+    /// The viewer's agency: its own (administrator, referent) or that of the legal entities it is
+    /// attached to (establishment user). Its contacts are in the footer.
+    pub agency: Option<AgencyContacts>,
+}
+
+/// The legal entities a viewer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach<'a> {
+    Everything,
+    Agency(i32),
+    Entities(&'a [i32]),
+    /// An administrator whose agency is gone.
+    Nothing,
+}
+
+impl Reach<'_> {
+    /// The legal entities reached, as a condition on `legal_entities.id`-valued `column`.
+    pub fn condition(self, column: impl ColumnTrait) -> Condition {
+        match self {
+            Reach::Everything => Condition::all(),
+            Reach::Agency(agency_id) => Condition::all().add(
+                column.in_subquery(sea_orm::QueryTrait::into_query(
+                    legal_entity::Entity::find()
+                        .select_only()
+                        .column(legal_entity::Column::Id)
+                        .filter(legal_entity::Column::AgencyId.eq(agency_id)),
+                )),
+            ),
+            Reach::Entities(ids) => Condition::all().add(column.is_in(ids.iter().copied())),
+            Reach::Nothing => Condition::all().add(sea_orm::sea_query::Expr::val(false)),
+        }
+    }
 }
 
 impl Viewer {
-    /// `None` means every legal entity.
-    pub fn legal_entity_scope(&self) -> Option<&[i32]> {
-        match self.role {
-            Role::Admin => None,
-            Role::Establishment | Role::Referent => Some(&self.legal_entity_ids),
+    pub fn agency_id(&self) -> Option<i32> {
+        self.agency.as_ref().map(|agency| agency.id)
+    }
+
+    pub fn reach(&self) -> Reach<'_> {
+        match (self.role, self.agency_id()) {
+            (Role::NationalAdmin, _) => Reach::Everything,
+            (Role::Admin, Some(agency_id)) => Reach::Agency(agency_id),
+            (Role::Admin, None) => Reach::Nothing,
+            (Role::Establishment | Role::Referent, _) => Reach::Entities(&self.legal_entity_ids),
         }
     }
 
-    /// The administration is the administrators' (see [`check_administrator`]).
-    pub fn administers(&self) -> bool {
-        self.role == Role::Admin
+    /// The agency this viewer administers (see [`administered_agency`]).
+    pub fn administers(&self) -> Option<i32> {
+        match self.role {
+            Role::Admin => self.agency_id(),
+            _ => None,
+        }
     }
 
-    fn reads(&self, legal_entity_id: i32) -> bool {
-        self.legal_entity_scope().is_none_or(|ids| ids.contains(&legal_entity_id))
+    /// Agencies are created by national administrators (see [`check_national_administrator`]).
+    pub fn administers_agencies(&self) -> bool {
+        self.role == Role::NationalAdmin
+    }
+
+    /// Whether the viewer reads legal entity `id` of agency `agency_id`.
+    fn reads(&self, legal_entity_id: i32, agency_id: Option<i32>) -> bool {
+        match self.reach() {
+            Reach::Everything => true,
+            Reach::Agency(own) => agency_id == Some(own),
+            Reach::Entities(ids) => ids.contains(&legal_entity_id),
+            Reach::Nothing => false,
+        }
     }
 
     fn writes(&self, legal_entity_id: i32) -> bool {
@@ -82,7 +135,7 @@ pub async fn readable_legal_entity(
         .filter(legal_entity::Column::Finess.eq(finess))
         .one(db)
         .await?
-        .filter(|entity| readable(viewer, entity.id))
+        .filter(|entity| readable(viewer, entity.id, entity.agency_id))
         .ok_or(AppError::NotFound)
 }
 
@@ -92,11 +145,10 @@ pub async fn readable_contract(
     viewer: &Viewer,
     id: i32,
 ) -> Result<ContractAccess, AppError> {
-    let contract = contract::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|contract| readable(viewer, contract.legal_entity_id))
-        .ok_or(AppError::NotFound)?;
+    let contract = contract::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    if !reads_legal_entity(db, viewer, contract.legal_entity_id).await? {
+        return Err(AppError::NotFound);
+    }
     let editable = viewer.writes(contract.legal_entity_id) && contract.phase == Phase::AutoEvaluation;
     Ok(ContractAccess { contract, editable })
 }
@@ -143,19 +195,29 @@ pub async fn readable_establishment(
     viewer: &Viewer,
     id: i32,
 ) -> Result<establishment::Model, AppError> {
-    establishment::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|establishment| readable(viewer, establishment.legal_entity_id))
-        .ok_or(AppError::NotFound)
+    let establishment = establishment::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    if reads_legal_entity(db, viewer, establishment.legal_entity_id).await? {
+        Ok(establishment)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
-/// The administration is the administrators' only: for anyone else it does not exist.
-pub fn check_administrator(viewer: &Viewer) -> Result<(), AppError> {
-    if viewer.administers() {
+/// An agency's administration is its administrators' only: for anyone else it does not exist.
+/// Returns the agency administered.
+pub fn administered_agency(viewer: &Viewer) -> Result<i32, AppError> {
+    viewer.administers().ok_or_else(|| {
+        record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_an_administrator");
+        AppError::NotFound
+    })
+}
+
+/// The list of agencies is the national administrators' only.
+pub fn check_national_administrator(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.administers_agencies() {
         Ok(())
     } else {
-        record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_an_administrator");
+        record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_a_national_administrator");
         Err(AppError::NotFound)
     }
 }
@@ -172,12 +234,27 @@ pub fn check_writes(viewer: &Viewer, legal_entity_id: i32) -> Result<(), AppErro
 
 /// Whether the viewer reads the legal entity; an existing one it may not read is a security event
 /// (the viewer is told "not found", as for one that does not exist).
-fn readable(viewer: &Viewer, legal_entity_id: i32) -> bool {
-    let reads = viewer.reads(legal_entity_id);
+fn readable(viewer: &Viewer, legal_entity_id: i32, agency_id: Option<i32>) -> bool {
+    let reads = viewer.reads(legal_entity_id, agency_id);
     if !reads {
         record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_readable");
     }
     reads
+}
+
+/// [`readable`] for a legal entity known by its id (its agency is looked up only when it matters).
+async fn reads_legal_entity(db: &impl ConnectionTrait, viewer: &Viewer, legal_entity_id: i32) -> Result<bool, DbErr> {
+    let agency_id = match viewer.reach() {
+        Reach::Agency(_) => legal_entity::Entity::find_by_id(legal_entity_id)
+            .select_only()
+            .column(legal_entity::Column::AgencyId)
+            .into_tuple::<Option<i32>>()
+            .one(db)
+            .await?
+            .flatten(),
+        _ => None,
+    };
+    Ok(readable(viewer, legal_entity_id, agency_id))
 }
 
 #[cfg(test)]
@@ -185,28 +262,60 @@ mod tests {
     use super::*;
 
     fn viewer(role: Role, ids: &[i32]) -> Viewer {
-        Viewer { user_id: 1, session_id: 1, email: "x@y.fr".into(), role, legal_entity_ids: ids.to_vec() }
+        let agency = AgencyContacts {
+            id: 7,
+            name: "ARS Test".into(),
+            quality_email: "q@ars.fr".into(),
+            support_email: "s@ars.fr".into(),
+            support_phone: "01".into(),
+            departements: vec!["21".into()],
+        };
+        Viewer {
+            user_id: 1,
+            session_id: 1,
+            email: "x@y.fr".into(),
+            role,
+            legal_entity_ids: ids.to_vec(),
+            agency: Some(agency),
+        }
     }
 
     #[test]
     fn establishment_users_read_and_write_their_own_entities_only() {
         let user = viewer(Role::Establishment, &[1]);
-        assert!(user.reads(1) && user.writes(1));
-        assert!(!user.reads(2) && !user.writes(2));
+        assert!(user.reads(1, Some(7)) && user.writes(1));
+        assert!(!user.reads(2, Some(7)) && !user.writes(2));
+        assert_eq!(user.administers(), None);
     }
 
     #[test]
     fn referents_read_what_they_follow_and_never_write() {
         let referent = viewer(Role::Referent, &[1, 2]);
-        assert!(referent.reads(1) && referent.reads(2) && !referent.reads(3));
+        assert!(referent.reads(1, Some(7)) && referent.reads(2, None) && !referent.reads(3, Some(7)));
         assert!(!referent.writes(1));
+        assert_eq!(referent.administers(), None);
     }
 
     #[test]
-    fn administrators_read_everything_and_write_no_establishment_data() {
+    fn agency_administrators_read_their_agency_and_write_no_establishment_data() {
         let admin = viewer(Role::Admin, &[]);
-        assert!(admin.reads(42));
+        assert!(admin.reads(42, Some(7)));
+        assert!(!admin.reads(43, Some(8)) && !admin.reads(44, None));
         assert!(!admin.writes(42));
+        assert_eq!(admin.administers(), Some(7));
+        assert!(!admin.administers_agencies());
+        let without_agency = Viewer { agency: None, ..admin };
+        assert!(!without_agency.reads(42, Some(7)));
+        assert_eq!(without_agency.administers(), None);
+    }
+
+    #[test]
+    fn national_administrators_read_everything_and_administer_agencies_only() {
+        let national = viewer(Role::NationalAdmin, &[]);
+        assert!(national.reads(42, Some(7)) && national.reads(43, None));
+        assert!(!national.writes(42));
+        assert_eq!(national.administers(), None);
+        assert!(national.administers_agencies());
     }
 }
 
@@ -227,6 +336,46 @@ mod service_tests {
             .await
             .unwrap()
             .unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_agency_administrator_reads_its_agency_only_and_a_referent_what_it_follows() {
+        let db = demo_database().await;
+        let ara = viewer(&db, "admin-ara@ars.exemple.fr").await;
+        let bfc = viewer(&db, "admin-bfc@ars.exemple.fr").await;
+        let referent = viewer(&db, "referent@ars.exemple.fr").await;
+        let caqes = contract_named(&db, "CAQES TEST").await;
+        let performance = contract_named(&db, "CAQES PERFORMANCE 500").await;
+        let acodege = contract::Entity::find()
+            .filter(contract::Column::LegalEntityId.ne(caqes.legal_entity_id))
+            .filter(contract::Column::LegalEntityId.ne(performance.legal_entity_id))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+
+        assert!(readable_contract(&db, &ara, caqes.id).await.is_ok());
+        assert!(readable_contract(&db, &ara, performance.id).await.is_ok());
+        assert_eq!(readable_contract(&db, &ara, acodege.id).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(readable_contract(&db, &bfc, caqes.id).await.unwrap_err(), AppError::NotFound);
+        assert!(readable_contract(&db, &bfc, acodege.id).await.is_ok());
+        assert_eq!(writable_contract(&db, &bfc, acodege.id).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            readable_legal_entity(&db, &bfc, crate::demo::CHU_GRENOBLE_FINESS).await.unwrap_err(),
+            AppError::NotFound
+        );
+        let listed = crate::legal_entities::service::list(&db, ara.reach()).await.unwrap();
+        let finesses: Vec<&str> = listed.iter().map(|row| row.entity.finess.as_str()).collect();
+        assert!(
+            finesses.contains(&crate::demo::CHU_GRENOBLE_FINESS) && !finesses.contains(&crate::demo::ACODEGE_FINESS)
+        );
+
+        // The referent, of the Auvergne-Rhône-Alpes agency, follows an entity of each.
+        assert!(readable_contract(&db, &referent, acodege.id).await.is_ok());
+        assert_eq!(referent.agency.as_ref().map(|agency| agency.name.as_str()), Some(crate::demo::ARA));
+        // An establishment user's agency is that of its legal entity (its footer names it).
+        let acodege_user = viewer(&db, "acodege@exemple.fr").await;
+        assert_eq!(acodege_user.agency.map(|agency| agency.name), Some(crate::demo::BFC.to_owned()));
     }
 
     #[tokio::test]

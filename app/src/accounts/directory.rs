@@ -3,7 +3,7 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::access::Viewer;
+use super::access::{Reach, Viewer};
 use super::{Account, Role};
 use crate::db::entities::{legal_entity, session, user, user_legal_entity};
 use crate::legal_entities::LegalEntityRef;
@@ -28,21 +28,22 @@ pub async fn viewer_of_session(db: &impl ConnectionTrait, session: &session::Mod
     let Some(user) = user::Entity::find_by_id(session.user_id).one(db).await? else {
         return Ok(None);
     };
-    Ok(Some(Viewer {
-        user_id: user.id,
-        session_id: session.id,
-        email: user.email,
-        role: user.role,
-        legal_entity_ids: legal_entity_ids_of(db, session.user_id).await?,
-    }))
+    viewer_of_user(db, user, session.id).await.map(Some)
+}
+
+/// The viewer `user` is in session `session_id`, with the legal entities it reaches and its agency.
+pub async fn viewer_of_user(db: &impl ConnectionTrait, user: user::Model, session_id: i32) -> Result<Viewer, DbErr> {
+    let legal_entity_ids = legal_entity_ids_of(db, user.id).await?;
+    let agency = crate::agencies::service::of_user(db, &user, &legal_entity_ids).await?;
+    Ok(Viewer { user_id: user.id, session_id, email: user.email, role: user.role, legal_entity_ids, agency })
 }
 
 /// The account shown in the header and on "Mon compte".
 pub async fn account(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Account, DbErr> {
-    let legal_entities = match viewer.legal_entity_scope() {
+    let legal_entities = match viewer.reach() {
         // An administrator is attached to nothing in particular.
-        None => Vec::new(),
-        Some(ids) => legal_entity::Entity::find()
+        Reach::Everything | Reach::Agency(_) | Reach::Nothing => Vec::new(),
+        Reach::Entities(ids) => legal_entity::Entity::find()
             .filter(legal_entity::Column::Id.is_in(ids.iter().copied()))
             .order_by_asc(legal_entity::Column::Name)
             .all(db)
@@ -51,7 +52,12 @@ pub async fn account(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Accou
             .map(|entity| LegalEntityRef { finess: entity.finess, name: entity.name })
             .collect(),
     };
-    Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities })
+    // An establishment user's agency is that of its entities, not its own.
+    let agency = match viewer.role {
+        Role::Admin | Role::Referent => viewer.agency.as_ref().map(|agency| agency.name.clone()),
+        Role::Establishment | Role::NationalAdmin => None,
+    };
+    Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities, agency })
 }
 
 /// The addresses of the users of `roles` attached to (or following) a legal entity, sorted.

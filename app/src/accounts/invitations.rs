@@ -11,6 +11,7 @@ use sea_orm::{
 use super::directory::find_user;
 use super::secrets::PasswordHashing;
 use super::Role;
+use crate::administration::journal::{self, Actor, ChangeKind, Entry};
 use crate::db::begin_write;
 use crate::db::entities::{legal_entity, user, user_legal_entity};
 use crate::email::EmailAddress;
@@ -27,12 +28,36 @@ pub enum CreateUserError {
     UnknownFiness(String),
     #[error("an {0} account needs at least one --entity FINESS")]
     EntitiesRequired(&'static str),
-    #[error("an admin account sees every legal entity: give no --entity")]
-    AdminWithEntities,
+    #[error("an {0} account is attached to no legal entity: give no --entity")]
+    NoEntitiesExpected(&'static str),
+    #[error("an admin account belongs to an agency: give --agency")]
+    AgencyRequired,
+    #[error("no agency is named {0}")]
+    UnknownAgency(String),
     #[error("the initial password does not follow the password rule")]
     WeakPassword,
     #[error("database error: {0}")]
     Database(#[from] DbErr),
+}
+
+impl CreateUserError {
+    /// The reason as the administration shows it.
+    pub fn french(&self) -> String {
+        match self {
+            CreateUserError::Email(reason) => (*reason).to_owned(),
+            CreateUserError::Exists(email) => format!("Un compte existe déjà avec l'identifiant {email}."),
+            CreateUserError::UnknownFiness(finess) => format!("Aucune entité juridique n'a le numéro FINESS {finess}."),
+            CreateUserError::EntitiesRequired(_) => {
+                "Choisissez au moins une entité juridique pour ce profil.".to_owned()
+            }
+            CreateUserError::NoEntitiesExpected(_) => "Ce profil n'est rattaché à aucune entité juridique.".to_owned(),
+            CreateUserError::AgencyRequired => "Un administrateur appartient à une agence.".to_owned(),
+            CreateUserError::UnknownAgency(name) => format!("Aucune agence ne s'appelle {name}."),
+            CreateUserError::WeakPassword | CreateUserError::Database(_) => {
+                "Le compte n'a pas pu être créé. Veuillez réessayer.".to_owned()
+            }
+        }
+    }
 }
 
 pub struct NewUser<'a> {
@@ -41,6 +66,8 @@ pub struct NewUser<'a> {
     pub finesses: &'a [String],
     pub password: &'a str,
     pub must_renew: bool,
+    /// An administrator's agency; a referent's when it is not that of its legal entities.
+    pub agency_id: Option<i32>,
 }
 
 /// Creates an account attached to (or following) the legal entities of the given FINESS
@@ -57,35 +84,111 @@ pub async fn create_user(
     Ok(user)
 }
 
-/// `ecars user add`: creates the account, flagged "must renew", and queues the mail with its
-/// initial password, in one transaction: the account exists exactly when its invitation does.
+/// Whom to invite: the account `ecars user add` and "Inviter un utilisateur" create.
+#[derive(Debug, Clone)]
+pub struct Invitation<'a> {
+    pub email: &'a str,
+    pub role: Role,
+    pub finesses: &'a [String],
+    pub agency_id: Option<i32>,
+}
+
+/// An invitation checked and its initial password hashed, ready to be written in a transaction
+/// (hashing is slow on purpose, so never inside one).
+pub struct PreparedInvitation {
+    email: String,
+    hash: String,
+    password: String,
+    role: Role,
+    finesses: Vec<String>,
+    agency_id: Option<i32>,
+}
+
+impl PreparedInvitation {
+    pub async fn new(hashing: &PasswordHashing, invitation: Invitation<'_>) -> Result<Self, CreateUserError> {
+        let password = initial_password();
+        let new = NewUser {
+            email: invitation.email,
+            role: invitation.role,
+            finesses: invitation.finesses,
+            password: &password,
+            must_renew: true,
+            agency_id: invitation.agency_id,
+        };
+        let (email, hash) = prepare(hashing, &new).await?;
+        Ok(PreparedInvitation {
+            email,
+            hash,
+            role: invitation.role,
+            finesses: invitation.finesses.to_vec(),
+            agency_id: invitation.agency_id,
+            password,
+        })
+    }
+
+    /// The same invitation, for the agency `agency_id` (known once the agency is written).
+    pub fn for_agency(self, agency_id: i32) -> Self {
+        PreparedInvitation { agency_id: Some(agency_id), ..self }
+    }
+
+    /// Creates the account, flagged "must renew", queues the mail with its initial password and
+    /// records the change in the journal: the account exists exactly when its invitation does.
+    pub async fn write(
+        self,
+        txn: &impl ConnectionTrait,
+        outbox: &Outbox,
+        public_url: &str,
+        actor: &Actor,
+    ) -> Result<user::Model, CreateUserError> {
+        let new = NewUser {
+            email: &self.email,
+            role: self.role,
+            finesses: &self.finesses,
+            password: &self.password,
+            must_renew: true,
+            agency_id: self.agency_id,
+        };
+        let user = insert_user(txn, &new, self.email.clone(), self.hash).await?;
+        outbox.queue(txn, notifications::invitation(&user.email, public_url, &self.password)).await?;
+        let after = serde_json::json!({
+            "identifiant": user.email,
+            "profil": user.role.label(),
+            "entités juridiques": self.finesses,
+        });
+        let change =
+            Entry { kind: ChangeKind::AccountInvited, subject: user.email.clone(), before: None, after: Some(after) };
+        journal::record(txn, actor, user.agency_id, change).await?;
+        Ok(user)
+    }
+}
+
+/// `ecars user add`: the invitation written in its own transaction.
 pub async fn invite(
     db: &DatabaseConnection,
     hashing: &PasswordHashing,
     outbox: &Outbox,
     public_url: &str,
-    email: &str,
-    role: Role,
-    finesses: &[String],
+    actor: &Actor,
+    invitation: Invitation<'_>,
 ) -> Result<user::Model, CreateUserError> {
-    let password = initial_password();
-    let new = NewUser { email, role, finesses, password: &password, must_renew: true };
-    let (email, hash) = prepare(hashing, &new).await?;
+    let prepared = PreparedInvitation::new(hashing, invitation).await?;
     let txn = begin_write(db).await?;
-    let user = insert_user(&txn, &new, email, hash).await?;
-    outbox.queue(&txn, notifications::invitation(&user.email, public_url, &password)).await?;
+    let user = prepared.write(&txn, outbox, public_url, actor).await?;
     txn.commit().await?;
     outbox.wake();
     Ok(user)
 }
 
-/// What can be checked before the transaction: the identifier, the role's entities, and the
-/// hash (slow on purpose, so never inside a transaction).
+/// What can be checked before the transaction: the identifier, the role's entities and agency,
+/// and the hash.
 async fn prepare(hashing: &PasswordHashing, new: &NewUser<'_>) -> Result<(String, String), CreateUserError> {
     let email = EmailAddress::parse(new.email).map_err(CreateUserError::Email)?.identifier();
-    match (new.role, new.finesses.is_empty()) {
-        (Role::Admin, false) => return Err(CreateUserError::AdminWithEntities),
-        (Role::Establishment | Role::Referent, true) => {
+    match (new.role, new.finesses.is_empty(), new.agency_id.is_some()) {
+        (Role::Admin | Role::NationalAdmin, false, _) => {
+            return Err(CreateUserError::NoEntitiesExpected(new.role.as_str()))
+        }
+        (Role::Admin, true, false) => return Err(CreateUserError::AgencyRequired),
+        (Role::Establishment | Role::Referent, true, _) => {
             return Err(CreateUserError::EntitiesRequired(new.role.as_str()))
         }
         _ => {}
@@ -103,15 +206,21 @@ async fn insert_user(
     if find_user(txn, &email).await?.is_some() {
         return Err(CreateUserError::Exists(email));
     }
-    let mut entity_ids = Vec::new();
+    let mut entities = Vec::new();
     for finess in new.finesses {
         let entity = legal_entity::Entity::find()
             .filter(legal_entity::Column::Finess.eq(finess.trim()))
             .one(txn)
             .await?
             .ok_or_else(|| CreateUserError::UnknownFiness(finess.clone()))?;
-        entity_ids.push(entity.id);
+        entities.push(entity);
     }
+    // An establishment user's agency is its legal entities'; a national administrator has none.
+    let agency_id = match new.role {
+        Role::Admin => new.agency_id,
+        Role::Referent => new.agency_id.or_else(|| entities.iter().find_map(|entity| entity.agency_id)),
+        Role::Establishment | Role::NationalAdmin => None,
+    };
     let user = user::ActiveModel {
         email: Set(email),
         password_hash: Set(hash),
@@ -120,14 +229,13 @@ async fn insert_user(
         created_at: Set(Utc::now()),
         failed_logins: Set(0),
         locked_until: Set(None),
+        agency_id: Set(agency_id),
         ..Default::default()
     }
     .insert(txn)
     .await?;
-    for legal_entity_id in entity_ids {
-        user_legal_entity::ActiveModel { user_id: Set(user.id), legal_entity_id: Set(legal_entity_id) }
-            .insert(txn)
-            .await?;
+    for entity in entities {
+        user_legal_entity::ActiveModel { user_id: Set(user.id), legal_entity_id: Set(entity.id) }.insert(txn).await?;
     }
     Ok(user)
 }

@@ -51,22 +51,28 @@ pub enum Role {
     /// Agency referent: reads the legal entities it follows.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "referent"))]
     Referent,
-    /// Agency administrator: reads everything, creates accounts.
+    /// Agency administrator: reads its agency's legal entities, loads them, manages its accounts.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
     Admin,
+    /// National administrator: reads everything, creates the agencies and their first administrator.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "national-admin"))]
+    NationalAdmin,
 }
 
 impl Role {
+    pub const ALL: [Role; 4] = [Role::Establishment, Role::Referent, Role::Admin, Role::NationalAdmin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Establishment => "establishment",
             Role::Referent => "referent",
             Role::Admin => "admin",
+            Role::NationalAdmin => "national-admin",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Role::Establishment, Role::Referent, Role::Admin].into_iter().find(|role| role.as_str() == value)
+        Role::ALL.into_iter().find(|role| role.as_str() == value)
     }
 
     pub fn label(self) -> &'static str {
@@ -74,6 +80,7 @@ impl Role {
             Role::Establishment => "Utilisateur d'établissement",
             Role::Referent => "Référent ARS (consultation)",
             Role::Admin => "Administrateur ARS",
+            Role::NationalAdmin => "Administrateur national",
         }
     }
 
@@ -92,6 +99,8 @@ pub struct Account {
     pub email: String,
     pub role: Role,
     pub legal_entities: Vec<LegalEntityRef>,
+    /// The agency an administrator or referent belongs to.
+    pub agency: Option<String>,
 }
 
 /// Query parameter of the login page holding the identifier typed before a refusal.
@@ -103,7 +112,7 @@ mod tests {
 
     #[test]
     fn roles_are_stored_by_name() {
-        for role in [Role::Establishment, Role::Referent, Role::Admin] {
+        for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("root"), None);

@@ -330,6 +330,7 @@ fn AccountDetails(account: Account) -> impl IntoView {
         <dl class="fields">
             <div><dt>"Identifiant :"</dt><dd>{account.email.clone()}</dd></div>
             <div><dt>"Profil :"</dt><dd>{account.role.label()}</dd></div>
+            {account.agency.clone().map(|agency| view! { <div><dt>"Agence :"</dt><dd>{agency}</dd></div> })}
         </dl>
         {(!account.legal_entities.is_empty()).then(|| view! {
             <h2 class="fr-h4">{account.role.entities_label()}</h2>

@@ -11,9 +11,9 @@ use leptos::server_fn::ServerFn;
 /// The preview of a staged import: what "Confirmer l'import" would write.
 #[server(endpoint = "apercu_import_finess", client = crate::accounts::csrf::PortalClient)]
 pub async fn import_preview(token: String) -> Result<FinessPreview, AppError> {
-    let (state, viewer) = server::administrator()?;
+    let (state, viewer, agency) = server::administrator()?;
     let staged = state.staging.open(viewer.user_id, &token)?;
-    let plan = server::plan(&state, &staged).await?;
+    let plan = server::plan(&state, &agency, &staged).await?;
     Ok(server::preview(&staged.token, staged.departements().map_err(server::unreadable)?, &plan))
 }
 
@@ -21,15 +21,17 @@ pub async fn import_preview(token: String) -> Result<FinessPreview, AppError> {
 #[server(endpoint = "confirmer_import_finess", client = crate::accounts::csrf::PortalClient)]
 pub async fn confirm_finess_import(token: String) -> Result<String, AppError> {
     use super::finess_import::apply;
+    use super::journal::Actor;
     use super::IMPORTED_PARAM;
     use crate::accounts::web::{answer_plain_post, FormPage};
     use crate::routes::FINESS_IMPORT_PATH;
 
     let imported = async {
-        let (state, viewer) = server::administrator()?;
+        let (state, viewer, agency) = server::administrator()?;
         let staged = state.staging.open(viewer.user_id, &token)?;
-        let plan = server::plan(&state, &staged).await?;
-        let applied = apply(&state.db, &plan).await?;
+        let plan = server::plan(&state, &agency, &staged).await?;
+        let departements = staged.departements().map_err(server::unreadable)?;
+        let applied = apply(&state.db, &agency, &departements, &plan, &Actor::of(&viewer)).await?;
         tracing::info!(
             user = viewer.user_id,
             created = applied.created,
@@ -56,7 +58,7 @@ pub async fn cancel_finess_import(token: String) -> Result<String, AppError> {
     use crate::routes::FINESS_IMPORT_PATH;
 
     let cancelled = async {
-        let (state, viewer) = server::administrator()?;
+        let (state, viewer, _) = server::administrator()?;
         state.staging.open(viewer.user_id, &token)?.remove().await.map_err(server::unreadable)?;
         Ok::<_, AppError>(FINESS_IMPORT_PATH.to_owned())
     }
@@ -72,17 +74,20 @@ pub fn imported_message(created: usize, updated: usize) -> String {
 
 #[cfg(feature = "ssr")]
 mod server {
+    use super::super::finess_import::ImportingAgency;
     use super::super::finess_import::{plan as plan_import, ImportPlan, Outcome, PlanError};
     use super::super::staging::StagedImport;
     use super::super::{Counts, FieldChange, FinessPreview, PreviewRow, RefusedLine, LISTED_ROWS};
-    use crate::accounts::access::{check_administrator, viewer, Viewer};
+    use crate::accounts::access::{administered_agency, viewer, Viewer};
     use crate::state::AppState;
     use crate::AppError;
 
-    pub fn administrator() -> Result<(AppState, Viewer), AppError> {
+    /// The administrator calling, and the agency it imports for.
+    pub fn administrator() -> Result<(AppState, Viewer, ImportingAgency), AppError> {
         let viewer = viewer()?;
-        check_administrator(&viewer)?;
-        Ok((AppState::current()?, viewer))
+        let id = administered_agency(&viewer)?;
+        let name = viewer.agency.as_ref().map(|agency| agency.name.clone()).unwrap_or_default();
+        Ok((AppState::current()?, viewer, ImportingAgency { id, name }))
     }
 
     pub fn unreadable(error: std::io::Error) -> AppError {
@@ -90,10 +95,14 @@ mod server {
         AppError::Internal
     }
 
-    pub async fn plan(state: &AppState, staged: &StagedImport) -> Result<ImportPlan, AppError> {
+    pub async fn plan(
+        state: &AppState,
+        agency: &ImportingAgency,
+        staged: &StagedImport,
+    ) -> Result<ImportPlan, AppError> {
         let departements = staged.departements().map_err(unreadable)?;
         let readers = staged.readers().map_err(unreadable)?;
-        plan_import(&state.db, &departements, readers).await.map_err(|error| match error {
+        plan_import(&state.db, agency, &departements, readers).await.map_err(|error| match error {
             PlanError::Database(error) => error.into(),
             PlanError::Read(_) => {
                 AppError::Invalid("Un des fichiers n'a pas pu être lu jusqu'au bout : rien n'a été importé.".to_owned())

@@ -1,6 +1,7 @@
 //! "Importer le fichier FINESS": what the extract would change, shown before anything is written,
 //! then applied in one transaction. Only the départements the administrator chose are taken (an
-//! agency loads its region); re-importing the same file changes nothing.
+//! agency loads its region), the legal entities written become the agency's, and those of another
+//! agency are refused; re-importing the same file changes nothing.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -8,9 +9,10 @@ use std::io::BufRead;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 
 use super::finess_file::{EstablishmentLine, FinessLines, LegalEntityLine, Record};
+use super::journal::{self, Actor, ChangeKind, Entry};
 use crate::db::begin_write;
 use crate::db::entities::{establishment, legal_entity};
-use crate::legal_entities::finess::FinessNumber;
+use crate::legal_entities::finess::{canonical_departement, FinessNumber};
 use crate::legal_entities::Domain;
 
 /// At most this many refused lines are listed (all are counted).
@@ -86,10 +88,18 @@ impl ImportPlan {
     }
 }
 
+/// The agency an import is made for: what it writes becomes its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportingAgency {
+    pub id: i32,
+    pub name: String,
+}
+
 /// What the files hold for the chosen départements, before any comparison with the database.
 struct FileContent {
     plan: ImportPlan,
-    entities: BTreeMap<FinessNumber, LegalEntityLine>,
+    /// With the file and line each came from.
+    entities: BTreeMap<FinessNumber, (usize, u64, LegalEntityLine)>,
     /// With the file and line each came from.
     sites: Vec<(usize, u64, EstablishmentLine)>,
 }
@@ -100,6 +110,7 @@ struct FileContent {
 /// pool (a national file takes about a second), the database asked twice.
 pub async fn plan(
     db: &impl ConnectionTrait,
+    agency: &ImportingAgency,
     departements: &[String],
     files: Vec<(usize, Box<dyn BufRead + Send>)>,
 ) -> Result<ImportPlan, PlanError> {
@@ -108,14 +119,14 @@ pub async fn plan(
         .await
         .map_err(|error| PlanError::Read(std::io::Error::other(error)))?
         .map_err(PlanError::Read)?;
-    compare_with_database(db, content).await
+    compare_with_database(db, agency, content).await
 }
 
 fn read_files(departements: &[String], files: Vec<(usize, Box<dyn BufRead + Send>)>) -> std::io::Result<FileContent> {
     let mut plan = ImportPlan::default();
-    let mut entities: BTreeMap<FinessNumber, LegalEntityLine> = BTreeMap::new();
+    let mut entities: BTreeMap<FinessNumber, (usize, u64, LegalEntityLine)> = BTreeMap::new();
     let mut sites: Vec<(usize, u64, EstablishmentLine)> = Vec::new();
-    let chosen = |departement: &str| departements.iter().any(|chosen| chosen.eq_ignore_ascii_case(departement));
+    let chosen = |departement: &str| departements.contains(&canonical_departement(departement));
     for (file_number, file) in files {
         for line in FinessLines::new(file) {
             let line = line?;
@@ -129,7 +140,7 @@ fn read_files(departements: &[String], files: Vec<(usize, Box<dyn BufRead + Send
                     if entities.contains_key(&entity.finess) {
                         plan.refuse(file_number, line.number, format!("FINESS {} en double", entity.finess));
                     } else {
-                        entities.insert(entity.finess.clone(), entity);
+                        entities.insert(entity.finess.clone(), (file_number, line.number, entity));
                     }
                 }
                 Record::Establishment(site) => sites.push((file_number, line.number, site)),
@@ -139,10 +150,25 @@ fn read_files(departements: &[String], files: Vec<(usize, Box<dyn BufRead + Send
     Ok(FileContent { plan, entities, sites })
 }
 
-async fn compare_with_database(db: &impl ConnectionTrait, content: FileContent) -> Result<ImportPlan, PlanError> {
-    let FileContent { mut plan, entities, sites } = content;
+async fn compare_with_database(
+    db: &impl ConnectionTrait,
+    agency: &ImportingAgency,
+    content: FileContent,
+) -> Result<ImportPlan, PlanError> {
+    let FileContent { mut plan, mut entities, sites } = content;
     let known_entities: HashMap<String, legal_entity::Model> =
         legal_entity::Entity::find().all(db).await?.into_iter().map(|entity| (entity.finess.clone(), entity)).collect();
+    // Another agency's legal entity is not this agency's to change, nor are its establishments.
+    let elsewhere = |finess: &str| {
+        known_entities.get(finess).is_some_and(|known| known.agency_id.is_some_and(|owner| owner != agency.id))
+    };
+    entities.retain(|finess, (file, line, _)| {
+        let refused = elsewhere(finess.as_str());
+        if refused {
+            plan.refuse(*file, *line, format!("entité juridique {finess} rattachée à une autre agence"));
+        }
+        !refused
+    });
     let known_sites: HashMap<String, establishment::Model> =
         establishment::Entity::find().all(db).await?.into_iter().map(|site| (site.finess.clone(), site)).collect();
 
@@ -155,6 +181,10 @@ async fn compare_with_database(db: &impl ConnectionTrait, content: FileContent) 
             entities.contains_key(&site.legal_entity) || known_entities.contains_key(site.legal_entity.as_str());
         if !entity_known {
             plan.refuse(file, line, format!("entité juridique {} inconnue", site.legal_entity));
+            continue;
+        }
+        if elsewhere(site.legal_entity.as_str()) {
+            plan.refuse(file, line, format!("entité juridique {} rattachée à une autre agence", site.legal_entity));
             continue;
         }
         if plan.establishments.contains_key(&site.finess) {
@@ -180,17 +210,22 @@ async fn compare_with_database(db: &impl ConnectionTrait, content: FileContent) 
         };
         plan.establishments.insert(site.finess.clone(), PlannedSite { site, outcome });
     }
-    for (finess, entity) in entities {
+    for (finess, (_, _, entity)) in entities {
         let known = known_entities.get(finess.as_str());
         let domain = domains.get(&finess).copied().or(known.map(|known| known.domain)).unwrap_or(Domain::Sanitaire);
         let outcome = match known {
             None => Outcome::Create,
-            Some(known) => compare(&[
-                ("raison sociale", &known.name, &entity.name),
-                ("adresse", &known.address, &entity.address),
-                ("téléphone", &known.phone, &entity.phone),
-                ("domaine", known.domain.label(), domain.label()),
-            ]),
+            Some(known) => {
+                // Loaded before agencies existed, or by a national administrator.
+                let owner = if known.agency_id.is_some() { agency.name.as_str() } else { "aucune" };
+                compare(&[
+                    ("raison sociale", &known.name, &entity.name),
+                    ("adresse", &known.address, &entity.address),
+                    ("téléphone", &known.phone, &entity.phone),
+                    ("domaine", known.domain.label(), domain.label()),
+                    ("agence", owner, &agency.name),
+                ])
+            }
         };
         plan.legal_entities.insert(finess, PlannedEntity { entity, domain, outcome });
     }
@@ -225,8 +260,16 @@ pub struct Applied {
     pub updated: usize,
 }
 
-/// Writes the plan in one transaction: legal entities first, then their establishments.
-pub async fn apply(db: &DatabaseConnection, plan: &ImportPlan) -> Result<Applied, DbErr> {
+/// Writes the plan in one transaction: legal entities first, then their establishments, and the
+/// import in the journal. The legal entities become the agency's.
+pub async fn apply(
+    db: &DatabaseConnection,
+    agency: &ImportingAgency,
+    departements: &[String],
+    plan: &ImportPlan,
+    actor: &Actor,
+) -> Result<Applied, DbErr> {
+    let agency_id = agency.id;
     let txn = begin_write(db).await?;
     let mut applied = Applied::default();
     let mut entity_ids: HashMap<String, i32> =
@@ -242,6 +285,7 @@ pub async fn apply(db: &DatabaseConnection, plan: &ImportPlan) -> Result<Applied
         row.address = Set(entity.address.clone());
         row.phone = Set(entity.phone.clone());
         row.domain = Set(*domain);
+        row.agency_id = Set(Some(agency_id));
         let saved = match existing {
             Some(_) => {
                 applied.updated += 1;
@@ -280,6 +324,17 @@ pub async fn apply(db: &DatabaseConnection, plan: &ImportPlan) -> Result<Applied
             }
         }
     }
+    if applied != Applied::default() {
+        let after = serde_json::json!({
+            "départements": departements,
+            "créations": applied.created,
+            "mises à jour": applied.updated,
+            "lignes refusées": plan.refused_count,
+        });
+        let change =
+            Entry { kind: ChangeKind::FinessImported, subject: agency.name.clone(), before: None, after: Some(after) };
+        journal::record(&txn, actor, Some(agency_id), change).await?;
+    }
     txn.commit().await?;
     Ok(applied)
 }
@@ -307,16 +362,25 @@ mod tests {
         texts.iter().enumerate().map(|(index, text)| (index + 1, reader(text))).collect()
     }
 
+    async fn agency(db: &DatabaseConnection, name: &str) -> ImportingAgency {
+        let agency = crate::agencies::service::find_by_name(db, name).await.unwrap().unwrap();
+        ImportingAgency { id: agency.id, name: agency.name }
+    }
+
     #[tokio::test]
     async fn the_preview_counts_then_the_import_writes_and_a_second_one_changes_nothing() {
         let db = demo_database().await;
-        let departements = vec!["21".to_owned(), "25".to_owned()];
+        let bfc = agency(&db, crate::demo::BFC).await;
+        let actor = Actor::command_line();
+        let departements = vec!["21".to_owned(), "25".to_owned(), "38".to_owned()];
         let entities = format!(
-            "{METADATA}{}{}{}{}",
+            "{METADATA}{}{}{}{}{}",
             entity_line("210000111", "ASSOCIATION DES LILAS", "21"),
             entity_line("250000222", "FONDATION DU DOUBS", "25"),
-            entity_line("380000333", "HORS REGION", "38"),
+            entity_line("690000333", "HORS REGION", "69"),
             entity_line("21000011", "MAL FORME", "21"),
+            // The CHU is the other demo agency's.
+            entity_line(crate::demo::CHU_GRENOBLE_FINESS, "CHU DE GRENOBLE ALPES", "38"),
         );
         let sites = format!(
             "{METADATA}{}{}{}",
@@ -324,19 +388,27 @@ mod tests {
             site_line("250000888", "250000222", "25", "1102"),
             site_line("210000777", "219999999", "21", "4401"),
         );
-        let preview = plan(&db, &departements, files(&[entities.clone(), sites.clone()])).await.unwrap();
-        assert_eq!(preview.lines_read, 9);
+        let preview = plan(&db, &bfc, &departements, files(&[entities.clone(), sites.clone()])).await.unwrap();
+        assert_eq!(preview.lines_read, 10);
         assert_eq!(preview.outside_region, 1);
         assert_eq!(preview.count(true, |outcome| *outcome == Outcome::Create), 2);
         assert_eq!(preview.count(false, |outcome| *outcome == Outcome::Create), 2);
-        assert_eq!(preview.refused_count, 2);
+        assert_eq!(preview.refused_count, 3, "{:?}", preview.refused);
         assert_eq!((preview.refused[0].file, preview.refused[0].line), (1, 5));
-        assert!(preview.refused[1].reason.contains("entité juridique 219999999 inconnue"), "{:?}", preview.refused);
+        assert!(preview
+            .refused
+            .iter()
+            .any(|refused| refused.line == 6 && refused.reason.contains("rattachée à une autre agence")));
+        assert!(preview.refused.iter().any(|refused| refused.reason.contains("entité juridique 219999999 inconnue")));
         let before = legal_entity::Entity::find().count(&db).await.unwrap();
         assert_eq!(legal_entity::Entity::find().count(&db).await.unwrap(), before, "the preview writes nothing");
 
-        let applied = apply(&db, &preview).await.unwrap();
+        let applied = apply(&db, &bfc, &departements, &preview, &actor).await.unwrap();
         assert_eq!(applied, Applied { created: 4, updated: 0 });
+        let journal = crate::db::entities::journal_entry::Entity::find().all(&db).await.unwrap();
+        assert!(journal
+            .iter()
+            .any(|entry| entry.kind == ChangeKind::FinessImported && entry.agency_id == Some(bfc.id)));
         let lilas = legal_entity::Entity::find()
             .filter(legal_entity::Column::Finess.eq("210000111"))
             .one(&db)
@@ -344,6 +416,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!((lilas.address.as_str(), lilas.domain), ("2 R DES LILAS 21000 VILLE", Domain::MedicoSocial));
+        assert_eq!(lilas.agency_id, Some(bfc.id), "what an agency imports is its own");
         let doubs = legal_entity::Entity::find()
             .filter(legal_entity::Column::Finess.eq("250000222"))
             .one(&db)
@@ -352,14 +425,18 @@ mod tests {
             .unwrap();
         assert_eq!(doubs.domain, Domain::Sanitaire);
 
-        let again = plan(&db, &departements, files(&[entities.clone(), sites.clone()])).await.unwrap();
+        let again = plan(&db, &bfc, &departements, files(&[entities.clone(), sites.clone()])).await.unwrap();
         assert_eq!(again.count(true, |outcome| *outcome == Outcome::Unchanged), 2);
         assert_eq!(again.count(false, |outcome| *outcome == Outcome::Unchanged), 2);
-        assert_eq!(apply(&db, &again).await.unwrap(), Applied::default(), "re-importing changes nothing");
+        assert_eq!(
+            apply(&db, &bfc, &departements, &again, &actor).await.unwrap(),
+            Applied::default(),
+            "re-importing changes nothing"
+        );
 
         // A renamed entity: one update, saying what changes.
         let renamed = entities.replace("FONDATION DU DOUBS", "FONDATION DU HAUT-DOUBS");
-        let update = plan(&db, &departements, files(&[renamed, sites])).await.unwrap();
+        let update = plan(&db, &bfc, &departements, files(&[renamed, sites])).await.unwrap();
         let planned = &update.legal_entities[&FinessNumber::parse("250000222").unwrap()];
         assert_eq!(
             &planned.outcome,

@@ -18,7 +18,7 @@ use crate::AppError;
 fn administrator() -> bool {
     #[cfg(feature = "ssr")]
     {
-        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.administers())
+        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.administers().is_some())
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -52,10 +52,27 @@ pub fn FinessImportPage() -> impl IntoView {
     .into_any()
 }
 
+/// The départements of the viewer's agency, proposed in the form.
+fn agency_departements() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::accounts::access::viewer()
+            .ok()
+            .and_then(|viewer| viewer.agency)
+            .map(|agency| agency.departements.join(", "))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
+
 #[component]
 fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
     // The token in the address as well: a multipart body is not read by the gate.
     let action = format!("{FINESS_UPLOAD_ROUTE}?{CSRF_FIELD}={}", page_token());
+    let departements = agency_departements();
     view! {
         <p>
             "Les fichiers sont ceux que l'État publie sur data.gouv.fr (« FINESS Extraction du Fichier des établissements ») : "
@@ -69,11 +86,11 @@ fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
         <form method="post" action=action enctype="multipart/form-data" class="fr-col-12 fr-col-md-8 fr-px-0">
             <div class="fr-input-group">
                 <label class="fr-label" for="departements">
-                    "Départements de la région"
-                    <span class="fr-hint-text">"Séparés par des virgules, par exemple : 21, 25, 39, 58, 70, 71, 89, 90"</span>
+                    "Départements à importer"
+                    <span class="fr-hint-text">{format!("Ceux de votre agence, séparés par des virgules : {departements}")}</span>
                 </label>
                 <input class="fr-input" id="departements" name="departements" type="text" required
-                    autocomplete="off" spellcheck="false"/>
+                    value=departements.clone() autocomplete="off" spellcheck="false"/>
             </div>
             {[FinessFile::LegalEntities, FinessFile::Establishments].map(|file| view! {
                 <div class="fr-upload-group fr-mb-3w">

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod finess_page;
+pub mod journal;
 
 #[cfg(feature = "ssr")]
 pub mod finess_file;
@@ -30,15 +31,17 @@ pub enum UploadRefusal {
     NoFile,
     NoDepartement,
     UnknownDepartement,
+    OutsideAgency,
     TooBig,
     Unreadable,
 }
 
 impl UploadRefusal {
-    pub const ALL: [UploadRefusal; 5] = [
+    pub const ALL: [UploadRefusal; 6] = [
         UploadRefusal::NoFile,
         UploadRefusal::NoDepartement,
         UploadRefusal::UnknownDepartement,
+        UploadRefusal::OutsideAgency,
         UploadRefusal::TooBig,
         UploadRefusal::Unreadable,
     ];
@@ -48,6 +51,7 @@ impl UploadRefusal {
             UploadRefusal::NoFile => "fichier",
             UploadRefusal::NoDepartement => "departements",
             UploadRefusal::UnknownDepartement => "departement-inconnu",
+            UploadRefusal::OutsideAgency => "hors-agence",
             UploadRefusal::TooBig => "taille",
             UploadRefusal::Unreadable => "envoi",
         }
@@ -65,6 +69,9 @@ impl UploadRefusal {
             }
             UploadRefusal::UnknownDepartement => {
                 "Un des départements indiqués n'existe pas : deux chiffres, 2A ou 2B pour la Corse, 971 à 976 outre-mer."
+            }
+            UploadRefusal::OutsideAgency => {
+                "Un des départements indiqués n'est pas de votre agence : seuls les siens peuvent être importés."
             }
             UploadRefusal::TooBig => "Un fichier dépasse la taille maximale de 300 Mo : rien n'a été importé.",
             UploadRefusal::Unreadable => "L'envoi des fichiers a été interrompu : rien n'a été importé. Réessayez.",
@@ -164,13 +171,17 @@ pub struct FinessPreview {
 /// At most this many creations and updates are listed in the preview (all are counted).
 pub const LISTED_ROWS: usize = 1000;
 
-/// The départements typed, cleaned: `"21, 25 39"` is `["21", "25", "39"]`; `2a` is `2A`.
-pub fn parse_departements(typed: &str) -> Result<Vec<String>, UploadRefusal> {
+/// The départements typed, cleaned: `"21, 25 39"` is `["21", "25", "39"]`; `2a` is `2A`. Each
+/// must be one of the agency's (`allowed`).
+pub fn parse_departements(typed: &str, allowed: &[String]) -> Result<Vec<String>, UploadRefusal> {
     let mut departements: Vec<String> = Vec::new();
     for code in typed.split([',', ';', ' ']).map(str::trim).filter(|code| !code.is_empty()) {
-        let code = code.to_ascii_uppercase();
+        let code = crate::legal_entities::finess::canonical_departement(code);
         if crate::legal_entities::finess::region_of(&code).is_none() {
             return Err(UploadRefusal::UnknownDepartement);
+        }
+        if !allowed.contains(&code) {
+            return Err(UploadRefusal::OutsideAgency);
         }
         if !departements.contains(&code) {
             departements.push(code);
@@ -189,10 +200,12 @@ mod tests {
 
     #[test]
     fn departements_are_typed_as_a_list() {
-        assert_eq!(parse_departements("21, 25 39;2a").unwrap(), ["21", "25", "39", "2A"]);
-        assert_eq!(parse_departements("21,21").unwrap(), ["21"]);
-        assert_eq!(parse_departements(" , "), Err(UploadRefusal::NoDepartement));
-        assert_eq!(parse_departements("21, 99"), Err(UploadRefusal::UnknownDepartement));
+        let allowed: Vec<String> = ["21", "25", "39", "2A"].map(String::from).to_vec();
+        assert_eq!(parse_departements("21, 25 39;2a", &allowed).unwrap(), ["21", "25", "39", "2A"]);
+        assert_eq!(parse_departements("21,21", &allowed).unwrap(), ["21"]);
+        assert_eq!(parse_departements(" , ", &allowed), Err(UploadRefusal::NoDepartement));
+        assert_eq!(parse_departements("21, 99", &allowed), Err(UploadRefusal::UnknownDepartement));
+        assert_eq!(parse_departements("21, 38", &allowed), Err(UploadRefusal::OutsideAgency));
     }
 
     #[test]

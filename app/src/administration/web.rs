@@ -10,7 +10,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::staging::StagedImport;
 use super::{parse_departements, FinessFile, UploadRefusal, PREVIEW_PARAM, REFUSAL_PARAM};
-use crate::accounts::access::{check_administrator, Viewer};
+use crate::accounts::access::{administered_agency, Viewer};
 use crate::routes::FINESS_IMPORT_PATH;
 use crate::state::AppState;
 use crate::AppError;
@@ -26,7 +26,7 @@ pub async fn upload(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
     let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
-    check_administrator(&viewer)?;
+    administered_agency(&viewer)?;
     let received = match multipart {
         Ok(multipart) => receive(&state, &viewer, multipart).await,
         Err(_) => Err(UploadRefusal::Unreadable),
@@ -52,7 +52,8 @@ async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) ->
                         return Err(UploadRefusal::UnknownDepartement);
                     }
                 }
-                departements = Some(parse_departements(&String::from_utf8_lossy(&typed))?);
+                let allowed = viewer.agency.as_ref().map(|agency| agency.departements.as_slice()).unwrap_or_default();
+                departements = Some(parse_departements(&String::from_utf8_lossy(&typed), allowed)?);
                 continue;
             }
             let file =

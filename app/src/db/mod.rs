@@ -61,7 +61,7 @@ pub mod testing {
     use sea_orm::{ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait, QueryFilter};
 
     use crate::accounts::access::Viewer;
-    use crate::accounts::directory::{find_user, legal_entity_ids_of};
+    use crate::accounts::directory::{find_user, viewer_of_user};
     use crate::accounts::secrets::PasswordHashing;
     use crate::db::entities::contract;
 
@@ -78,8 +78,7 @@ pub mod testing {
     /// The viewer of a demo account, as the session middleware makes it.
     pub async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
         let user = find_user(db, email).await.unwrap().unwrap_or_else(|| panic!("no account {email}"));
-        let legal_entity_ids = legal_entity_ids_of(db, user.id).await.unwrap();
-        Viewer { user_id: user.id, session_id: 0, email: user.email, role: user.role, legal_entity_ids }
+        viewer_of_user(db, user, 0).await.unwrap()
     }
 
     pub async fn contract_named(db: &DatabaseConnection, name: &str) -> contract::Model {

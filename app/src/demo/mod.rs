@@ -2,6 +2,7 @@
 //! performance work. Loading is idempotent: it does nothing when the guide's first legal entity exists.
 
 mod accounts;
+mod agencies;
 mod guides;
 mod performance;
 
@@ -19,6 +20,7 @@ use crate::evaluation::ValueKind;
 use crate::legal_entities::Domain;
 
 pub use accounts::DEMO_ACCOUNTS;
+pub use agencies::{ARA, BFC};
 pub use guides::{ACODEGE_FINESS, CHU_GRENOBLE_FINESS};
 pub use performance::{PERFORMANCE_CONTRACT, PERFORMANCE_FINESS};
 
@@ -35,6 +37,7 @@ pub async fn load(db: &DatabaseConnection, hashing: &PasswordHashing) -> Result<
         performance::load(&txn).await?;
         txn.commit().await?;
     }
+    agencies::load(db).await?;
     accounts::load(db, hashing).await?;
     Ok(!present)
 }

@@ -14,6 +14,7 @@ use super::store::StoredFile;
 use super::{DocumentFolder, DocumentRow, Place, ReportNotice};
 use crate::accounts::access::{self, Viewer};
 use crate::accounts::{directory::user_emails, Role};
+use crate::agencies::service::quality_email_of_legal_entity;
 use crate::contracts::{service as contracts, ContractKind};
 use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{document, establishment, indicator, user};
@@ -318,7 +319,8 @@ pub async fn declare_report(
         return Err(AppError::Invalid("Ce document est déjà déclaré comme rapport d'évaluation.".to_owned()));
     }
     let mut recipients = user_emails(&txn, establishment.legal_entity_id, &[Role::Referent]).await?;
-    recipients.push(settings.quality_email.clone());
+    // The quality department of the legal entity's agency.
+    recipients.extend(quality_email_of_legal_entity(&txn, establishment.legal_entity_id).await?);
     let establishment_url = format!("{}{}", settings.public_url, crate::routes::establishment_href(establishment_id));
     let notice = notifications::ReportNotice {
         establishment_finess: &establishment.finess,

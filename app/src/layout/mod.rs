@@ -13,13 +13,18 @@ use crate::contracts::{ContractHeader, Phase};
 use crate::routes::{contract_href, login_href, HOME_PATH};
 use crate::AppError;
 
+/// Whom the footer names before login (the support of the guides).
+const PLATFORM_SUPPORT_EMAIL: &str = "ars-ecars@ars.sante.fr";
+const PLATFORM_SUPPORT_PHONE: &str = "04.72.34.41.26";
+const PLATFORM_QUALITY_EMAIL: &str = "ars-bretagne-qualite@ars.sante.fr";
+
 #[component]
 pub fn Header() -> impl IntoView {
     // Rendered on the server only (no island): the session is at hand.
     #[cfg(feature = "ssr")]
-    let administrator = crate::accounts::access::viewer().is_ok_and(|viewer| viewer.administers());
+    let administration = crate::accounts::access::viewer().ok().and_then(|viewer| administration_home(&viewer));
     #[cfg(not(feature = "ssr"))]
-    let administrator = false;
+    let administration: Option<&'static str> = None;
     view! {
         <div class="fr-skiplinks">
             <nav class="fr-container" aria-label="Accès rapide">
@@ -59,9 +64,9 @@ pub fn Header() -> impl IntoView {
                             <li class="fr-nav__item">
                                 <a class="fr-nav__link" href=HOME_PATH>"Accueil"</a>
                             </li>
-                            {administrator.then(|| view! {
+                            {administration.map(|href| view! {
                                 <li class="fr-nav__item">
-                                    <a class="fr-nav__link" href=crate::routes::FINESS_IMPORT_PATH>"Administration"</a>
+                                    <a class="fr-nav__link" href=href>"Administration"</a>
                                 </li>
                             })}
                         </ul>
@@ -72,8 +77,31 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// Where "Administration" leads the viewer, if it has one: a national administrator's agencies,
+/// an agency administrator's imports.
+#[cfg(feature = "ssr")]
+fn administration_home(viewer: &crate::accounts::access::Viewer) -> Option<&'static str> {
+    if viewer.administers_agencies() {
+        Some(crate::routes::AGENCIES_PATH)
+    } else {
+        viewer.administers().map(|_| crate::routes::FINESS_IMPORT_PATH)
+    }
+}
+
+/// The support line and quality department of the viewer's agency; the platform's own before
+/// login or for an account of no agency.
 #[component]
 pub fn Footer() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let agency = crate::accounts::access::viewer().ok().and_then(|viewer| viewer.agency);
+    #[cfg(not(feature = "ssr"))]
+    let agency: Option<crate::agencies::AgencyContacts> = None;
+    let (support_email, support_phone, quality_email) = match agency {
+        Some(agency) => (agency.support_email, agency.support_phone, agency.quality_email),
+        None => {
+            (PLATFORM_SUPPORT_EMAIL.to_owned(), PLATFORM_SUPPORT_PHONE.to_owned(), PLATFORM_QUALITY_EMAIL.to_owned())
+        }
+    };
     view! {
         <footer class="fr-footer" role="contentinfo" id="pied-de-page">
             <div class="fr-container">
@@ -86,15 +114,13 @@ pub fn Footer() -> impl IntoView {
                             "Un problème technique (accès, message d'erreur) ou d'utilisation ? "
                             "Écrivez au support e-CARS en précisant le problème, le contrat concerné, "
                             "votre identifiant et un numéro où vous rappeler : "
-                            <a href="mailto:ars-ecars@ars.sante.fr">"ars-ecars@ars.sante.fr"</a>
+                            <a href=format!("mailto:{support_email}")>{support_email.clone()}</a>
                             ", ou appelez l'équipe support au "
-                            <a href="tel:+33472344126">"04.72.34.41.26"</a> "."
+                            <a href=crate::agencies::tel_href(&support_phone)>{support_phone.clone()}</a> "."
                         </p>
                         <p class="fr-footer__content-desc">
                             "Une question d'ordre métier : "
-                            <a href="mailto:ars-bretagne-qualite@ars.sante.fr">
-                                "ars-bretagne-qualite@ars.sante.fr"
-                            </a>
+                            <a href=format!("mailto:{quality_email}")>{quality_email.clone()}</a>
                         </p>
                     </div>
                 </div>

@@ -9,7 +9,7 @@ use crate::AppError;
 pub async fn list_legal_entities() -> Result<Vec<LegalEntityRow>, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let db = crate::state::AppState::current()?.db;
-    Ok(super::service::list(&db, viewer.legal_entity_scope()).await?)
+    Ok(super::service::list(&db, viewer.reach()).await?)
 }
 
 #[server(endpoint = "entite_juridique", client = crate::accounts::csrf::PortalClient)]

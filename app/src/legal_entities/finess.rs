@@ -41,44 +41,69 @@ impl std::fmt::Display for FinessNumber {
     }
 }
 
+/// A région and the département codes FINESS writes for it (overseas: `9A`..`9F` in the
+/// extracts, `971`..`976` elsewhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub name: &'static str,
+    pub departements: &'static [&'static str],
+}
+
+pub const REGIONS: [Region; 18] = [
+    Region {
+        name: "Auvergne-Rhône-Alpes",
+        departements: &["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"],
+    },
+    Region { name: "Bourgogne-Franche-Comté", departements: &["21", "25", "39", "58", "70", "71", "89", "90"] },
+    Region { name: "Bretagne", departements: &["22", "29", "35", "56"] },
+    Region { name: "Centre-Val de Loire", departements: &["18", "28", "36", "37", "41", "45"] },
+    Region { name: "Corse", departements: &["2A", "2B"] },
+    Region { name: "Grand Est", departements: &["08", "10", "51", "52", "54", "55", "57", "67", "68", "88"] },
+    Region { name: "Hauts-de-France", departements: &["02", "59", "60", "62", "80"] },
+    Region { name: "Île-de-France", departements: &["75", "77", "78", "91", "92", "93", "94", "95"] },
+    Region { name: "Normandie", departements: &["14", "27", "50", "61", "76"] },
+    Region {
+        name: "Nouvelle-Aquitaine",
+        departements: &["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"],
+    },
+    Region {
+        name: "Occitanie",
+        departements: &["09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"],
+    },
+    Region { name: "Pays de la Loire", departements: &["44", "49", "53", "72", "85"] },
+    Region { name: "Provence-Alpes-Côte d'Azur", departements: &["04", "05", "06", "13", "83", "84"] },
+    Region { name: "Guadeloupe", departements: &["9A"] },
+    Region { name: "Martinique", departements: &["9B"] },
+    Region { name: "Guyane", departements: &["9C"] },
+    Region { name: "La Réunion", departements: &["9D"] },
+    Region { name: "Mayotte", departements: &["9F"] },
+];
+
+/// The région named `name` exactly.
+pub fn region_named(name: &str) -> Option<&'static Region> {
+    REGIONS.iter().find(|region| region.name == name)
+}
+
 /// The région of a département code as FINESS writes it (`01`..`95`, `2A`, `2B`, and overseas
-/// `9A`..`9F` or `971`..`976`).
+/// `9A`..`9F` or `971`..`976`); `20`, Corsica before 1976, is still met in old files.
 pub fn region_of(departement: &str) -> Option<&'static str> {
-    const ARA: &str = "Auvergne-Rhône-Alpes";
-    const BFC: &str = "Bourgogne-Franche-Comté";
-    const BRE: &str = "Bretagne";
-    const CVL: &str = "Centre-Val de Loire";
-    const COR: &str = "Corse";
-    const GES: &str = "Grand Est";
-    const HDF: &str = "Hauts-de-France";
-    const IDF: &str = "Île-de-France";
-    const NOR: &str = "Normandie";
-    const NAQ: &str = "Nouvelle-Aquitaine";
-    const OCC: &str = "Occitanie";
-    const PDL: &str = "Pays de la Loire";
-    const PAC: &str = "Provence-Alpes-Côte d'Azur";
+    let code = canonical_departement(departement);
+    let code = if code == "20" { "2A".to_owned() } else { code };
+    REGIONS.iter().find(|region| region.departements.contains(&code.as_str())).map(|region| region.name)
+}
+
+/// `971` is written `9A` in the FINESS extracts, and so on: one spelling for each département.
+pub fn canonical_departement(departement: &str) -> String {
     let code = departement.trim().to_ascii_uppercase();
-    Some(match code.as_str() {
-        "01" | "03" | "07" | "15" | "26" | "38" | "42" | "43" | "63" | "69" | "73" | "74" => ARA,
-        "21" | "25" | "39" | "58" | "70" | "71" | "89" | "90" => BFC,
-        "22" | "29" | "35" | "56" => BRE,
-        "18" | "28" | "36" | "37" | "41" | "45" => CVL,
-        "2A" | "2B" | "20" => COR,
-        "08" | "10" | "51" | "52" | "54" | "55" | "57" | "67" | "68" | "88" => GES,
-        "02" | "59" | "60" | "62" | "80" => HDF,
-        "75" | "77" | "78" | "91" | "92" | "93" | "94" | "95" => IDF,
-        "14" | "27" | "50" | "61" | "76" => NOR,
-        "16" | "17" | "19" | "23" | "24" | "33" | "40" | "47" | "64" | "79" | "86" | "87" => NAQ,
-        "09" | "11" | "12" | "30" | "31" | "32" | "34" | "46" | "48" | "65" | "66" | "81" | "82" => OCC,
-        "44" | "49" | "53" | "72" | "85" => PDL,
-        "04" | "05" | "06" | "13" | "83" | "84" => PAC,
-        "9A" | "971" => "Guadeloupe",
-        "9B" | "972" => "Martinique",
-        "9C" | "973" => "Guyane",
-        "9D" | "974" => "La Réunion",
-        "9F" | "976" => "Mayotte",
-        _ => return None,
-    })
+    match code.as_str() {
+        "971" => "9A",
+        "972" => "9B",
+        "973" => "9C",
+        "974" => "9D",
+        "976" => "9F",
+        other => other,
+    }
+    .to_owned()
 }
 
 #[cfg(test)]

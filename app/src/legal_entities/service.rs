@@ -3,19 +3,19 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{Domain, EstablishmentDetail, EstablishmentRow, LegalEntityDetail, LegalEntityRef, LegalEntityRow};
-use crate::accounts::access::Viewer;
+use crate::accounts::access::{Reach, Viewer};
 use crate::contracts::{service as contracts, ContractKind};
 use crate::db::entities::{establishment, legal_entity};
 use crate::documents::{service as documents, Place};
 use crate::AppError;
 
-/// Legal entities within `scope` (`None`: all of them), by name.
-pub async fn list(db: &impl ConnectionTrait, scope: Option<&[i32]>) -> Result<Vec<LegalEntityRow>, DbErr> {
-    let mut query = legal_entity::Entity::find().order_by_asc(legal_entity::Column::Name);
-    if let Some(ids) = scope {
-        query = query.filter(legal_entity::Column::Id.is_in(ids.iter().copied()));
-    }
-    let entities = query.all(db).await?;
+/// The legal entities within `reach`, by name.
+pub async fn list(db: &impl ConnectionTrait, reach: Reach<'_>) -> Result<Vec<LegalEntityRow>, DbErr> {
+    let entities = legal_entity::Entity::find()
+        .filter(reach.condition(legal_entity::Column::Id))
+        .order_by_asc(legal_entity::Column::Name)
+        .all(db)
+        .await?;
     Ok(entities
         .into_iter()
         .map(|entity| LegalEntityRow {

@@ -35,6 +35,7 @@ async fn other_establishment_user(app: &TestApp) -> Visitor {
         finesses: &finesses,
         password: OTHER.1,
         must_renew: false,
+        agency_id: None,
     };
     create_user(&db, &PasswordHashing::new(1), new).await.unwrap();
     app.login_as(OTHER).await

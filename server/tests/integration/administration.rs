@@ -1,13 +1,53 @@
-//! The administration: "Importer le fichier FINESS" from the form to the database, for
-//! administrators only.
+//! The administration: the agencies, created by national administrators, and "Importer le
+//! fichier FINESS" from the form to the database, each agency for itself.
 
+use app::accounts::invitations::{create_user, NewUser};
+use app::accounts::secrets::PasswordHashing;
+use app::accounts::Role;
+use app::administration::journal::ChangeKind;
 use app::administration::{Counts, FinessPreview};
-use app::db::entities::{establishment, legal_entity};
+use app::agencies::{AgencyForm, AgencyRow, NewAgency};
+use app::db::entities::{agency, establishment, journal_entry, legal_entity};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{spawn_app, Page, TestApp, Visitor, ADMIN, CHU, REFERENT};
 
 const PAGE: &str = "/administration/finess";
+const AGENCIES: &str = "/administration/agences";
+const ADMIN_BFC: (&str, &str) = ("admin-bfc@ars.exemple.fr", "Admin-Bfc-Demo-2026!");
+const ADMIN_ARA: (&str, &str) = ("admin-ara@ars.exemple.fr", "Admin-Ara-Demo-2026!");
+const TEST_ADMIN: (&str, &str) = ("admin@ars-test.fr", "Test-Admin-Import-2026!");
+
+fn agency_form(name: &str, region: &str, administrator: &str) -> AgencyForm {
+    AgencyForm {
+        name: name.to_owned(),
+        region: region.to_owned(),
+        departements: String::new(),
+        quality_email: "qualite@ars-test.fr".to_owned(),
+        support_email: "support@ars-test.fr".to_owned(),
+        support_phone: "01 02 03 04 05".to_owned(),
+        administrator_email: administrator.to_owned(),
+    }
+}
+
+/// The administrator of an agency made for the test, whose départements (Côte-d'Or, Corse-du-Sud,
+/// Guadeloupe) let one import try metropolitan, Corsican and overseas lines.
+async fn test_agency_admin(app: &TestApp) -> Visitor {
+    let db = app.database().await;
+    let mut new = NewAgency::parse(&agency_form("ARS Test", "Bourgogne-Franche-Comté", TEST_ADMIN.0)).unwrap();
+    new.departements = ["21", "2A", "9A"].map(String::from).to_vec();
+    let agency = app::agencies::service::insert(&db, &new).await.unwrap();
+    let admin = NewUser {
+        email: TEST_ADMIN.0,
+        role: Role::Admin,
+        finesses: &[],
+        password: TEST_ADMIN.1,
+        must_renew: false,
+        agency_id: Some(agency.id),
+    };
+    create_user(&db, &PasswordHashing::new(1), admin).await.unwrap();
+    app.login_as(TEST_ADMIN).await
+}
 
 /// The legal entities file as the State publishes it, in Windows-1252: accents, doubled quotes,
 /// Corsica, and one malformed line.
@@ -74,10 +114,18 @@ fn token_of(page: &Page) -> String {
 #[tokio::test]
 async fn the_administration_is_not_found_for_everyone_else() {
     let app = spawn_app().await;
-    for account in [CHU, REFERENT] {
+    for account in [CHU, REFERENT, ADMIN] {
         let visitor = app.login_as(account).await;
         assert_eq!(visitor.get(PAGE).await.status, 404, "{}", account.0);
-        assert_eq!(visitor.get("/").await.count("Administration</a>"), 0);
+        if account != ADMIN {
+            assert_eq!(visitor.get("/").await.count("Administration</a>"), 0);
+            assert_eq!(visitor.get(AGENCIES).await.status, 404, "{}", account.0);
+            assert_eq!(visitor.call("agences", &[]).await.status, 404);
+            let fields = ["name", "region", "departements", "quality_email", "support_email", "support_phone"];
+            let mut form: Vec<(&str, &str)> = fields.iter().map(|field| (*field, "x")).collect();
+            form.push(("administrator_email", "pirate@exemple.fr"));
+            assert_eq!(visitor.call("creer_agence", &form).await.status, 404);
+        }
         let form = reqwest::multipart::Form::new().text("departements", "21");
         let response = reqwest::Client::new()
             .post(format!("{}/api/administration/finess", app.address))
@@ -91,11 +139,19 @@ async fn the_administration_is_not_found_for_everyone_else() {
         assert_eq!(visitor.call("apercu_import_finess", &[("token", &"a".repeat(64))]).await.status, 404);
         assert_eq!(visitor.call("confirmer_import_finess", &[("token", &"a".repeat(64))]).await.status, 404);
     }
-    let admin = app.login_as(ADMIN).await;
-    admin.get("/").await.assert_shows(&["Administration</a>"]);
+    // The national administrator's administration is the agencies'; an agency's is its imports.
+    let national = app.login_as(ADMIN).await;
+    national
+        .get("/")
+        .await
+        .assert_shows(&["href=\"/administration/agences\" class=\"fr-nav__link\">Administration</a>"]);
+    let admin = app.login_as(ADMIN_BFC).await;
+    admin.get("/").await.assert_shows(&["href=\"/administration/finess\" class=\"fr-nav__link\">Administration</a>"]);
+    assert_eq!(admin.get(AGENCIES).await.status, 404);
     admin.get(PAGE).await.assert_shows(&[
         "Importer le fichier FINESS",
-        "Départements de la région",
+        "Départements à importer",
+        "value=\"21, 25, 39, 58, 70, 71, 89, 90\"",
         "Prévisualiser l'import",
     ]);
 }
@@ -103,7 +159,7 @@ async fn the_administration_is_not_found_for_everyone_else() {
 #[tokio::test]
 async fn a_finess_extract_is_previewed_then_imported_once_and_re_importing_changes_nothing() {
     let app = spawn_app().await;
-    let admin = app.login_as(ADMIN).await;
+    let admin = test_agency_admin(&app).await;
     let db = app.database().await;
     let entities_before = legal_entity::Entity::find().count(&db).await.unwrap();
     let files = [("entites", legal_entities_file()), ("etablissements", establishments_file())];
@@ -113,7 +169,7 @@ async fn a_finess_extract_is_previewed_then_imported_once_and_re_importing_chang
 
     let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &token)]).await.value();
     assert_eq!((preview.lines_read, preview.outside_region), (10, 1));
-    assert_eq!(preview.departements, ["21", "2A", "971"]);
+    assert_eq!(preview.departements, ["21", "2A", "9A"]);
     assert_eq!(preview.legal_entities, Counts { create: 2, update: 0, unchanged: 0 });
     assert_eq!(preview.establishments, Counts { create: 2, update: 0, unchanged: 0 });
     let refused: Vec<(String, u64)> = preview.refused.iter().map(|line| (line.file.clone(), line.line)).collect();
@@ -146,6 +202,11 @@ async fn a_finess_extract_is_previewed_then_imported_once_and_re_importing_chang
         .unwrap()
         .unwrap();
     assert_eq!(site.region, "Corse");
+    let ours = agency::Entity::find().filter(agency::Column::Name.eq("ARS Test")).one(&db).await.unwrap().unwrap();
+    assert_eq!(beaune.agency_id, Some(ours.id), "what an agency imports is its own");
+    let journal =
+        journal_entry::Entity::find().filter(journal_entry::Column::AgencyId.eq(ours.id)).all(&db).await.unwrap();
+    assert_eq!(journal.iter().filter(|entry| entry.kind == ChangeKind::FinessImported).count(), 1);
     admin.get("/entites-juridiques/2A0000222").await.assert_shows(&["CENTRE DE SANTÉ D'AJACCIO", "CENTRE DE SANTÉ"]);
     // The staged files are gone: the same preview is not found any more.
     assert_eq!(admin.call("apercu_import_finess", &[("token", &token)]).await.status, 404);
@@ -158,18 +219,22 @@ async fn a_finess_extract_is_previewed_then_imported_once_and_re_importing_chang
     page.assert_shows(&["Rien à importer : tout est déjà à jour."]);
     assert_eq!(page.count("Confirmer l'import"), 0);
     assert!(admin.call("annuler_import_finess", &[("token", &again)]).await.status < 400);
+    // Another agency's administrator does not see what this one imported.
+    let other = app.login_as(ADMIN_ARA).await;
+    assert_eq!(other.get("/entites-juridiques/2A0000222").await.status, 404);
 }
 
 #[tokio::test]
 async fn bad_files_and_fields_are_refused_with_a_reason_and_nothing_written() {
     let app = spawn_app().await;
-    let admin = app.login_as(ADMIN).await;
+    let admin = test_agency_admin(&app).await;
     let db = app.database().await;
     let before = legal_entity::Entity::find().count(&db).await.unwrap();
     for (departements, files, refusal) in [
         ("21", vec![], "fichier"),
         ("", vec![("entites", legal_entities_file())], "departements"),
         ("21, 99", vec![("entites", legal_entities_file())], "departement-inconnu"),
+        ("21, 38", vec![("entites", legal_entities_file())], "hors-agence"),
     ] {
         let sent = send(&app, &admin, departements, &files).await;
         assert_eq!(sent.location.as_deref(), Some(format!("{PAGE}?refus={refusal}").as_str()), "{departements}");
@@ -189,4 +254,82 @@ async fn bad_files_and_fields_are_refused_with_a_reason_and_nothing_written() {
     assert!(preview.refused_count > 0 && preview.rows.is_empty(), "{preview:?}");
     assert_eq!(admin.get(&format!("{PAGE}?apercu={token}")).await.count("Confirmer l'import"), 0);
     assert_eq!(legal_entity::Entity::find().count(&db).await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn an_agency_cannot_take_over_another_agency_s_legal_entities() {
+    let app = spawn_app().await;
+    let db = app.database().await;
+    let bfc = app.login_as(ADMIN_BFC).await;
+    let ara = app.login_as(ADMIN_ARA).await;
+    // Each administrator reads its own agency's entities only.
+    bfc.get("/").await.assert_shows(&["210984078 - ACODEGE"]);
+    assert_eq!(bfc.get("/").await.count("380780080 - CHU"), 0);
+    assert_eq!(bfc.get("/entites-juridiques/380780080").await.status, 404);
+    assert_eq!(ara.get("/entites-juridiques/210984078").await.status, 404);
+    ara.get("/entites-juridiques/380780080").await.assert_shows(&["CHU DE GRENOBLE ALPES"]);
+
+    // ACODEGE is Bourgogne-Franche-Comté's: an extract sent by another agency does not change it.
+    let ours = agency::Entity::find().filter(agency::Column::Name.eq(app::demo::ARA)).one(&db).await.unwrap().unwrap();
+    let mut widened: agency::ActiveModel = ours.clone().into();
+    widened.departements = sea_orm::Set(format!("{},21", ours.departements));
+    sea_orm::ActiveModelTrait::update(widened, &db).await.unwrap();
+    let line = "structureej;210984078;ACODEGE RENOMMEE;;;2;R;GAGNIEREUX;;;;231;21014 DIJON;21;COTE D'OR;0390288028;60;Association;;;;;";
+    let file = format!("finess;etalab;100;2026-11-30\n{line}\n").into_bytes();
+    let token = token_of(&send(&app, &ara, "21", &[("entites", file)]).await);
+    let preview: FinessPreview = ara.call("apercu_import_finess", &[("token", &token)]).await.value();
+    assert_eq!(preview.legal_entities, Counts::default());
+    assert!(preview.refused[0].reason.contains("rattachée à une autre agence"), "{preview:?}");
+}
+
+#[tokio::test]
+async fn a_national_administrator_creates_an_agency_and_its_first_administrator_is_invited() {
+    let app = spawn_app().await;
+    let national = app.login_as(ADMIN).await;
+    national.get(AGENCIES).await.assert_shows(&[
+        "Agences",
+        app::demo::ARA,
+        "admin-bfc@ars.exemple.fr",
+        "Créer une agence",
+        "Bourgogne-Franche-Comté (21, 25, 39, 58, 70, 71, 89, 90)",
+    ]);
+    let form = |name: &'static str, phone: &'static str, administrator: &'static str| {
+        vec![
+            ("name", name),
+            ("region", "Bretagne"),
+            ("departements", ""),
+            ("quality_email", "qualite@ars-bretagne.fr"),
+            ("support_email", "support@ars-bretagne.fr"),
+            ("support_phone", phone),
+            ("administrator_email", administrator),
+        ]
+    };
+    // A bad phone number, an address already taken: refused with the reason, nothing written.
+    let refused = national.call("creer_agence", &form("ARS Bretagne", "appelez-nous", "admin@ars-bretagne.fr")).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("Le numéro du support n'est pas valide"), "{}", refused.body);
+    let taken = national.call("creer_agence", &form("ARS Bretagne", "02 99 00 00 00", ADMIN_BFC.0)).await;
+    assert!(taken.status == 400 && taken.body.contains("Un compte existe déjà"), "{}", taken.body);
+    let db = app.database().await;
+    assert_eq!(agency::Entity::find().count(&db).await.unwrap(), 2);
+
+    let created = national.call("creer_agence", &form("ARS Bretagne", "02 99 00 00 00", "admin@ars-bretagne.fr")).await;
+    created.assert_shows(&["L'agence « ARS Bretagne » est créée"]);
+    let agencies: Vec<AgencyRow> = national.call("agences", &[]).await.value();
+    let bretagne = agencies.iter().find(|agency| agency.name == "ARS Bretagne").unwrap();
+    assert_eq!(bretagne.departements, ["22", "29", "35", "56"]);
+    assert_eq!(bretagne.administrators, ["admin@ars-bretagne.fr"]);
+    let invitation = app.outbox().await.into_iter().find(|message| message.contains("To: admin@ars-bretagne.fr"));
+    assert!(invitation.is_some(), "the first administrator is invited by mail");
+}
+
+#[tokio::test]
+async fn the_footer_names_the_viewer_s_agency() {
+    let app = spawn_app().await;
+    let bfc = app.login_as(ADMIN_BFC).await;
+    bfc.get("/").await.assert_shows(&["ars-bfc-ecars@ars.sante.fr", "tel:+33380419898", "qualite-bfc@ars.exemple.fr"]);
+    let chu = app.login_as(CHU).await;
+    chu.get("/").await.assert_shows(&["ars-ecars@ars.sante.fr", "04.72.34.41.26", "qualite@ars.exemple.fr"]);
+    chu.get("/mon-compte").await.assert_shows(&["Utilisateur d'établissement"]);
+    app.login_as(REFERENT).await.get("/mon-compte").await.assert_shows(&["Agence :", app::demo::ARA]);
 }

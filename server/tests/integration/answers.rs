@@ -157,6 +157,7 @@ async fn saving_is_refused_where_the_rules_forbid_it() {
         finesses: &finesses,
         password: other.1,
         must_renew: false,
+        agency_id: None,
     };
     create_user(&db, &PasswordHashing::new(1), new).await.unwrap();
     let other = app.login_as(other).await;

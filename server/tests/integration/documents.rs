@@ -244,7 +244,7 @@ async fn documents_are_listed_where_they_were_added_and_zipped_by_question_code(
 
 #[tokio::test]
 async fn a_declared_evaluation_report_notifies_the_referents_and_the_quality_department() {
-    let app = spawn_app_with(|config| config.quality_email = "qualite@ars.exemple.fr".to_owned()).await;
+    let app = spawn_app().await;
     let chu = app.login_as(CHU).await;
     let db = app.database().await;
     let contract = caqes_test(&app).await;

@@ -11,6 +11,8 @@ pub struct Model {
     pub address: String,
     pub phone: String,
     pub domain: crate::legal_entities::Domain,
+    /// The agency that loaded it; `None` until one does.
+    pub agency_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! One sea-orm entity per table of `migrations/`.
 
+pub mod agency;
 pub mod answer;
 pub mod answer_history;
 pub mod contact;
@@ -8,6 +9,7 @@ pub mod contract_establishment;
 pub mod document;
 pub mod establishment;
 pub mod indicator;
+pub mod journal_entry;
 pub mod legal_entity;
 pub mod outbox_message;
 pub mod session;

@@ -14,6 +14,8 @@ pub struct Model {
     /// Failed logins since the last success; from 5 on, each one locks the account for longer.
     pub failed_logins: i32,
     pub locked_until: Option<DateTimeUtc>,
+    /// The agency of an administrator or referent.
+    pub agency_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
