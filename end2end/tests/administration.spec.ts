@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { test, expect, expectAccessible, login, Account } from './fixtures';
 
-const ADMIN: Account = { email: 'admin@ars.exemple.fr', password: 'Admin-Demo-2026!' };
+const NATIONAL_ADMIN: Account = { email: 'admin@ars.exemple.fr', password: 'Admin-Demo-2026!' };
+const ADMIN_BFC: Account = { email: 'admin-bfc@ars.exemple.fr', password: 'Admin-Bfc-Demo-2026!' };
 
 /** A FINESS legal entities extract with one refused line, as the State publishes it. */
 function extract(): string {
@@ -20,12 +21,14 @@ function extract(): string {
   return file;
 }
 
-test('an administrator previews a FINESS extract, then imports it', async ({ page, consoleErrors }) => {
-  await login(page, ADMIN);
+test('an agency administrator previews a FINESS extract, then imports it', async ({ page, consoleErrors }) => {
+  await login(page, ADMIN_BFC);
   await page.getByRole('link', { name: 'Administration' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Importer le fichier FINESS' })).toBeVisible();
   await expectAccessible(page);
-  await page.getByLabel('Départements de la région').fill('90');
+  // The agency's départements are proposed.
+  await expect(page.getByLabel('Départements à importer')).toHaveValue('21, 25, 39, 58, 70, 71, 89, 90');
+  await page.getByLabel('Départements à importer').fill('90');
   await page.getByLabel('Fichier des entités juridiques').setInputFiles(extract());
   await page.getByRole('button', { name: "Prévisualiser l'import" }).click();
 
@@ -39,4 +42,28 @@ test('an administrator previews a FINESS extract, then imports it', async ({ pag
   await expect(page.getByText('Import terminé : 1 création(s) et 0 mise(s) à jour')).toBeVisible();
   await page.goto('/entites-juridiques/900000111');
   await expect(page.getByText('4 R DES VOSGES 90000 BELFORT')).toBeVisible();
+});
+
+test('a national administrator creates an agency; a refused form keeps what was typed', async ({ page, consoleErrors }) => {
+  await login(page, NATIONAL_ADMIN);
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Agences' })).toBeVisible();
+  await expect(page.getByRole('rowheader', { name: 'ARS Bourgogne-Franche-Comté' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel("Nom de l'agence").fill('ARS Normandie');
+  await page.getByLabel('Région', { exact: true }).selectOption('Normandie');
+  await page.getByLabel('Adresse du service qualité').fill('qualite@ars-normandie.fr');
+  await page.getByLabel('Adresse du support').fill('support@ars-normandie.fr');
+  await page.getByLabel('Téléphone du support').fill('02 31 00 00 00');
+  await page.getByLabel('Départements').fill('14, 38');
+  await page.getByLabel('Adresse du premier administrateur').fill('admin@ars-normandie.fr');
+  await page.getByRole('button', { name: "Créer l'agence" }).click();
+  await expect(page.getByRole('alert')).toContainText("Le département « 38 » n'est pas en Normandie");
+  await expect(page.getByLabel("Nom de l'agence")).toHaveValue('ARS Normandie');
+  await expect(page.getByLabel('Région', { exact: true })).toHaveValue('Normandie');
+
+  await page.getByLabel('Départements').fill('');
+  await page.getByRole('button', { name: "Créer l'agence" }).click();
+  await expect(page.getByText("L'agence « ARS Normandie » est créée")).toBeVisible();
+  await expect(page.getByRole('row', { name: /ARS Normandie .*14, 27, 50, 61, 76.*admin@ars-normandie\.fr/ })).toBeVisible();
 });
