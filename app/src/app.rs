@@ -18,6 +18,7 @@ use crate::contracts::{ContractEstablishmentsPage, ContractPage};
 use crate::evaluation::{ClosingPage, IndicatorsPage, ReceiptPage};
 use crate::layout::{ErrorNotice, Footer, Header};
 use crate::legal_entities::{EstablishmentPage, HomePage, LegalEntityPage};
+use crate::referentials::ReferentialsPage;
 use crate::routes::segment::*;
 use crate::AppError;
 use serde::{de::DeserializeOwned, Serialize};
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(ESTABLISHMENTS)) view=ContractEstablishmentsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(FINESS)) view=FinessImportPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(AGENCIES)) view=AgenciesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(REFERENTIALS)) view=ReferentialsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -19,6 +19,7 @@ pub mod error;
 pub mod evaluation;
 pub mod layout;
 pub mod legal_entities;
+pub mod referentials;
 pub mod routes;
 
 #[cfg(feature = "ssr")]

@@ -18,6 +18,7 @@ pub mod segment {
     pub const ADMINISTRATION: &str = "administration";
     pub const FINESS: &str = "finess";
     pub const AGENCIES: &str = "agences";
+    pub const REFERENTIALS: &str = "referentiels";
 }
 
 use segment::*;
@@ -30,6 +31,11 @@ pub const NEW_PASSWORD_PATH: &str = "/mot-de-passe/nouveau";
 pub const FINESS_IMPORT_PATH: &str = "/administration/finess";
 /// "Agences", the national administrators' part of the administration.
 pub const AGENCIES_PATH: &str = "/administration/agences";
+/// "Référentiels d'indicateurs", in the administration.
+pub const REFERENTIALS_PATH: &str = "/administration/referentiels";
+/// Where a referential file is sent (multipart form), and where its template is downloaded.
+pub const REFERENTIAL_UPLOAD_ROUTE: &str = "/api/administration/referentiels";
+pub const REFERENTIAL_TEMPLATE_ROUTE: &str = "/api/administration/referentiels/modele";
 /// Where the FINESS files are sent (multipart form).
 pub const FINESS_UPLOAD_ROUTE: &str = "/api/administration/finess";
 pub const ACCOUNT_PATH: &str = "/mon-compte";

@@ -13,6 +13,7 @@ mod m20261124_000004_closing;
 mod m20261124_000005_evaluation_report;
 mod m20261201_000006_mail_outbox;
 mod m20261202_000007_agencies;
+mod m20261202_000008_referentials;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_evaluation_report::Migration),
             Box::new(m20261201_000006_mail_outbox::Migration),
             Box::new(m20261202_000007_agencies::Migration),
+            Box::new(m20261202_000008_referentials::Migration),
         ]
     }
 }

@@ -25,7 +25,10 @@ use app::documents::web::{download, download_all, upload};
 use app::evaluation::service::TreeShapes;
 use app::mail::outbox::{Outbox, Worker};
 use app::mail::{MailConfigError, Mailer};
-use app::routes::{DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE, FINESS_UPLOAD_ROUTE};
+use app::routes::{
+    DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE, FINESS_UPLOAD_ROUTE, REFERENTIAL_TEMPLATE_ROUTE,
+    REFERENTIAL_UPLOAD_ROUTE,
+};
 use app::state::{AppState, Settings};
 
 use crate::config::{Config, DatabaseUrl};
@@ -227,6 +230,8 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(DOCUMENT_ROUTE, axum::routing::get(download))
         .route(DOCUMENT_ZIP_ROUTE, axum::routing::get(download_all))
         .route(FINESS_UPLOAD_ROUTE, axum::routing::post(app::administration::web::upload))
+        .route(REFERENTIAL_UPLOAD_ROUTE, axum::routing::post(app::referentials::web::upload))
+        .route(REFERENTIAL_TEMPLATE_ROUTE, axum::routing::get(app::referentials::web::template))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::Extension(state.clone()))

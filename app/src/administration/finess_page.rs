@@ -41,6 +41,7 @@ pub fn FinessImportPage() -> impl IntoView {
         <Title text="Importer le fichier FINESS"/>
         <Breadcrumb crumbs=vec![("Administration".to_owned(), None), ("Importer le fichier FINESS".to_owned(), None)]/>
         <h1>"Importer le fichier FINESS"</h1>
+        <super::AdministrationMenu current=crate::routes::FINESS_IMPORT_PATH/>
         <div role="status">
             {imported.map(|message| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p> })}
         </div>

@@ -14,6 +14,8 @@ pub enum ChangeKind {
     FinessImported,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_invited"))]
     AccountInvited,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "referential_imported"))]
+    ReferentialImported,
 }
 
 impl ChangeKind {
@@ -25,6 +27,7 @@ impl ChangeKind {
             ChangeKind::AgencyCreated => "Création d'une agence",
             ChangeKind::FinessImported => "Import du fichier FINESS",
             ChangeKind::AccountInvited => "Invitation d'un utilisateur",
+            ChangeKind::ReferentialImported => "Import d'un référentiel d'indicateurs",
         }
     }
 }

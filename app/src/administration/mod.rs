@@ -1,10 +1,12 @@
-//! The agency's administration (administrators only; "not found" for everyone else). For now:
+//! The agency's administration (its administrators only; "not found" for everyone else):
 //! "Importer le fichier FINESS", which loads the region's legal entities and establishments from
-//! the national FINESS extract, previewed before anything is written.
+//! the national FINESS extract, previewed before anything is written; the indicator referentials
+//! (`crate::referentials`); the journal of every change.
 
 pub mod api;
 mod finess_page;
 pub mod journal;
+mod menu;
 
 #[cfg(feature = "ssr")]
 pub mod finess_file;
@@ -16,6 +18,7 @@ pub mod staging;
 pub mod web;
 
 pub use finess_page::FinessImportPage;
+pub use menu::AdministrationMenu;
 
 use serde::{Deserialize, Serialize};
 

@@ -30,13 +30,21 @@ impl Staging {
         Staging { root }
     }
 
-    /// A new import of `owner` for `departements`; imports older than a day are removed first.
+    /// A new FINESS import of `owner` for `departements`.
     pub async fn create(&self, owner: i32, departements: &[String]) -> io::Result<StagedImport> {
+        self.create_with(owner, &[(DEPARTEMENTS, &departements.join(","))]).await
+    }
+
+    /// A new import of `owner` with its `notes` (what the form said besides the files); imports
+    /// older than a day are removed first.
+    pub async fn create_with(&self, owner: i32, notes: &[(&str, &str)]) -> io::Result<StagedImport> {
         self.remove_stale().await;
         let token = crate::accounts::secrets::new_token();
         let dir = self.root.join(&token);
         tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::write(dir.join(DEPARTEMENTS), departements.join(",")).await?;
+        for (name, value) in notes {
+            tokio::fs::write(dir.join(format!("{name}.note")), value).await?;
+        }
         tokio::fs::write(dir.join(OWNER), owner.to_string()).await?;
         Ok(StagedImport { token, dir })
     }
@@ -74,8 +82,18 @@ impl StagedImport {
     }
 
     pub fn departements(&self) -> io::Result<Vec<String>> {
-        let text = std::fs::read_to_string(self.dir.join(DEPARTEMENTS))?;
+        let text = self.note(DEPARTEMENTS)?;
         Ok(text.split(',').filter(|code| !code.is_empty()).map(str::to_owned).collect())
+    }
+
+    /// A note given at creation.
+    pub fn note(&self, name: &str) -> io::Result<String> {
+        std::fs::read_to_string(self.dir.join(format!("{name}.note")))
+    }
+
+    /// The whole `index`-th file (a referential: 10 MB at most).
+    pub async fn bytes(&self, index: usize) -> io::Result<Vec<u8>> {
+        tokio::fs::read(self.dir.join(format!("{index}.csv"))).await
     }
 
     /// The files, by their index, read line by line.

@@ -49,9 +49,12 @@ pub fn french_date(date: chrono::NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
-/// "24/11/2026 14:05 UTC": when an answer was changed.
+/// The agencies' time zone: dates and times are never shown in UTC.
+pub const AGENCY_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Paris;
+
+/// "24/11/2026 15:05", in the agency's time zone: when an answer was changed.
 pub fn french_date_time(moment: chrono::DateTime<chrono::Utc>) -> String {
-    moment.format("%d/%m/%Y %H:%M UTC").to_string()
+    moment.with_timezone(&AGENCY_TIME_ZONE).format("%d/%m/%Y %H:%M").to_string()
 }
 
 /// Service tests: an in-memory SQLite database with the real schema and the demo data.
@@ -110,5 +113,14 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
+    }
+
+    #[test]
+    fn times_are_shown_in_the_agency_s_time_zone_summer_and_winter() {
+        use chrono::TimeZone;
+        let winter = chrono::Utc.with_ymd_and_hms(2026, 11, 24, 14, 5, 0).unwrap();
+        let summer = chrono::Utc.with_ymd_and_hms(2026, 6, 30, 21, 59, 0).unwrap();
+        assert_eq!(super::french_date_time(winter), "24/11/2026 15:05");
+        assert_eq!(super::french_date_time(summer), "30/06/2026 23:59");
     }
 }

@@ -92,7 +92,7 @@ pub struct ReportNotice {
 }
 
 impl ReportNotice {
-    /// "Notifié le 24/11/2026 14:05 UTC à referent@…, qualite@…"; nothing when no mail went out.
+    /// "Notifié le 24/11/2026 15:05 à referent@…, qualite@…"; nothing when no mail went out.
     pub fn summary(&self) -> Option<String> {
         let at = self.notified_at.as_ref()?;
         Some(format!("Notifié le {at} à {}", self.notified_to.join(", ")))

@@ -83,27 +83,12 @@ fn establishments_file() -> Vec<u8> {
     format!("{text}\n").into_bytes()
 }
 
-async fn send(app: &TestApp, visitor: &Visitor, departements: &str, files: &[(&'static str, Vec<u8>)]) -> Page {
-    let page = visitor.get(PAGE).await;
-    let action = page.body.split("action=\"").find(|rest| rest.starts_with("/api/administration/finess"));
-    let action = action.and_then(|rest| rest.split('"').next()).expect("the form's action").replace("&amp;", "&");
+async fn send(_app: &TestApp, visitor: &Visitor, departements: &str, files: &[(&'static str, Vec<u8>)]) -> Page {
     let mut form = reqwest::multipart::Form::new().text("departements", departements.to_owned());
     for (field, bytes) in files {
         form = form.part(*field, reqwest::multipart::Part::bytes(bytes.clone()).file_name(format!("{field}.csv")));
     }
-    let response = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}{action}", app.address))
-        .header("cookie", &visitor.cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response.headers().get("location").map(|value| value.to_str().unwrap().to_owned());
-    Page { status, body: String::new(), location, set_cookies: vec![], retry_after: None, headers: Default::default() }
+    visitor.send_file_form(PAGE, "/api/administration/finess", form).await
 }
 
 fn token_of(page: &Page) -> String {

@@ -253,6 +253,30 @@ impl Visitor {
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Page {
         self.app.call_with(endpoint, form, Some(&self.cookie)).await
     }
+
+    /// Sends `form` as the file form of `page` does: to its action starting with `action`, which
+    /// carries the page's CSRF token (a browser sends `Sec-Fetch-Site` too). Redirects not followed.
+    pub async fn send_file_form(&self, page: &str, action: &str, form: reqwest::multipart::Form) -> Page {
+        let shown = self.get(page).await;
+        let found = shown.body.split("action=\"").find(|rest| rest.starts_with(action));
+        let target = found.and_then(|rest| rest.split('"').next()).expect("the form's action").replace("&amp;", "&");
+        let response = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(format!("{}{target}", self.app.address))
+            .header("cookie", &self.cookie)
+            .header("sec-fetch-site", "same-origin")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let location = response.headers().get("location").map(|value| value.to_str().unwrap().to_owned());
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Page { status, body, location, set_cookies: vec![], retry_after: None, headers }
+    }
 }
 
 impl Page {

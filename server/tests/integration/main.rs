@@ -14,5 +14,6 @@ mod faults;
 mod helpers;
 mod mail;
 mod pages;
+mod referentials;
 mod security;
 mod startup;

@@ -223,6 +223,15 @@ const SERVER_FUNCTIONS: &[&str] = &[
     "etablissement",
     "documents",
     "declarer_rapport_evaluation",
+    "apercu_import_finess",
+    "confirmer_import_finess",
+    "annuler_import_finess",
+    "agences",
+    "creer_agence",
+    "referentiels",
+    "apercu_referentiel",
+    "confirmer_referentiel",
+    "annuler_referentiel",
     "deconnexion",
 ];
 
@@ -250,6 +259,14 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
         "not_concerned",
         "document_id",
         "place",
+        "token",
+        "name",
+        "region",
+        "departements",
+        "quality_email",
+        "support_email",
+        "support_phone",
+        "administrator_email",
     ];
     let bodies: Vec<(&str, Vec<u8>)> = vec![
         ("application/x-www-form-urlencoded", Vec::new()),
@@ -281,13 +298,19 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
             .unwrap();
         assert!(matches!(response.status().as_u16(), 400 | 404), "{place} {name}: {}", response.status());
     }
-    // The logout goes last: it ends the session the others use.
-    for endpoint in SERVER_FUNCTIONS {
+    // As an establishment user, an agency administrator and a national administrator, who each
+    // reach other functions. The logout goes last: it ends the session the others use.
+    let agency_admin = app.login_as(("admin-bfc@ars.exemple.fr", "Admin-Bfc-Demo-2026!")).await;
+    let national = app.login_as(crate::helpers::ADMIN).await;
+    for (visitor, endpoint) in [&chu, &agency_admin, &national]
+        .into_iter()
+        .flat_map(|visitor| SERVER_FUNCTIONS.iter().map(move |endpoint| (visitor, endpoint)))
+    {
         for (content_type, body) in &bodies {
             for accept in ["*/*", "text/html"] {
                 let response = client
                     .post(format!("{}/api/{endpoint}", app.address))
-                    .header("cookie", &chu.cookie)
+                    .header("cookie", &visitor.cookie)
                     .header("sec-fetch-site", "same-origin")
                     .header("content-type", *content_type)
                     .header("accept", accept)
@@ -300,6 +323,7 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
             }
         }
     }
-    // Still serving, and still the same session.
-    assert_eq!(app.login(CHU).await.status, 200);
+    // Still serving (logins from this address are now rate-limited: the sweep sent hundreds).
+    assert_eq!(app.get("/connexion").await.status, 200);
+    assert!(matches!(app.login(CHU).await.status, 200 | 429));
 }

@@ -24,6 +24,8 @@ pub struct Model {
     /// "Clore la saisie": when and by whom the self-evaluation was closed.
     pub closed_at: Option<DateTimeUtc>,
     pub closed_by: Option<i32>,
+    /// The referential version its tree was made from (none for the demo's own trees).
+    pub referential_version_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

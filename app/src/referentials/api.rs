@@ -1,0 +1,127 @@
+//! Server functions of the referentials: thin adapters over `file`, `rows` and `service`, for
+//! agency administrators only ("not found" for anyone else).
+
+use leptos::prelude::*;
+
+use super::{ReferentialPreview, ReferentialRow};
+use crate::AppError;
+#[cfg(feature = "ssr")]
+use leptos::server_fn::ServerFn;
+
+/// The agency's referentials and their versions.
+#[server(endpoint = "referentiels", client = crate::accounts::csrf::PortalClient)]
+pub async fn referentials() -> Result<Vec<ReferentialRow>, AppError> {
+    let (state, _, agency_id) = server::administrator()?;
+    Ok(super::service::list(&state.db, agency_id).await?)
+}
+
+/// The preview of a staged file: the tree it gives and the rows refused.
+#[server(endpoint = "apercu_referentiel", client = crate::accounts::csrf::PortalClient)]
+pub async fn preview_referential(token: String) -> Result<ReferentialPreview, AppError> {
+    let (state, viewer, agency_id) = server::administrator()?;
+    let staged = state.staging.open(viewer.user_id, &token)?;
+    let preview = server::preview(&state, agency_id, &staged).await;
+    // A file that gives no referential at all has nothing to confirm: it is forgotten at once.
+    if let Err(AppError::Invalid(_)) = preview {
+        let _ = staged.remove().await;
+    }
+    preview
+}
+
+/// "Confirmer l'import": the file read and checked again, written as the next version.
+#[server(endpoint = "confirmer_referentiel", client = crate::accounts::csrf::PortalClient)]
+pub async fn confirm_referential(token: String) -> Result<String, AppError> {
+    use super::IMPORTED_PARAM;
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    use crate::administration::journal::Actor;
+    use crate::routes::REFERENTIALS_PATH;
+
+    let written = async {
+        let (state, viewer, agency_id) = server::administrator()?;
+        let staged = state.staging.open(viewer.user_id, &token)?;
+        let preview = server::preview(&state, agency_id, &staged).await?;
+        let actor = Actor::of(&viewer);
+        let version =
+            super::service::write_version(&state.db, agency_id, &preview.name, &preview.checked, &actor).await?;
+        tracing::info!(user = viewer.user_id, version, "referential imported");
+        if let Err(error) = staged.remove().await {
+            tracing::warn!(%error, "an imported referential's file could not be removed");
+        }
+        Ok::<_, AppError>((preview.name, version))
+    }
+    .await;
+    let done = |(name, version): &(String, i32)| {
+        let value = format!("{version},{name}");
+        let query = url::form_urlencoded::Serializer::new(String::new()).append_pair(IMPORTED_PARAM, &value).finish();
+        format!("{REFERENTIALS_PATH}?{query}")
+    };
+    answer_plain_post(ConfirmReferential::PATH, &written, done, FormPage::posting([]));
+    written.map(|(name, version)| imported_message(&name, version))
+}
+
+/// "Annuler": the staged file is removed, nothing is written.
+#[server(endpoint = "annuler_referentiel", client = crate::accounts::csrf::PortalClient)]
+pub async fn cancel_referential(token: String) -> Result<String, AppError> {
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    use crate::routes::REFERENTIALS_PATH;
+
+    let cancelled = async {
+        let (state, viewer, _) = server::administrator()?;
+        let staged = state.staging.open(viewer.user_id, &token)?;
+        staged.remove().await.map_err(|error| {
+            tracing::error!(%error, "staged referential unreadable");
+            AppError::Internal
+        })?;
+        Ok::<_, AppError>(REFERENTIALS_PATH.to_owned())
+    }
+    .await;
+    answer_plain_post(CancelReferential::PATH, &cancelled, String::clone, FormPage::posting([]));
+    cancelled
+}
+
+/// "Référentiel ... importé : version N", after a confirmation.
+pub fn imported_message(name: &str, version: i32) -> String {
+    format!("Référentiel « {name} » importé : version {version}, en une seule fois.")
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::super::web::{FILE_NAME_NOTE, NAME_NOTE};
+    use super::super::ReferentialPreview;
+    use crate::accounts::access::{administered_agency, viewer, Viewer};
+    use crate::administration::staging::StagedImport;
+    use crate::state::AppState;
+    use crate::AppError;
+
+    pub fn administrator() -> Result<(AppState, Viewer, i32), AppError> {
+        let viewer = viewer()?;
+        let agency_id = administered_agency(&viewer)?;
+        Ok((AppState::current()?, viewer, agency_id))
+    }
+
+    fn unreadable(error: std::io::Error) -> AppError {
+        tracing::error!(%error, "staged referential unreadable");
+        AppError::Internal
+    }
+
+    /// The staged file read and checked (on the blocking pool: a spreadsheet is unpacked).
+    pub async fn preview(
+        state: &AppState,
+        agency_id: i32,
+        staged: &StagedImport,
+    ) -> Result<ReferentialPreview, AppError> {
+        let name = staged.note(NAME_NOTE).map_err(unreadable)?;
+        let file_name = staged.note(FILE_NAME_NOTE).map_err(unreadable)?;
+        let bytes = staged.bytes(1).await.map_err(unreadable)?;
+        let checked =
+            tokio::task::spawn_blocking(move || super::super::file::read(&bytes).and_then(super::super::rows::check))
+                .await
+                .map_err(|error| {
+                    tracing::error!(%error, "the referential check stopped");
+                    AppError::Internal
+                })?
+                .map_err(AppError::Invalid)?;
+        let version = super::super::service::next_version(&state.db, agency_id, &name).await?;
+        Ok(ReferentialPreview { token: staged.token.clone(), name, version, file_name, checked })
+    }
+}

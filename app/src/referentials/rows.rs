@@ -1,0 +1,345 @@
+//! The rows of a referential file checked into a tree: each row alone (code, kind, value kind,
+//! target), then together (duplicate codes, unknown parents, loops). Plain Rust, so the rules are
+//! the same wherever they run; the reading of the file itself is in `file.rs`.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{CheckedNode, CheckedReferential, RefusedRow, RowKind, COLUMNS};
+use crate::evaluation::values::parse_achieved;
+use crate::evaluation::ValueKind;
+
+/// More rows than this refuse the whole file (the largest contract has about 500 questions).
+pub const MAX_ROWS: usize = 5000;
+const MAX_CODE_CHARS: usize = 30;
+const MAX_LABEL_CHARS: usize = 2000;
+const MAX_TARGET_CHARS: usize = 200;
+
+/// Lowercase, without accents or surrounding spaces: how headers and keywords are compared.
+fn folded(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
+}
+
+pub fn parse_value_kind(text: &str) -> Option<ValueKind> {
+    match folded(text).replace(' ', "").as_str() {
+        "oui/non" | "ouinon" => Some(ValueKind::YesNo),
+        "pourcentage" | "%" => Some(ValueKind::Percentage),
+        "nombre" => Some(ValueKind::Number),
+        "texte" => Some(ValueKind::Text),
+        _ => None,
+    }
+}
+
+pub fn value_kind_label(kind: ValueKind) -> &'static str {
+    match kind {
+        ValueKind::YesNo => "Oui/Non",
+        ValueKind::Percentage => "pourcentage",
+        ValueKind::Number => "nombre",
+        ValueKind::Text => "texte",
+    }
+}
+
+/// The rows of a file (number from 1, cells as text), its first row the column titles.
+pub fn check(rows: Vec<(u64, Vec<String>)>) -> Result<CheckedReferential, String> {
+    let mut rows = rows.into_iter().filter(|(_, cells)| cells.iter().any(|cell| !cell.trim().is_empty()));
+    let headers_expected: Vec<String> = COLUMNS.iter().map(|column| folded(column.title)).collect();
+    let titles = || COLUMNS.iter().map(|column| column.title).collect::<Vec<_>>().join(" ; ");
+    let Some((_, headers)) = rows.next() else {
+        return Err("Le fichier est vide : partez du modèle (« Télécharger le modèle »).".to_owned());
+    };
+    let headers: Vec<String> = headers.iter().map(|cell| folded(cell)).filter(|cell| !cell.is_empty()).collect();
+    if headers != headers_expected {
+        return Err(format!(
+            "La première ligne n'est pas celle des titres du modèle ({}) : le fichier n'est pas un référentiel.",
+            titles()
+        ));
+    }
+    let rows: Vec<(u64, Vec<String>)> = rows.collect();
+    if rows.is_empty() {
+        return Err("Le fichier ne contient aucune ligne après les titres.".to_owned());
+    }
+    if rows.len() > MAX_ROWS {
+        return Err(format!("Le fichier compte {} lignes : {MAX_ROWS} au plus.", rows.len()));
+    }
+
+    let mut refused: Vec<RefusedRow> = Vec::new();
+    let mut refuse = |row: u64, reason: String| refused.push(RefusedRow { row, reason });
+    // Row by row, then duplicate codes: the first one is kept.
+    let mut nodes: Vec<CheckedNode> = Vec::new();
+    let mut first_row: HashMap<String, u64> = HashMap::new();
+    let mut refused_codes: HashSet<String> = HashSet::new();
+    for (row, cells) in rows {
+        match parse_row(row, &cells) {
+            Err(reason) => {
+                if let Some(code) = cells.first().map(|code| code.trim()).filter(|code| !code.is_empty()) {
+                    refused_codes.insert(code.to_owned());
+                }
+                refuse(row, reason);
+            }
+            Ok(node) => match first_row.get(&node.code) {
+                Some(first) => refuse(row, format!("le code {} est déjà celui de la ligne {first}", node.code)),
+                None => {
+                    first_row.insert(node.code.clone(), row);
+                    nodes.push(node);
+                }
+            },
+        }
+    }
+
+    // Each parent must be a known objective; a question always has one.
+    let kinds: HashMap<String, RowKind> = nodes.iter().map(|node| (node.code.clone(), node.kind)).collect();
+    let mut kept: Vec<CheckedNode> = Vec::new();
+    for node in nodes {
+        let problem = match (&node.parent, node.kind) {
+            (None, RowKind::Question) => {
+                Some("une question dépend d'un objectif : indiquez son code parent".to_owned())
+            }
+            (None, RowKind::Objective) => None,
+            (Some(parent), _) if parent == &node.code => Some(format!("le code {parent} est son propre parent")),
+            (Some(parent), _) => match kinds.get(parent) {
+                Some(RowKind::Objective) => None,
+                Some(RowKind::Question) => {
+                    Some(format!("le parent {parent} est une question : seul un objectif a des enfants"))
+                }
+                None if refused_codes.contains(parent) => Some(format!("son parent {parent} est refusé")),
+                None => Some(format!("code parent {parent} inconnu")),
+            },
+        };
+        match problem {
+            Some(reason) => {
+                refused_codes.insert(node.code.clone());
+                refuse(node.row, reason);
+            }
+            None => kept.push(node),
+        }
+    }
+
+    // What is not reachable from a top-level objective is under a refused node or in a loop.
+    let by_code: HashMap<&str, &CheckedNode> = kept.iter().map(|node| (node.code.as_str(), node)).collect();
+    let mut children: HashMap<Option<&str>, Vec<&CheckedNode>> = HashMap::new();
+    for node in &kept {
+        children.entry(node.parent.as_deref()).or_default().push(node);
+    }
+    let mut ordered: Vec<CheckedNode> = Vec::with_capacity(kept.len());
+    let mut stack: Vec<(&CheckedNode, usize)> =
+        children.get(&None).into_iter().flatten().rev().map(|node| (*node, 0)).collect();
+    while let Some((node, depth)) = stack.pop() {
+        let mut placed = node.clone();
+        placed.depth = depth;
+        ordered.push(placed);
+        for child in children.get(&Some(node.code.as_str())).into_iter().flatten().rev() {
+            stack.push((child, depth + 1));
+        }
+    }
+    let reached: HashSet<&str> = ordered.iter().map(|node| node.code.as_str()).collect();
+    for node in &kept {
+        if reached.contains(node.code.as_str()) {
+            continue;
+        }
+        // Up the parents: a refused one, or back to a code already seen (a loop).
+        let mut chain = vec![node.code.as_str()];
+        let mut current = node;
+        let reason = loop {
+            let Some(parent) = current.parent.as_deref() else { break "son parent est refusé".to_owned() };
+            if let Some(start) = chain.iter().position(|code| *code == parent) {
+                let mut cycle: Vec<&str> = chain[start..].to_vec();
+                cycle.push(parent);
+                break format!("boucle entre les codes {}", cycle.join(" → "));
+            }
+            match by_code.get(parent) {
+                Some(next) => {
+                    chain.push(parent);
+                    current = next;
+                }
+                None => break format!("son parent {parent} est refusé"),
+            }
+        };
+        refuse(node.row, reason);
+    }
+    refused.sort_by_key(|refused| refused.row);
+    if ordered.is_empty() {
+        return Err(format!(
+            "Aucune ligne n'a pu être prise ({} refusée(s)) ; la première : ligne {}, {}.",
+            refused.len(),
+            refused.first().map(|refused| refused.row).unwrap_or_default(),
+            refused.first().map(|refused| refused.reason.as_str()).unwrap_or_default()
+        ));
+    }
+    Ok(CheckedReferential { nodes: ordered, refused })
+}
+
+fn cell(cells: &[String], index: usize) -> &str {
+    cells.get(index).map(|cell| cell.trim()).unwrap_or_default()
+}
+
+/// One row alone.
+fn parse_row(row: u64, cells: &[String]) -> Result<CheckedNode, String> {
+    if cells.len() > COLUMNS.len() && cells[COLUMNS.len()..].iter().any(|cell| !cell.trim().is_empty()) {
+        return Err(format!("{} colonnes remplies au lieu de {} au plus", cells.len(), COLUMNS.len()));
+    }
+    let code = cell(cells, 0);
+    if code.is_empty() {
+        return Err("le code est vide".to_owned());
+    }
+    let code_ok = code.chars().count() <= MAX_CODE_CHARS
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !code_ok {
+        let shown: String = code.chars().take(MAX_CODE_CHARS).collect();
+        return Err(format!(
+            "le code « {shown} » n'est pas valide : {MAX_CODE_CHARS} caractères au plus, lettres, chiffres, points, tirets"
+        ));
+    }
+    let parent = Some(cell(cells, 1)).filter(|parent| !parent.is_empty()).map(str::to_owned);
+    let label = cell(cells, 2);
+    if label.is_empty() {
+        return Err("le libellé est vide".to_owned());
+    }
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return Err(format!("le libellé dépasse {MAX_LABEL_CHARS} caractères"));
+    }
+    let kind = match folded(cell(cells, 3)).as_str() {
+        "objectif" => RowKind::Objective,
+        "question" => RowKind::Question,
+        "" => return Err("le type de nœud est vide : objectif ou question".to_owned()),
+        _ => {
+            let shown: String = cell(cells, 3).chars().take(30).collect();
+            return Err(format!("type de nœud « {shown} » inconnu : objectif ou question"));
+        }
+    };
+    let value_text = cell(cells, 4);
+    let target_text = cell(cells, 5);
+    let national = match folded(cell(cells, 6)).as_str() {
+        "oui" | "o" | "x" | "1" | "vrai" => true,
+        "non" | "n" | "0" | "faux" | "" => false,
+        _ => return Err("National vaut oui ou non".to_owned()),
+    };
+    let (value_kind, target) = match kind {
+        RowKind::Objective => {
+            if !value_text.is_empty() || !target_text.is_empty() || national {
+                return Err("un objectif n'a ni type de valeur, ni cible, ni caractère national".to_owned());
+            }
+            (None, None)
+        }
+        RowKind::Question => {
+            let value_kind = parse_value_kind(value_text).ok_or_else(|| {
+                let shown: String = value_text.chars().take(30).collect();
+                format!("type de valeur « {shown} » inconnu : Oui/Non, pourcentage, nombre ou texte")
+            })?;
+            let target = match target_text {
+                "" => None,
+                text if text.chars().count() > MAX_TARGET_CHARS => {
+                    return Err(format!("la cible dépasse {MAX_TARGET_CHARS} caractères"))
+                }
+                text => Some(parse_achieved(value_kind, text).map_err(|reason| format!("cible refusée : {reason}"))?),
+            };
+            (Some(value_kind), target)
+        }
+    };
+    Ok(CheckedNode {
+        row,
+        code: code.to_owned(),
+        parent,
+        label: label.to_owned(),
+        kind,
+        value_kind,
+        target,
+        national,
+        depth: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(lines: &[&str]) -> Vec<(u64, Vec<String>)> {
+        let mut all = vec!["Code;Code parent;Libellé;Type de nœud;Type de valeur;Cible;National"];
+        all.extend_from_slice(lines);
+        all.iter()
+            .enumerate()
+            .map(|(index, line)| (index as u64 + 1, line.split(';').map(String::from).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_file_gives_its_tree_depth_first_in_file_order() {
+        let checked = check(rows(&[
+            "2;;Deuxième objectif;objectif;;;",
+            "1;;Premier objectif;Objectif;;;",
+            "1.1;1;Sous-objectif;objectif;;;",
+            "1.1.a;1.1;Taux de conformité;question;pourcentage;80;non",
+            "2.a;2;Démarche qualité engagée;Question;Oui/Non;oui;",
+            "1.1.b;1.1;Valeur nationale;question;nombre;;oui",
+        ]))
+        .unwrap();
+        let codes: Vec<(&str, usize)> = checked.nodes.iter().map(|node| (node.code.as_str(), node.depth)).collect();
+        assert_eq!(codes, [("2", 0), ("2.a", 1), ("1", 0), ("1.1", 1), ("1.1.a", 2), ("1.1.b", 2)]);
+        assert!(checked.refused.is_empty());
+        let national = &checked.nodes[5];
+        assert!(national.national && national.value_kind == Some(ValueKind::Number));
+        assert_eq!(checked.nodes[1].target.as_deref(), Some("Oui"));
+    }
+
+    #[test]
+    fn every_bad_row_is_refused_with_its_number_and_reason() {
+        let checked = check(rows(&[
+            "1;;Objectif;objectif;;;",
+            "1.a;1;Question;question;texte;;",
+            "1.a;1;Doublon;question;texte;;",
+            "1.b;9;Parent inconnu;question;texte;;",
+            "1.c;1.a;Sous une question;question;texte;;",
+            "1.d;1;Type inconnu;indicateur;;;",
+            "1.e;1;Valeur inconnue;question;date;;",
+            "A;B;Boucle A;objectif;;;",
+            "B;A;Boucle B;objectif;;;",
+            "B.a;B;Sous la boucle;question;texte;;",
+            "1.f;;Question sans parent;question;texte;;",
+            "1.g;1;Cible hors bornes;question;pourcentage;120;",
+            "=SOMME(A1);1;Formule;question;texte;;",
+            "1.h;1.d;Parent refusé;question;texte;;",
+        ]))
+        .unwrap();
+        let reasons: Vec<(u64, &str)> =
+            checked.refused.iter().map(|refused| (refused.row, refused.reason.as_str())).collect();
+        let has = |row: u64, text: &str| reasons.iter().any(|(at, reason)| *at == row && reason.contains(text));
+        assert!(has(4, "déjà celui de la ligne 3"), "{reasons:?}");
+        assert!(has(5, "code parent 9 inconnu"));
+        assert!(has(6, "le parent 1.a est une question"));
+        assert!(has(7, "type de nœud « indicateur » inconnu"));
+        assert!(has(8, "type de valeur « date » inconnu"));
+        assert!(has(9, "boucle entre les codes"));
+        assert!(has(10, "boucle entre les codes"));
+        assert!(has(11, "boucle entre les codes"));
+        assert!(has(12, "dépend d'un objectif"));
+        assert!(has(13, "cible refusée"));
+        assert!(has(14, "n'est pas valide"));
+        assert!(has(15, "son parent 1.d est refusé"));
+        assert_eq!(checked.refused.len(), 12);
+        assert_eq!(checked.nodes.len(), 2);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_referential_is_refused_whole() {
+        assert!(check(vec![]).unwrap_err().contains("vide"));
+        let other = vec![(1, vec!["finess".to_owned(), "etalab".to_owned()])];
+        assert!(check(other).unwrap_err().contains("n'est pas un référentiel"));
+        assert!(check(rows(&[])).unwrap_err().contains("aucune ligne après les titres"));
+        assert!(check(rows(&["1.a;;Question;question;texte;;"]))
+            .unwrap_err()
+            .contains("Aucune ligne n'a pu être prise"));
+        let many: Vec<String> = (0..=MAX_ROWS).map(|n| format!("{n};;Objectif {n};objectif;;;")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(check(rows(&many)).unwrap_err().contains("au plus"));
+    }
+}
