@@ -11,7 +11,7 @@ use leptos_router::{
 
 use crate::accounts::csrf::CsrfMeta;
 use crate::accounts::{AccountPage, LoginPage, NewPasswordPage, RenewPasswordPage};
-use crate::administration::FinessImportPage;
+use crate::administration::{FinessImportPage, JournalPage};
 use crate::agencies::AgenciesPage;
 use crate::contacts::{ContactPage, ContactsPage};
 use crate::contracts::{ContractEstablishmentsPage, ContractPage};
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(FINESS)) view=FinessImportPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(AGENCIES)) view=AgenciesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(REFERENTIALS)) view=ReferentialsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(JOURNAL)) view=JournalPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

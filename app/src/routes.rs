@@ -19,6 +19,7 @@ pub mod segment {
     pub const FINESS: &str = "finess";
     pub const AGENCIES: &str = "agences";
     pub const REFERENTIALS: &str = "referentiels";
+    pub const JOURNAL: &str = "journal";
 }
 
 use segment::*;
@@ -36,6 +37,9 @@ pub const REFERENTIALS_PATH: &str = "/administration/referentiels";
 /// Where a referential file is sent (multipart form), and where its template is downloaded.
 pub const REFERENTIAL_UPLOAD_ROUTE: &str = "/api/administration/referentiels";
 pub const REFERENTIAL_TEMPLATE_ROUTE: &str = "/api/administration/referentiels/modele";
+/// "Journal des modifications", and its CSV export (same query).
+pub const JOURNAL_PATH: &str = "/administration/journal";
+pub const JOURNAL_EXPORT_ROUTE: &str = "/api/administration/journal.csv";
 /// Where the FINESS files are sent (multipart form).
 pub const FINESS_UPLOAD_ROUTE: &str = "/api/administration/finess";
 pub const ACCOUNT_PATH: &str = "/mon-compte";

@@ -33,6 +33,8 @@ pub struct AppState {
     /// Files sent to an import, kept until it is confirmed or cancelled.
     pub staging: Staging,
     pub tree_shapes: TreeShapes,
+    /// Security events on their way to the journal.
+    pub security_journal: crate::accounts::security_log::SecurityJournal,
 }
 
 /// The settings requests read (the rest of the configuration only serves the start).
@@ -47,6 +49,8 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// The antivirus every upload goes through, if any.
     pub clamd: Option<Clamd>,
+    /// The demo is loaded: its sample import files are offered for download.
+    pub demo: bool,
 }
 
 impl AppState {

@@ -67,3 +67,34 @@ test('a national administrator creates an agency; a refused form keeps what was 
   await expect(page.getByText("L'agence « ARS Normandie » est créée")).toBeVisible();
   await expect(page.getByRole('row', { name: /ARS Normandie .*14, 27, 50, 61, 76.*admin@ars-normandie\.fr/ })).toBeVisible();
 });
+
+test('an agency administrator imports a referential after seeing its tree and refused rows', async ({ page, consoleErrors }) => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'referentiel-')), 'referentiel.csv');
+  fs.writeFileSync(
+    file,
+    [
+      'Code;Code parent;Libellé;Type de nœud;Type de valeur;Cible;National',
+      '1;;Qualité des soins;objectif;;;',
+      '1.a;1;Taux de conformité;question;pourcentage;80;non',
+      '1.b;7;Parent inconnu;question;texte;;',
+      '',
+    ].join('\n'),
+  );
+  await login(page, ADMIN_BFC);
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.getByRole('link', { name: "Référentiels d'indicateurs" }).click();
+  await expect(page.getByRole('heading', { level: 1, name: "Référentiels d'indicateurs" })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Télécharger le modèle' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Nom du référentiel').fill('CAQES essai');
+  await page.getByLabel('Fichier du référentiel').setInputFiles(file);
+  await page.getByRole('button', { name: "Prévisualiser l'import" }).click();
+
+  await expect(page.getByText('1 objectif(s) et 1 question(s), qui seraient la version 1')).toBeVisible();
+  await expect(page.getByRole('row', { name: /4 code parent 7 inconnu/ })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Taux de conformité' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: "Confirmer l'import" }).click();
+  await expect(page.getByText('Référentiel « CAQES essai » importé : version 1')).toBeVisible();
+  await expect(page.getByRole('row', { name: /CAQES essai 1 .* 1 1 Aucun/ })).toBeVisible();
+});

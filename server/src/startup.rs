@@ -19,6 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use app::accounts::middleware::gate;
 use app::accounts::rate_limit::RateLimiter;
 use app::accounts::secrets::{MessageKey, PasswordHashing};
+use app::accounts::security_log::{write_to_journal, SecurityJournal, SecurityRecord};
 use app::administration::staging::Staging;
 use app::documents::store::DocumentStore;
 use app::documents::web::{download, download_all, upload};
@@ -26,8 +27,8 @@ use app::evaluation::service::TreeShapes;
 use app::mail::outbox::{Outbox, Worker};
 use app::mail::{MailConfigError, Mailer};
 use app::routes::{
-    DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE, FINESS_UPLOAD_ROUTE, REFERENTIAL_TEMPLATE_ROUTE,
-    REFERENTIAL_UPLOAD_ROUTE,
+    DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE, FINESS_UPLOAD_ROUTE, JOURNAL_EXPORT_ROUTE,
+    REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE,
 };
 use app::state::{AppState, Settings};
 
@@ -61,6 +62,8 @@ pub struct Application {
     address: SocketAddr,
     router: Router,
     mail: Worker,
+    /// Security events to write to the journal, and the database they go to.
+    security_events: (DatabaseConnection, tokio::sync::mpsc::Receiver<SecurityRecord>),
 }
 
 impl Application {
@@ -84,6 +87,8 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
+        let (security_journal, security_events) = SecurityJournal::new();
+        let security_events = (db.clone(), security_events);
         let state = AppState {
             db,
             settings: std::sync::Arc::new(Settings {
@@ -92,6 +97,7 @@ impl Application {
                 max_document_bytes: config.max_document_bytes,
                 trusted_proxies: config.trusted_proxies.clone(),
                 clamd: config.clamd.clone(),
+                demo: config.demo,
             }),
             hashing,
             message_key,
@@ -101,8 +107,9 @@ impl Application {
             archives: Default::default(),
             staging: Staging::new(config.data_dir.join("imports")),
             tree_shapes: TreeShapes::default(),
+            security_journal,
         };
-        Ok(Application { listener, address, router: router(options, state), mail })
+        Ok(Application { listener, address, router: router(options, state), mail, security_events })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -112,6 +119,8 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, delivering the outbox's mail meanwhile.
     pub async fn run_until_stopped(self) -> io::Result<()> {
         tokio::spawn(self.mail.run());
+        let (db, events) = self.security_events;
+        tokio::spawn(write_to_journal(db, events));
         // The peer address feeds the per-address limits on logins and code requests.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
@@ -232,6 +241,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(FINESS_UPLOAD_ROUTE, axum::routing::post(app::administration::web::upload))
         .route(REFERENTIAL_UPLOAD_ROUTE, axum::routing::post(app::referentials::web::upload))
         .route(REFERENTIAL_TEMPLATE_ROUTE, axum::routing::get(app::referentials::web::template))
+        .route(JOURNAL_EXPORT_ROUTE, axum::routing::get(app::administration::web::journal_export))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::Extension(state.clone()))

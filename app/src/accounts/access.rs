@@ -212,6 +212,16 @@ pub fn administered_agency(viewer: &Viewer) -> Result<i32, AppError> {
     })
 }
 
+/// The journal a viewer reads: its agency's, or every one for a national administrator; for
+/// anyone else it does not exist.
+pub fn journal_scope(viewer: &Viewer) -> Result<crate::administration::journal::search::JournalScope, AppError> {
+    use crate::administration::journal::search::JournalScope;
+    if viewer.administers_agencies() {
+        return Ok(JournalScope::Everything);
+    }
+    administered_agency(viewer).map(JournalScope::Agency)
+}
+
 /// The list of agencies is the national administrators' only.
 pub fn check_national_administrator(viewer: &Viewer) -> Result<(), AppError> {
     if viewer.administers_agencies() {

@@ -31,12 +31,12 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     if changes_state {
         request = match request_origin(request.headers()) {
             RequestOrigin::OurPages => request,
-            RequestOrigin::OtherSite => return cross_site_refusal(client, request.uri().path(), "other_site"),
+            RequestOrigin::OtherSite => return cross_site_refusal(&state, client, request.uri().path(), "other_site"),
             RequestOrigin::Unsaid => {
                 let path = request.uri().path().to_owned();
                 match csrf::server::check(&state.message_key, secure, request).await {
                     Ok(request) => request,
-                    Err(()) => return cross_site_refusal(client, &path, "no_csrf_token"),
+                    Err(()) => return cross_site_refusal(&state, client, &path, "no_csrf_token"),
                 }
             }
         };
@@ -183,9 +183,9 @@ fn request_origin(headers: &HeaderMap) -> RequestOrigin {
     }
 }
 
-fn cross_site_refusal(client: Client, path: &str, why: &'static str) -> Response {
+fn cross_site_refusal(state: &AppState, client: Client, path: &str, why: &'static str) -> Response {
     tracing::debug!(path, "cross-site request refused");
-    record_from(client.ip, Event::AccessRefused, None, Outcome::Refused, why);
+    record_from(Some(&state.security_journal), client.ip, Event::AccessRefused, None, Outcome::Refused, why);
     (StatusCode::FORBIDDEN, "Requête refusée : elle ne provient pas du portail e-CARS.").into_response()
 }
 

@@ -33,6 +33,20 @@ impl Event {
             Event::AccessRefused => "access_refused",
         }
     }
+
+    /// As the journal names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Event::Login => "Connexion",
+            Event::Lockout => "Compte bloqué après des échecs de connexion",
+            Event::Logout => "Déconnexion",
+            Event::CodeSent => "Code de vérification envoyé",
+            Event::CodeVerified => "Code de vérification saisi",
+            Event::PasswordChanged => "Mot de passe modifié",
+            Event::PasswordRenewed => "Mot de passe renouvelé",
+            Event::AccessRefused => "Accès refusé",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,21 +58,44 @@ pub enum Outcome {
     Refused,
 }
 
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Success => "réussi",
+            Outcome::Failure => "échec",
+            Outcome::Refused => "refusé",
+        }
+    }
+}
+
 /// At most this many characters of what a visitor typed as an identifier.
 const MAX_IDENTIFIER: usize = 100;
 
 /// Logs one event of the current request. `account` is an account's email or what was typed as
 /// one; `detail` a fixed word saying why (never user input).
+/// The event goes to the journal too.
 pub fn record(event: Event, account: Option<&str>, outcome: Outcome, detail: &'static str) {
-    record_from(client_ip(), event, account, outcome, detail)
+    let journal = leptos::prelude::use_context::<crate::state::AppState>().map(|state| state.security_journal);
+    record_from(journal.as_ref(), client_ip(), event, account, outcome, detail)
 }
 
 /// The same, outside a page or server function (the gate), with the client's address.
-pub fn record_from(ip: Option<IpAddr>, event: Event, account: Option<&str>, outcome: Outcome, detail: &'static str) {
+pub fn record_from(
+    journal: Option<&SecurityJournal>,
+    ip: Option<IpAddr>,
+    event: Event,
+    account: Option<&str>,
+    outcome: Outcome,
+    detail: &'static str,
+) {
     let account: Option<String> = account.map(|typed| {
         typed.trim().chars().filter(|c| !c.is_control()).take(MAX_IDENTIFIER).collect::<String>().to_lowercase()
     });
     let ip = ip.map(|ip| ip.to_string());
+    if let Some(journal) = journal {
+        let at = chrono::Utc::now();
+        journal.push(SecurityRecord { at, event, account: account.clone(), ip: ip.clone(), outcome, detail });
+    }
     let (event, outcome_name) = (event.name(), format!("{outcome:?}").to_lowercase());
     match outcome {
         Outcome::Success => {
@@ -68,4 +105,79 @@ pub fn record_from(ip: Option<IpAddr>, event: Event, account: Option<&str>, outc
             tracing::warn!(target: "security", event, account, ip, outcome = outcome_name, detail)
         }
     }
+}
+
+/// A security event on its way to the journal.
+#[derive(Debug, Clone)]
+pub struct SecurityRecord {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub event: Event,
+    pub account: Option<String>,
+    pub ip: Option<String>,
+    pub outcome: Outcome,
+    pub detail: &'static str,
+}
+
+/// Where security events wait to be written to the journal by [`write_to_journal`], so that the
+/// request never waits for it. Bounded: under a flood, what does not fit is only logged.
+#[derive(Debug, Clone)]
+pub struct SecurityJournal {
+    sender: tokio::sync::mpsc::Sender<SecurityRecord>,
+}
+
+impl SecurityJournal {
+    pub fn new() -> (Self, tokio::sync::mpsc::Receiver<SecurityRecord>) {
+        let (sender, receiver) = tokio::sync::mpsc::channel(4096);
+        (SecurityJournal { sender }, receiver)
+    }
+
+    fn push(&self, record: SecurityRecord) {
+        if self.sender.try_send(record).is_err() {
+            tracing::warn!(target: "security", "security journal full: this event is in the log only");
+        }
+    }
+}
+
+/// Writes each security event to the journal, with the agency of its account when there is one.
+pub async fn write_to_journal(
+    db: sea_orm::DatabaseConnection,
+    mut events: tokio::sync::mpsc::Receiver<SecurityRecord>,
+) {
+    while let Some(record) = events.recv().await {
+        if let Err(error) = journal_event(&db, record).await {
+            tracing::error!(%error, "a security event could not be written to the journal");
+        }
+    }
+}
+
+async fn journal_event(db: &sea_orm::DatabaseConnection, record: SecurityRecord) -> Result<(), sea_orm::DbErr> {
+    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+
+    let user = match record.account.as_deref() {
+        Some(email) => super::directory::find_user(db, email).await?,
+        None => None,
+    };
+    let agency_id = match &user {
+        Some(user) => {
+            let entities = super::directory::legal_entity_ids_of(db, user.id).await?;
+            crate::agencies::service::of_user(db, user, &entities).await?.map(|agency| agency.id)
+        }
+        None => None,
+    };
+    let actor = Actor {
+        id: user.map(|user| user.id),
+        email: record.account.unwrap_or_else(|| "visiteur non identifié".to_owned()),
+    };
+    let after = serde_json::json!({
+        "résultat": record.outcome.label(),
+        "motif": record.detail,
+        "adresse IP": record.ip.unwrap_or_default(),
+    });
+    let entry = Entry {
+        kind: ChangeKind::SecurityEvent,
+        subject: record.event.label().to_owned(),
+        before: None,
+        after: Some(after),
+    };
+    journal::record_at(db, record.at, &actor, agency_id, entry).await
 }

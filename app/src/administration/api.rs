@@ -67,6 +67,19 @@ pub async fn cancel_finess_import(token: String) -> Result<String, AppError> {
     cancelled
 }
 
+/// The journal's newest entries matching `filter`, and how many match.
+#[server(endpoint = "journal", client = crate::accounts::csrf::PortalClient)]
+pub async fn journal(
+    #[server(default)] filter: super::journal::JournalFilter,
+) -> Result<super::journal::JournalPage, AppError> {
+    use super::journal::{search, JournalPage, SHOWN_ENTRIES};
+    let viewer = crate::accounts::access::viewer()?;
+    let scope = crate::accounts::access::journal_scope(&viewer)?;
+    let state = crate::state::AppState::current()?;
+    let (rows, total) = search::entries(&state.db, scope, &filter, SHOWN_ENTRIES).await?;
+    Ok(JournalPage { rows, total })
+}
+
 /// "Import terminé : ...", after a confirmation.
 pub fn imported_message(created: usize, updated: usize) -> String {
     format!("Import terminé : {created} création(s) et {updated} mise(s) à jour, en une seule fois.")

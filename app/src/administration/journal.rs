@@ -1,5 +1,6 @@
 //! "Journal des modifications": every change made in the administration, with who made it,
-//! when, and the values before and after. Written in the same transaction as the change.
+//! when, and the values before and after, written in the same transaction as the change; and every
+//! security event (logins, lockouts, refusals...), written just after it by a worker.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,11 +17,33 @@ pub enum ChangeKind {
     AccountInvited,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "referential_imported"))]
     ReferentialImported,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "security_event"))]
+    SecurityEvent,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 3] =
-        [ChangeKind::AgencyCreated, ChangeKind::FinessImported, ChangeKind::AccountInvited];
+    pub const ALL: [ChangeKind; 5] = [
+        ChangeKind::AgencyCreated,
+        ChangeKind::FinessImported,
+        ChangeKind::AccountInvited,
+        ChangeKind::ReferentialImported,
+        ChangeKind::SecurityEvent,
+    ];
+
+    /// Its name in addresses (the journal's filter), the one it is stored by.
+    pub fn code(self) -> &'static str {
+        match self {
+            ChangeKind::AgencyCreated => "agency_created",
+            ChangeKind::FinessImported => "finess_imported",
+            ChangeKind::AccountInvited => "account_invited",
+            ChangeKind::ReferentialImported => "referential_imported",
+            ChangeKind::SecurityEvent => "security_event",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        ChangeKind::ALL.into_iter().find(|kind| kind.code() == code)
+    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -28,12 +51,91 @@ impl ChangeKind {
             ChangeKind::FinessImported => "Import du fichier FINESS",
             ChangeKind::AccountInvited => "Invitation d'un utilisateur",
             ChangeKind::ReferentialImported => "Import d'un référentiel d'indicateurs",
+            ChangeKind::SecurityEvent => "Événement de sécurité",
         }
     }
 }
 
+/// Query parameters of the journal page and of its CSV export.
+pub const PERSON_PARAM: &str = "personne";
+pub const KIND_PARAM: &str = "type";
+pub const FROM_PARAM: &str = "du";
+pub const TO_PARAM: &str = "au";
+
+/// What the journal is filtered by, as the page's form sends it (dates as `AAAA-MM-JJ`, checked
+/// here; what cannot be read filters nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalFilter {
+    pub person: String,
+    pub kind: Option<ChangeKind>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl JournalFilter {
+    /// The filter of an address, its parameters given by `value`.
+    pub fn from_query(value: impl Fn(&str) -> Option<String>) -> Self {
+        let date = |name: &str| value(name).map(|text| text.trim().to_owned()).filter(|text| is_date(text));
+        JournalFilter {
+            person: value(PERSON_PARAM).unwrap_or_default().trim().chars().take(200).collect(),
+            kind: value(KIND_PARAM).and_then(|code| ChangeKind::parse(&code)),
+            from: date(FROM_PARAM),
+            to: date(TO_PARAM),
+        }
+    }
+
+    /// The same filter as a query string, for the CSV export's link.
+    pub fn query(&self) -> String {
+        let mut pairs: Vec<String> = Vec::new();
+        if !self.person.is_empty() {
+            pairs.push(format!("{PERSON_PARAM}={}", crate::routes::percent_encode(&self.person)));
+        }
+        if let Some(kind) = self.kind {
+            pairs.push(format!("{KIND_PARAM}={}", kind.code()));
+        }
+        for (name, date) in [(FROM_PARAM, &self.from), (TO_PARAM, &self.to)] {
+            if let Some(date) = date {
+                pairs.push(format!("{name}={date}"));
+            }
+        }
+        pairs.join("&")
+    }
+}
+
+/// `2026-12-02`: what a date field sends.
+fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes.iter().enumerate().all(|(index, byte)| index == 4 || index == 7 || byte.is_ascii_digit())
+}
+
+/// One entry as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalRow {
+    /// In the agency's time zone.
+    pub recorded_at: String,
+    pub actor: String,
+    pub kind: ChangeKind,
+    pub subject: String,
+    /// "field : value", in the order recorded.
+    pub before: Vec<(String, String)>,
+    pub after: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalPage {
+    /// The newest [`SHOWN_ENTRIES`] matching entries.
+    pub rows: Vec<JournalRow>,
+    pub total: u64,
+}
+
+/// The page lists this many entries at most; the CSV export has every one.
+pub const SHOWN_ENTRIES: u64 = 200;
+
 #[cfg(feature = "ssr")]
-pub use server::{record, Actor, Entry};
+pub use server::{record, record_at, Actor, Entry};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -77,8 +179,19 @@ mod server {
         agency_id: Option<i32>,
         change: Entry,
     ) -> Result<(), DbErr> {
+        record_at(db, Utc::now(), actor, agency_id, change).await
+    }
+
+    /// [`record`] for something that happened at `at` (a security event, written just after).
+    pub async fn record_at(
+        db: &impl ConnectionTrait,
+        at: chrono::DateTime<Utc>,
+        actor: &Actor,
+        agency_id: Option<i32>,
+        change: Entry,
+    ) -> Result<(), DbErr> {
         journal_entry::ActiveModel {
-            recorded_at: Set(Utc::now()),
+            recorded_at: Set(at),
             agency_id: Set(agency_id),
             actor_id: Set(actor.id),
             actor_email: Set(actor.email.clone()),
@@ -91,5 +204,191 @@ mod server {
         .insert(db)
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_comes_back_from_its_own_address_and_ignores_what_it_cannot_read() {
+        let filter = JournalFilter {
+            person: "admin bfc@ars.fr".into(),
+            kind: Some(ChangeKind::FinessImported),
+            from: Some("2026-12-01".into()),
+            to: None,
+        };
+        let query = filter.query();
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(name, value)| (name.to_owned(), value.replace("%20", " ").replace("%40", "@")))
+            .collect();
+        let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
+        assert_eq!(JournalFilter::from_query(value), filter);
+        let garbage = JournalFilter::from_query(|name| {
+            Some(if name == FROM_PARAM { "02/12/2026" } else { "<script>" }.to_owned())
+        });
+        assert_eq!((garbage.kind, garbage.from), (None, None));
+        for kind in ChangeKind::ALL {
+            assert_eq!(ChangeKind::parse(kind.code()), Some(kind));
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod search {
+    //! Reading the journal: an agency's entries (or every entry, for a national administrator),
+    //! filtered by person, kind and dates in the agency's time zone, newest first.
+
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use sea_orm::{
+        ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    };
+
+    use super::{JournalFilter, JournalRow};
+    use crate::db::entities::journal_entry;
+    use crate::db::{french_date_time, AGENCY_TIME_ZONE};
+
+    /// Whose entries a viewer reads.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum JournalScope {
+        Agency(i32),
+        Everything,
+    }
+
+    /// The first moment of `date` in the agency's time zone.
+    fn start_of(date: &str) -> Option<chrono::DateTime<Utc>> {
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+        let midnight = date.and_hms_opt(0, 0, 0)?;
+        AGENCY_TIME_ZONE.from_local_datetime(&midnight).earliest().map(|moment| moment.with_timezone(&Utc))
+    }
+
+    fn query(scope: JournalScope, filter: &JournalFilter) -> sea_orm::Select<journal_entry::Entity> {
+        let mut query = journal_entry::Entity::find();
+        if let JournalScope::Agency(agency_id) = scope {
+            query = query.filter(journal_entry::Column::AgencyId.eq(agency_id));
+        }
+        if !filter.person.is_empty() {
+            query = query.filter(journal_entry::Column::ActorEmail.contains(filter.person.to_lowercase()));
+        }
+        if let Some(kind) = filter.kind {
+            query = query.filter(journal_entry::Column::Kind.eq(kind));
+        }
+        if let Some(from) = filter.from.as_deref().and_then(start_of) {
+            query = query.filter(journal_entry::Column::RecordedAt.gte(from));
+        }
+        let next_day = filter.to.as_deref().and_then(|to| {
+            let day = NaiveDate::parse_from_str(to, "%Y-%m-%d").ok()?.succ_opt()?;
+            start_of(&day.format("%Y-%m-%d").to_string())
+        });
+        if let Some(end) = next_day {
+            query = query.filter(journal_entry::Column::RecordedAt.lt(end));
+        }
+        query.order_by_desc(journal_entry::Column::RecordedAt).order_by_desc(journal_entry::Column::Id)
+    }
+
+    /// The values of a recorded JSON object, as "field : value" pairs.
+    fn values(json: Option<&str>) -> Vec<(String, String)> {
+        let Some(object) =
+            json.and_then(|json| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json).ok())
+        else {
+            return Vec::new();
+        };
+        object
+            .into_iter()
+            .map(|(field, value)| {
+                let shown = match value {
+                    serde_json::Value::String(text) => text,
+                    serde_json::Value::Array(items) => items
+                        .into_iter()
+                        .map(|item| match item {
+                            serde_json::Value::String(text) => text,
+                            other => other.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                };
+                (field, shown)
+            })
+            .collect()
+    }
+
+    fn row(entry: journal_entry::Model) -> JournalRow {
+        JournalRow {
+            recorded_at: french_date_time(entry.recorded_at),
+            actor: entry.actor_email,
+            kind: entry.kind,
+            subject: entry.subject,
+            before: values(entry.before.as_deref()),
+            after: values(entry.after.as_deref()),
+        }
+    }
+
+    /// The newest `limit` matching entries, and how many match in all.
+    pub async fn entries(
+        db: &impl ConnectionTrait,
+        scope: JournalScope,
+        filter: &JournalFilter,
+        limit: u64,
+    ) -> Result<(Vec<JournalRow>, u64), DbErr> {
+        let total = query(scope, filter).count(db).await?;
+        let rows = query(scope, filter).limit(limit).all(db).await?.into_iter().map(row).collect();
+        Ok((rows, total))
+    }
+
+    /// A cell of the CSV export: `;`-separated, quoted, and never read as a formula by a
+    /// spreadsheet (a leading `=`, `+`, `-` or `@` is prefixed with `'`).
+    fn cell(text: &str) -> String {
+        let text =
+            if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+        format!("\"{}\"", text.replace('"', "\"\""))
+    }
+
+    fn pairs(values: &[(String, String)]) -> String {
+        values.iter().map(|(field, value)| format!("{field} : {value}")).collect::<Vec<_>>().join(" ; ")
+    }
+
+    /// At most this many entries are exported at once (filter by dates for more).
+    pub const MAX_EXPORTED: u64 = 100_000;
+
+    /// Every matching entry as a CSV file Excel opens as it is (UTF-8 with its mark, `;`).
+    pub async fn csv(db: &impl ConnectionTrait, scope: JournalScope, filter: &JournalFilter) -> Result<String, DbErr> {
+        let (rows, _) = entries(db, scope, filter, MAX_EXPORTED).await?;
+        let mut out = String::from("\u{feff}Date;Personne;Type;Objet;Avant;Après\r\n");
+        for row in rows {
+            let line = [
+                cell(&row.recorded_at),
+                cell(&row.actor),
+                cell(row.kind.label()),
+                cell(&row.subject),
+                cell(&pairs(&row.before)),
+                cell(&pairs(&row.after)),
+            ]
+            .join(";");
+            out.push_str(&line);
+            out.push_str("\r\n");
+        }
+        Ok(out)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn exported_cells_are_never_formulas() {
+            assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+            assert_eq!(cell("ARS Bretagne"), "\"ARS Bretagne\"");
+        }
+
+        #[test]
+        fn a_day_starts_at_midnight_in_paris() {
+            assert_eq!(start_of("2026-12-02").unwrap().to_rfc3339(), "2026-12-01T23:00:00+00:00");
+            assert_eq!(start_of("2026-07-01").unwrap().to_rfc3339(), "2026-06-30T22:00:00+00:00");
+            assert_eq!(start_of("2026-13-45"), None);
+        }
     }
 }

@@ -6,6 +6,7 @@
 pub mod api;
 mod finess_page;
 pub mod journal;
+mod journal_page;
 mod menu;
 
 #[cfg(feature = "ssr")]
@@ -18,6 +19,7 @@ pub mod staging;
 pub mod web;
 
 pub use finess_page::FinessImportPage;
+pub use journal_page::JournalPage;
 pub use menu::AdministrationMenu;
 
 use serde::{Deserialize, Serialize};

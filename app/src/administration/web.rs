@@ -94,3 +94,30 @@ async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) ->
         }
     }
 }
+
+/// `GET /api/administration/journal.csv`: the journal's entries matching the page's filter.
+pub async fn journal_export(
+    Extension(state): Extension<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, AppError> {
+    use axum::http::header;
+    let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
+    let scope = crate::accounts::access::journal_scope(&viewer)?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let filter = super::journal::JournalFilter::from_query(|name| {
+        pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone())
+    });
+    let csv = super::journal::search::csv(&state.db, scope, &filter).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"journal-des-modifications.csv\""),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        csv,
+    )
+        .into_response())
+}

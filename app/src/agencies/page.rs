@@ -35,6 +35,7 @@ pub fn AgenciesPage() -> impl IntoView {
         <Title text="Agences"/>
         <Breadcrumb crumbs=vec![("Administration".to_owned(), None), ("Agences".to_owned(), None)]/>
         <h1>"Agences"</h1>
+        <crate::administration::AdministrationMenu current=crate::routes::AGENCIES_PATH/>
         <div role="status">
             {created.map(|message| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p> })}
         </div>

@@ -318,3 +318,72 @@ async fn the_footer_names_the_viewer_s_agency() {
     chu.get("/mon-compte").await.assert_shows(&["Utilisateur d'établissement"]);
     app.login_as(REFERENT).await.get("/mon-compte").await.assert_shows(&["Agence :", app::demo::ARA]);
 }
+
+#[tokio::test]
+async fn the_journal_shows_each_change_and_security_event_to_the_agency_that_made_it() {
+    let app = spawn_app().await;
+    let bfc = app.login_as(ADMIN_BFC).await;
+    // A change: a FINESS import by the agency of Bourgogne-Franche-Comté.
+    let line = "structureej;250000017;ASSOCIATION DU DOUBS;;;1;R;X;;;;001;25000 BESANCON;25;DOUBS;;60;Association;;;;;";
+    let file = format!("finess;etalab;100;2026-11-30\n{line}\n").into_bytes();
+    let token = token_of(&send(&app, &bfc, "25", &[("entites", file)]).await);
+    bfc.call("confirmer_import_finess", &[("token", &token)]).await.assert_shows(&["Import terminé"]);
+    // A security event: a failed login to its administrator's account.
+    assert_eq!(app.login((ADMIN_BFC.0, "Mauvais-Mot-De-Passe-1!")).await.status, 401);
+
+    let mut page = bfc.get("/administration/journal").await;
+    for _ in 0..50 {
+        if page.body.contains("échec") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        page = bfc.get("/administration/journal").await;
+    }
+    page.assert_shows(&[
+        "Journal des modifications",
+        "Import du fichier FINESS",
+        "créations : 1",
+        "Événement de sécurité",
+        "Connexion",
+        "résultat : échec",
+        "Exporter en CSV",
+    ]);
+    let filtered = bfc.get("/administration/journal?type=finess_imported&du=2020-01-01").await;
+    filtered.assert_shows(&["Import du fichier FINESS"]);
+    assert_eq!(filtered.count("<td>Événement de sécurité</td>"), 0);
+    let future = bfc.get("/administration/journal?du=2099-01-01").await;
+    future.assert_shows(&["Aucune entrée ne correspond à ces filtres."]);
+
+    let export = app
+        .request(
+            reqwest::Method::GET,
+            "/api/administration/journal.csv?type=finess_imported",
+            None,
+            Some(&bfc.cookie),
+            &[],
+        )
+        .await;
+    assert_eq!(export.status, 200);
+    assert!(export.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(export.body.starts_with("\u{feff}Date;Personne;Type;Objet;Avant;Après"), "{}", export.body);
+    assert!(export.body.contains("\"admin-bfc@ars.exemple.fr\";\"Import du fichier FINESS\""), "{}", export.body);
+    assert!(!export.body.contains("Événement de sécurité"));
+
+    // Another agency's administrator does not see it; the national administrator sees everything.
+    let ara = app.login_as(ADMIN_ARA).await;
+    assert_eq!(
+        ara.get("/administration/journal?type=finess_imported").await.count("<td>Import du fichier FINESS</td>"),
+        0
+    );
+    let national = app.login_as(ADMIN).await;
+    national.get("/administration/journal").await.assert_shows(&["Import du fichier FINESS", "Agences"]);
+    for account in [CHU, REFERENT] {
+        let visitor = app.login_as(account).await;
+        assert_eq!(visitor.get("/administration/journal").await.status, 404);
+        let export = app
+            .request(reqwest::Method::GET, "/api/administration/journal.csv", None, Some(&visitor.cookie), &[])
+            .await;
+        assert_eq!(export.status, 404);
+        assert_eq!(visitor.call("journal", &[]).await.status, 404);
+    }
+}

@@ -232,6 +232,7 @@ const SERVER_FUNCTIONS: &[&str] = &[
     "apercu_referentiel",
     "confirmer_referentiel",
     "annuler_referentiel",
+    "journal",
     "deconnexion",
 ];
 
