@@ -40,6 +40,13 @@ pub const REFERENTIAL_TEMPLATE_ROUTE: &str = "/api/administration/referentiels/m
 /// "Journal des modifications", and its CSV export (same query).
 pub const JOURNAL_PATH: &str = "/administration/journal";
 pub const JOURNAL_EXPORT_ROUTE: &str = "/api/administration/journal.csv";
+/// The demo's sample import files.
+pub const SAMPLE_ROUTE: &str = "/api/administration/exemples/{name}";
+
+pub fn sample_href(name: &str) -> String {
+    SAMPLE_ROUTE.replace("{name}", name)
+}
+
 /// Where the FINESS files are sent (multipart form).
 pub const FINESS_UPLOAD_ROUTE: &str = "/api/administration/finess";
 pub const ACCOUNT_PATH: &str = "/mon-compte";

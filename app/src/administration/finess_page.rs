@@ -81,6 +81,7 @@ fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
             <code>"etalab-cs1100502-stock-….csv"</code> " ou " <code>"cs1100507"</code> "). Seuls les départements "
             "de votre région sont importés. Rien n'est enregistré avant que vous ayez vu et confirmé l'aperçu."
         </p>
+        <super::DemoSamples names=&["finess-entites-demo.csv", "finess-etablissements-demo.csv"]/>
         {refusal.map(|refusal| view! {
             <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{refusal.message()}</p></div>
         })}

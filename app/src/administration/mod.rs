@@ -176,6 +176,36 @@ pub struct FinessPreview {
 /// At most this many creations and updates are listed in the preview (all are counted).
 pub const LISTED_ROWS: usize = 1000;
 
+/// The demo's sample import files (name, what it is), offered for download when the demo is
+/// loaded (their content is in `demo::files`).
+pub const DEMO_SAMPLES: [(&str, &str); 3] = [
+    ("finess-entites-demo.csv", "Extrait FINESS des entités juridiques (Windows-1252)"),
+    ("finess-etablissements-demo.csv", "Extrait FINESS des établissements (UTF-8, avec géolocalisations)"),
+    ("referentiel-caqes-demo.csv", "Référentiel CAQES de démonstration"),
+];
+
+/// Links to the demo's sample files `names` (of [`DEMO_SAMPLES`]), when the demo is loaded.
+#[leptos::component]
+pub fn DemoSamples(names: &'static [&'static str]) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    #[cfg(feature = "ssr")]
+    let demo = crate::state::AppState::current().is_ok_and(|state| state.settings.demo);
+    #[cfg(not(feature = "ssr"))]
+    let demo = false;
+    demo.then(|| {
+        view! {
+            <div class="fr-callout fr-mb-3w">
+                <p class="fr-callout__text">"Pour essayer l'import, les fichiers d'exemple de la démonstration :"</p>
+                <ul>
+                    {DEMO_SAMPLES.iter().filter(|(name, _)| names.contains(name)).map(|(name, label)| view! {
+                        <li><a class="fr-link" href=crate::routes::sample_href(name) download>{*label}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
 /// The départements typed, cleaned: `"21, 25 39"` is `["21", "25", "39"]`; `2a` is `2A`. Each
 /// must be one of the agency's (`allowed`).
 pub fn parse_departements(typed: &str, allowed: &[String]) -> Result<Vec<String>, UploadRefusal> {

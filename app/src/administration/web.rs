@@ -121,3 +121,19 @@ pub async fn journal_export(
     )
         .into_response())
 }
+
+/// `GET /api/administration/exemples/{name}`: a sample import file of the demo, for agency
+/// administrators, while the demo is loaded.
+pub async fn demo_sample(
+    Extension(state): Extension<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    use axum::http::header;
+    let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
+    administered_agency(&viewer)?;
+    let bytes = crate::demo::files::sample(&name).filter(|_| state.settings.demo).ok_or(AppError::NotFound)?;
+    let disposition = format!("attachment; filename=\"{name}\"");
+    Ok(([(header::CONTENT_TYPE, "text/csv".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
+}

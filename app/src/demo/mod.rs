@@ -1,8 +1,10 @@
 //! Demo data reproducing the user guides (`ECARS_DEMO=1`), plus a 500-question contract for
-//! performance work. Loading is idempotent: it does nothing when the guide's first legal entity exists.
+//! performance work, two agencies, and sample import files loaded through the importers. Loading
+//! is idempotent: the guides' data once, the imports again with nothing to change.
 
 mod accounts;
 mod agencies;
+pub mod files;
 mod guides;
 mod performance;
 
@@ -38,6 +40,7 @@ pub async fn load(db: &DatabaseConnection, hashing: &PasswordHashing) -> Result<
         txn.commit().await?;
     }
     agencies::load(db).await?;
+    files::load(db).await?;
     accounts::load(db, hashing).await?;
     Ok(!present)
 }

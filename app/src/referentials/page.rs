@@ -126,6 +126,7 @@ fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
             </a>
             <span class="fr-hint-text">"Classeur .xlsx : la feuille « Colonnes » explique chaque colonne."</span>
         </p>
+        <crate::administration::DemoSamples names=&["referentiel-caqes-demo.csv"]/>
         {refusal.map(|refusal| view! {
             <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{refusal.message()}</p></div>
         })}

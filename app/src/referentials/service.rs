@@ -184,7 +184,26 @@ mod tests {
         let numbers: Vec<(i32, u64, u64)> =
             listed[0].versions.iter().map(|version| (version.number, version.objectives, version.questions)).collect();
         assert_eq!(numbers, [(2, 1, 1), (1, 1, 1)]);
+        let ours: Vec<i32> = referential_version::Entity::find()
+            .filter(
+                referential_version::Column::ReferentialId.is_in(
+                    referential::Entity::find()
+                        .filter(referential::Column::Name.eq("CAQES 2026"))
+                        .all(&db)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|referential| referential.id),
+                ),
+            )
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|version| version.id)
+            .collect();
         let labels: Vec<String> = referential_node::Entity::find()
+            .filter(referential_node::Column::VersionId.is_in(ours))
             .filter(referential_node::Column::NodeKind.eq(NodeKind::Question))
             .order_by_asc(referential_node::Column::VersionId)
             .all(&db)
@@ -195,6 +214,7 @@ mod tests {
             .collect();
         assert_eq!(labels, ["Taux", "Taux révisé"], "version 1 is unchanged");
         let other = crate::agencies::service::find_by_name(&db, crate::demo::ARA).await.unwrap().unwrap();
-        assert!(list(&db, other.id).await.unwrap().is_empty(), "another agency does not see it");
+        let theirs = list(&db, other.id).await.unwrap();
+        assert!(theirs.iter().all(|row| row.name != "CAQES 2026"), "another agency does not see it");
     }
 }

@@ -324,7 +324,7 @@ async fn the_journal_shows_each_change_and_security_event_to_the_agency_that_mad
     let app = spawn_app().await;
     let bfc = app.login_as(ADMIN_BFC).await;
     // A change: a FINESS import by the agency of Bourgogne-Franche-Comté.
-    let line = "structureej;250000017;ASSOCIATION DU DOUBS;;;1;R;X;;;;001;25000 BESANCON;25;DOUBS;;60;Association;;;;;";
+    let line = "structureej;250000999;ASSOCIATION DU DOUBS;;;1;R;X;;;;001;25000 BESANCON;25;DOUBS;;60;Association;;;;;";
     let file = format!("finess;etalab;100;2026-11-30\n{line}\n").into_bytes();
     let token = token_of(&send(&app, &bfc, "25", &[("entites", file)]).await);
     bfc.call("confirmer_import_finess", &[("token", &token)]).await.assert_shows(&["Import terminé"]);

@@ -137,6 +137,12 @@ async fn xlsx_ods_and_csv_give_the_same_tree_and_each_import_is_a_new_version() 
     assert_eq!(template.status, 200);
     assert!(template.headers["content-disposition"].to_str().unwrap().contains(".xlsx"));
 
+    let db = app.database().await;
+    // The demo's own referential is there already.
+    let (nodes_before, versions_before) = (
+        referential_node::Entity::find().count(&db).await.unwrap(),
+        referential_version::Entity::find().count(&db).await.unwrap(),
+    );
     let from_xlsx = preview(&admin, "CAQES 2026", "referentiel.xlsx", xlsx(&rows())).await.unwrap();
     let from_ods = preview(&admin, "CAQES 2026", "referentiel.ods", ods(&rows())).await.unwrap();
     let from_csv = preview(&admin, "CAQES 2026", "referentiel.csv", csv(&rows())).await.unwrap();
@@ -155,8 +161,7 @@ async fn xlsx_ods_and_csv_give_the_same_tree_and_each_import_is_a_new_version() 
         "code parent 9 inconnu",
         "Confirmer l'import",
     ]);
-    let db = app.database().await;
-    assert_eq!(referential_node::Entity::find().count(&db).await.unwrap(), 0, "the preview writes nothing");
+    assert_eq!(referential_node::Entity::find().count(&db).await.unwrap(), nodes_before, "the preview writes nothing");
 
     let confirmed = admin.call("confirmer_referentiel", &[("token", &from_csv.token)]).await;
     confirmed.assert_shows(&["Référentiel « CAQES 2026 » importé : version 1"]);
@@ -168,19 +173,23 @@ async fn xlsx_ods_and_csv_give_the_same_tree_and_each_import_is_a_new_version() 
     let versions: Vec<(i32, u64, u64)> =
         listed[0].versions.iter().map(|version| (version.number, version.objectives, version.questions)).collect();
     assert_eq!(versions, [(2, 3, 3), (1, 3, 3)]);
-    assert_eq!(referential_version::Entity::find().count(&db).await.unwrap(), 2);
+    assert_eq!(referential_version::Entity::find().count(&db).await.unwrap(), versions_before + 2);
     let journal = journal_entry::Entity::find().all(&db).await.unwrap();
-    assert_eq!(journal.iter().filter(|entry| entry.kind == ChangeKind::ReferentialImported).count(), 2);
+    let ours =
+        |entry: &&journal_entry::Model| entry.kind == ChangeKind::ReferentialImported && entry.subject == "CAQES 2026";
+    assert_eq!(journal.iter().filter(ours).count(), 2);
 
-    // Another agency does not see them.
+    // Another agency does not see them (it has the demo's own).
     let other: Vec<ReferentialRow> = app.login_as(ADMIN_ARA).await.call("referentiels", &[]).await.value();
-    assert!(other.is_empty());
+    assert!(other.iter().all(|referential| referential.name != "CAQES 2026"));
 }
 
 #[tokio::test]
 async fn bad_referential_files_are_refused_with_a_reason_and_nothing_written() {
     let app = spawn_app().await;
     let admin = app.login_as(ADMIN_BFC).await;
+    let db = app.database().await;
+    let nodes_before = referential_node::Entity::find().count(&db).await.unwrap();
     let good = xlsx(&rows());
     let truncated = good[..good.len() / 2].to_vec();
     let garbage: Vec<u8> = (0..200_000u32).map(|n| (n.wrapping_mul(2_654_435_761) >> 13) as u8 | 1).collect();
@@ -234,8 +243,7 @@ async fn bad_referential_files_are_refused_with_a_reason_and_nothing_written() {
     let sent = admin.send_file_form(PAGE, UPLOAD, no_file).await;
     assert_eq!(sent.location.as_deref(), Some(format!("{PAGE}?refus=fichier").as_str()));
     admin.get(&format!("{PAGE}?refus=fichier")).await.assert_shows(&["Veuillez choisir le fichier du référentiel"]);
-    let db = app.database().await;
-    assert_eq!(referential_node::Entity::find().count(&db).await.unwrap(), 0);
+    assert_eq!(referential_node::Entity::find().count(&db).await.unwrap(), nodes_before);
 }
 
 #[tokio::test]
@@ -260,4 +268,28 @@ async fn referentials_are_not_found_for_everyone_but_agency_administrators() {
     let ara = app.login_as(ADMIN_ARA).await;
     assert_eq!(ara.call("apercu_referentiel", &[("token", &token)]).await.status, 404);
     assert_eq!(ara.call("confirmer_referentiel", &[("token", &token)]).await.status, 404);
+}
+
+#[tokio::test]
+async fn the_demo_s_sample_files_can_be_downloaded_and_imported_from_the_pages() {
+    let app = spawn_app().await;
+    let admin = app.login_as(ADMIN_BFC).await;
+    admin
+        .get(PAGE)
+        .await
+        .assert_shows(&["fichiers d'exemple", "/api/administration/exemples/referentiel-caqes-demo.csv"]);
+    admin.get("/administration/finess").await.assert_shows(&["/api/administration/exemples/finess-entites-demo.csv"]);
+    let path = "/api/administration/exemples/referentiel-caqes-demo.csv";
+    let sample = app.request(reqwest::Method::GET, path, None, Some(&admin.cookie), &[]).await;
+    assert_eq!(sample.status, 200);
+    let checked =
+        preview(&admin, "CAQES démonstration", "referentiel-caqes-demo.csv", sample.body.into_bytes()).await.unwrap();
+    assert!(checked.checked.refused.is_empty());
+    assert_eq!(checked.version, 1, "the demo imported it for the other agency only");
+    let unknown = app
+        .request(reqwest::Method::GET, "/api/administration/exemples/..%2F..%2Fsecret", None, Some(&admin.cookie), &[])
+        .await;
+    assert_eq!(unknown.status, 404);
+    let chu = app.login_as(CHU).await;
+    assert_eq!(app.request(reqwest::Method::GET, path, None, Some(&chu.cookie), &[]).await.status, 404);
 }
