@@ -98,3 +98,25 @@ test('an agency administrator imports a referential after seeing its tree and re
   await expect(page.getByText('Référentiel « CAQES essai » importé : version 1')).toBeVisible();
   await expect(page.getByRole('row', { name: /CAQES essai 1 .* 1 1 Aucun/ })).toBeVisible();
 });
+
+test('the journal lists the agency changes, filters them, and exports them', async ({ page, consoleErrors }) => {
+  await login(page, ADMIN_BFC);
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.getByRole('link', { name: 'Journal des modifications' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Journal des modifications' })).toBeVisible();
+  // The FINESS import of the first test of this file, and the demo's own.
+  await expect(page.getByRole('cell', { name: 'Import du fichier FINESS' }).first()).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Type de modification').selectOption({ label: 'Événement de sécurité' });
+  await page.getByLabel('Personne').fill('admin-bfc');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/type=security_event/);
+  await expect(page.getByRole('cell', { name: 'Connexion' }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Import du fichier FINESS' })).toHaveCount(0);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: /Exporter en CSV/ }).click();
+  const file = await (await download).path();
+  const csv = fs.readFileSync(file!, 'utf8');
+  expect(csv).toContain('Date;Personne;Type;Objet;Avant;Après');
+  expect(csv).toContain('"admin-bfc@ars.exemple.fr";"Événement de sécurité";"Connexion"');
+});

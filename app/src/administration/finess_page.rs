@@ -14,21 +14,9 @@ use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
 use crate::routes::FINESS_UPLOAD_ROUTE;
 use crate::AppError;
 
-/// Whether the viewer may see the administration (it is "not found" for anyone else).
-fn administrator() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.administers().is_some())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        true
-    }
-}
-
 #[component]
 pub fn FinessImportPage() -> impl IntoView {
-    if !administrator() {
+    if !super::viewer_administers_an_agency() {
         return view! { <ErrorNotice error=AppError::NotFound/> }.into_any();
     }
     let preview = query_param(PREVIEW_PARAM).get_untracked();

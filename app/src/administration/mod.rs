@@ -24,6 +24,19 @@ pub use menu::AdministrationMenu;
 
 use serde::{Deserialize, Serialize};
 
+/// Whether the viewer of the page administers an agency (the page is "not found" otherwise);
+/// rendered on the server, where the session is at hand.
+pub fn viewer_administers_an_agency() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.administers().is_some())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
+    }
+}
+
 /// Query parameters of the import page: the staged import to preview, the result of one just
 /// made ("created,updated"), a refusal of the files sent (a code, never text from the address).
 pub const PREVIEW_PARAM: &str = "apercu";

@@ -75,7 +75,46 @@ impl Staging {
     }
 }
 
+/// Why a part of a multipart form could not be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartError {
+    TooBig,
+    Unreadable,
+}
+
+/// A short text field of a multipart form, at most `max` bytes.
+pub async fn read_small_part(field: &mut axum::extract::multipart::Field<'_>, max: usize) -> Result<String, PartError> {
+    let mut typed = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|_| PartError::Unreadable)? {
+        typed.extend_from_slice(&chunk);
+        if typed.len() > max {
+            return Err(PartError::TooBig);
+        }
+    }
+    Ok(String::from_utf8_lossy(&typed).into_owned())
+}
+
 impl StagedImport {
+    /// Streams the file part `field` into this import's `index`-th file, at most `max` bytes.
+    pub async fn receive(
+        &self,
+        index: usize,
+        field: &mut axum::extract::multipart::Field<'_>,
+        max: usize,
+    ) -> Result<(), PartError> {
+        use tokio::io::AsyncWriteExt;
+        let mut written = self.file(index).await.map_err(|_| PartError::Unreadable)?;
+        let mut size = 0;
+        while let Some(chunk) = field.chunk().await.map_err(|_| PartError::Unreadable)? {
+            size += chunk.len();
+            if size > max {
+                return Err(PartError::TooBig);
+            }
+            written.write_all(&chunk).await.map_err(|_| PartError::Unreadable)?;
+        }
+        written.flush().await.map_err(|_| PartError::Unreadable)
+    }
+
     /// The `index`-th file sent (from 1), to be written.
     pub async fn file(&self, index: usize) -> io::Result<tokio::fs::File> {
         tokio::fs::File::create(self.dir.join(format!("{index}.csv"))).await

@@ -6,9 +6,8 @@
 use axum::extract::Multipart;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use tokio::io::AsyncWriteExt;
 
-use super::staging::StagedImport;
+use super::staging::{read_small_part, PartError, StagedImport};
 use super::{parse_departements, FinessFile, UploadRefusal, PREVIEW_PARAM, REFUSAL_PARAM};
 use crate::accounts::access::{administered_agency, Viewer};
 use crate::routes::FINESS_IMPORT_PATH;
@@ -45,15 +44,12 @@ async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) ->
         while let Some(mut field) = multipart.next_field().await.map_err(|_| UploadRefusal::Unreadable)? {
             let name = field.name().unwrap_or_default().to_owned();
             if name == "departements" {
-                let mut typed = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|_| UploadRefusal::Unreadable)? {
-                    typed.extend_from_slice(&chunk);
-                    if typed.len() > MAX_DEPARTEMENTS_BYTES {
-                        return Err(UploadRefusal::UnknownDepartement);
-                    }
-                }
+                let typed = read_small_part(&mut field, MAX_DEPARTEMENTS_BYTES).await.map_err(|error| match error {
+                    PartError::TooBig => UploadRefusal::UnknownDepartement,
+                    PartError::Unreadable => UploadRefusal::Unreadable,
+                })?;
                 let allowed = viewer.agency.as_ref().map(|agency| agency.departements.as_slice()).unwrap_or_default();
-                departements = Some(parse_departements(&String::from_utf8_lossy(&typed), allowed)?);
+                departements = Some(parse_departements(&typed, allowed)?);
                 continue;
             }
             let file =
@@ -66,16 +62,10 @@ async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) ->
                     Some(state.staging.create(viewer.user_id, chosen).await.map_err(|_| UploadRefusal::Unreadable)?);
             }
             let Some(import) = staged.as_ref() else { return Err(UploadRefusal::Unreadable) };
-            let mut written = import.file(file.index()).await.map_err(|_| UploadRefusal::Unreadable)?;
-            let mut size = 0;
-            while let Some(chunk) = field.chunk().await.map_err(|_| UploadRefusal::Unreadable)? {
-                size += chunk.len();
-                if size > MAX_FILE_BYTES {
-                    return Err(UploadRefusal::TooBig);
-                }
-                written.write_all(&chunk).await.map_err(|_| UploadRefusal::Unreadable)?;
-            }
-            written.flush().await.map_err(|_| UploadRefusal::Unreadable)?;
+            import.receive(file.index(), &mut field, MAX_FILE_BYTES).await.map_err(|error| match error {
+                PartError::TooBig => UploadRefusal::TooBig,
+                PartError::Unreadable => UploadRefusal::Unreadable,
+            })?;
         }
         if departements.is_none() {
             return Err(UploadRefusal::NoDepartement);

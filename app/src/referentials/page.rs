@@ -16,20 +16,9 @@ use crate::layout::{when_loaded, Breadcrumb, ErrorAlert, ErrorNotice};
 use crate::routes::{REFERENTIALS_PATH, REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE};
 use crate::AppError;
 
-fn administrator() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        crate::accounts::access::viewer().is_ok_and(|viewer| viewer.administers().is_some())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        true
-    }
-}
-
 #[component]
 pub fn ReferentialsPage() -> impl IntoView {
-    if !administrator() {
+    if !crate::administration::viewer_administers_an_agency() {
         return view! { <ErrorNotice error=AppError::NotFound/> }.into_any();
     }
     let preview = query_param(PREVIEW_PARAM).get_untracked();

@@ -7,11 +7,10 @@ use axum::extract::Multipart;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use tokio::io::AsyncWriteExt;
 
 use super::{parse_name, UploadRefusal, PREVIEW_PARAM, REFUSAL_PARAM};
 use crate::accounts::access::{administered_agency, Viewer};
-use crate::administration::staging::StagedImport;
+use crate::administration::staging::{read_small_part, PartError, StagedImport};
 use crate::routes::REFERENTIALS_PATH;
 use crate::state::AppState;
 use crate::AppError;
@@ -48,14 +47,11 @@ async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) ->
         while let Some(mut field) = multipart.next_field().await.map_err(|_| UploadRefusal::Unreadable)? {
             match field.name().unwrap_or_default() {
                 "nom" => {
-                    let mut typed = Vec::new();
-                    while let Some(chunk) = field.chunk().await.map_err(|_| UploadRefusal::Unreadable)? {
-                        typed.extend_from_slice(&chunk);
-                        if typed.len() > MAX_NAME_BYTES {
-                            return Err(UploadRefusal::NoName);
-                        }
-                    }
-                    name = Some(parse_name(&String::from_utf8_lossy(&typed)).ok_or(UploadRefusal::NoName)?);
+                    let typed = read_small_part(&mut field, MAX_NAME_BYTES).await.map_err(|error| match error {
+                        PartError::TooBig => UploadRefusal::NoName,
+                        PartError::Unreadable => UploadRefusal::Unreadable,
+                    })?;
+                    name = Some(parse_name(&typed).ok_or(UploadRefusal::NoName)?);
                 }
                 "fichier" => {
                     let file_name: String = field.file_name().unwrap_or_default().chars().take(200).collect();
@@ -69,17 +65,12 @@ async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) ->
                         .create_with(viewer.user_id, &notes)
                         .await
                         .map_err(|_| UploadRefusal::Unreadable)?;
-                    let mut written = import.file(1).await.map_err(|_| UploadRefusal::Unreadable)?;
+                    let received = import.receive(1, &mut field, MAX_FILE_BYTES).await;
                     staged = Some(import);
-                    let mut size = 0;
-                    while let Some(chunk) = field.chunk().await.map_err(|_| UploadRefusal::Unreadable)? {
-                        size += chunk.len();
-                        if size > MAX_FILE_BYTES {
-                            return Err(UploadRefusal::TooBig);
-                        }
-                        written.write_all(&chunk).await.map_err(|_| UploadRefusal::Unreadable)?;
-                    }
-                    written.flush().await.map_err(|_| UploadRefusal::Unreadable)?;
+                    received.map_err(|error| match error {
+                        PartError::TooBig => UploadRefusal::TooBig,
+                        PartError::Unreadable => UploadRefusal::Unreadable,
+                    })?;
                 }
                 _ => {}
             }
