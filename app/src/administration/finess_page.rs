@@ -73,6 +73,7 @@ fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
         {refusal.map(|refusal| view! {
             <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{refusal.message()}</p></div>
         })}
+        <super::UploadWithProgress>
         <form method="post" action=action enctype="multipart/form-data" class="fr-col-12 fr-col-md-8 fr-px-0">
             <div class="fr-input-group">
                 <label class="fr-label" for="departements">
@@ -93,6 +94,7 @@ fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
             })}
             <button class="fr-btn" type="submit">"Prévisualiser l'import"</button>
         </form>
+        </super::UploadWithProgress>
     }
 }
 

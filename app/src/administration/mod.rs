@@ -8,6 +8,7 @@ mod finess_page;
 pub mod journal;
 mod journal_page;
 mod menu;
+mod upload_progress;
 
 #[cfg(feature = "ssr")]
 pub mod finess_file;
@@ -21,6 +22,7 @@ pub mod web;
 pub use finess_page::FinessImportPage;
 pub use journal_page::JournalPage;
 pub use menu::AdministrationMenu;
+pub use upload_progress::UploadWithProgress;
 
 use serde::{Deserialize, Serialize};
 
