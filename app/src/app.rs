@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(AGENCIES)) view=AgenciesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(REFERENTIALS)) view=ReferentialsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(JOURNAL)) view=JournalPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(CONTRACTS)) view=crate::contracts::AgencyContractsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -37,6 +37,8 @@ pub const REFERENTIALS_PATH: &str = "/administration/referentiels";
 /// Where a referential file is sent (multipart form), and where its template is downloaded.
 pub const REFERENTIAL_UPLOAD_ROUTE: &str = "/api/administration/referentiels";
 pub const REFERENTIAL_TEMPLATE_ROUTE: &str = "/api/administration/referentiels/modele";
+/// "Contrats", in the administration (the segment is that of the contract pages).
+pub const AGENCY_CONTRACTS_PATH: &str = "/administration/contrats";
 /// "Journal des modifications", and its CSV export (same query).
 pub const JOURNAL_PATH: &str = "/administration/journal";
 pub const JOURNAL_EXPORT_ROUTE: &str = "/api/administration/journal.csv";

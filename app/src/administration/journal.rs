@@ -19,15 +19,18 @@ pub enum ChangeKind {
     ReferentialImported,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "security_event"))]
     SecurityEvent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "contract_created"))]
+    ContractCreated,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 5] = [
+    pub const ALL: [ChangeKind; 6] = [
         ChangeKind::AgencyCreated,
         ChangeKind::FinessImported,
         ChangeKind::AccountInvited,
         ChangeKind::ReferentialImported,
         ChangeKind::SecurityEvent,
+        ChangeKind::ContractCreated,
     ];
 
     /// Its name in addresses (the journal's filter), the one it is stored by.
@@ -38,6 +41,7 @@ impl ChangeKind {
             ChangeKind::AccountInvited => "account_invited",
             ChangeKind::ReferentialImported => "referential_imported",
             ChangeKind::SecurityEvent => "security_event",
+            ChangeKind::ContractCreated => "contract_created",
         }
     }
 
@@ -52,6 +56,7 @@ impl ChangeKind {
             ChangeKind::AccountInvited => "Invitation d'un utilisateur",
             ChangeKind::ReferentialImported => "Import d'un référentiel d'indicateurs",
             ChangeKind::SecurityEvent => "Événement de sécurité",
+            ChangeKind::ContractCreated => "Création d'un contrat",
         }
     }
 }

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::routes::{AGENCIES_PATH, FINESS_IMPORT_PATH, JOURNAL_PATH, REFERENTIALS_PATH};
+use crate::routes::{AGENCIES_PATH, AGENCY_CONTRACTS_PATH, FINESS_IMPORT_PATH, JOURNAL_PATH, REFERENTIALS_PATH};
 
-const AGENCY_SECTIONS: [(&str, &str); 3] = [
+const AGENCY_SECTIONS: [(&str, &str); 4] = [
     ("Importer le fichier FINESS", FINESS_IMPORT_PATH),
     ("Référentiels d'indicateurs", REFERENTIALS_PATH),
+    ("Contrats", AGENCY_CONTRACTS_PATH),
     ("Journal des modifications", JOURNAL_PATH),
 ];
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]

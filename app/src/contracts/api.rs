@@ -27,3 +27,114 @@ pub async fn get_contract_establishments(id: i32) -> Result<ContractEstablishmen
     let db = crate::accounts::access::contract_for_reading(id).await?;
     super::service::establishments(&db, id).await?.ok_or(AppError::NotFound)
 }
+
+/// The "Contrats" page of the administration: the agency's contracts, referential versions and
+/// legal entities matching `filter`.
+#[server(endpoint = "contrats_agence", client = crate::accounts::csrf::PortalClient)]
+pub async fn agency_contracts(
+    #[server(default)] filter: String,
+) -> Result<super::creation::ContractsAdministration, AppError> {
+    let viewer = crate::accounts::access::viewer()?;
+    let agency_id = crate::accounts::access::administered_agency(&viewer)?;
+    let state = crate::state::AppState::current()?;
+    let filter: String = filter.chars().take(100).collect();
+    super::creation::administration(&state.db, agency_id, &filter).await
+}
+
+/// "Créer le contrat": the same contract for each legal entity ticked, from a referential version.
+#[server(endpoint = "creer_contrats", client = crate::accounts::csrf::PortalClient)]
+pub async fn create_contracts(
+    form: super::creation::ContractForm,
+    version: String,
+    #[server(default)] legal_entities: Vec<String>,
+    #[server(default)] establishments: String,
+) -> Result<String, AppError> {
+    use leptos::server_fn::ServerFn;
+
+    use super::creation::{NewContract, CREATED_PARAM};
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    use crate::administration::journal::Actor;
+    use crate::db::entities::{establishment, legal_entity};
+    use crate::routes::AGENCY_CONTRACTS_PATH;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let created = async {
+        let viewer = crate::accounts::access::viewer()?;
+        let agency_id = crate::accounts::access::administered_agency(&viewer)?;
+        let state = crate::state::AppState::current()?;
+        let new = NewContract::parse(&form).map_err(AppError::Invalid)?;
+        let version_id = version.trim().parse::<i32>().map_err(|_| {
+            AppError::Invalid("Choisissez le référentiel et la version dont le contrat reprend l'arbre.".to_owned())
+        })?;
+        if legal_entities.len() > 5000 {
+            return Err(AppError::Invalid("5 000 entités juridiques au plus à la fois.".to_owned()));
+        }
+        let ids: Vec<i32> = legal_entity::Entity::find()
+            .filter(legal_entity::Column::Finess.is_in(legal_entities.iter().map(|finess| finess.trim().to_owned())))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|entity| entity.id)
+            .collect();
+        if ids.len() != legal_entities.len() {
+            return Err(AppError::NotFound);
+        }
+        let chosen: Vec<String> = establishments
+            .split([',', ';', ' ', '\n'])
+            .map(str::trim)
+            .filter(|finess| !finess.is_empty())
+            .map(str::to_owned)
+            .take(1000)
+            .collect();
+        let sites: Vec<i32> = if chosen.is_empty() {
+            Vec::new()
+        } else {
+            let found = establishment::Entity::find()
+                .filter(establishment::Column::Finess.is_in(chosen.clone()))
+                .all(&state.db)
+                .await?;
+            if found.len() != chosen.len() {
+                return Err(AppError::Invalid(
+                    "Un des établissements indiqués n'existe pas : vérifiez les numéros FINESS.".to_owned(),
+                ));
+            }
+            found.into_iter().map(|site| site.id).collect()
+        };
+        let created = super::creation::create_contracts(
+            &state.db,
+            agency_id,
+            &Actor::of(&viewer),
+            &new,
+            version_id,
+            &ids,
+            &sites,
+        )
+        .await?;
+        tracing::info!(user = viewer.user_id, contracts = created.len(), "contracts created");
+        Ok::<_, AppError>((new.name, created.len()))
+    }
+    .await;
+    let done = |(name, count): &(String, usize)| {
+        format!("{AGENCY_CONTRACTS_PATH}?{CREATED_PARAM}={count},{}", crate::routes::percent_encode(name))
+    };
+    let typed: Vec<(&str, &str)> = vec![
+        ("form[kind]", form.kind.as_str()),
+        ("form[name]", form.name.as_str()),
+        ("form[code]", form.code.as_str()),
+        ("form[status]", form.status.as_str()),
+        ("form[agency_contact]", form.agency_contact.as_str()),
+        ("form[evaluation_year]", form.evaluation_year.as_str()),
+        ("form[estimated_signature_date]", form.estimated_signature_date.as_str()),
+        ("form[effective_date]", form.effective_date.as_str()),
+        ("form[prorogation_months]", form.prorogation_months.as_str()),
+        ("form[effective_end_date]", form.effective_end_date.as_str()),
+        ("form[last_prorogation_date]", form.last_prorogation_date.as_str()),
+        ("form[status_reason]", form.status_reason.as_str()),
+        ("form[competence]", form.competence.as_str()),
+        ("form[contact_functions]", form.contact_functions.as_str()),
+        ("version", version.as_str()),
+        ("establishments", establishments.as_str()),
+    ];
+    answer_plain_post(CreateContracts::PATH, &created, done, FormPage::posting(typed));
+    created.map(|(name, count)| super::creation::created_message(&name, count))
+}

@@ -1,11 +1,14 @@
 //! Contracts (CAQES, CPOM) between the agency and a legal entity.
 
+mod administration_page;
 pub mod api;
+pub mod creation;
 mod establishments_page;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+pub use administration_page::AgencyContractsPage;
 pub use establishments_page::ContractEstablishmentsPage;
 pub use page::ContractPage;
 

@@ -233,6 +233,8 @@ const SERVER_FUNCTIONS: &[&str] = &[
     "confirmer_referentiel",
     "annuler_referentiel",
     "journal",
+    "contrats_agence",
+    "creer_contrats",
     "deconnexion",
 ];
 

@@ -1,0 +1,626 @@
+//! Creating contracts in the administration: the form's rules (shared, plain Rust) and, behind
+//! `ssr`, the service that writes a contract for each legal entity chosen, its tree copied from a
+//! referential version, its contact functions and establishments, in one transaction.
+
+use serde::{Deserialize, Serialize};
+
+use super::ContractKind;
+
+/// The administrative contact functions a new contract asks for, by type (the guides' own).
+pub fn default_contact_functions(kind: ContractKind) -> &'static [(&'static str, bool)] {
+    match kind {
+        ContractKind::Caqes => &[("DIRECTEUR", true), ("REF. CAQES", false), ("REF. CREDIT 1", false)],
+        ContractKind::Cpom => &[("DIRECTEUR", true), ("REF. CPOM", false)],
+    }
+}
+
+/// The contact functions as typed, one per line, a `*` after the mandatory ones.
+pub fn contact_functions_text(functions: &[(&str, bool)]) -> String {
+    functions
+        .iter()
+        .map(|(function, mandatory)| if *mandatory { format!("{function} *") } else { (*function).to_owned() })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The creation form, as typed (dates as `AAAA-MM-JJ`, what a date field sends).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractForm {
+    pub kind: String,
+    pub name: String,
+    pub code: String,
+    pub status: String,
+    pub agency_contact: String,
+    pub evaluation_year: String,
+    pub estimated_signature_date: String,
+    pub effective_date: String,
+    pub prorogation_months: String,
+    pub effective_end_date: String,
+    pub last_prorogation_date: String,
+    pub status_reason: String,
+    pub competence: String,
+    pub contact_functions: String,
+}
+
+/// A contract of the agency, as the administration lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyContractRow {
+    pub id: i32,
+    pub name: String,
+    pub kind: ContractKind,
+    pub legal_entity: crate::legal_entities::LegalEntityRef,
+    /// "CAQES 2026 (version 2)"; `None` for a contract made before referentials.
+    pub referential: Option<String>,
+    pub phase: super::Phase,
+}
+
+/// A referential version a contract can be made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionChoice {
+    pub id: i32,
+    pub label: String,
+}
+
+/// What the "Contrats" page needs: the agency's contracts, its referential versions, and its
+/// legal entities matching the filter (at most [`LISTED_ENTITIES`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractsAdministration {
+    pub contracts: Vec<AgencyContractRow>,
+    pub versions: Vec<VersionChoice>,
+    pub legal_entities: Vec<crate::legal_entities::LegalEntityRef>,
+    pub matching_entities: u64,
+}
+
+/// Query parameters of the "Contrats" page: the legal entities' filter, and after a creation
+/// "count,name".
+pub const FILTER_PARAM: &str = "filtre";
+pub const CREATED_PARAM: &str = "cree";
+
+/// "Contrat ... créé pour N entité(s) juridique(s)".
+pub fn created_message(name: &str, count: usize) -> String {
+    format!("Contrat « {name} » créé pour {count} entité(s) juridique(s), en une seule fois.")
+}
+
+/// At most this many legal entities are offered at once: the filter narrows them.
+pub const LISTED_ENTITIES: u64 = 200;
+
+/// A day, checked: year, month, day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Day {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Day {
+    /// `2026-12-02`; `None` for anything else, including days that do not exist.
+    pub fn parse(text: &str) -> Option<Day> {
+        let mut parts = text.trim().splitn(3, '-');
+        let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return None;
+        }
+        let day = Day { year: year.parse().ok()?, month: month.parse().ok()?, day: day.parse().ok()? };
+        let leap = (day.year % 4 == 0 && day.year % 100 != 0) || day.year % 400 == 0;
+        let days_in_month = match day.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days_in_month).contains(&day.day).then_some(day)
+    }
+}
+
+/// A contract to create, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContract {
+    pub kind: ContractKind,
+    pub name: String,
+    pub code: String,
+    pub status: String,
+    pub agency_contact: String,
+    pub evaluation_year: i32,
+    pub estimated_signature_date: Option<Day>,
+    pub effective_date: Option<Day>,
+    pub prorogation_months: Option<i32>,
+    pub effective_end_date: Option<Day>,
+    pub last_prorogation_date: Option<Day>,
+    /// CPOM only.
+    pub status_reason: Option<String>,
+    pub competence: Option<String>,
+    pub contact_functions: Vec<(String, bool)>,
+}
+
+/// One line of at most `max` characters, required or not.
+fn line(typed: &str, what: &str, max: usize, required: bool) -> Result<Option<String>, String> {
+    let text = typed.trim();
+    if text.is_empty() {
+        return if required { Err(format!("Veuillez renseigner {what}.")) } else { Ok(None) };
+    }
+    if text.chars().count() > max || text.chars().any(char::is_control) {
+        return Err(format!("{} tient en une ligne de {max} caractères au plus.", capitalized(what)));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+fn capitalized(what: &str) -> String {
+    let mut chars = what.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn day(typed: &str, what: &str) -> Result<Option<Day>, String> {
+    match typed.trim() {
+        "" => Ok(None),
+        text => Day::parse(text).map(Some).ok_or_else(|| format!("{} n'est pas une date valide.", capitalized(what))),
+    }
+}
+
+/// At most this many contact functions per contract.
+const MAX_FUNCTIONS: usize = 20;
+
+pub fn parse_contact_functions(typed: &str) -> Result<Vec<(String, bool)>, String> {
+    let mut functions: Vec<(String, bool)> = Vec::new();
+    for raw in typed.lines().map(str::trim).filter(|raw| !raw.is_empty()) {
+        let (function, mandatory) = match raw.strip_suffix('*') {
+            Some(function) => (function.trim(), true),
+            None => (raw, false),
+        };
+        let function = line(function, "la fonction du contact", 60, true)?.unwrap_or_default().to_uppercase();
+        if functions.iter().any(|(known, _)| *known == function) {
+            return Err(format!("La fonction {function} est indiquée deux fois."));
+        }
+        functions.push((function, mandatory));
+    }
+    if functions.is_empty() {
+        return Err("Indiquez au moins une fonction de contact administratif (par exemple DIRECTEUR *).".to_owned());
+    }
+    if functions.len() > MAX_FUNCTIONS {
+        return Err(format!("{MAX_FUNCTIONS} fonctions de contact au plus."));
+    }
+    Ok(functions)
+}
+
+impl NewContract {
+    /// The form checked, or the first thing wrong with it, in French.
+    pub fn parse(form: &ContractForm) -> Result<Self, String> {
+        let kind = match form.kind.trim() {
+            "CAQES" => ContractKind::Caqes,
+            "CPOM" => ContractKind::Cpom,
+            _ => return Err("Veuillez choisir le type du contrat : CAQES ou CPOM.".to_owned()),
+        };
+        let evaluation_year = form
+            .evaluation_year
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|year| (2000..=2100).contains(year))
+            .ok_or("L'année d'évaluation est une année entre 2000 et 2100.")?;
+        let prorogation_months = match form.prorogation_months.trim() {
+            "" => None,
+            text => Some(
+                text.parse::<i32>()
+                    .ok()
+                    .filter(|months| (0..=120).contains(months))
+                    .ok_or("La durée de prorogation est un nombre de mois entre 0 et 120.")?,
+            ),
+        };
+        let effective_date = day(&form.effective_date, "la date d'effet")?;
+        let effective_end_date = day(&form.effective_end_date, "la date de fin effective")?;
+        if let (Some(start), Some(end)) = (effective_date, effective_end_date) {
+            if end < start {
+                return Err("La date de fin effective précède la date d'effet.".to_owned());
+            }
+        }
+        let cpom = kind == ContractKind::Cpom;
+        Ok(NewContract {
+            kind,
+            name: line(&form.name, "le nom du contrat", 200, true)?.unwrap_or_default(),
+            code: line(&form.code, "le code du contrat", 60, true)?.unwrap_or_default(),
+            status: line(&form.status, "le statut du contrat", 60, true)?.unwrap_or_default(),
+            agency_contact: line(&form.agency_contact, "le contact à l'ARS", 120, true)?.unwrap_or_default(),
+            evaluation_year,
+            estimated_signature_date: day(&form.estimated_signature_date, "la date de signature estimée")?,
+            effective_date,
+            prorogation_months,
+            effective_end_date,
+            last_prorogation_date: day(&form.last_prorogation_date, "la date de dernière prorogation")?,
+            status_reason: if cpom { line(&form.status_reason, "le motif du statut", 200, false)? } else { None },
+            competence: if cpom { line(&form.competence, "la compétence", 60, false)? } else { None },
+            contact_functions: parse_contact_functions(&form.contact_functions)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caqes() -> ContractForm {
+        ContractForm {
+            kind: "CAQES".into(),
+            name: "CAQES 2026".into(),
+            code: "PUBLIC".into(),
+            status: "Signé".into(),
+            agency_contact: "Mourad ABED".into(),
+            evaluation_year: "2026".into(),
+            effective_date: "2026-01-01".into(),
+            effective_end_date: "2030-12-31".into(),
+            status_reason: "ignoré pour un CAQES".into(),
+            contact_functions: contact_functions_text(default_contact_functions(ContractKind::Caqes)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_contract_form_is_checked_field_by_field() {
+        let contract = NewContract::parse(&caqes()).unwrap();
+        assert_eq!(contract.effective_date, Some(Day { year: 2026, month: 1, day: 1 }));
+        assert_eq!(contract.status_reason, None, "a CAQES has no status reason");
+        assert_eq!(contract.contact_functions[0], ("DIRECTEUR".to_owned(), true));
+        let refused = |form: ContractForm| NewContract::parse(&form).unwrap_err();
+        assert!(refused(ContractForm { kind: "CPOMX".into(), ..caqes() }).contains("type du contrat"));
+        assert!(refused(ContractForm { name: " ".into(), ..caqes() }).contains("le nom du contrat"));
+        assert!(refused(ContractForm { evaluation_year: "26".into(), ..caqes() }).contains("année"));
+        assert!(refused(ContractForm { effective_date: "2026-02-30".into(), ..caqes() }).contains("date d'effet"));
+        assert!(refused(ContractForm { effective_end_date: "2025-12-31".into(), ..caqes() }).contains("précède"));
+        assert!(refused(ContractForm { prorogation_months: "-3".into(), ..caqes() }).contains("prorogation"));
+        assert!(refused(ContractForm { contact_functions: "DIRECTEUR\ndirecteur *".into(), ..caqes() })
+            .contains("deux fois"));
+        assert!(refused(ContractForm { contact_functions: "\n \n".into(), ..caqes() }).contains("au moins une"));
+    }
+
+    #[test]
+    fn days_are_real_days() {
+        assert_eq!(Day::parse("2028-02-29"), Some(Day { year: 2028, month: 2, day: 29 }));
+        for bad in ["2027-02-29", "2026-13-01", "2026-1-01", "01/01/2026", "", "2026-00-10"] {
+            assert_eq!(Day::parse(bad), None, "{bad}");
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::{administration, create_contracts};
+
+#[cfg(feature = "ssr")]
+mod server {
+    use std::collections::HashMap;
+
+    use chrono::NaiveDate;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+
+    use super::{Day, NewContract};
+    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+    use crate::contracts::{ContractKind, Phase};
+    use crate::db::begin_write;
+    use crate::db::entities::indicator::NodeKind;
+    use crate::db::entities::{
+        contact, contract, contract_establishment, establishment, indicator, legal_entity, referential,
+        referential_node, referential_version,
+    };
+    use crate::AppError;
+
+    /// The "Contrats" page's data for the agency, its legal entities filtered by `filter` (FINESS
+    /// or part of the name).
+    pub async fn administration(
+        db: &DatabaseConnection,
+        agency_id: i32,
+        filter: &str,
+    ) -> Result<super::ContractsAdministration, AppError> {
+        use sea_orm::{PaginatorTrait, QuerySelect};
+
+        use super::{AgencyContractRow, ContractsAdministration, VersionChoice, LISTED_ENTITIES};
+        use crate::legal_entities::LegalEntityRef;
+
+        let entities_of_agency = legal_entity::Entity::find().filter(legal_entity::Column::AgencyId.eq(agency_id));
+        let all_entities: HashMap<i32, legal_entity::Model> =
+            entities_of_agency.clone().all(db).await?.into_iter().map(|entity| (entity.id, entity)).collect();
+        let referentials: HashMap<i32, referential::Model> = referential::Entity::find()
+            .filter(referential::Column::AgencyId.eq(agency_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|referential| (referential.id, referential))
+            .collect();
+        let versions = referential_version::Entity::find()
+            .filter(referential_version::Column::ReferentialId.is_in(referentials.keys().copied()))
+            .order_by_asc(referential_version::Column::ReferentialId)
+            .order_by_desc(referential_version::Column::Number)
+            .all(db)
+            .await?;
+        let version_label = |version: &referential_version::Model| {
+            let name = referentials.get(&version.referential_id).map(|r| r.name.as_str()).unwrap_or_default();
+            format!("{name} (version {})", version.number)
+        };
+        let labels: HashMap<i32, String> =
+            versions.iter().map(|version| (version.id, version_label(version))).collect();
+        let contracts = contract::Entity::find()
+            .filter(contract::Column::LegalEntityId.is_in(all_entities.keys().copied()))
+            .order_by_desc(contract::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|contract| {
+                let entity = all_entities.get(&contract.legal_entity_id)?;
+                Some(AgencyContractRow {
+                    id: contract.id,
+                    name: contract.name,
+                    kind: contract.kind,
+                    legal_entity: LegalEntityRef { finess: entity.finess.clone(), name: entity.name.clone() },
+                    referential: contract.referential_version_id.and_then(|id| labels.get(&id).cloned()),
+                    phase: contract.phase,
+                })
+            })
+            .collect();
+        let filter = filter.trim();
+        let mut matching = entities_of_agency;
+        if !filter.is_empty() {
+            matching = matching.filter(
+                sea_orm::Condition::any()
+                    .add(legal_entity::Column::Finess.starts_with(filter.to_uppercase()))
+                    .add(legal_entity::Column::Name.contains(filter.to_uppercase())),
+            );
+        }
+        let matching_entities = matching.clone().count(db).await?;
+        let legal_entities = matching
+            .order_by_asc(legal_entity::Column::Name)
+            .limit(LISTED_ENTITIES)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|entity| LegalEntityRef { finess: entity.finess, name: entity.name })
+            .collect();
+        let versions =
+            versions.iter().map(|version| VersionChoice { id: version.id, label: version_label(version) }).collect();
+        Ok(ContractsAdministration { contracts, versions, legal_entities, matching_entities })
+    }
+
+    fn date(day: Option<Day>) -> Option<NaiveDate> {
+        day.and_then(|day| NaiveDate::from_ymd_opt(day.year, day.month, day.day))
+    }
+
+    /// Creates `new` for each legal entity of `legal_entity_ids` (all of the agency), its tree
+    /// copied from referential version `version_id` (of the agency), in one transaction: all of
+    /// them or none. A CAQES covers every establishment of its legal entity; a CPOM those of
+    /// `cpom_establishments` (of its one legal entity), or all of them if none is given. Returns the
+    /// contracts' ids.
+    pub async fn create_contracts(
+        db: &DatabaseConnection,
+        agency_id: i32,
+        actor: &Actor,
+        new: &NewContract,
+        version_id: i32,
+        legal_entity_ids: &[i32],
+        cpom_establishments: &[i32],
+    ) -> Result<Vec<i32>, AppError> {
+        if legal_entity_ids.is_empty() {
+            return Err(AppError::Invalid("Choisissez au moins une entité juridique.".to_owned()));
+        }
+        if new.kind == ContractKind::Cpom && legal_entity_ids.len() != 1 {
+            return Err(AppError::Invalid("Un CPOM se crée pour une seule entité juridique à la fois.".to_owned()));
+        }
+        let version = referential_version::Entity::find_by_id(version_id).one(db).await?.ok_or(AppError::NotFound)?;
+        let referential = referential::Entity::find_by_id(version.referential_id)
+            .one(db)
+            .await?
+            .filter(|referential| referential.agency_id == agency_id)
+            .ok_or(AppError::NotFound)?;
+        let nodes = referential_node::Entity::find()
+            .filter(referential_node::Column::VersionId.eq(version.id))
+            .order_by_asc(referential_node::Column::Position)
+            .all(db)
+            .await?;
+        let entities = legal_entity::Entity::find()
+            .filter(legal_entity::Column::Id.is_in(legal_entity_ids.iter().copied()))
+            .filter(legal_entity::Column::AgencyId.eq(agency_id))
+            .all(db)
+            .await?;
+        if entities.len() != legal_entity_ids.len() {
+            return Err(AppError::NotFound);
+        }
+        let today = chrono::Utc::now().with_timezone(&crate::db::AGENCY_TIME_ZONE).date_naive();
+        let txn = begin_write(db).await?;
+        let mut created = Vec::with_capacity(entities.len());
+        for entity in &entities {
+            let sites = establishment::Entity::find()
+                .filter(establishment::Column::LegalEntityId.eq(entity.id))
+                .all(&txn)
+                .await?;
+            let covered: Vec<i32> = match new.kind {
+                ContractKind::Caqes => sites.iter().map(|site| site.id).collect(),
+                // Every establishment of the legal entity unless some were chosen.
+                ContractKind::Cpom if cpom_establishments.is_empty() => sites.iter().map(|site| site.id).collect(),
+                ContractKind::Cpom => {
+                    if let Some(stranger) =
+                        cpom_establishments.iter().find(|id| !sites.iter().any(|site| site.id == **id))
+                    {
+                        tracing::info!(establishment = stranger, "an establishment of another legal entity was chosen");
+                        return Err(AppError::NotFound);
+                    }
+                    cpom_establishments.to_vec()
+                }
+            };
+            let contract = contract::ActiveModel {
+                legal_entity_id: Set(entity.id),
+                kind: Set(new.kind),
+                name: Set(new.name.clone()),
+                code: Set(new.code.clone()),
+                status: Set(new.status.clone()),
+                phase: Set(Phase::AutoEvaluation),
+                agency_contact: Set(new.agency_contact.clone()),
+                evaluation_year: Set(new.evaluation_year),
+                estimated_signature_date: Set(date(new.estimated_signature_date)),
+                effective_date: Set(date(new.effective_date)),
+                prorogation_months: Set(new.prorogation_months),
+                effective_end_date: Set(date(new.effective_end_date)),
+                last_prorogation_date: Set(date(new.last_prorogation_date)),
+                created_on: Set(today),
+                status_reason: Set(new.status_reason.clone()),
+                competence: Set(new.competence.clone()),
+                closed_at: Set(None),
+                closed_by: Set(None),
+                referential_version_id: Set(Some(version.id)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            // Depth-first, so a parent is written before its children.
+            let mut copied: HashMap<i32, i32> = HashMap::with_capacity(nodes.len());
+            for node in &nodes {
+                let question = node.node_kind == NodeKind::Question;
+                let written = indicator::ActiveModel {
+                    contract_id: Set(contract.id),
+                    parent_id: Set(node.parent_id.and_then(|parent| copied.get(&parent).copied())),
+                    node_kind: Set(node.node_kind),
+                    code: Set(node.code.clone()),
+                    label: Set(node.label.clone()),
+                    position: Set(node.position + 1),
+                    year: Set(question.then_some(new.evaluation_year)),
+                    target: Set(node.target.clone()),
+                    value_kind: Set(node.value_kind),
+                    editable_by_establishment: Set(!node.national),
+                    previous_achieved: Set(None),
+                    previous_comment: Set(None),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                copied.insert(node.id, written.id);
+            }
+            for (position, (function, mandatory)) in new.contact_functions.iter().enumerate() {
+                contact::ActiveModel {
+                    contract_id: Set(contract.id),
+                    function: Set(function.clone()),
+                    position: Set(position as i32),
+                    mandatory: Set(*mandatory),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+            for establishment_id in &covered {
+                contract_establishment::ActiveModel {
+                    contract_id: Set(contract.id),
+                    establishment_id: Set(*establishment_id),
+                }
+                .insert(&txn)
+                .await?;
+            }
+            let after = serde_json::json!({
+                "type": new.kind.label(),
+                "entité juridique": format!("{} - {}", entity.finess, entity.name),
+                "référentiel": format!("{} (version {})", referential.name, version.number),
+                "établissements": covered.len(),
+                "année d'évaluation": new.evaluation_year,
+            });
+            let entry = Entry {
+                kind: ChangeKind::ContractCreated,
+                subject: new.name.clone(),
+                before: None,
+                after: Some(after),
+            };
+            journal::record(&txn, actor, Some(agency_id), entry).await?;
+            created.push(contract.id);
+        }
+        txn.commit().await?;
+        Ok(created)
+    }
+}
+
+#[cfg(test)]
+mod service_tests {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    use super::*;
+    use crate::administration::journal::Actor;
+    use crate::db::entities::{
+        contact, contract, contract_establishment, indicator, legal_entity, referential, referential_version,
+    };
+    use crate::db::testing::demo_database;
+    use crate::AppError;
+
+    async fn entity(db: &sea_orm::DatabaseConnection, finess: &str) -> legal_entity::Model {
+        legal_entity::Entity::find().filter(legal_entity::Column::Finess.eq(finess)).one(db).await.unwrap().unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_same_caqes_for_many_legal_entities_each_with_the_referential_s_tree() {
+        let db = demo_database().await;
+        let ara = crate::agencies::service::find_by_name(&db, crate::demo::ARA).await.unwrap().unwrap();
+        let demo = referential::Entity::find()
+            .filter(referential::Column::Name.eq(crate::demo::files::DEMO_REFERENTIAL))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let version = referential_version::Entity::find()
+            .filter(referential_version::Column::ReferentialId.eq(demo.id))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let chu = entity(&db, crate::demo::CHU_GRENOBLE_FINESS).await;
+        let performance = entity(&db, crate::demo::PERFORMANCE_FINESS).await;
+        let acodege = entity(&db, crate::demo::ACODEGE_FINESS).await;
+        let actor = Actor { id: None, email: "admin-ara@ars.exemple.fr".into() };
+        let form = ContractForm {
+            kind: "CAQES".into(),
+            name: "CAQES 2027".into(),
+            code: "PUBLIC".into(),
+            status: "Signé".into(),
+            agency_contact: "Mourad ABED".into(),
+            evaluation_year: "2027".into(),
+            contact_functions: "DIRECTEUR *\nREF. CAQES".into(),
+            ..Default::default()
+        };
+        let new = NewContract::parse(&form).unwrap();
+        let before = contract::Entity::find().count(&db).await.unwrap();
+
+        // Another agency's legal entity: nothing at all is created.
+        let refused = create_contracts(&db, ara.id, &actor, &new, version.id, &[chu.id, acodege.id], &[]).await;
+        assert_eq!(refused.unwrap_err(), AppError::NotFound);
+        assert_eq!(contract::Entity::find().count(&db).await.unwrap(), before);
+
+        let created =
+            create_contracts(&db, ara.id, &actor, &new, version.id, &[chu.id, performance.id], &[]).await.unwrap();
+        assert_eq!(created.len(), 2);
+        for id in &created {
+            let tree =
+                indicator::Entity::find().filter(indicator::Column::ContractId.eq(*id)).count(&db).await.unwrap();
+            assert_eq!(tree, 9, "the demo referential's nine nodes");
+            let contacts = contact::Entity::find().filter(contact::Column::ContractId.eq(*id)).all(&db).await.unwrap();
+            assert_eq!(
+                contacts.iter().map(|c| (c.function.as_str(), c.mandatory)).collect::<Vec<_>>(),
+                [("DIRECTEUR", true), ("REF. CAQES", false)]
+            );
+            let stored = contract::Entity::find_by_id(*id).one(&db).await.unwrap().unwrap();
+            assert_eq!(stored.referential_version_id, Some(version.id), "the version is now in use");
+        }
+        let sites = contract_establishment::Entity::find()
+            .filter(contract_establishment::Column::ContractId.eq(created[0]))
+            .count(&db)
+            .await
+            .unwrap();
+        assert!(sites >= 1, "a CAQES covers its entity's establishments");
+        let national = indicator::Entity::find()
+            .filter(indicator::Column::ContractId.eq(created[0]))
+            .filter(indicator::Column::EditableByEstablishment.eq(false))
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(national, 2, "national questions stay the agency's");
+
+        // A CPOM for two entities, or a referential of another agency: refused.
+        let cpom = NewContract { kind: ContractKind::Cpom, ..new.clone() };
+        assert!(matches!(
+            create_contracts(&db, ara.id, &actor, &cpom, version.id, &[chu.id, performance.id], &[]).await,
+            Err(AppError::Invalid(_))
+        ));
+        let bfc = crate::agencies::service::find_by_name(&db, crate::demo::BFC).await.unwrap().unwrap();
+        assert_eq!(
+            create_contracts(&db, bfc.id, &actor, &new, version.id, &[acodege.id], &[]).await.unwrap_err(),
+            AppError::NotFound
+        );
+    }
+}
