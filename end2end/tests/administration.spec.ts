@@ -99,28 +99,6 @@ test('an agency administrator imports a referential after seeing its tree and re
   await expect(page.getByRole('row', { name: /CAQES essai 1 .* 1 1 Aucun/ })).toBeVisible();
 });
 
-test('an agency administrator creates a CAQES for the legal entity it imported, from its referential', async ({ page, consoleErrors }) => {
-  await login(page, ADMIN_BFC);
-  await page.getByRole('link', { name: 'Administration' }).click();
-  await page.getByRole('link', { name: 'Contrats', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Contrats' })).toBeVisible();
-  await page.getByLabel('Filtrer les entités juridiques').fill('9000');
-  await page.getByRole('button', { name: 'Filtrer' }).click();
-  await page.getByLabel('900000111 - ASSOCIATION DU TERRITOIRE').check();
-  await page.getByLabel('Référentiel et version').selectOption({ label: 'CAQES essai (version 1)' });
-  await page.getByLabel('Nom du contrat').fill('CAQES TERRITOIRE 2027');
-  await page.getByLabel('Code', { exact: true }).fill('PRIVE');
-  await page.getByLabel('Statut (par exemple : Signé)').fill('Signé');
-  await page.getByLabel('Contact ARS').fill('Claire MARTIN');
-  await page.getByLabel("Année d'évaluation").fill('2027');
-  await page.getByLabel("Date d'effet").fill('2027-01-01');
-  await expectAccessible(page);
-  await page.getByRole('button', { name: 'Créer le contrat' }).click();
-  await expect(page.getByText('Contrat « CAQES TERRITOIRE 2027 » créé pour 1 entité(s) juridique(s)')).toBeVisible();
-  await page.getByRole('link', { name: 'CAQES TERRITOIRE 2027' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: /CAQES TERRITOIRE 2027/ })).toBeVisible();
-});
-
 test('the journal lists the agency changes, filters them, and exports them', async ({ page, consoleErrors }) => {
   await login(page, ADMIN_BFC);
   await page.getByRole('link', { name: 'Administration' }).click();
