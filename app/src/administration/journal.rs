@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::contracts::creation::Day;
+
 /// Stored by name in `journal_entries.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
@@ -80,7 +82,8 @@ pub struct JournalFilter {
 impl JournalFilter {
     /// The filter of an address, its parameters given by `value`.
     pub fn from_query(value: impl Fn(&str) -> Option<String>) -> Self {
-        let date = |name: &str| value(name).map(|text| text.trim().to_owned()).filter(|text| is_date(text));
+        let date =
+            |name: &str| value(name).map(|text| text.trim().to_owned()).filter(|text| Day::parse(text).is_some());
         JournalFilter {
             person: value(PERSON_PARAM).unwrap_or_default().trim().chars().take(200).collect(),
             kind: value(KIND_PARAM).and_then(|code| ChangeKind::parse(&code)),
@@ -105,15 +108,6 @@ impl JournalFilter {
         }
         pairs.join("&")
     }
-}
-
-/// `2026-12-02`: what a date field sends.
-fn is_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(index, byte)| index == 4 || index == 7 || byte.is_ascii_digit())
 }
 
 /// One entry as the page shows it.
