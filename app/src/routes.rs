@@ -20,6 +20,7 @@ pub mod segment {
     pub const AGENCIES: &str = "agences";
     pub const REFERENTIALS: &str = "referentiels";
     pub const JOURNAL: &str = "journal";
+    pub const ACCOUNTS: &str = "comptes";
 }
 
 use segment::*;
@@ -39,6 +40,17 @@ pub const REFERENTIAL_UPLOAD_ROUTE: &str = "/api/administration/referentiels";
 pub const REFERENTIAL_TEMPLATE_ROUTE: &str = "/api/administration/referentiels/modele";
 /// "Contrats", in the administration (the segment is that of the contract pages).
 pub const AGENCY_CONTRACTS_PATH: &str = "/administration/contrats";
+/// "Comptes", in the administration, and the page of one account.
+pub const ACCOUNTS_PATH: &str = "/administration/comptes";
+
+pub fn managed_account_href(id: i32) -> String {
+    format!("{ACCOUNTS_PATH}/{id}")
+}
+
+/// "Modifier le contrat", in the administration.
+pub fn contract_edition_href(id: i32) -> String {
+    format!("{AGENCY_CONTRACTS_PATH}/{id}")
+}
 /// "Journal des modifications", and its CSV export (same query).
 pub const JOURNAL_PATH: &str = "/administration/journal";
 pub const JOURNAL_EXPORT_ROUTE: &str = "/api/administration/journal.csv";

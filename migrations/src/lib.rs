@@ -14,6 +14,7 @@ mod m20261124_000005_evaluation_report;
 mod m20261201_000006_mail_outbox;
 mod m20261202_000007_agencies;
 mod m20261202_000008_referentials;
+mod m20261203_000009_account_states;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_mail_outbox::Migration),
             Box::new(m20261202_000007_agencies::Migration),
             Box::new(m20261202_000008_referentials::Migration),
+            Box::new(m20261203_000009_account_states::Migration),
         ]
     }
 }

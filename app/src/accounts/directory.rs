@@ -13,6 +13,16 @@ pub async fn find_user(db: &impl ConnectionTrait, email: &str) -> Result<Option<
     user::Entity::find().filter(user::Column::Email.eq(email.trim().to_lowercase())).one(db).await
 }
 
+/// Not deactivated: it may log in, renew its password and use its sessions.
+pub fn is_active(user: &user::Model) -> bool {
+    user.deactivated_at.is_none()
+}
+
+/// The account of an identifier if it may log in: a deactivated one is as good as unknown.
+pub async fn find_active_user(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, DbErr> {
+    Ok(find_user(db, email).await?.filter(is_active))
+}
+
 pub async fn legal_entity_ids_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, DbErr> {
     user_legal_entity::Entity::find()
         .select_only()
@@ -25,7 +35,8 @@ pub async fn legal_entity_ids_of(db: &impl ConnectionTrait, user_id: i32) -> Res
 
 /// The viewer of a live session, with the legal entities it reaches.
 pub async fn viewer_of_session(db: &impl ConnectionTrait, session: &session::Model) -> Result<Option<Viewer>, DbErr> {
-    let Some(user) = user::Entity::find_by_id(session.user_id).one(db).await? else {
+    // A deactivated account's sessions are closed; this holds should one be opened meanwhile.
+    let Some(user) = user::Entity::find_by_id(session.user_id).one(db).await?.filter(is_active) else {
         return Ok(None);
     };
     viewer_of_user(db, user, session.id).await.map(Some)

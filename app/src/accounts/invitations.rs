@@ -179,6 +179,35 @@ pub async fn invite(
     Ok(user)
 }
 
+/// "Renvoyer l'invitation" to an account that never chose its password: a new initial password
+/// (the former one no longer works, its sessions are closed) and the invitation mail again.
+pub async fn invite_again(
+    state: &crate::state::AppState,
+    actor: &Actor,
+    user: user::Model,
+    agency_id: i32,
+) -> Result<(), crate::AppError> {
+    use sea_orm::IntoActiveModel;
+
+    let password = initial_password();
+    let hash = state.hashing.hash(&password).await?;
+    let txn = begin_write(&state.db).await?;
+    let email = user.email.clone();
+    let mut active = user.into_active_model();
+    active.password_hash = Set(hash);
+    active.must_renew_password = Set(true);
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    let user = active.update(&txn).await?;
+    super::sessions::close_all(&txn, user.id).await?;
+    state.outbox.queue(&txn, notifications::invitation(&email, &state.settings.public_url, &password)).await?;
+    let change = Entry { kind: ChangeKind::InvitationResent, subject: email, before: None, after: None };
+    journal::record(&txn, actor, Some(agency_id), change).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    Ok(())
+}
+
 /// What can be checked before the transaction: the identifier, the role's entities and agency,
 /// and the hash.
 async fn prepare(hashing: &PasswordHashing, new: &NewUser<'_>) -> Result<(String, String), CreateUserError> {

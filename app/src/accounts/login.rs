@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
-use super::directory::find_user;
+use super::directory::find_active_user;
 use super::secrets::PasswordHashing;
 use super::security_log::{record, Event, Outcome};
 use super::sessions;
@@ -33,15 +33,15 @@ pub enum LoginResult {
     MustRenew,
 }
 
-/// Checks the credentials. Unknown account, wrong password and locked account all give the
-/// same `InvalidCredentials`, after the same amount of work.
+/// Checks the credentials. Unknown or deactivated account, wrong password and locked account all
+/// give the same `InvalidCredentials`, after the same amount of work.
 pub async fn login(
     db: &DatabaseConnection,
     hashing: &PasswordHashing,
     identifier: &str,
     password: &str,
 ) -> Result<LoginResult, AppError> {
-    let user = find_user(db, identifier).await?;
+    let user = find_active_user(db, identifier).await?;
     // Counted before the password is checked (an unknown account runs the same statement on no
     // row), so that concurrent guesses cannot outnumber the free attempts.
     let admitted = admit_attempt(db, user.as_ref().map_or(NO_ACCOUNT, |user| user.id)).await?;

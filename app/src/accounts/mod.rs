@@ -2,6 +2,9 @@
 
 pub mod api;
 pub mod csrf;
+pub mod management;
+mod management_api;
+mod management_page;
 mod pages;
 pub mod password_policy;
 
@@ -34,6 +37,7 @@ pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod web;
 
+pub use management_page::{AccountsPage, ManagedAccountPage};
 pub use pages::{AccountMenu, AccountPage, LoginPage, NewPasswordPage, RenewPasswordPage};
 
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set, Statement,
 };
 
-use super::directory::find_user;
+use super::directory::{find_active_user, is_active};
 use super::password::{check_new_password, own_words, set_password, NewPassword};
 use super::secrets::{code_hash, new_code, new_token, token_hash, PasswordHashing, CODE_DIGITS};
 use super::security_log::{record, Event, Outcome};
@@ -67,7 +67,8 @@ pub async fn send_code(
         record(Event::CodeSent, Some(&email), Outcome::Refused, "codes_per_address_reached");
         return Err(AppError::TooManyRequests { retry_after_seconds: wait });
     }
-    let user = find_user(&txn, &email).await?;
+    // A deactivated account gets no code: renewing would not let it in again.
+    let user = find_active_user(&txn, &email).await?;
     void_pending_codes(&txn, &email).await?;
     let code = new_code();
     verification_code::ActiveModel {
@@ -188,7 +189,7 @@ pub async fn renew_password(
     let expired = || AppError::Invalid(RENEWAL_EXPIRED.to_owned());
     let code = renewal(db, token).await?.ok_or_else(expired)?;
     let user_id = code.user_id.ok_or_else(expired)?;
-    let user = user::Entity::find_by_id(user_id).one(db).await?.ok_or_else(expired)?;
+    let user = user::Entity::find_by_id(user_id).one(db).await?.filter(is_active).ok_or_else(expired)?;
     check_new_password(new, &user.email, &own_words(db, &user).await?)?;
     let hash = hashing.hash(new.password).await?;
     let txn = begin_write(db).await?;

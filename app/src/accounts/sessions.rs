@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 use super::secrets::{new_token, token_hash};
-use crate::db::entities::session;
+use crate::db::entities::{session, user};
 
 pub const SESSION_COOKIE: &str = "ecars_session";
 
@@ -36,10 +36,15 @@ impl SessionLimits {
 /// Recording every request would cost a write each time: once a minute is precise enough.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
-/// Opens a session and returns the token for the cookie.
+/// Opens a session and returns the token for the cookie: the account's last login is now.
 pub async fn open(db: &impl ConnectionTrait, user_id: i32) -> Result<String, DbErr> {
     let token = new_token();
     let now = Utc::now();
+    user::Entity::update_many()
+        .col_expr(user::Column::LastLoginAt, sea_orm::sea_query::Expr::value(now))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),
         user_id: Set(user_id),

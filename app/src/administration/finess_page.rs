@@ -71,7 +71,7 @@ fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
         </p>
         <super::DemoSamples names=&["finess-entites-demo.csv", "finess-etablissements-demo.csv"]/>
         {refusal.map(|refusal| view! {
-            <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{refusal.message()}</p></div>
+            <crate::layout::forms::FormRefusal message=refusal.message().to_string()/>
         })}
         <super::UploadWithProgress>
         <form method="post" action=action enctype="multipart/form-data" class="fr-col-12 fr-col-md-8 fr-px-0">
@@ -193,7 +193,7 @@ fn PreviewDetails(preview: FinessPreview) -> impl IntoView {
             </div>
         })}
         {move || error.get().map(|error| view! {
-            <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
+            <crate::layout::forms::FormRefusal message=error.to_string()/>
         })}
         {(changes == 0).then(|| view! { <p>"Rien à importer : tout est déjà à jour."</p> })}
         <ul class="fr-btns-group fr-btns-group--inline-sm">

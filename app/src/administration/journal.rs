@@ -23,16 +23,34 @@ pub enum ChangeKind {
     SecurityEvent,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "contract_created"))]
     ContractCreated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_entities_changed"))]
+    AccountEntitiesChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_unlocked"))]
+    AccountUnlocked,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_deactivated"))]
+    AccountDeactivated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_reactivated"))]
+    AccountReactivated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invitation_resent"))]
+    InvitationResent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "contract_edited"))]
+    ContractEdited,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 6] = [
+    pub const ALL: [ChangeKind; 12] = [
         ChangeKind::AgencyCreated,
         ChangeKind::FinessImported,
         ChangeKind::AccountInvited,
         ChangeKind::ReferentialImported,
         ChangeKind::SecurityEvent,
         ChangeKind::ContractCreated,
+        ChangeKind::AccountEntitiesChanged,
+        ChangeKind::AccountUnlocked,
+        ChangeKind::AccountDeactivated,
+        ChangeKind::AccountReactivated,
+        ChangeKind::InvitationResent,
+        ChangeKind::ContractEdited,
     ];
 
     /// Its name in addresses (the journal's filter), the one it is stored by.
@@ -44,6 +62,12 @@ impl ChangeKind {
             ChangeKind::ReferentialImported => "referential_imported",
             ChangeKind::SecurityEvent => "security_event",
             ChangeKind::ContractCreated => "contract_created",
+            ChangeKind::AccountEntitiesChanged => "account_entities_changed",
+            ChangeKind::AccountUnlocked => "account_unlocked",
+            ChangeKind::AccountDeactivated => "account_deactivated",
+            ChangeKind::AccountReactivated => "account_reactivated",
+            ChangeKind::InvitationResent => "invitation_resent",
+            ChangeKind::ContractEdited => "contract_edited",
         }
     }
 
@@ -59,6 +83,12 @@ impl ChangeKind {
             ChangeKind::ReferentialImported => "Import d'un référentiel d'indicateurs",
             ChangeKind::SecurityEvent => "Événement de sécurité",
             ChangeKind::ContractCreated => "Création d'un contrat",
+            ChangeKind::AccountEntitiesChanged => "Changement des entités d'un compte",
+            ChangeKind::AccountUnlocked => "Déblocage d'un compte",
+            ChangeKind::AccountDeactivated => "Désactivation d'un compte",
+            ChangeKind::AccountReactivated => "Réactivation d'un compte",
+            ChangeKind::InvitationResent => "Nouvel envoi d'une invitation",
+            ChangeKind::ContractEdited => "Modification d'un contrat",
         }
     }
 }

@@ -3,12 +3,15 @@
 
 use leptos::prelude::*;
 
-use crate::routes::{AGENCIES_PATH, AGENCY_CONTRACTS_PATH, FINESS_IMPORT_PATH, JOURNAL_PATH, REFERENTIALS_PATH};
+use crate::routes::{
+    ACCOUNTS_PATH, AGENCIES_PATH, AGENCY_CONTRACTS_PATH, FINESS_IMPORT_PATH, JOURNAL_PATH, REFERENTIALS_PATH,
+};
 
-const AGENCY_SECTIONS: [(&str, &str); 4] = [
+const AGENCY_SECTIONS: [(&str, &str); 5] = [
     ("Importer le fichier FINESS", FINESS_IMPORT_PATH),
     ("Référentiels d'indicateurs", REFERENTIALS_PATH),
     ("Contrats", AGENCY_CONTRACTS_PATH),
+    ("Comptes", ACCOUNTS_PATH),
     ("Journal des modifications", JOURNAL_PATH),
 ];
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]

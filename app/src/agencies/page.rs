@@ -114,7 +114,7 @@ fn CreationForm() -> impl IntoView {
             "Ses entités juridiques et ses établissements viennent ensuite de l'import du fichier FINESS."
         </p>
         {move || error.get().map(|error| view! {
-            <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
+            <crate::layout::forms::FormRefusal message=error.to_string()/>
         })}
         <ActionForm action=create attr:class="fr-col-12 fr-col-md-8 fr-px-0">
             <CsrfField/>

@@ -193,7 +193,7 @@ fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl
     });
     view! {
         {move || error.get().map(|error| view! {
-            <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
+            <crate::layout::forms::FormRefusal message=error.to_string()/>
         })}
         <ActionForm action=save attr:class="contact-form" attr:novalidate=true>
             <CsrfField/>

@@ -9,15 +9,15 @@ use leptos_meta::Title;
 
 use super::api::CreateContracts;
 use super::creation::{
-    contact_functions_text, created_message, default_contact_functions, ContractsAdministration, CREATED_PARAM,
-    FILTER_PARAM, LISTED_ENTITIES,
+    contact_functions_text, created_message, default_contact_functions, ContractForm, ContractsAdministration,
+    CREATED_PARAM, FILTER_PARAM, LISTED_ENTITIES,
 };
 use super::ContractKind;
 use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
 use crate::layout::forms::{form_error, query_param};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::{contract_href, legal_entity_href, AGENCY_CONTRACTS_PATH};
+use crate::routes::{contract_edition_href, contract_href, legal_entity_href, AGENCY_CONTRACTS_PATH};
 use crate::AppError;
 
 #[component]
@@ -68,16 +68,25 @@ fn ContractsAndForm(data: ContractsAdministration, filter: String) -> impl IntoV
                                 <th scope="col">"Entité juridique"</th>
                                 <th scope="col">"Référentiel"</th>
                                 <th scope="col">"Etat en cours"</th>
+                                <th scope="col">"Action"</th>
                             </tr>
                         </thead>
                         <tbody>
                             {contracts.into_iter().map(|row| view! {
                                 <tr>
-                                    <th scope="row"><a href=contract_href(row.id)>{row.name}</a></th>
+                                    <th scope="row"><a href=contract_href(row.id)>{row.name.clone()}</a></th>
                                     <td>{row.kind.label()}</td>
                                     <td><a href=legal_entity_href(&row.legal_entity.finess)>{row.legal_entity.title()}</a></td>
                                     <td>{row.referential.unwrap_or_else(|| "—".to_owned())}</td>
                                     <td>{row.phase.label()}</td>
+                                    <td>
+                                        <a class="fr-link" href=contract_edition_href(row.id)>
+                                            "Modifier"
+                                            <span class="fr-sr-only">
+                                                {format!(" le contrat {} de {}", row.name, row.legal_entity.finess)}
+                                            </span>
+                                        </a>
+                                    </td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -95,17 +104,64 @@ fn typed(name: &'static str, default: &str) -> String {
     query_param(name).get_untracked().unwrap_or_else(|| default.to_owned())
 }
 
-fn text_field(
-    name: &'static str,
-    id: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    required: bool,
-) -> impl IntoView {
+/// Every field of a contract, filled with `values` (or what was typed before a refusal): the
+/// creation and the edition forms.
+#[component]
+pub(super) fn ContractFields(values: ContractForm, establishments: String) -> impl IntoView {
+    let kind = typed("form[kind]", &values.kind);
+    let functions = typed("form[contact_functions]", &values.contact_functions);
+    let text_field =
+        move |name: &'static str, id: &'static str, label: &'static str, kind: &'static str, required: bool| {
+            let value =
+                values.typed_fields().into_iter().find(|(field, _)| *field == name).map(|(_, value)| value.to_owned());
+            view! {
+                <div class="fr-input-group">
+                    <label class="fr-label" for=id>{label}</label>
+                    <input class="fr-input" id=id name=name type=kind value=typed(name, &value.unwrap_or_default())
+                        required=required autocomplete="off"/>
+                </div>
+            }
+        };
     view! {
+        <div class="fr-select-group">
+            <label class="fr-label" for="type">"Type de contrat"</label>
+            <select class="fr-select" id="type" name="form[kind]">
+                {[ContractKind::Caqes, ContractKind::Cpom].map(|choice| view! {
+                    <option value=choice.label() selected=choice.label() == kind>{choice.label()}</option>
+                })}
+            </select>
+        </div>
+        {text_field("form[name]", "nom", "Nom du contrat", "text", true)}
+        {text_field("form[code]", "code", "Code", "text", true)}
+        {text_field("form[status]", "statut", "Statut (par exemple : Signé)", "text", true)}
+        {text_field("form[agency_contact]", "contact-ars", "Contact ARS", "text", true)}
+        {text_field("form[evaluation_year]", "annee", "Année d'évaluation", "number", true)}
+        {text_field("form[estimated_signature_date]", "signature", "Date de signature estimée", "date", false)}
+        {text_field("form[effective_date]", "effet", "Date d'effet", "date", false)}
+        {text_field("form[prorogation_months]", "prorogation", "Durée de prorogation (mois)", "number", false)}
+        {text_field("form[effective_end_date]", "fin", "Date de fin effective", "date", false)}
+        {text_field("form[last_prorogation_date]", "derniere-prorogation", "Date de dernière prorogation", "date", false)}
+        {text_field("form[status_reason]", "motif", "Motif du statut (CPOM)", "text", false)}
+        {text_field("form[competence]", "competence", "Compétence (CPOM, par exemple : Conjointe)", "text", false)}
         <div class="fr-input-group">
-            <label class="fr-label" for=id>{label}</label>
-            <input class="fr-input" id=id name=name type=kind value=typed(name, "") required=required autocomplete="off"/>
+            <label class="fr-label" for="etablissements">
+                "Établissements (CPOM)"
+                <span class="fr-hint-text">"Numéros FINESS séparés par des virgules ; vide : tous ceux de l'entité. Un CAQES couvre tous les établissements."</span>
+            </label>
+            <input class="fr-input" id="etablissements" name="establishments" type="text"
+                value=typed("establishments", &establishments) autocomplete="off"/>
+        </div>
+        <div class="fr-input-group">
+            <label class="fr-label" for="fonctions">
+                "Fonctions des contacts administratifs"
+                <span class="fr-hint-text">
+                    {format!(
+                        "Une par ligne ; « * » après les obligatoires. Pour un CPOM : {}",
+                        contact_functions_text(default_contact_functions(ContractKind::Cpom)).replace('\n', ", ")
+                    )}
+                </span>
+            </label>
+            <textarea class="fr-input" id="fonctions" name="form[contact_functions]" rows="4">{functions}</textarea>
         </div>
     }
 }
@@ -119,10 +175,12 @@ fn CreationForm(
 ) -> impl IntoView {
     let create = ServerAction::<CreateContracts>::new();
     let error = form_error(create);
-    let kind = typed("form[kind]", "CAQES");
     let version = typed("version", "");
-    let functions =
-        typed("form[contact_functions]", &contact_functions_text(default_contact_functions(ContractKind::Caqes)));
+    let defaults = ContractForm {
+        kind: ContractKind::Caqes.label().to_owned(),
+        contact_functions: contact_functions_text(default_contact_functions(ContractKind::Caqes)),
+        ..Default::default()
+    };
     let listed = legal_entities.len() as u64;
     view! {
         <h2 class="fr-h4 fr-mt-5w">"Créer un contrat"</h2>
@@ -143,7 +201,7 @@ fn CreationForm(
             </div>
         </form>
         {move || error.get().map(|error| view! {
-            <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
+            <crate::layout::forms::FormRefusal message=error.to_string()/>
         })}
         <ActionForm action=create attr:class="fr-col-12 fr-col-md-10 fr-px-0">
             <CsrfField/>
@@ -177,45 +235,7 @@ fn CreationForm(
                     }).collect_view()}
                 </select>
             </div>
-            <div class="fr-select-group">
-                <label class="fr-label" for="type">"Type de contrat"</label>
-                <select class="fr-select" id="type" name="form[kind]">
-                    {[ContractKind::Caqes, ContractKind::Cpom].map(|choice| view! {
-                        <option value=choice.label() selected=choice.label() == kind>{choice.label()}</option>
-                    })}
-                </select>
-            </div>
-            {text_field("form[name]", "nom", "Nom du contrat", "text", true)}
-            {text_field("form[code]", "code", "Code", "text", true)}
-            {text_field("form[status]", "statut", "Statut (par exemple : Signé)", "text", true)}
-            {text_field("form[agency_contact]", "contact-ars", "Contact ARS", "text", true)}
-            {text_field("form[evaluation_year]", "annee", "Année d'évaluation", "number", true)}
-            {text_field("form[estimated_signature_date]", "signature", "Date de signature estimée", "date", false)}
-            {text_field("form[effective_date]", "effet", "Date d'effet", "date", false)}
-            {text_field("form[prorogation_months]", "prorogation", "Durée de prorogation (mois)", "number", false)}
-            {text_field("form[effective_end_date]", "fin", "Date de fin effective", "date", false)}
-            {text_field("form[last_prorogation_date]", "derniere-prorogation", "Date de dernière prorogation", "date", false)}
-            {text_field("form[status_reason]", "motif", "Motif du statut (CPOM)", "text", false)}
-            {text_field("form[competence]", "competence", "Compétence (CPOM, par exemple : Conjointe)", "text", false)}
-            <div class="fr-input-group">
-                <label class="fr-label" for="etablissements">
-                    "Établissements (CPOM)"
-                    <span class="fr-hint-text">"Numéros FINESS séparés par des virgules ; vide : tous ceux de l'entité. Un CAQES couvre tous les établissements."</span>
-                </label>
-                <input class="fr-input" id="etablissements" name="establishments" type="text" value=typed("establishments", "") autocomplete="off"/>
-            </div>
-            <div class="fr-input-group">
-                <label class="fr-label" for="fonctions">
-                    "Fonctions des contacts administratifs"
-                    <span class="fr-hint-text">
-                        {format!(
-                            "Une par ligne ; « * » après les obligatoires. Pour un CPOM : {}",
-                            contact_functions_text(default_contact_functions(ContractKind::Cpom)).replace('\n', ", ")
-                        )}
-                    </span>
-                </label>
-                <textarea class="fr-input" id="fonctions" name="form[contact_functions]" rows="4">{functions}</textarea>
-            </div>
+            <ContractFields values=defaults establishments=String::new()/>
             <button class="fr-btn" type="submit">"Créer le contrat"</button>
         </ActionForm>
     }

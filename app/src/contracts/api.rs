@@ -54,7 +54,7 @@ pub async fn create_contracts(
     use super::creation::{NewContract, CREATED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
     use crate::administration::journal::Actor;
-    use crate::db::entities::{establishment, legal_entity};
+    use crate::db::entities::legal_entity;
     use crate::routes::AGENCY_CONTRACTS_PATH;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -79,27 +79,7 @@ pub async fn create_contracts(
         if ids.len() != legal_entities.len() {
             return Err(AppError::NotFound);
         }
-        let chosen: Vec<String> = establishments
-            .split([',', ';', ' ', '\n'])
-            .map(str::trim)
-            .filter(|finess| !finess.is_empty())
-            .map(str::to_owned)
-            .take(1000)
-            .collect();
-        let sites: Vec<i32> = if chosen.is_empty() {
-            Vec::new()
-        } else {
-            let found = establishment::Entity::find()
-                .filter(establishment::Column::Finess.is_in(chosen.clone()))
-                .all(&state.db)
-                .await?;
-            if found.len() != chosen.len() {
-                return Err(AppError::Invalid(
-                    "Un des établissements indiqués n'existe pas : vérifiez les numéros FINESS.".to_owned(),
-                ));
-            }
-            found.into_iter().map(|site| site.id).collect()
-        };
+        let sites = super::creation::server::establishment_ids(&state.db, &establishments).await?;
         let created = super::creation::create_contracts(
             &state.db,
             agency_id,
@@ -117,24 +97,49 @@ pub async fn create_contracts(
     let done = |(name, count): &(String, usize)| {
         format!("{AGENCY_CONTRACTS_PATH}?{CREATED_PARAM}={count},{}", crate::routes::percent_encode(name))
     };
-    let typed: Vec<(&str, &str)> = vec![
-        ("form[kind]", form.kind.as_str()),
-        ("form[name]", form.name.as_str()),
-        ("form[code]", form.code.as_str()),
-        ("form[status]", form.status.as_str()),
-        ("form[agency_contact]", form.agency_contact.as_str()),
-        ("form[evaluation_year]", form.evaluation_year.as_str()),
-        ("form[estimated_signature_date]", form.estimated_signature_date.as_str()),
-        ("form[effective_date]", form.effective_date.as_str()),
-        ("form[prorogation_months]", form.prorogation_months.as_str()),
-        ("form[effective_end_date]", form.effective_end_date.as_str()),
-        ("form[last_prorogation_date]", form.last_prorogation_date.as_str()),
-        ("form[status_reason]", form.status_reason.as_str()),
-        ("form[competence]", form.competence.as_str()),
-        ("form[contact_functions]", form.contact_functions.as_str()),
-        ("version", version.as_str()),
-        ("establishments", establishments.as_str()),
-    ];
+    let mut typed = form.typed_fields();
+    typed.extend([("version", version.as_str()), ("establishments", establishments.as_str())]);
     answer_plain_post(CreateContracts::PATH, &created, done, FormPage::posting(typed));
     created.map(|(name, count)| super::creation::created_message(&name, count))
+}
+
+/// The edition page of contract `id` of the agency.
+#[server(endpoint = "contrat_a_modifier", client = crate::accounts::csrf::PortalClient)]
+pub async fn contract_edition(id: i32) -> Result<super::edition::ContractEdition, AppError> {
+    let viewer = crate::accounts::access::viewer()?;
+    let agency_id = crate::accounts::access::administered_agency(&viewer)?;
+    let state = crate::state::AppState::current()?;
+    super::edition::contract_edition(&state.db, agency_id, id).await
+}
+
+/// "Enregistrer les modifications" of contract `id`.
+#[server(endpoint = "modifier_contrat", client = crate::accounts::csrf::PortalClient)]
+pub async fn edit_contract(
+    id: i32,
+    form: super::creation::ContractForm,
+    #[server(default)] establishments: String,
+) -> Result<String, AppError> {
+    use leptos::server_fn::ServerFn;
+
+    use super::creation::NewContract;
+    use super::edition::{EDITED_MESSAGE, EDITED_PARAM};
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    use crate::administration::journal::Actor;
+
+    let edited = async {
+        let viewer = crate::accounts::access::viewer()?;
+        let agency_id = crate::accounts::access::administered_agency(&viewer)?;
+        let state = crate::state::AppState::current()?;
+        let new = NewContract::parse(&form).map_err(AppError::Invalid)?;
+        let sites = super::creation::server::establishment_ids(&state.db, &establishments).await?;
+        super::edition::edit_contract(&state.db, agency_id, &Actor::of(&viewer), id, &new, &sites).await?;
+        tracing::info!(user = viewer.user_id, contract = id, "contract edited");
+        Ok::<_, AppError>(())
+    }
+    .await;
+    let done = |_: &()| format!("{}?{EDITED_PARAM}=1", crate::routes::contract_edition_href(id));
+    let mut typed = form.typed_fields();
+    typed.push(("establishments", establishments.as_str()));
+    answer_plain_post(EditContract::PATH, &edited, done, FormPage::posting(typed));
+    edited.map(|()| EDITED_MESSAGE.to_owned())
 }

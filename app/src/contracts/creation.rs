@@ -42,6 +42,28 @@ pub struct ContractForm {
     pub contact_functions: String,
 }
 
+impl ContractForm {
+    /// Each field by the name the form gives it, to fill the form again after a refusal.
+    pub fn typed_fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("form[kind]", self.kind.as_str()),
+            ("form[name]", self.name.as_str()),
+            ("form[code]", self.code.as_str()),
+            ("form[status]", self.status.as_str()),
+            ("form[agency_contact]", self.agency_contact.as_str()),
+            ("form[evaluation_year]", self.evaluation_year.as_str()),
+            ("form[estimated_signature_date]", self.estimated_signature_date.as_str()),
+            ("form[effective_date]", self.effective_date.as_str()),
+            ("form[prorogation_months]", self.prorogation_months.as_str()),
+            ("form[effective_end_date]", self.effective_end_date.as_str()),
+            ("form[last_prorogation_date]", self.last_prorogation_date.as_str()),
+            ("form[status_reason]", self.status_reason.as_str()),
+            ("form[competence]", self.competence.as_str()),
+            ("form[contact_functions]", self.contact_functions.as_str()),
+        ]
+    }
+}
+
 /// A contract of the agency, as the administration lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyContractRow {
@@ -284,7 +306,7 @@ mod tests {
 pub use server::{administration, create_contracts};
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(super) mod server {
     use std::collections::HashMap;
 
     use chrono::NaiveDate;
@@ -380,6 +402,70 @@ mod server {
         day.and_then(|day| NaiveDate::from_ymd_opt(day.year, day.month, day.day))
     }
 
+    /// The establishments of the FINESS numbers typed (separated by commas, spaces or lines), each
+    /// of which must exist.
+    pub(in crate::contracts) async fn establishment_ids(
+        db: &DatabaseConnection,
+        typed: &str,
+    ) -> Result<Vec<i32>, AppError> {
+        let mut chosen: Vec<String> = typed
+            .split([',', ';', ' ', '\n', '\r'])
+            .map(str::trim)
+            .filter(|finess| !finess.is_empty())
+            .map(str::to_owned)
+            .take(1000)
+            .collect();
+        chosen.sort_unstable();
+        chosen.dedup();
+        if chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found =
+            establishment::Entity::find().filter(establishment::Column::Finess.is_in(chosen.clone())).all(db).await?;
+        if found.len() != chosen.len() {
+            return Err(AppError::Invalid(
+                "Un des établissements indiqués n'existe pas : vérifiez les numéros FINESS.".to_owned(),
+            ));
+        }
+        Ok(found.into_iter().map(|site| site.id).collect())
+    }
+
+    /// Every field of the form on the contract (the same at creation and edition).
+    pub(in crate::contracts) fn set_fields(contract: &mut contract::ActiveModel, new: &NewContract) {
+        contract.kind = Set(new.kind);
+        contract.name = Set(new.name.clone());
+        contract.code = Set(new.code.clone());
+        contract.status = Set(new.status.clone());
+        contract.agency_contact = Set(new.agency_contact.clone());
+        contract.evaluation_year = Set(new.evaluation_year);
+        contract.estimated_signature_date = Set(date(new.estimated_signature_date));
+        contract.effective_date = Set(date(new.effective_date));
+        contract.prorogation_months = Set(new.prorogation_months);
+        contract.effective_end_date = Set(date(new.effective_end_date));
+        contract.last_prorogation_date = Set(date(new.last_prorogation_date));
+        contract.status_reason = Set(new.status_reason.clone());
+        contract.competence = Set(new.competence.clone());
+    }
+
+    /// The establishments a contract of `kind` covers among its legal entity's `sites`: all of them
+    /// for a CAQES; for a CPOM those `chosen` (all of them if none is), each one of `sites`.
+    pub(in crate::contracts) fn covered_establishments(
+        kind: ContractKind,
+        sites: &[establishment::Model],
+        chosen: &[i32],
+    ) -> Result<Vec<i32>, AppError> {
+        match kind {
+            ContractKind::Cpom if !chosen.is_empty() => {
+                if let Some(stranger) = chosen.iter().find(|id| !sites.iter().any(|site| site.id == **id)) {
+                    tracing::info!(establishment = stranger, "an establishment of another legal entity was chosen");
+                    return Err(AppError::NotFound);
+                }
+                Ok(chosen.to_vec())
+            }
+            ContractKind::Caqes | ContractKind::Cpom => Ok(sites.iter().map(|site| site.id).collect()),
+        }
+    }
+
     /// Creates `new` for each legal entity of `legal_entity_ids` (all of the agency), its tree
     /// copied from referential version `version_id` (of the agency), in one transaction: all of
     /// them or none. A CAQES covers every establishment of its legal entity; a CPOM those of
@@ -427,44 +513,18 @@ mod server {
                 .filter(establishment::Column::LegalEntityId.eq(entity.id))
                 .all(&txn)
                 .await?;
-            let covered: Vec<i32> = match new.kind {
-                ContractKind::Caqes => sites.iter().map(|site| site.id).collect(),
-                // Every establishment of the legal entity unless some were chosen.
-                ContractKind::Cpom if cpom_establishments.is_empty() => sites.iter().map(|site| site.id).collect(),
-                ContractKind::Cpom => {
-                    if let Some(stranger) =
-                        cpom_establishments.iter().find(|id| !sites.iter().any(|site| site.id == **id))
-                    {
-                        tracing::info!(establishment = stranger, "an establishment of another legal entity was chosen");
-                        return Err(AppError::NotFound);
-                    }
-                    cpom_establishments.to_vec()
-                }
-            };
-            let contract = contract::ActiveModel {
+            let covered = covered_establishments(new.kind, &sites, cpom_establishments)?;
+            let mut contract = contract::ActiveModel {
                 legal_entity_id: Set(entity.id),
-                kind: Set(new.kind),
-                name: Set(new.name.clone()),
-                code: Set(new.code.clone()),
-                status: Set(new.status.clone()),
                 phase: Set(Phase::AutoEvaluation),
-                agency_contact: Set(new.agency_contact.clone()),
-                evaluation_year: Set(new.evaluation_year),
-                estimated_signature_date: Set(date(new.estimated_signature_date)),
-                effective_date: Set(date(new.effective_date)),
-                prorogation_months: Set(new.prorogation_months),
-                effective_end_date: Set(date(new.effective_end_date)),
-                last_prorogation_date: Set(date(new.last_prorogation_date)),
                 created_on: Set(today),
-                status_reason: Set(new.status_reason.clone()),
-                competence: Set(new.competence.clone()),
                 closed_at: Set(None),
                 closed_by: Set(None),
                 referential_version_id: Set(Some(version.id)),
                 ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            };
+            set_fields(&mut contract, new);
+            let contract = contract.insert(&txn).await?;
             // Depth-first, so a parent is written before its children.
             let mut copied: HashMap<i32, i32> = HashMap::with_capacity(nodes.len());
             for node in &nodes {

@@ -3,12 +3,15 @@
 mod administration_page;
 pub mod api;
 pub mod creation;
+pub mod edition;
+mod edition_page;
 mod establishments_page;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
 
 pub use administration_page::AgencyContractsPage;
+pub use edition_page::ContractEditionPage;
 pub use establishments_page::ContractEstablishmentsPage;
 pub use page::ContractPage;
 

@@ -96,7 +96,7 @@ fn ClosingView(data: ContractPageData) -> impl IntoView {
                 // Someone answered or changed something meanwhile: say what is missing now.
                 AppError::NotClosable(missing) => view! { <MissingPanel contract_id missing=*missing/> }.into_any(),
                 error => view! {
-                    <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
+                    <crate::layout::forms::FormRefusal message=error.to_string()/>
                 }
                 .into_any(),
             })}

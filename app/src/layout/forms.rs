@@ -122,3 +122,11 @@ fn field_at_hydration(id: &str) -> Option<leptos::web_sys::Element> {
     }
     READ.with(|read| read.borrow_mut().insert(id.to_owned())).then(|| document().get_element_by_id(id)).flatten()
 }
+
+/// Why a form was refused, above it (read out at once by screen readers).
+#[component]
+pub fn FormRefusal(message: String) -> impl IntoView {
+    view! {
+        <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{message}</p></div>
+    }
+}

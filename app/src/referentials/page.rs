@@ -117,7 +117,7 @@ fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
         </p>
         <crate::administration::DemoSamples names=&["referentiel-caqes-demo.csv"]/>
         {refusal.map(|refusal| view! {
-            <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{refusal.message()}</p></div>
+            <crate::layout::forms::FormRefusal message=refusal.message().to_string()/>
         })}
         <crate::administration::UploadWithProgress>
         <form method="post" action=action enctype="multipart/form-data" class="fr-col-12 fr-col-md-8 fr-px-0">
@@ -231,7 +231,7 @@ fn PreviewDetails(preview: ReferentialPreview) -> impl IntoView {
             </table>
         </div>
         {move || error.get().map(|error| view! {
-            <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{error.to_string()}</p></div>
+            <crate::layout::forms::FormRefusal message=error.to_string()/>
         })}
         <ul class="fr-btns-group fr-btns-group--inline-sm">
             <li>

@@ -115,3 +115,153 @@ async fn the_contracts_administration_is_not_found_for_everyone_else() {
         assert_eq!(visitor.call("creer_contrats", &form(&version, "", &["380780080"])).await.status, 404);
     }
 }
+
+#[tokio::test]
+async fn an_agency_edits_a_contract_and_the_journal_keeps_what_changed() {
+    let app = spawn_app().await;
+    let admin = app.login_as(ADMIN_ARA).await;
+    let version = demo_version(&app).await;
+    admin.call("creer_contrats", &form(&version, "2027-01-01", &["380780080"])).await.assert_shows(&["créé"]);
+    let db = app.database().await;
+    let created =
+        contract::Entity::find().filter(contract::Column::Name.eq("CAQES 2027")).one(&db).await.unwrap().unwrap();
+    let id = created.id.to_string();
+    let page = app::routes::contract_edition_href(created.id);
+    admin.get(&page).await.assert_shows(&[
+        "Modifier le contrat CAQES 2027",
+        "380780080 - CHU DE GRENOBLE ALPES",
+        "CAQES démonstration (version 1)",
+        "value=\"2027-01-01\"",
+        "DIRECTEUR *",
+    ]);
+    admin.get(PAGE).await.assert_shows(&[&format!("href=\"{page}\"")]);
+
+    let edition = |fields: &[(&'static str, &'static str)]| {
+        let mut sent: Vec<(&str, &str)> = form(&version, "2027-01-01", &[])
+            .into_iter()
+            .filter(|(name, _)| !matches!(*name, "version" | "legal_entities[]"))
+            .filter(|(name, _)| !fields.iter().any(|(changed, _)| changed == name))
+            .collect();
+        sent.extend_from_slice(fields);
+        sent.push(("id", id.as_str()));
+        sent
+    };
+    let saved = admin
+        .call(
+            "modifier_contrat",
+            &edition(&[
+                ("form[status]", "En cours de signature"),
+                ("form[effective_end_date]", "2031-12-31"),
+                ("form[contact_functions]", "DIRECTEUR *\nREF. CAQES *\nREF. QUALITE"),
+            ]),
+        )
+        .await;
+    saved.assert_shows(&["modifications du contrat sont enregistrées"]);
+    let stored = contract::Entity::find_by_id(created.id).one(&db).await.unwrap().unwrap();
+    assert_eq!(stored.status, "En cours de signature");
+    assert_eq!(stored.effective_end_date, chrono::NaiveDate::from_ymd_opt(2031, 12, 31));
+    assert_eq!(stored.referential_version_id, created.referential_version_id, "the version stays");
+    let contacts = app::db::entities::contact::Entity::find()
+        .filter(app::db::entities::contact::Column::ContractId.eq(created.id))
+        .all(&db)
+        .await
+        .unwrap();
+    let functions: Vec<(&str, bool)> = contacts.iter().map(|c| (c.function.as_str(), c.mandatory)).collect();
+    assert_eq!(functions.len(), 3);
+    assert!(functions.contains(&("REF. CAQES", true)) && functions.contains(&("REF. QUALITE", false)));
+    let journal = admin.get("/administration/journal?type=contract_edited").await;
+    journal.assert_shows(&["Modification d'un contrat", "En cours de signature", "2031-12-31"]);
+    assert_eq!(journal.count("Mourad ABED"), 0, "only what changed is journaled");
+
+    // A bad date, an establishment of another legal entity: refused, nothing changed.
+    let bad = admin.call("modifier_contrat", &edition(&[("form[effective_date]", "2027-13-01")])).await;
+    assert!(bad.status == 400 && bad.body.contains("date d'effet"), "{}", bad.body);
+    // Another agency's contract, and anyone but the agency's administrators: not found.
+    let bfc = app.login_as(("admin-bfc@ars.exemple.fr", "Admin-Bfc-Demo-2026!")).await;
+    assert_eq!(bfc.get(&page).await.status, 404);
+    assert_eq!(bfc.call("contrat_a_modifier", &[("id", &id)]).await.status, 404);
+    assert_eq!(bfc.call("modifier_contrat", &edition(&[("form[status]", "Piraté")])).await.status, 404);
+    for account in [CHU, REFERENT, ADMIN] {
+        let visitor = app.login_as(account).await;
+        assert_eq!(visitor.get(&page).await.status, 404, "{}", account.0);
+        assert_eq!(visitor.call("modifier_contrat", &edition(&[("form[status]", "Piraté")])).await.status, 404);
+    }
+    let stored = contract::Entity::find_by_id(created.id).one(&db).await.unwrap().unwrap();
+    assert_eq!(stored.status, "En cours de signature");
+}
+
+#[tokio::test]
+async fn a_named_contact_keeps_its_function_and_answers_keep_the_year() {
+    let app = spawn_app().await;
+    let admin = app.login_as(ADMIN_ARA).await;
+    // CAQES TEST, the demo's contract, once it has an answer and its director is named.
+    let caqes = crate::helpers::caqes_test(&app).await;
+    let db = app.database().await;
+    {
+        use app::db::entities::{answer, contact, indicator};
+        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+        let question = indicator::Entity::find()
+            .filter(indicator::Column::ContractId.eq(caqes.id))
+            .filter(indicator::Column::NodeKind.eq(indicator::NodeKind::Question))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let answered =
+            answer::Entity::find().filter(answer::Column::QuestionId.eq(question.id)).one(&db).await.unwrap();
+        if answered.is_none() {
+            answer::ActiveModel {
+                question_id: Set(question.id),
+                not_concerned: Set(false),
+                achieved: Set(Some("Oui".into())),
+                comment: Set(None),
+                version: Set(1),
+                updated_at: Set(chrono::Utc::now()),
+                updated_by: Set(None),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+        let director = contact::Entity::find()
+            .filter(contact::Column::ContractId.eq(caqes.id))
+            .filter(contact::Column::Function.eq("DIRECTEUR"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut named = director.into_active_model();
+        named.last_name = Set(Some("MARTIN".into()));
+        named.update(&db).await.unwrap();
+    }
+    let shown = admin.get(&app::routes::contract_edition_href(caqes.id)).await;
+    shown.assert_shows(&["Modifier le contrat CAQES TEST"]);
+    let id = caqes.id.to_string();
+    let year = caqes.evaluation_year.to_string();
+    let next_year = (caqes.evaluation_year + 1).to_string();
+    let base = [
+        ("id", id.as_str()),
+        ("form[kind]", "CAQES"),
+        ("form[name]", caqes.name.as_str()),
+        ("form[code]", caqes.code.as_str()),
+        ("form[status]", caqes.status.as_str()),
+        ("form[agency_contact]", caqes.agency_contact.as_str()),
+        ("form[estimated_signature_date]", ""),
+        ("form[effective_date]", ""),
+        ("form[prorogation_months]", ""),
+        ("form[effective_end_date]", ""),
+        ("form[last_prorogation_date]", ""),
+        ("form[status_reason]", ""),
+        ("form[competence]", ""),
+        ("establishments", ""),
+    ];
+    let mut moved_year = base.to_vec();
+    moved_year.extend([("form[evaluation_year]", next_year.as_str()), ("form[contact_functions]", "DIRECTEUR *")]);
+    let moved = admin.call("modifier_contrat", &moved_year).await;
+    assert!(moved.status == 400 && moved.body.contains("l'année d'évaluation ne change plus"), "{}", moved.body);
+    let mut without_director = base.to_vec();
+    without_director.extend([("form[evaluation_year]", year.as_str()), ("form[contact_functions]", "AUTRE")]);
+    let removed = admin.call("modifier_contrat", &without_director).await;
+    assert!(removed.status == 400 && removed.body.contains("ne peut plus être retirée"), "{}", removed.body);
+}

@@ -7,6 +7,7 @@
 mod access;
 mod accounts;
 mod administration;
+mod agency_accounts;
 mod agency_contracts;
 mod answers;
 mod closing;

@@ -235,6 +235,12 @@ const SERVER_FUNCTIONS: &[&str] = &[
     "journal",
     "contrats_agence",
     "creer_contrats",
+    "contrat_a_modifier",
+    "modifier_contrat",
+    "comptes_agence",
+    "compte_administre",
+    "inviter_utilisateur",
+    "modifier_compte",
     "deconnexion",
 ];
 
@@ -270,6 +276,10 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
         "support_email",
         "support_phone",
         "administrator_email",
+        "action",
+        "role",
+        "legal_entities",
+        "search",
     ];
     let bodies: Vec<(&str, Vec<u8>)> = vec![
         ("application/x-www-form-urlencoded", Vec::new()),

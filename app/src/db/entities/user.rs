@@ -16,6 +16,10 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     /// The agency of an administrator or referent.
     pub agency_id: Option<i32>,
+    /// When a session was last opened (a login, or a password renewed).
+    pub last_login_at: Option<DateTimeUtc>,
+    /// Set by "Désactiver": the account can no longer log in.
+    pub deactivated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

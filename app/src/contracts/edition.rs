@@ -1,0 +1,292 @@
+//! "Modifier le contrat" in the administration: every field of the creation form, on an existing
+//! contract of the agency. Its legal entity and referential version stay; its contact functions
+//! may grow, change their mandatory flag, or lose a function nobody was named for yet.
+
+use serde::{Deserialize, Serialize};
+
+use super::creation::ContractForm;
+use crate::legal_entities::LegalEntityRef;
+
+/// What the edition page needs: the contract as its form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractEdition {
+    pub id: i32,
+    pub legal_entity: LegalEntityRef,
+    /// "CAQES 2026 (version 2)"; `None` for a contract made before referentials.
+    pub referential: Option<String>,
+    pub form: ContractForm,
+    /// The FINESS numbers of the establishments it covers, comma-separated.
+    pub establishments: String,
+}
+
+/// Query parameter of the edition page after a change.
+pub const EDITED_PARAM: &str = "modifie";
+
+pub const EDITED_MESSAGE: &str = "Les modifications du contrat sont enregistrées.";
+
+#[cfg(feature = "ssr")]
+pub use server::{contract_edition, edit_contract};
+
+#[cfg(feature = "ssr")]
+mod server {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{
+        ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+        PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    };
+
+    use super::ContractEdition;
+    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+    use crate::contracts::creation::server::{covered_establishments, set_fields};
+    use crate::contracts::creation::{ContractForm, NewContract};
+    use crate::db::begin_write;
+    use crate::db::entities::indicator::NodeKind;
+    use crate::db::entities::{
+        answer, contact, contract, contract_establishment, establishment, indicator, legal_entity, referential,
+        referential_version,
+    };
+    use crate::legal_entities::LegalEntityRef;
+    use crate::AppError;
+
+    /// Contract `id` with its legal entity, if that entity is the agency's ("not found" otherwise).
+    async fn of_agency(
+        db: &impl ConnectionTrait,
+        agency_id: i32,
+        id: i32,
+    ) -> Result<(contract::Model, legal_entity::Model), AppError> {
+        let contract = contract::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+        let entity = legal_entity::Entity::find_by_id(contract.legal_entity_id)
+            .one(db)
+            .await?
+            .filter(|entity| entity.agency_id == Some(agency_id))
+            .ok_or(AppError::NotFound)?;
+        Ok((contract, entity))
+    }
+
+    fn day_text(date: Option<NaiveDate>) -> String {
+        date.map(|date| date.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    }
+
+    async fn contacts_of(db: &impl ConnectionTrait, contract_id: i32) -> Result<Vec<contact::Model>, AppError> {
+        Ok(contact::Entity::find()
+            .filter(contact::Column::ContractId.eq(contract_id))
+            .order_by_asc(contact::Column::Position)
+            .all(db)
+            .await?)
+    }
+
+    async fn covered_sites(db: &impl ConnectionTrait, contract_id: i32) -> Result<Vec<establishment::Model>, AppError> {
+        let covered = contract_establishment::Entity::find()
+            .select_only()
+            .column(contract_establishment::Column::EstablishmentId)
+            .filter(contract_establishment::Column::ContractId.eq(contract_id))
+            .into_query();
+        Ok(establishment::Entity::find()
+            .filter(establishment::Column::Id.in_subquery(covered))
+            .order_by_asc(establishment::Column::Finess)
+            .all(db)
+            .await?)
+    }
+
+    /// The form as the contract fills it.
+    fn form_of(contract: &contract::Model, contacts: &[contact::Model]) -> ContractForm {
+        let functions: Vec<(&str, bool)> =
+            contacts.iter().map(|contact| (contact.function.as_str(), contact.mandatory)).collect();
+        ContractForm {
+            kind: contract.kind.label().to_owned(),
+            name: contract.name.clone(),
+            code: contract.code.clone(),
+            status: contract.status.clone(),
+            agency_contact: contract.agency_contact.clone(),
+            evaluation_year: contract.evaluation_year.to_string(),
+            estimated_signature_date: day_text(contract.estimated_signature_date),
+            effective_date: day_text(contract.effective_date),
+            prorogation_months: contract.prorogation_months.map(|months| months.to_string()).unwrap_or_default(),
+            effective_end_date: day_text(contract.effective_end_date),
+            last_prorogation_date: day_text(contract.last_prorogation_date),
+            status_reason: contract.status_reason.clone().unwrap_or_default(),
+            competence: contract.competence.clone().unwrap_or_default(),
+            contact_functions: crate::contracts::creation::contact_functions_text(&functions),
+        }
+    }
+
+    pub async fn contract_edition(
+        db: &DatabaseConnection,
+        agency_id: i32,
+        id: i32,
+    ) -> Result<ContractEdition, AppError> {
+        let (contract, entity) = of_agency(db, agency_id, id).await?;
+        let contacts = contacts_of(db, id).await?;
+        let referential = match contract.referential_version_id {
+            Some(version_id) => match referential_version::Entity::find_by_id(version_id).one(db).await? {
+                Some(version) => referential::Entity::find_by_id(version.referential_id)
+                    .one(db)
+                    .await?
+                    .map(|referential| format!("{} (version {})", referential.name, version.number)),
+                None => None,
+            },
+            None => None,
+        };
+        let establishments = covered_sites(db, id).await?.into_iter().map(|site| site.finess).collect::<Vec<_>>();
+        Ok(ContractEdition {
+            id,
+            legal_entity: LegalEntityRef { finess: entity.finess, name: entity.name },
+            referential,
+            form: form_of(&contract, &contacts),
+            establishments: establishments.join(", "),
+        })
+    }
+
+    /// The fields a person reads in the journal, by label.
+    fn journal_fields(form: &ContractForm, establishments: &str) -> BTreeMap<&'static str, String> {
+        BTreeMap::from([
+            ("type", form.kind.clone()),
+            ("nom", form.name.clone()),
+            ("code", form.code.clone()),
+            ("statut", form.status.clone()),
+            ("contact ARS", form.agency_contact.clone()),
+            ("année d'évaluation", form.evaluation_year.clone()),
+            ("date de signature estimée", form.estimated_signature_date.clone()),
+            ("date d'effet", form.effective_date.clone()),
+            ("durée de prorogation", form.prorogation_months.clone()),
+            ("date de fin effective", form.effective_end_date.clone()),
+            ("date de dernière prorogation", form.last_prorogation_date.clone()),
+            ("motif du statut", form.status_reason.clone()),
+            ("compétence", form.competence.clone()),
+            ("fonctions des contacts", form.contact_functions.replace('\n', ", ")),
+            ("établissements", establishments.to_owned()),
+        ])
+    }
+
+    /// Saves `new` on contract `id` of the agency, with the establishments `chosen` (CPOM), in one
+    /// transaction journaled with the fields that changed. Refused: changing the year once answers
+    /// are saved, removing a contact function whose contact is named.
+    pub async fn edit_contract(
+        db: &DatabaseConnection,
+        agency_id: i32,
+        actor: &Actor,
+        id: i32,
+        new: &NewContract,
+        chosen: &[i32],
+    ) -> Result<(), AppError> {
+        let (contract, entity) = of_agency(db, agency_id, id).await?;
+        let contacts = contacts_of(db, id).await?;
+        let questions = indicator::Entity::find()
+            .select_only()
+            .column(indicator::Column::Id)
+            .filter(indicator::Column::ContractId.eq(id))
+            .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
+            .into_query();
+        if new.evaluation_year != contract.evaluation_year
+            && answer::Entity::find()
+                .filter(answer::Column::QuestionId.in_subquery(questions.clone()))
+                .count(db)
+                .await?
+                > 0
+        {
+            return Err(AppError::Invalid(format!(
+                "Des réponses sont déjà enregistrées pour {} : l'année d'évaluation ne change plus.",
+                contract.evaluation_year
+            )));
+        }
+        let named = |contact: &contact::Model| {
+            [&contact.last_name, &contact.first_name, &contact.email, &contact.phone]
+                .iter()
+                .any(|field| field.as_deref().is_some_and(|value| !value.trim().is_empty()))
+        };
+        if let Some(kept) = contacts.iter().find(|contact| {
+            named(contact) && !new.contact_functions.iter().any(|(function, _)| *function == contact.function)
+        }) {
+            return Err(AppError::Invalid(format!(
+                "Un contact est renseigné pour la fonction {} : elle ne peut plus être retirée.",
+                kept.function
+            )));
+        }
+        let sites = establishment::Entity::find()
+            .filter(establishment::Column::LegalEntityId.eq(entity.id))
+            .order_by_asc(establishment::Column::Finess)
+            .all(db)
+            .await?;
+        let covered = covered_establishments(new.kind, &sites, chosen)?;
+        let covered_text = |ids: &[i32]| {
+            sites
+                .iter()
+                .filter(|site| ids.contains(&site.id))
+                .map(|site| site.finess.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let before_sites: Vec<i32> = covered_sites(db, id).await?.into_iter().map(|site| site.id).collect();
+        let before = journal_fields(&form_of(&contract, &contacts), &covered_text(&before_sites));
+
+        let txn = begin_write(db).await?;
+        let year_changed = new.evaluation_year != contract.evaluation_year;
+        let mut active = contract.clone().into_active_model();
+        set_fields(&mut active, new);
+        let saved = active.update(&txn).await?;
+        if year_changed {
+            indicator::Entity::update_many()
+                .col_expr(indicator::Column::Year, Expr::value(new.evaluation_year))
+                .filter(indicator::Column::ContractId.eq(id))
+                .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
+                .exec(&txn)
+                .await?;
+        }
+        contract_establishment::Entity::delete_many()
+            .filter(contract_establishment::Column::ContractId.eq(id))
+            .exec(&txn)
+            .await?;
+        for establishment_id in &covered {
+            contract_establishment::ActiveModel { contract_id: Set(id), establishment_id: Set(*establishment_id) }
+                .insert(&txn)
+                .await?;
+        }
+        for contact in &contacts {
+            if !new.contact_functions.iter().any(|(function, _)| *function == contact.function) {
+                contact::Entity::delete_by_id(contact.id).exec(&txn).await?;
+            }
+        }
+        for (position, (function, mandatory)) in new.contact_functions.iter().enumerate() {
+            match contacts.iter().find(|contact| contact.function == *function) {
+                Some(existing) => {
+                    let mut kept = existing.clone().into_active_model();
+                    kept.position = Set(position as i32);
+                    kept.mandatory = Set(*mandatory);
+                    kept.update(&txn).await?;
+                }
+                None => {
+                    contact::ActiveModel {
+                        contract_id: Set(id),
+                        function: Set(function.clone()),
+                        position: Set(position as i32),
+                        mandatory: Set(*mandatory),
+                        ..Default::default()
+                    }
+                    .insert(&txn)
+                    .await?;
+                }
+            }
+        }
+        let after = journal_fields(&form_of(&saved, &contacts_of(&txn, id).await?), &covered_text(&covered));
+        let changed: Vec<&str> = before.keys().filter(|key| before.get(*key) != after.get(*key)).copied().collect();
+        let only = |fields: &BTreeMap<&str, String>| {
+            serde_json::Value::Object(
+                changed.iter().map(|key| ((*key).to_owned(), fields[key].clone().into())).collect(),
+            )
+        };
+        if !changed.is_empty() {
+            let entry = Entry {
+                kind: ChangeKind::ContractEdited,
+                subject: format!("{} ({} - {})", saved.name, entity.finess, entity.name),
+                before: Some(only(&before)),
+                after: Some(only(&after)),
+            };
+            journal::record(&txn, actor, Some(agency_id), entry).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+}
