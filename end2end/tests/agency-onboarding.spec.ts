@@ -51,7 +51,9 @@ test('an agency loads a new legal entity, its referential, contract and user, wh
   await page.getByRole('searchbox', { name: /Filtrer les entités juridiques/ }).fill('380000');
   await page.getByRole('button', { name: 'Filtrer', exact: true }).click();
   await expect(page).toHaveURL(/filtre=380000/);
-  await page.getByRole('checkbox', { name: '380000333 - CENTRE HOSPITALIER DE VOIRON' }).check();
+  // A DSFR checkbox is drawn by its label, which takes the click.
+  await page.getByText('380000333 - CENTRE HOSPITALIER DE VOIRON', { exact: true }).click();
+  await expect(page.getByRole('checkbox', { name: '380000333 - CENTRE HOSPITALIER DE VOIRON' })).toBeChecked();
   await page.getByRole('combobox', { name: 'Référentiel et version' }).selectOption({ label: 'CAQES Voiron (version 1)' });
   await page.getByRole('textbox', { name: 'Nom du contrat' }).fill('CAQES VOIRON 2027');
   await page.getByRole('textbox', { name: 'Code', exact: true }).fill('PUBLIC');

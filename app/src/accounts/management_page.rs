@@ -12,7 +12,7 @@ use super::management::{
 use super::management_api::{invited_message, ChangeAccount, InviteUser};
 use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
-use crate::layout::forms::{form_error, query_param, FormRefusal};
+use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal, SearchForm};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
 use crate::routes::{legal_entity_href, managed_account_href, ACCOUNTS_PATH};
 use crate::AppError;
@@ -48,21 +48,9 @@ pub fn AccountsPage() -> impl IntoView {
         {breadcrumb(None)}
         <h1>"Comptes"</h1>
         <AdministrationMenu current=ACCOUNTS_PATH/>
-        <div role="status">
-            {invited.map(|message| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p> })}
-        </div>
-        <form method="get" action=ACCOUNTS_PATH role="search" class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-2w">
-            <div class="fr-col-12 fr-col-md-6 fr-input-group">
-                <label class="fr-label" for="recherche">
-                    "Rechercher un compte"
-                    <span class="fr-hint-text">"Tout ou partie de l'identifiant (adresse email)"</span>
-                </label>
-                <input class="fr-input" id="recherche" name=SEARCH_PARAM type="search" value=search autocomplete="off"/>
-            </div>
-            <div class="fr-col-12 fr-col-md-3">
-                <button class="fr-btn fr-btn--secondary" type="submit">"Rechercher"</button>
-            </div>
-        </form>
+        <crate::layout::forms::DoneNotice message=invited/>
+        <SearchForm action=ACCOUNTS_PATH param=SEARCH_PARAM label="Rechercher un compte"
+            hint="Tout ou partie de l'identifiant (adresse email)" button="Rechercher" value=search/>
         {when_loaded(accounts, |list| view! { <AccountTable list/> })}
         <InvitationForm/>
     }
@@ -203,11 +191,7 @@ fn AccountView(account: AccountRow, done: Option<AccountAction>) -> impl IntoVie
         {breadcrumb(Some(account.email.clone()))}
         <h1>{format!("Compte {}", account.email)}</h1>
         <AdministrationMenu current=ACCOUNTS_PATH/>
-        <div role="status">
-            {done.map(|action| view! {
-                <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{action.done_message()}</p>
-            })}
-        </div>
+        <DoneNotice message=done.map(|action| action.done_message().to_owned())/>
         {move || error.get().map(|error| view! { <FormRefusal message=error.to_string()/> })}
         <dl class="fields">
             <div><dt>"Identifiant :"</dt><dd>{account.email.clone()}</dd></div>

@@ -30,9 +30,7 @@ pub fn FinessImportPage() -> impl IntoView {
         <Breadcrumb crumbs=vec![("Administration".to_owned(), None), ("Importer le fichier FINESS".to_owned(), None)]/>
         <h1>"Importer le fichier FINESS"</h1>
         <super::AdministrationMenu current=crate::routes::FINESS_IMPORT_PATH/>
-        <div role="status">
-            {imported.map(|message| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p> })}
-        </div>
+        <crate::layout::forms::DoneNotice message=imported/>
         {match preview {
             Some(token) => view! { <Preview token/> }.into_any(),
             None => view! { <UploadForm refusal/> }.into_any(),

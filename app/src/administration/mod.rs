@@ -224,17 +224,13 @@ pub fn DemoSamples(names: &'static [&'static str]) -> impl leptos::IntoView {
 /// The départements typed, cleaned: `"21, 25 39"` is `["21", "25", "39"]`; `2a` is `2A`. Each
 /// must be one of the agency's (`allowed`).
 pub fn parse_departements(typed: &str, allowed: &[String]) -> Result<Vec<String>, UploadRefusal> {
-    let mut departements: Vec<String> = Vec::new();
-    for code in typed.split([',', ';', ' ']).map(str::trim).filter(|code| !code.is_empty()) {
-        let code = crate::legal_entities::finess::canonical_departement(code);
-        if crate::legal_entities::finess::region_of(&code).is_none() {
+    let departements = crate::legal_entities::finess::departement_codes(typed);
+    for code in &departements {
+        if crate::legal_entities::finess::region_of(code).is_none() {
             return Err(UploadRefusal::UnknownDepartement);
         }
-        if !allowed.contains(&code) {
+        if !allowed.contains(code) {
             return Err(UploadRefusal::OutsideAgency);
-        }
-        if !departements.contains(&code) {
-            departements.push(code);
         }
     }
     if departements.is_empty() {

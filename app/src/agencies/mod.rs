@@ -14,7 +14,7 @@ pub use page::AgenciesPage;
 use serde::{Deserialize, Serialize};
 
 use crate::email::EmailAddress;
-use crate::legal_entities::finess::{canonical_departement, region_named, Region};
+use crate::legal_entities::finess::{region_named, Region};
 
 /// What a page needs of the viewer's agency: its name and whom to write to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,20 +97,14 @@ impl NewAgency {
 
 /// The départements typed (`"21, 25 39"`), each of `region`; none typed is all of them.
 pub fn departements_of_region(region: &Region, typed: &str) -> Result<Vec<String>, String> {
-    let mut departements: Vec<String> = Vec::new();
-    for code in typed.split([',', ';', ' ']).map(str::trim).filter(|code| !code.is_empty()) {
-        let code = canonical_departement(code);
-        if !region.departements.contains(&code.as_str()) {
-            return Err(format!(
-                "Le département « {} » n'est pas en {} (départements : {}).",
-                code.chars().take(8).collect::<String>(),
-                region.name,
-                region.departements.join(", ")
-            ));
-        }
-        if !departements.contains(&code) {
-            departements.push(code);
-        }
+    let mut departements = crate::legal_entities::finess::departement_codes(typed);
+    if let Some(stranger) = departements.iter().find(|code| !region.departements.contains(&code.as_str())) {
+        return Err(format!(
+            "Le département « {} » n'est pas en {} (départements : {}).",
+            stranger.chars().take(8).collect::<String>(),
+            region.name,
+            region.departements.join(", ")
+        ));
     }
     if departements.is_empty() {
         departements = region.departements.iter().map(|code| (*code).to_owned()).collect();
@@ -118,16 +112,12 @@ pub fn departements_of_region(region: &Region, typed: &str) -> Result<Vec<String
     Ok(departements)
 }
 
-/// A phone number as people write it (`04.72.34.41.26`, `+33 4 72 34 41 26`): kept as typed.
+/// The support's phone number, checked by the contacts' rule but kept as the agency writes it
+/// (`04.72.34.41.26`, as the guides show it).
 pub fn parse_phone(typed: &str) -> Result<String, String> {
-    let phone = typed.trim();
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+' | '(' | ')'));
-    if allowed && (6..=15).contains(&digits) {
-        Ok(phone.to_owned())
-    } else {
-        Err("Le numéro du support n'est pas valide (exemple : 04 72 34 41 26).".to_owned())
-    }
+    crate::contacts::rules::PhoneNumber::parse(typed)
+        .map(|_| typed.trim().to_owned())
+        .map_err(|_| "Le numéro du support n'est pas valide (exemple : 04 72 34 41 26).".to_owned())
 }
 
 /// The `tel:` link of a phone number: `04.72.34.41.26` is `tel:+33472344126`.

@@ -36,9 +36,7 @@ pub fn AgenciesPage() -> impl IntoView {
         <Breadcrumb crumbs=vec![("Administration".to_owned(), None), ("Agences".to_owned(), None)]/>
         <h1>"Agences"</h1>
         <crate::administration::AdministrationMenu current=crate::routes::AGENCIES_PATH/>
-        <div role="status">
-            {created.map(|message| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p> })}
-        </div>
+        <crate::layout::forms::DoneNotice message=created/>
         {when_loaded(agencies, |agencies| view! { <AgencyTable agencies/> })}
         <CreationForm/>
     }

@@ -42,9 +42,7 @@ pub fn AgencyContractsPage() -> impl IntoView {
         <Breadcrumb crumbs=vec![("Administration".to_owned(), None), ("Contrats".to_owned(), None)]/>
         <h1>"Contrats"</h1>
         <AdministrationMenu current=AGENCY_CONTRACTS_PATH/>
-        <div role="status">
-            {created.map(|message| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p> })}
-        </div>
+        <crate::layout::forms::DoneNotice message=created/>
         {when_loaded(data, move |data| view! { <ContractsAndForm data filter=filter.clone()/> })}
     }
     .into_any()
@@ -188,18 +186,9 @@ fn CreationForm(
             "Le contrat reprend l'arbre d'une version de référentiel, qui ne changera plus. Cochez une entité "
             "juridique, ou plusieurs pour créer le même CAQES pour chacune, en une seule fois."
         </p>
-        <form method="get" action=AGENCY_CONTRACTS_PATH class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-2w">
-            <div class="fr-col-12 fr-col-md-6 fr-input-group">
-                <label class="fr-label" for="filtre">
-                    "Filtrer les entités juridiques"
-                    <span class="fr-hint-text">"Début du numéro FINESS ou partie de la raison sociale"</span>
-                </label>
-                <input class="fr-input" id="filtre" name=FILTER_PARAM type="search" value=filter autocomplete="off"/>
-            </div>
-            <div class="fr-col-12 fr-col-md-3">
-                <button class="fr-btn fr-btn--secondary" type="submit">"Filtrer"</button>
-            </div>
-        </form>
+        <crate::layout::forms::SearchForm action=AGENCY_CONTRACTS_PATH param=FILTER_PARAM
+            label="Filtrer les entités juridiques" hint="Début du numéro FINESS ou partie de la raison sociale"
+            button="Filtrer" value=filter/>
         {move || error.get().map(|error| view! {
             <crate::layout::forms::FormRefusal message=error.to_string()/>
         })}

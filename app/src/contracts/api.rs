@@ -69,6 +69,10 @@ pub async fn create_contracts(
         if legal_entities.len() > 5000 {
             return Err(AppError::Invalid("5 000 entités juridiques au plus à la fois.".to_owned()));
         }
+        // A number ticked twice (two tabs, a resent form) is one legal entity.
+        let mut legal_entities: Vec<String> = legal_entities.iter().map(|finess| finess.trim().to_owned()).collect();
+        legal_entities.sort_unstable();
+        legal_entities.dedup();
         let ids: Vec<i32> = legal_entity::Entity::find()
             .filter(legal_entity::Column::Finess.is_in(legal_entities.iter().map(|finess| finess.trim().to_owned())))
             .all(&state.db)

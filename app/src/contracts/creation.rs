@@ -430,6 +430,38 @@ pub(super) mod server {
         Ok(found.into_iter().map(|site| site.id).collect())
     }
 
+    /// Gives contract `contract_id` the contact `functions`, in their order: those of its `existing`
+    /// contacts kept (their position and mandatory flag updated), the others added, the functions
+    /// left out removed.
+    pub(in crate::contracts) async fn write_contact_functions(
+        txn: &impl sea_orm::ConnectionTrait,
+        contract_id: i32,
+        existing: &[contact::Model],
+        functions: &[(String, bool)],
+    ) -> Result<(), sea_orm::DbErr> {
+        use sea_orm::IntoActiveModel;
+
+        for contact in existing {
+            if !functions.iter().any(|(function, _)| *function == contact.function) {
+                contact::Entity::delete_by_id(contact.id).exec(txn).await?;
+            }
+        }
+        for (position, (function, mandatory)) in functions.iter().enumerate() {
+            let mut written = match existing.iter().find(|contact| contact.function == *function) {
+                Some(kept) => kept.clone().into_active_model(),
+                None => contact::ActiveModel {
+                    contract_id: Set(contract_id),
+                    function: Set(function.clone()),
+                    ..Default::default()
+                },
+            };
+            written.position = Set(position as i32);
+            written.mandatory = Set(*mandatory);
+            written.save(txn).await?;
+        }
+        Ok(())
+    }
+
     /// Every field of the form on the contract (the same at creation and edition).
     pub(in crate::contracts) fn set_fields(contract: &mut contract::ActiveModel, new: &NewContract) {
         contract.kind = Set(new.kind);
@@ -548,17 +580,7 @@ pub(super) mod server {
                 .await?;
                 copied.insert(node.id, written.id);
             }
-            for (position, (function, mandatory)) in new.contact_functions.iter().enumerate() {
-                contact::ActiveModel {
-                    contract_id: Set(contract.id),
-                    function: Set(function.clone()),
-                    position: Set(position as i32),
-                    mandatory: Set(*mandatory),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-            }
+            write_contact_functions(&txn, contract.id, &[], &new.contact_functions).await?;
             for establishment_id in &covered {
                 contract_establishment::ActiveModel {
                     contract_id: Set(contract.id),

@@ -40,7 +40,7 @@ mod server {
 
     use super::ContractEdition;
     use crate::administration::journal::{self, Actor, ChangeKind, Entry};
-    use crate::contracts::creation::server::{covered_establishments, set_fields};
+    use crate::contracts::creation::server::{covered_establishments, set_fields, write_contact_functions};
     use crate::contracts::creation::{ContractForm, NewContract};
     use crate::db::begin_write;
     use crate::db::entities::indicator::NodeKind;
@@ -244,32 +244,7 @@ mod server {
                 .insert(&txn)
                 .await?;
         }
-        for contact in &contacts {
-            if !new.contact_functions.iter().any(|(function, _)| *function == contact.function) {
-                contact::Entity::delete_by_id(contact.id).exec(&txn).await?;
-            }
-        }
-        for (position, (function, mandatory)) in new.contact_functions.iter().enumerate() {
-            match contacts.iter().find(|contact| contact.function == *function) {
-                Some(existing) => {
-                    let mut kept = existing.clone().into_active_model();
-                    kept.position = Set(position as i32);
-                    kept.mandatory = Set(*mandatory);
-                    kept.update(&txn).await?;
-                }
-                None => {
-                    contact::ActiveModel {
-                        contract_id: Set(id),
-                        function: Set(function.clone()),
-                        position: Set(position as i32),
-                        mandatory: Set(*mandatory),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?;
-                }
-            }
-        }
+        write_contact_functions(&txn, id, &contacts, &new.contact_functions).await?;
         let after = journal_fields(&form_of(&saved, &contacts_of(&txn, id).await?), &covered_text(&covered));
         let changed: Vec<&str> = before.keys().filter(|key| before.get(*key) != after.get(*key)).copied().collect();
         let only = |fields: &BTreeMap<&str, String>| {

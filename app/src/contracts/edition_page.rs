@@ -10,7 +10,7 @@ use super::api::EditContract;
 use super::edition::{ContractEdition, EDITED_MESSAGE, EDITED_PARAM};
 use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
-use crate::layout::forms::{form_error, query_param, FormRefusal};
+use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
 use crate::routes::{contract_href, AGENCY_CONTRACTS_PATH};
 use crate::AppError;
@@ -40,9 +40,7 @@ fn EditionForm(edition: ContractEdition, edited: bool) -> impl IntoView {
         ]/>
         <h1>{title}</h1>
         <AdministrationMenu current=AGENCY_CONTRACTS_PATH/>
-        <div role="status">
-            {edited.then(|| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{EDITED_MESSAGE}</p> })}
-        </div>
+        <DoneNotice message=edited.then(|| EDITED_MESSAGE.to_owned())/>
         <dl class="fields">
             <div><dt>"Entité juridique :"</dt><dd><a href=legal_entity.href()>{legal_entity.title()}</a></dd></div>
             <div><dt>"Référentiel :"</dt><dd>{referential.unwrap_or_else(|| "—".to_owned())}</dd></div>

@@ -130,3 +130,39 @@ pub fn FormRefusal(message: String) -> impl IntoView {
         <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert"><p>{message}</p></div>
     }
 }
+
+/// What a form just did, after the redirect that followed it (announced by screen readers).
+#[component]
+pub fn DoneNotice(message: Option<String>) -> impl IntoView {
+    view! {
+        <div role="status">
+            {message.map(|message| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p> })}
+        </div>
+    }
+}
+
+/// A search form of a list (a plain GET to `action`): one field named `param`, filled with `value`.
+#[component]
+pub fn SearchForm(
+    action: &'static str,
+    param: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    button: &'static str,
+    value: String,
+) -> impl IntoView {
+    view! {
+        <form method="get" action=action role="search" class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-2w">
+            <div class="fr-col-12 fr-col-md-6 fr-input-group">
+                <label class="fr-label" for=param>
+                    {label}
+                    <span class="fr-hint-text">{hint}</span>
+                </label>
+                <input class="fr-input" id=param name=param type="search" value=value autocomplete="off"/>
+            </div>
+            <div class="fr-col-12 fr-col-md-3">
+                <button class="fr-btn fr-btn--secondary" type="submit">{button}</button>
+            </div>
+        </form>
+    }
+}

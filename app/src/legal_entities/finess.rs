@@ -92,6 +92,19 @@ pub fn region_of(departement: &str) -> Option<&'static str> {
     REGIONS.iter().find(|region| region.departements.contains(&code.as_str())).map(|region| region.name)
 }
 
+/// Département codes as typed in a list (`"21, 25 39;2a"`): each canonical (`2A`), each once, in
+/// the order typed. Whether they exist, or are a région's, is for the caller to check.
+pub fn departement_codes(typed: &str) -> Vec<String> {
+    let mut codes: Vec<String> = Vec::new();
+    for code in typed.split([',', ';', ' ']).map(str::trim).filter(|code| !code.is_empty()) {
+        let code = canonical_departement(code);
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    codes
+}
+
 /// `971` is written `9A` in the FINESS extracts, and so on: one spelling for each département.
 pub fn canonical_departement(departement: &str) -> String {
     let code = departement.trim().to_ascii_uppercase();

@@ -32,9 +32,7 @@ pub fn ReferentialsPage() -> impl IntoView {
         <Breadcrumb crumbs=vec![("Administration".to_owned(), None), ("Référentiels d'indicateurs".to_owned(), None)]/>
         <h1>"Référentiels d'indicateurs"</h1>
         <AdministrationMenu current=REFERENTIALS_PATH/>
-        <div role="status">
-            {imported.map(|message| view! { <p class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">{message}</p> })}
-        </div>
+        <crate::layout::forms::DoneNotice message=imported/>
         {match preview {
             Some(token) => view! { <Preview token/> }.into_any(),
             None => view! { <Referentials/> <UploadForm refusal/> }.into_any(),
