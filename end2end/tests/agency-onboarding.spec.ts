@@ -85,12 +85,12 @@ test('an agency loads a new legal entity, its referential, contract and user, wh
   await expect(page.getByText(`Le compte ${NEWCOMER} est créé`)).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(`${NEWCOMER}.*380000333 - CENTRE HOSPITALIER DE VOIRON.*Jamais`) })).toBeVisible();
   await page.getByRole('button', { name: 'Déconnexion' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Connexion avec votre compte professionnel' })).toBeVisible();
 
   // The newcomer reads the invitation, logs in, renews the password, and finds the contract's tree.
   const invitation = await mailMatching((m) => m.includes(`To: ${NEWCOMER}`) && m.includes('Mot de passe provisoire'), 'the invitation');
   const initial = invitation.match(/^Mot de passe provisoire : (\S+)\s*$/m)?.[1];
   expect(initial, 'an initial password in the invitation').toBeTruthy();
-  await page.goto('/connexion');
   await hydrated(page);
   await page.getByLabel('Identifiant').fill(NEWCOMER);
   await page.getByLabel('Mot de passe').fill(initial!);
