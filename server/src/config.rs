@@ -39,6 +39,11 @@ pub struct Cli {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: PathBuf,
 
+    /// Time zone of the agencies served: every date and time shown is in it, and a day ends at its
+    /// midnight there (tz database names: Europe/Paris, America/Cayenne, Indian/Reunion...).
+    #[arg(long, env = "ECARS_TIME_ZONE", default_value = "Europe/Paris", global = true)]
+    pub time_zone: String,
+
     /// Load the demo data at start (idempotent). `ECARS_DEMO=1` enables it, `0` disables it.
     #[arg(long, env = "ECARS_DEMO", global = true, action = clap::ArgAction::SetTrue,
           value_parser = clap::builder::FalseyValueParser::new())]
@@ -152,6 +157,7 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub site_root: PathBuf,
     pub demo: bool,
+    pub time_zone: app::db::TimeZone,
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub mail_retry: RetryPolicy,
@@ -229,6 +235,8 @@ pub enum ConfigError {
     SiteAddr(String),
     #[error("ECARS_DOCUMENTS_S3 needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")]
     S3Credentials,
+    #[error("ECARS_TIME_ZONE `{0}` is not a time zone such as Europe/Paris, America/Cayenne or Indian/Reunion")]
+    TimeZone(String),
     #[error("ECARS_SECRET_KEY must be at least 32 characters long")]
     SecretKey,
     #[error("ECARS_TRUSTED_PROXIES: {0}")]
@@ -247,6 +255,7 @@ impl Config {
             site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: PathBuf::from("target/site"),
             demo: true,
+            time_zone: app::db::DEFAULT_TIME_ZONE,
             smtp_url: None,
             mail_from: "e-CARS <ne-pas-repondre@ecars.exemple.fr>".to_owned(),
             mail_retry: RetryPolicy::default(),
@@ -272,6 +281,8 @@ impl Config {
             site_addr,
             site_root: cli.site_root.clone(),
             demo: cli.demo,
+            time_zone: app::db::parse_time_zone(&cli.time_zone)
+                .ok_or_else(|| ConfigError::TimeZone(cli.time_zone.chars().take(60).collect()))?,
             smtp_url: cli.smtp_url.clone().filter(|url| !url.is_empty()),
             mail_from: cli.mail_from.clone(),
             mail_retry: RetryPolicy { attempts: cli.mail_attempts.max(1), ..RetryPolicy::default() },

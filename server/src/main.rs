@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_cli(&cli).map_err(|e| e.to_string())?;
+    app::db::set_agency_time_zone(config.time_zone);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             server::startup::open_database(&config).await.map_err(|e| e.to_string())?;

@@ -68,6 +68,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        app::db::set_agency_time_zone(config.time_zone);
         let db = open_database(&config).await?;
         let hashing = password_hashing();
         let message_key = message_key(&config)?;

@@ -278,7 +278,7 @@ pub mod search {
 
     use super::{JournalFilter, JournalRow};
     use crate::db::entities::journal_entry;
-    use crate::db::{french_date_time, AGENCY_TIME_ZONE};
+    use crate::db::{agency_time_zone, french_date_time};
 
     /// Whose entries a viewer reads.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,7 +291,7 @@ pub mod search {
     fn start_of(date: &str) -> Option<chrono::DateTime<Utc>> {
         let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
         let midnight = date.and_hms_opt(0, 0, 0)?;
-        AGENCY_TIME_ZONE.from_local_datetime(&midnight).earliest().map(|moment| moment.with_timezone(&Utc))
+        agency_time_zone().from_local_datetime(&midnight).earliest().map(|moment| moment.with_timezone(&Utc))
     }
 
     fn query(scope: JournalScope, filter: &JournalFilter) -> sea_orm::Select<journal_entry::Entity> {

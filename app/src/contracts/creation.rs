@@ -537,7 +537,7 @@ pub(super) mod server {
         if entities.len() != legal_entity_ids.len() {
             return Err(AppError::NotFound);
         }
-        let today = chrono::Utc::now().with_timezone(&crate::db::AGENCY_TIME_ZONE).date_naive();
+        let today = crate::db::agency_today();
         let txn = begin_write(db).await?;
         let mut created = Vec::with_capacity(entities.len());
         for entity in &entities {

@@ -49,12 +49,44 @@ pub fn french_date(date: chrono::NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
-/// The agencies' time zone: dates and times are never shown in UTC.
-pub const AGENCY_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Paris;
+/// A time zone of the tz database (`Europe/Paris`, `America/Cayenne`, `Indian/Reunion`).
+pub type TimeZone = chrono_tz::Tz;
+
+/// Where the agencies are when `ECARS_TIME_ZONE` says nothing.
+pub const DEFAULT_TIME_ZONE: TimeZone = chrono_tz::Europe::Paris;
+
+static TIME_ZONE: std::sync::OnceLock<TimeZone> = std::sync::OnceLock::new();
+
+/// The agencies' time zone (`ECARS_TIME_ZONE`): dates and times are never shown in UTC.
+pub fn agency_time_zone() -> TimeZone {
+    TIME_ZONE.get().copied().unwrap_or(DEFAULT_TIME_ZONE)
+}
+
+/// Sets the agencies' time zone, once, at start: a process serves one set of agencies (another
+/// application started in the same process, as in tests, keeps the first one's).
+pub fn set_agency_time_zone(time_zone: TimeZone) {
+    if TIME_ZONE.set(time_zone).is_err() && agency_time_zone() != time_zone {
+        tracing::warn!(kept = %agency_time_zone(), ignored = %time_zone, "the time zone is set once per process");
+    }
+}
+
+/// `Europe/Paris` and the like; `None` for anything else.
+pub fn parse_time_zone(name: &str) -> Option<TimeZone> {
+    name.trim().parse().ok()
+}
 
 /// "24/11/2026 15:05", in the agency's time zone: when an answer was changed.
 pub fn french_date_time(moment: chrono::DateTime<chrono::Utc>) -> String {
-    moment.with_timezone(&AGENCY_TIME_ZONE).format("%d/%m/%Y %H:%M").to_string()
+    date_time_in(agency_time_zone(), moment)
+}
+
+fn date_time_in(time_zone: TimeZone, moment: chrono::DateTime<chrono::Utc>) -> String {
+    moment.with_timezone(&time_zone).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// Today's date where the agencies are.
+pub fn agency_today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&agency_time_zone()).date_naive()
 }
 
 /// Service tests: an in-memory SQLite database with the real schema and the demo data.
@@ -122,5 +154,18 @@ mod tests {
         let summer = chrono::Utc.with_ymd_and_hms(2026, 6, 30, 21, 59, 0).unwrap();
         assert_eq!(super::french_date_time(winter), "24/11/2026 15:05");
         assert_eq!(super::french_date_time(summer), "30/06/2026 23:59");
+    }
+
+    #[test]
+    fn overseas_agencies_see_their_own_time() {
+        use chrono::TimeZone;
+        let moment = chrono::Utc.with_ymd_and_hms(2026, 11, 24, 2, 30, 0).unwrap();
+        let cayenne = super::parse_time_zone("America/Cayenne").unwrap();
+        let reunion = super::parse_time_zone(" Indian/Reunion ").unwrap();
+        assert_eq!(super::date_time_in(cayenne, moment), "23/11/2026 23:30", "the day before in Guyane");
+        assert_eq!(super::date_time_in(reunion, moment), "24/11/2026 06:30");
+        for bad in ["", "Paris", "Europe/Atlantis", "UTC+2"] {
+            assert_eq!(super::parse_time_zone(bad), None, "{bad}");
+        }
     }
 }

@@ -387,3 +387,26 @@ async fn the_journal_shows_each_change_and_security_event_to_the_agency_that_mad
         assert_eq!(visitor.call("journal", &[]).await.status, 404);
     }
 }
+
+#[tokio::test]
+async fn dates_and_times_are_shown_in_the_time_zone_of_the_agencies() {
+    let data_dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let database = crate::helpers::test_database(data_dir.path()).await;
+    let server =
+        crate::helpers::ServerProcess::start_with(data_dir, &database, &[("ECARS_TIME_ZONE", "America/Cayenne")]).await;
+    let admin = server.app.login_as(ADMIN_ARA).await;
+    let time_zone = app::db::parse_time_zone("America/Cayenne").unwrap();
+    let cayenne =
+        |moment: chrono::DateTime<chrono::Utc>| moment.with_timezone(&time_zone).format("%d/%m/%Y %H:%M").to_string();
+    let logged_in = chrono::Utc::now();
+    // The login is journaled just after it, by the security worker.
+    for _ in 0..100 {
+        let journal = admin.get("/administration/journal?type=security_event").await;
+        let shown = [logged_in, logged_in + chrono::Duration::minutes(1)].map(cayenne);
+        if shown.iter().any(|time| journal.body.contains(time.as_str())) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the login is not shown at {} (Cayenne time)", cayenne(logged_in));
+}

@@ -375,12 +375,31 @@ impl ServerProcess {
         Self::start_logging(data_dir, database, "warn", None).await
     }
 
+    /// The same, with more settings in its environment.
+    pub async fn start_with(
+        data_dir: std::sync::Arc<tempfile::TempDir>,
+        database: &DatabaseUrl,
+        settings: &[(&str, &str)],
+    ) -> Self {
+        Self::launch(data_dir, database, "warn", None, settings).await
+    }
+
     /// The same, its log at `filter` (`RUST_LOG`) written to `log` when given.
     pub async fn start_logging(
         data_dir: std::sync::Arc<tempfile::TempDir>,
         database: &DatabaseUrl,
         filter: &str,
         log: Option<&std::path::Path>,
+    ) -> Self {
+        Self::launch(data_dir, database, filter, log, &[]).await
+    }
+
+    async fn launch(
+        data_dir: std::sync::Arc<tempfile::TempDir>,
+        database: &DatabaseUrl,
+        filter: &str,
+        log: Option<&std::path::Path>,
+        settings: &[(&str, &str)],
     ) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ecars"));
@@ -390,7 +409,8 @@ impl ServerProcess {
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("ECARS_DEMO", "1")
             .env("RUST_LOG", filter)
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            .envs(settings.iter().copied());
         if let Some(log) = log {
             command.stdout(std::fs::File::create(log).unwrap());
         }

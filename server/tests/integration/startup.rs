@@ -48,6 +48,11 @@ fn an_s3_document_store_without_credentials_stops_the_start() {
 }
 
 #[test]
+fn an_unknown_time_zone_stops_the_start() {
+    assert_fails_with(&[("ECARS_TIME_ZONE", "Europe/Atlantis")], "ECARS_TIME_ZONE");
+}
+
+#[test]
 fn migrate_applies_the_schema_and_exits() {
     let (success, stderr) = ecars(&[], &["migrate"]);
     assert!(success, "{stderr}");
@@ -57,7 +62,7 @@ fn migrate_applies_the_schema_and_exits() {
 fn help_lists_every_setting() {
     let output = Command::new(env!("CARGO_BIN_EXE_ecars")).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&output.stdout);
-    for setting in ["DATABASE_URL", "ECARS_DATA_DIR", "LEPTOS_SITE_ADDR", "ECARS_DEMO", "migrate"] {
+    for setting in ["DATABASE_URL", "ECARS_DATA_DIR", "LEPTOS_SITE_ADDR", "ECARS_DEMO", "ECARS_TIME_ZONE", "migrate"] {
         assert!(help.contains(setting), "{setting} missing from --help:\n{help}");
     }
 }
