@@ -19,7 +19,9 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
         true => ClosingState::Open(closing_service::missing(&db, &state.tree_shapes, id).await?),
         false => ClosingState::Closed(closing_service::closed_by(&db, &access.contract).await?),
     };
-    Ok(ContractPageData { detail, editable: access.editable, closing })
+    // An administrator reads only its agency's contracts: this one is its to change.
+    let administrable = viewer.administers().is_some();
+    Ok(ContractPageData { detail, editable: access.editable, administrable, closing })
 }
 
 #[server(endpoint = "etablissements_du_contrat", client = crate::accounts::csrf::PortalClient)]

@@ -128,6 +128,8 @@ pub struct ContractPageData {
     pub detail: ContractDetail,
     /// Own entity, establishment role, Auto-Evaluation: "Clore la saisie" is offered.
     pub editable: bool,
+    /// Read by its agency's administrator: "Modifier le contrat" is offered.
+    pub administrable: bool,
     pub closing: crate::evaluation::closing::ClosingState,
 }
 

@@ -27,7 +27,7 @@ pub fn ContractPage() -> impl IntoView {
 
 #[component]
 fn ContractView(data: ContractPageData) -> impl IntoView {
-    let ContractPageData { detail, editable, closing } = data;
+    let ContractPageData { detail, editable, administrable, closing } = data;
     let ContractDetail {
         header,
         code,
@@ -50,6 +50,9 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
                 <li><a class="fr-btn" href=indicators_href(header.id)>"Saisir les indicateurs"</a></li>
                 {editable.then(|| view! {
                     <li><a class="fr-btn fr-btn--secondary" href=closing_href(header.id)>"Clore la saisie"</a></li>
+                })}
+                {administrable.then(|| view! {
+                    <li><a class="fr-btn fr-btn--tertiary" href=crate::routes::contract_edition_href(header.id)>"Modifier le contrat"</a></li>
                 })}
             </ul>
         </div>

@@ -74,7 +74,7 @@ pub fn ClosingPage() -> impl IntoView {
 
 #[component]
 fn ClosingView(data: ContractPageData) -> impl IntoView {
-    let ContractPageData { detail, editable, closing } = data;
+    let ContractPageData { detail, editable, closing, .. } = data;
     let contract_id = detail.header.id;
     let close = ServerAction::<CloseEvaluation>::new();
     // A plain form (the page is not an island): a refusal comes back in the address.

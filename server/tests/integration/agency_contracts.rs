@@ -135,6 +135,10 @@ async fn an_agency_edits_a_contract_and_the_journal_keeps_what_changed() {
         "DIRECTEUR *",
     ]);
     admin.get(PAGE).await.assert_shows(&[&format!("href=\"{page}\"")]);
+    // The contract page offers the edition to the agency's administrator only.
+    admin.get(&app::routes::contract_href(created.id)).await.assert_shows(&["Modifier le contrat", &page]);
+    let chu = app.login_as(CHU).await;
+    assert_eq!(chu.get(&app::routes::contract_href(created.id)).await.count("Modifier le contrat"), 0);
 
     let edition = |fields: &[(&'static str, &'static str)]| {
         let mut sent: Vec<(&str, &str)> = form(&version, "2027-01-01", &[])
