@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::Role;
-use crate::legal_entities::finess::FinessNumber;
 use crate::legal_entities::LegalEntityRef;
 
 /// Query parameters: the list's search, and after a change what was done.
@@ -144,17 +143,7 @@ pub fn parse_invitable_role(typed: &str) -> Result<Role, String> {
 /// FINESS numbers as typed: separated by lines, commas, semicolons or spaces; each checked, each
 /// once, at most [`MAX_ENTITIES`].
 pub fn parse_finess_list(typed: &str) -> Result<Vec<String>, String> {
-    let mut numbers: Vec<String> = Vec::new();
-    for piece in typed.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|piece| !piece.is_empty()) {
-        let number = FinessNumber::parse(piece)?.as_str().to_owned();
-        if !numbers.contains(&number) {
-            numbers.push(number);
-        }
-        if numbers.len() > MAX_ENTITIES {
-            return Err(format!("{MAX_ENTITIES} entités juridiques au plus par compte."));
-        }
-    }
-    Ok(numbers)
+    crate::legal_entities::finess::parse_finess_list(typed, MAX_ENTITIES, "entités juridiques par compte")
 }
 
 #[cfg(test)]

@@ -50,15 +50,7 @@ where
 
 #[component]
 fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        error.get().map(|error| {
-            view! {
-                <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert">
-                    <p>{error.to_string()}</p>
-                </div>
-            }
-        })
-    }
+    move || error.get().map(|error| view! { <crate::layout::forms::FormRefusal message=error.to_string()/> })
 }
 
 /// A plain form (no island): a refusal comes back from the server with the identifier typed.

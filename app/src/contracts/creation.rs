@@ -353,7 +353,7 @@ pub(super) mod server {
             .await?;
         let version_label = |version: &referential_version::Model| {
             let name = referentials.get(&version.referential_id).map(|r| r.name.as_str()).unwrap_or_default();
-            format!("{name} (version {})", version.number)
+            crate::referentials::version_label(name, version.number)
         };
         let labels: HashMap<i32, String> =
             versions.iter().map(|version| (version.id, version_label(version))).collect();
@@ -408,15 +408,8 @@ pub(super) mod server {
         db: &DatabaseConnection,
         typed: &str,
     ) -> Result<Vec<i32>, AppError> {
-        let mut chosen: Vec<String> = typed
-            .split([',', ';', ' ', '\n', '\r'])
-            .map(str::trim)
-            .filter(|finess| !finess.is_empty())
-            .map(str::to_owned)
-            .take(1000)
-            .collect();
-        chosen.sort_unstable();
-        chosen.dedup();
+        let chosen = crate::legal_entities::finess::parse_finess_list(typed, 1000, "établissements")
+            .map_err(AppError::Invalid)?;
         if chosen.is_empty() {
             return Ok(Vec::new());
         }
@@ -592,7 +585,7 @@ pub(super) mod server {
             let after = serde_json::json!({
                 "type": new.kind.label(),
                 "entité juridique": format!("{} - {}", entity.finess, entity.name),
-                "référentiel": format!("{} (version {})", referential.name, version.number),
+                "référentiel": crate::referentials::version_label(&referential.name, version.number),
                 "établissements": covered.len(),
                 "année d'évaluation": new.evaluation_year,
             });

@@ -125,7 +125,7 @@ mod server {
                 Some(version) => referential::Entity::find_by_id(version.referential_id)
                     .one(db)
                     .await?
-                    .map(|referential| format!("{} (version {})", referential.name, version.number)),
+                    .map(|referential| crate::referentials::version_label(&referential.name, version.number)),
                 None => None,
             },
             None => None,

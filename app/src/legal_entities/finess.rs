@@ -35,6 +35,22 @@ impl FinessNumber {
     }
 }
 
+/// FINESS numbers as typed in a form: separated by lines, commas, semicolons or spaces; each
+/// checked, each once, in the order typed, at most `max` (`what` names them in the refusal).
+pub fn parse_finess_list(typed: &str, max: usize, what: &str) -> Result<Vec<String>, String> {
+    let mut numbers: Vec<String> = Vec::new();
+    for piece in typed.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|piece| !piece.is_empty()) {
+        let number = FinessNumber::parse(piece)?.as_str().to_owned();
+        if !numbers.contains(&number) {
+            numbers.push(number);
+        }
+        if numbers.len() > max {
+            return Err(format!("{max} {what} au plus."));
+        }
+    }
+    Ok(numbers)
+}
+
 impl std::fmt::Display for FinessNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)

@@ -185,6 +185,11 @@ impl UploadRefusal {
 }
 
 /// A referential's name: one line of at most 120 characters.
+/// "CAQES 2026 (version 2)": a referential version as every page and the journal name it.
+pub fn version_label(referential: &str, number: i32) -> String {
+    format!("{referential} (version {number})")
+}
+
 pub fn parse_name(typed: &str) -> Option<String> {
     let name = typed.trim();
     (!name.is_empty() && name.chars().count() <= 120 && !name.chars().any(char::is_control)).then(|| name.to_owned())
