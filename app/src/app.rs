@@ -125,6 +125,24 @@ where
     id_resource("id", fetch)
 }
 
+/// The same, with a number from query parameter `query` (`?annee=2023`), `None` when absent; one
+/// that is not a number is "not found".
+pub fn contract_resource_with<T, F, Fut>(query: &'static str, fetch: F) -> Resource<Result<T, AppError>>
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    F: Fn(i32, Option<i32>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let number = match crate::layout::forms::page_query().get(query).filter(|value| !value.is_empty()) {
+        None => Ok(None),
+        Some(value) => value.parse::<i32>().map(Some).map_err(|_| AppError::NotFound),
+    };
+    contract_resource(move |id| {
+        let (fetch, number) = (fetch.clone(), number.clone());
+        async move { fetch(id, number?).await }
+    })
+}
+
 /// Loads what the page of the record whose id is route parameter `param` shows.
 pub fn id_resource<T, F, Fut>(param: &'static str, fetch: F) -> Resource<Result<T, AppError>>
 where

@@ -93,7 +93,17 @@ pub fn question_href(contract_id: i32, question_id: i32) -> String {
 
 /// The same, from the tree's own page (only the query and the anchor change).
 pub fn question_query(question_id: i32) -> String {
-    format!("?{QUESTION_PARAM}={question_id}#{QUESTION_ANCHOR}")
+    question_query_in(question_id, None)
+}
+
+/// The same, in the tree of an earlier year (`?annee=2023&question=...`).
+pub fn question_query_in(question_id: i32, earlier_year: Option<i32>) -> String {
+    match earlier_year {
+        Some(year) => {
+            format!("?{}={year}&{QUESTION_PARAM}={question_id}#{QUESTION_ANCHOR}", crate::evaluation::years::YEAR_PARAM)
+        }
+        None => format!("?{QUESTION_PARAM}={question_id}#{QUESTION_ANCHOR}"),
+    }
 }
 
 pub fn closing_href(contract_id: i32) -> String {
@@ -102,6 +112,16 @@ pub fn closing_href(contract_id: i32) -> String {
 
 pub fn receipt_href(contract_id: i32) -> String {
     format!("{}/{RECEIPT}", contract_href(contract_id))
+}
+
+/// The receipt of one closing (of any year), as mailed when it was closed.
+pub fn closing_receipt_href(contract_id: i32, closing_id: i32) -> String {
+    format!("{}?{}={closing_id}", receipt_href(contract_id), crate::evaluation::years::CLOSING_PARAM)
+}
+
+/// The tree of an earlier year, read-only.
+pub fn year_indicators_href(contract_id: i32, year: i32) -> String {
+    format!("{}?{}={year}", indicators_href(contract_id), crate::evaluation::years::YEAR_PARAM)
 }
 
 pub fn contacts_href(contract_id: i32) -> String {

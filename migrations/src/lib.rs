@@ -15,6 +15,7 @@ mod m20261201_000006_mail_outbox;
 mod m20261202_000007_agencies;
 mod m20261202_000008_referentials;
 mod m20261203_000009_account_states;
+mod m20261204_000010_evaluations;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_agencies::Migration),
             Box::new(m20261202_000008_referentials::Migration),
             Box::new(m20261203_000009_account_states::Migration),
+            Box::new(m20261204_000010_evaluations::Migration),
         ]
     }
 }

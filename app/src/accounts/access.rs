@@ -15,7 +15,8 @@ use super::Role;
 use crate::agencies::AgencyContacts;
 use crate::contracts::Phase;
 use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{contract, establishment, indicator, legal_entity};
+use crate::db::entities::{contract, establishment, evaluation, indicator, legal_entity};
+use crate::evaluation::years::server as years;
 use crate::AppError;
 
 /// The logged-in user of the current request, put there by the session middleware.
@@ -110,11 +111,13 @@ pub fn viewer() -> Result<Viewer, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
-/// A contract the viewer may read, and whether it may change it now: an establishment user of
-/// its legal entity, while the contract is in Auto-Evaluation.
+/// A contract the viewer may read, one of its evaluations (the current one unless an earlier
+/// year was asked for), and whether the viewer may change that evaluation now: an establishment
+/// user of its legal entity, while it is in Auto-Evaluation.
 #[derive(Debug, Clone)]
 pub struct ContractAccess {
     pub contract: contract::Model,
+    pub evaluation: evaluation::Model,
     pub editable: bool,
 }
 
@@ -145,12 +148,40 @@ pub async fn readable_contract(
     viewer: &Viewer,
     id: i32,
 ) -> Result<ContractAccess, AppError> {
+    readable_evaluation(db, viewer, id, None).await
+}
+
+/// The contract `id` and its evaluation of `year` (the current one for `None`), if the viewer may
+/// read the contract and it has such a year.
+pub async fn readable_evaluation(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i32,
+    year: Option<i32>,
+) -> Result<ContractAccess, AppError> {
+    let contract = readable_contract_row(db, viewer, id).await?;
+    let evaluation = match year {
+        None => years::current(db, id).await?,
+        Some(year) => years::of_year(db, id, year).await?.ok_or(AppError::NotFound)?,
+    };
+    Ok(access_to(viewer, contract, evaluation))
+}
+
+async fn readable_contract_row(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i32,
+) -> Result<contract::Model, AppError> {
     let contract = contract::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     if !reads_legal_entity(db, viewer, contract.legal_entity_id).await? {
         return Err(AppError::NotFound);
     }
-    let editable = viewer.writes(contract.legal_entity_id) && contract.phase == Phase::AutoEvaluation;
-    Ok(ContractAccess { contract, editable })
+    Ok(contract)
+}
+
+fn access_to(viewer: &Viewer, contract: contract::Model, evaluation: evaluation::Model) -> ContractAccess {
+    let editable = viewer.writes(contract.legal_entity_id) && evaluation.phase == Phase::AutoEvaluation;
+    ContractAccess { contract, evaluation, editable }
 }
 
 /// For a server function that reads contract `id`: the database, once the caller may read it.
@@ -161,17 +192,17 @@ pub async fn contract_for_reading(id: i32) -> Result<sea_orm::DatabaseConnection
     Ok(db)
 }
 
-/// The contract `id`, if the viewer may change it: "not found" when it cannot even read it,
+/// The contract `id` and its current evaluation, if the viewer may change it: "not found" when it cannot even read it,
 /// "forbidden" when it only reads it. Its phase is checked by the write itself, under the
 /// contract's lock (`contracts::service::lock_open`).
 pub async fn writable_contract(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: i32,
-) -> Result<contract::Model, AppError> {
+) -> Result<ContractAccess, AppError> {
     let access = readable_contract(db, viewer, id).await?;
     check_writes(viewer, access.contract.legal_entity_id)?;
-    Ok(access.contract)
+    Ok(access)
 }
 
 /// A question (leaf of a tree) of a contract the viewer may read; anything else is "not found".
@@ -185,8 +216,12 @@ pub async fn readable_question(
         .await?
         .filter(|node| node.node_kind == NodeKind::Question)
         .ok_or(AppError::NotFound)?;
-    let access = readable_contract(db, viewer, question.contract_id).await?;
-    Ok((question, access))
+    let contract = readable_contract_row(db, viewer, question.contract_id).await?;
+    let evaluation = evaluation::Entity::find_by_id(question.evaluation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("evaluation of question {question_id}")))?;
+    Ok((question, access_to(viewer, contract, evaluation)))
 }
 
 /// The establishment `id`, if the viewer may read its legal entity.
@@ -455,10 +490,10 @@ mod service_tests {
         assert!(check_writes(&chu, own_site.legal_entity_id).is_ok());
         assert_eq!(check_writes(&referent, own_site.legal_entity_id).unwrap_err(), AppError::Forbidden);
 
-        // Once in Consultation, nobody may change the contract any more.
-        contract::Entity::update_many()
-            .col_expr(contract::Column::Phase, sea_orm::sea_query::Expr::value(Phase::Consultation))
-            .filter(contract::Column::Id.eq(caqes.id))
+        // Once in Consultation, nobody may change the evaluation any more.
+        evaluation::Entity::update_many()
+            .col_expr(evaluation::Column::Phase, sea_orm::sea_query::Expr::value(Phase::Consultation))
+            .filter(evaluation::Column::ContractId.eq(caqes.id))
             .exec(&db)
             .await
             .unwrap();

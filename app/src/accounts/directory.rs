@@ -1,6 +1,8 @@
 //! Who the accounts are: looking one up, the viewer of a session, the account as shown, and
 //! the addresses of the users of a legal entity (for notices).
 
+use std::collections::{HashMap, HashSet};
+
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::access::{Reach, Viewer};
@@ -93,4 +95,23 @@ pub async fn user_emails(
         .into_iter()
         .map(|user| user.email)
         .collect())
+}
+
+/// The identifiers of accounts `ids` (a deleted account is simply absent).
+pub async fn emails_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i32>,
+) -> Result<HashMap<i32, String>, DbErr> {
+    let ids: HashSet<i32> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let users: Vec<(i32, String)> = user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::Email])
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(users.into_iter().collect())
 }

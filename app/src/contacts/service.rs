@@ -1,6 +1,6 @@
 //! Administrative contacts: listing, and saving one (which confirms it for this self-evaluation).
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -10,10 +10,13 @@ use super::rules::ContactInput;
 use super::{ContactDetail, ContactList, ContactRow};
 use crate::accounts::access::{self, Viewer};
 use crate::contracts::service as contracts;
-use crate::db::entities::contact;
+use crate::db::entities::{contact, evaluation};
+use crate::evaluation::years::server as years;
 use crate::AppError;
 
-fn row(contact: contact::Model) -> ContactRow {
+/// A contact as listed; it counts as updated when confirmed since the evaluation opened.
+fn row(contact: contact::Model, opened_at: Option<DateTime<Utc>>) -> ContactRow {
+    let updated = contact.updated_at.is_some_and(|at| opened_at.is_none_or(|opened_at| at >= opened_at));
     ContactRow {
         id: contact.id,
         function: contact.function,
@@ -22,26 +25,30 @@ fn row(contact: contact::Model) -> ContactRow {
         email: contact.email,
         phone: contact.phone,
         mandatory: contact.mandatory,
-        updated: contact.updated_at.is_some(),
+        updated,
     }
 }
 
-/// The contacts of a contract, in the agency's order.
-pub async fn of_contract(db: &impl ConnectionTrait, contract_id: i32) -> Result<Vec<ContactRow>, DbErr> {
+/// The contacts of an evaluation's contract, in the agency's order.
+pub async fn of_evaluation(
+    db: &impl ConnectionTrait,
+    evaluation: &evaluation::Model,
+) -> Result<Vec<ContactRow>, DbErr> {
     Ok(contact::Entity::find()
-        .filter(contact::Column::ContractId.eq(contract_id))
+        .filter(contact::Column::ContractId.eq(evaluation.contract_id))
         .order_by_asc(contact::Column::Position)
         .all(db)
         .await?
         .into_iter()
-        .map(row)
+        .map(|contact| row(contact, evaluation.opened_at))
         .collect())
 }
 
 pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) -> Result<ContactList, AppError> {
     let access = access::readable_contract(db, viewer, contract_id).await?;
-    let header = contracts::header(db, contract_id).await?.ok_or(AppError::NotFound)?;
-    Ok(ContactList { contract: header, contacts: of_contract(db, contract_id).await?, editable: access.editable })
+    let header = contracts::header_of_evaluation(db, &access.evaluation).await?.ok_or(AppError::NotFound)?;
+    let contacts = of_evaluation(db, &access.evaluation).await?;
+    Ok(ContactList { contract: header, contacts, editable: access.editable })
 }
 
 /// A contact of a contract the viewer may read; anything else is "not found".
@@ -55,7 +62,8 @@ async fn readable_contact(db: &impl ConnectionTrait, viewer: &Viewer, id: i32) -
 pub async fn detail(db: &impl ConnectionTrait, viewer: &Viewer, id: i32) -> Result<ContactDetail, AppError> {
     let contact = readable_contact(db, viewer, id).await?;
     let list = list(db, viewer, contact.contract_id).await?;
-    Ok(ContactDetail { contract: list.contract, editable: list.editable, contact: row(contact) })
+    let contact = list.contacts.iter().find(|row| row.id == contact.id).cloned().ok_or(AppError::NotFound)?;
+    Ok(ContactDetail { contract: list.contract, editable: list.editable, contact })
 }
 
 /// Saves a complete, valid contact and marks it updated for this self-evaluation, even when
@@ -67,10 +75,10 @@ pub async fn save(
     input: &ContactInput,
 ) -> Result<ContactRow, AppError> {
     let contact = readable_contact(db, viewer, id).await?;
-    access::writable_contract(db, viewer, contact.contract_id).await?;
+    let access = access::writable_contract(db, viewer, contact.contract_id).await?;
     let valid = input.validate().map_err(|errors| AppError::Invalid(ContactInput::summary(&errors)))?;
     let txn = db.begin().await?;
-    contracts::lock_open(&txn, contact.contract_id).await?;
+    years::lock_open(&txn, access.evaluation.id).await?;
     contact::Entity::update_many()
         .col_expr(contact::Column::LastName, Expr::value(valid.last_name.clone()))
         .col_expr(contact::Column::FirstName, Expr::value(valid.first_name.clone()))
@@ -88,6 +96,6 @@ pub async fn save(
         email: Some(valid.email.as_str().to_owned()),
         phone: Some(valid.phone.as_str().to_owned()),
         updated: true,
-        ..row(contact)
+        ..row(contact, None)
     })
 }

@@ -13,15 +13,24 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     let state = crate::state::AppState::current()?;
     let db = state.db.clone();
     let access = crate::accounts::access::readable_contract(&db, &viewer, id).await?;
-    let detail = super::service::detail(&db, id).await?.ok_or(AppError::NotFound)?;
+    let detail = super::service::detail(&db, &access.evaluation).await?.ok_or(AppError::NotFound)?;
     let open = detail.header.phase == super::Phase::AutoEvaluation;
     let closing = match open {
-        true => ClosingState::Open(closing_service::missing(&db, &state.tree_shapes, id).await?),
-        false => ClosingState::Closed(closing_service::closed_by(&db, &access.contract).await?),
+        true => ClosingState::Open(closing_service::missing(&db, &state.tree_shapes, &access.evaluation).await?),
+        false => ClosingState::Closed(closing_service::closed_by(&db, &access.evaluation).await?),
     };
+    let mut years = crate::evaluation::years::server::history(&db, id).await?;
+    let current = if years.is_empty() { None } else { Some(years.remove(0)) };
     // An administrator reads only its agency's contracts: this one is its to change.
     let administrable = viewer.administers().is_some();
-    Ok(ContractPageData { detail, editable: access.editable, administrable, closing })
+    Ok(ContractPageData {
+        detail,
+        editable: access.editable,
+        administrable,
+        closing,
+        closings: current.map(|year| year.closings).unwrap_or_default(),
+        earlier_years: years,
+    })
 }
 
 #[server(endpoint = "etablissements_du_contrat", client = crate::accounts::csrf::PortalClient)]

@@ -316,11 +316,11 @@ pub(super) mod server {
     use crate::administration::journal::{self, Actor, ChangeKind, Entry};
     use crate::contracts::{ContractKind, Phase};
     use crate::db::begin_write;
-    use crate::db::entities::indicator::NodeKind;
     use crate::db::entities::{
-        contact, contract, contract_establishment, establishment, indicator, legal_entity, referential,
-        referential_node, referential_version,
+        contact, contract, contract_establishment, establishment, legal_entity, referential, referential_node,
+        referential_version,
     };
+    use crate::evaluation::years::server::{self as years, NewEvaluation};
     use crate::AppError;
 
     /// The "Contrats" page's data for the agency, its legal entities filtered by `filter` (FINESS
@@ -361,7 +361,9 @@ pub(super) mod server {
             .filter(contract::Column::LegalEntityId.is_in(all_entities.keys().copied()))
             .order_by_desc(contract::Column::Id)
             .all(db)
-            .await?
+            .await?;
+        let phases = years::current_phases(db, contracts.iter().map(|contract| contract.id)).await?;
+        let contracts = contracts
             .into_iter()
             .filter_map(|contract| {
                 let entity = all_entities.get(&contract.legal_entity_id)?;
@@ -371,7 +373,7 @@ pub(super) mod server {
                     kind: contract.kind,
                     legal_entity: LegalEntityRef { finess: entity.finess.clone(), name: entity.name.clone() },
                     referential: contract.referential_version_id.and_then(|id| labels.get(&id).cloned()),
-                    phase: contract.phase,
+                    phase: phases.get(&contract.id).copied().unwrap_or(Phase::AutoEvaluation),
                 })
             })
             .collect();
@@ -462,7 +464,6 @@ pub(super) mod server {
         contract.code = Set(new.code.clone());
         contract.status = Set(new.status.clone());
         contract.agency_contact = Set(new.agency_contact.clone());
-        contract.evaluation_year = Set(new.evaluation_year);
         contract.estimated_signature_date = Set(date(new.estimated_signature_date));
         contract.effective_date = Set(date(new.effective_date));
         contract.prorogation_months = Set(new.prorogation_months);
@@ -541,38 +542,22 @@ pub(super) mod server {
             let covered = covered_establishments(new.kind, &sites, cpom_establishments)?;
             let mut contract = contract::ActiveModel {
                 legal_entity_id: Set(entity.id),
-                phase: Set(Phase::AutoEvaluation),
                 created_on: Set(today),
-                closed_at: Set(None),
-                closed_by: Set(None),
                 referential_version_id: Set(Some(version.id)),
                 ..Default::default()
             };
             set_fields(&mut contract, new);
             let contract = contract.insert(&txn).await?;
-            // Depth-first, so a parent is written before its children.
-            let mut copied: HashMap<i32, i32> = HashMap::with_capacity(nodes.len());
-            for node in &nodes {
-                let question = node.node_kind == NodeKind::Question;
-                let written = indicator::ActiveModel {
-                    contract_id: Set(contract.id),
-                    parent_id: Set(node.parent_id.and_then(|parent| copied.get(&parent).copied())),
-                    node_kind: Set(node.node_kind),
-                    code: Set(node.code.clone()),
-                    label: Set(node.label.clone()),
-                    position: Set(node.position + 1),
-                    year: Set(question.then_some(new.evaluation_year)),
-                    target: Set(node.target.clone()),
-                    value_kind: Set(node.value_kind),
-                    editable_by_establishment: Set(!node.national),
-                    previous_achieved: Set(None),
-                    previous_comment: Set(None),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                copied.insert(node.id, written.id);
-            }
+            let first = NewEvaluation {
+                contract_id: contract.id,
+                year: new.evaluation_year,
+                version_id: version.id,
+                nodes: &nodes,
+                campaign_id: None,
+                window: None,
+                previous: &HashMap::new(),
+            };
+            years::create(&txn, first).await?;
             write_contact_functions(&txn, contract.id, &[], &new.contact_functions).await?;
             for establishment_id in &covered {
                 contract_establishment::ActiveModel {

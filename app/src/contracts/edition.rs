@@ -45,9 +45,10 @@ mod server {
     use crate::db::begin_write;
     use crate::db::entities::indicator::NodeKind;
     use crate::db::entities::{
-        answer, contact, contract, contract_establishment, establishment, indicator, legal_entity, referential,
-        referential_version,
+        answer, contact, contract, contract_establishment, establishment, evaluation, indicator, legal_entity,
+        referential, referential_version,
     };
+    use crate::evaluation::years::server as years;
     use crate::legal_entities::LegalEntityRef;
     use crate::AppError;
 
@@ -92,7 +93,7 @@ mod server {
     }
 
     /// The form as the contract fills it.
-    fn form_of(contract: &contract::Model, contacts: &[contact::Model]) -> ContractForm {
+    fn form_of(contract: &contract::Model, year: i32, contacts: &[contact::Model]) -> ContractForm {
         let functions: Vec<(&str, bool)> =
             contacts.iter().map(|contact| (contact.function.as_str(), contact.mandatory)).collect();
         ContractForm {
@@ -101,7 +102,7 @@ mod server {
             code: contract.code.clone(),
             status: contract.status.clone(),
             agency_contact: contract.agency_contact.clone(),
-            evaluation_year: contract.evaluation_year.to_string(),
+            evaluation_year: year.to_string(),
             estimated_signature_date: day_text(contract.estimated_signature_date),
             effective_date: day_text(contract.effective_date),
             prorogation_months: contract.prorogation_months.map(|months| months.to_string()).unwrap_or_default(),
@@ -120,6 +121,7 @@ mod server {
     ) -> Result<ContractEdition, AppError> {
         let (contract, entity) = of_agency(db, agency_id, id).await?;
         let contacts = contacts_of(db, id).await?;
+        let year = years::current(db, id).await?.year;
         let referential = match contract.referential_version_id {
             Some(version_id) => match referential_version::Entity::find_by_id(version_id).one(db).await? {
                 Some(version) => referential::Entity::find_by_id(version.referential_id)
@@ -135,7 +137,7 @@ mod server {
             id,
             legal_entity: LegalEntityRef { finess: entity.finess, name: entity.name },
             referential,
-            form: form_of(&contract, &contacts),
+            form: form_of(&contract, year, &contacts),
             establishments: establishments.join(", "),
         })
     }
@@ -174,23 +176,23 @@ mod server {
     ) -> Result<(), AppError> {
         let (contract, entity) = of_agency(db, agency_id, id).await?;
         let contacts = contacts_of(db, id).await?;
-        let questions = indicator::Entity::find()
-            .select_only()
-            .column(indicator::Column::Id)
-            .filter(indicator::Column::ContractId.eq(id))
-            .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
-            .into_query();
-        if new.evaluation_year != contract.evaluation_year
-            && answer::Entity::find()
-                .filter(answer::Column::QuestionId.in_subquery(questions.clone()))
-                .count(db)
-                .await?
-                > 0
-        {
-            return Err(AppError::Invalid(format!(
-                "Des réponses sont déjà enregistrées pour {} : l'année d'évaluation ne change plus.",
-                contract.evaluation_year
-            )));
+        let evaluation = years::current(db, id).await?;
+        let year_changed = new.evaluation_year != evaluation.year;
+        if year_changed {
+            let questions = indicator::Entity::find()
+                .select_only()
+                .column(indicator::Column::Id)
+                .filter(indicator::Column::EvaluationId.eq(evaluation.id))
+                .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
+                .into_query();
+            let answered = answer::Entity::find().filter(answer::Column::QuestionId.in_subquery(questions)).count(db);
+            let evaluations = evaluation::Entity::find().filter(evaluation::Column::ContractId.eq(id)).count(db);
+            if answered.await? > 0 || evaluations.await? > 1 {
+                return Err(AppError::Invalid(format!(
+                    "Des réponses sont déjà enregistrées pour {} : l'année d'évaluation ne change plus.",
+                    evaluation.year
+                )));
+            }
         }
         let named = |contact: &contact::Model| {
             [&contact.last_name, &contact.first_name, &contact.email, &contact.phone]
@@ -220,17 +222,21 @@ mod server {
                 .join(", ")
         };
         let before_sites: Vec<i32> = covered_sites(db, id).await?.into_iter().map(|site| site.id).collect();
-        let before = journal_fields(&form_of(&contract, &contacts), &covered_text(&before_sites));
+        let before = journal_fields(&form_of(&contract, evaluation.year, &contacts), &covered_text(&before_sites));
 
         let txn = begin_write(db).await?;
-        let year_changed = new.evaluation_year != contract.evaluation_year;
         let mut active = contract.clone().into_active_model();
         set_fields(&mut active, new);
         let saved = active.update(&txn).await?;
         if year_changed {
+            evaluation::Entity::update_many()
+                .col_expr(evaluation::Column::Year, Expr::value(new.evaluation_year))
+                .filter(evaluation::Column::Id.eq(evaluation.id))
+                .exec(&txn)
+                .await?;
             indicator::Entity::update_many()
                 .col_expr(indicator::Column::Year, Expr::value(new.evaluation_year))
-                .filter(indicator::Column::ContractId.eq(id))
+                .filter(indicator::Column::EvaluationId.eq(evaluation.id))
                 .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
                 .exec(&txn)
                 .await?;
@@ -245,7 +251,10 @@ mod server {
                 .await?;
         }
         write_contact_functions(&txn, id, &contacts, &new.contact_functions).await?;
-        let after = journal_fields(&form_of(&saved, &contacts_of(&txn, id).await?), &covered_text(&covered));
+        let after = journal_fields(
+            &form_of(&saved, new.evaluation_year, &contacts_of(&txn, id).await?),
+            &covered_text(&covered),
+        );
         let changed: Vec<&str> = before.keys().filter(|key| before.get(*key) != after.get(*key)).copied().collect();
         let only = |fields: &BTreeMap<&str, String>| {
             serde_json::Value::Object(

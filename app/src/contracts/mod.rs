@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::legal_entities::{EstablishmentRow, LegalEntityRef};
 
-/// "Etat en cours" of a contract, stored by name in `contracts.phase`.
+/// "Etat en cours" of a self-evaluation, stored by name in `evaluations.phase`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
@@ -78,7 +78,10 @@ pub struct ContractHeader {
     pub id: i32,
     pub kind: ContractKind,
     pub name: String,
+    /// Of the evaluation shown (the current one unless an earlier year is asked for).
     pub phase: Phase,
+    /// The campaign year of that evaluation.
+    pub year: i32,
     pub legal_entity: LegalEntityRef,
 }
 
@@ -131,6 +134,10 @@ pub struct ContractPageData {
     /// Read by its agency's administrator: "Modifier le contrat" is offered.
     pub administrable: bool,
     pub closing: crate::evaluation::closing::ClosingState,
+    /// The closings and reopenings of the current evaluation, oldest first.
+    pub closings: Vec<crate::evaluation::years::ClosingEvent>,
+    /// "Évaluations précédentes", latest first.
+    pub earlier_years: Vec<crate::evaluation::years::EvaluationYear>,
 }
 
 /// "Accéder à la liste des établissements du contrat".

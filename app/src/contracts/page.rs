@@ -7,10 +7,14 @@ use super::{ContractDetail, ContractPageData};
 use crate::app::contract_resource;
 use crate::documents::{api::get_documents, DocumentsIsland};
 use crate::evaluation::closing::ClosingState;
+use crate::evaluation::years::{ClosingEvent, EvaluationYear};
 use crate::evaluation::{MissingPanel, CLOSED_PARAM};
 use crate::layout::forms::query_param;
 use crate::layout::{field_value, when_loaded, ContractPageTop};
-use crate::routes::{closing_href, contacts_href, contract_establishments_href, indicators_href, receipt_href};
+use crate::routes::{
+    closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href, receipt_href,
+    year_indicators_href,
+};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
@@ -27,7 +31,7 @@ pub fn ContractPage() -> impl IntoView {
 
 #[component]
 fn ContractView(data: ContractPageData) -> impl IntoView {
-    let ContractPageData { detail, editable, administrable, closing } = data;
+    let ContractPageData { detail, editable, administrable, closing, closings, earlier_years } = data;
     let ContractDetail {
         header,
         code,
@@ -57,6 +61,7 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
             </ul>
         </div>
         <ClosingStatus contract_id=header.id closing/>
+        <ClosingHistory contract_id=header.id year=header.year closings/>
         <div class="fields-columns">
             <dl class="fields">
                 <div><dt>"Contrat :"</dt><dd>{header.name}</dd></div>
@@ -84,7 +89,77 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
                 "Accéder à la liste des établissements du contrat"
             </a></li>
         </ul>
+        <EarlierYears contract_id=header.id years=earlier_years/>
     }
+}
+
+/// "Historique de la saisie": each closing of an evaluation (closed on ... by ...) and its
+/// reopening (reopened on ... by ... because ...), each closing with its receipt.
+#[component]
+fn ClosingHistory(contract_id: i32, year: i32, closings: Vec<ClosingEvent>) -> impl IntoView {
+    // A single closing in force is already said by the closing status above.
+    let shown = closings.len() > 1 || closings.iter().any(|closing| closing.reopened.is_some());
+    shown.then(|| {
+        view! {
+            <section class="fr-mb-4w" aria-labelledby="closing-history">
+                <h2 id="closing-history" class="fr-h6">{format!("Historique de la saisie {year}")}</h2>
+                <ClosingEvents contract_id closings/>
+            </section>
+        }
+    })
+}
+
+#[component]
+fn ClosingEvents(contract_id: i32, closings: Vec<ClosingEvent>) -> impl IntoView {
+    view! {
+        <ul class="closing-history">
+            {closings.into_iter().map(|closing| view! {
+                <li>
+                    {format!("Close le {} par {}. ", closing.closed_at, closing.closed_by)}
+                    <a class="fr-link" href=closing_receipt_href(contract_id, closing.id)>
+                        {format!("Accusé de clôture du {}", closing.closed_at)}
+                    </a>
+                </li>
+                {closing.reopened.map(|reopened| view! {
+                    <li>{format!("Rouverte le {} par {} : {}", reopened.at, reopened.by, reopened.reason)}</li>
+                })}
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// "Évaluations précédentes": earlier years, read-only, with their receipts.
+#[component]
+fn EarlierYears(contract_id: i32, years: Vec<EvaluationYear>) -> impl IntoView {
+    (!years.is_empty()).then(|| view! {
+        <section class="fr-mt-4w" aria-labelledby="earlier-years">
+            <h2 id="earlier-years" class="fr-h5">"Évaluations précédentes"</h2>
+            <div class="fr-table">
+                <table>
+                    <caption class="fr-sr-only">"Évaluations précédentes"</caption>
+                    <thead>
+                        <tr><th scope="col">"Année"</th><th scope="col">"Etat"</th><th scope="col">"Saisie"</th></tr>
+                    </thead>
+                    <tbody>
+                        {years.into_iter().map(|year| view! {
+                            <tr>
+                                <td>
+                                    <a class="fr-link" href=year_indicators_href(contract_id, year.year)>
+                                        {format!("Indicateurs {}", year.year)}
+                                    </a>
+                                </td>
+                                <td>{year.phase.label()}</td>
+                                <td>
+                                    {year.closings.is_empty().then_some("Jamais close")}
+                                    <ClosingEvents contract_id closings=year.closings/>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    })
 }
 
 /// While open, what is still missing before closing; once closed, when, by whom, and the receipt.

@@ -1,20 +1,24 @@
 //! Contract queries.
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{ContractDetail, ContractEstablishments, ContractHeader, ContractSummary, CpomSummary, Phase};
-use crate::db::entities::{contract, contract_establishment, establishment, legal_entity};
+use crate::db::entities::{contract, contract_establishment, establishment, evaluation, legal_entity};
 use crate::db::french_date;
+use crate::evaluation::years::server as years;
 use crate::legal_entities::{service::establishment_row, LegalEntityRef};
-use crate::AppError;
 
-fn header_of(contract: &contract::Model, entity: &legal_entity::Model) -> ContractHeader {
+fn header_of(
+    contract: &contract::Model,
+    entity: &legal_entity::Model,
+    evaluation: &evaluation::Model,
+) -> ContractHeader {
     ContractHeader {
         id: contract.id,
         kind: contract.kind,
         name: contract.name.clone(),
-        phase: contract.phase,
+        phase: evaluation.phase,
+        year: evaluation.year,
         legal_entity: LegalEntityRef { finess: entity.finess.clone(), name: entity.name.clone() },
     }
 }
@@ -33,32 +37,28 @@ async fn find_with_entity(
     Ok(Some((contract, entity)))
 }
 
-/// Inside a write transaction, before anything else: holds contract `id` until the commit (on
-/// SQLite the transaction takes the write lock, on PostgreSQL the row lock), so that a closing
-/// and a save can never interleave. Refused once the contract is in Consultation.
-pub async fn lock_open(txn: &DatabaseTransaction, id: i32) -> Result<(), AppError> {
-    let open = contract::Entity::update_many()
-        .col_expr(contract::Column::Phase, Expr::col(contract::Column::Phase))
-        .filter(contract::Column::Id.eq(id))
-        .filter(contract::Column::Phase.eq(Phase::AutoEvaluation))
-        .exec(txn)
-        .await?;
-    if open.rows_affected == 0 {
-        return Err(AppError::NotEditable(CLOSED.to_owned()));
-    }
-    Ok(())
-}
-
-/// Why nothing of a closed contract can change.
-pub const CLOSED: &str = "Ce contrat est en Consultation : la saisie est close, plus rien ne peut y être modifié.";
-
+/// The banner of the contract's current evaluation.
 pub async fn header(db: &impl ConnectionTrait, id: i32) -> Result<Option<ContractHeader>, DbErr> {
-    Ok(find_with_entity(db, id).await?.map(|(contract, entity)| header_of(&contract, &entity)))
+    let Some((contract, entity)) = find_with_entity(db, id).await? else { return Ok(None) };
+    Ok(Some(header_of(&contract, &entity, &years::current(db, id).await?)))
 }
 
-pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<Option<ContractDetail>, DbErr> {
-    Ok(find_with_entity(db, id).await?.map(|(contract, entity)| ContractDetail {
-        header: header_of(&contract, &entity),
+/// The banner of one of the contract's evaluations.
+pub async fn header_of_evaluation(
+    db: &impl ConnectionTrait,
+    evaluation: &evaluation::Model,
+) -> Result<Option<ContractHeader>, DbErr> {
+    let found = find_with_entity(db, evaluation.contract_id).await?;
+    Ok(found.map(|(contract, entity)| header_of(&contract, &entity, evaluation)))
+}
+
+/// The contract page's fields, with the banner of `evaluation`.
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    evaluation: &evaluation::Model,
+) -> Result<Option<ContractDetail>, DbErr> {
+    Ok(find_with_entity(db, evaluation.contract_id).await?.map(|(contract, entity)| ContractDetail {
+        header: header_of(&contract, &entity, evaluation),
         code: contract.code,
         status: contract.status,
         agency_contact: contract.agency_contact,
@@ -83,7 +83,8 @@ pub async fn of_legal_entity(db: &impl ConnectionTrait, legal_entity_id: i32) ->
         .await
 }
 
-pub fn summary(contract: &contract::Model) -> ContractSummary {
+/// A row of a list of contracts, with the phase of its current evaluation.
+pub fn summary(contract: &contract::Model, phase: Phase) -> ContractSummary {
     ContractSummary {
         id: contract.id,
         kind: contract.kind,
@@ -91,7 +92,7 @@ pub fn summary(contract: &contract::Model) -> ContractSummary {
         status: contract.status.clone(),
         effective_date: contract.effective_date.map(french_date),
         effective_end_date: contract.effective_end_date.map(french_date),
-        phase: contract.phase,
+        phase,
     }
 }
 

@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
     date, insert_contract, insert_establishment, insert_legal_entity, national, question, question_with_previous,
-    ContractSeed, EstablishmentSeed, LegalEntitySeed, Seed, TreeWriter,
+    ContractSeed, EstablishmentSeed, LegalEntitySeed, Seed,
 };
 use crate::contracts::ContractKind;
 use crate::evaluation::ValueKind::{Number, Percentage, Text, YesNo};
@@ -44,7 +44,7 @@ async fn chu_grenoble(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         },
     )
     .await?;
-    let contract = insert_contract(
+    let mut tree = insert_contract(
         db,
         ContractSeed {
             legal_entity_id: entity,
@@ -64,7 +64,7 @@ async fn chu_grenoble(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         &[("DIRECTEUR", true), ("REF. CAQES", false), ("REF. CREDIT 1", false)],
     )
     .await?;
-    TreeWriter::new(contract, 2022).seeds(db, None, CAQES_TEST).await
+    tree.seeds(db, None, CAQES_TEST).await
 }
 
 /// The guide's objectives and questions, completed into a realistic CAQES.
@@ -267,7 +267,7 @@ async fn acodege(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     for seed in &ACODEGE_ESTABLISHMENTS {
         establishments.push(insert_establishment(db, entity, seed).await?);
     }
-    let contract = insert_contract(
+    let mut tree = insert_contract(
         db,
         ContractSeed {
             legal_entity_id: entity,
@@ -287,7 +287,7 @@ async fn acodege(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         &[("DIRECTEUR", true), ("REF. CPOM", false)],
     )
     .await?;
-    TreeWriter::new(contract, 2022).seeds(db, None, ACODEGE_CPOM).await
+    tree.seeds(db, None, ACODEGE_CPOM).await
 }
 
 const ACODEGE_CPOM: &[Seed] = &[

@@ -17,7 +17,9 @@ use sea_orm::{
 use crate::accounts::secrets::PasswordHashing;
 use crate::contracts::{ContractKind, Phase};
 use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{answer, contact, contract, contract_establishment, establishment, indicator, legal_entity};
+use crate::db::entities::{
+    answer, contact, contract, contract_establishment, establishment, evaluation, indicator, legal_entity,
+};
 use crate::evaluation::ValueKind;
 use crate::legal_entities::Domain;
 
@@ -114,16 +116,14 @@ async fn insert_contract(
     seed: ContractSeed<'_>,
     establishment_ids: &[i32],
     contacts: &[(&str, bool)],
-) -> Result<i32, DbErr> {
+) -> Result<TreeWriter, DbErr> {
     let contract_id = contract::ActiveModel {
         legal_entity_id: Set(seed.legal_entity_id),
         kind: Set(seed.kind),
         name: Set(seed.name.into()),
         code: Set(seed.code.into()),
         status: Set(seed.status.into()),
-        phase: Set(Phase::AutoEvaluation),
         agency_contact: Set(seed.agency_contact.into()),
-        evaluation_year: Set(seed.evaluation_year),
         estimated_signature_date: Set(None),
         effective_date: Set(seed.effective_date),
         prorogation_months: Set(None),
@@ -153,7 +153,15 @@ async fn insert_contract(
         .insert(db)
         .await?;
     }
-    Ok(contract_id)
+    let evaluation = evaluation::ActiveModel {
+        contract_id: Set(contract_id),
+        year: Set(seed.evaluation_year),
+        phase: Set(Phase::AutoEvaluation),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(TreeWriter { contract_id, evaluation_id: evaluation.id, year: evaluation.year, next_position: 0 })
 }
 
 /// A node of a seeded indicator tree.
@@ -191,18 +199,15 @@ const fn question_with_previous(
     Seed::Question(QuestionSeed { code, label, kind, target, national: false, previous: Some(previous) })
 }
 
-/// Inserts indicator nodes in depth-first order, numbering their positions.
+/// Inserts an evaluation's indicator nodes in depth-first order, numbering their positions.
 struct TreeWriter {
     contract_id: i32,
+    evaluation_id: i32,
     year: i32,
     next_position: i32,
 }
 
 impl TreeWriter {
-    fn new(contract_id: i32, year: i32) -> Self {
-        TreeWriter { contract_id, year, next_position: 0 }
-    }
-
     async fn objective(
         &mut self,
         db: &impl ConnectionTrait,
@@ -233,6 +238,7 @@ impl TreeWriter {
         self.next_position += 1;
         let model = indicator::ActiveModel {
             contract_id: Set(self.contract_id),
+            evaluation_id: Set(self.evaluation_id),
             parent_id: Set(parent),
             node_kind: Set(if question.is_some() { NodeKind::Question } else { NodeKind::Objective }),
             code: Set(code.into()),

@@ -4,9 +4,7 @@
 
 use sea_orm::{ConnectionTrait, DbErr};
 
-use super::{
-    date, insert_answer, insert_contract, insert_legal_entity, ContractSeed, LegalEntitySeed, QuestionSeed, TreeWriter,
-};
+use super::{date, insert_answer, insert_contract, insert_legal_entity, ContractSeed, LegalEntitySeed, QuestionSeed};
 use crate::evaluation::ValueKind;
 
 pub const PERFORMANCE_CONTRACT: &str = "CAQES PERFORMANCE 500";
@@ -25,7 +23,7 @@ pub(super) async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         },
     )
     .await?;
-    let contract = insert_contract(
+    let mut tree = insert_contract(
         db,
         ContractSeed {
             legal_entity_id: entity,
@@ -46,7 +44,6 @@ pub(super) async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     )
     .await?;
 
-    let mut tree = TreeWriter::new(contract, 2022);
     let mut number = 0;
     for objective in 1..=10 {
         let code = format!("{objective}.1");

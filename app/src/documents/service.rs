@@ -13,12 +13,14 @@ use sea_orm::{
 use super::store::StoredFile;
 use super::{DocumentFolder, DocumentRow, Place, ReportNotice};
 use crate::accounts::access::{self, Viewer};
-use crate::accounts::{directory::user_emails, Role};
+use crate::accounts::directory::{emails_by_id, user_emails};
+use crate::accounts::Role;
 use crate::agencies::service::quality_email_of_legal_entity;
-use crate::contracts::{service as contracts, ContractKind};
+use crate::contracts::{ContractKind, Phase};
 use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{document, establishment, indicator, user};
+use crate::db::entities::{document, establishment, evaluation, indicator};
 use crate::db::{begin_write, french_date_time};
+use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;
 use crate::notifications;
 use crate::state::Settings;
@@ -31,42 +33,37 @@ pub async fn stored_names(db: &impl ConnectionTrait) -> Result<HashSet<String>, 
     Ok(names.into_iter().collect())
 }
 
-/// Where `place` is: its legal entity, and the contract whose phase governs it (none for an
-/// establishment, whose folder stays open).
+/// Where `place` is: its legal entity, and the evaluation whose phase governs it (none for an
+/// establishment, whose folder stays open): a question's own, or a contract's current one.
 struct Located {
     legal_entity_id: i32,
-    contract_id: Option<i32>,
+    evaluation: Option<evaluation::Model>,
     contract_kind: Option<ContractKind>,
     /// A national question (grey) is read-only for the establishment, documents included.
     national_question: bool,
 }
 
 async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Result<Located, AppError> {
-    let (contract_id, national_question) = match place {
+    let (access, national_question) = match place {
         Place::Establishment(id) => {
             let establishment = access::readable_establishment(db, viewer, id).await?;
             return Ok(Located {
                 legal_entity_id: establishment.legal_entity_id,
-                contract_id: None,
+                evaluation: None,
                 contract_kind: None,
                 national_question: false,
             });
         }
-        Place::Contract(id) => (id, false),
+        Place::Contract(id) => (access::readable_contract(db, viewer, id).await?, false),
         Place::Question(id) => {
-            let question = indicator::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .filter(|node| node.node_kind == NodeKind::Question)
-                .ok_or(AppError::NotFound)?;
-            (question.contract_id, !question.editable_by_establishment)
+            let (question, access) = access::readable_question(db, viewer, id).await?;
+            (access, !question.editable_by_establishment)
         }
     };
-    let contract = access::readable_contract(db, viewer, contract_id).await?.contract;
     Ok(Located {
-        legal_entity_id: contract.legal_entity_id,
-        contract_id: Some(contract.id),
-        contract_kind: Some(contract.kind),
+        legal_entity_id: access.contract.legal_entity_id,
+        contract_kind: Some(access.contract.kind),
+        evaluation: Some(access.evaluation),
         national_question,
     })
 }
@@ -74,10 +71,10 @@ async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Res
 /// Checked before a single byte is stored: the viewer may add a document at `place` now.
 pub async fn check_can_add(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Result<(), AppError> {
     let located = locate(db, viewer, place).await?;
-    may_add(db, viewer, place, &located).await
+    may_add(viewer, place, &located)
 }
 
-async fn may_add(db: &impl ConnectionTrait, viewer: &Viewer, place: Place, located: &Located) -> Result<(), AppError> {
+fn may_add(viewer: &Viewer, place: Place, located: &Located) -> Result<(), AppError> {
     access::check_writes(viewer, located.legal_entity_id)?;
     // A CAQES takes the establishment's documents at the question level only (DOMAIN.md, rule 8).
     if matches!(place, Place::Contract(_)) && located.contract_kind == Some(ContractKind::Caqes) {
@@ -91,13 +88,8 @@ async fn may_add(db: &impl ConnectionTrait, viewer: &Viewer, place: Place, locat
                 .to_owned(),
         ));
     }
-    if let Some(contract_id) = located.contract_id {
-        if contracts::header(db, contract_id)
-            .await?
-            .is_some_and(|header| header.phase != crate::contracts::Phase::AutoEvaluation)
-        {
-            return Err(AppError::NotEditable(contracts::CLOSED.to_owned()));
-        }
+    if located.evaluation.as_ref().is_some_and(|evaluation| evaluation.phase != Phase::AutoEvaluation) {
+        return Err(AppError::NotEditable(years::CLOSED.to_owned()));
     }
     Ok(())
 }
@@ -110,7 +102,7 @@ pub async fn folder(
     max_bytes: u64,
 ) -> Result<DocumentFolder, AppError> {
     let located = locate(db, viewer, place).await?;
-    let can_add = may_add(db, viewer, place, &located).await.is_ok();
+    let can_add = may_add(viewer, place, &located).is_ok();
     let documents = of_place(db, place).await?;
     let authors = emails_by_id(db, documents.iter().filter_map(|document| document.created_by)).await?;
     let documents = documents.into_iter().map(|document| row(document, &authors)).collect();
@@ -129,24 +121,6 @@ async fn of_place(db: &impl ConnectionTrait, place: Place) -> Result<Vec<documen
         .order_by_asc(document::Column::Id)
         .all(db)
         .await
-}
-
-async fn emails_by_id(
-    db: &impl ConnectionTrait,
-    ids: impl Iterator<Item = i32>,
-) -> Result<HashMap<i32, String>, DbErr> {
-    let ids: HashSet<i32> = ids.collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let users: Vec<(i32, String)> = user::Entity::find()
-        .select_only()
-        .columns([user::Column::Id, user::Column::Email])
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(users.into_iter().collect())
 }
 
 fn row(document: document::Model, authors: &HashMap<i32, String>) -> DocumentRow {
@@ -178,8 +152,8 @@ pub async fn record(
 ) -> Result<DocumentRow, AppError> {
     let located = locate(db, viewer, place).await?;
     let txn = db.begin().await?;
-    if let Some(contract_id) = located.contract_id {
-        contracts::lock_open(&txn, contract_id).await?;
+    if let Some(evaluation) = &located.evaluation {
+        years::lock_open(&txn, evaluation.id).await?;
     }
     let (contract_id, question_id, establishment_id) = match place {
         Place::Contract(id) => (Some(id), None, None),
@@ -229,10 +203,10 @@ pub struct ArchiveEntry {
 }
 
 /// What "Récupérer tous les documents" packs: for a contract, its documents and, in a folder
-/// named after each question's code, the questions' documents; for an establishment, its
+/// named after each question's code, the questions' documents of its current evaluation; for an establishment, its
 /// "Documents" folder. Two documents of the same name in a folder are told apart: "a (2).pdf".
 pub async fn archive(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Result<Vec<ArchiveEntry>, AppError> {
-    locate(db, viewer, place).await?;
+    let located = locate(db, viewer, place).await?;
     let mut entries: Vec<(String, document::Model)> = match place {
         Place::Establishment(_) => {
             of_place(db, place).await?.into_iter().map(|document| ("Documents/".to_owned(), document)).collect()
@@ -240,13 +214,14 @@ pub async fn archive(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -
         Place::Question(_) => {
             of_place(db, place).await?.into_iter().map(|document| (String::new(), document)).collect()
         }
-        Place::Contract(id) => {
+        Place::Contract(_) => {
+            let evaluation_id = located.evaluation.as_ref().map(|evaluation| evaluation.id);
             let mut entries: Vec<_> =
                 of_place(db, place).await?.into_iter().map(|document| (String::new(), document)).collect();
             let codes: HashMap<i32, String> = indicator::Entity::find()
                 .select_only()
                 .columns([indicator::Column::Id, indicator::Column::Code])
-                .filter(indicator::Column::ContractId.eq(id))
+                .filter(indicator::Column::EvaluationId.eq(evaluation_id))
                 .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
                 .into_tuple::<(i32, String)>()
                 .all(db)

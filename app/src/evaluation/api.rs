@@ -8,10 +8,15 @@ use crate::AppError;
 use leptos::server_fn::ServerFn;
 
 #[server(endpoint = "indicateurs", client = crate::accounts::csrf::PortalClient)]
-pub async fn get_indicator_tree(contract_id: i32) -> Result<IndicatorTree, AppError> {
-    let db = crate::accounts::access::contract_for_reading(contract_id).await?;
+/// The tree of the contract's current evaluation, or of an earlier `year` (read-only).
+pub async fn get_indicator_tree(
+    contract_id: i32,
+    #[server(default)] year: Option<i32>,
+) -> Result<IndicatorTree, AppError> {
+    let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
-    super::service::tree(&db, &state.tree_shapes, contract_id).await?.ok_or(AppError::NotFound)
+    let access = crate::accounts::access::readable_evaluation(&state.db, &viewer, contract_id, year).await?;
+    super::service::tree(&state.db, &state.tree_shapes, &access.evaluation).await?.ok_or(AppError::NotFound)
 }
 
 /// The question panel: the question, last year's values and the current answer.
@@ -74,9 +79,13 @@ pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::Closin
     result
 }
 
-/// The printable "Accusé de clôture" of a closed contract.
+/// The printable "Accusé de clôture" of closing `closing` of the contract, or of its current
+/// evaluation's closing in force.
 #[server(endpoint = "accuse_de_cloture", client = crate::accounts::csrf::PortalClient)]
-pub async fn get_closing_receipt(contract_id: i32) -> Result<super::closing::ClosingReceipt, AppError> {
+pub async fn get_closing_receipt(
+    contract_id: i32,
+    #[server(default)] closing: Option<i32>,
+) -> Result<super::closing::ClosingReceipt, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    super::closing_service::receipt(&crate::state::AppState::current()?.db, &viewer, contract_id).await
+    super::closing_service::receipt(&crate::state::AppState::current()?.db, &viewer, contract_id, closing).await
 }

@@ -127,6 +127,7 @@ mod tests {
                 kind: crate::contracts::ContractKind::Caqes,
                 name: "CAQES TEST".into(),
                 phase: Phase::AutoEvaluation,
+                year: 2022,
                 legal_entity: LegalEntityRef { finess: "380780080".into(), name: "CHU".into() },
             },
             objectives: vec![TreeNode { id: 1, code: "1".into(), label: "Objectif".into(), status: None, children }],

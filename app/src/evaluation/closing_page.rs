@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::api::{get_closing_receipt, CloseEvaluation};
 use super::closing::{ClosingReceipt, ClosingState, MissingItems};
-use crate::app::contract_resource;
+use crate::app::{contract_resource, contract_resource_with};
 use crate::contracts::{api::get_contract, ContractPageData};
 use crate::layout::forms::error_in_url;
 use crate::layout::{when_loaded, BackToContract, ContractPageTop};
@@ -132,7 +132,7 @@ fn ClosingView(data: ContractPageData) -> impl IntoView {
 /// `/contrats/:id/accuse-de-cloture`: the receipt, laid out for printing.
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
-    let receipt = contract_resource(get_closing_receipt);
+    let receipt = contract_resource_with(super::years::CLOSING_PARAM, get_closing_receipt);
     view! { {when_loaded(receipt, |receipt| view! { <ReceiptView receipt/> })} }
 }
 

@@ -2,35 +2,40 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 
 use super::closing::{ClosingReceipt, MissingItems, ReceiptLine};
 use super::rules::{is_answered, FillProgress, QuestionStatus};
 use super::service::{tree, TreeShapes};
+use super::years::server as years;
 use crate::accounts::access::{self, Viewer};
 use crate::accounts::{directory::user_emails, Role};
 use crate::contacts::service as contacts;
 use crate::contracts::{service as contracts, Phase};
 use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{answer, contract, indicator, user};
+use crate::db::entities::{answer, closing, evaluation, indicator, user};
 use crate::db::{begin_write, french_date_time};
 use crate::mail::outbox::Outbox;
 use crate::notifications;
 use crate::AppError;
 
-/// What still stands before closing, as the database says now.
+/// What still stands before closing an evaluation, as the database says now.
 pub async fn missing(
     db: &impl ConnectionTrait,
     shapes: &TreeShapes,
-    contract_id: i32,
+    evaluation: &evaluation::Model,
 ) -> Result<MissingItems, AppError> {
-    let tree = tree(db, shapes, contract_id).await?.ok_or(AppError::NotFound)?;
-    Ok(MissingItems::of(&tree, &contacts::of_contract(db, contract_id).await?))
+    let tree = tree(db, shapes, evaluation).await?.ok_or(AppError::NotFound)?;
+    Ok(MissingItems::of(&tree, &contacts::of_evaluation(db, evaluation).await?))
 }
 
-/// "Clore la saisie": in one transaction that holds the contract (no save can slip in between),
-/// checks the rule, moves the contract to Consultation and queues the receipt for the
-/// establishment's users and the agency referents following the legal entity.
+/// "Clore la saisie" of the contract's current evaluation: in one transaction that holds the
+/// evaluation (no save can slip in between), checks the rule, moves it to Consultation, writes
+/// the closing with its receipt and queues the receipt for the establishment's users and the
+/// agency referents following the legal entity.
 pub async fn close(
     db: &DatabaseConnection,
     shapes: &TreeShapes,
@@ -39,55 +44,105 @@ pub async fn close(
     viewer: &Viewer,
     contract_id: i32,
 ) -> Result<ClosingReceipt, AppError> {
-    let contract = access::writable_contract(db, viewer, contract_id).await?;
+    let access = access::writable_contract(db, viewer, contract_id).await?;
+    let evaluation = access.evaluation;
     let txn = begin_write(db).await?;
     // Already closed: refused, and nothing changes (closing date and author stay).
-    contracts::lock_open(&txn, contract_id).await?;
-    let missing = missing(&txn, shapes, contract_id).await?;
+    years::lock_open(&txn, evaluation.id).await?;
+    let missing = missing(&txn, shapes, &evaluation).await?;
     if !missing.may_close() {
         txn.rollback().await?;
         return Err(AppError::NotClosable(Box::new(missing)));
     }
-    contract::Entity::update_many()
-        .col_expr(contract::Column::Phase, Expr::value(Phase::Consultation))
-        .col_expr(contract::Column::ClosedAt, Expr::value(Utc::now()))
-        .col_expr(contract::Column::ClosedBy, Expr::value(viewer.user_id))
-        .filter(contract::Column::Id.eq(contract_id))
+    evaluation::Entity::update_many()
+        .col_expr(evaluation::Column::Phase, Expr::value(Phase::Consultation))
+        .filter(evaluation::Column::Id.eq(evaluation.id))
         .exec(&txn)
         .await?;
-    let receipt = receipt(&txn, viewer, contract_id).await?;
-    let page_url = format!("{public_url}{}", crate::routes::receipt_href(contract_id));
-    for to in user_emails(&txn, contract.legal_entity_id, &[Role::Establishment, Role::Referent]).await? {
+    let closing = closing::ActiveModel {
+        evaluation_id: Set(evaluation.id),
+        closed_at: Set(Utc::now()),
+        closed_by: Set(Some(viewer.user_id)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let receipt = receipt_as_closed(&txn, &closing).await?;
+    closing::Entity::update_many()
+        .col_expr(closing::Column::Receipt, Expr::value(stored_receipt(&receipt)?))
+        .filter(closing::Column::Id.eq(closing.id))
+        .exec(&txn)
+        .await?;
+    let page_url = format!("{public_url}{}", crate::routes::closing_receipt_href(contract_id, closing.id));
+    for to in user_emails(&txn, access.contract.legal_entity_id, &[Role::Establishment, Role::Referent]).await? {
         outbox.queue(&txn, notifications::closing_receipt(&to, &receipt, &page_url)).await?;
     }
     txn.commit().await?;
     outbox.wake();
-    tracing::info!(contract = contract_id, user = viewer.user_id, "self-evaluation closed");
+    tracing::info!(contract = contract_id, year = evaluation.year, user = viewer.user_id, "self-evaluation closed");
     Ok(receipt)
 }
 
-/// When and by whom a closed contract was closed, if through e-CARS.
+fn stored_receipt(receipt: &ClosingReceipt) -> Result<String, AppError> {
+    Ok(serde_json::to_string(receipt).map_err(|error| DbErr::Custom(format!("receipt not serialized: {error}")))?)
+}
+
+/// When and by whom an evaluation was closed, if it is closed through e-CARS.
 pub async fn closed_by(
     db: &impl ConnectionTrait,
-    contract: &contract::Model,
+    evaluation: &evaluation::Model,
 ) -> Result<Option<(String, String)>, AppError> {
-    let Some(closed_at) = contract.closed_at else { return Ok(None) };
-    let author = match contract.closed_by {
+    let Some(closing) = years::closing_in_force(db, evaluation.id).await? else { return Ok(None) };
+    Ok(Some(closing_author(db, &closing).await?))
+}
+
+async fn closing_author(db: &impl ConnectionTrait, closing: &closing::Model) -> Result<(String, String), AppError> {
+    let author = match closing.closed_by {
         Some(id) => user::Entity::find_by_id(id).one(db).await?.map(|user| user.email),
         None => None,
     };
-    Ok(Some((french_date_time(closed_at), author.unwrap_or_else(|| "compte supprimé".to_owned()))))
+    Ok((french_date_time(closing.closed_at), author.unwrap_or_else(|| "compte supprimé".to_owned())))
 }
 
-/// The receipt of a closed contract the viewer may read; "not found" while it is open.
-pub async fn receipt(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) -> Result<ClosingReceipt, AppError> {
-    let contract = access::readable_contract(db, viewer, contract_id).await?.contract;
-    let Some((closed_at, closed_by)) = closed_by(db, &contract).await? else {
-        return Err(AppError::NotFound);
+/// A receipt of a contract the viewer may read: of closing `closing_id` (of any of its years), or
+/// the one in force of its current evaluation; "not found" otherwise (an open evaluation).
+pub async fn receipt(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    contract_id: i32,
+    closing_id: Option<i32>,
+) -> Result<ClosingReceipt, AppError> {
+    let access = access::readable_contract(db, viewer, contract_id).await?;
+    let closing = match closing_id {
+        None => years::closing_in_force(db, access.evaluation.id).await?,
+        Some(id) => match closing::Entity::find_by_id(id).one(db).await? {
+            Some(closing) => evaluation::Entity::find_by_id(closing.evaluation_id)
+                .one(db)
+                .await?
+                .filter(|evaluation| evaluation.contract_id == contract_id)
+                .map(|_| closing),
+            None => None,
+        },
     };
-    let header = contracts::header(db, contract_id).await?.ok_or(AppError::NotFound)?;
+    let closing = closing.ok_or(AppError::NotFound)?;
+    match &closing.receipt {
+        Some(stored) => Ok(serde_json::from_str(stored)
+            .map_err(|error| DbErr::Custom(format!("receipt {} not read: {error}", closing.id)))?),
+        None => receipt_as_closed(db, &closing).await,
+    }
+}
+
+/// The receipt of `closing` from the answers as they stand: those it closed, as long as its
+/// evaluation was not reopened (the receipt is then kept, see `closings.receipt`).
+pub async fn receipt_as_closed(
+    db: &impl ConnectionTrait,
+    closing: &closing::Model,
+) -> Result<ClosingReceipt, AppError> {
+    let evaluation = evaluation::Entity::find_by_id(closing.evaluation_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let (closed_at, closed_by) = closing_author(db, closing).await?;
+    let header = contracts::header_of_evaluation(db, &evaluation).await?.ok_or(AppError::NotFound)?;
     let questions = indicator::Entity::find()
-        .filter(indicator::Column::ContractId.eq(contract_id))
+        .filter(indicator::Column::EvaluationId.eq(evaluation.id))
         .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
         .order_by_asc(indicator::Column::Position)
         .all(db)
@@ -187,8 +242,10 @@ mod tests {
             [("accuse_de_cloture", "chu-grenoble@exemple.fr"), ("accuse_de_cloture", "referent@ars.exemple.fr")]
         );
         assert!(receipts[0].text_body.contains("https://ecars.exemple.fr/contrats/"), "{}", receipts[0].text_body);
-        let stored = contract::Entity::find_by_id(caqes.id).one(&db).await.unwrap().unwrap();
-        assert_eq!((stored.phase, stored.closed_by), (Phase::Consultation, Some(chu.user_id)));
+        let stored = years::current(&db, caqes.id).await.unwrap();
+        let closing = years::closing_in_force(&db, stored.id).await.unwrap().unwrap();
+        assert_eq!((stored.phase, closing.closed_by), (Phase::Consultation, Some(chu.user_id)));
+        assert!(closing.receipt.is_some(), "the receipt is kept as closed");
 
         // Closed once: closing again is refused and mails nothing more.
         assert!(matches!(close(&chu).await.unwrap_err(), AppError::NotEditable(_)));

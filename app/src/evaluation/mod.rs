@@ -12,6 +12,7 @@ pub mod rules;
 pub mod service;
 mod tree_html;
 pub mod values;
+pub mod years;
 
 pub use closing_page::{ClosingPage, MissingPanel, ReceiptPage};
 pub use page::IndicatorsPage;

@@ -13,32 +13,46 @@ use super::panel::{QuestionPanel, Statuses};
 use super::rules::QuestionStatus;
 use super::tree_html::{tree_items, CONTRACT_LIST};
 use super::IndicatorTree;
-use crate::app::contract_resource;
+use crate::app::contract_resource_with;
 use crate::layout::forms::page_query;
 use crate::layout::{when_loaded, ContractPageTop, ErrorAlert};
-use crate::routes::QUESTION_PARAM;
+use crate::routes::{indicators_href, QUESTION_PARAM};
 
 const TITLE: &str = "Saisir les indicateurs";
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
-    let tree = contract_resource(get_indicator_tree);
+    let tree = contract_resource_with(super::years::YEAR_PARAM, get_indicator_tree);
     view! {
         {when_loaded(tree, |tree| {
             let statuses = tree.statuses();
             let IndicatorTree { contract, objectives } = tree;
             let selected = question_in_address();
+            let earlier_year = earlier_year_in_address();
             view! {
                 <ContractPageTop contract=contract.clone() page=TITLE/>
                 <h1>"Contrat : " {contract.name.clone()}</h1>
+                {earlier_year.map(|year| view! {
+                    <div class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w">
+                        <p>
+                            {format!("Évaluation {year}, en lecture seule. ")}
+                            <a class="fr-link" href=indicators_href(contract.id)>"Revenir à l'évaluation en cours"</a>
+                        </p>
+                    </div>
+                })}
                 <TreeView contract_id=contract.id statuses>
                     <ul class="tree" aria-label="Indicateurs du contrat"
-                        inner_html=tree_items(&contract.name, &contract.legal_entity.title(), &objectives, selected)>
+                        inner_html=tree_items(&contract.name, &contract.legal_entity.title(), &objectives, selected, earlier_year)>
                     </ul>
                 </TreeView>
             }
         })}
     }
+}
+
+/// The earlier year asked for in the address (`?annee=2023`), if any.
+fn earlier_year_in_address() -> Option<i32> {
+    page_query().get(super::years::YEAR_PARAM).and_then(|year| year.parse::<i32>().ok())
 }
 
 /// The question chosen in the current address, if any.

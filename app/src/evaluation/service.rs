@@ -12,11 +12,12 @@ use sea_orm::{
 
 use super::rules::{is_answered, QuestionStatus};
 use super::values::AnswerValue;
+use super::years::server as years;
 use super::{AnswerView, IndicatorTree, QuestionDetail, SavedAnswer, TreeNode, ValueKind};
 use crate::accounts::access::{self, Viewer};
 use crate::contracts::service as contracts;
 use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{answer, answer_history, indicator, user};
+use crate::db::entities::{answer, answer_history, evaluation, indicator, user};
 use crate::db::french_date_time;
 use crate::documents::{service as documents, Place};
 use crate::AppError;
@@ -24,15 +25,15 @@ use crate::AppError;
 /// id, parent, node kind, code, label, editable by the establishment.
 type TreeRow = (i32, Option<i32>, NodeKind, String, String, bool);
 
-/// The shape of each contract's tree (its objectives and questions, in order). A contract's
+/// The shape of each evaluation's tree (its objectives and questions, in order). An evaluation's
 /// indicators are set when it is created and never change afterwards, so the shape is read once
 /// per application instance and each page only asks the database for the answers.
 #[derive(Clone, Default)]
 pub struct TreeShapes(Arc<RwLock<HashMap<i32, Arc<Vec<TreeRow>>>>>);
 
 impl TreeShapes {
-    async fn nodes(&self, db: &impl ConnectionTrait, contract_id: i32) -> Result<Arc<Vec<TreeRow>>, DbErr> {
-        if let Some(nodes) = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&contract_id) {
+    async fn nodes(&self, db: &impl ConnectionTrait, evaluation_id: i32) -> Result<Arc<Vec<TreeRow>>, DbErr> {
+        if let Some(nodes) = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&evaluation_id) {
             return Ok(nodes.clone());
         }
         let nodes: Arc<Vec<TreeRow>> = Arc::new(
@@ -46,34 +47,35 @@ impl TreeShapes {
                     indicator::Column::Label,
                     indicator::Column::EditableByEstablishment,
                 ])
-                .filter(indicator::Column::ContractId.eq(contract_id))
+                .filter(indicator::Column::EvaluationId.eq(evaluation_id))
                 .order_by_asc(indicator::Column::Position)
                 .into_tuple()
                 .all(db)
                 .await?,
         );
-        // A contract without indicators yet is not remembered: its tree may still be imported.
+        // An evaluation without indicators yet is not remembered: its tree may still be written.
         if !nodes.is_empty() {
-            self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(contract_id, nodes.clone());
+            self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(evaluation_id, nodes.clone());
         }
         Ok(nodes)
     }
 }
 
-/// The whole tree in two queries, whatever its size: nodes in depth-first order, then answers.
+/// The whole tree of an evaluation in two queries, whatever its size: nodes in depth-first order,
+/// then answers.
 pub async fn tree(
     db: &impl ConnectionTrait,
     shapes: &TreeShapes,
-    contract_id: i32,
+    evaluation: &evaluation::Model,
 ) -> Result<Option<IndicatorTree>, DbErr> {
-    let Some(contract) = contracts::header(db, contract_id).await? else {
+    let Some(contract) = contracts::header_of_evaluation(db, evaluation).await? else {
         return Ok(None);
     };
-    let nodes = shapes.nodes(db, contract_id).await?;
+    let nodes = shapes.nodes(db, evaluation.id).await?;
     let question_ids = indicator::Entity::find()
         .select_only()
         .column(indicator::Column::Id)
-        .filter(indicator::Column::ContractId.eq(contract_id))
+        .filter(indicator::Column::EvaluationId.eq(evaluation.id))
         .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
         .into_query();
     let answered: HashMap<i32, bool> = answer::Entity::find()
@@ -150,7 +152,7 @@ pub async fn question(
     max_bytes: u64,
 ) -> Result<QuestionDetail, AppError> {
     let (question, access) = access::readable_question(db, viewer, question_id).await?;
-    let header = contracts::header(db, access.contract.id).await?.ok_or(AppError::NotFound)?;
+    let header = contracts::header_of_evaluation(db, &access.evaluation).await?.ok_or(AppError::NotFound)?;
     let objective = match question.parent_id {
         Some(parent) => {
             indicator::Entity::find_by_id(parent).one(db).await?.map(|p| format!("{} - {}", p.code, p.label))
@@ -196,7 +198,7 @@ pub async fn save(
     input: AnswerInput<'_>,
 ) -> Result<SavedAnswer, AppError> {
     let (question, access) = access::readable_question(db, viewer, question_id).await?;
-    let contract = access::writable_contract(db, viewer, access.contract.id).await?;
+    access::check_writes(viewer, access.contract.legal_entity_id)?;
     if !question.editable_by_establishment {
         return Err(AppError::NotEditable(
             "Cet indicateur est renseigné par l'agence : il n'est pas modifiable.".to_owned(),
@@ -218,7 +220,7 @@ pub async fn save(
     }
     let now = Utc::now();
     let txn = db.begin().await?;
-    contracts::lock_open(&txn, contract.id).await?;
+    years::lock_open(&txn, question.evaluation_id).await?;
     let written = match &current {
         None => {
             let inserted = answer::ActiveModel {

@@ -19,19 +19,22 @@ pub const CONTRACT_LIST: &str = "arbre-contrat";
 const LEGAL_ENTITY_LIST: &str = "arbre-ej";
 
 /// The items of the tree's outer list: the contract, its legal entity, then the objectives and
-/// their questions, every node open. `selected` is the question marked `aria-current`.
+/// their questions, every node open. `selected` is the question marked `aria-current`; the
+/// questions' links stay in `earlier_year` when the tree is that of an earlier year.
 pub fn tree_items(
     contract_name: &str,
     legal_entity_title: &str,
     objectives: &[TreeNode],
     selected: Option<i32>,
+    earlier_year: Option<i32>,
 ) -> String {
+    let shown = Shown { selected, earlier_year };
     // About 400 bytes per question: one allocation for the whole page.
     let mut html = String::with_capacity(1024 + 512 * count_nodes(objectives));
     open_node(&mut html, CONTRACT_LIST, contract_name);
     open_node(&mut html, LEGAL_ENTITY_LIST, &format!("EJ - {legal_entity_title}"));
     for objective in objectives {
-        node(&mut html, objective, selected);
+        node(&mut html, objective, shown);
     }
     close_node(&mut html);
     close_node(&mut html);
@@ -42,13 +45,20 @@ fn count_nodes(nodes: &[TreeNode]) -> usize {
     nodes.iter().map(|node| 1 + count_nodes(&node.children)).sum()
 }
 
-fn node(html: &mut String, node: &TreeNode, selected: Option<i32>) {
+/// The question marked as chosen, and the earlier year the tree is of, if any.
+#[derive(Clone, Copy)]
+struct Shown {
+    selected: Option<i32>,
+    earlier_year: Option<i32>,
+}
+
+fn node(html: &mut String, node: &TreeNode, shown: Shown) {
     match node.status {
-        Some(status) => question(html, node, status, selected == Some(node.id)),
+        Some(status) => question(html, node, status, shown),
         None => {
             open_node(html, &format!("noeud-{}", node.id), &node.title());
             for child in &node.children {
-                self::node(html, child, selected);
+                self::node(html, child, shown);
             }
             close_node(html);
         }
@@ -71,9 +81,12 @@ fn close_node(html: &mut String) {
 }
 
 /// A question: a link to its panel, its dot, and the dot's meaning for screen readers.
-fn question(html: &mut String, node: &TreeNode, status: QuestionStatus, selected: bool) {
-    let (id, query) = (node.id, crate::routes::question_query(node.id));
-    let _ = write!(html, r#"<li class="tree__leaf"><a class="tree__question" href="{query}" data-question="{id}""#);
+fn question(html: &mut String, node: &TreeNode, status: QuestionStatus, shown: Shown) {
+    let (id, query) = (node.id, crate::routes::question_query_in(node.id, shown.earlier_year));
+    let selected = shown.selected == Some(id);
+    html.push_str(r#"<li class="tree__leaf"><a class="tree__question" href=""#);
+    encode_double_quoted_attribute_to_string(&query, html);
+    let _ = write!(html, r#"" data-question="{id}""#);
     if selected {
         html.push_str(r#" aria-current="true""#);
     }
@@ -113,7 +126,7 @@ mod tests {
 
     #[test]
     fn labels_typed_by_an_agency_cannot_inject_markup() {
-        let html = tree_items("CAQES <script>", "123 - A & B", &sample(), None);
+        let html = tree_items("CAQES <script>", "123 - A & B", &sample(), None, None);
         assert!(!html.contains("<script>") && !html.contains("<b>"), "{html}");
         assert!(html.contains("CAQES &lt;script&gt;"));
         assert!(html.contains("EJ - 123 - A &amp; B"));
@@ -123,7 +136,7 @@ mod tests {
 
     #[test]
     fn every_list_is_controlled_by_its_toggle_and_open() {
-        let html = tree_items("CAQES TEST", "123 - CHU", &sample(), None);
+        let html = tree_items("CAQES TEST", "123 - CHU", &sample(), None, None);
         for list in ["arbre-contrat", "arbre-ej", "noeud-7"] {
             assert!(html.contains(&format!(r#"aria-controls="{list}" aria-expanded="true""#)), "{list}");
             assert!(html.contains(&format!(r#"<ul id="{list}">"#)), "{list}");
@@ -134,10 +147,16 @@ mod tests {
 
     #[test]
     fn questions_link_to_their_panel_with_their_status() {
-        let html = tree_items("CAQES TEST", "123 - CHU", &sample(), Some(9));
+        let html = tree_items("CAQES TEST", "123 - CHU", &sample(), Some(9), None);
         assert!(html.contains(r##"href="?question=8#question" data-question="8">"##), "not current: {html}");
         assert!(html.contains(r##"href="?question=9#question" data-question="9" aria-current="true">"##));
         assert!(html.contains(r#"<span class="tree__dot tree__dot--red" title="à saisir" aria-hidden="true">"#));
         assert!(html.contains(r#"<span class="fr-sr-only">non modifiable : </span>1.1.b - Saisie nationale</a>"#));
+    }
+
+    #[test]
+    fn the_questions_of_an_earlier_year_stay_in_that_year() {
+        let html = tree_items("CAQES TEST", "123 - CHU", &sample(), None, Some(2021));
+        assert!(html.contains(r##"href="?annee=2021&amp;question=8#question" data-question="8">"##), "{html}");
     }
 }

@@ -159,6 +159,7 @@ pub fn ContractPageTop(contract: ContractHeader, #[prop(optional)] page: Option<
         <leptos_meta::Title text=title/>
         <Breadcrumb crumbs=contract_crumbs(&contract, page)/>
         <PhaseBanner phase=contract.phase/>
+        <p class="evaluation-year">{format!("Évaluation {}", contract.year)}</p>
     }
 }
 

@@ -4,9 +4,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::{Domain, EstablishmentDetail, EstablishmentRow, LegalEntityDetail, LegalEntityRef, LegalEntityRow};
 use crate::accounts::access::{Reach, Viewer};
-use crate::contracts::{service as contracts, ContractKind};
+use crate::contracts::{service as contracts, ContractKind, Phase};
 use crate::db::entities::{establishment, legal_entity};
 use crate::documents::{service as documents, Place};
+use crate::evaluation::years::server as years;
 use crate::AppError;
 
 /// The legal entities within `reach`, by name.
@@ -39,6 +40,7 @@ pub fn establishment_row(establishment: &establishment::Model) -> EstablishmentR
 
 pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> Result<LegalEntityDetail, DbErr> {
     let contracts = contracts::of_legal_entity(db, entity.id).await?;
+    let phases = years::current_phases(db, contracts.iter().map(|contract| contract.id)).await?;
     let establishments = establishment::Entity::find()
         .filter(establishment::Column::LegalEntityId.eq(entity.id))
         .order_by_asc(establishment::Column::Id)
@@ -46,7 +48,12 @@ pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> R
         .await?;
     Ok(LegalEntityDetail {
         medico_social: entity.domain == Domain::MedicoSocial,
-        contracts: contracts.iter().map(contracts::summary).collect(),
+        contracts: contracts
+            .iter()
+            .map(|contract| {
+                contracts::summary(contract, phases.get(&contract.id).copied().unwrap_or(Phase::AutoEvaluation))
+            })
+            .collect(),
         cpoms: contracts.iter().filter(|c| c.kind == ContractKind::Cpom).map(contracts::cpom_summary).collect(),
         establishments: establishments.iter().map(establishment_row).collect(),
         address: entity.address,

@@ -3,7 +3,7 @@
 use app::accounts::invitations::{create_user, NewUser};
 use app::accounts::secrets::PasswordHashing;
 use app::accounts::Role;
-use app::db::entities::{answer_history, contract, indicator};
+use app::db::entities::{answer_history, evaluation, indicator};
 use app::evaluation::rules::QuestionStatus::{Filled, ToFill};
 use app::evaluation::{QuestionDetail, SavedAnswer, ValueKind};
 use app::AppError;
@@ -165,9 +165,9 @@ async fn saving_is_refused_where_the_rules_forbid_it() {
     assert_eq!(other.call("question", &[("question_id", &id)]).await.status, 404);
 
     // Once in Consultation, nothing can be saved.
-    contract::Entity::update_many()
-        .col_expr(contract::Column::Phase, Expr::value("consultation"))
-        .filter(contract::Column::Id.eq(caqes_test(&app).await.id))
+    evaluation::Entity::update_many()
+        .col_expr(evaluation::Column::Phase, Expr::value("consultation"))
+        .filter(evaluation::Column::ContractId.eq(caqes_test(&app).await.id))
         .exec(&db)
         .await
         .unwrap();

@@ -8,7 +8,7 @@ use app::evaluation::closing::ClosingReceipt;
 use app::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{caqes_test, spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
+use crate::helpers::{caqes_test, caqes_test_evaluation, spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
 
 /// The questions of CAQES TEST the hospital answers (red or green, never grey).
 pub async fn own_questions(app: &TestApp) -> Vec<String> {
@@ -174,7 +174,7 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
         &format!("?question={last}#question"),
         "Clore la saisie",
     ]);
-    assert_eq!(caqes_test(&app).await.phase, Phase::AutoEvaluation);
+    assert_eq!(caqes_test_evaluation(&app).await.phase, Phase::AutoEvaluation);
 
     // 100 %, but a mandatory contact not updated (put back as never confirmed): refused.
     assert_eq!(not_concerned(&chu, last, "0").await.status, 200);
@@ -201,7 +201,7 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
     assert_eq!(closed.status, 200, "{}", closed.body);
     let receipt: ClosingReceipt = closed.value();
     assert_eq!((receipt.percentage, receipt.closed_by.as_str()), (100, CHU.0));
-    let stored = caqes_test(&app).await;
+    let stored = caqes_test_evaluation(&app).await;
     assert_eq!(stored.phase, Phase::Consultation);
     let closed_at = stored.closed_at.expect("closing date");
 
@@ -225,7 +225,7 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
     contact.assert_refused(409, &["Consultation"]);
     let again = close(&chu, contract).await;
     assert_eq!(again.status, 409);
-    assert_eq!(caqes_test(&app).await.closed_at, Some(closed_at));
+    assert_eq!(caqes_test_evaluation(&app).await.closed_at, Some(closed_at));
     let page = chu.get(&format!("/contrats/{contract}")).await;
     page.assert_shows(&["phase-banner--consultation", "Saisie close le"]);
     assert!(!page.body.contains("Clore la saisie"), "{}", page.body);
@@ -274,7 +274,7 @@ async fn no_answer_is_written_after_a_close_that_races_with_many_saves() {
     assert!(saved > 0, "the saves ran while closing");
 
     let db = app.database().await;
-    let closed_at = caqes_test(&app).await.closed_at.unwrap();
+    let closed_at = caqes_test_evaluation(&app).await.closed_at.unwrap();
     let history = answer_history::Entity::find().all(&db).await.unwrap();
     // Every accepted save is in the history, and none was written after the close.
     assert_eq!(history.len() as u64, questions.len() as u64 + saved);

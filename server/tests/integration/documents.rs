@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use app::db::entities::{contract, document, establishment, indicator};
+use app::db::entities::{document, establishment, evaluation, indicator};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -147,9 +147,9 @@ async fn other_entities_closed_contracts_and_caqes_contract_level_are_refused() 
     assert_eq!(grey.status, 409);
     assert!(grey.body.contains("niveau national"), "{}", grey.body);
 
-    contract::Entity::update_many()
-        .col_expr(contract::Column::Phase, Expr::value("consultation"))
-        .filter(contract::Column::Id.eq(caqes.id))
+    evaluation::Entity::update_many()
+        .col_expr(evaluation::Column::Phase, Expr::value("consultation"))
+        .filter(evaluation::Column::ContractId.eq(caqes.id))
         .exec(&db)
         .await
         .unwrap();

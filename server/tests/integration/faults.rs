@@ -12,7 +12,7 @@ use app::db::entities::{answer, answer_history, document, establishment};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
 use crate::closing::{close, director, not_concerned, own_questions, save_contact, DIRECTOR};
-use crate::helpers::{caqes_test, test_database, ServerProcess, TestApp, Visitor, CHU};
+use crate::helpers::{caqes_test, caqes_test_evaluation, test_database, ServerProcess, TestApp, Visitor, CHU};
 
 /// Delays between sending the request and the kill: before, during and after the change.
 const KILL_AFTER_MS: [u64; 4] = [1, 4, 12, 60];
@@ -136,7 +136,7 @@ async fn a_closing_killed_midway_is_there_whole_with_its_receipts_or_not_at_all(
         kill_during(&mut server, Duration::from_millis(delay), async move { close(&chu, contract).await }).await;
 
         let restarted = start(&data_dir, &database).await;
-        let stored = caqes_test(&restarted.app).await;
+        let stored = caqes_test_evaluation(&restarted.app).await;
         let receipts = delivered_once(&restarted.app, "accuse_de_cloture").await;
         match stored.phase {
             Phase::Consultation => {

@@ -518,6 +518,26 @@ pub async fn caqes_test(app: &TestApp) -> app::db::entities::contract::Model {
     contracts.filter(app::db::entities::contract::Column::Name.eq("CAQES TEST")).one(&db).await.unwrap().unwrap()
 }
 
+/// Where the current evaluation of "CAQES TEST" stands: its phase and its closing in force.
+#[derive(Debug)]
+pub struct EvaluationNow {
+    pub phase: app::contracts::Phase,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub closed_by: Option<i32>,
+}
+
+pub async fn caqes_test_evaluation(app: &TestApp) -> EvaluationNow {
+    use app::evaluation::years::server as years;
+    let db = app.database().await;
+    let evaluation = years::current(&db, caqes_test(app).await.id).await.unwrap();
+    let closing = years::closing_in_force(&db, evaluation.id).await.unwrap();
+    EvaluationNow {
+        phase: evaluation.phase,
+        closed_at: closing.as_ref().map(|closing| closing.closed_at),
+        closed_by: closing.and_then(|closing| closing.closed_by),
+    }
+}
+
 /// moto's S3 server on loopback, started once for the whole run (`make test` installs it next
 /// to aiosmtpd); each test takes a bucket of its own.
 pub struct S3Server {

@@ -15,6 +15,7 @@ mod documents;
 mod faults;
 mod helpers;
 mod mail;
+mod migrations;
 mod onboarding;
 mod pages;
 mod referentials;

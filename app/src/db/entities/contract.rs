@@ -10,9 +10,7 @@ pub struct Model {
     pub name: String,
     pub code: String,
     pub status: String,
-    pub phase: crate::contracts::Phase,
     pub agency_contact: String,
-    pub evaluation_year: i32,
     pub estimated_signature_date: Option<Date>,
     pub effective_date: Option<Date>,
     pub prorogation_months: Option<i32>,
@@ -21,10 +19,7 @@ pub struct Model {
     pub created_on: Date,
     pub status_reason: Option<String>,
     pub competence: Option<String>,
-    /// "Clore la saisie": when and by whom the self-evaluation was closed.
-    pub closed_at: Option<DateTimeUtc>,
-    pub closed_by: Option<i32>,
-    /// The referential version its tree was made from (none for the demo's own trees).
+    /// The referential version its first tree was made from (none for the demo's own trees).
     pub referential_version_id: Option<i32>,
 }
 

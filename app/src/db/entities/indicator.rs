@@ -1,18 +1,20 @@
 use sea_orm::entity::prelude::*;
 
-/// A node of a contract's indicator tree: an objective (inner node) or a question (leaf).
+/// A node of an evaluation's indicator tree: an objective (inner node) or a question (leaf).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "indicators")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub contract_id: i32,
+    /// The evaluation (contract and year) whose tree it belongs to.
+    pub evaluation_id: i32,
     pub parent_id: Option<i32>,
     pub node_kind: NodeKind,
     pub code: String,
     #[sea_orm(column_type = "Text")]
     pub label: String,
-    /// Order among all nodes of the contract (depth-first), so one sorted query rebuilds the tree.
+    /// Order among all nodes of the evaluation (depth-first), so one sorted query rebuilds the tree.
     pub position: i32,
     pub year: Option<i32>,
     pub target: Option<String>,

@@ -3,11 +3,13 @@
 pub mod agency;
 pub mod answer;
 pub mod answer_history;
+pub mod closing;
 pub mod contact;
 pub mod contract;
 pub mod contract_establishment;
 pub mod document;
 pub mod establishment;
+pub mod evaluation;
 pub mod indicator;
 pub mod journal_entry;
 pub mod legal_entity;
