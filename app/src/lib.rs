@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod administration;
 pub mod agencies;
 pub mod app;
+pub mod campaigns;
 pub mod contacts;
 pub mod contracts;
 pub mod documents;
@@ -22,6 +23,8 @@ pub mod legal_entities;
 pub mod referentials;
 pub mod routes;
 
+#[cfg(feature = "ssr")]
+pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

@@ -111,6 +111,31 @@ pub fn closing_receipt(to: &str, receipt: &ClosingReceipt, page_url: &str) -> Ma
         .mail("accuse_de_cloture", to, &format!("e-CARS : saisie close - {} - {entity}", contract.name))
 }
 
+/// "Rouvrir la saisie": what the establishment's users are told.
+pub struct Reopening<'a> {
+    pub contract: &'a str,
+    pub year: i32,
+    pub reopened_by: &'a str,
+    pub reason: &'a str,
+    pub contract_url: &'a str,
+}
+
+/// The agency reopened a closed self-evaluation: to the establishment's users, with the reason.
+pub fn reopened(to: &str, reopening: &Reopening) -> Mail {
+    Body::new()
+        .paragraph(&format!(
+            "La saisie de l'auto-évaluation {} du contrat {} a été rouverte par votre Agence Régionale de Santé.",
+            reopening.year, reopening.contract
+        ))
+        .fields(&[("Rouverte par", reopening.reopened_by.to_owned()), ("Raison", reopening.reason.to_owned())])
+        .paragraph(
+            "Le contrat est de nouveau en Auto-Evaluation : modifiez ce qui doit l'être, puis cliquez de nouveau \
+             sur « Clore la saisie ». Un nouvel accusé de clôture sera envoyé ; le précédent reste consultable.",
+        )
+        .link("Accéder au contrat", reopening.contract_url)
+        .mail("saisie_rouverte", to, &format!("e-CARS : saisie rouverte - {}", reopening.contract))
+}
+
 /// What a deposited "Rapport d'évaluation" notice says, whoever it goes to.
 pub struct ReportNotice<'a> {
     pub establishment_finess: &'a str,

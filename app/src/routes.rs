@@ -21,6 +21,7 @@ pub mod segment {
     pub const REFERENTIALS: &str = "referentiels";
     pub const JOURNAL: &str = "journal";
     pub const ACCOUNTS: &str = "comptes";
+    pub const CAMPAIGNS: &str = "campagnes";
 }
 
 use segment::*;
@@ -40,6 +41,9 @@ pub const REFERENTIAL_UPLOAD_ROUTE: &str = "/api/administration/referentiels";
 pub const REFERENTIAL_TEMPLATE_ROUTE: &str = "/api/administration/referentiels/modele";
 /// "Contrats", in the administration (the segment is that of the contract pages).
 pub const AGENCY_CONTRACTS_PATH: &str = "/administration/contrats";
+/// "Campagnes", in the administration: the preview of a campaign is this page with its form's
+/// fields in the query.
+pub const CAMPAIGNS_PATH: &str = "/administration/campagnes";
 /// "Comptes", in the administration, and the page of one account.
 pub const ACCOUNTS_PATH: &str = "/administration/comptes";
 

@@ -16,6 +16,7 @@ mod m20261202_000007_agencies;
 mod m20261202_000008_referentials;
 mod m20261203_000009_account_states;
 mod m20261204_000010_evaluations;
+mod m20261206_000011_campaigns;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_referentials::Migration),
             Box::new(m20261203_000009_account_states::Migration),
             Box::new(m20261204_000010_evaluations::Migration),
+            Box::new(m20261206_000011_campaigns::Migration),
         ]
     }
 }

@@ -172,6 +172,8 @@ pub struct Config {
     pub clamd: Option<Clamd>,
     /// `None`: documents in `<data dir>/documents/files`.
     pub documents_s3: Option<S3Settings>,
+    /// The system's time; tests pin it.
+    pub clock: app::clock::Clock,
 }
 
 /// A database URL the application knows how to open.
@@ -266,6 +268,7 @@ impl Config {
             trusted_proxies: TrustedProxies::default(),
             clamd: None,
             documents_s3: None,
+            clock: Default::default(),
         }
     }
 
@@ -312,6 +315,7 @@ impl Config {
                 }),
                 _ => None,
             },
+            clock: Default::default(),
         })
     }
 }

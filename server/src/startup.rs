@@ -109,6 +109,7 @@ impl Application {
             staging: Staging::new(config.data_dir.join("imports")),
             tree_shapes: TreeShapes::default(),
             security_journal,
+            clock: config.clock.clone(),
         };
         Ok(Application { listener, address, router: router(options, state), mail, security_events })
     }

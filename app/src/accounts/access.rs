@@ -13,7 +13,6 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Query
 
 use super::Role;
 use crate::agencies::AgencyContacts;
-use crate::contracts::Phase;
 use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{contract, establishment, evaluation, indicator, legal_entity};
 use crate::evaluation::years::server as years;
@@ -31,6 +30,8 @@ pub struct Viewer {
     /// The viewer's agency: its own (administrator, referent) or that of the legal entities it is
     /// attached to (establishment user). Its contacts are in the footer.
     pub agency: Option<AgencyContacts>,
+    /// The moment of the request, from the application's clock: entry windows are judged by it.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 /// The legal entities a viewer reads.
@@ -63,6 +64,11 @@ impl Reach<'_> {
 }
 
 impl Viewer {
+    /// The agencies' date at the moment of the request.
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::db::agency_date(self.now)
+    }
+
     pub fn agency_id(&self) -> Option<i32> {
         self.agency.as_ref().map(|agency| agency.id)
     }
@@ -82,6 +88,12 @@ impl Viewer {
             Role::Admin => self.agency_id(),
             _ => None,
         }
+    }
+
+    /// Referents, and agency and national administrators, steer the campaigns of the contracts
+    /// they read: they extend an entry window and reopen a closed evaluation.
+    pub fn steers_campaigns(&self) -> bool {
+        matches!(self.role, Role::Referent | Role::Admin | Role::NationalAdmin)
     }
 
     /// Agencies are created by national administrators (see [`check_national_administrator`]).
@@ -113,15 +125,26 @@ pub fn viewer() -> Result<Viewer, AppError> {
 
 /// A contract the viewer may read, one of its evaluations (the current one unless an earlier
 /// year was asked for), and whether the viewer may change that evaluation now: an establishment
-/// user of its legal entity, while it is in Auto-Evaluation.
+/// user of its legal entity, while it is in Auto-Evaluation and inside its window.
 #[derive(Debug, Clone)]
 pub struct ContractAccess {
     pub contract: contract::Model,
     pub evaluation: evaluation::Model,
+    /// The evaluation is the contract's current one (an earlier year's is read-only).
+    pub current: bool,
     pub editable: bool,
 }
 
 impl ContractAccess {
+    /// Whether anything of the evaluation can change on `today`, whoever asks: the current year,
+    /// in Auto-Evaluation, inside its window.
+    pub fn check_open(&self, today: chrono::NaiveDate) -> Result<(), AppError> {
+        if !self.current {
+            return Err(AppError::NotEditable(years::EARLIER.to_owned()));
+        }
+        crate::campaigns::window::server::check_open(&self.evaluation, today)
+    }
+
     /// The viewer fills this question of the contract now (national questions are the agency's).
     pub fn may_answer(&self, question: &indicator::Model) -> bool {
         self.editable && question.editable_by_establishment
@@ -160,11 +183,12 @@ pub async fn readable_evaluation(
     year: Option<i32>,
 ) -> Result<ContractAccess, AppError> {
     let contract = readable_contract_row(db, viewer, id).await?;
+    let current = years::current(db, id).await?;
     let evaluation = match year {
-        None => years::current(db, id).await?,
-        Some(year) => years::of_year(db, id, year).await?.ok_or(AppError::NotFound)?,
+        Some(year) if year != current.year => years::of_year(db, id, year).await?.ok_or(AppError::NotFound)?,
+        _ => current.clone(),
     };
-    Ok(access_to(viewer, contract, evaluation))
+    Ok(access_to(viewer, contract, evaluation, current.id))
 }
 
 async fn readable_contract_row(
@@ -179,9 +203,16 @@ async fn readable_contract_row(
     Ok(contract)
 }
 
-fn access_to(viewer: &Viewer, contract: contract::Model, evaluation: evaluation::Model) -> ContractAccess {
-    let editable = viewer.writes(contract.legal_entity_id) && evaluation.phase == Phase::AutoEvaluation;
-    ContractAccess { contract, evaluation, editable }
+/// An earlier year (not `current_id`) is read-only.
+fn access_to(
+    viewer: &Viewer,
+    contract: contract::Model,
+    evaluation: evaluation::Model,
+    current_id: i32,
+) -> ContractAccess {
+    let mut access = ContractAccess { current: evaluation.id == current_id, contract, evaluation, editable: false };
+    access.editable = viewer.writes(access.contract.legal_entity_id) && access.check_open(viewer.today()).is_ok();
+    access
 }
 
 /// For a server function that reads contract `id`: the database, once the caller may read it.
@@ -205,6 +236,22 @@ pub async fn writable_contract(
     Ok(access)
 }
 
+/// The contract `id` and its current evaluation, if the viewer steers its campaign (see
+/// [`Viewer::steers_campaigns`]): "not found" when it cannot even read it, "forbidden" for an
+/// establishment user.
+pub async fn steerable_contract(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i32,
+) -> Result<ContractAccess, AppError> {
+    let access = readable_contract(db, viewer, id).await?;
+    if !viewer.steers_campaigns() {
+        record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_steering_campaigns");
+        return Err(AppError::Forbidden);
+    }
+    Ok(access)
+}
+
 /// A question (leaf of a tree) of a contract the viewer may read; anything else is "not found".
 pub async fn readable_question(
     db: &impl ConnectionTrait,
@@ -221,7 +268,8 @@ pub async fn readable_question(
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("evaluation of question {question_id}")))?;
-    Ok((question, access_to(viewer, contract, evaluation)))
+    let current = years::current(db, contract.id).await?;
+    Ok((question, access_to(viewer, contract, evaluation, current.id)))
 }
 
 /// The establishment `id`, if the viewer may read its legal entity.
@@ -322,6 +370,7 @@ mod tests {
             role,
             legal_entity_ids: ids.to_vec(),
             agency: Some(agency),
+            now: chrono::Utc::now(),
         }
     }
 
@@ -369,12 +418,14 @@ mod tests {
 mod service_tests {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+    use crate::contracts::Phase;
+
     use super::*;
     use crate::db::testing::{contract_named, demo_database, viewer};
 
     async fn questions(db: &sea_orm::DatabaseConnection, contract_id: i32, national: bool) -> indicator::Model {
-        indicator::Entity::find()
-            .filter(indicator::Column::ContractId.eq(contract_id))
+        crate::db::testing::current_indicators(db, contract_id)
+            .await
             .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
             .filter(indicator::Column::EditableByEstablishment.eq(!national))
             .one(db)
@@ -463,8 +514,8 @@ mod service_tests {
         let elsewhere = questions(&db, other.id, false).await;
         assert_eq!(readable_question(&db, &chu, elsewhere.id).await.unwrap_err(), AppError::NotFound);
         // An objective is not a question.
-        let objective = indicator::Entity::find()
-            .filter(indicator::Column::ContractId.eq(caqes.id))
+        let objective = crate::db::testing::current_indicators(&db, caqes.id)
+            .await
             .filter(indicator::Column::NodeKind.eq(NodeKind::Objective))
             .one(&db)
             .await

@@ -36,19 +36,29 @@ pub async fn legal_entity_ids_of(db: &impl ConnectionTrait, user_id: i32) -> Res
 }
 
 /// The viewer of a live session, with the legal entities it reaches.
-pub async fn viewer_of_session(db: &impl ConnectionTrait, session: &session::Model) -> Result<Option<Viewer>, DbErr> {
+pub async fn viewer_of_session(
+    db: &impl ConnectionTrait,
+    session: &session::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Viewer>, DbErr> {
     // A deactivated account's sessions are closed; this holds should one be opened meanwhile.
     let Some(user) = user::Entity::find_by_id(session.user_id).one(db).await?.filter(is_active) else {
         return Ok(None);
     };
-    viewer_of_user(db, user, session.id).await.map(Some)
+    viewer_of_user(db, user, session.id, now).await.map(Some)
 }
 
-/// The viewer `user` is in session `session_id`, with the legal entities it reaches and its agency.
-pub async fn viewer_of_user(db: &impl ConnectionTrait, user: user::Model, session_id: i32) -> Result<Viewer, DbErr> {
+/// The viewer `user` is in session `session_id` at `now`, with the legal entities it reaches and
+/// its agency.
+pub async fn viewer_of_user(
+    db: &impl ConnectionTrait,
+    user: user::Model,
+    session_id: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Viewer, DbErr> {
     let legal_entity_ids = legal_entity_ids_of(db, user.id).await?;
     let agency = crate::agencies::service::of_user(db, &user, &legal_entity_ids).await?;
-    Ok(Viewer { user_id: user.id, session_id, email: user.email, role: user.role, legal_entity_ids, agency })
+    Ok(Viewer { user_id: user.id, session_id, email: user.email, role: user.role, legal_entity_ids, agency, now })
 }
 
 /// The account shown in the header and on "Mon compte".

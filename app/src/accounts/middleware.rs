@@ -138,7 +138,7 @@ fn unavailable(headers: &HeaderMap) -> Response {
 
 async fn resume(state: &AppState, token: &str) -> Result<Option<Viewer>, sea_orm::DbErr> {
     match sessions::resume(&state.db, token, &state.settings.sessions).await? {
-        Some(session) => viewer_of_session(&state.db, &session).await,
+        Some(session) => viewer_of_session(&state.db, &session, state.clock.now()).await,
         None => Ok(None),
     }
 }

@@ -35,10 +35,14 @@ pub enum ChangeKind {
     InvitationResent,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "contract_edited"))]
     ContractEdited,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "window_extended"))]
+    WindowExtended,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "campaign_opened"))]
+    CampaignOpened,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 12] = [
+    pub const ALL: [ChangeKind; 14] = [
         ChangeKind::AgencyCreated,
         ChangeKind::FinessImported,
         ChangeKind::AccountInvited,
@@ -51,6 +55,8 @@ impl ChangeKind {
         ChangeKind::AccountReactivated,
         ChangeKind::InvitationResent,
         ChangeKind::ContractEdited,
+        ChangeKind::WindowExtended,
+        ChangeKind::CampaignOpened,
     ];
 
     /// Its name in addresses (the journal's filter), the one it is stored by.
@@ -68,6 +74,8 @@ impl ChangeKind {
             ChangeKind::AccountReactivated => "account_reactivated",
             ChangeKind::InvitationResent => "invitation_resent",
             ChangeKind::ContractEdited => "contract_edited",
+            ChangeKind::WindowExtended => "window_extended",
+            ChangeKind::CampaignOpened => "campaign_opened",
         }
     }
 
@@ -89,6 +97,8 @@ impl ChangeKind {
             ChangeKind::AccountReactivated => "Réactivation d'un compte",
             ChangeKind::InvitationResent => "Nouvel envoi d'une invitation",
             ChangeKind::ContractEdited => "Modification d'un contrat",
+            ChangeKind::WindowExtended => "Prolongation d'une saisie",
+            ChangeKind::CampaignOpened => "Ouverture d'une campagne",
         }
     }
 }

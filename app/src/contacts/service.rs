@@ -46,7 +46,8 @@ pub async fn of_evaluation(
 
 pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) -> Result<ContactList, AppError> {
     let access = access::readable_contract(db, viewer, contract_id).await?;
-    let header = contracts::header_of_evaluation(db, &access.evaluation).await?.ok_or(AppError::NotFound)?;
+    let header =
+        contracts::header_of_evaluation(db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let contacts = of_evaluation(db, &access.evaluation).await?;
     Ok(ContactList { contract: header, contacts, editable: access.editable })
 }
@@ -78,7 +79,7 @@ pub async fn save(
     let access = access::writable_contract(db, viewer, contact.contract_id).await?;
     let valid = input.validate().map_err(|errors| AppError::Invalid(ContactInput::summary(&errors)))?;
     let txn = db.begin().await?;
-    years::lock_open(&txn, access.evaluation.id).await?;
+    years::lock_open(&txn, access.evaluation.id, viewer.today()).await?;
     contact::Entity::update_many()
         .col_expr(contact::Column::LastName, Expr::value(valid.last_name.clone()))
         .col_expr(contact::Column::FirstName, Expr::value(valid.first_name.clone()))

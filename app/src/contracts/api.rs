@@ -13,20 +13,26 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     let state = crate::state::AppState::current()?;
     let db = state.db.clone();
     let access = crate::accounts::access::readable_contract(&db, &viewer, id).await?;
-    let detail = super::service::detail(&db, &access.evaluation).await?.ok_or(AppError::NotFound)?;
+    let detail = super::service::detail(&db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let open = detail.header.phase == super::Phase::AutoEvaluation;
     let closing = match open {
-        true => ClosingState::Open(closing_service::missing(&db, &state.tree_shapes, &access.evaluation).await?),
+        true => ClosingState::Open(
+            closing_service::missing(&db, &state.tree_shapes, &access.evaluation, viewer.today()).await?,
+        ),
         false => ClosingState::Closed(closing_service::closed_by(&db, &access.evaluation).await?),
     };
     let mut years = crate::evaluation::years::server::history(&db, id).await?;
     let current = if years.is_empty() { None } else { Some(years.remove(0)) };
     // An administrator reads only its agency's contracts: this one is its to change.
     let administrable = viewer.administers().is_some();
+    let extendable = viewer.steers_campaigns() && detail.header.window.is_some();
+    let reopenable = viewer.steers_campaigns() && !open;
     Ok(ContractPageData {
         detail,
         editable: access.editable,
         administrable,
+        extendable,
+        reopenable,
         closing,
         closings: current.map(|year| year.closings).unwrap_or_default(),
         earlier_years: years,
@@ -35,8 +41,10 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
 
 #[server(endpoint = "etablissements_du_contrat", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_contract_establishments(id: i32) -> Result<ContractEstablishments, AppError> {
-    let db = crate::accounts::access::contract_for_reading(id).await?;
-    super::service::establishments(&db, id).await?.ok_or(AppError::NotFound)
+    let viewer = crate::accounts::access::viewer()?;
+    let db = crate::state::AppState::current()?.db;
+    crate::accounts::access::readable_contract(&db, &viewer, id).await?;
+    super::service::establishments(&db, id, viewer.today()).await?.ok_or(AppError::NotFound)
 }
 
 /// The "Contrats" page of the administration: the agency's contracts, referential versions and

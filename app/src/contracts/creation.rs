@@ -172,7 +172,8 @@ fn capitalized(what: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-fn day(typed: &str, what: &str) -> Result<Option<Day>, String> {
+/// An optional date as a date field sends it (`AAAA-MM-JJ`); `what` names it in the refusal.
+pub(crate) fn day(typed: &str, what: &str) -> Result<Option<Day>, String> {
     match typed.trim() {
         "" => Ok(None),
         text => Day::parse(text).map(Some).ok_or_else(|| format!("{} n'est pas une date valide.", capitalized(what))),
@@ -204,21 +205,21 @@ pub fn parse_contact_functions(typed: &str) -> Result<Vec<(String, bool)>, Strin
     Ok(functions)
 }
 
+/// A campaign year, as typed: between 2000 and 2100.
+pub fn parse_evaluation_year(typed: &str) -> Result<i32, String> {
+    typed
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|year| (2000..=2100).contains(year))
+        .ok_or_else(|| "L'année d'évaluation est une année entre 2000 et 2100.".to_owned())
+}
+
 impl NewContract {
     /// The form checked, or the first thing wrong with it, in French.
     pub fn parse(form: &ContractForm) -> Result<Self, String> {
-        let kind = match form.kind.trim() {
-            "CAQES" => ContractKind::Caqes,
-            "CPOM" => ContractKind::Cpom,
-            _ => return Err("Veuillez choisir le type du contrat : CAQES ou CPOM.".to_owned()),
-        };
-        let evaluation_year = form
-            .evaluation_year
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|year| (2000..=2100).contains(year))
-            .ok_or("L'année d'évaluation est une année entre 2000 et 2100.")?;
+        let kind = ContractKind::parse(&form.kind).ok_or("Veuillez choisir le type du contrat : CAQES ou CPOM.")?;
+        let evaluation_year = parse_evaluation_year(&form.evaluation_year)?;
         let prorogation_months = match form.prorogation_months.trim() {
             "" => None,
             text => Some(
@@ -316,10 +317,7 @@ pub(super) mod server {
     use crate::administration::journal::{self, Actor, ChangeKind, Entry};
     use crate::contracts::{ContractKind, Phase};
     use crate::db::begin_write;
-    use crate::db::entities::{
-        contact, contract, contract_establishment, establishment, legal_entity, referential, referential_node,
-        referential_version,
-    };
+    use crate::db::entities::{contact, contract, contract_establishment, establishment, legal_entity};
     use crate::evaluation::years::server::{self as years, NewEvaluation};
     use crate::AppError;
 
@@ -338,25 +336,9 @@ pub(super) mod server {
         let entities_of_agency = legal_entity::Entity::find().filter(legal_entity::Column::AgencyId.eq(agency_id));
         let all_entities: HashMap<i32, legal_entity::Model> =
             entities_of_agency.clone().all(db).await?.into_iter().map(|entity| (entity.id, entity)).collect();
-        let referentials: HashMap<i32, referential::Model> = referential::Entity::find()
-            .filter(referential::Column::AgencyId.eq(agency_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|referential| (referential.id, referential))
-            .collect();
-        let versions = referential_version::Entity::find()
-            .filter(referential_version::Column::ReferentialId.is_in(referentials.keys().copied()))
-            .order_by_asc(referential_version::Column::ReferentialId)
-            .order_by_desc(referential_version::Column::Number)
-            .all(db)
-            .await?;
-        let version_label = |version: &referential_version::Model| {
-            let name = referentials.get(&version.referential_id).map(|r| r.name.as_str()).unwrap_or_default();
-            crate::referentials::version_label(name, version.number)
-        };
+        let versions = crate::referentials::service::labelled_versions(db, agency_id).await?;
         let labels: HashMap<i32, String> =
-            versions.iter().map(|version| (version.id, version_label(version))).collect();
+            versions.iter().map(|(version, label)| (version.id, label.clone())).collect();
         let contracts = contract::Entity::find()
             .filter(contract::Column::LegalEntityId.is_in(all_entities.keys().copied()))
             .order_by_desc(contract::Column::Id)
@@ -395,8 +377,7 @@ pub(super) mod server {
             .into_iter()
             .map(|entity| LegalEntityRef { finess: entity.finess, name: entity.name })
             .collect();
-        let versions =
-            versions.iter().map(|version| VersionChoice { id: version.id, label: version_label(version) }).collect();
+        let versions = versions.into_iter().map(|(version, label)| VersionChoice { id: version.id, label }).collect();
         Ok(ContractsAdministration { contracts, versions, legal_entities, matching_entities })
     }
 
@@ -512,17 +493,9 @@ pub(super) mod server {
         if new.kind == ContractKind::Cpom && legal_entity_ids.len() != 1 {
             return Err(AppError::Invalid("Un CPOM se crée pour une seule entité juridique à la fois.".to_owned()));
         }
-        let version = referential_version::Entity::find_by_id(version_id).one(db).await?.ok_or(AppError::NotFound)?;
-        let referential = referential::Entity::find_by_id(version.referential_id)
-            .one(db)
-            .await?
-            .filter(|referential| referential.agency_id == agency_id)
-            .ok_or(AppError::NotFound)?;
-        let nodes = referential_node::Entity::find()
-            .filter(referential_node::Column::VersionId.eq(version.id))
-            .order_by_asc(referential_node::Column::Position)
-            .all(db)
-            .await?;
+        let (version, referential) =
+            crate::referentials::service::agency_version(db, agency_id, version_id).await?.ok_or(AppError::NotFound)?;
+        let nodes = crate::referentials::service::nodes(db, version.id).await?;
         let entities = legal_entity::Entity::find()
             .filter(legal_entity::Column::Id.is_in(legal_entity_ids.iter().copied()))
             .filter(legal_entity::Column::AgencyId.eq(agency_id))

@@ -64,6 +64,13 @@ pub enum ContractKind {
 }
 
 impl ContractKind {
+    pub const ALL: [ContractKind; 2] = [ContractKind::Caqes, ContractKind::Cpom];
+
+    /// `CAQES` or `CPOM`, as forms send it.
+    pub fn parse(text: &str) -> Option<Self> {
+        ContractKind::ALL.into_iter().find(|kind| kind.label() == text.trim())
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ContractKind::Caqes => "CAQES",
@@ -82,6 +89,9 @@ pub struct ContractHeader {
     pub phase: Phase,
     /// The campaign year of that evaluation.
     pub year: i32,
+    /// Its entry window, if a campaign opened it (receipts kept from before windows have none).
+    #[serde(default)]
+    pub window: Option<crate::campaigns::WindowNotice>,
     pub legal_entity: LegalEntityRef,
 }
 
@@ -133,6 +143,10 @@ pub struct ContractPageData {
     pub editable: bool,
     /// Read by its agency's administrator: "Modifier le contrat" is offered.
     pub administrable: bool,
+    /// Read by whoever steers its campaign, and opened with a window: "Prolonger la saisie".
+    pub extendable: bool,
+    /// Read by whoever steers its campaign, and closed: "Rouvrir la saisie".
+    pub reopenable: bool,
     pub closing: crate::evaluation::closing::ClosingState,
     /// The closings and reopenings of the current evaluation, oldest first.
     pub closings: Vec<crate::evaluation::years::ClosingEvent>,

@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use super::api::get_contract;
 use super::{ContractDetail, ContractPageData};
 use crate::app::contract_resource;
+use crate::campaigns::extension::ExtensionForm;
+use crate::campaigns::reopening::{ReopeningForm, REOPENED_MESSAGE, REOPENED_PARAM};
 use crate::documents::{api::get_documents, DocumentsIsland};
 use crate::evaluation::closing::ClosingState;
 use crate::evaluation::years::{ClosingEvent, EvaluationYear};
 use crate::evaluation::{MissingPanel, CLOSED_PARAM};
-use crate::layout::forms::query_param;
+use crate::layout::forms::{query_param, DoneNotice};
 use crate::layout::{field_value, when_loaded, ContractPageTop};
 use crate::routes::{
     closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href, receipt_href,
@@ -31,7 +33,9 @@ pub fn ContractPage() -> impl IntoView {
 
 #[component]
 fn ContractView(data: ContractPageData) -> impl IntoView {
-    let ContractPageData { detail, editable, administrable, closing, closings, earlier_years } = data;
+    let ContractPageData { detail, editable, administrable, extendable, reopenable, closing, closings, earlier_years } =
+        data;
+    let reopened = query_param(REOPENED_PARAM).get_untracked().map(|_| REOPENED_MESSAGE.to_owned());
     let ContractDetail {
         header,
         code,
@@ -60,7 +64,10 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
                 })}
             </ul>
         </div>
+        <DoneNotice message=reopened/>
         <ClosingStatus contract_id=header.id closing/>
+        {reopenable.then(|| view! { <ReopeningForm contract_id=header.id/> })}
+        {extendable.then(|| view! { <ExtensionForm contract_id=header.id/> })}
         <ClosingHistory contract_id=header.id year=header.year closings/>
         <div class="fields-columns">
             <dl class="fields">

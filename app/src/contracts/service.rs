@@ -1,5 +1,6 @@
 //! Contract queries.
 
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{ContractDetail, ContractEstablishments, ContractHeader, ContractSummary, CpomSummary, Phase};
@@ -12,6 +13,7 @@ fn header_of(
     contract: &contract::Model,
     entity: &legal_entity::Model,
     evaluation: &evaluation::Model,
+    today: NaiveDate,
 ) -> ContractHeader {
     ContractHeader {
         id: contract.id,
@@ -19,6 +21,7 @@ fn header_of(
         name: contract.name.clone(),
         phase: evaluation.phase,
         year: evaluation.year,
+        window: crate::campaigns::window::server::notice(evaluation, today),
         legal_entity: LegalEntityRef { finess: entity.finess.clone(), name: entity.name.clone() },
     }
 }
@@ -37,28 +40,30 @@ async fn find_with_entity(
     Ok(Some((contract, entity)))
 }
 
-/// The banner of the contract's current evaluation.
-pub async fn header(db: &impl ConnectionTrait, id: i32) -> Result<Option<ContractHeader>, DbErr> {
+/// The banner of the contract's current evaluation, its window as on `today`.
+pub async fn header(db: &impl ConnectionTrait, id: i32, today: NaiveDate) -> Result<Option<ContractHeader>, DbErr> {
     let Some((contract, entity)) = find_with_entity(db, id).await? else { return Ok(None) };
-    Ok(Some(header_of(&contract, &entity, &years::current(db, id).await?)))
+    Ok(Some(header_of(&contract, &entity, &years::current(db, id).await?, today)))
 }
 
-/// The banner of one of the contract's evaluations.
+/// The banner of one of the contract's evaluations, its window as on `today`.
 pub async fn header_of_evaluation(
     db: &impl ConnectionTrait,
     evaluation: &evaluation::Model,
+    today: NaiveDate,
 ) -> Result<Option<ContractHeader>, DbErr> {
     let found = find_with_entity(db, evaluation.contract_id).await?;
-    Ok(found.map(|(contract, entity)| header_of(&contract, &entity, evaluation)))
+    Ok(found.map(|(contract, entity)| header_of(&contract, &entity, evaluation, today)))
 }
 
-/// The contract page's fields, with the banner of `evaluation`.
+/// The contract page's fields, with the banner of `evaluation` on `today`.
 pub async fn detail(
     db: &impl ConnectionTrait,
     evaluation: &evaluation::Model,
+    today: NaiveDate,
 ) -> Result<Option<ContractDetail>, DbErr> {
     Ok(find_with_entity(db, evaluation.contract_id).await?.map(|(contract, entity)| ContractDetail {
-        header: header_of(&contract, &entity, evaluation),
+        header: header_of(&contract, &entity, evaluation, today),
         code: contract.code,
         status: contract.status,
         agency_contact: contract.agency_contact,
@@ -107,8 +112,12 @@ pub fn cpom_summary(contract: &contract::Model) -> CpomSummary {
     }
 }
 
-pub async fn establishments(db: &impl ConnectionTrait, id: i32) -> Result<Option<ContractEstablishments>, DbErr> {
-    let Some(contract) = header(db, id).await? else {
+pub async fn establishments(
+    db: &impl ConnectionTrait,
+    id: i32,
+    today: NaiveDate,
+) -> Result<Option<ContractEstablishments>, DbErr> {
+    let Some(contract) = header(db, id, today).await? else {
         return Ok(None);
     };
     let links = contract_establishment::Entity::find()

@@ -86,7 +86,23 @@ fn date_time_in(time_zone: TimeZone, moment: chrono::DateTime<chrono::Utc>) -> S
 
 /// Today's date where the agencies are.
 pub fn agency_today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&agency_time_zone()).date_naive()
+    agency_date(chrono::Utc::now())
+}
+
+/// The agencies' date at `moment`.
+pub fn agency_date(moment: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    moment.with_timezone(&agency_time_zone()).date_naive()
+}
+
+/// The first moment of `day` where the agencies are (its midnight), in UTC.
+pub fn agency_midnight(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone as _;
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    agency_time_zone()
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|moment| moment.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| midnight.and_utc())
 }
 
 /// Service tests: an in-memory SQLite database with the real schema and the demo data.
@@ -113,7 +129,17 @@ pub mod testing {
     /// The viewer of a demo account, as the session middleware makes it.
     pub async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
         let user = find_user(db, email).await.unwrap().unwrap_or_else(|| panic!("no account {email}"));
-        viewer_of_user(db, user, 0).await.unwrap()
+        viewer_of_user(db, user, 0, chrono::Utc::now()).await.unwrap()
+    }
+
+    /// The indicators of contract `contract_id`'s current evaluation.
+    pub async fn current_indicators(
+        db: &DatabaseConnection,
+        contract_id: i32,
+    ) -> sea_orm::Select<crate::db::entities::indicator::Entity> {
+        use crate::db::entities::indicator;
+        let evaluation = crate::evaluation::years::server::current(db, contract_id).await.unwrap();
+        indicator::Entity::find().filter(indicator::Column::EvaluationId.eq(evaluation.id))
     }
 
     pub async fn contract_named(db: &DatabaseConnection, name: &str) -> contract::Model {

@@ -18,9 +18,12 @@ pub struct DemoAccount {
     pub agency: Option<&'static str>,
 }
 
+/// The CHU's user, who closed CAQES TEST's earlier year.
+pub const CHU_EMAIL: &str = "chu-grenoble@exemple.fr";
+
 pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
-        email: "chu-grenoble@exemple.fr",
+        email: CHU_EMAIL,
         password: "Grenoble-Demo-2026!",
         role: Role::Establishment,
         finesses: &[CHU_GRENOBLE_FINESS],

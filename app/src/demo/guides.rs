@@ -1,13 +1,18 @@
-//! The two legal entities of the guides: CHU DE GRENOBLE ALPES with "CAQES TEST", and ACODEGE
-//! with its CPOM and seven establishments.
+//! The two legal entities of the guides: CHU DE GRENOBLE ALPES with "CAQES TEST" (last year's
+//! evaluation closed, this year's open), and ACODEGE with its CPOM and seven establishments.
 
+use std::collections::HashMap;
+
+use chrono::Months;
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
-    date, insert_contract, insert_establishment, insert_legal_entity, national, question, question_with_previous,
-    ContractSeed, EstablishmentSeed, LegalEntitySeed, Seed,
+    add_evaluation, close_demo_evaluation, date, insert_answer, insert_contract, insert_establishment,
+    insert_legal_entity, national, question, question_answered_last_year, ContractSeed, EstablishmentSeed,
+    LegalEntitySeed, Seed,
 };
 use crate::contracts::ContractKind;
+use crate::evaluation::years::server::PreviousAnswer;
 use crate::evaluation::ValueKind::{Number, Percentage, Text, YesNo};
 use crate::legal_entities::Domain;
 
@@ -44,7 +49,7 @@ async fn chu_grenoble(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         },
     )
     .await?;
-    let mut tree = insert_contract(
+    let mut last_year = insert_contract(
         db,
         ContractSeed {
             legal_entity_id: entity,
@@ -53,7 +58,7 @@ async fn chu_grenoble(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             code: "PUBLIC",
             status: "Signé",
             agency_contact: "Mourad ABED",
-            evaluation_year: 2022,
+            evaluation_year: CAQES_TEST_YEAR - 1,
             created_on: date(2023, 5, 2),
             effective_date: None,
             effective_end_date: None,
@@ -64,7 +69,31 @@ async fn chu_grenoble(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         &[("DIRECTEUR", true), ("REF. CAQES", false), ("REF. CREDIT 1", false)],
     )
     .await?;
-    tree.seeds(db, None, CAQES_TEST).await
+    // Last year: every question answered, then closed.
+    last_year.seeds(db, None, CAQES_TEST).await?;
+    let mut previous = HashMap::new();
+    for (question_id, question) in last_year.questions.iter().filter(|(_, question)| !question.national) {
+        let (achieved, comment) = question.last_year_answer();
+        insert_answer(db, *question_id, achieved, comment).await?;
+        previous.insert(
+            question.code.to_owned(),
+            PreviousAnswer { achieved: Some(achieved.to_owned()), comment: comment.map(str::to_owned) },
+        );
+    }
+    close_demo_evaluation(db, last_year.evaluation_id, last_year_closed_at()).await?;
+    // This year: opened a month ago, closing in two months, whatever the day the demo is loaded.
+    let today = crate::db::agency_today();
+    let window = (today - Months::new(1), today + Months::new(2));
+    let mut current = add_evaluation(db, last_year.contract_id, CAQES_TEST_YEAR, Some(window), previous).await?;
+    current.seeds(db, None, CAQES_TEST).await
+}
+
+/// The guide's campaign year of CAQES TEST; the year before is closed.
+pub const CAQES_TEST_YEAR: i32 = 2022;
+
+/// 28 June of the year before, 14:30 in Paris.
+fn last_year_closed_at() -> chrono::DateTime<chrono::Utc> {
+    date(CAQES_TEST_YEAR - 1, 6, 28).and_hms_opt(12, 30, 0).unwrap_or_default().and_utc()
 }
 
 /// The guide's objectives and questions, completed into a realistic CAQES.
@@ -76,7 +105,7 @@ const CAQES_TEST: &[Seed] = &[
             code: "1.1.1",
             label: "Identification du numéro RPPS et du numéro FINESS de l'établissement",
             children: &[
-                question_with_previous(
+                question_answered_last_year(
                     "1.1.1.a",
                     "Taux d'ordonnances de sortie délivrées précisant les numéros FINESS géographique et RPPS",
                     Percentage,
@@ -95,7 +124,7 @@ const CAQES_TEST: &[Seed] = &[
                 code: "2.1.1",
                 label: "Identification d'une première classe médicamenteuse ou LPP parmi les classes les plus significatives et mise en place d'un groupe de travail avec élaboration d'un plan d'actions",
                 children: &[
-                    question_with_previous(
+                    question_answered_last_year(
                         "2.1.1.a",
                         "Mise en place d'un groupe de travail et élaboration d'un plan d'actions",
                         YesNo,
@@ -134,7 +163,7 @@ const CAQES_TEST: &[Seed] = &[
                 code: "3.1.1",
                 label: "Les situations à risques sont identifiées et un plan d'action est élaboré et validé",
                 children: &[
-                    question_with_previous(
+                    question_answered_last_year(
                         "3.1.1.a",
                         "Cartographie des risques liés à la prise en charge médicamenteuse réalisée",
                         YesNo,
@@ -148,7 +177,7 @@ const CAQES_TEST: &[Seed] = &[
                 code: "3.1.2",
                 label: "Les activités de pharmacie clinique sont déployées auprès des patients à risque",
                 children: &[
-                    question_with_previous(
+                    question_answered_last_year(
                         "3.1.2.a",
                         "Nombre de conciliations médicamenteuses d'entrée réalisées",
                         Number,

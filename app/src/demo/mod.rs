@@ -8,6 +8,8 @@ pub mod files;
 mod guides;
 mod performance;
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -18,14 +20,15 @@ use crate::accounts::secrets::PasswordHashing;
 use crate::contracts::{ContractKind, Phase};
 use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{
-    answer, contact, contract, contract_establishment, establishment, evaluation, indicator, legal_entity,
+    answer, closing, contact, contract, contract_establishment, establishment, evaluation, indicator, legal_entity,
 };
+use crate::evaluation::years::server::PreviousAnswer;
 use crate::evaluation::ValueKind;
 use crate::legal_entities::Domain;
 
 pub use accounts::DEMO_ACCOUNTS;
 pub use agencies::{ARA, BFC};
-pub use guides::{ACODEGE_FINESS, CHU_GRENOBLE_FINESS};
+pub use guides::{ACODEGE_FINESS, CAQES_TEST_YEAR, CHU_GRENOBLE_FINESS};
 pub use performance::{PERFORMANCE_CONTRACT, PERFORMANCE_FINESS};
 
 /// Loads the demo data and accounts unless already there; returns whether data was loaded now.
@@ -44,6 +47,9 @@ pub async fn load(db: &DatabaseConnection, hashing: &PasswordHashing) -> Result<
     agencies::load(db).await?;
     files::load(db).await?;
     accounts::load(db, hashing).await?;
+    if !present {
+        sign_demo_closings(db).await?;
+    }
     Ok(!present)
 }
 
@@ -153,15 +159,37 @@ async fn insert_contract(
         .insert(db)
         .await?;
     }
+    add_evaluation(db, contract_id, seed.evaluation_year, None, HashMap::new()).await
+}
+
+/// A new evaluation of a contract in Auto-Evaluation, open for entry during `window` (or until it
+/// is closed), its questions to be written with last year's answers by code.
+async fn add_evaluation(
+    db: &impl ConnectionTrait,
+    contract_id: i32,
+    year: i32,
+    window: Option<(NaiveDate, NaiveDate)>,
+    previous: HashMap<String, PreviousAnswer>,
+) -> Result<TreeWriter, DbErr> {
     let evaluation = evaluation::ActiveModel {
         contract_id: Set(contract_id),
-        year: Set(seed.evaluation_year),
+        year: Set(year),
         phase: Set(Phase::AutoEvaluation),
+        opens_on: Set(window.map(|(opens_on, _)| opens_on)),
+        closes_on: Set(window.map(|(_, closes_on)| closes_on)),
+        opened_at: Set(window.map(|(opens_on, _)| crate::db::agency_midnight(opens_on))),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    Ok(TreeWriter { contract_id, evaluation_id: evaluation.id, year: evaluation.year, next_position: 0 })
+    Ok(TreeWriter {
+        contract_id,
+        evaluation_id: evaluation.id,
+        year,
+        next_position: 0,
+        previous,
+        questions: Vec::new(),
+    })
 }
 
 /// A node of a seeded indicator tree.
@@ -177,26 +205,42 @@ struct QuestionSeed<'a> {
     target: &'a str,
     /// National indicators are evaluated by the agency: grey for the establishment.
     national: bool,
-    previous: Option<(&'a str, &'a str)>,
+    /// The answer of the year before (achieved value, comment), where the guide shows it.
+    last_year: Option<(&'a str, &'a str)>,
+}
+
+impl QuestionSeed<'_> {
+    /// The answer of the year before: the guide's, or a plausible one of its kind.
+    fn last_year_answer(&self) -> (&str, Option<&str>) {
+        match self.last_year {
+            Some((achieved, comment)) => (achieved, Some(comment)),
+            None => match self.kind {
+                ValueKind::YesNo => ("Oui", None),
+                ValueKind::Percentage => ("75", None),
+                ValueKind::Number => ("3", None),
+                ValueKind::Text => ("Actions engagées, suivies chaque trimestre en COMEDIMS.", None),
+            },
+        }
+    }
 }
 
 const fn question(code: &'static str, label: &'static str, kind: ValueKind, target: &'static str) -> Seed {
-    Seed::Question(QuestionSeed { code, label, kind, target, national: false, previous: None })
+    Seed::Question(QuestionSeed { code, label, kind, target, national: false, last_year: None })
 }
 
 const fn national(code: &'static str, label: &'static str, kind: ValueKind, target: &'static str) -> Seed {
-    Seed::Question(QuestionSeed { code, label, kind, target, national: true, previous: None })
+    Seed::Question(QuestionSeed { code, label, kind, target, national: true, last_year: None })
 }
 
-/// A question with last year's achieved value and comment.
-const fn question_with_previous(
+/// A question with the guide's answer of the year before: achieved value and comment.
+const fn question_answered_last_year(
     code: &'static str,
     label: &'static str,
     kind: ValueKind,
     target: &'static str,
-    previous: (&'static str, &'static str),
+    last_year: (&'static str, &'static str),
 ) -> Seed {
-    Seed::Question(QuestionSeed { code, label, kind, target, national: false, previous: Some(previous) })
+    Seed::Question(QuestionSeed { code, label, kind, target, national: false, last_year: Some(last_year) })
 }
 
 /// Inserts an evaluation's indicator nodes in depth-first order, numbering their positions.
@@ -205,6 +249,10 @@ struct TreeWriter {
     evaluation_id: i32,
     year: i32,
     next_position: i32,
+    /// Last year's answers, by question code.
+    previous: HashMap<String, PreviousAnswer>,
+    /// The questions written from static seeds, with their ids.
+    questions: Vec<(i32, &'static QuestionSeed<'static>)>,
 }
 
 impl TreeWriter {
@@ -236,6 +284,7 @@ impl TreeWriter {
         question: Option<&QuestionSeed<'_>>,
     ) -> Result<i32, DbErr> {
         self.next_position += 1;
+        let previous = question.and_then(|_| self.previous.get(code)).cloned().unwrap_or_default();
         let model = indicator::ActiveModel {
             contract_id: Set(self.contract_id),
             evaluation_id: Set(self.evaluation_id),
@@ -248,8 +297,8 @@ impl TreeWriter {
             target: Set(question.map(|q| q.target.into())),
             value_kind: Set(question.map(|q| q.kind)),
             editable_by_establishment: Set(question.is_none_or(|q| !q.national)),
-            previous_achieved: Set(question.and_then(|q| q.previous).map(|(value, _)| value.into())),
-            previous_comment: Set(question.and_then(|q| q.previous).map(|(_, comment)| comment.into())),
+            previous_achieved: Set(previous.achieved),
+            previous_comment: Set(previous.comment),
             ..Default::default()
         }
         .insert(db)
@@ -274,7 +323,8 @@ impl TreeWriter {
                     Seed::Question(question) => {
                         let parent = parent
                             .ok_or_else(|| DbErr::Custom(format!("question {} without objective", question.code)))?;
-                        self.question(db, parent, question).await?;
+                        let id = self.question(db, parent, question).await?;
+                        self.questions.push((id, question));
                     }
                 }
             }
@@ -283,12 +333,17 @@ impl TreeWriter {
     }
 }
 
-async fn insert_answer(db: &impl ConnectionTrait, question_id: i32, achieved: &str) -> Result<(), DbErr> {
+async fn insert_answer(
+    db: &impl ConnectionTrait,
+    question_id: i32,
+    achieved: &str,
+    comment: Option<&str>,
+) -> Result<(), DbErr> {
     answer::ActiveModel {
         question_id: Set(question_id),
         not_concerned: Set(false),
         achieved: Set(Some(achieved.into())),
-        comment: Set(None),
+        comment: Set(comment.map(Into::into)),
         version: Set(1),
         updated_at: Set(Utc::now()),
         updated_by: Set(None),
@@ -296,6 +351,41 @@ async fn insert_answer(db: &impl ConnectionTrait, question_id: i32, achieved: &s
     }
     .insert(db)
     .await?;
+    Ok(())
+}
+
+/// Closes a demo evaluation at `closed_at`; its author is set once the accounts exist
+/// ([`sign_demo_closings`]).
+async fn close_demo_evaluation(
+    db: &impl ConnectionTrait,
+    evaluation_id: i32,
+    closed_at: chrono::DateTime<Utc>,
+) -> Result<(), DbErr> {
+    evaluation::Entity::update_many()
+        .col_expr(evaluation::Column::Phase, sea_orm::sea_query::Expr::value(Phase::Consultation))
+        .filter(evaluation::Column::Id.eq(evaluation_id))
+        .exec(db)
+        .await?;
+    closing::ActiveModel {
+        evaluation_id: Set(evaluation_id),
+        closed_at: Set(closed_at),
+        closed_by: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The demo's closings were made by the CHU's user.
+async fn sign_demo_closings(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let Some(chu) = crate::accounts::directory::find_user(db, accounts::CHU_EMAIL).await? else { return Ok(()) };
+    closing::Entity::update_many()
+        .col_expr(closing::Column::ClosedBy, sea_orm::sea_query::Expr::value(chu.id))
+        .filter(closing::Column::ClosedBy.is_null())
+        .filter(closing::Column::ReopenedAt.is_null())
+        .exec(db)
+        .await?;
     Ok(())
 }
 

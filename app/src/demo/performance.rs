@@ -64,7 +64,7 @@ pub(super) async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                     kind,
                     target: "Cible régionale",
                     national: number % 9 == 0,
-                    previous: None,
+                    last_year: None,
                 };
                 let question_id = tree.question(db, sub_id, &seed).await?;
                 if !seed.national && number % 2 == 0 {
@@ -74,7 +74,7 @@ pub(super) async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                         ValueKind::Number => "12",
                         ValueKind::Text => "Plan d'actions validé",
                     };
-                    insert_answer(db, question_id, achieved).await?;
+                    insert_answer(db, question_id, achieved, None).await?;
                 }
             }
         }

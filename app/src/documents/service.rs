@@ -16,7 +16,7 @@ use crate::accounts::access::{self, Viewer};
 use crate::accounts::directory::{emails_by_id, user_emails};
 use crate::accounts::Role;
 use crate::agencies::service::quality_email_of_legal_entity;
-use crate::contracts::{ContractKind, Phase};
+use crate::contracts::ContractKind;
 use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{document, establishment, evaluation, indicator};
 use crate::db::{begin_write, french_date_time};
@@ -38,6 +38,8 @@ pub async fn stored_names(db: &impl ConnectionTrait) -> Result<HashSet<String>, 
 struct Located {
     legal_entity_id: i32,
     evaluation: Option<evaluation::Model>,
+    /// Whether the evaluation can change today (see `ContractAccess::check_open`).
+    open: Result<(), AppError>,
     contract_kind: Option<ContractKind>,
     /// A national question (grey) is read-only for the establishment, documents included.
     national_question: bool,
@@ -50,6 +52,7 @@ async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Res
             return Ok(Located {
                 legal_entity_id: establishment.legal_entity_id,
                 evaluation: None,
+                open: Ok(()),
                 contract_kind: None,
                 national_question: false,
             });
@@ -63,6 +66,7 @@ async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Res
     Ok(Located {
         legal_entity_id: access.contract.legal_entity_id,
         contract_kind: Some(access.contract.kind),
+        open: access.check_open(viewer.today()),
         evaluation: Some(access.evaluation),
         national_question,
     })
@@ -88,10 +92,7 @@ fn may_add(viewer: &Viewer, place: Place, located: &Located) -> Result<(), AppEr
                 .to_owned(),
         ));
     }
-    if located.evaluation.as_ref().is_some_and(|evaluation| evaluation.phase != Phase::AutoEvaluation) {
-        return Err(AppError::NotEditable(years::CLOSED.to_owned()));
-    }
-    Ok(())
+    located.open.clone()
 }
 
 /// The documents of `place`, oldest first, and whether the viewer may add one there now.
@@ -153,7 +154,7 @@ pub async fn record(
     let located = locate(db, viewer, place).await?;
     let txn = db.begin().await?;
     if let Some(evaluation) = &located.evaluation {
-        years::lock_open(&txn, evaluation.id).await?;
+        years::lock_open(&txn, evaluation.id, viewer.today()).await?;
     }
     let (contract_id, question_id, establishment_id) = match place {
         Place::Contract(id) => (Some(id), None, None),

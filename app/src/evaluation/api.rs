@@ -16,7 +16,9 @@ pub async fn get_indicator_tree(
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
     let access = crate::accounts::access::readable_evaluation(&state.db, &viewer, contract_id, year).await?;
-    super::service::tree(&state.db, &state.tree_shapes, &access.evaluation).await?.ok_or(AppError::NotFound)
+    super::service::tree(&state.db, &state.tree_shapes, &access.evaluation, viewer.today())
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The question panel: the question, last year's values and the current answer.

@@ -128,6 +128,7 @@ mod tests {
                 name: "CAQES TEST".into(),
                 phase: Phase::AutoEvaluation,
                 year: 2022,
+                window: None,
                 legal_entity: LegalEntityRef { finess: "380780080".into(), name: "CHU".into() },
             },
             objectives: vec![TreeNode { id: 1, code: "1".into(), label: "Objectif".into(), status: None, children }],

@@ -27,8 +27,9 @@ pub async fn missing(
     db: &impl ConnectionTrait,
     shapes: &TreeShapes,
     evaluation: &evaluation::Model,
+    today: chrono::NaiveDate,
 ) -> Result<MissingItems, AppError> {
-    let tree = tree(db, shapes, evaluation).await?.ok_or(AppError::NotFound)?;
+    let tree = tree(db, shapes, evaluation, today).await?.ok_or(AppError::NotFound)?;
     Ok(MissingItems::of(&tree, &contacts::of_evaluation(db, evaluation).await?))
 }
 
@@ -45,11 +46,11 @@ pub async fn close(
     contract_id: i32,
 ) -> Result<ClosingReceipt, AppError> {
     let access = access::writable_contract(db, viewer, contract_id).await?;
-    let evaluation = access.evaluation;
     let txn = begin_write(db).await?;
-    // Already closed: refused, and nothing changes (closing date and author stay).
-    years::lock_open(&txn, evaluation.id).await?;
-    let missing = missing(&txn, shapes, &evaluation).await?;
+    // Already closed, or its window is over: refused, and nothing changes (closing date and
+    // author stay).
+    let evaluation = years::lock_open(&txn, access.evaluation.id, viewer.today()).await?;
+    let missing = missing(&txn, shapes, &evaluation, viewer.today()).await?;
     if !missing.may_close() {
         txn.rollback().await?;
         return Err(AppError::NotClosable(Box::new(missing)));
@@ -61,6 +62,7 @@ pub async fn close(
         .await?;
     let closing = closing::ActiveModel {
         evaluation_id: Set(evaluation.id),
+        // The moment it is written, under the lock: saves before it, none after.
         closed_at: Set(Utc::now()),
         closed_by: Set(Some(viewer.user_id)),
         ..Default::default()
@@ -83,7 +85,8 @@ pub async fn close(
     Ok(receipt)
 }
 
-fn stored_receipt(receipt: &ClosingReceipt) -> Result<String, AppError> {
+/// A receipt as `closings.receipt` keeps it.
+pub fn stored_receipt(receipt: &ClosingReceipt) -> Result<String, AppError> {
     Ok(serde_json::to_string(receipt).map_err(|error| DbErr::Custom(format!("receipt not serialized: {error}")))?)
 }
 
@@ -140,7 +143,9 @@ pub async fn receipt_as_closed(
 ) -> Result<ClosingReceipt, AppError> {
     let evaluation = evaluation::Entity::find_by_id(closing.evaluation_id).one(db).await?.ok_or(AppError::NotFound)?;
     let (closed_at, closed_by) = closing_author(db, closing).await?;
-    let header = contracts::header_of_evaluation(db, &evaluation).await?.ok_or(AppError::NotFound)?;
+    // The window as it stood when the evaluation was closed.
+    let closed_on = crate::db::agency_date(closing.closed_at);
+    let header = contracts::header_of_evaluation(db, &evaluation, closed_on).await?.ok_or(AppError::NotFound)?;
     let questions = indicator::Entity::find()
         .filter(indicator::Column::EvaluationId.eq(evaluation.id))
         .filter(indicator::Column::NodeKind.eq(NodeKind::Question))

@@ -61,14 +61,15 @@ impl TreeShapes {
     }
 }
 
-/// The whole tree of an evaluation in two queries, whatever its size: nodes in depth-first order,
+/// The whole tree of an evaluation (its window as on `today`) in two queries, whatever its size: nodes in depth-first order,
 /// then answers.
 pub async fn tree(
     db: &impl ConnectionTrait,
     shapes: &TreeShapes,
     evaluation: &evaluation::Model,
+    today: chrono::NaiveDate,
 ) -> Result<Option<IndicatorTree>, DbErr> {
-    let Some(contract) = contracts::header_of_evaluation(db, evaluation).await? else {
+    let Some(contract) = contracts::header_of_evaluation(db, evaluation, today).await? else {
         return Ok(None);
     };
     let nodes = shapes.nodes(db, evaluation.id).await?;
@@ -152,7 +153,8 @@ pub async fn question(
     max_bytes: u64,
 ) -> Result<QuestionDetail, AppError> {
     let (question, access) = access::readable_question(db, viewer, question_id).await?;
-    let header = contracts::header_of_evaluation(db, &access.evaluation).await?.ok_or(AppError::NotFound)?;
+    let header =
+        contracts::header_of_evaluation(db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let objective = match question.parent_id {
         Some(parent) => {
             indicator::Entity::find_by_id(parent).one(db).await?.map(|p| format!("{} - {}", p.code, p.label))
@@ -220,7 +222,7 @@ pub async fn save(
     }
     let now = Utc::now();
     let txn = db.begin().await?;
-    years::lock_open(&txn, question.evaluation_id).await?;
+    years::lock_open(&txn, question.evaluation_id, viewer.today()).await?;
     let written = match &current {
         None => {
             let inserted = answer::ActiveModel {

@@ -59,6 +59,10 @@ pub mod server {
     pub const CLOSED: &str =
         "Cette évaluation est en Consultation : la saisie est close, plus rien ne peut y être modifié.";
 
+    /// Why nothing of an earlier year's evaluation can change.
+    pub const EARLIER: &str =
+        "Cette évaluation est celle d'une année précédente : elle se consulte, plus rien n'y est modifié.";
+
     /// The current evaluation of a contract: its latest year.
     pub async fn current(db: &impl ConnectionTrait, contract_id: i32) -> Result<evaluation::Model, DbErr> {
         evaluation::Entity::find()
@@ -101,18 +105,30 @@ pub mod server {
 
     /// Inside a write transaction, before anything else: holds evaluation `id` until the commit
     /// (on SQLite the transaction takes the write lock, on PostgreSQL the row lock), so that a
-    /// closing and a save can never interleave. Refused once it is in Consultation.
-    pub async fn lock_open(txn: &DatabaseTransaction, id: i32) -> Result<(), AppError> {
-        let open = evaluation::Entity::update_many()
+    /// closing, a save and an extension of its window can never interleave. Refused once it is in
+    /// Consultation, outside its window on `today`, or once a later year was opened. Returns the
+    /// evaluation as locked.
+    pub async fn lock_open(
+        txn: &DatabaseTransaction,
+        id: i32,
+        today: NaiveDate,
+    ) -> Result<evaluation::Model, AppError> {
+        let locked = lock(txn, id).await?;
+        if current(txn, locked.contract_id).await?.id != locked.id {
+            return Err(AppError::NotEditable(EARLIER.to_owned()));
+        }
+        crate::campaigns::window::server::check_open(&locked, today)?;
+        Ok(locked)
+    }
+
+    /// Holds evaluation `id` until the commit (see [`lock_open`]), and reads it.
+    pub async fn lock(txn: &DatabaseTransaction, id: i32) -> Result<evaluation::Model, AppError> {
+        evaluation::Entity::update_many()
             .col_expr(evaluation::Column::Phase, Expr::col(evaluation::Column::Phase))
             .filter(evaluation::Column::Id.eq(id))
-            .filter(evaluation::Column::Phase.eq(Phase::AutoEvaluation))
             .exec(txn)
             .await?;
-        if open.rows_affected == 0 {
-            return Err(AppError::NotEditable(CLOSED.to_owned()));
-        }
-        Ok(())
+        evaluation::Entity::find_by_id(id).one(txn).await?.ok_or(AppError::NotFound)
     }
 
     /// The closing in force of an evaluation (its latest, not reopened), if it is closed.

@@ -160,6 +160,22 @@ pub fn ContractPageTop(contract: ContractHeader, #[prop(optional)] page: Option<
         <Breadcrumb crumbs=contract_crumbs(&contract, page)/>
         <PhaseBanner phase=contract.phase/>
         <p class="evaluation-year">{format!("Évaluation {}", contract.year)}</p>
+        {contract.window.map(|window| view! { <EntryWindow window phase=contract.phase/> })}
+    }
+}
+
+/// "Saisie ouverte du ... au ...", and why nothing can be changed outside it (in Consultation
+/// the banner already says so).
+#[component]
+fn EntryWindow(window: crate::campaigns::WindowNotice, phase: Phase) -> impl IntoView {
+    let refusal = (phase == Phase::AutoEvaluation).then(|| window.refusal()).flatten();
+    view! {
+        <p class="entry-window">{window.period()}</p>
+        {refusal.map(|refusal| view! {
+            <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" role="status">
+                <p>{refusal}</p>
+            </div>
+        })}
     }
 }
 

@@ -43,6 +43,60 @@ pub async fn next_version(db: &impl ConnectionTrait, agency_id: i32, name: &str)
     })
 }
 
+/// Every version of the agency's referentials, each with its label ("CAQES 2026 (version 2)"):
+/// by referential, newest version first.
+pub async fn labelled_versions(
+    db: &impl ConnectionTrait,
+    agency_id: i32,
+) -> Result<Vec<(referential_version::Model, String)>, DbErr> {
+    let referentials: HashMap<i32, referential::Model> = referential::Entity::find()
+        .filter(referential::Column::AgencyId.eq(agency_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|referential| (referential.id, referential))
+        .collect();
+    let versions = referential_version::Entity::find()
+        .filter(referential_version::Column::ReferentialId.is_in(referentials.keys().copied()))
+        .order_by_asc(referential_version::Column::ReferentialId)
+        .order_by_desc(referential_version::Column::Number)
+        .all(db)
+        .await?;
+    Ok(versions
+        .into_iter()
+        .map(|version| {
+            let name = referentials.get(&version.referential_id).map(|r| r.name.as_str()).unwrap_or_default();
+            let label = super::version_label(name, version.number);
+            (version, label)
+        })
+        .collect())
+}
+
+/// Version `version_id` if it is one of the agency's referentials', with its referential.
+pub async fn agency_version(
+    db: &impl ConnectionTrait,
+    agency_id: i32,
+    version_id: i32,
+) -> Result<Option<(referential_version::Model, referential::Model)>, DbErr> {
+    let Some(version) = referential_version::Entity::find_by_id(version_id).one(db).await? else {
+        return Ok(None);
+    };
+    let referential = referential::Entity::find_by_id(version.referential_id)
+        .one(db)
+        .await?
+        .filter(|referential| referential.agency_id == agency_id);
+    Ok(referential.map(|referential| (version, referential)))
+}
+
+/// The nodes of a version in depth-first order, as an evaluation's tree is copied from them.
+pub async fn nodes(db: &impl ConnectionTrait, version_id: i32) -> Result<Vec<referential_node::Model>, DbErr> {
+    referential_node::Entity::find()
+        .filter(referential_node::Column::VersionId.eq(version_id))
+        .order_by_asc(referential_node::Column::Position)
+        .all(db)
+        .await
+}
+
 /// The agency's referentials by name, each with its versions, newest first.
 pub async fn list(db: &impl ConnectionTrait, agency_id: i32) -> Result<Vec<ReferentialRow>, DbErr> {
     let referentials = referential::Entity::find()

@@ -204,8 +204,8 @@ async fn a_named_contact_keeps_its_function_and_answers_keep_the_year() {
     {
         use app::db::entities::{answer, contact, indicator};
         use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
-        let question = indicator::Entity::find()
-            .filter(indicator::Column::ContractId.eq(caqes.id))
+        let question = crate::helpers::current_indicators(&app, caqes.id)
+            .await
             .filter(indicator::Column::NodeKind.eq(indicator::NodeKind::Question))
             .one(&db)
             .await

@@ -16,8 +16,8 @@ use crate::helpers::{caqes_test, spawn_app, TestApp, Visitor, CHU, REFERENT};
 async fn question(app: &TestApp, code: &str) -> String {
     let db = app.database().await;
     let contract = caqes_test(app).await;
-    indicator::Entity::find()
-        .filter(indicator::Column::ContractId.eq(contract.id))
+    crate::helpers::current_indicators(app, contract.id)
+        .await
         .filter(indicator::Column::Code.eq(code))
         .one(&db)
         .await

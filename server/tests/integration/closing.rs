@@ -13,8 +13,8 @@ use crate::helpers::{caqes_test, caqes_test_evaluation, spawn_app, Page, TestApp
 /// The questions of CAQES TEST the hospital answers (red or green, never grey).
 pub async fn own_questions(app: &TestApp) -> Vec<String> {
     let db = app.database().await;
-    indicator::Entity::find()
-        .filter(indicator::Column::ContractId.eq(caqes_test(app).await.id))
+    crate::helpers::current_indicators(app, caqes_test(app).await.id)
+        .await
         .filter(indicator::Column::NodeKind.eq(indicator::NodeKind::Question))
         .filter(indicator::Column::EditableByEstablishment.eq(true))
         .all(&db)

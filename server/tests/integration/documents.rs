@@ -177,8 +177,8 @@ async fn a_restart_removes_unfinished_uploads_and_keeps_unknown_stored_files() {
 /// The id of the demo question `code` of CAQES TEST.
 pub async fn question_id(app: &TestApp, code: &str) -> i32 {
     let contract = caqes_test(app).await;
-    indicator::Entity::find()
-        .filter(indicator::Column::ContractId.eq(contract.id))
+    crate::helpers::current_indicators(app, contract.id)
+        .await
         .filter(indicator::Column::Code.eq(code))
         .one(&app.database().await)
         .await

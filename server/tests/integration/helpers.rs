@@ -526,6 +526,17 @@ pub struct EvaluationNow {
     pub closed_by: Option<i32>,
 }
 
+/// The indicators of contract `contract_id`'s current evaluation (earlier years have the same codes).
+pub async fn current_indicators(
+    app: &TestApp,
+    contract_id: i32,
+) -> sea_orm::Select<app::db::entities::indicator::Entity> {
+    use app::db::entities::indicator;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let evaluation = app::evaluation::years::server::current(&app.database().await, contract_id).await.unwrap();
+    indicator::Entity::find().filter(indicator::Column::EvaluationId.eq(evaluation.id))
+}
+
 pub async fn caqes_test_evaluation(app: &TestApp) -> EvaluationNow {
     use app::evaluation::years::server as years;
     let db = app.database().await;

@@ -201,7 +201,8 @@ async fn todays_contracts_become_evaluations_of_their_year_with_everything_kept(
     assert_eq!(receipt.answers[0].achieved, "55");
 
     // And back: the contract holds its phase and closing again, then forward once more.
-    Migrator::down(&db, Some(1)).await.unwrap();
+    let since = Migrator::migrations().len() as u32 - BEFORE_EVALUATIONS;
+    Migrator::down(&db, Some(since)).await.unwrap();
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),

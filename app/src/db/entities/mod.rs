@@ -3,6 +3,7 @@
 pub mod agency;
 pub mod answer;
 pub mod answer_history;
+pub mod campaign;
 pub mod closing;
 pub mod contact;
 pub mod contract;

@@ -1,0 +1,154 @@
+//! "Rouvrir la saisie": a referent of the legal entity or an administrator sends a closed
+//! evaluation back to Auto-Evaluation, with a reason the establishment's users get by mail. The
+//! receipt of the closing stays as it was closed; the next closing makes a new one.
+
+/// Query parameter of the contract page once its evaluation was reopened.
+pub const REOPENED_PARAM: &str = "rouverte";
+pub const REOPENED_MESSAGE: &str =
+    "La saisie est rouverte : l'établissement en est informé par courriel, avec la raison donnée.";
+/// The longest reason kept.
+pub const MAX_REASON_CHARS: usize = 2000;
+
+/// The reason as typed, checked: required, at most [`MAX_REASON_CHARS`].
+pub fn parse_reason(typed: &str) -> Result<String, String> {
+    let reason = typed.trim();
+    if reason.is_empty() {
+        return Err("Indiquez la raison de la réouverture : elle est envoyée à l'établissement.".to_owned());
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(format!("La raison tient en {MAX_REASON_CHARS} caractères au plus."));
+    }
+    Ok(reason.to_owned())
+}
+
+/// The contract page's "Rouvrir la saisie" (a plain form: it works before and without the WASM),
+/// for whoever steers the contract's campaign, once its evaluation is closed.
+#[leptos::component]
+pub fn ReopeningForm(contract_id: i32) -> impl leptos::IntoView {
+    use leptos::form::ActionForm;
+    use leptos::prelude::*;
+
+    use super::api::ReopenEvaluation;
+    use crate::accounts::csrf::CsrfField;
+    use crate::layout::forms::{form_error, query_param, FormRefusal};
+
+    let reopen = ServerAction::<ReopenEvaluation>::new();
+    let error = form_error(reopen);
+    let typed = query_param("reason").get_untracked().unwrap_or_default();
+    view! {
+        <section class="fr-mb-4w" aria-labelledby="reopening-title">
+            <h2 id="reopening-title" class="fr-h6">"Rouvrir la saisie"</h2>
+            {move || error.get().map(|error| view! { <FormRefusal message=error.to_string()/> })}
+            <ActionForm action=reopen attr:class="reopening-form">
+                <CsrfField/>
+                <input type="hidden" name="id" value=contract_id.to_string()/>
+                <div class="fr-input-group">
+                    <label class="fr-label" for="reopening-reason">
+                        "Raison de la réouverture"
+                        <span class="fr-hint-text">"Obligatoire ; envoyée par courriel aux utilisateurs de l'établissement."</span>
+                    </label>
+                    <textarea class="fr-input" id="reopening-reason" name="reason" rows="3" required
+                        maxlength=MAX_REASON_CHARS.to_string()>{typed}</textarea>
+                </div>
+                <button class="fr-btn fr-btn--secondary" type="submit">"Rouvrir la saisie"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod server {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+    use crate::accounts::access::{self, Viewer};
+    use crate::accounts::directory::user_emails;
+    use crate::accounts::Role;
+    use crate::campaigns::window::server::Window;
+    use crate::campaigns::WindowState;
+    use crate::contracts::Phase;
+    use crate::db::begin_write;
+    use crate::db::entities::{closing, evaluation};
+    use crate::evaluation::closing_service::{receipt_as_closed, stored_receipt};
+    use crate::evaluation::years::server as years;
+    use crate::mail::outbox::Outbox;
+    use crate::notifications;
+    use crate::AppError;
+
+    /// Reopens contract `contract_id`'s current evaluation, closed, for `reason`; in one
+    /// transaction that holds the evaluation, so a closing and a reopening never interleave.
+    pub async fn reopen(
+        db: &DatabaseConnection,
+        outbox: &Outbox,
+        public_url: &str,
+        viewer: &Viewer,
+        contract_id: i32,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let access = access::steerable_contract(db, viewer, contract_id).await?;
+        let reason = super::parse_reason(reason).map_err(AppError::Invalid)?;
+        let txn = begin_write(db).await?;
+        let locked = years::lock(&txn, access.evaluation.id).await?;
+        let in_force = match locked.phase {
+            Phase::Consultation => years::closing_in_force(&txn, locked.id).await?,
+            Phase::AutoEvaluation => None,
+        };
+        let Some(in_force) = in_force else {
+            return Err(AppError::NotEditable(
+                "Cette évaluation n'est pas close : il n'y a rien à rouvrir.".to_owned(),
+            ));
+        };
+        if Window::of(&locked).is_some_and(|window| window.state_on(viewer.today()) == WindowState::Over) {
+            return Err(AppError::NotEditable(
+                "La période de saisie est terminée : prolongez-la d'abord (« Prolonger la saisie »), puis rouvrez la saisie."
+                    .to_owned(),
+            ));
+        }
+        // The receipt stays as it was closed, even for a closing from before receipts were kept.
+        if in_force.receipt.is_none() {
+            let receipt = receipt_as_closed(&txn, &in_force).await?;
+            closing::Entity::update_many()
+                .col_expr(closing::Column::Receipt, Expr::value(stored_receipt(&receipt)?))
+                .filter(closing::Column::Id.eq(in_force.id))
+                .exec(&txn)
+                .await?;
+        }
+        closing::Entity::update_many()
+            .col_expr(closing::Column::ReopenedAt, Expr::value(viewer.now))
+            .col_expr(closing::Column::ReopenedBy, Expr::value(viewer.user_id))
+            .col_expr(closing::Column::ReopenReason, Expr::value(reason.clone()))
+            .filter(closing::Column::Id.eq(in_force.id))
+            .exec(&txn)
+            .await?;
+        evaluation::Entity::update_many()
+            .col_expr(evaluation::Column::Phase, Expr::value(Phase::AutoEvaluation))
+            .filter(evaluation::Column::Id.eq(locked.id))
+            .exec(&txn)
+            .await?;
+        let contract_url = format!("{public_url}{}", crate::routes::contract_href(contract_id));
+        let reopening = notifications::Reopening {
+            contract: &access.contract.name,
+            year: locked.year,
+            reopened_by: &viewer.email,
+            reason: &reason,
+            contract_url: &contract_url,
+        };
+        for to in user_emails(&txn, access.contract.legal_entity_id, &[Role::Establishment]).await? {
+            outbox.queue(&txn, notifications::reopened(&to, &reopening)).await?;
+        }
+        txn.commit().await?;
+        outbox.wake();
+        tracing::info!(contract = contract_id, year = locked.year, user = viewer.user_id, "self-evaluation reopened");
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn a_reason_is_required_and_bounded() {
+            assert!(super::super::parse_reason("  ").is_err());
+            assert_eq!(super::super::parse_reason(" Erreur sur 2.1.1.a ").unwrap(), "Erreur sur 2.1.1.a");
+            assert!(super::super::parse_reason(&"x".repeat(2001)).is_err());
+        }
+    }
+}
