@@ -136,6 +136,55 @@ pub fn reopened(to: &str, reopening: &Reopening) -> Mail {
         .mail("saisie_rouverte", to, &format!("e-CARS : saisie rouverte - {}", reopening.contract))
 }
 
+/// An end-of-campaign reminder: what it is about.
+pub struct Reminder<'a> {
+    pub contract: &'a str,
+    pub year: i32,
+    pub last_day: chrono::NaiveDate,
+    /// After today: 0 on the last day.
+    pub days_left: i64,
+    pub missing: &'a crate::evaluation::closing::MissingItems,
+    pub contract_url: &'a str,
+}
+
+/// The window of a self-evaluation ends soon and it is not closed: to the establishment's users.
+pub fn reminder(to: &str, reminder: &Reminder) -> Mail {
+    use crate::campaigns::reminders::LISTED_QUESTIONS;
+
+    let last_day = crate::db::french_date(reminder.last_day);
+    let when = match reminder.days_left {
+        0 => "aujourd'hui".to_owned(),
+        1 => "demain".to_owned(),
+        days => format!("dans {days} jours"),
+    };
+    let missing = reminder.missing;
+    let mut items: Vec<(String, Option<String>)> =
+        missing.questions.iter().take(LISTED_QUESTIONS).map(|question| (question.title.clone(), None)).collect();
+    if missing.questions.len() > LISTED_QUESTIONS {
+        items.push((format!("et {} autre(s) question(s)", missing.questions.len() - LISTED_QUESTIONS), None));
+    }
+    items.extend(
+        missing
+            .contacts
+            .iter()
+            .map(|contact| (format!("Contact obligatoire à mettre à jour : {}", contact.function), None)),
+    );
+    let mut body = Body::new()
+        .paragraph(&format!(
+            "La saisie de l'auto-évaluation {} du contrat {} se termine {when} (le {last_day}, inclus) et n'est pas encore close.",
+            reminder.year, reminder.contract
+        ))
+        .fields(&[("Pourcentage de remplissage", format!("{} %", missing.progress.percentage()))]);
+    body = if items.is_empty() {
+        body.paragraph("Tout est saisi : il ne reste qu'à cliquer sur « Clore la saisie ».")
+    } else {
+        body.paragraph("Reste à saisir avant la clôture :").items(&items)
+    };
+    body.link("Accéder au contrat", reminder.contract_url)
+        .paragraph("Vous ne souhaitez plus ces rappels ? Décochez « Recevoir les rappels de fin de campagne » dans « Mon compte ».")
+        .mail("rappel_campagne", to, &format!("e-CARS : fin de la saisie {when} - {}", reminder.contract))
+}
+
 /// What a deposited "Rapport d'évaluation" notice says, whoever it goes to.
 pub struct ReportNotice<'a> {
     pub establishment_finess: &'a str,

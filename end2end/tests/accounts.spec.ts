@@ -81,7 +81,7 @@ test('a page asked for before login opens after it', async ({ page, consoleError
   await expect(page).toHaveURL(/\/connexion/);
 });
 
-test('the referent sees both entities and no editing control', async ({ page, consoleErrors }) => {
+test('the referent sees both entities and no editing control of their data', async ({ page, consoleErrors }) => {
   await login(page, REFERENT);
   await expect(page.getByRole('link', { name: '380780080 - CHU DE GRENOBLE ALPES' })).toBeVisible();
   await expect(page.getByRole('link', { name: '210984078 - ACODEGE' })).toBeVisible();
@@ -91,7 +91,12 @@ test('the referent sees both entities and no editing control', async ({ page, co
   await page.getByRole('link', { name: '380780080 - CHU DE GRENOBLE ALPES' }).click();
   await page.getByRole('link', { name: 'CAQES TEST', exact: true }).click();
   await expect(page.locator('.phase-banner')).toBeVisible();
-  await expect(editingControls).toHaveCount(0);
+  // A referent steers the campaign (it may extend the window) but changes none of the establishment's data.
+  await expect(page.getByRole('button', { name: 'Prolonger la saisie' })).toBeVisible();
+  const establishmentControls = page.locator(
+    'main :is(input:not([type=hidden]), textarea, select, button[type=submit]):not(.extension-form *)',
+  );
+  await expect(establishmentControls).toHaveCount(0);
   await expect(page.getByText('Clore la saisie')).toHaveCount(0);
   await page.getByRole('link', { name: 'Saisir les indicateurs' }).click();
   await expect(page.getByText(/Pourcentage de remplissage/)).toBeVisible();

@@ -70,7 +70,7 @@ test('close CAQES TEST: the missing-items panel, the DIRECTEUR contact, then Con
   await expect(editingControls).toHaveCount(0);
 
   await page.getByRole('link', { name: 'CAQES TEST', exact: true }).click();
-  await page.getByRole('link', { name: 'Accusé de clôture' }).click();
+  await page.getByRole('link', { name: 'Accusé de clôture', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Accusé de clôture' })).toBeVisible();
   await expect(page.locator('main dl.fields')).toContainText(CHU.email);
   await expect(page.locator('main dl.fields')).toContainText('100 %');

@@ -17,6 +17,7 @@ mod m20261202_000008_referentials;
 mod m20261203_000009_account_states;
 mod m20261204_000010_evaluations;
 mod m20261206_000011_campaigns;
+mod m20261207_000012_reminders;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_account_states::Migration),
             Box::new(m20261204_000010_evaluations::Migration),
             Box::new(m20261206_000011_campaigns::Migration),
+            Box::new(m20261207_000012_reminders::Migration),
         ]
     }
 }

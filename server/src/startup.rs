@@ -64,6 +64,8 @@ pub struct Application {
     mail: Worker,
     /// Security events to write to the journal, and the database they go to.
     security_events: (DatabaseConnection, tokio::sync::mpsc::Receiver<SecurityRecord>),
+    /// The end-of-campaign reminders, looked for at start and then every hour.
+    reminders: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
 }
 
 impl Application {
@@ -111,7 +113,14 @@ impl Application {
             security_journal,
             clock: config.clock.clone(),
         };
-        Ok(Application { listener, address, router: router(options, state), mail, security_events })
+        let reminders = Box::pin(app::campaigns::reminders::server::run(
+            state.db.clone(),
+            state.tree_shapes.clone(),
+            state.outbox.clone(),
+            config.public_url.clone(),
+            state.clock.clone(),
+        ));
+        Ok(Application { listener, address, router: router(options, state), mail, security_events, reminders })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -123,6 +132,7 @@ impl Application {
         tokio::spawn(self.mail.run());
         let (db, events) = self.security_events;
         tokio::spawn(write_to_journal(db, events));
+        tokio::spawn(self.reminders);
         // The peer address feeds the per-address limits on logins and code requests.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await

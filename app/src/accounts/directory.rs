@@ -80,7 +80,13 @@ pub async fn account(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Accou
         Role::Admin | Role::Referent => viewer.agency.as_ref().map(|agency| agency.name.clone()),
         Role::Establishment | Role::NationalAdmin => None,
     };
-    Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities, agency })
+    let reminders_wanted = match viewer.role {
+        Role::Establishment => {
+            user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|user| !user.reminders_stopped)
+        }
+        Role::Admin | Role::Referent | Role::NationalAdmin => None,
+    };
+    Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities, agency, reminders_wanted })
 }
 
 /// The addresses of the users of `roles` attached to (or following) a legal entity, sorted.

@@ -105,6 +105,8 @@ pub struct Account {
     pub legal_entities: Vec<LegalEntityRef>,
     /// The agency an administrator or referent belongs to.
     pub agency: Option<String>,
+    /// An establishment user's "Recevoir les rappels de fin de campagne".
+    pub reminders_wanted: Option<bool>,
 }
 
 /// Query parameter of the login page holding the identifier typed before a refusal.

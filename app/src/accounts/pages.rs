@@ -332,6 +332,7 @@ fn AccountDetails(account: Account) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
+        {account.reminders_wanted.map(|wanted| view! { <crate::campaigns::reminders::RemindersForm wanted/> })}
         <h2 class="fr-h4">"Modifier le mot de passe"</h2>
         <div class="fr-col-12 fr-col-md-8 fr-col-lg-6 fr-px-0">
             <div role="status">

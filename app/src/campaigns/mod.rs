@@ -5,6 +5,7 @@ pub mod api;
 pub mod extension;
 pub mod opening;
 pub mod page;
+pub mod reminders;
 pub mod reopening;
 pub mod window;
 

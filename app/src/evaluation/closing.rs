@@ -132,6 +132,7 @@ mod tests {
                 legal_entity: LegalEntityRef { finess: "380780080".into(), name: "CHU".into() },
             },
             objectives: vec![TreeNode { id: 1, code: "1".into(), label: "Objectif".into(), status: None, children }],
+            earlier: false,
         }
     }
 

@@ -68,6 +68,8 @@ impl TreeNode {
 pub struct IndicatorTree {
     pub contract: ContractHeader,
     pub objectives: Vec<TreeNode>,
+    /// An earlier year's tree, read-only (the contract's current year is a later one).
+    pub earlier: bool,
 }
 
 impl IndicatorTree {

@@ -26,9 +26,9 @@ pub fn IndicatorsPage() -> impl IntoView {
     view! {
         {when_loaded(tree, |tree| {
             let statuses = tree.statuses();
-            let IndicatorTree { contract, objectives } = tree;
+            let IndicatorTree { contract, objectives, earlier } = tree;
             let selected = question_in_address();
-            let earlier_year = earlier_year_in_address();
+            let earlier_year = earlier.then_some(contract.year);
             view! {
                 <ContractPageTop contract=contract.clone() page=TITLE/>
                 <h1>"Contrat : " {contract.name.clone()}</h1>
@@ -48,11 +48,6 @@ pub fn IndicatorsPage() -> impl IntoView {
             }
         })}
     }
-}
-
-/// The earlier year asked for in the address (`?annee=2023`), if any.
-fn earlier_year_in_address() -> Option<i32> {
-    page_query().get(super::years::YEAR_PARAM).and_then(|year| year.parse::<i32>().ok())
 }
 
 /// The question chosen in the current address, if any.

@@ -114,7 +114,8 @@ pub async fn tree(
             .collect()
     }
     let objectives = build(None, &mut children, &answered);
-    Ok(Some(IndicatorTree { contract, objectives }))
+    let earlier = years::current(db, evaluation.contract_id).await?.id != evaluation.id;
+    Ok(Some(IndicatorTree { contract, objectives, earlier }))
 }
 
 /// The current answer to a question, with its author's identifier.

@@ -497,3 +497,66 @@ async fn a_reopening_racing_a_closing_leaves_the_evaluation_one_way_or_the_other
     let closings = closing::Entity::find().filter(closing::Column::EvaluationId.eq(current_evaluation(&app).await.id));
     assert!(closings.all(&app.database().await).await.unwrap().iter().all(|closing| closing.reopened_at.is_some()));
 }
+
+/// The reminders queued for `to`, oldest first.
+async fn reminders_to(app: &TestApp, to: &str) -> Vec<app::db::entities::outbox_message::Model> {
+    use app::db::entities::outbox_message;
+    use sea_orm::QueryOrder;
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::Kind.eq("rappel_campagne"))
+        .filter(outbox_message::Column::Recipient.eq(to))
+        .order_by_asc(outbox_message::Column::Id)
+        .all(&app.database().await)
+        .await
+        .unwrap()
+}
+
+async fn send_reminders(app: &TestApp, today: NaiveDate) -> usize {
+    let db = app.database().await;
+    let shapes = app::evaluation::service::TreeShapes::default();
+    let outbox = app::mail::outbox::Outbox::default();
+    app::campaigns::reminders::server::send_due(&db, &shapes, &outbox, "https://ecars.exemple.fr", today).await.unwrap()
+}
+
+#[tokio::test]
+async fn reminders_go_out_14_7_and_1_days_before_the_end_once_each_and_never_to_who_stopped_them() {
+    let app = spawn_app().await;
+    let last = current_evaluation(&app).await.closes_on.unwrap();
+    let days = |n: i64| last - Duration::days(n);
+
+    assert_eq!(send_reminders(&app, days(15)).await, 0, "too early");
+    assert_eq!(send_reminders(&app, days(14)).await, 1, "CAQES TEST, 14 days before");
+    // The same stage again, by this instance or another at the same time, or the next days: never twice.
+    let (first, second) = tokio::join!(send_reminders(&app, days(14)), send_reminders(&app, days(14)));
+    assert_eq!(first + second, 0);
+    assert_eq!(send_reminders(&app, days(9)).await, 0);
+    let sent = reminders_to(&app, CHU.0).await;
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].subject.contains("dans 14 jours") && sent[0].subject.contains("CAQES TEST"), "{}", sent[0].subject);
+    let text = &sent[0].text_body;
+    assert!(text.contains("Pourcentage de remplissage : 0 %"), "{text}");
+    assert!(
+        text.contains("1.1.1.a - Taux d'ordonnances")
+            && text.contains("Contact obligatoire à mettre à jour : DIRECTEUR")
+    );
+    assert!(text.contains(&format!("le {}", last.format("%d/%m/%Y"))));
+    assert!(text.contains(&format!("https://ecars.exemple.fr/contrats/{}", caqes_test(&app).await.id)));
+    assert!(reminders_to(&app, REFERENT.0).await.is_empty(), "the establishment's users only");
+
+    // A user who unticks "Recevoir les rappels de fin de campagne" gets no more.
+    let chu = app.login_as(CHU).await;
+    chu.get("/mon-compte").await.assert_shows(&["Recevoir les rappels de fin de campagne", "checked"]);
+    chu.call("rappels_de_campagne", &[]).await.assert_shows(&["Vous ne recevrez plus les rappels"]);
+    assert!(!chu.get("/mon-compte").await.body.contains("checked"));
+    assert_eq!(send_reminders(&app, days(7)).await, 1, "the stage is done, with nobody to tell");
+    assert_eq!(reminders_to(&app, CHU.0).await.len(), 1);
+    assert_eq!(app.login_as(REFERENT).await.call("rappels_de_campagne", &[("wanted", "on")]).await.status, 403);
+
+    // Ticked again; once the evaluation is closed, nothing more.
+    chu.call("rappels_de_campagne", &[("wanted", "on")]).await.assert_shows(&["Vous recevrez les rappels"]);
+    fill_caqes_test(&app, &chu).await;
+    assert_eq!(close(&chu, caqes_test(&app).await.id).await.status, 200);
+    assert_eq!(send_reminders(&app, days(1)).await, 0);
+    assert_eq!(send_reminders(&app, days(-1)).await, 0, "over");
+    assert_eq!(reminders_to(&app, CHU.0).await.len(), 1);
+}

@@ -237,6 +237,10 @@ const SERVER_FUNCTIONS: &[&str] = &[
     "creer_contrats",
     "contrat_a_modifier",
     "modifier_contrat",
+    "prolonger_saisie",
+    "rouvrir_saisie",
+    "campagnes",
+    "ouvrir_campagne",
     "comptes_agence",
     "compte_administre",
     "inviter_utilisateur",
@@ -280,6 +284,10 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
         "role",
         "legal_entities",
         "search",
+        "until",
+        "reason",
+        "form[year]",
+        "form[opens_on]",
     ];
     let bodies: Vec<(&str, Vec<u8>)> = vec![
         ("application/x-www-form-urlencoded", Vec::new()),

@@ -18,6 +18,7 @@ pub mod outbox_message;
 pub mod referential;
 pub mod referential_node;
 pub mod referential_version;
+pub mod reminder;
 pub mod session;
 pub mod user;
 pub mod user_legal_entity;

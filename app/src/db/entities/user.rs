@@ -20,6 +20,8 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     /// Set by "Désactiver": the account can no longer log in.
     pub deactivated_at: Option<DateTimeUtc>,
+    /// Unticked "Recevoir les rappels de fin de campagne" on "Mon compte".
+    pub reminders_stopped: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,239 @@
+//! End-of-campaign reminders: each day, for each current evaluation in Auto-Evaluation whose
+//! window ends in 14, 7 or 1 days, one mail to the establishment's users with its fill percentage,
+//! what is missing and a link. A reminder is sent once per evaluation and stage: its row and its
+//! mail are written in one transaction, under a unique (evaluation, stage) key, so a restart or a
+//! second instance never sends it again. "Mon compte" lets a user stop them.
+
+/// Days before the last day a reminder goes out; each covers the days down to the next one, so a
+/// day the portal was down is caught up the next day.
+pub const STAGES: [i64; 3] = [14, 7, 1];
+
+/// The stage due when `days_left` days remain after today (0 on the last day), if any.
+pub fn stage_for(days_left: i64) -> Option<i64> {
+    if days_left < 0 {
+        return None;
+    }
+    // The smallest stage that still covers `days_left`, so 10 days left is stage 14, 3 is 7.
+    STAGES.iter().rev().copied().find(|stage| days_left <= *stage)
+}
+
+/// How many missing questions a reminder lists by name at most; the rest are counted.
+pub const LISTED_QUESTIONS: usize = 20;
+
+/// Query parameter of "Mon compte" once the reminders preference is saved (1 wanted, 0 stopped).
+pub const REMINDERS_PARAM: &str = "rappels";
+
+pub fn reminders_message(wanted: bool) -> &'static str {
+    if wanted {
+        "Vous recevrez les rappels de fin de campagne."
+    } else {
+        "Vous ne recevrez plus les rappels de fin de campagne."
+    }
+}
+
+/// "Mon compte": "Recevoir les rappels de fin de campagne" (a plain form: it works before and
+/// without the WASM).
+#[leptos::component]
+pub fn RemindersForm(wanted: bool) -> impl leptos::IntoView {
+    use leptos::form::ActionForm;
+    use leptos::prelude::*;
+
+    use super::api::SetReminders;
+    use crate::accounts::csrf::CsrfField;
+    use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal};
+
+    let save = ServerAction::<SetReminders>::new();
+    let error = form_error(save);
+    let done = query_param(REMINDERS_PARAM).get_untracked().map(|value| reminders_message(value == "1").to_owned());
+    view! {
+        <h2 class="fr-h4">"Rappels de fin de campagne"</h2>
+        <DoneNotice message=done/>
+        {move || error.get().map(|error| view! { <FormRefusal message=error.to_string()/> })}
+        <ActionForm action=save attr:class="fr-mb-5w">
+            <CsrfField/>
+            <div class="fr-checkbox-group fr-mb-2w">
+                <input type="checkbox" id="rappels" name="wanted" value="on" checked=wanted/>
+                <label class="fr-label" for="rappels">
+                    "Recevoir les rappels de fin de campagne"
+                    <span class="fr-hint-text">"14, 7 et 1 jour(s) avant la fin de la saisie, tant qu'elle n'est pas close."</span>
+                </label>
+            </div>
+            <button class="fr-btn fr-btn--secondary" type="submit">"Enregistrer ce choix"</button>
+        </ActionForm>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod server {
+    use std::time::Duration;
+
+    use chrono::NaiveDate;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr};
+
+    use super::stage_for;
+    use crate::accounts::Role;
+    use crate::campaigns::window::server::Window;
+    use crate::campaigns::WindowState;
+    use crate::clock::Clock;
+    use crate::contracts::Phase;
+    use crate::db::begin_write;
+    use crate::db::entities::{contract, evaluation, reminder, user, user_legal_entity};
+    use crate::evaluation::closing_service::missing;
+    use crate::evaluation::service::TreeShapes;
+    use crate::evaluation::years::server as years;
+    use crate::mail::outbox::Outbox;
+    use crate::notifications;
+    use crate::AppError;
+
+    /// How often an instance looks for reminders due (each is sent once whatever the number of looks).
+    pub const LOOK_EVERY: Duration = Duration::from_secs(3600);
+
+    /// Sends the reminders due on `today`; returns how many evaluations were reminded now.
+    pub async fn send_due(
+        db: &DatabaseConnection,
+        shapes: &TreeShapes,
+        outbox: &Outbox,
+        public_url: &str,
+        today: NaiveDate,
+    ) -> Result<usize, AppError> {
+        let open = evaluation::Entity::find()
+            .filter(evaluation::Column::Phase.eq(Phase::AutoEvaluation))
+            .filter(evaluation::Column::ClosesOn.is_not_null())
+            .all(db)
+            .await?;
+        let mut reminded = 0;
+        for evaluation in open {
+            let Some(window) = Window::of(&evaluation) else { continue };
+            if window.state_on(today) != WindowState::Open {
+                continue;
+            }
+            let Some(stage) = stage_for((window.last_day() - today).num_days()) else { continue };
+            if remind(db, shapes, outbox, public_url, &evaluation, window.last_day(), stage, today).await? {
+                reminded += 1;
+            }
+        }
+        if reminded > 0 {
+            outbox.wake();
+        }
+        Ok(reminded)
+    }
+
+    /// One evaluation's reminder of `stage`, unless it was sent (here or by another instance) or
+    /// the evaluation is an earlier year's. Returns whether it was sent now.
+    #[allow(clippy::too_many_arguments)]
+    async fn remind(
+        db: &DatabaseConnection,
+        shapes: &TreeShapes,
+        outbox: &Outbox,
+        public_url: &str,
+        evaluation: &evaluation::Model,
+        last_day: NaiveDate,
+        stage: i64,
+        today: NaiveDate,
+    ) -> Result<bool, AppError> {
+        let already = reminder::Entity::find()
+            .filter(reminder::Column::EvaluationId.eq(evaluation.id))
+            .filter(reminder::Column::Stage.eq(stage as i32))
+            .one(db)
+            .await?;
+        if already.is_some() || years::current(db, evaluation.contract_id).await?.id != evaluation.id {
+            return Ok(false);
+        }
+        let Some(contract) = contract::Entity::find_by_id(evaluation.contract_id).one(db).await? else {
+            return Ok(false);
+        };
+        let missing = missing(db, shapes, evaluation, today).await?;
+        let recipients = recipients(db, contract.legal_entity_id).await?;
+        let txn = begin_write(db).await?;
+        let written = reminder::ActiveModel {
+            evaluation_id: Set(evaluation.id),
+            stage: Set(stage as i32),
+            sent_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await;
+        match written {
+            Ok(_) => {}
+            // Another instance sent it first.
+            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => return Ok(false),
+            Err(error) => return Err(error.into()),
+        }
+        let contract_url = format!("{public_url}{}", crate::routes::contract_href(contract.id));
+        let notice = notifications::Reminder {
+            contract: &contract.name,
+            year: evaluation.year,
+            last_day,
+            days_left: (last_day - today).num_days(),
+            missing: &missing,
+            contract_url: &contract_url,
+        };
+        for to in &recipients {
+            outbox.queue(&txn, notifications::reminder(to, &notice)).await?;
+        }
+        txn.commit().await?;
+        tracing::info!(evaluation = evaluation.id, stage, recipients = recipients.len(), "campaign reminder sent");
+        Ok(true)
+    }
+
+    /// The establishment users of a legal entity who still want reminders.
+    async fn recipients(db: &DatabaseConnection, legal_entity_id: i32) -> Result<Vec<String>, AppError> {
+        use sea_orm::{QueryOrder, QuerySelect};
+        let user_ids: Vec<i32> = user_legal_entity::Entity::find()
+            .select_only()
+            .column(user_legal_entity::Column::UserId)
+            .filter(user_legal_entity::Column::LegalEntityId.eq(legal_entity_id))
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(user::Entity::find()
+            .filter(user::Column::Id.is_in(user_ids))
+            .filter(user::Column::Role.eq(Role::Establishment))
+            .filter(user::Column::RemindersStopped.eq(false))
+            .filter(user::Column::DeactivatedAt.is_null())
+            .order_by_asc(user::Column::Email)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|user| user.email)
+            .collect())
+    }
+
+    /// Looks for reminders due at start, then every [`LOOK_EVERY`], for as long as the process runs.
+    pub async fn run(db: DatabaseConnection, shapes: TreeShapes, outbox: Outbox, public_url: String, clock: Clock) {
+        let mut every = tokio::time::interval(LOOK_EVERY);
+        loop {
+            every.tick().await;
+            if let Err(error) = send_due(&db, &shapes, &outbox, &public_url, clock.agency_today()).await {
+                tracing::error!(%error, "campaign reminders not sent this time");
+            }
+        }
+    }
+
+    /// "Recevoir les rappels de fin de campagne" on "Mon compte".
+    pub async fn set_wanted(db: &DatabaseConnection, user_id: i32, wanted: bool) -> Result<(), AppError> {
+        user::Entity::update_many()
+            .col_expr(user::Column::RemindersStopped, sea_orm::sea_query::Expr::value(!wanted))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stage_for;
+
+    #[test]
+    fn each_stage_covers_the_days_down_to_the_next_one() {
+        assert_eq!(stage_for(15), None);
+        assert_eq!(stage_for(14), Some(14));
+        assert_eq!(stage_for(8), Some(14));
+        assert_eq!(stage_for(7), Some(7));
+        assert_eq!(stage_for(2), Some(7));
+        assert_eq!(stage_for(1), Some(1));
+        assert_eq!(stage_for(0), Some(1));
+        assert_eq!(stage_for(-1), None);
+    }
+}
