@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(CONTRACTS)) view=crate::contracts::AgencyContractsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(CONTRACTS), ParamSegment("id")) view=crate::contracts::ContractEditionPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(CAMPAIGNS)) view=crate::campaigns::page::CampaignsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(NATIONAL_VALUES)) view=crate::campaigns::NationalValuesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(ACCOUNTS)) view=crate::accounts::AccountsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(ACCOUNTS), ParamSegment("id")) view=crate::accounts::ManagedAccountPage ssr=SsrMode::Async/>
                 </Routes>

@@ -22,6 +22,7 @@ pub mod segment {
     pub const JOURNAL: &str = "journal";
     pub const ACCOUNTS: &str = "comptes";
     pub const CAMPAIGNS: &str = "campagnes";
+    pub const NATIONAL_VALUES: &str = "valeurs-nationales";
 }
 
 use segment::*;
@@ -44,6 +45,9 @@ pub const AGENCY_CONTRACTS_PATH: &str = "/administration/contrats";
 /// "Campagnes", in the administration: the preview of a campaign is this page with its form's
 /// fields in the query.
 pub const CAMPAIGNS_PATH: &str = "/administration/campagnes";
+/// "Valeurs nationales", in the administration, and where its file is sent (multipart form).
+pub const NATIONAL_VALUES_PATH: &str = "/administration/valeurs-nationales";
+pub const NATIONAL_VALUES_UPLOAD_ROUTE: &str = "/api/administration/valeurs-nationales";
 /// "Comptes", in the administration, and the page of one account.
 pub const ACCOUNTS_PATH: &str = "/administration/comptes";
 

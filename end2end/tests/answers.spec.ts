@@ -64,7 +64,8 @@ test('the question panel: last year beside the input, errors keep what was typed
 
   // A national question opens read-only.
   await openQuestion(page, '4.1.1.a');
-  await expect(panel(page)).toContainText("n'est pas modifiable");
+  await expect(panel(page)).toContainText('Indicateur national');
+  await expect(panel(page)).toContainText('aucune contribution de votre part');
   await expect(panel(page).locator('input:not([type=hidden]), textarea, button')).toHaveCount(0);
 });
 

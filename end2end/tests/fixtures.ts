@@ -87,12 +87,12 @@ export function outboxMessages(): string[] {
   return outboxFiles()
     .filter((file) => !earlierMessages.has(file))
     .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
-    .map((file) =>
-      fs
-        .readFileSync(file, 'utf8')
-        .replace(/=\r?\n/g, '')
-        .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
-    );
+    .map((file) => {
+      // Quoted-printable encodes the bytes of UTF-8: they are put back together before decoding.
+      const joined = fs.readFileSync(file, 'latin1').replace(/=\r?\n/g, '');
+      const bytes = joined.replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      return Buffer.from(bytes, 'latin1').toString('utf8');
+    });
 }
 
 /**

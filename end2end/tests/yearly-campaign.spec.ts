@@ -58,7 +58,8 @@ test('a yearly campaign: opened by the agency, answered with last year beside, c
     await panel(page).getByRole('button', { name: 'Enregistrer' }).click();
     await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
   } else {
-    lastYear = (await panel(page).locator('dl.fields > div').first().locator('dd').innerText()).trim();
+    const achieved = panel(page).locator('dl.fields > div', { has: page.locator('dt', { hasText: /^Réalisé :$/ }) });
+    lastYear = (await achieved.locator('dd').innerText()).trim();
   }
 
   // The agency imports the year's referential and opens the campaign for CAQES TEST.
@@ -144,7 +145,7 @@ test('a yearly campaign: opened by the agency, answered with last year beside, c
     (message) => message.includes(`To: ${CHU.email}`) && message.includes('saisie rouverte'),
     'the reopening mail to the establishment',
   );
-  expect(mail).toContain('des actions ont bien été mises en oeuvre');
+  expect(mail).toContain('2.1.1.b : des actions ont bien été mises en oeuvre.');
 
   // The user fixes the answer and closes again: both receipts are listed.
   await page.context().clearCookies();

@@ -18,6 +18,7 @@ mod m20261203_000009_account_states;
 mod m20261204_000010_evaluations;
 mod m20261206_000011_campaigns;
 mod m20261207_000012_reminders;
+mod m20261208_000013_national_values;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_evaluations::Migration),
             Box::new(m20261206_000011_campaigns::Migration),
             Box::new(m20261207_000012_reminders::Migration),
+            Box::new(m20261208_000013_national_values::Migration),
         ]
     }
 }

@@ -28,7 +28,7 @@ use app::mail::outbox::{Outbox, Worker};
 use app::mail::{MailConfigError, Mailer};
 use app::routes::{
     DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE, FINESS_UPLOAD_ROUTE, JOURNAL_EXPORT_ROUTE,
-    REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE, SAMPLE_ROUTE,
+    NATIONAL_VALUES_UPLOAD_ROUTE, REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE, SAMPLE_ROUTE,
 };
 use app::state::{AppState, Settings};
 
@@ -253,6 +253,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(FINESS_UPLOAD_ROUTE, axum::routing::post(app::administration::web::upload))
         .route(REFERENTIAL_UPLOAD_ROUTE, axum::routing::post(app::referentials::web::upload))
         .route(REFERENTIAL_TEMPLATE_ROUTE, axum::routing::get(app::referentials::web::template))
+        .route(NATIONAL_VALUES_UPLOAD_ROUTE, axum::routing::post(app::campaigns::national_values_web::upload))
         .route(JOURNAL_EXPORT_ROUTE, axum::routing::get(app::administration::web::journal_export))
         .route(SAMPLE_ROUTE, axum::routing::get(app::administration::web::demo_sample))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.

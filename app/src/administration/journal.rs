@@ -39,10 +39,12 @@ pub enum ChangeKind {
     WindowExtended,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "campaign_opened"))]
     CampaignOpened,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "national_values_imported"))]
+    NationalValuesImported,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 14] = [
+    pub const ALL: [ChangeKind; 15] = [
         ChangeKind::AgencyCreated,
         ChangeKind::FinessImported,
         ChangeKind::AccountInvited,
@@ -57,6 +59,7 @@ impl ChangeKind {
         ChangeKind::ContractEdited,
         ChangeKind::WindowExtended,
         ChangeKind::CampaignOpened,
+        ChangeKind::NationalValuesImported,
     ];
 
     /// Its name in addresses (the journal's filter), the one it is stored by.
@@ -76,6 +79,7 @@ impl ChangeKind {
             ChangeKind::ContractEdited => "contract_edited",
             ChangeKind::WindowExtended => "window_extended",
             ChangeKind::CampaignOpened => "campaign_opened",
+            ChangeKind::NationalValuesImported => "national_values_imported",
         }
     }
 
@@ -99,6 +103,7 @@ impl ChangeKind {
             ChangeKind::ContractEdited => "Modification d'un contrat",
             ChangeKind::WindowExtended => "Prolongation d'une saisie",
             ChangeKind::CampaignOpened => "Ouverture d'une campagne",
+            ChangeKind::NationalValuesImported => "Import de valeurs d'indicateurs nationaux",
         }
     }
 }

@@ -5,14 +5,15 @@ use leptos::prelude::*;
 
 use crate::routes::{
     ACCOUNTS_PATH, AGENCIES_PATH, AGENCY_CONTRACTS_PATH, CAMPAIGNS_PATH, FINESS_IMPORT_PATH, JOURNAL_PATH,
-    REFERENTIALS_PATH,
+    NATIONAL_VALUES_PATH, REFERENTIALS_PATH,
 };
 
-const AGENCY_SECTIONS: [(&str, &str); 6] = [
+const AGENCY_SECTIONS: [(&str, &str); 7] = [
     ("Importer le fichier FINESS", FINESS_IMPORT_PATH),
     ("Référentiels d'indicateurs", REFERENTIALS_PATH),
     ("Contrats", AGENCY_CONTRACTS_PATH),
     ("Campagnes", CAMPAIGNS_PATH),
+    ("Valeurs nationales", NATIONAL_VALUES_PATH),
     ("Comptes", ACCOUNTS_PATH),
     ("Journal des modifications", JOURNAL_PATH),
 ];

@@ -15,6 +15,8 @@ pub mod finess_file;
 #[cfg(feature = "ssr")]
 pub mod finess_import;
 #[cfg(feature = "ssr")]
+pub mod spreadsheet;
+#[cfg(feature = "ssr")]
 pub mod staging;
 #[cfg(feature = "ssr")]
 pub mod web;
@@ -193,10 +195,11 @@ pub const LISTED_ROWS: usize = 1000;
 
 /// The demo's sample import files (name, what it is), offered for download when the demo is
 /// loaded (their content is in `demo::files`).
-pub const DEMO_SAMPLES: [(&str, &str); 3] = [
+pub const DEMO_SAMPLES: [(&str, &str); 4] = [
     ("finess-entites-demo.csv", "Extrait FINESS des entités juridiques (Windows-1252)"),
     ("finess-etablissements-demo.csv", "Extrait FINESS des établissements (UTF-8, avec géolocalisations)"),
     ("referentiel-caqes-demo.csv", "Référentiel CAQES de démonstration"),
+    ("valeurs-nationales-demo.csv", "Valeurs des indicateurs nationaux de CAQES TEST (CHU de Grenoble Alpes)"),
 ];
 
 /// Links to the demo's sample files `names` (of [`DEMO_SAMPLES`]), when the demo is loaded.

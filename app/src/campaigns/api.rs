@@ -108,3 +108,144 @@ pub async fn set_reminders(#[server(default)] wanted: Option<String>) -> Result<
     answer_plain_post(SetReminders::PATH, &saved, done, FormPage::posting([]));
     saved.map(|()| reminders_message(wanted).to_owned())
 }
+
+/// The years and contract types whose evaluations can receive national values.
+#[server(endpoint = "campagnes_valeurs_nationales", client = crate::accounts::csrf::PortalClient)]
+pub async fn national_value_choices() -> Result<Vec<super::national_values::CampaignChoice>, AppError> {
+    let (state, _, agency_id) = national::administrator()?;
+    Ok(super::national_values::server::choices(&state.db, agency_id).await?)
+}
+
+/// The preview of a staged file of national values: what it would write, the lines refused.
+#[server(endpoint = "apercu_valeurs_nationales", client = crate::accounts::csrf::PortalClient)]
+pub async fn preview_national_values(token: String) -> Result<super::national_values::NationalValuesPreview, AppError> {
+    use super::national_values::NationalValuesPreview;
+
+    let (state, viewer, agency_id) = national::administrator()?;
+    let staged = state.staging.open(viewer.user_id, &token)?;
+    let read = national::read(&staged).await;
+    // A file that gives no values at all has nothing to confirm: it is forgotten at once.
+    if let Err(AppError::Invalid(_)) = read {
+        let _ = staged.remove().await;
+    }
+    let read = read?;
+    let lines = read.lines.len() + read.refused.len();
+    let plan = super::national_values::server::plan(&state.db, agency_id, read.choice, &read.lines).await?;
+    let mut refused = read.refused;
+    refused.extend(plan.refused.iter().cloned());
+    refused.sort_by_key(|refused| refused.row);
+    Ok(NationalValuesPreview {
+        token,
+        campaign: read.choice.label(),
+        file_name: read.file_name,
+        lines,
+        created: plan.created(),
+        updated: plan.updated(),
+        unchanged: plan.unchanged,
+        changes: plan.listed_changes(),
+        refused,
+    })
+}
+
+/// "Confirmer l'import": the file read and checked again, its values written in one transaction.
+#[server(endpoint = "confirmer_valeurs_nationales", client = crate::accounts::csrf::PortalClient)]
+pub async fn confirm_national_values(token: String) -> Result<String, AppError> {
+    use leptos::server_fn::ServerFn;
+
+    use super::national_values::{imported_message, IMPORTED_PARAM};
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    use crate::administration::journal::Actor;
+    use crate::routes::NATIONAL_VALUES_PATH;
+
+    let written = async {
+        let (state, viewer, agency_id) = national::administrator()?;
+        let staged = state.staging.open(viewer.user_id, &token)?;
+        let read = national::read(&staged).await?;
+        let actor = Actor::of(&viewer);
+        let plan = super::national_values::server::apply(
+            &state.db,
+            agency_id,
+            read.choice,
+            &read.lines,
+            &read.file_name,
+            &actor,
+        )
+        .await?;
+        tracing::info!(user = viewer.user_id, values = plan.writes.len(), "national values imported");
+        if let Err(error) = staged.remove().await {
+            tracing::warn!(%error, "an imported file of national values could not be removed");
+        }
+        Ok::<_, AppError>((plan.created(), plan.updated()))
+    }
+    .await;
+    let done =
+        |(created, updated): &(usize, usize)| format!("{NATIONAL_VALUES_PATH}?{IMPORTED_PARAM}={created},{updated}");
+    answer_plain_post(ConfirmNationalValues::PATH, &written, done, FormPage::posting([]));
+    written.map(|(created, updated)| imported_message(created, updated))
+}
+
+/// "Annuler": the staged file is removed, nothing is written.
+#[server(endpoint = "annuler_valeurs_nationales", client = crate::accounts::csrf::PortalClient)]
+pub async fn cancel_national_values(token: String) -> Result<String, AppError> {
+    use leptos::server_fn::ServerFn;
+
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    use crate::routes::NATIONAL_VALUES_PATH;
+
+    let cancelled = async {
+        let (state, viewer, _) = national::administrator()?;
+        let staged = state.staging.open(viewer.user_id, &token)?;
+        staged.remove().await.map_err(national::unreadable)?;
+        Ok::<_, AppError>(NATIONAL_VALUES_PATH.to_owned())
+    }
+    .await;
+    answer_plain_post(CancelNationalValues::PATH, &cancelled, String::clone, FormPage::posting([]));
+    cancelled
+}
+
+#[cfg(feature = "ssr")]
+mod national {
+    use super::super::national_values::{parse_lines, CampaignChoice, Line};
+    use super::super::national_values_web::{CAMPAIGN_NOTE, FILE_NAME_NOTE};
+    use crate::accounts::access::{administered_agency, viewer, Viewer};
+    use crate::administration::staging::StagedImport;
+    use crate::referentials::RefusedRow;
+    use crate::state::AppState;
+    use crate::AppError;
+
+    pub fn administrator() -> Result<(AppState, Viewer, i32), AppError> {
+        let viewer = viewer()?;
+        let agency_id = administered_agency(&viewer)?;
+        Ok((AppState::current()?, viewer, agency_id))
+    }
+
+    pub fn unreadable(error: std::io::Error) -> AppError {
+        tracing::error!(%error, "staged national values unreadable");
+        AppError::Internal
+    }
+
+    /// A staged file, read and checked line by line.
+    pub struct Read {
+        pub choice: CampaignChoice,
+        pub file_name: String,
+        pub lines: Vec<Line>,
+        pub refused: Vec<RefusedRow>,
+    }
+
+    /// The staged file read (on the blocking pool: a spreadsheet is unpacked) and its lines checked.
+    pub async fn read(staged: &StagedImport) -> Result<Read, AppError> {
+        let choice =
+            CampaignChoice::parse(&staged.note(CAMPAIGN_NOTE).map_err(unreadable)?).ok_or(AppError::NotFound)?;
+        let file_name = staged.note(FILE_NAME_NOTE).map_err(unreadable)?;
+        let bytes = staged.bytes(1).await.map_err(unreadable)?;
+        let (lines, refused) =
+            tokio::task::spawn_blocking(move || crate::administration::spreadsheet::read(&bytes).and_then(parse_lines))
+                .await
+                .map_err(|error| {
+                    tracing::error!(%error, "the national values check stopped");
+                    AppError::Internal
+                })?
+                .map_err(AppError::Invalid)?;
+        Ok(Read { choice, file_name, lines, refused })
+    }
+}

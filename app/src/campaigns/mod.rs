@@ -3,10 +3,15 @@
 
 pub mod api;
 pub mod extension;
+pub mod national_values;
+mod national_values_page;
+#[cfg(feature = "ssr")]
+pub mod national_values_web;
 pub mod opening;
 pub mod page;
 pub mod reminders;
 pub mod reopening;
 pub mod window;
 
+pub use national_values_page::NationalValuesPage;
 pub use window::{WindowNotice, WindowState};

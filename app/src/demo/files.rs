@@ -1,7 +1,7 @@
 //! The demo's sample import files: small FINESS extracts of fictitious legal entities and
-//! establishments of Bourgogne-Franche-Comté, and a CAQES referential. The demo loads them through
-//! the importers at every start (re-importing changes nothing), and an administrator can download
-//! them from the import pages to try the imports.
+//! establishments of Bourgogne-Franche-Comté, a CAQES referential, and national values for CAQES
+//! TEST. The demo loads the first three through the importers at every start (re-importing changes
+//! nothing), and an administrator can download all of them from the import pages to try the imports.
 
 use std::io::{BufRead, Cursor};
 
@@ -14,6 +14,7 @@ use crate::agencies::service::{departements, find_by_name};
 const FINESS_ENTITIES: &[u8] = include_bytes!("files/finess-entites-demo.csv");
 const FINESS_ESTABLISHMENTS: &[u8] = include_bytes!("files/finess-etablissements-demo.csv");
 const REFERENTIAL: &[u8] = include_bytes!("files/referentiel-caqes-demo.csv");
+const NATIONAL_VALUES: &[u8] = include_bytes!("files/valeurs-nationales-demo.csv");
 
 /// The content of the sample named `name` (see `administration::DEMO_SAMPLES`).
 pub fn sample(name: &str) -> Option<&'static [u8]> {
@@ -21,6 +22,7 @@ pub fn sample(name: &str) -> Option<&'static [u8]> {
         "finess-entites-demo.csv" => Some(FINESS_ENTITIES),
         "finess-etablissements-demo.csv" => Some(FINESS_ESTABLISHMENTS),
         "referentiel-caqes-demo.csv" => Some(REFERENTIAL),
+        "valeurs-nationales-demo.csv" => Some(NATIONAL_VALUES),
         _ => None,
     }
 }
@@ -48,10 +50,11 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
         apply(db, &agency, &chosen, &planned, &actor()).await?;
     }
     if let Some(ara) = find_by_name(db, super::ARA).await? {
-        use crate::referentials::{file, rows, service};
+        use crate::referentials::{rows, service};
         if service::next_version(db, ara.id, DEMO_REFERENTIAL).await? == 1 {
-            let checked =
-                file::read(REFERENTIAL).and_then(rows::check).map_err(|reason| invalid("referential", reason))?;
+            let checked = crate::administration::spreadsheet::read(REFERENTIAL)
+                .and_then(rows::check)
+                .map_err(|reason| invalid("referential", reason))?;
             if !checked.refused.is_empty() {
                 return Err(invalid("referential", format!("{:?}", checked.refused)));
             }

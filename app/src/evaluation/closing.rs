@@ -116,7 +116,14 @@ mod tests {
     use QuestionStatus::*;
 
     fn question(id: i32, status: QuestionStatus) -> TreeNode {
-        TreeNode { id, code: format!("1.1.{id}"), label: "Question".into(), status: Some(status), children: vec![] }
+        TreeNode {
+            id,
+            code: format!("1.1.{id}"),
+            label: "Question".into(),
+            status: Some(status),
+            agency_value: None,
+            children: vec![],
+        }
     }
 
     fn tree(statuses: &[QuestionStatus]) -> IndicatorTree {
@@ -131,7 +138,14 @@ mod tests {
                 window: None,
                 legal_entity: LegalEntityRef { finess: "380780080".into(), name: "CHU".into() },
             },
-            objectives: vec![TreeNode { id: 1, code: "1".into(), label: "Objectif".into(), status: None, children }],
+            objectives: vec![TreeNode {
+                id: 1,
+                code: "1".into(),
+                label: "Objectif".into(),
+                status: None,
+                agency_value: None,
+                children,
+            }],
             earlier: false,
         }
     }

@@ -46,6 +46,9 @@ pub struct TreeNode {
     pub label: String,
     /// `Some` for a question (leaf), `None` for an objective.
     pub status: Option<QuestionStatus>,
+    /// The value shown beside a grey question the agency filled (a national indicator).
+    #[serde(default)]
+    pub agency_value: Option<String>,
     pub children: Vec<TreeNode>,
 }
 
@@ -98,6 +101,9 @@ pub struct AnswerView {
     /// "Date de modification" and "Auteur de la modification".
     pub updated_at: String,
     pub updated_by: Option<String>,
+    /// Where a national indicator's value came from; none for what a user typed.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// Everything the question panel shows.
@@ -120,6 +126,9 @@ pub struct QuestionDetail {
     pub status: QuestionStatus,
     /// Whether this user may save it now (own entity, establishment role, Auto-Evaluation, not national).
     pub editable: bool,
+    /// A national indicator: the agency fills it from the ministry's values.
+    #[serde(default)]
+    pub national: bool,
     /// "Documents de l'indicateur".
     pub documents: crate::documents::DocumentFolder,
 }

@@ -71,7 +71,7 @@ pub fn QuestionPanel(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal
                 view! { <AnswerForm detail statuses dirty/> }.into_any()
             } else {
                 view! {
-                    <ReadOnlyAnswer answer previous=(detail.previous_achieved, detail.previous_comment) year/>
+                    <ReadOnlyAnswer answer previous=(detail.previous_achieved, detail.previous_comment) year national=detail.national/>
                     <DocumentsBlock title=DOCUMENTS.to_owned() folder=detail.documents heading_level=3/>
                 }
                 .into_any()
@@ -87,6 +87,7 @@ fn modification(answer: Option<AnswerView>) -> impl IntoView {
             <p class="fr-text--sm fr-mb-0">
                 "Date de modification : " {answer.updated_at} <br/>
                 "Auteur de la modification : " {answer.updated_by.unwrap_or_else(|| "reprise de données".to_owned())}
+                {answer.source.map(|source| view! { <br/> {format!("Source : {source}")} })}
             </p>
         }
     })
@@ -97,6 +98,7 @@ fn ReadOnlyAnswer(
     answer: Option<AnswerView>,
     previous: (Option<String>, Option<String>),
     year: String,
+    national: bool,
 ) -> impl IntoView {
     let achieved = answer.as_ref().map(|answer| {
         if answer.not_concerned {
@@ -106,7 +108,17 @@ fn ReadOnlyAnswer(
         }
     });
     view! {
-        <p class="fr-badge fr-badge--info fr-mb-2w">"Consultation : cette question n'est pas modifiable ici."</p>
+        {if national {
+            view! {
+                <p class="fr-badge fr-badge--info fr-mb-1w">"Indicateur national"</p>
+                <p class="fr-text--sm national-notice">
+                    "L'agence le renseigne à partir des valeurs du ministère : il n'appelle aucune contribution de votre part."
+                </p>
+            }
+            .into_any()
+        } else {
+            view! { <p class="fr-badge fr-badge--info fr-mb-2w">"Consultation : cette question n'est pas modifiable ici."</p> }.into_any()
+        }}
         <dl class="fields">
             <div><dt>"Réalisé :"</dt><dd>{field_value(achieved.flatten())}</dd></div>
             <div>

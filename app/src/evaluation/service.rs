@@ -79,7 +79,7 @@ pub async fn tree(
         .filter(indicator::Column::EvaluationId.eq(evaluation.id))
         .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
         .into_query();
-    let answered: HashMap<i32, bool> = answer::Entity::find()
+    let answers: HashMap<i32, (bool, Option<String>)> = answer::Entity::find()
         .select_only()
         .columns([answer::Column::QuestionId, answer::Column::NotConcerned, answer::Column::Achieved])
         .filter(answer::Column::QuestionId.in_subquery(question_ids))
@@ -87,7 +87,7 @@ pub async fn tree(
         .all(db)
         .await?
         .into_iter()
-        .map(|(question_id, not_concerned, achieved)| (question_id, is_answered(not_concerned, achieved.as_deref())))
+        .map(|(question_id, not_concerned, achieved)| (question_id, (not_concerned, achieved)))
         .collect();
 
     // Children are grouped under their parent, keeping the depth-first order.
@@ -98,7 +98,7 @@ pub async fn tree(
     fn build(
         parent: Option<i32>,
         children: &mut HashMap<Option<i32>, Vec<&TreeRow>>,
-        answered: &HashMap<i32, bool>,
+        answers: &HashMap<i32, (bool, Option<String>)>,
     ) -> Vec<TreeNode> {
         let Some(nodes) = children.remove(&parent) else {
             return Vec::new();
@@ -106,14 +106,20 @@ pub async fn tree(
         nodes
             .into_iter()
             .map(|&(id, _, node_kind, ref code, ref label, editable)| {
-                let status = (node_kind == NodeKind::Question)
-                    .then(|| QuestionStatus::of(editable, answered.get(&id).copied().unwrap_or(false)));
-                let children = build(Some(id), children, answered);
-                TreeNode { id, children, code: code.clone(), label: label.clone(), status }
+                let answer = answers.get(&id);
+                let answered =
+                    answer.is_some_and(|(not_concerned, achieved)| is_answered(*not_concerned, achieved.as_deref()));
+                let status = (node_kind == NodeKind::Question).then(|| QuestionStatus::of(editable, answered));
+                // What the agency filled (national values) is shown beside its grey dot.
+                let agency_value = answer
+                    .filter(|_| node_kind == NodeKind::Question && !editable)
+                    .and_then(|(_, achieved)| achieved.clone());
+                let children = build(Some(id), children, answers);
+                TreeNode { id, children, code: code.clone(), label: label.clone(), status, agency_value }
             })
             .collect()
     }
-    let objectives = build(None, &mut children, &answered);
+    let objectives = build(None, &mut children, &answers);
     let earlier = years::current(db, evaluation.contract_id).await?.id != evaluation.id;
     Ok(Some(IndicatorTree { contract, objectives, earlier }))
 }
@@ -134,6 +140,7 @@ async fn answer_view(db: &impl ConnectionTrait, question_id: i32) -> Result<Opti
         version: answer.version,
         updated_at: french_date_time(answer.updated_at),
         updated_by: author,
+        source: answer.source,
     }))
 }
 
@@ -178,6 +185,7 @@ pub async fn question(
         target: question.target,
         previous_achieved: question.previous_achieved,
         previous_comment: question.previous_comment,
+        national: !question.editable_by_establishment,
         answer,
         editable,
     })
@@ -287,6 +295,7 @@ pub async fn save(
         version: input.version + 1,
         updated_at: french_date_time(now),
         updated_by: Some(viewer.email.clone()),
+        source: None,
     };
     Ok(SavedAnswer { question_id, status: status_of(&question, Some(&answer)), answer })
 }

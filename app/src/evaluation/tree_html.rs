@@ -100,6 +100,11 @@ fn question(html: &mut String, node: &TreeNode, status: QuestionStatus, shown: S
     encode_text_to_string(&node.code, html);
     html.push_str(" - ");
     encode_text_to_string(&node.label, html);
+    if let Some(value) = &node.agency_value {
+        html.push_str(r#"<span class="tree__agency-value"> — valeur de l'agence : "#);
+        encode_text_to_string(value, html);
+        html.push_str("</span>");
+    }
     html.push_str("</a></li>");
 }
 
@@ -108,7 +113,14 @@ mod tests {
     use super::*;
 
     fn question_node(id: i32, code: &str, label: &str, status: QuestionStatus) -> TreeNode {
-        TreeNode { id, code: code.into(), label: label.into(), status: Some(status), children: vec![] }
+        TreeNode {
+            id,
+            code: code.into(),
+            label: label.into(),
+            status: Some(status),
+            agency_value: None,
+            children: vec![],
+        }
     }
 
     fn sample() -> Vec<TreeNode> {
@@ -117,6 +129,7 @@ mod tests {
             code: "1.1".into(),
             label: "Objectif <b>gras</b> & \"cité\"".into(),
             status: None,
+            agency_value: None,
             children: vec![
                 question_node(8, "1.1.a", "Taux < 5 %", QuestionStatus::ToFill),
                 question_node(9, "1.1.b", "Saisie nationale", QuestionStatus::Locked),
@@ -152,6 +165,14 @@ mod tests {
         assert!(html.contains(r##"href="?question=9#question" data-question="9" aria-current="true">"##));
         assert!(html.contains(r#"<span class="tree__dot tree__dot--red" title="à saisir" aria-hidden="true">"#));
         assert!(html.contains(r#"<span class="fr-sr-only">non modifiable : </span>1.1.b - Saisie nationale</a>"#));
+    }
+
+    #[test]
+    fn a_value_the_agency_filled_is_shown_beside_its_grey_question() {
+        let mut nodes = sample();
+        nodes[0].children[1].agency_value = Some("-4,2 <b>".into());
+        let html = tree_items("CAQES TEST", "123 - CHU", &nodes, None, None);
+        assert!(html.contains("1.1.b - Saisie nationale<span class=\"tree__agency-value\"> — valeur de l'agence : -4,2 &lt;b&gt;</span></a>"), "{html}");
     }
 
     #[test]

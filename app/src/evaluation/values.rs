@@ -52,6 +52,21 @@ pub fn parse_achieved(kind: ValueKind, input: &str) -> Result<String, String> {
     }
 }
 
+/// A national indicator's value as the ministry sends it. A percentage there is often a rate of
+/// change ("-5 %" of spending), so it may be below 0 or above 100; otherwise as [`parse_achieved`].
+pub fn parse_national_value(kind: ValueKind, input: &str) -> Result<String, String> {
+    match kind {
+        ValueKind::Percentage => {
+            let input = input.trim();
+            let number = input.strip_suffix('%').unwrap_or(input);
+            parse_decimal(number)
+                .map(|(text, _)| text)
+                .ok_or_else(|| "la valeur n'est pas un pourcentage (exemple : -4,5 ou 12,5 %)".to_owned())
+        }
+        other => parse_achieved(other, input),
+    }
+}
+
 /// The comment is optional; blank means none.
 pub fn parse_comment(input: &str) -> Result<Option<String>, String> {
     let input = input.trim();
@@ -101,6 +116,15 @@ mod tests {
         for bad in ["", "  ", "abc", "12,5,3", "1e2", "NaN", "inf", ",5", "12,"] {
             assert!(parse_achieved(ValueKind::Percentage, bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn national_percentages_are_rates_of_change_of_any_sign() {
+        assert_eq!(parse_national_value(ValueKind::Percentage, "-4.5 %"), Ok("-4,5".to_owned()));
+        assert_eq!(parse_national_value(ValueKind::Percentage, "150"), Ok("150".to_owned()));
+        assert!(parse_national_value(ValueKind::Percentage, "baisse").is_err());
+        assert_eq!(parse_national_value(ValueKind::YesNo, "oui"), Ok("Oui".to_owned()));
+        assert!(parse_national_value(ValueKind::Number, "").is_err());
     }
 
     #[test]

@@ -113,14 +113,15 @@ mod server {
         let name = staged.note(NAME_NOTE).map_err(unreadable)?;
         let file_name = staged.note(FILE_NAME_NOTE).map_err(unreadable)?;
         let bytes = staged.bytes(1).await.map_err(unreadable)?;
-        let checked =
-            tokio::task::spawn_blocking(move || super::super::file::read(&bytes).and_then(super::super::rows::check))
-                .await
-                .map_err(|error| {
-                    tracing::error!(%error, "the referential check stopped");
-                    AppError::Internal
-                })?
-                .map_err(AppError::Invalid)?;
+        let checked = tokio::task::spawn_blocking(move || {
+            crate::administration::spreadsheet::read(&bytes).and_then(super::super::rows::check)
+        })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "the referential check stopped");
+            AppError::Internal
+        })?
+        .map_err(AppError::Invalid)?;
         let version = super::super::service::next_version(&state.db, agency_id, &name).await?;
         Ok(ReferentialPreview { token: staged.token.clone(), name, version, file_name, checked })
     }

@@ -9,8 +9,6 @@ mod page;
 pub mod rows;
 
 #[cfg(feature = "ssr")]
-pub mod file;
-#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod template;

@@ -15,7 +15,7 @@ const MAX_LABEL_CHARS: usize = 2000;
 const MAX_TARGET_CHARS: usize = 200;
 
 /// Lowercase, without accents or surrounding spaces: how headers and keywords are compared.
-fn folded(text: &str) -> String {
+pub fn folded(text: &str) -> String {
     text.trim()
         .to_lowercase()
         .chars()

@@ -41,7 +41,7 @@ pub fn workbook() -> Result<Vec<u8>, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::referentials::file::read;
+    use crate::administration::spreadsheet::read;
 
     #[test]
     fn the_template_reads_back_as_the_titles_the_import_expects() {

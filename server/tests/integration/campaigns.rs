@@ -184,7 +184,7 @@ async fn the_extension_form_works_without_javascript_and_keeps_a_refused_date() 
 /// A referential of Auvergne-Rhône-Alpes with some of CAQES TEST's question codes, imported as
 /// an administrator would; returns its version's id.
 async fn referential_like_caqes_test(app: &TestApp) -> i32 {
-    use app::referentials::{file, rows, service};
+    use app::referentials::{rows, service};
     let csv = "Code;Code parent;Libellé;Type de nœud;Type de valeur;Cible;National\r\n\
         2.1;;Classes médicamenteuses;objectif;;;\r\n\
         2.1.1;2.1;Première classe;objectif;;;\r\n\
@@ -193,7 +193,7 @@ async fn referential_like_caqes_test(app: &TestApp) -> i32 {
         2.1.1.z;2.1.1;Question nouvelle cette année;question;texte;;non\r\n\
         4.1;;Indicateurs nationaux;objectif;;;\r\n\
         4.1.1.a;4.1;Évolution des dépenses d'IPP;question;pourcentage;;oui\r\n";
-    let checked = file::read(csv.as_bytes()).and_then(rows::check).unwrap();
+    let checked = app::administration::spreadsheet::read(csv.as_bytes()).and_then(rows::check).unwrap();
     assert!(checked.refused.is_empty(), "{:?}", checked.refused);
     let db = app.database().await;
     let ara = app::agencies::service::find_by_name(&db, app::demo::ARA).await.unwrap().unwrap();

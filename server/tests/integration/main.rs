@@ -17,6 +17,7 @@ mod faults;
 mod helpers;
 mod mail;
 mod migrations;
+mod national_values;
 mod onboarding;
 mod pages;
 mod referentials;

@@ -15,6 +15,10 @@ pub struct Model {
     pub version: i32,
     pub updated_at: DateTimeUtc,
     pub updated_by: Option<i32>,
+    /// Where a national indicator's value came from (the file the agency imported); none for
+    /// what a user typed.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub source: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,7 @@
-//! Reading a referential file into rows of text cells: an .xlsx or .ods spreadsheet (its first
-//! sheet, formulas read as the values they show, never evaluated) or a .csv file (UTF-8 or
-//! Windows-1252, `;`, `,` or tab-separated, `"`-quoted). What the file is comes from its content,
-//! not its name.
+//! Reading an imported table (a referential, national values) into rows of text cells: an .xlsx
+//! or .ods spreadsheet (its first sheet, formulas read as the values they show, never evaluated)
+//! or a .csv file (UTF-8 or Windows-1252, `;`, `,` or tab-separated, `"`-quoted). What the file
+//! is comes from its content, not its name.
 
 use std::io::Cursor;
 
@@ -15,7 +15,7 @@ const MAX_UNPACKED_BYTES: u64 = 100 * 1024 * 1024;
 
 pub fn read(bytes: &[u8]) -> Result<Rows, String> {
     if bytes.is_empty() {
-        return Err("Le fichier est vide : partez du modèle (« Télécharger le modèle »).".to_owned());
+        return Err("Le fichier est vide.".to_owned());
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return read_spreadsheet(bytes);
@@ -27,13 +27,13 @@ pub fn read(bytes: &[u8]) -> Result<Rows, String> {
     }
     // Text has no NUL byte; a PDF, an image or an executable soon has one.
     if bytes.iter().take(8192).any(|byte| *byte == 0) || bytes.starts_with(b"%PDF") {
-        return Err(not_a_referential());
+        return Err(not_a_table());
     }
     read_csv(bytes)
 }
 
-fn not_a_referential() -> String {
-    "Ce fichier n'est ni un classeur .xlsx ou .ods, ni un fichier .csv : partez du modèle.".to_owned()
+fn not_a_table() -> String {
+    "Ce fichier n'est ni un classeur .xlsx ou .ods, ni un fichier .csv.".to_owned()
 }
 
 fn read_spreadsheet(bytes: &[u8]) -> Result<Rows, String> {
@@ -45,7 +45,7 @@ fn read_spreadsheet(bytes: &[u8]) -> Result<Rows, String> {
         unpacked = unpacked.saturating_add(archive.by_index_raw(index).map_err(|_| damaged())?.size());
     }
     if unpacked > MAX_UNPACKED_BYTES {
-        return Err("Le classeur décompressé dépasse 100 Mo : un référentiel tient dans bien moins.".to_owned());
+        return Err("Le classeur décompressé dépasse 100 Mo : le fichier attendu tient dans bien moins.".to_owned());
     }
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| damaged())?;
     let range =
@@ -122,7 +122,7 @@ fn read_csv(bytes: &[u8]) -> Result<Rows, String> {
             }
             csv_core::ReadRecordResult::End => break,
             csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {
-                return Err(not_a_referential());
+                return Err(not_a_table());
             }
         }
     }
@@ -164,7 +164,7 @@ mod tests {
     }
 
     #[test]
-    fn what_is_not_a_referential_file_is_refused_with_a_reason() {
+    fn what_is_not_a_table_is_refused_with_a_reason() {
         assert!(read(b"").unwrap_err().contains("vide"));
         assert!(read(b"Code;Libell\xc3\xa9\n1;\"ouvert\n").unwrap_err().contains("ligne 2"));
         assert!(read(b"%PDF-1.7\n...").unwrap_err().contains("ni un classeur"));
