@@ -38,6 +38,8 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       ECARS_DEMO: '1',
+      // The tests' pages say which client they are (fixtures.ts): each test is counted apart.
+      ECARS_TRUSTED_PROXIES: '127.0.0.1',
       ECARS_DATA_DIR: 'target/e2e-data',
       DATABASE_URL: '',
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
