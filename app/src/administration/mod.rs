@@ -41,8 +41,9 @@ pub fn viewer_administers_an_agency() -> bool {
     }
 }
 
-/// Query parameters of the import page: the staged import to preview, the result of one just
-/// made ("created,updated"), a refusal of the files sent (a code, never text from the address).
+/// Query parameters of every import page (FINESS, referentials, national values): the staged
+/// import to preview, the result of one just made, a refusal of the files sent (a code, never text
+/// from the address).
 pub const PREVIEW_PARAM: &str = "apercu";
 pub const IMPORTED_PARAM: &str = "importe";
 pub const REFUSAL_PARAM: &str = "refus";
@@ -222,6 +223,37 @@ pub fn DemoSamples(names: &'static [&'static str]) -> impl leptos::IntoView {
             </div>
         }
     })
+}
+
+/// A staged import's preview, read on the server: shown by `details`, or the reason the file gives
+/// nothing to import, with a link back to the import page `page` to choose another file.
+pub fn staged_preview<T, V>(
+    preview: leptos::prelude::Resource<Result<T, crate::AppError>>,
+    page: &'static str,
+    details: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl leptos::IntoView
+where
+    T: Clone + Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    V: leptos::IntoView + 'static,
+{
+    use leptos::prelude::*;
+    view! {
+        <Suspense fallback=|| view! { <p role="status">"Lecture du fichier…"</p> }>
+            {move || {
+                let details = details.clone();
+                Suspend::new(async move {
+                    match preview.await {
+                        Ok(preview) => details(preview).into_any(),
+                        Err(error) => view! {
+                            <crate::layout::ErrorAlert error/>
+                            <p><a class="fr-link" href=page>"Choisir un autre fichier"</a></p>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
 }
 
 /// The départements typed, cleaned: `"21, 25 39"` is `["21", "25", "39"]`; `2a` is `2A`. Each

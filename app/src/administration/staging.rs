@@ -75,6 +75,102 @@ impl Staging {
     }
 }
 
+/// The refusals of a file form that [`receive_note_and_file`] reads.
+pub trait FileFormRefusal: Copy + Send + Sync {
+    const TOO_BIG: Self;
+    const UNREADABLE: Self;
+    const NO_FILE: Self;
+}
+
+/// What a form of one short field and one file (`fichier`) is made of, for [`receive_note_and_file`].
+pub struct NoteAndFile<'a, R> {
+    /// The field's name in the form; its checked value is kept as the import's note of that name.
+    pub field: &'a str,
+    /// The field's value checked (it comes before the file), or its refusal.
+    pub parse: &'a (dyn Fn(&str) -> Result<String, R> + Sync),
+    /// The refusal when the field is missing or longer than `max_field_bytes`.
+    pub missing: R,
+    pub max_field_bytes: usize,
+    pub max_file_bytes: usize,
+}
+
+/// Reads a file form of one short field and one file: the file is streamed to a new import of
+/// `owner`, whose notes are the field's checked value and the file's name (note `fichier`).
+pub async fn receive_note_and_file<R: FileFormRefusal>(
+    staging: &Staging,
+    owner: i32,
+    mut multipart: axum::extract::Multipart,
+    form: NoteAndFile<'_, R>,
+) -> Result<StagedImport, R> {
+    let part_refusal = |error: PartError| match error {
+        PartError::TooBig => R::TOO_BIG,
+        PartError::Unreadable => R::UNREADABLE,
+    };
+    let mut note: Option<String> = None;
+    let mut staged: Option<StagedImport> = None;
+    let outcome = async {
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| R::UNREADABLE)? {
+            let name = field.name().unwrap_or_default();
+            if name == form.field {
+                let typed = read_small_part(&mut field, form.max_field_bytes).await.map_err(|error| match error {
+                    PartError::TooBig => form.missing,
+                    PartError::Unreadable => R::UNREADABLE,
+                })?;
+                note = Some((form.parse)(&typed)?);
+            } else if name == FILE_FIELD {
+                let file_name: String = field.file_name().unwrap_or_default().chars().take(200).collect();
+                // An empty file input still sends a part, without a file name.
+                if file_name.is_empty() {
+                    continue;
+                }
+                let value = note.as_deref().ok_or(form.missing)?;
+                let notes = [(form.field, value), (FILE_FIELD, file_name.as_str())];
+                let import = staging.create_with(owner, &notes).await.map_err(|_| R::UNREADABLE)?;
+                let received = import.receive(1, &mut field, form.max_file_bytes).await;
+                staged = Some(import);
+                received.map_err(part_refusal)?;
+            }
+        }
+        note.as_ref().map(|_| ()).ok_or(form.missing)
+    }
+    .await;
+    finish_upload(outcome, staged, R::NO_FILE).await
+}
+
+/// The file part of a file form, and the note its name is kept under.
+pub const FILE_FIELD: &str = "fichier";
+
+/// How a file form's reading ended: the import staged, `no_file` when no file came, or the
+/// refusal met on the way (what was staged is then removed).
+pub async fn finish_upload<R>(
+    outcome: Result<(), R>,
+    staged: Option<StagedImport>,
+    no_file: R,
+) -> Result<StagedImport, R> {
+    match (outcome, staged) {
+        (Ok(()), Some(staged)) => Ok(staged),
+        (Ok(()), None) => Err(no_file),
+        (Err(refusal), staged) => {
+            if let Some(staged) = staged {
+                let _ = staged.remove().await;
+            }
+            Err(refusal)
+        }
+    }
+}
+
+/// Where a file form sends the browser: on to `page`'s preview of the import staged, or back to
+/// `page` with the refusal's code.
+pub fn redirect_after_upload(page: &str, received: Result<StagedImport, &str>) -> axum::response::Response {
+    use super::{PREVIEW_PARAM, REFUSAL_PARAM};
+    use axum::response::IntoResponse;
+    let target = match received {
+        Ok(staged) => format!("{page}?{PREVIEW_PARAM}={}", staged.token),
+        Err(code) => format!("{page}?{REFUSAL_PARAM}={code}"),
+    };
+    axum::response::Redirect::to(&target).into_response()
+}
+
 /// Why a part of a multipart form could not be taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartError {

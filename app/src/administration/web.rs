@@ -4,11 +4,11 @@
 //! written to the database here.
 
 use axum::extract::Multipart;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use super::staging::{read_small_part, PartError, StagedImport};
-use super::{parse_departements, FinessFile, UploadRefusal, PREVIEW_PARAM, REFUSAL_PARAM};
+use super::staging::{finish_upload, read_small_part, redirect_after_upload, PartError, StagedImport};
+use super::{parse_departements, FinessFile, UploadRefusal};
 use crate::accounts::access::{administered_agency, Viewer};
 use crate::routes::FINESS_IMPORT_PATH;
 use crate::state::AppState;
@@ -30,11 +30,7 @@ pub async fn upload(
         Ok(multipart) => receive(&state, &viewer, multipart).await,
         Err(_) => Err(UploadRefusal::Unreadable),
     };
-    let target = match received {
-        Ok(staged) => format!("{FINESS_IMPORT_PATH}?{PREVIEW_PARAM}={}", staged.token),
-        Err(refusal) => format!("{FINESS_IMPORT_PATH}?{REFUSAL_PARAM}={}", refusal.code()),
-    };
-    Ok(Redirect::to(&target).into_response())
+    Ok(redirect_after_upload(FINESS_IMPORT_PATH, received.map_err(UploadRefusal::code)))
 }
 
 async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) -> Result<StagedImport, UploadRefusal> {
@@ -73,16 +69,7 @@ async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) ->
         Ok(())
     }
     .await;
-    match (outcome, staged) {
-        (Ok(()), Some(staged)) => Ok(staged),
-        (Ok(()), None) => Err(UploadRefusal::NoFile),
-        (Err(refusal), staged) => {
-            if let Some(staged) = staged {
-                let _ = staged.remove().await;
-            }
-            Err(refusal)
-        }
-    }
+    finish_upload(outcome, staged, UploadRefusal::NoFile).await
 }
 
 /// `GET /api/administration/journal.csv`: the journal's entries matching the page's filter.

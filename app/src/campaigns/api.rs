@@ -206,9 +206,10 @@ pub async fn cancel_national_values(token: String) -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 mod national {
     use super::super::national_values::{parse_lines, CampaignChoice, Line};
-    use super::super::national_values_web::{CAMPAIGN_NOTE, FILE_NAME_NOTE};
+    use super::super::national_values_web::CAMPAIGN_NOTE;
     use crate::accounts::access::{administered_agency, viewer, Viewer};
     use crate::administration::staging::StagedImport;
+    use crate::administration::staging::FILE_FIELD as FILE_NAME_NOTE;
     use crate::referentials::RefusedRow;
     use crate::state::AppState;
     use crate::AppError;

@@ -22,11 +22,9 @@ const MAX_CODE_CHARS: usize = 30;
 /// At most this many changes are listed in the preview (all are counted and written).
 pub const LISTED_CHANGES: usize = 1000;
 
-/// Query parameters of the page: the staged file to preview, the counts of an import just made
-/// ("created,updated"), a refusal of the file sent (a code, never text from the address).
-pub const PREVIEW_PARAM: &str = "apercu";
-pub const IMPORTED_PARAM: &str = "importe";
-pub const REFUSAL_PARAM: &str = "refus";
+/// Query parameters of the page, as of every import page (the counts of an import just made are
+/// "created,updated").
+pub use crate::administration::{IMPORTED_PARAM, PREVIEW_PARAM, REFUSAL_PARAM};
 
 /// The evaluations an import goes into: those of one year of the agency's contracts of one type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

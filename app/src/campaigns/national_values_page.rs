@@ -106,20 +106,7 @@ fn FileForm(choices: Vec<CampaignChoice>) -> impl IntoView {
 #[component]
 fn Preview(token: String) -> impl IntoView {
     let preview = Resource::new(move || token.clone(), super::api::preview_national_values);
-    view! {
-        <Suspense fallback=|| view! { <p role="status">"Lecture du fichier…"</p> }>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    Ok(preview) => view! { <PreviewDetails preview/> }.into_any(),
-                    Err(error) => view! {
-                        <crate::layout::ErrorAlert error/>
-                        <p><a class="fr-link" href=NATIONAL_VALUES_PATH>"Choisir un autre fichier"</a></p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    crate::administration::staged_preview(preview, NATIONAL_VALUES_PATH, |preview| view! { <PreviewDetails preview/> })
 }
 
 #[component]

@@ -4,21 +4,20 @@
 //! to the database here.
 
 use axum::extract::Multipart;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Extension;
 
-use super::national_values::{CampaignChoice, UploadRefusal, PREVIEW_PARAM, REFUSAL_PARAM};
+use super::national_values::{CampaignChoice, UploadRefusal};
 use crate::accounts::access::{administered_agency, Viewer};
-use crate::administration::staging::{read_small_part, PartError, StagedImport};
+use crate::administration::staging::{receive_note_and_file, redirect_after_upload, FileFormRefusal, NoteAndFile};
 use crate::routes::NATIONAL_VALUES_PATH;
 use crate::state::AppState;
 use crate::AppError;
 
 /// A dozen values per legal entity of a whole region: far below this.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
-/// Names of the staged import's notes.
+/// The campaign chosen ("CAQES-2024"), kept as the staged import's note of this name.
 pub const CAMPAIGN_NOTE: &str = "campagne";
-pub const FILE_NAME_NOTE: &str = "fichier";
 
 pub async fn upload(
     Extension(state): Extension<AppState>,
@@ -27,64 +26,23 @@ pub async fn upload(
 ) -> Result<Response, AppError> {
     let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
     administered_agency(&viewer)?;
+    let parse = |typed: &str| CampaignChoice::parse(typed).map(CampaignChoice::code).ok_or(UploadRefusal::NoCampaign);
+    let form = NoteAndFile {
+        field: CAMPAIGN_NOTE,
+        parse: &parse,
+        missing: UploadRefusal::NoCampaign,
+        max_field_bytes: 64,
+        max_file_bytes: MAX_FILE_BYTES,
+    };
     let received = match multipart {
-        Ok(multipart) => receive(&state, &viewer, multipart).await,
+        Ok(multipart) => receive_note_and_file(&state.staging, viewer.user_id, multipart, form).await,
         Err(_) => Err(UploadRefusal::Unreadable),
     };
-    let target = match received {
-        Ok(staged) => format!("{NATIONAL_VALUES_PATH}?{PREVIEW_PARAM}={}", staged.token),
-        Err(refusal) => format!("{NATIONAL_VALUES_PATH}?{REFUSAL_PARAM}={}", refusal.code()),
-    };
-    Ok(Redirect::to(&target).into_response())
+    Ok(redirect_after_upload(NATIONAL_VALUES_PATH, received.map_err(UploadRefusal::code)))
 }
 
-async fn receive(state: &AppState, viewer: &Viewer, mut multipart: Multipart) -> Result<StagedImport, UploadRefusal> {
-    let mut campaign: Option<CampaignChoice> = None;
-    let mut staged: Option<StagedImport> = None;
-    let part_refusal = |error: PartError| match error {
-        PartError::TooBig => UploadRefusal::TooBig,
-        PartError::Unreadable => UploadRefusal::Unreadable,
-    };
-    let outcome = async {
-        while let Some(mut field) = multipart.next_field().await.map_err(|_| UploadRefusal::Unreadable)? {
-            match field.name().unwrap_or_default() {
-                "campagne" => {
-                    let typed = read_small_part(&mut field, 64).await.map_err(|error| match error {
-                        PartError::TooBig => UploadRefusal::NoCampaign,
-                        PartError::Unreadable => UploadRefusal::Unreadable,
-                    })?;
-                    campaign = Some(CampaignChoice::parse(&typed).ok_or(UploadRefusal::NoCampaign)?);
-                }
-                "fichier" => {
-                    let file_name: String = field.file_name().unwrap_or_default().chars().take(200).collect();
-                    if file_name.is_empty() {
-                        continue;
-                    }
-                    let chosen = campaign.ok_or(UploadRefusal::NoCampaign)?.code();
-                    let notes = [(CAMPAIGN_NOTE, chosen.as_str()), (FILE_NAME_NOTE, file_name.as_str())];
-                    let import = state
-                        .staging
-                        .create_with(viewer.user_id, &notes)
-                        .await
-                        .map_err(|_| UploadRefusal::Unreadable)?;
-                    let received = import.receive(1, &mut field, MAX_FILE_BYTES).await;
-                    staged = Some(import);
-                    received.map_err(part_refusal)?;
-                }
-                _ => {}
-            }
-        }
-        campaign.ok_or(UploadRefusal::NoCampaign).map(|_| ())
-    }
-    .await;
-    match (outcome, staged) {
-        (Ok(()), Some(staged)) => Ok(staged),
-        (Ok(()), None) => Err(UploadRefusal::NoFile),
-        (Err(refusal), staged) => {
-            if let Some(staged) = staged {
-                let _ = staged.remove().await;
-            }
-            Err(refusal)
-        }
-    }
+impl FileFormRefusal for UploadRefusal {
+    const TOO_BIG: Self = UploadRefusal::TooBig;
+    const UNREADABLE: Self = UploadRefusal::Unreadable;
+    const NO_FILE: Self = UploadRefusal::NoFile;
 }

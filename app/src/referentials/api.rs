@@ -86,10 +86,11 @@ pub fn imported_message(name: &str, version: i32) -> String {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::super::web::{FILE_NAME_NOTE, NAME_NOTE};
+    use super::super::web::NAME_NOTE;
     use super::super::ReferentialPreview;
     use crate::accounts::access::{administered_agency, viewer, Viewer};
     use crate::administration::staging::StagedImport;
+    use crate::administration::staging::FILE_FIELD as FILE_NAME_NOTE;
     use crate::state::AppState;
     use crate::AppError;
 

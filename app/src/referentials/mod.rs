@@ -138,11 +138,9 @@ pub struct VersionRow {
     pub contracts: u64,
 }
 
-/// Query parameters of the referentials page: the staged import to preview, the one just written
-/// ("name,version"), a refusal of the file sent (a code).
-pub const PREVIEW_PARAM: &str = "apercu";
-pub const IMPORTED_PARAM: &str = "importe";
-pub const REFUSAL_PARAM: &str = "refus";
+/// Query parameters of the referentials page, as of every import page (the one just written is
+/// "version,name").
+pub use crate::administration::{IMPORTED_PARAM, PREVIEW_PARAM, REFUSAL_PARAM};
 
 /// Why a file sent was refused before it could be read, shown by the page from the address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

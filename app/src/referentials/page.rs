@@ -12,7 +12,7 @@ use super::{ReferentialPreview, ReferentialRow, RowKind, UploadRefusal, IMPORTED
 use crate::accounts::csrf::{page_token, CsrfField, CSRF_FIELD};
 use crate::administration::AdministrationMenu;
 use crate::layout::forms::{form_error, query_param};
-use crate::layout::{when_loaded, Breadcrumb, ErrorAlert, ErrorNotice};
+use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
 use crate::routes::{REFERENTIALS_PATH, REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE};
 use crate::AppError;
 
@@ -143,20 +143,7 @@ fn UploadForm(refusal: Option<UploadRefusal>) -> impl IntoView {
 #[component]
 fn Preview(token: String) -> impl IntoView {
     let preview = Resource::new(move || token.clone(), super::api::preview_referential);
-    view! {
-        <Suspense fallback=|| view! { <p role="status">"Lecture du fichier…"</p> }>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    Ok(preview) => view! { <PreviewDetails preview/> }.into_any(),
-                    Err(error) => view! {
-                        <ErrorAlert error/>
-                        <p><a class="fr-link" href=REFERENTIALS_PATH>"Choisir un autre fichier"</a></p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    crate::administration::staged_preview(preview, REFERENTIALS_PATH, |preview| view! { <PreviewDetails preview/> })
 }
 
 fn kind_label(kind: RowKind) -> &'static str {
