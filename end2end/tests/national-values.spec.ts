@@ -42,6 +42,7 @@ test('national values are imported by the agency and shown grey to the establish
   await page.getByRole('link', { name: 'Administration' }).click();
   await page.getByRole('link', { name: 'Valeurs nationales', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Valeurs nationales' })).toBeVisible();
+  await expectAccessible(page);
   await page.getByRole('combobox', { name: /^Campagne/ }).selectOption({ label: 'CAQES 2022' });
   await page.getByLabel(/^Fichier des valeurs nationales/).setInputFiles(valuesFile());
   await page.getByRole('button', { name: "Prévisualiser l'import" }).click();
