@@ -18,6 +18,7 @@ pub mod documents;
 pub mod email;
 pub mod error;
 pub mod evaluation;
+pub mod follow_up;
 pub mod layout;
 pub mod legal_entities;
 pub mod referentials;

@@ -91,10 +91,12 @@ test('the referent sees both entities and no editing control of their data', asy
   await page.getByRole('link', { name: '380780080 - CHU DE GRENOBLE ALPES' }).click();
   await page.getByRole('link', { name: 'CAQES TEST', exact: true }).click();
   await expect(page.locator('.phase-banner')).toBeVisible();
-  // A referent steers the campaign (it may extend the window) but changes none of the establishment's data.
+  // A referent steers the campaign (it may extend the window, write the agency's notes) but changes
+  // none of the establishment's data.
   await expect(page.getByRole('button', { name: 'Prolonger la saisie' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Enregistrer la note' })).toBeVisible();
   const establishmentControls = page.locator(
-    'main :is(input:not([type=hidden]), textarea, select, button[type=submit]):not(.extension-form *)',
+    'main :is(input:not([type=hidden]), textarea, select, button[type=submit]):not(.extension-form *, .agency-note-form *)',
   );
   await expect(establishmentControls).toHaveCount(0);
   await expect(page.getByText('Clore la saisie')).toHaveCount(0);

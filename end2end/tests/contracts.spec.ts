@@ -1,4 +1,4 @@
-import { test, expect, hydrated, markDocument, documentIsMarked, expectAccessible, login, REFERENT } from './fixtures';
+import { test, expect, hydrated, markDocument, documentIsMarked, expectAccessible, login, CHU, REFERENT } from './fixtures';
 
 test('from the home page down to the indicator tree of CAQES TEST', async ({ page, consoleErrors }) => {
   await login(page, REFERENT);
@@ -22,6 +22,15 @@ test('from the home page down to the indicator tree of CAQES TEST', async ({ pag
   await expect(page.getByText('1.1.1.a - Taux d\'ordonnances de sortie')).toBeVisible();
   await expect(page.getByText('2.1.1.c - Suivi des actions mises en oeuvre')).toBeVisible();
   expect(page.url()).toMatch(/\/contrats\/\d+\/indicateurs$/);
+});
+
+test("a hospital's users reach each establishment's documents from its legal entity", async ({ page, consoleErrors }) => {
+  await login(page, CHU);
+  await page.getByRole('link', { name: '380780080 - CHU DE GRENOBLE ALPES' }).click();
+  await expect(page.getByRole('heading', { name: 'Liste des établissements' })).toBeVisible();
+  await page.getByRole('link', { name: '380000174 - CHU GRENOBLE ALPES - SITE NORD' }).click();
+  await expect(page.getByRole('heading', { name: "Documents de l'établissement" })).toBeVisible();
+  await expect(page.getByLabel(/^Ajouter document/)).toBeAttached();
 });
 
 test('the tree folds and unfolds, with the mouse and with the keyboard', async ({ page, consoleErrors }) => {

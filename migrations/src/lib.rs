@@ -19,6 +19,7 @@ mod m20261204_000010_evaluations;
 mod m20261206_000011_campaigns;
 mod m20261207_000012_reminders;
 mod m20261208_000013_national_values;
+mod m20261209_000014_agency_notes;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_campaigns::Migration),
             Box::new(m20261207_000012_reminders::Migration),
             Box::new(m20261208_000013_national_values::Migration),
+            Box::new(m20261209_000014_agency_notes::Migration),
         ]
     }
 }

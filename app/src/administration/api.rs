@@ -91,21 +91,17 @@ mod server {
     use super::super::finess_import::{plan as plan_import, ImportPlan, Outcome, PlanError};
     use super::super::staging::StagedImport;
     use super::super::{Counts, FieldChange, FinessPreview, PreviewRow, RefusedLine, LISTED_ROWS};
-    use crate::accounts::access::{administered_agency, viewer, Viewer};
+    use crate::accounts::access::Viewer;
     use crate::state::AppState;
     use crate::AppError;
 
+    pub use super::super::staging::unreadable;
+
     /// The administrator calling, and the agency it imports for.
     pub fn administrator() -> Result<(AppState, Viewer, ImportingAgency), AppError> {
-        let viewer = viewer()?;
-        let id = administered_agency(&viewer)?;
+        let (state, viewer, id) = super::super::staging::administrator()?;
         let name = viewer.agency.as_ref().map(|agency| agency.name.clone()).unwrap_or_default();
-        Ok((AppState::current()?, viewer, ImportingAgency { id, name }))
-    }
-
-    pub fn unreadable(error: std::io::Error) -> AppError {
-        tracing::error!(%error, "staged import unreadable");
-        AppError::Internal
+        Ok((state, viewer, ImportingAgency { id, name }))
     }
 
     pub async fn plan(

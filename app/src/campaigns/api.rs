@@ -207,23 +207,12 @@ pub async fn cancel_national_values(token: String) -> Result<String, AppError> {
 mod national {
     use super::super::national_values::{parse_lines, CampaignChoice, Line};
     use super::super::national_values_web::CAMPAIGN_NOTE;
-    use crate::accounts::access::{administered_agency, viewer, Viewer};
     use crate::administration::staging::StagedImport;
-    use crate::administration::staging::FILE_FIELD as FILE_NAME_NOTE;
+    use crate::administration::staging::FILE_FIELD;
     use crate::referentials::RefusedRow;
-    use crate::state::AppState;
     use crate::AppError;
 
-    pub fn administrator() -> Result<(AppState, Viewer, i32), AppError> {
-        let viewer = viewer()?;
-        let agency_id = administered_agency(&viewer)?;
-        Ok((AppState::current()?, viewer, agency_id))
-    }
-
-    pub fn unreadable(error: std::io::Error) -> AppError {
-        tracing::error!(%error, "staged national values unreadable");
-        AppError::Internal
-    }
+    pub use crate::administration::staging::{administrator, unreadable};
 
     /// A staged file, read and checked line by line.
     pub struct Read {
@@ -237,7 +226,7 @@ mod national {
     pub async fn read(staged: &StagedImport) -> Result<Read, AppError> {
         let choice =
             CampaignChoice::parse(&staged.note(CAMPAIGN_NOTE).map_err(unreadable)?).ok_or(AppError::NotFound)?;
-        let file_name = staged.note(FILE_NAME_NOTE).map_err(unreadable)?;
+        let file_name = staged.note(FILE_FIELD).map_err(unreadable)?;
         let bytes = staged.bytes(1).await.map_err(unreadable)?;
         let (lines, refused) =
             tokio::task::spawn_blocking(move || crate::administration::spreadsheet::read(&bytes).and_then(parse_lines))

@@ -27,7 +27,12 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     let administrable = viewer.administers().is_some();
     let extendable = viewer.steers_campaigns() && detail.header.window.is_some();
     let reopenable = viewer.steers_campaigns() && !open;
+    let agency_notes = match viewer.steers_campaigns() {
+        true => Some(crate::follow_up::notes::server::of_evaluation(&db, access.evaluation.id).await?),
+        false => None,
+    };
     Ok(ContractPageData {
+        agency_notes,
         detail,
         editable: access.editable,
         administrable,

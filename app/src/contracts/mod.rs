@@ -152,6 +152,8 @@ pub struct ContractPageData {
     pub closings: Vec<crate::evaluation::years::ClosingEvent>,
     /// "Évaluations précédentes", latest first.
     pub earlier_years: Vec<crate::evaluation::years::EvaluationYear>,
+    /// "Notes de l'agence" on the current evaluation: only for agency users, never sent to others.
+    pub agency_notes: Option<Vec<crate::follow_up::notes::AgencyNote>>,
 }
 
 /// "Accéder à la liste des établissements du contrat".

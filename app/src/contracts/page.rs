@@ -11,6 +11,7 @@ use crate::documents::{api::get_documents, DocumentsIsland};
 use crate::evaluation::closing::ClosingState;
 use crate::evaluation::years::{ClosingEvent, EvaluationYear};
 use crate::evaluation::{MissingPanel, CLOSED_PARAM};
+use crate::follow_up::notes::AgencyNotes;
 use crate::layout::forms::{query_param, DoneNotice};
 use crate::layout::{field_value, when_loaded, ContractPageTop};
 use crate::routes::{
@@ -33,8 +34,17 @@ pub fn ContractPage() -> impl IntoView {
 
 #[component]
 fn ContractView(data: ContractPageData) -> impl IntoView {
-    let ContractPageData { detail, editable, administrable, extendable, reopenable, closing, closings, earlier_years } =
-        data;
+    let ContractPageData {
+        detail,
+        editable,
+        administrable,
+        extendable,
+        reopenable,
+        closing,
+        closings,
+        earlier_years,
+        agency_notes,
+    } = data;
     let reopened = query_param(REOPENED_PARAM).get_untracked().map(|_| REOPENED_MESSAGE.to_owned());
     let ContractDetail {
         header,
@@ -96,6 +106,7 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
                 "Accéder à la liste des établissements du contrat"
             </a></li>
         </ul>
+        {agency_notes.map(|notes| view! { <AgencyNotes contract_id=header.id year=header.year notes/> })}
         <EarlierYears contract_id=header.id years=earlier_years/>
     }
 }

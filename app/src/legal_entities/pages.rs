@@ -119,10 +119,10 @@ fn LegalEntityView(detail: LegalEntityDetail) -> impl IntoView {
         </dl>
         <ContractList contracts base_href=entity.href()/>
         {(medico_social && !cpoms.is_empty()).then(|| view! { <CpomList cpoms/> })}
-        {medico_social.then(|| view! {
-            <h2>"Liste des établissements"</h2>
-            <EstablishmentTable establishments caption="Établissements de l'entité juridique"/>
-        })}
+        // Every entity lists its establishments, so that a hospital's users reach each one's
+        // "Documents de l'établissement" too.
+        <h2>"Liste des établissements"</h2>
+        <EstablishmentTable establishments caption="Établissements de l'entité juridique"/>
     }
 }
 

@@ -68,10 +68,7 @@ pub async fn cancel_referential(token: String) -> Result<String, AppError> {
     let cancelled = async {
         let (state, viewer, _) = server::administrator()?;
         let staged = state.staging.open(viewer.user_id, &token)?;
-        staged.remove().await.map_err(|error| {
-            tracing::error!(%error, "staged referential unreadable");
-            AppError::Internal
-        })?;
+        staged.remove().await.map_err(server::unreadable)?;
         Ok::<_, AppError>(REFERENTIALS_PATH.to_owned())
     }
     .await;
@@ -88,22 +85,12 @@ pub fn imported_message(name: &str, version: i32) -> String {
 mod server {
     use super::super::web::NAME_NOTE;
     use super::super::ReferentialPreview;
-    use crate::accounts::access::{administered_agency, viewer, Viewer};
     use crate::administration::staging::StagedImport;
-    use crate::administration::staging::FILE_FIELD as FILE_NAME_NOTE;
+    use crate::administration::staging::FILE_FIELD;
     use crate::state::AppState;
     use crate::AppError;
 
-    pub fn administrator() -> Result<(AppState, Viewer, i32), AppError> {
-        let viewer = viewer()?;
-        let agency_id = administered_agency(&viewer)?;
-        Ok((AppState::current()?, viewer, agency_id))
-    }
-
-    fn unreadable(error: std::io::Error) -> AppError {
-        tracing::error!(%error, "staged referential unreadable");
-        AppError::Internal
-    }
+    pub use crate::administration::staging::{administrator, unreadable};
 
     /// The staged file read and checked (on the blocking pool: a spreadsheet is unpacked).
     pub async fn preview(
@@ -112,7 +99,7 @@ mod server {
         staged: &StagedImport,
     ) -> Result<ReferentialPreview, AppError> {
         let name = staged.note(NAME_NOTE).map_err(unreadable)?;
-        let file_name = staged.note(FILE_NAME_NOTE).map_err(unreadable)?;
+        let file_name = staged.note(FILE_FIELD).map_err(unreadable)?;
         let bytes = staged.bytes(1).await.map_err(unreadable)?;
         let checked = tokio::task::spawn_blocking(move || {
             crate::administration::spreadsheet::read(&bytes).and_then(super::super::rows::check)

@@ -14,6 +14,7 @@ mod campaigns;
 mod closing;
 mod documents;
 mod faults;
+mod follow_up;
 mod helpers;
 mod mail;
 mod migrations;

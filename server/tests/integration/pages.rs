@@ -39,9 +39,10 @@ async fn the_pages_are_hydratable() {
 }
 
 #[tokio::test]
-async fn a_hospital_lists_its_contracts_but_no_cpom() {
-    let app = spawn_app().await.admin().await;
-    let page = app.get("/entites-juridiques/380780080").await;
+async fn a_hospital_lists_its_contracts_and_establishments_but_no_cpom() {
+    let app = spawn_app().await;
+    let chu = app.login_as(crate::helpers::CHU).await;
+    let page = chu.get("/entites-juridiques/380780080").await;
     page.assert_shows(&[
         "Raison Sociale",
         "CHU DE GRENOBLE ALPES",
@@ -54,7 +55,12 @@ async fn a_hospital_lists_its_contracts_but_no_cpom() {
         "Page 1 sur 1",
     ]);
     assert!(!page.body.contains("Liste de mes CPOM"));
-    assert!(!page.body.contains("Liste des établissements"));
+    // Its establishments are listed too: the hospital's users reach their documents from there.
+    page.assert_shows(&["Liste des établissements", "380000174 - "]);
+    let link = page.body.split("href=\"/etablissements/").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
+    chu.get(&format!("/etablissements/{link}"))
+        .await
+        .assert_shows(&["Documents de l'établissement", "Ajouter document"]);
 }
 
 #[tokio::test]

@@ -242,6 +242,7 @@ const SERVER_FUNCTIONS: &[&str] = &[
     "campagnes",
     "ouvrir_campagne",
     "rappels_de_campagne",
+    "ecrire_note_agence",
     "campagnes_valeurs_nationales",
     "apercu_valeurs_nationales",
     "confirmer_valeurs_nationales",
@@ -291,6 +292,7 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
         "search",
         "until",
         "reason",
+        "body",
         "form[year]",
         "form[opens_on]",
     ];

@@ -1,6 +1,7 @@
 //! One sea-orm entity per table of `migrations/`.
 
 pub mod agency;
+pub mod agency_note;
 pub mod answer;
 pub mod answer_history;
 pub mod campaign;
