@@ -206,7 +206,7 @@ pub mod server {
     use sea_orm::sea_query::Expr;
     use sea_orm::{
         ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-        QuerySelect, QueryTrait, Set,
+        QuerySelect, QueryTrait, Set, SqlErr,
     };
 
     use super::{CampaignChoice, Line, ValueChange, LISTED_CHANGES};
@@ -217,6 +217,7 @@ pub mod server {
     use crate::evaluation::values::{parse_comment, parse_national_value};
     use crate::evaluation::ValueKind;
     use crate::referentials::RefusedRow;
+    use crate::AppError;
 
     /// The years and contract types the agency's evaluations are of, newest first.
     pub async fn choices(db: &impl ConnectionTrait, agency_id: i32) -> Result<Vec<CampaignChoice>, DbErr> {
@@ -447,8 +448,17 @@ pub mod server {
         text.chars().take(40).collect()
     }
 
+    /// Another import wrote the same values meanwhile (two administrators confirming at once on
+    /// PostgreSQL): nothing of this one is written, and the administrator is told to look again.
+    fn changed_meanwhile() -> AppError {
+        AppError::Invalid(
+            "Des valeurs ont changé pendant l'import (un autre import ?) : rien n'a été écrit. Prévisualisez à nouveau le fichier."
+                .to_owned(),
+        )
+    }
+
     /// Plans `lines` again and writes the values, their history and a journal entry in one
-    /// transaction. Returns the plan written.
+    /// transaction (all or nothing). Returns the plan written.
     pub async fn apply(
         db: &DatabaseConnection,
         agency_id: i32,
@@ -456,7 +466,7 @@ pub mod server {
         lines: &[Line],
         file_name: &str,
         actor: &Actor,
-    ) -> Result<Plan, DbErr> {
+    ) -> Result<Plan, AppError> {
         let txn = begin_write(db).await?;
         let plan = plan(&txn, agency_id, choice, lines).await?;
         let now = Utc::now();
@@ -477,7 +487,11 @@ pub mod server {
                         ..Default::default()
                     }
                     .insert(&txn)
-                    .await?;
+                    .await
+                    .map_err(|error| match error.sql_err() {
+                        Some(SqlErr::UniqueConstraintViolation(_)) => changed_meanwhile(),
+                        _ => error.into(),
+                    })?;
                 }
                 Some(_) => {
                     let updated = answer::Entity::update_many()
@@ -493,7 +507,7 @@ pub mod server {
                         .exec(&txn)
                         .await?;
                     if updated.rows_affected != 1 {
-                        return Err(DbErr::Custom("a national value changed during its import".to_owned()));
+                        return Err(changed_meanwhile());
                     }
                 }
             }
