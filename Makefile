@@ -109,12 +109,13 @@ test-e2e: build setup-browser
 	CHROMIUM=$(CHROMIUM) npx playwright test -c end2end/playwright.config.ts
 
 # Figures for the README (no pass or fail): server times on SQLite and PostgreSQL, saves per
-# second under load, a 200 MB upload and the server's memory, click-to-green in Chromium, and
+# second under load, the follow-up's dashboard and exports for a region of 300 x 500, a 200 MB upload and the server's memory, click-to-green in Chromium, and
 # the compressed size of the browser assets.
 bench: build setup-browser
 	cargo bench -p server --bench answers
 	cargo bench -p server --bench documents
 	cargo bench -p server --bench finess
+	cargo bench -p server --bench follow_up
 	CHROMIUM=$(CHROMIUM) end2end/bench/browser.sh
 	@echo "== Assets sent to the browser (gzip -6, as the server compresses them)"
 	@for file in target/site/pkg/ecars.wasm target/site/pkg/ecars.js target/site/pkg/ecars.css target/site/dsfr/dsfr.min.css; do \

@@ -23,6 +23,7 @@ pub mod segment {
     pub const ACCOUNTS: &str = "comptes";
     pub const CAMPAIGNS: &str = "campagnes";
     pub const NATIONAL_VALUES: &str = "valeurs-nationales";
+    pub const FOLLOW_UP: &str = "suivi";
 }
 
 use segment::*;
@@ -48,6 +49,10 @@ pub const CAMPAIGNS_PATH: &str = "/administration/campagnes";
 /// "Valeurs nationales", in the administration, and where its file is sent (multipart form).
 pub const NATIONAL_VALUES_PATH: &str = "/administration/valeurs-nationales";
 pub const NATIONAL_VALUES_UPLOAD_ROUTE: &str = "/api/administration/valeurs-nationales";
+/// "Suivi de la campagne": the agency's view of a campaign year; filters, sort and page in its query.
+pub const FOLLOW_UP_PATH: &str = "/suivi";
+/// Its export as `xlsx`, `ods` or `csv`, with the page's query.
+pub const FOLLOW_UP_EXPORT_ROUTE: &str = "/api/suivi/export/{format}";
 /// "Comptes", in the administration, and the page of one account.
 pub const ACCOUNTS_PATH: &str = "/administration/comptes";
 

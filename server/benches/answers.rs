@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::db::entities::{answer, contract, indicator};
-use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::config::DatabaseUrl;
 use server::{Application, Config};
 
@@ -33,7 +33,7 @@ async fn main() {
     sqlite.run().await;
 
     let postgres_dir = tempfile::tempdir().expect("temporary data directory");
-    match fresh_postgres_database().await {
+    match support::fresh_postgres_database("ecars_bench").await {
         Ok(url) => Target::start("PostgreSQL", url, &postgres_dir).await.run().await,
         Err(error) => println!("PostgreSQL skipped: {error}"),
     }
@@ -225,16 +225,4 @@ fn report(what: &str, times: &[Duration]) {
     let at = |fraction: f64| sorted[((sorted.len() as f64 - 1.0) * fraction).round() as usize];
     let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
     println!("  {what}: median {:.2} ms, p95 {:.2} ms ({} runs)", ms(at(0.5)), ms(at(0.95)), sorted.len());
-}
-
-/// A new, empty `ecars_bench` database on the local PostgreSQL server.
-async fn fresh_postgres_database() -> Result<DatabaseUrl, String> {
-    let admin_url = std::env::var("ECARS_BENCH_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let admin = Database::connect(&admin_url).await.map_err(|error| format!("{admin_url}: {error}"))?;
-    for statement in ["DROP DATABASE IF EXISTS ecars_bench WITH (FORCE)", "CREATE DATABASE ecars_bench"] {
-        admin.execute_unprepared(statement).await.map_err(|error| error.to_string())?;
-    }
-    let (base, _) = admin_url.rsplit_once('/').ok_or("malformed PostgreSQL URL")?;
-    DatabaseUrl::parse(&format!("{base}/ecars_bench")).map_err(|error| error.to_string())
 }

@@ -255,6 +255,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(REFERENTIAL_TEMPLATE_ROUTE, axum::routing::get(app::referentials::web::template))
         .route(NATIONAL_VALUES_UPLOAD_ROUTE, axum::routing::post(app::campaigns::national_values_web::upload))
         .route(JOURNAL_EXPORT_ROUTE, axum::routing::get(app::administration::web::journal_export))
+        .route(app::routes::FOLLOW_UP_EXPORT_ROUTE, axum::routing::get(app::follow_up::web::export))
         .route(SAMPLE_ROUTE, axum::routing::get(app::administration::web::demo_sample))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())

@@ -386,9 +386,7 @@ pub mod search {
     /// A cell of the CSV export: `;`-separated, quoted, and never read as a formula by a
     /// spreadsheet (a leading `=`, `+`, `-` or `@` is prefixed with `'`).
     fn cell(text: &str) -> String {
-        let text =
-            if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
-        format!("\"{}\"", text.replace('"', "\"\""))
+        format!("\"{}\"", crate::follow_up::export::cells::neutralised(text).replace('"', "\"\""))
     }
 
     fn pairs(values: &[(String, String)]) -> String {

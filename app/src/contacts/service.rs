@@ -14,9 +14,14 @@ use crate::db::entities::{contact, evaluation};
 use crate::evaluation::years::server as years;
 use crate::AppError;
 
-/// A contact as listed; it counts as updated when confirmed since the evaluation opened.
+/// A contact counts as updated in an evaluation when confirmed since the evaluation opened.
+pub fn updated_in(updated_at: Option<DateTime<Utc>>, opened_at: Option<DateTime<Utc>>) -> bool {
+    updated_at.is_some_and(|at| opened_at.is_none_or(|opened_at| at >= opened_at))
+}
+
+/// A contact as listed.
 fn row(contact: contact::Model, opened_at: Option<DateTime<Utc>>) -> ContactRow {
-    let updated = contact.updated_at.is_some_and(|at| opened_at.is_none_or(|opened_at| at >= opened_at));
+    let updated = updated_in(contact.updated_at, opened_at);
     ContactRow {
         id: contact.id,
         function: contact.function,

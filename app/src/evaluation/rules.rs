@@ -55,6 +55,16 @@ pub fn is_answered(not_concerned: bool, achieved: Option<&str>) -> bool {
     not_concerned || achieved.is_some_and(|value| !value.trim().is_empty())
 }
 
+/// [`is_answered`] as a condition on table `answers`, to count the answered questions of many
+/// evaluations in one query. Saved values are trimmed and never blank (`values::parse_achieved`);
+/// the test below holds the two forms of the rule together.
+pub const ANSWERED_IN_SQL: &str = r#"("answers"."not_concerned" OR TRIM(COALESCE("answers"."achieved", '')) <> '')"#;
+
+#[cfg(feature = "ssr")]
+pub fn answered_in_sql() -> sea_orm::sea_query::Expr {
+    sea_orm::sea_query::Expr::cust(ANSWERED_IN_SQL)
+}
+
 /// "Pourcentage de remplissage": answered questions among those the user must answer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FillProgress {
@@ -96,6 +106,43 @@ impl FillProgress {
 mod tests {
     use super::*;
     use QuestionStatus::*;
+
+    /// The SQL form of the rule agrees with the Rust one on every shape an answer is stored in.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn the_sql_rule_is_the_rust_rule() {
+        use sea_orm::{ConnectionTrait, Database, Statement};
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        let cases: [(bool, Option<&str>); 10] = [
+            (false, None),
+            (false, Some("")),
+            (false, Some("   ")),
+            (false, Some("0")),
+            (false, Some("Non")),
+            (false, Some(" 12,5 ")),
+            (true, None),
+            (true, Some("")),
+            (true, Some("Oui")),
+            (true, Some("  ")),
+        ];
+        let backend = db.get_database_backend();
+        for (not_concerned, achieved) in cases {
+            let sql = format!(
+                r#"WITH "answers"("not_concerned", "achieved") AS (SELECT ?, ?) SELECT CASE WHEN {ANSWERED_IN_SQL} THEN 1 ELSE 0 END FROM "answers""#
+            );
+            let row = db
+                .query_one_raw(Statement::from_sql_and_values(
+                    backend,
+                    sql,
+                    [not_concerned.into(), achieved.map(str::to_owned).into()],
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            let in_sql = row.try_get_by_index::<i32>(0).unwrap() == 1;
+            assert_eq!(in_sql, is_answered(not_concerned, achieved), "{not_concerned} {achieved:?}");
+        }
+    }
 
     #[test]
     fn screen_readers_hear_the_status_the_tooltip_shows() {

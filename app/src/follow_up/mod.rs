@@ -1,3 +1,16 @@
-//! The agency's follow-up of the evaluations it steers: "Notes de l'agence" on each evaluation.
+//! The agency's follow-up of the evaluations it steers: "Suivi de la campagne" (every
+//! evaluation of a campaign year at a glance) and "Notes de l'agence" on each evaluation.
 
+pub mod api;
+pub mod dashboard;
+mod dashboard_page;
+pub mod export;
+#[cfg(feature = "ssr")]
+pub mod export_service;
 pub mod notes;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+pub use dashboard_page::FollowUpPage;

@@ -22,9 +22,12 @@ const PLATFORM_QUALITY_EMAIL: &str = "ars-bretagne-qualite@ars.sante.fr";
 pub fn Header() -> impl IntoView {
     // Rendered on the server only (no island): the session is at hand.
     #[cfg(feature = "ssr")]
-    let administration = crate::accounts::access::viewer().ok().and_then(|viewer| administration_home(&viewer));
+    let (administration, follows) = crate::accounts::access::viewer()
+        .ok()
+        .map(|viewer| (administration_home(&viewer), viewer.steers_campaigns()))
+        .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
-    let administration: Option<&'static str> = None;
+    let (administration, follows): (Option<&'static str>, bool) = (None, false);
     view! {
         <div class="fr-skiplinks">
             <nav class="fr-container" aria-label="Accès rapide">
@@ -64,6 +67,13 @@ pub fn Header() -> impl IntoView {
                             <li class="fr-nav__item">
                                 <a class="fr-nav__link" href=HOME_PATH>"Accueil"</a>
                             </li>
+                            {follows.then(|| view! {
+                                <li class="fr-nav__item">
+                                    <a class="fr-nav__link" href=crate::routes::FOLLOW_UP_PATH>
+                                        {crate::follow_up::dashboard::TITLE}
+                                    </a>
+                                </li>
+                            })}
                             {administration.map(|href| view! {
                                 <li class="fr-nav__item">
                                     <a class="fr-nav__link" href=href>"Administration"</a>

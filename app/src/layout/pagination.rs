@@ -13,9 +13,13 @@ pub struct Page {
 impl Page {
     /// The requested page of `total` items; out-of-range or malformed numbers give the nearest page.
     pub fn of(requested: Option<&str>, total: usize, size: usize) -> Self {
+        Page::numbered(requested.and_then(|n| n.parse::<usize>().ok()).unwrap_or(1), total, size)
+    }
+
+    /// Page `number` of `total` items, or the nearest one.
+    pub fn numbered(number: usize, total: usize, size: usize) -> Self {
         let count = total.div_ceil(size).max(1);
-        let number = requested.and_then(|n| n.parse::<usize>().ok()).unwrap_or(1).clamp(1, count);
-        Page { number, count, size }
+        Page { number: number.clamp(1, count), count, size }
     }
 
     pub fn range(self, total: usize) -> std::ops::Range<usize> {

@@ -27,3 +27,18 @@ pub async fn session_cookie(client: &reqwest::Client, base: &str, (email, passwo
         .expect("a session cookie")
         .to_owned()
 }
+
+/// A new, empty PostgreSQL database `name` on the local server (`ECARS_BENCH_POSTGRES_URL` to use
+/// another), or why there is none.
+#[allow(dead_code)] // Not every bench runs on PostgreSQL.
+pub async fn fresh_postgres_database(name: &str) -> Result<server::config::DatabaseUrl, String> {
+    use sea_orm::ConnectionTrait;
+    let admin_url = std::env::var("ECARS_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let admin = sea_orm::Database::connect(&admin_url).await.map_err(|error| format!("{admin_url}: {error}"))?;
+    for statement in [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")] {
+        admin.execute_unprepared(&statement).await.map_err(|error| error.to_string())?;
+    }
+    let (base, _) = admin_url.rsplit_once('/').ok_or("malformed PostgreSQL URL")?;
+    server::config::DatabaseUrl::parse(&format!("{base}/{name}")).map_err(|error| error.to_string())
+}

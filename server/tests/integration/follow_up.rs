@@ -1,10 +1,16 @@
+//! The agency's follow-up. "Suivi de la campagne": every evaluation of a year the agency user
+//! follows, its figures from the same rules as the tree, filtered and sorted from the address.
 //! "Notes de l'agence": written by the agency users who read the contract, each with its author
 //! and date; never shown to the establishment, refused to it and to other agencies.
 
-use app::db::entities::agency_note;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use app::contracts::Phase;
+use app::db::entities::{agency_note, contact, document, indicator};
+use app::evaluation::IndicatorTree;
+use app::follow_up::dashboard::{Dashboard, DashboardRow, FollowUpState};
+use app::follow_up::export::cells::neutralised;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{caqes_test, spawn_app, Page, Visitor, ADMIN, CHU, PERFORMANCE, REFERENT};
+use crate::helpers::{caqes_test, spawn_app, Page, TestApp, Visitor, ADMIN, CHU, PERFORMANCE, REFERENT};
 
 const ADMIN_ARA: (&str, &str) = ("admin-ara@ars.exemple.fr", "Admin-Ara-Demo-2026!");
 const ADMIN_BFC: (&str, &str) = ("admin-bfc@ars.exemple.fr", "Admin-Bfc-Demo-2026!");
@@ -46,4 +52,267 @@ async fn agency_notes_are_written_and_read_by_the_agency_only() {
     assert_eq!(write(&app.login_as(PERFORMANCE).await, contract, "Une note").await.status, 404);
     assert_eq!(write(&app.login_as(ADMIN_BFC).await, contract, "Une note").await.status, 404);
     assert_eq!(agency_note::Entity::find().count(&app.database().await).await.unwrap(), 2);
+}
+
+async fn dashboard(visitor: &Visitor, filter: &[(&str, &str)]) -> Dashboard {
+    let form: Vec<(String, &str)> = filter.iter().map(|(name, value)| (format!("filter[{name}]"), *value)).collect();
+    let form: Vec<(&str, &str)> = form.iter().map(|(name, value)| (name.as_str(), *value)).collect();
+    visitor.call("suivi_de_campagne", &form).await.value()
+}
+
+fn row<'a>(dashboard: &'a Dashboard, contract: &str) -> &'a DashboardRow {
+    dashboard.rows.iter().find(|row| row.contract == contract).unwrap_or_else(|| panic!("no {contract}: {dashboard:?}"))
+}
+
+async fn question_of_caqes_test(app: &TestApp, code: &str) -> String {
+    let contract = caqes_test(app).await;
+    let question = crate::helpers::current_indicators(app, contract.id)
+        .await
+        .filter(indicator::Column::Code.eq(code))
+        .one(&app.database().await)
+        .await
+        .unwrap()
+        .unwrap();
+    question.id.to_string()
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_as_the_tree_does_and_follows_the_answers() {
+    let app = spawn_app().await;
+    let contract = caqes_test(&app).await.id;
+    let referent = app.login_as(REFERENT).await;
+    let chu = app.login_as(CHU).await;
+
+    let before = dashboard(&referent, &[]).await;
+    assert_eq!(before.filter.year, Some(2022), "the latest year by default");
+    assert_eq!(before.years, [2022, 2021]);
+    // The referent follows the CHU and ACODEGE: their evaluations of 2022, nothing else.
+    let mut contracts: Vec<&str> = before.rows.iter().map(|row| row.contract.as_str()).collect();
+    contracts.sort();
+    assert_eq!(contracts.len(), 2, "{contracts:?}");
+    assert!(contracts.contains(&"CAQES TEST"));
+    let caqes = row(&before, "CAQES TEST").clone();
+    let tree: IndicatorTree = chu.call("indicateurs", &[("contract_id", &contract.to_string())]).await.value();
+    assert_eq!(caqes.progress, tree.progress(), "the tree's own figures");
+    assert_eq!((caqes.finess.as_str(), caqes.departement.as_str(), caqes.year), ("380780080", "38", 2022));
+    assert_eq!(
+        (caqes.phase, caqes.state, caqes.modified.as_ref()),
+        (Phase::AutoEvaluation, FollowUpState::NotStarted, None)
+    );
+    let db = app.database().await;
+    let mandatory = contact::Entity::find()
+        .filter(contact::Column::ContractId.eq(contract))
+        .filter(contact::Column::Mandatory.eq(true))
+        .count(&db)
+        .await
+        .unwrap() as usize;
+    assert_eq!((caqes.contacts_updated, caqes.contacts_mandatory), (0, mandatory));
+    assert!(mandatory > 0);
+
+    // An answer in the panel and a document: the dashboard moves with them.
+    let question = question_of_caqes_test(&app, "1.1.1.a").await;
+    chu.call(
+        "enregistrer_reponse",
+        &[("question_id", &question), ("version", "0"), ("achieved", "12"), ("comment", "")],
+    )
+    .await
+    .assert_shows(&["12"]);
+    let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n".to_vec();
+    assert_eq!(app.upload("question", &question, "Preuve.pdf", pdf.into(), Some(&chu.cookie)).await.status, 201);
+    let after = dashboard(&referent, &[]).await;
+    let caqes = row(&after, "CAQES TEST");
+    assert_eq!(
+        caqes.progress.answered,
+        before.rows.iter().find(|r| r.contract == "CAQES TEST").unwrap().progress.answered + 1
+    );
+    let tree: IndicatorTree = chu.call("indicateurs", &[("contract_id", &contract.to_string())]).await.value();
+    assert_eq!(caqes.progress, tree.progress());
+    assert_eq!(caqes.state, FollowUpState::InProgress);
+    assert_eq!(caqes.modified.as_ref().map(|modified| modified.by.as_str()), Some(CHU.0));
+    let documents = document::Entity::find().count(&db).await.unwrap() as usize;
+    assert!(caqes.documents >= 1 && caqes.documents <= documents, "{caqes:?}");
+    assert_eq!(after.counts.in_progress, before.counts.in_progress + 1);
+
+    // Last year: closed, with its date.
+    let last_year = dashboard(&referent, &[("year", "2021")]).await;
+    let closed = row(&last_year, "CAQES TEST");
+    assert_eq!(
+        (closed.state, closed.closed_on.as_ref().map(|(date, _)| date.as_str())),
+        (FollowUpState::Closed, Some("28/06/2021"))
+    );
+    assert_eq!(last_year.counts.closed, 1);
+
+    // The page itself, as a plain GET.
+    let page = referent.get("/suivi").await;
+    page.assert_shows(&[
+        "Suivi de la campagne",
+        "380780080 - CHU DE GRENOBLE ALPES",
+        "CAQES TEST",
+        "Pourcentage de remplissage",
+        "1 en cours",
+    ]);
+    assert!(!page.body.contains("CAQES PERFORMANCE 500"), "not followed");
+}
+
+#[tokio::test]
+async fn the_dashboard_filters_and_sorts_from_the_address() {
+    let app = spawn_app().await;
+    let admin = app.login_as(ADMIN).await;
+    let all = dashboard(&admin, &[]).await;
+    assert_eq!(all.total, 3, "every 2022 evaluation for a national administrator: {all:?}");
+    let late = admin.get("/suivi?retard=50&tri=remplissage&ordre=asc").await;
+    late.assert_shows(&["CAQES TEST"]);
+    let by_fill = dashboard(&admin, &[("sort", "Fill"), ("descending", "false")]).await;
+    let percentages: Vec<usize> =
+        by_fill.rows.iter().map(|row| row.progress.answered * 100 / row.progress.required.max(1)).collect();
+    let mut sorted = percentages.clone();
+    sorted.sort();
+    assert_eq!(percentages, sorted);
+    let cpom = dashboard(&admin, &[("kind", "Cpom")]).await;
+    assert!(cpom.rows.iter().all(|row| row.kind == app::contracts::ContractKind::Cpom) && cpom.total >= 1);
+    let found = dashboard(&admin, &[("search", "grenoble")]).await;
+    assert_eq!(found.rows.iter().map(|row| row.contract.as_str()).collect::<Vec<_>>(), ["CAQES TEST"]);
+    let isere = admin.get("/suivi?departement=38").await;
+    isere.assert_shows(&["CAQES TEST"]);
+    assert!(!isere.body.contains("ACODEGE"));
+    // Sorting by a column twice reverses it; the address says so.
+    let entities = admin.get("/suivi?tri=entite&ordre=desc").await;
+    entities.assert_shows(&["aria-sort=\"descending\""]);
+    // Garbage in the address is ignored, never an error.
+    admin
+        .get("/suivi?annee=abc&retard=-4&page=999&tri=%3Cscript%3E&etat=x")
+        .await
+        .assert_shows(&["Suivi de la campagne"]);
+}
+
+#[tokio::test]
+async fn the_dashboard_is_for_agency_users_only() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    assert_eq!(chu.get("/suivi").await.status, 404);
+    assert_eq!(chu.call("suivi_de_campagne", &[]).await.status, 404);
+    assert_eq!(app.get("/suivi").await.status, 303, "anonymous: to the login page");
+    assert_eq!(app.call("suivi_de_campagne", &[]).await.status, 401);
+    // An agency administrator sees its agency only.
+    let ara = dashboard(&app.login_as(ADMIN_ARA).await, &[]).await;
+    assert!(ara.rows.iter().all(|row| row.contract != "CPOM ACODEGE"), "{ara:?}");
+    assert!(ara.rows.iter().any(|row| row.contract == "CAQES TEST"));
+    let bfc = dashboard(&app.login_as(ADMIN_BFC).await, &[]).await;
+    assert!(bfc.rows.iter().all(|row| row.contract != "CAQES TEST"), "{bfc:?}");
+}
+
+/// An export as downloaded: status, content type, file name and bytes.
+async fn download(app: &TestApp, visitor: Option<&Visitor>, path: &str) -> (u16, String, String, Vec<u8>) {
+    let response = app.get_raw(path, visitor.map(|visitor| visitor.cookie.as_str())).await;
+    let header =
+        |name: &str| response.headers().get(name).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default();
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    (response.status().as_u16(), content_type, disposition, response.bytes().await.unwrap().to_vec())
+}
+
+fn text(cell: &calamine::Data) -> String {
+    match cell {
+        calamine::Data::Empty => String::new(),
+        calamine::Data::String(text) => text.clone(),
+        calamine::Data::Float(number) => number.to_string(),
+        calamine::Data::Int(number) => number.to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn exports_open_in_a_spreadsheet_and_match_the_database() {
+    use calamine::{Data, Reader};
+    let app = spawn_app().await;
+    let contract = caqes_test(&app).await.id;
+    let referent = app.login_as(REFERENT).await;
+    let chu = app.login_as(CHU).await;
+    let question = question_of_caqes_test(&app, "1.1.1.a").await;
+    let formula = "=HYPERLINK(\"http://exemple.fr\";\"cliquez\")";
+    chu.call(
+        "enregistrer_reponse",
+        &[("question_id", &question), ("version", "0"), ("achieved", "12,5"), ("comment", formula)],
+    )
+    .await
+    .assert_shows(&["12,5"]);
+    write(&referent, contract, "Note interne : ne pas diffuser").await.assert_shows(&["Note enregistrée"]);
+    let db = app.database().await;
+    let questions = crate::helpers::current_indicators(&app, contract)
+        .await
+        .filter(indicator::Column::NodeKind.eq(app::db::entities::indicator::NodeKind::Question))
+        .all(&db)
+        .await
+        .unwrap();
+    let tree: IndicatorTree = chu.call("indicateurs", &[("contract_id", &contract.to_string())]).await.value();
+
+    for (extension, content_type) in [
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ] {
+        let (status, kind, disposition, bytes) =
+            download(&app, Some(&referent), &format!("/api/suivi/export/{extension}?annee=2022")).await;
+        assert_eq!((status, kind.as_str()), (200, content_type));
+        assert_eq!(disposition, format!("attachment; filename=\"suivi-2022.{extension}\""));
+        let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(workbook.sheet_names(), ["Synthèse", "Réponses"], "{extension}");
+
+        let summary = workbook.worksheet_range("Synthèse").unwrap();
+        let rows: Vec<&[Data]> = summary.rows().collect();
+        assert_eq!(text(&rows[0][0]), "FINESS");
+        assert_eq!(rows.len(), 3, "the header and the referent's two evaluations ({extension})");
+        let caqes = rows.iter().find(|row| text(&row[4]) == "CAQES TEST").expect("CAQES TEST");
+        assert_eq!(text(&caqes[0]), "380780080");
+        let progress = tree.progress();
+        let Data::Float(fraction) = caqes[8] else { panic!("a percentage: {:?}", caqes[8]) };
+        assert!((fraction - progress.answered as f64 / progress.required as f64).abs() < 1e-9);
+        assert_eq!(text(&caqes[9]), progress.answered.to_string());
+        assert_eq!(text(&caqes[15]), CHU.0);
+
+        let answers = workbook.worksheet_range("Réponses").unwrap();
+        let rows: Vec<&[Data]> = answers.rows().skip(1).filter(|row| text(&row[2]) == "CAQES TEST").collect();
+        assert_eq!(rows.len(), questions.len(), "one row per question ({extension})");
+        for question in &questions {
+            let row = rows.iter().find(|row| text(&row[6]) == question.code).expect("the question's row");
+            assert_eq!(text(&row[7]), question.label, "{extension}");
+            // A target such as "-5 %" is text: it keeps its sign behind the quote that stops formulas.
+            let target = question.target.as_deref().map(neutralised).unwrap_or_default();
+            assert_eq!(text(&row[8]), target, "{extension} {}", question.code);
+            assert_eq!(text(&row[3]), "2022");
+        }
+        let answered = rows.iter().find(|row| text(&row[6]) == "1.1.1.a").unwrap();
+        assert_eq!(answered[10], Data::Float(0.125), "a percentage, typed ({extension})");
+        assert_eq!(text(&answered[11]), format!("'{formula}"), "never a formula ({extension})");
+        assert_eq!(text(&answered[9]), "Non");
+        assert_eq!(text(&answered[14]), CHU.0);
+        for row in answers.rows().chain(summary.rows()) {
+            assert!(row.iter().all(|cell| !text(cell).contains("Note interne")), "agency notes stay out");
+        }
+    }
+
+    // The CSV sheets: UTF-8 with its mark, `;`, decimal commas.
+    let (status, kind, disposition, bytes) =
+        download(&app, Some(&referent), "/api/suivi/export/csv?annee=2022&type=CAQES&feuille=reponses").await;
+    assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
+    assert_eq!(disposition, "attachment; filename=\"suivi-CAQES-2022-reponses.csv\"");
+    let csv = String::from_utf8(bytes).unwrap();
+    assert!(csv.starts_with("\u{feff}FINESS;Entité juridique;Contrat;Année;Code objectif;"));
+    assert_eq!(csv.lines().count(), 1 + questions.len(), "CAQES only: ACODEGE's CPOM is filtered out");
+    let line = csv.lines().find(|line| line.contains(";1.1.1.a;")).unwrap();
+    assert!(line.contains(";Non;12,5 %;\"'=HYPERLINK(\"\"http://exemple.fr\"\";\"\"cliquez\"\")\";"), "{line}");
+    let (_, _, _, bytes) = download(&app, Some(&referent), "/api/suivi/export/csv?annee=2022").await;
+    let summary = String::from_utf8(bytes).unwrap();
+    assert!(summary.starts_with("\u{feff}FINESS;Entité juridique;Département;"));
+    assert_eq!(summary.lines().count(), 3);
+
+    // Only agency users export; a format that does not exist is not found.
+    assert_eq!(download(&app, Some(&chu), "/api/suivi/export/xlsx").await.0, 404);
+    assert_eq!(download(&app, None, "/api/suivi/export/xlsx").await.0, 401);
+    assert_eq!(download(&app, Some(&referent), "/api/suivi/export/exe").await.0, 404);
+    let long = format!("/api/suivi/export/csv?recherche={}", "a".repeat(5000));
+    assert_eq!(download(&app, Some(&referent), &long).await.0, 400);
+    // The dashboard's page links to them with its filter.
+    referent
+        .get("/suivi?type=CAQES")
+        .await
+        .assert_shows(&["/api/suivi/export/xlsx?annee=2022&amp;type=CAQES", "Réponses (.csv)"]);
 }

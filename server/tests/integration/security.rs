@@ -243,6 +243,7 @@ const SERVER_FUNCTIONS: &[&str] = &[
     "ouvrir_campagne",
     "rappels_de_campagne",
     "ecrire_note_agence",
+    "suivi_de_campagne",
     "campagnes_valeurs_nationales",
     "apercu_valeurs_nationales",
     "confirmer_valeurs_nationales",
@@ -295,6 +296,10 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
         "body",
         "form[year]",
         "form[opens_on]",
+        "filter[year]",
+        "filter[late_below]",
+        "filter[page]",
+        "filter[sort]",
     ];
     let bodies: Vec<(&str, Vec<u8>)> = vec![
         ("application/x-www-form-urlencoded", Vec::new()),

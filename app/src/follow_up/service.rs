@@ -1,0 +1,346 @@
+//! The rows of "Suivi de la campagne", read in a fixed number of queries whatever the number of
+//! evaluations: each figure is grouped by evaluation in the database, never asked row by row.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    RelationDef,
+};
+
+use super::dashboard::{
+    select, Dashboard, DashboardFilter, DashboardRow, FollowUpState, Modification, MAX_SEARCH_CHARS, PAGE_SIZE,
+};
+use crate::accounts::access::{Reach, Viewer};
+use crate::contacts::service::updated_in;
+use crate::contracts::{ContractKind, Phase};
+use crate::db::entities::indicator::NodeKind;
+use crate::db::entities::{answer, closing, contact, contract, document, evaluation, indicator, legal_entity, user};
+use crate::db::{french_date, french_date_time};
+use crate::evaluation::rules::{answered_in_sql, FillProgress};
+use crate::layout::Page;
+use crate::legal_entities::finess::FinessNumber;
+use crate::AppError;
+
+/// Who may follow campaigns: referents (what they follow), agency administrators (their agency),
+/// national administrators (everything). Anyone else gets "not found".
+pub fn follower(viewer: &Viewer) -> Result<Reach<'_>, AppError> {
+    if viewer.steers_campaigns() {
+        Ok(viewer.reach())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The contracts in `reach`, as a subquery of their ids.
+fn contracts_in(reach: Reach<'_>) -> SelectStatement {
+    contract::Entity::find()
+        .select_only()
+        .column(contract::Column::Id)
+        .filter(reach.condition(contract::Column::LegalEntityId))
+        .into_query()
+}
+
+/// The evaluations of `year` of the contracts in `reach`, as a subquery of their ids.
+fn evaluations_of(reach: Reach<'_>, year: i32) -> SelectStatement {
+    evaluation::Entity::find()
+        .select_only()
+        .column(evaluation::Column::Id)
+        .filter(evaluation::Column::Year.eq(year))
+        .filter(evaluation::Column::ContractId.in_subquery(contracts_in(reach)))
+        .into_query()
+}
+
+/// `answers` joined to their question.
+fn answer_question() -> RelationDef {
+    answer::Entity::belongs_to(indicator::Entity).from(answer::Column::QuestionId).to(indicator::Column::Id).into()
+}
+
+/// The years with evaluations in `reach`, latest first.
+pub async fn years(db: &impl ConnectionTrait, reach: Reach<'_>) -> Result<Vec<i32>, DbErr> {
+    evaluation::Entity::find()
+        .select_only()
+        .column(evaluation::Column::Year)
+        .distinct()
+        .filter(evaluation::Column::ContractId.in_subquery(contracts_in(reach)))
+        .order_by_desc(evaluation::Column::Year)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// One row per evaluation of `year` in `reach`, in no particular order.
+pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Result<Vec<DashboardRow>, DbErr> {
+    let evaluations: Vec<(i32, i32, Phase, Option<chrono::DateTime<chrono::Utc>>)> = evaluation::Entity::find()
+        .select_only()
+        .columns([
+            evaluation::Column::Id,
+            evaluation::Column::ContractId,
+            evaluation::Column::Phase,
+            evaluation::Column::OpenedAt,
+        ])
+        .filter(evaluation::Column::Id.in_subquery(evaluations_of(reach, year)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let contracts_of_year = || {
+        evaluation::Entity::find()
+            .select_only()
+            .column(evaluation::Column::ContractId)
+            .filter(evaluation::Column::Id.in_subquery(evaluations_of(reach, year)))
+            .into_query()
+    };
+    let contracts: HashMap<i32, (i32, ContractKind, String)> = contract::Entity::find()
+        .select_only()
+        .columns([
+            contract::Column::Id,
+            contract::Column::LegalEntityId,
+            contract::Column::Kind,
+            contract::Column::Name,
+        ])
+        .filter(contract::Column::Id.in_subquery(contracts_of_year()))
+        .into_tuple::<(i32, i32, ContractKind, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, entity, kind, name)| (id, (entity, kind, name)))
+        .collect();
+    let entities: HashMap<i32, (String, String)> = legal_entity::Entity::find()
+        .select_only()
+        .columns([legal_entity::Column::Id, legal_entity::Column::Finess, legal_entity::Column::Name])
+        .filter(
+            legal_entity::Column::Id.in_subquery(
+                contract::Entity::find()
+                    .select_only()
+                    .column(contract::Column::LegalEntityId)
+                    .filter(contract::Column::Id.in_subquery(contracts_of_year()))
+                    .into_query(),
+            ),
+        )
+        .into_tuple::<(i32, String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, finess, name)| (id, (finess, name)))
+        .collect();
+
+    // The establishment's questions (grey ones are the agency's), and those answered.
+    let establishment_questions = || {
+        indicator::Entity::find()
+            .select_only()
+            .column(indicator::Column::EvaluationId)
+            .column_as(Expr::col((indicator::Entity, indicator::Column::Id)).count(), "count")
+            .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
+            .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
+            .filter(indicator::Column::EditableByEstablishment.eq(true))
+            .group_by(indicator::Column::EvaluationId)
+    };
+    let required = counts(establishment_questions().into_tuple().all(db).await?);
+    let answered = counts(
+        establishment_questions()
+            .join(JoinType::InnerJoin, answer_question().rev())
+            .filter(answered_in_sql())
+            .into_tuple()
+            .all(db)
+            .await?,
+    );
+
+    // Mandatory contacts, judged against each evaluation's opening.
+    let mut contacts: HashMap<i32, Vec<Option<chrono::DateTime<chrono::Utc>>>> = HashMap::new();
+    let contact_rows: Vec<(i32, Option<chrono::DateTime<chrono::Utc>>)> = contact::Entity::find()
+        .select_only()
+        .columns([contact::Column::ContractId, contact::Column::UpdatedAt])
+        .filter(contact::Column::ContractId.in_subquery(contracts_of_year()))
+        .filter(contact::Column::Mandatory.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (contract_id, updated_at) in contact_rows {
+        contacts.entry(contract_id).or_default().push(updated_at);
+    }
+
+    // Documents on the contract, and on the evaluation's questions.
+    let contract_documents = counts(
+        document::Entity::find()
+            .select_only()
+            .column(document::Column::ContractId)
+            .column_as(Expr::col((document::Entity, document::Column::Id)).count(), "count")
+            .filter(document::Column::ContractId.in_subquery(contracts_of_year()))
+            .group_by(document::Column::ContractId)
+            .into_tuple::<(Option<i32>, i64)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|(id, count)| Some((id?, count)))
+            .collect(),
+    );
+    let question_documents = counts(
+        document::Entity::find()
+            .select_only()
+            .column(indicator::Column::EvaluationId)
+            .column_as(Expr::col((document::Entity, document::Column::Id)).count(), "count")
+            .join(
+                JoinType::InnerJoin,
+                document::Entity::belongs_to(indicator::Entity)
+                    .from(document::Column::QuestionId)
+                    .to(indicator::Column::Id)
+                    .into(),
+            )
+            .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
+            .group_by(indicator::Column::EvaluationId)
+            .into_tuple()
+            .all(db)
+            .await?,
+    );
+
+    let modifications = last_modifications(db, reach, year).await?;
+    let closings = closings(db, reach, year).await?;
+
+    let mut rows = Vec::with_capacity(evaluations.len());
+    for (id, contract_id, phase, opened_at) in evaluations {
+        let Some((entity_id, kind, contract_name)) = contracts.get(&contract_id) else { continue };
+        let Some((finess, entity_name)) = entities.get(entity_id) else { continue };
+        let progress = FillProgress {
+            answered: answered.get(&id).copied().unwrap_or(0),
+            required: required.get(&id).copied().unwrap_or(0),
+        };
+        let mandatory = contacts.get(&contract_id).map(Vec::as_slice).unwrap_or_default();
+        rows.push(DashboardRow {
+            evaluation_id: id,
+            contract_id,
+            finess: finess.clone(),
+            legal_entity: entity_name.clone(),
+            departement: FinessNumber::parse(finess).map(|number| number.departement().to_owned()).unwrap_or_default(),
+            kind: *kind,
+            contract: contract_name.clone(),
+            year,
+            phase,
+            state: FollowUpState::of(phase, progress),
+            progress,
+            contacts_updated: mandatory.iter().filter(|at| updated_in(**at, opened_at)).count(),
+            contacts_mandatory: mandatory.len(),
+            documents: contract_documents.get(&contract_id).copied().unwrap_or(0)
+                + question_documents.get(&id).copied().unwrap_or(0),
+            modified: modifications.get(&id).cloned(),
+            closed_on: closings
+                .get(&id)
+                .filter(|_| phase == Phase::Consultation)
+                .map(|at| (french_date(crate::db::agency_date(*at)), at.timestamp())),
+        });
+    }
+    Ok(rows)
+}
+
+fn counts(rows: Vec<(i32, i64)>) -> HashMap<i32, usize> {
+    rows.into_iter().map(|(id, count)| (id, usize::try_from(count).unwrap_or(0))).collect()
+}
+
+/// The latest change of an establishment's answer in each evaluation of `year`, with its author:
+/// the answers whose date is the latest of some evaluation, the right one kept for each.
+async fn last_modifications(
+    db: &impl ConnectionTrait,
+    reach: Reach<'_>,
+    year: i32,
+) -> Result<HashMap<i32, Modification>, DbErr> {
+    let of_the_year = || {
+        answer::Entity::find()
+            .join(JoinType::InnerJoin, answer_question())
+            .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
+            .filter(indicator::Column::EditableByEstablishment.eq(true))
+    };
+    let latest_dates = of_the_year()
+        .select_only()
+        .column_as(Expr::col((answer::Entity, answer::Column::UpdatedAt)).max(), "latest")
+        .group_by(indicator::Column::EvaluationId)
+        .into_query();
+    let candidates: Vec<(i32, chrono::DateTime<chrono::Utc>, i32, Option<i32>)> = of_the_year()
+        .select_only()
+        .column(indicator::Column::EvaluationId)
+        .columns([answer::Column::UpdatedAt, answer::Column::Id, answer::Column::UpdatedBy])
+        .filter(answer::Column::UpdatedAt.in_subquery(latest_dates))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut latest: HashMap<i32, (chrono::DateTime<chrono::Utc>, i32, Option<i32>)> = HashMap::new();
+    for (evaluation_id, at, id, by) in candidates {
+        let kept = latest.entry(evaluation_id).or_insert((at, id, by));
+        if (at, id) > (kept.0, kept.1) {
+            *kept = (at, id, by);
+        }
+    }
+    let authors = emails(db, latest.values().filter_map(|(_, _, by)| *by)).await?;
+    Ok(latest
+        .into_iter()
+        .map(|(evaluation_id, (at, _, by))| {
+            let by = by.and_then(|id| authors.get(&id).cloned()).unwrap_or_else(|| "compte supprimé".to_owned());
+            (evaluation_id, Modification { at: french_date_time(at), by, timestamp: at.timestamp() })
+        })
+        .collect())
+}
+
+/// The identifiers of users `ids`.
+async fn emails(db: &impl ConnectionTrait, ids: impl Iterator<Item = i32>) -> Result<HashMap<i32, String>, DbErr> {
+    let mut ids: Vec<i32> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut emails = HashMap::new();
+    // Bounded lists: far below the databases' limits on bound values.
+    for chunk in ids.chunks(1000) {
+        let found: Vec<(i32, String)> = user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::Email])
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        emails.extend(found);
+    }
+    Ok(emails)
+}
+
+/// When each evaluation of `year` was closed, for those whose closing is in force.
+async fn closings(
+    db: &impl ConnectionTrait,
+    reach: Reach<'_>,
+    year: i32,
+) -> Result<HashMap<i32, chrono::DateTime<chrono::Utc>>, DbErr> {
+    let rows: Vec<(i32, chrono::DateTime<chrono::Utc>)> = closing::Entity::find()
+        .select_only()
+        .columns([closing::Column::EvaluationId, closing::Column::ClosedAt])
+        .filter(closing::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
+        .filter(closing::Column::ReopenedAt.is_null())
+        .order_by_asc(closing::Column::ClosedAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Latest last: it is the one kept.
+    Ok(rows.into_iter().collect())
+}
+
+/// "Suivi de la campagne" for `viewer`, as `filter` asks.
+pub async fn dashboard(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    mut filter: DashboardFilter,
+) -> Result<Dashboard, AppError> {
+    let reach = follower(viewer)?;
+    // A server function's caller may send what the address never would.
+    filter.search = filter.search.chars().take(MAX_SEARCH_CHARS).collect();
+    let years = years(db, reach).await?;
+    let year = filter.year.filter(|year| years.contains(year)).or(years.first().copied());
+    filter.year = year;
+    let all = match year {
+        Some(year) => rows(db, reach, year).await?,
+        None => Vec::new(),
+    };
+    let mut departements: Vec<String> = all.iter().map(|row| row.departement.clone()).collect();
+    departements.sort();
+    departements.dedup();
+    let (counts, mut kept) = select(all, &filter);
+    let total = kept.len();
+    let page = Page::numbered(filter.page, total, PAGE_SIZE);
+    filter.page = page.number;
+    let rows = kept.drain(page.range(total)).collect();
+    Ok(Dashboard { filter, years, departements, counts, total, pages: page.count, rows })
+}
