@@ -60,9 +60,11 @@ pub fn is_answered(not_concerned: bool, achieved: Option<&str>) -> bool {
 /// the test below holds the two forms of the rule together.
 pub const ANSWERED_IN_SQL: &str = r#"("answers"."not_concerned" OR TRIM(COALESCE("answers"."achieved", '')) <> '')"#;
 
+/// How many of a group's rows are answered questions (an unanswered question joined to no answer
+/// counts 0).
 #[cfg(feature = "ssr")]
-pub fn answered_in_sql() -> sea_orm::sea_query::Expr {
-    sea_orm::sea_query::Expr::cust(ANSWERED_IN_SQL)
+pub fn answered_count_in_sql() -> sea_orm::sea_query::Expr {
+    sea_orm::sea_query::Expr::cust(format!("SUM(CASE WHEN {ANSWERED_IN_SQL} THEN 1 ELSE 0 END)"))
 }
 
 /// "Pourcentage de remplissage": answered questions among those the user must answer.
@@ -142,6 +144,12 @@ mod tests {
             let in_sql = row.try_get_by_index::<i32>(0).unwrap() == 1;
             assert_eq!(in_sql, is_answered(not_concerned, achieved), "{not_concerned} {achieved:?}");
         }
+        // A question joined to no answer (a LEFT JOIN's NULLs) counts as not answered.
+        let sql = format!(
+            r#"WITH "answers"("not_concerned", "achieved") AS (SELECT NULL, NULL) SELECT CASE WHEN {ANSWERED_IN_SQL} THEN 1 ELSE 0 END FROM "answers""#
+        );
+        let row = db.query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
+        assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), 0);
     }
 
     #[test]

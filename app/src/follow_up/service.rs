@@ -18,7 +18,7 @@ use crate::contracts::{ContractKind, Phase};
 use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{answer, closing, contact, contract, document, evaluation, indicator, legal_entity, user};
 use crate::db::{french_date, french_date_time};
-use crate::evaluation::rules::{answered_in_sql, FillProgress};
+use crate::evaluation::rules::{answered_count_in_sql, FillProgress};
 use crate::layout::Page;
 use crate::legal_entities::finess::FinessNumber;
 use crate::AppError;
@@ -125,26 +125,27 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
         .map(|(id, finess, name)| (id, (finess, name)))
         .collect();
 
-    // The establishment's questions (grey ones are the agency's), and those answered.
-    let establishment_questions = || {
-        indicator::Entity::find()
-            .select_only()
-            .column(indicator::Column::EvaluationId)
-            .column_as(Expr::col((indicator::Entity, indicator::Column::Id)).count(), "count")
-            .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
-            .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
-            .filter(indicator::Column::EditableByEstablishment.eq(true))
-            .group_by(indicator::Column::EvaluationId)
-    };
-    let required = counts(establishment_questions().into_tuple().all(db).await?);
-    let answered = counts(
-        establishment_questions()
-            .join(JoinType::InnerJoin, answer_question().rev())
-            .filter(answered_in_sql())
-            .into_tuple()
-            .all(db)
-            .await?,
-    );
+    // In one pass over the establishment's questions (grey ones are the agency's): how many,
+    // how many answered, and the latest change of their answers.
+    type Figures = (i32, i64, Option<i64>, Option<chrono::DateTime<chrono::Utc>>);
+    let figures: Vec<Figures> = indicator::Entity::find()
+        .select_only()
+        .column(indicator::Column::EvaluationId)
+        .column_as(Expr::col((indicator::Entity, indicator::Column::Id)).count(), "required")
+        .column_as(answered_count_in_sql(), "answered")
+        .column_as(Expr::col((answer::Entity, answer::Column::UpdatedAt)).max(), "latest")
+        .join(JoinType::LeftJoin, answer_question().rev())
+        .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
+        .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
+        .filter(indicator::Column::EditableByEstablishment.eq(true))
+        .group_by(indicator::Column::EvaluationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let required: HashMap<i32, usize> = figures.iter().map(|row| (row.0, count(row.1))).collect();
+    let answered: HashMap<i32, usize> = figures.iter().map(|row| (row.0, count(row.2.unwrap_or(0)))).collect();
+    let latest: HashMap<i32, chrono::DateTime<chrono::Utc>> =
+        figures.iter().filter_map(|row| Some((row.0, row.3?))).collect();
 
     // Mandatory contacts, judged against each evaluation's opening.
     let mut contacts: HashMap<i32, Vec<Option<chrono::DateTime<chrono::Utc>>>> = HashMap::new();
@@ -194,7 +195,7 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
             .await?,
     );
 
-    let modifications = last_modifications(db, reach, year).await?;
+    let modifications = last_modifications(db, reach, year, &latest).await?;
     let closings = closings(db, reach, year).await?;
 
     let mut rows = Vec::with_capacity(evaluations.len());
@@ -232,49 +233,56 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
     Ok(rows)
 }
 
+fn count(count: i64) -> usize {
+    usize::try_from(count).unwrap_or(0)
+}
+
 fn counts(rows: Vec<(i32, i64)>) -> HashMap<i32, usize> {
-    rows.into_iter().map(|(id, count)| (id, usize::try_from(count).unwrap_or(0))).collect()
+    rows.into_iter().map(|(id, number)| (id, count(number))).collect()
 }
 
 /// The latest change of an establishment's answer in each evaluation of `year`, with its author:
-/// the answers whose date is the latest of some evaluation, the right one kept for each.
+/// the answers changed at one of the `latest` moments, the right one kept for each evaluation.
 async fn last_modifications(
     db: &impl ConnectionTrait,
     reach: Reach<'_>,
     year: i32,
+    latest: &HashMap<i32, chrono::DateTime<chrono::Utc>>,
 ) -> Result<HashMap<i32, Modification>, DbErr> {
-    let of_the_year = || {
-        answer::Entity::find()
+    let mut moments: Vec<chrono::DateTime<chrono::Utc>> = latest.values().copied().collect();
+    moments.sort_unstable();
+    moments.dedup();
+    let mut kept: HashMap<i32, (i32, Option<i32>)> = HashMap::new();
+    // Bounded lists: far below the databases' limits on bound values.
+    for chunk in moments.chunks(1000) {
+        let candidates: Vec<(i32, chrono::DateTime<chrono::Utc>, i32, Option<i32>)> = answer::Entity::find()
+            .select_only()
+            .column(indicator::Column::EvaluationId)
+            .columns([answer::Column::UpdatedAt, answer::Column::Id, answer::Column::UpdatedBy])
             .join(JoinType::InnerJoin, answer_question())
             .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
             .filter(indicator::Column::EditableByEstablishment.eq(true))
-    };
-    let latest_dates = of_the_year()
-        .select_only()
-        .column_as(Expr::col((answer::Entity, answer::Column::UpdatedAt)).max(), "latest")
-        .group_by(indicator::Column::EvaluationId)
-        .into_query();
-    let candidates: Vec<(i32, chrono::DateTime<chrono::Utc>, i32, Option<i32>)> = of_the_year()
-        .select_only()
-        .column(indicator::Column::EvaluationId)
-        .columns([answer::Column::UpdatedAt, answer::Column::Id, answer::Column::UpdatedBy])
-        .filter(answer::Column::UpdatedAt.in_subquery(latest_dates))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut latest: HashMap<i32, (chrono::DateTime<chrono::Utc>, i32, Option<i32>)> = HashMap::new();
-    for (evaluation_id, at, id, by) in candidates {
-        let kept = latest.entry(evaluation_id).or_insert((at, id, by));
-        if (at, id) > (kept.0, kept.1) {
-            *kept = (at, id, by);
+            .filter(answer::Column::UpdatedAt.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (evaluation_id, at, id, by) in candidates {
+            if latest.get(&evaluation_id) != Some(&at) {
+                continue;
+            }
+            let entry = kept.entry(evaluation_id).or_insert((id, by));
+            if id > entry.0 {
+                *entry = (id, by);
+            }
         }
     }
-    let authors = emails(db, latest.values().filter_map(|(_, _, by)| *by)).await?;
-    Ok(latest
+    let authors = emails(db, kept.values().filter_map(|(_, by)| *by)).await?;
+    Ok(kept
         .into_iter()
-        .map(|(evaluation_id, (at, _, by))| {
+        .filter_map(|(evaluation_id, (_, by))| {
+            let at = *latest.get(&evaluation_id)?;
             let by = by.and_then(|id| authors.get(&id).cloned()).unwrap_or_else(|| "compte supprimé".to_owned());
-            (evaluation_id, Modification { at: french_date_time(at), by, timestamp: at.timestamp() })
+            Some((evaluation_id, Modification { at: french_date_time(at), by, timestamp: at.timestamp() }))
         })
         .collect())
 }
