@@ -70,10 +70,12 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(INDICATORS)) view=IndicatorsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CLOSING)) view=ClosingPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(RECEIPT)) view=ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(PRINTABLE)) view=crate::evaluation::printable::PrintablePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CONTACTS)) view=ContactsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CONTACTS), ParamSegment("contact")) view=ContactPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(ESTABLISHMENTS)) view=ContractEstablishmentsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(FOLLOW_UP),) view=crate::follow_up::FollowUpPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(FOLLOW_UP), StaticSegment(CHARTS)) view=crate::follow_up::charts::FollowUpChartsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(FINESS)) view=FinessImportPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(AGENCIES)) view=AgenciesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ADMINISTRATION), StaticSegment(REFERENTIALS)) view=ReferentialsPage ssr=SsrMode::Async/>

@@ -4,6 +4,7 @@
 
 use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
 
+use crate::accounts::mail_preferences::MailPreference;
 use crate::evaluation::closing::ClosingReceipt;
 use crate::routes::LOGIN_PATH;
 
@@ -180,9 +181,62 @@ pub fn reminder(to: &str, reminder: &Reminder) -> Mail {
     } else {
         body.paragraph("Reste à saisir avant la clôture :").items(&items)
     };
-    body.link("Accéder au contrat", reminder.contract_url)
-        .paragraph("Vous ne souhaitez plus ces rappels ? Décochez « Recevoir les rappels de fin de campagne » dans « Mon compte ».")
-        .mail("rappel_campagne", to, &format!("e-CARS : fin de la saisie {when} - {}", reminder.contract))
+    body.link("Accéder au contrat", reminder.contract_url).paragraph(&MailPreference::Reminders.opt_out()).mail(
+        "rappel_campagne",
+        to,
+        &format!("e-CARS : fin de la saisie {when} - {}", reminder.contract),
+    )
+}
+
+/// What the weekly digest of the follow-up says to a referent.
+pub struct Digest<'a> {
+    pub year: i32,
+    /// "28/11/2026": what was closed since then is listed.
+    pub since: &'a str,
+    /// "380780080 - CHU DE GRENOBLE ALPES : CAQES TEST, close le 02/12/2026 par ..."
+    pub closed: &'a [String],
+    /// "... : CAQES TEST, remplie à 40 %, saisie jusqu'au 15/12/2026"
+    pub late: &'a [String],
+    pub dashboard_url: &'a str,
+}
+
+/// Lines listed at most in each part of the digest; the rest are counted.
+pub const DIGEST_LISTED: usize = 50;
+
+/// The week of the evaluations a referent follows: those closed, those late, and the dashboard.
+pub fn digest(to: &str, digest: &Digest) -> Mail {
+    fn listed(lines: &[String]) -> Vec<(String, Option<String>)> {
+        let mut items: Vec<(String, Option<String>)> =
+            lines.iter().take(DIGEST_LISTED).map(|line| (line.clone(), None)).collect();
+        if lines.len() > DIGEST_LISTED {
+            items.push((format!("et {} autre(s)", lines.len() - DIGEST_LISTED), None));
+        }
+        items
+    }
+    let mut body = Body::new().paragraph(&format!(
+        "Voici le point de la semaine sur les évaluations {} que vous suivez dans e-CARS.",
+        digest.year
+    ));
+    body = match digest.closed.len() {
+        0 => body.paragraph(&format!("Aucune évaluation n'a été close depuis le {}.", digest.since)),
+        count => body
+            .paragraph(&format!("{count} évaluation(s) close(s) depuis le {} :", digest.since))
+            .items(&listed(digest.closed)),
+    };
+    if !digest.late.is_empty() {
+        body = body
+            .paragraph(&format!(
+                "{} évaluation(s) en retard (non close(s), saisie terminée ou se terminant dans moins de {} jours) :",
+                digest.late.len(),
+                crate::follow_up::digest::LATE_WITHIN_DAYS
+            ))
+            .items(&listed(digest.late));
+    }
+    body.link("Suivi de la campagne", digest.dashboard_url).paragraph(&MailPreference::Digest.opt_out()).mail(
+        "recapitulatif_suivi",
+        to,
+        &format!("e-CARS : récapitulatif hebdomadaire du suivi {}", digest.year),
+    )
 }
 
 /// What a deposited "Rapport d'évaluation" notice says, whoever it goes to.

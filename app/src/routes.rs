@@ -24,6 +24,8 @@ pub mod segment {
     pub const CAMPAIGNS: &str = "campagnes";
     pub const NATIONAL_VALUES: &str = "valeurs-nationales";
     pub const FOLLOW_UP: &str = "suivi";
+    pub const PRINTABLE: &str = "impression";
+    pub const CHARTS: &str = "graphiques";
 }
 
 use segment::*;
@@ -51,6 +53,8 @@ pub const NATIONAL_VALUES_PATH: &str = "/administration/valeurs-nationales";
 pub const NATIONAL_VALUES_UPLOAD_ROUTE: &str = "/api/administration/valeurs-nationales";
 /// "Suivi de la campagne": the agency's view of a campaign year; filters, sort and page in its query.
 pub const FOLLOW_UP_PATH: &str = "/suivi";
+/// "Graphiques du suivi", with the same query as the dashboard.
+pub const FOLLOW_UP_CHARTS_PATH: &str = "/suivi/graphiques";
 /// Its export as `xlsx`, `ods` or `csv`, with the page's query.
 pub const FOLLOW_UP_EXPORT_ROUTE: &str = "/api/suivi/export/{format}";
 /// "Comptes", in the administration, and the page of one account.
@@ -137,6 +141,15 @@ pub fn year_indicators_href(contract_id: i32, year: i32) -> String {
     format!("{}?{}={year}", indicators_href(contract_id), crate::evaluation::years::YEAR_PARAM)
 }
 
+/// "Version imprimable" of a contract's evaluation of `year` (the current one for none).
+pub fn printable_href(contract_id: i32, year: Option<i32>) -> String {
+    let page = format!("{}/{PRINTABLE}", contract_href(contract_id));
+    match year {
+        Some(year) => format!("{page}?{}={year}", crate::evaluation::years::YEAR_PARAM),
+        None => page,
+    }
+}
+
 pub fn contacts_href(contract_id: i32) -> String {
     format!("{}/{CONTACTS}", contract_href(contract_id))
 }
@@ -197,6 +210,8 @@ mod tests {
         assert_eq!(RENEW_PATH, format!("/{PASSWORD}/{RENEW}"));
         assert_eq!(NEW_PASSWORD_PATH, format!("/{PASSWORD}/{NEW}"));
         assert_eq!(ACCOUNT_PATH, format!("/{ACCOUNT}"));
+        assert_eq!(FOLLOW_UP_PATH, format!("/{FOLLOW_UP}"));
+        assert_eq!(FOLLOW_UP_CHARTS_PATH, format!("/{FOLLOW_UP}/{CHARTS}"));
     }
 
     #[test]
@@ -206,6 +221,8 @@ mod tests {
         assert_eq!(receipt_href(3), "/contrats/3/accuse-de-cloture");
         assert_eq!(contact_href(3, 7), "/contrats/3/contacts/7");
         assert_eq!(contract_establishments_href(3), "/contrats/3/etablissements");
+        assert_eq!(printable_href(3, None), "/contrats/3/impression");
+        assert_eq!(printable_href(3, Some(2021)), "/contrats/3/impression?annee=2021");
         assert_eq!(document_href(5), "/api/documents/5");
         assert_eq!(document_upload_href("question/8"), DOCUMENT_UPLOAD_ROUTE.replace("{place}/{id}", "question/8"));
         assert_eq!(document_zip_href("question/8"), DOCUMENT_ZIP_ROUTE.replace("{place}/{id}", "question/8"));

@@ -68,13 +68,20 @@ export const CHU: Account = { email: 'chu-grenoble@exemple.fr', password: 'Greno
 export const REFERENT: Account = { email: 'referent@ars.exemple.fr', password: 'Referent-Demo-2026!' };
 export const ACODEGE: Account = { email: 'acodege@exemple.fr', password: 'Acodege-Initial-2026!' };
 
-/** Logs in through the login page and waits for "Gestion des Contrats". */
+/**
+ * Logs in through the login page, checks the account lands on its home ("Suivi de la campagne"
+ * for a referent, "Gestion des Contrats" otherwise), and goes on from "Gestion des Contrats".
+ */
 export async function login(page: Page, account: Account) {
   await page.goto('/connexion');
   await hydrated(page);
   await page.getByLabel('Identifiant').fill(account.email);
   await page.getByLabel('Mot de passe').fill(account.password);
   await page.getByRole('button', { name: 'Connexion' }).click();
+  if (account === REFERENT) {
+    await expect(page.getByRole('heading', { level: 1, name: 'Suivi de la campagne' })).toBeVisible();
+    await page.goto('/');
+  }
   await expect(page.getByRole('heading', { level: 1, name: 'Gestion des Contrats' })).toBeVisible();
 }
 

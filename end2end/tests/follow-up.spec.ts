@@ -62,4 +62,39 @@ test('a referent filters the late evaluations, sorts them and opens one', async 
 
   await table.getByRole('link', { name: 'CAQES TEST', exact: true }).click();
   await expect(page.getByRole('heading', { name: /^Notes de l'agence/ })).toBeVisible();
+
+  // This evaluation alone, from its contract page: its workbook, and its printable page.
+  const alone = page.waitForEvent('download');
+  await page.getByRole('link', { name: /^Classeur Excel \(\.xlsx\)/ }).click();
+  expect((await alone).suggestedFilename()).toMatch(/^evaluation-contrat-\d+-\d{4}\.xlsx$/);
+  await page.getByRole('link', { name: /^Version imprimable de l'évaluation/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Évaluation \d{4} : CAQES TEST$/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /^1\.1\.1\.a - / })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Imprimer' })).toBeVisible();
+  await expectAccessible(page);
+  // Printed: no menus, no buttons, the answers only.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation', { name: 'Menu principal' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Imprimer' })).toBeHidden();
+  await expect(page.getByRole('heading', { name: /^1\.1\.1\.a - / })).toBeVisible();
+});
+
+test('the charts of the campaign, each with its figures as a table', async ({ page, consoleErrors }) => {
+  await login(page, REFERENT);
+  await page.goto('/suivi');
+  await page.getByRole('link', { name: 'Graphiques de ces évaluations' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Graphiques du suivi' })).toBeVisible();
+  for (const title of ['Répartition des pourcentages de remplissage', 'Clôtures par semaine', 'Cible atteinte par objectif']) {
+    await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
+  }
+  await expect(page.locator('svg.follow-up-chart').first()).toBeVisible();
+  const fill = page.getByRole('table', { name: 'Évaluations par pourcentage de remplissage' });
+  await expect(fill.getByRole('rowheader', { name: '100 %' })).toBeVisible();
+  await expectAccessible(page);
+  // Last year's campaign: the CAQES closed in June, all its Oui/Non questions answered "Oui".
+  await page.goto('/suivi/graphiques?annee=2021&type=CAQES');
+  const weeks = page.getByRole('table', { name: 'Clôtures par semaine' });
+  await expect(weeks.getByRole('row').filter({ hasText: 'du 28/06/2021 au 04/07/2021' })).toContainText('1');
+  await page.getByRole('link', { name: 'Retour au tableau de suivi' }).click();
+  await expect(page).toHaveURL(/\/suivi\?annee=2021&type=CAQES/);
 });

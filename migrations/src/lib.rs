@@ -20,6 +20,7 @@ mod m20261206_000011_campaigns;
 mod m20261207_000012_reminders;
 mod m20261208_000013_national_values;
 mod m20261209_000014_agency_notes;
+mod m20261210_000015_digests;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_reminders::Migration),
             Box::new(m20261208_000013_national_values::Migration),
             Box::new(m20261209_000014_agency_notes::Migration),
+            Box::new(m20261210_000015_digests::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! `make bench`, follow-up: a region of 300 evaluations of 500 questions each (two thirds of the
 //! questions answered), served by the real application on loopback, first on SQLite, then on
-//! PostgreSQL. Prints the time of "Suivi de la campagne" and of each export, the exports' sizes,
-//! and how much the process's peak memory grew; asserts nothing about speed.
+//! PostgreSQL. Prints the time of "Suivi de la campagne", of its charts and of each export, the
+//! exports' sizes, and how much the process's peak memory grew; asserts nothing about speed.
 
 // A harness that stops on the first surprise, like a test: the workspace lints deny this elsewhere.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -61,6 +61,7 @@ async fn run(name: &str, database: DatabaseUrl, data_dir: &tempfile::TempDir) {
     for (label, path) in [
         ("Suivi de la campagne, page 1", format!("/suivi?annee={YEAR}")),
         ("Suivi, sorted by percentage", format!("/suivi?annee={YEAR}&tri=remplissage&ordre=asc&page=4")),
+        ("Graphiques du suivi", format!("/suivi/graphiques?annee={YEAR}")),
         ("Export .xlsx (both sheets)", format!("/api/suivi/export/xlsx?annee={YEAR}")),
         ("Export .ods (both sheets)", format!("/api/suivi/export/ods?annee={YEAR}")),
         ("Export .csv (Réponses)", format!("/api/suivi/export/csv?annee={YEAR}&feuille=reponses")),

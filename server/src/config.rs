@@ -8,6 +8,7 @@ use app::accounts::client::TrustedProxies;
 use app::accounts::sessions::SessionLimits;
 use app::documents::antivirus::Clamd;
 use app::documents::store::S3Settings;
+use app::follow_up::digest::server::DigestSchedule;
 use app::mail::outbox::RetryPolicy;
 
 use clap::{Parser, Subcommand};
@@ -116,6 +117,15 @@ pub struct Cli {
     /// uploads are refused. Its `StreamMaxLength` must be at least `ECARS_MAX_DOCUMENT_MB`.
     #[arg(long, env = "ECARS_CLAMD", global = true)]
     pub clamd: Option<String>,
+
+    /// Day the weekly digest of the follow-up goes to referents, in French (lundi ... dimanche), or
+    /// `aucun` for none.
+    #[arg(long, env = "ECARS_DIGEST_DAY", default_value = "lundi", global = true)]
+    pub digest_day: String,
+
+    /// Hour (0 to 23, in `ECARS_TIME_ZONE`) from which the weekly digest goes out that day.
+    #[arg(long, env = "ECARS_DIGEST_HOUR", default_value_t = 8, global = true)]
+    pub digest_hour: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,6 +184,8 @@ pub struct Config {
     pub documents_s3: Option<S3Settings>,
     /// The system's time; tests pin it.
     pub clock: app::clock::Clock,
+    /// When the weekly digest of the follow-up goes out; none: never (the tests drive it themselves).
+    pub digest: Option<DigestSchedule>,
 }
 
 /// A database URL the application knows how to open.
@@ -245,6 +257,8 @@ pub enum ConfigError {
     TrustedProxies(String),
     #[error("ECARS_CLAMD: {0}")]
     Clamd(String),
+    #[error("ECARS_DIGEST_DAY / ECARS_DIGEST_HOUR: {0}")]
+    Digest(String),
 }
 
 impl Config {
@@ -269,6 +283,7 @@ impl Config {
             clamd: None,
             documents_s3: None,
             clock: Default::default(),
+            digest: None,
         }
     }
 
@@ -316,6 +331,7 @@ impl Config {
                 _ => None,
             },
             clock: Default::default(),
+            digest: DigestSchedule::parse(&cli.digest_day, cli.digest_hour).map_err(ConfigError::Digest)?,
         })
     }
 }

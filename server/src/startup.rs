@@ -66,6 +66,8 @@ pub struct Application {
     security_events: (DatabaseConnection, tokio::sync::mpsc::Receiver<SecurityRecord>),
     /// The end-of-campaign reminders, looked for at start and then every hour.
     reminders: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    /// The weekly digest of the follow-up, looked for at start and then every quarter of an hour.
+    digest: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
 }
 
 impl Application {
@@ -120,7 +122,17 @@ impl Application {
             config.public_url.clone(),
             state.clock.clone(),
         ));
-        Ok(Application { listener, address, router: router(options, state), mail, security_events, reminders })
+        let digest: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = match config.digest {
+            Some(schedule) => Box::pin(app::follow_up::digest::server::run(
+                state.db.clone(),
+                state.outbox.clone(),
+                config.public_url.clone(),
+                schedule,
+                state.clock.clone(),
+            )),
+            None => Box::pin(std::future::ready(())),
+        };
+        Ok(Application { listener, address, router: router(options, state), mail, security_events, reminders, digest })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -133,6 +145,7 @@ impl Application {
         let (db, events) = self.security_events;
         tokio::spawn(write_to_journal(db, events));
         tokio::spawn(self.reminders);
+        tokio::spawn(self.digest);
         // The peer address feeds the per-address limits on logins and code requests.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await

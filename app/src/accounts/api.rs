@@ -31,9 +31,12 @@ pub async fn login(identifier: String, password: String, return_to: Option<Strin
         }
     };
     let target = match outcome {
-        Ok(LoginResult::Session(token)) => {
+        Ok(LoginResult::Session(token, role)) => {
             web::set_cookie(SESSION_COOKIE, &token, state.settings.sessions.absolute)?;
-            Ok(web::return_path(return_to.as_deref()))
+            Ok(match return_to.as_deref().filter(|target| !target.trim().is_empty()) {
+                Some(target) => web::return_path(Some(target)),
+                None => role.home().to_owned(),
+            })
         }
         Ok(LoginResult::MustRenew) => {
             Ok(format!("{RENEW_PATH}?premiere=1&email={}", percent_encode(identifier.trim())))

@@ -80,13 +80,14 @@ pub async fn account(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Accou
         Role::Admin | Role::Referent => viewer.agency.as_ref().map(|agency| agency.name.clone()),
         Role::Establishment | Role::NationalAdmin => None,
     };
-    let reminders_wanted = match viewer.role {
-        Role::Establishment => {
-            user::Entity::find_by_id(viewer.user_id).one(db).await?.map(|user| !user.reminders_stopped)
-        }
-        Role::Admin | Role::Referent | Role::NationalAdmin => None,
+    let mail_preference = match super::mail_preferences::MailPreference::of_role(viewer.role) {
+        Some(preference) => user::Entity::find_by_id(viewer.user_id)
+            .one(db)
+            .await?
+            .map(|user| (preference, super::mail_preferences::server::wanted(&user, preference))),
+        None => None,
     };
-    Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities, agency, reminders_wanted })
+    Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities, agency, mail_preference })
 }
 
 /// The addresses of the users of `roles` attached to (or following) a legal entity, sorted.
@@ -118,16 +119,18 @@ pub async fn emails_by_id(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, DbErr> {
-    let ids: HashSet<i32> = ids.collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
+    let ids: Vec<i32> = ids.collect::<HashSet<i32>>().into_iter().collect();
+    let mut emails = HashMap::with_capacity(ids.len());
+    // Bounded lists: far below the databases' limits on bound values.
+    for chunk in ids.chunks(1000) {
+        let users: Vec<(i32, String)> = user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::Email])
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        emails.extend(users);
     }
-    let users: Vec<(i32, String)> = user::Entity::find()
-        .select_only()
-        .columns([user::Column::Id, user::Column::Email])
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(users.into_iter().collect())
+    Ok(emails)
 }

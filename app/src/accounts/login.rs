@@ -27,8 +27,8 @@ pub fn lock_duration(failed: i32) -> Option<Duration> {
 }
 
 pub enum LoginResult {
-    /// Logged in: the token of the new session.
-    Session(String),
+    /// Logged in: the token of the new session, and the account's role.
+    Session(String, crate::accounts::Role),
     /// Right password, but it must be renewed before anything else (first login).
     MustRenew,
 }
@@ -66,7 +66,7 @@ pub async fn login(
     }
     let session = sessions::open(db, user.id).await?;
     record(Event::Login, Some(&user.email), Outcome::Success, "session_opened");
-    Ok(LoginResult::Session(session))
+    Ok(LoginResult::Session(session, user.role))
 }
 
 /// After a failed check: if that failure locked the account, says so in the security log.

@@ -18,7 +18,7 @@ use super::directory::viewer_of_session;
 use super::security_log::{record_from, Event, Outcome};
 use super::sessions::{self, SESSION_COOKIE};
 use super::web::{cookie, cookie_header, cookie_name, message_signature, SIGNATURE_PARAM};
-use crate::routes::{login_href, segment, HOME_PATH, LOGIN_PATH};
+use crate::routes::{login_href, segment, LOGIN_PATH};
 use crate::state::AppState;
 
 pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -62,13 +62,14 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     }
 
     let path = request.uri().path();
-    let logged_in = request.extensions().get::<Viewer>().is_some();
+    let home = request.extensions().get::<Viewer>().map(|viewer| viewer.role.home());
+    let logged_in = home.is_some();
     let personal = !is_static_asset(path);
     let mut response = if !logged_in && needs_login(path) {
         let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
         Redirect::to(&login_href(target)).into_response()
-    } else if logged_in && path == LOGIN_PATH {
-        Redirect::to(HOME_PATH).into_response()
+    } else if let Some(home) = home.filter(|_| path == LOGIN_PATH) {
+        Redirect::to(home).into_response()
     } else {
         next.run(request).await
     };

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod csrf;
+pub mod mail_preferences;
 pub mod management;
 mod management_api;
 mod management_page;
@@ -88,6 +89,15 @@ impl Role {
         }
     }
 
+    /// Where the account lands after login: a referent follows its campaign first ("Suivi de la
+    /// campagne"); everyone else starts from "Gestion des Contrats".
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Referent => crate::routes::FOLLOW_UP_PATH,
+            Role::Establishment | Role::Admin | Role::NationalAdmin => crate::routes::HOME_PATH,
+        }
+    }
+
     /// What the legal entities of the account are to it.
     pub fn entities_label(self) -> &'static str {
         match self {
@@ -105,8 +115,9 @@ pub struct Account {
     pub legal_entities: Vec<LegalEntityRef>,
     /// The agency an administrator or referent belongs to.
     pub agency: Option<String>,
-    /// An establishment user's "Recevoir les rappels de fin de campagne".
-    pub reminders_wanted: Option<bool>,
+    /// The mail its role may stop ("Recevoir les rappels de fin de campagne"...), and whether it
+    /// still wants it.
+    pub mail_preference: Option<(mail_preferences::MailPreference, bool)>,
 }
 
 /// Query parameter of the login page holding the identifier typed before a refusal.

@@ -332,7 +332,9 @@ fn AccountDetails(account: Account) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
-        {account.reminders_wanted.map(|wanted| view! { <crate::campaigns::reminders::RemindersForm wanted/> })}
+        {account.mail_preference.map(|(preference, wanted)| view! {
+            <super::mail_preferences::MailPreferenceForm preference wanted/>
+        })}
         <h2 class="fr-h4">"Modifier le mot de passe"</h2>
         <div class="fr-col-12 fr-col-md-8 fr-col-lg-6 fr-px-0">
             <div role="status">

@@ -85,30 +85,6 @@ pub async fn reopen_evaluation(id: i32, #[server(default)] reason: String) -> Re
     reopened.map(|()| REOPENED_MESSAGE.to_owned())
 }
 
-/// "Recevoir les rappels de fin de campagne" on "Mon compte", for an establishment user: ticked
-/// (`wanted` = "on") or not (absent).
-#[server(endpoint = "rappels_de_campagne", client = crate::accounts::csrf::PortalClient)]
-pub async fn set_reminders(#[server(default)] wanted: Option<String>) -> Result<String, AppError> {
-    use leptos::server_fn::ServerFn;
-
-    use super::reminders::{reminders_message, REMINDERS_PARAM};
-    use crate::accounts::web::{answer_plain_post, FormPage};
-
-    let wanted = wanted.is_some();
-    let saved = async {
-        let viewer = crate::accounts::access::viewer()?;
-        if viewer.role != crate::accounts::Role::Establishment {
-            return Err(AppError::Forbidden);
-        }
-        let db = crate::state::AppState::current()?.db;
-        super::reminders::server::set_wanted(&db, viewer.user_id, wanted).await
-    }
-    .await;
-    let done = |_: &()| format!("{}?{REMINDERS_PARAM}={}", crate::routes::ACCOUNT_PATH, u8::from(wanted));
-    answer_plain_post(SetReminders::PATH, &saved, done, FormPage::posting([]));
-    saved.map(|()| reminders_message(wanted).to_owned())
-}
-
 /// The years and contract types whose evaluations can receive national values.
 #[server(endpoint = "campagnes_valeurs_nationales", client = crate::accounts::csrf::PortalClient)]
 pub async fn national_value_choices() -> Result<Vec<super::national_values::CampaignChoice>, AppError> {

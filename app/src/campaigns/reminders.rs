@@ -20,49 +20,6 @@ pub fn stage_for(days_left: i64) -> Option<i64> {
 /// How many missing questions a reminder lists by name at most; the rest are counted.
 pub const LISTED_QUESTIONS: usize = 20;
 
-/// Query parameter of "Mon compte" once the reminders preference is saved (1 wanted, 0 stopped).
-pub const REMINDERS_PARAM: &str = "rappels";
-
-pub fn reminders_message(wanted: bool) -> &'static str {
-    if wanted {
-        "Vous recevrez les rappels de fin de campagne."
-    } else {
-        "Vous ne recevrez plus les rappels de fin de campagne."
-    }
-}
-
-/// "Mon compte": "Recevoir les rappels de fin de campagne" (a plain form: it works before and
-/// without the WASM).
-#[leptos::component]
-pub fn RemindersForm(wanted: bool) -> impl leptos::IntoView {
-    use leptos::form::ActionForm;
-    use leptos::prelude::*;
-
-    use super::api::SetReminders;
-    use crate::accounts::csrf::CsrfField;
-    use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal};
-
-    let save = ServerAction::<SetReminders>::new();
-    let error = form_error(save);
-    let done = query_param(REMINDERS_PARAM).get_untracked().map(|value| reminders_message(value == "1").to_owned());
-    view! {
-        <h2 class="fr-h4">"Rappels de fin de campagne"</h2>
-        <DoneNotice message=done/>
-        {move || error.get().map(|error| view! { <FormRefusal message=error.to_string()/> })}
-        <ActionForm action=save attr:class="fr-mb-5w">
-            <CsrfField/>
-            <div class="fr-checkbox-group fr-mb-2w">
-                <input type="checkbox" id="rappels" name="wanted" value="on" checked=wanted/>
-                <label class="fr-label" for="rappels">
-                    "Recevoir les rappels de fin de campagne"
-                    <span class="fr-hint-text">"14, 7 et 1 jour(s) avant la fin de la saisie, tant qu'elle n'est pas close."</span>
-                </label>
-            </div>
-            <button class="fr-btn fr-btn--secondary" type="submit">"Enregistrer ce choix"</button>
-        </ActionForm>
-    }
-}
-
 #[cfg(feature = "ssr")]
 pub mod server {
     use std::time::Duration;
@@ -71,6 +28,8 @@ pub mod server {
     use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr};
 
     use super::stage_for;
+    use crate::accounts::mail_preferences::server::wanting;
+    use crate::accounts::mail_preferences::MailPreference;
     use crate::accounts::Role;
     use crate::campaigns::window::server::Window;
     use crate::campaigns::WindowState;
@@ -189,7 +148,7 @@ pub mod server {
         Ok(user::Entity::find()
             .filter(user::Column::Id.is_in(user_ids))
             .filter(user::Column::Role.eq(Role::Establishment))
-            .filter(user::Column::RemindersStopped.eq(false))
+            .filter(wanting(MailPreference::Reminders))
             .filter(user::Column::DeactivatedAt.is_null())
             .order_by_asc(user::Column::Email)
             .all(db)
@@ -208,16 +167,6 @@ pub mod server {
                 tracing::error!(%error, "campaign reminders not sent this time");
             }
         }
-    }
-
-    /// "Recevoir les rappels de fin de campagne" on "Mon compte".
-    pub async fn set_wanted(db: &DatabaseConnection, user_id: i32, wanted: bool) -> Result<(), AppError> {
-        user::Entity::update_many()
-            .col_expr(user::Column::RemindersStopped, sea_orm::sea_query::Expr::value(!wanted))
-            .filter(user::Column::Id.eq(user_id))
-            .exec(db)
-            .await?;
-        Ok(())
     }
 }
 

@@ -33,6 +33,7 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     };
     Ok(ContractPageData {
         agency_notes,
+        exportable: viewer.steers_campaigns(),
         detail,
         editable: access.editable,
         administrable,

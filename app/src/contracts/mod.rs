@@ -154,6 +154,8 @@ pub struct ContractPageData {
     pub earlier_years: Vec<crate::evaluation::years::EvaluationYear>,
     /// "Notes de l'agence" on the current evaluation: only for agency users, never sent to others.
     pub agency_notes: Option<Vec<crate::follow_up::notes::AgencyNote>>,
+    /// Read by whoever follows its campaign: "Exporter l'évaluation" is offered.
+    pub exportable: bool,
 }
 
 /// "Accéder à la liste des établissements du contrat".

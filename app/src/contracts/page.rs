@@ -11,12 +11,14 @@ use crate::documents::{api::get_documents, DocumentsIsland};
 use crate::evaluation::closing::ClosingState;
 use crate::evaluation::years::{ClosingEvent, EvaluationYear};
 use crate::evaluation::{MissingPanel, CLOSED_PARAM};
+use crate::follow_up::dashboard::DashboardFilter;
 use crate::follow_up::notes::AgencyNotes;
+use crate::follow_up::ExportLinks;
 use crate::layout::forms::{query_param, DoneNotice};
 use crate::layout::{field_value, when_loaded, ContractPageTop};
 use crate::routes::{
-    closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href, receipt_href,
-    year_indicators_href,
+    closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href, printable_href,
+    receipt_href, year_indicators_href,
 };
 
 #[component]
@@ -44,6 +46,7 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
         closings,
         earlier_years,
         agency_notes,
+        exportable,
     } = data;
     let reopened = query_param(REOPENED_PARAM).get_untracked().map(|_| REOPENED_MESSAGE.to_owned());
     let ContractDetail {
@@ -105,7 +108,17 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
             <li><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href=contract_establishments_href(header.id)>
                 "Accéder à la liste des établissements du contrat"
             </a></li>
+            <li><a class="fr-link fr-icon-printer-line fr-link--icon-left" href=printable_href(header.id, None)>
+                {format!("Version imprimable de l'évaluation {} (réponses et historique)", header.year)}
+            </a></li>
         </ul>
+        {exportable.then(|| {
+            let filter = DashboardFilter { year: Some(header.year), contract: Some(header.id), ..Default::default() };
+            view! {
+                <ExportLinks filter title=format!("Exporter l'évaluation {}", header.year)
+                    intro="Ses réponses et sa synthèse, comme dans le suivi de la campagne (sans les notes de l'agence).".to_owned()/>
+            }
+        })}
         {agency_notes.map(|notes| view! { <AgencyNotes contract_id=header.id year=header.year notes/> })}
         <EarlierYears contract_id=header.id years=earlier_years/>
     }
@@ -166,7 +179,13 @@ fn EarlierYears(contract_id: i32, years: Vec<EvaluationYear>) -> impl IntoView {
                                         {format!("Indicateurs {}", year.year)}
                                     </a>
                                 </td>
-                                <td>{year.phase.label()}</td>
+                                <td>
+                                    {year.phase.label()}
+                                    <br/>
+                                    <a class="fr-link fr-text--sm" href=printable_href(contract_id, Some(year.year))>
+                                        {format!("Version imprimable {}", year.year)}
+                                    </a>
+                                </td>
                                 <td>
                                     {year.closings.is_empty().then_some("Jamais close")}
                                     <ClosingEvents contract_id closings=year.closings/>

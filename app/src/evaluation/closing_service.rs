@@ -167,11 +167,9 @@ pub async fn receipt_as_closed(
             let answered =
                 answer.as_ref().is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
             statuses.push(QuestionStatus::of(question.editable_by_establishment, answered));
-            let achieved = match &answer {
-                Some(answer) if answer.not_concerned => "Non concerné".to_owned(),
-                Some(answer) => answer.achieved.clone().unwrap_or_else(|| "Non renseigné".to_owned()),
-                None => "Non renseigné".to_owned(),
-            };
+            let achieved = super::values::shown_achieved(
+                answer.as_ref().map(|answer| (answer.not_concerned, answer.achieved.as_deref())),
+            );
             ReceiptLine {
                 title: format!("{} - {}", question.code, question.label),
                 achieved,

@@ -7,6 +7,7 @@ mod closing_page;
 pub mod closing_service;
 mod page;
 mod panel;
+pub mod printable;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;

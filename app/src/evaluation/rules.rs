@@ -67,6 +67,33 @@ pub fn answered_count_in_sql() -> sea_orm::sea_query::Expr {
     sea_orm::sea_query::Expr::cust(format!("SUM(CASE WHEN {ANSWERED_IN_SQL} THEN 1 ELSE 0 END)"))
 }
 
+/// Whether an answer reaches its question's target ("Cible"), as the follow-up's charts count it:
+/// a Oui/Non question answered as its target says ("1 - OUI" reads as Oui; no target means Oui),
+/// a number or a percentage at least equal to its target. `None` when it cannot be judged: not
+/// answered, "Non concerné", a text question, or a number whose target is not one.
+pub fn reaches_target(
+    kind: super::ValueKind,
+    target: Option<&str>,
+    not_concerned: bool,
+    achieved: Option<&str>,
+) -> Option<bool> {
+    use super::values::decimal_value;
+    use super::ValueKind;
+
+    let achieved = achieved.map(str::trim).filter(|value| !value.is_empty() && !not_concerned)?;
+    match kind {
+        ValueKind::YesNo => {
+            let words = |text: &str| text.to_uppercase().split(|c: char| !c.is_alphabetic()).any(|word| word == "NON");
+            let wanted_no = target.is_some_and(words);
+            let said_no = words(achieved);
+            let said_yes = achieved.eq_ignore_ascii_case("oui");
+            (said_yes || said_no).then_some(said_no == wanted_no)
+        }
+        ValueKind::Number | ValueKind::Percentage => Some(decimal_value(achieved)? >= decimal_value(target?)?),
+        ValueKind::Text => None,
+    }
+}
+
 /// "Pourcentage de remplissage": answered questions among those the user must answer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FillProgress {
@@ -107,7 +134,25 @@ impl FillProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evaluation::ValueKind;
     use QuestionStatus::*;
+
+    #[test]
+    fn targets_are_reached_by_the_same_answer_or_at_least_the_number() {
+        let reach = |kind, target, not_concerned, achieved| reaches_target(kind, target, not_concerned, achieved);
+        assert_eq!(reach(ValueKind::YesNo, Some("1 - OUI"), false, Some("Oui")), Some(true));
+        assert_eq!(reach(ValueKind::YesNo, Some("1 - OUI"), false, Some("Non")), Some(false));
+        assert_eq!(reach(ValueKind::YesNo, Some("Non"), false, Some("Non")), Some(true));
+        assert_eq!(reach(ValueKind::YesNo, None, false, Some("Oui")), Some(true));
+        assert_eq!(reach(ValueKind::YesNo, None, true, None), None, "not concerned");
+        assert_eq!(reach(ValueKind::YesNo, None, false, None), None, "not answered");
+        assert_eq!(reach(ValueKind::Percentage, Some("75"), false, Some("80,5")), Some(true));
+        assert_eq!(reach(ValueKind::Percentage, Some("75 %"), false, Some("74,9")), Some(false));
+        assert_eq!(reach(ValueKind::Number, Some("3"), false, Some("3")), Some(true));
+        assert_eq!(reach(ValueKind::Number, Some("Cible régionale"), false, Some("3")), None);
+        assert_eq!(reach(ValueKind::Number, None, false, Some("3")), None);
+        assert_eq!(reach(ValueKind::Text, Some("Plan"), false, Some("Plan")), None);
+    }
 
     /// The SQL form of the rule agrees with the Rust one on every shape an answer is stored in.
     #[cfg(feature = "ssr")]

@@ -67,6 +67,15 @@ pub fn parse_national_value(kind: ValueKind, input: &str) -> Result<String, Stri
     }
 }
 
+/// "Réalisé" as receipts and printouts show it: the value, "Non concerné" or "Non renseigné".
+pub fn shown_achieved(answer: Option<(bool, Option<&str>)>) -> String {
+    match answer {
+        Some((true, _)) => "Non concerné".to_owned(),
+        Some((false, Some(achieved))) if !achieved.trim().is_empty() => achieved.to_owned(),
+        _ => "Non renseigné".to_owned(),
+    }
+}
+
 /// The comment is optional; blank means none.
 pub fn parse_comment(input: &str) -> Result<Option<String>, String> {
     let input = input.trim();
@@ -82,6 +91,12 @@ fn check_length(text: &str) -> Result<&str, String> {
     } else {
         Ok(text)
     }
+}
+
+/// The value of a stored number or percentage ("12,5", "75 %"), if it is one.
+pub fn decimal_value(text: &str) -> Option<f64> {
+    let text = text.trim();
+    parse_decimal(text.strip_suffix('%').unwrap_or(text).trim_end()).map(|(_, value)| value)
 }
 
 /// A decimal number as French users type it: comma or dot, spaces between thousands.

@@ -22,6 +22,8 @@ pub const STATE_PARAM: &str = "etat";
 pub const LATE_PARAM: &str = "retard";
 pub const DEPARTEMENT_PARAM: &str = "departement";
 pub const SEARCH_PARAM: &str = "recherche";
+/// One contract's evaluation alone (its export, from the contract page).
+pub const CONTRACT_PARAM: &str = "contrat";
 pub const SORT_PARAM: &str = "tri";
 pub const ORDER_PARAM: &str = "ordre";
 pub const PAGE_PARAM: &str = "page";
@@ -163,6 +165,8 @@ pub struct DashboardFilter {
     pub departement: Option<String>,
     /// Part of the legal entity's FINESS number or name, accents and case ignored.
     pub search: String,
+    /// One contract only.
+    pub contract: Option<i32>,
     pub sort: Column,
     pub descending: bool,
     /// From 1.
@@ -178,6 +182,7 @@ impl Default for DashboardFilter {
             late_below: None,
             departement: None,
             search: String::new(),
+            contract: None,
             sort: Column::default(),
             descending: Column::default().first_descending(),
             page: 1,
@@ -199,6 +204,7 @@ impl DashboardFilter {
                 .map(|code| code.to_ascii_uppercase())
                 .filter(|code| code.len() <= 3 && code.chars().all(|c| c.is_ascii_alphanumeric())),
             search: value(SEARCH_PARAM).unwrap_or_default().chars().take(MAX_SEARCH_CHARS).collect(),
+            contract: value(CONTRACT_PARAM).and_then(|id| id.parse().ok()).filter(|id| *id > 0),
             sort,
             descending: match value(ORDER_PARAM).as_deref() {
                 Some("desc") => true,
@@ -229,6 +235,9 @@ impl DashboardFilter {
         }
         if !self.search.is_empty() {
             pairs.push(format!("{SEARCH_PARAM}={}", crate::routes::percent_encode(&self.search)));
+        }
+        if let Some(contract) = self.contract {
+            pairs.push(format!("{CONTRACT_PARAM}={contract}"));
         }
         if self.sort != Column::default() || self.descending != self.sort.first_descending() {
             pairs.push(format!("{SORT_PARAM}={}", self.sort.code()));
@@ -265,6 +274,7 @@ impl DashboardFilter {
     /// Whether a row passes every filter but the state (the counts above the table are of these).
     fn keeps_except_state(&self, row: &DashboardRow, search: &str) -> bool {
         self.kind.is_none_or(|kind| row.kind == kind)
+            && self.contract.is_none_or(|id| row.contract_id == id)
             && self.departement.as_ref().is_none_or(|code| &row.departement == code)
             && self
                 .late_below
@@ -482,6 +492,8 @@ mod tests {
         assert_eq!(ids(&select(rows(), &filter).1), [3]);
         let filter = DashboardFilter { departement: Some("38".into()), ..Default::default() };
         assert_eq!(ids(&select(rows(), &filter).1), [2, 4]);
+        let filter = DashboardFilter { contract: Some(4), ..Default::default() };
+        assert_eq!(ids(&select(rows(), &filter).1), [4]);
     }
 
     #[test]
@@ -511,6 +523,7 @@ mod tests {
             late_below: Some(80),
             departement: Some("2A".into()),
             search: "Saint-Étienne & co".into(),
+            contract: Some(12),
             sort: Column::Modified,
             descending: false,
             page: 3,

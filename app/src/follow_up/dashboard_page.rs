@@ -66,7 +66,17 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 })}
             </ul>
         </section>
-        {(total > 0).then(|| view! { <ExportLinks filter=filter.clone() total/> })}
+        {(total > 0).then(|| view! {
+            <p>
+                <a class="fr-link fr-icon-bar-chart-box-line fr-link--icon-left" href=super::charts::charts_href(&filter)>
+                    "Graphiques de ces évaluations"
+                </a>
+            </p>
+        })}
+        {(total > 0).then(|| view! {
+            <ExportLinks filter=filter.clone() title="Exporter".to_owned()
+                intro=format!("Les {total} évaluation(s) de ces filtres, toutes pages comprises.")/>
+        })}
         {if rows.is_empty() {
             view! { <p>"Aucune évaluation ne correspond à ces filtres."</p> }.into_any()
         } else {
@@ -219,9 +229,9 @@ fn FilterForm(filter: DashboardFilter, years: Vec<i32>, departements: Vec<String
     }
 }
 
-/// "Exporter": what the filter shows, every page of it.
+/// "Exporter": what the filter shows, every page of it (on the contract page, its evaluation).
 #[component]
-fn ExportLinks(filter: DashboardFilter, total: usize) -> impl IntoView {
+pub fn ExportLinks(filter: DashboardFilter, title: String, intro: String) -> impl IntoView {
     let links = [
         (ExportFormat::Xlsx, Sheet::Summary, "Classeur Excel (.xlsx) : synthèse et réponses"),
         (ExportFormat::Ods, Sheet::Summary, "Classeur OpenDocument (.ods) : synthèse et réponses"),
@@ -230,8 +240,8 @@ fn ExportLinks(filter: DashboardFilter, total: usize) -> impl IntoView {
     ];
     view! {
         <section aria-labelledby="follow-up-export" class="fr-mb-3w">
-            <h2 id="follow-up-export" class="fr-h6">"Exporter"</h2>
-            <p class="fr-text--sm">{format!("Les {total} évaluation(s) de ces filtres, toutes pages comprises.")}</p>
+            <h2 id="follow-up-export" class="fr-h6">{title}</h2>
+            <p class="fr-text--sm">{intro}</p>
             <ul class="fr-links-group">
                 {links.map(|(format, sheet, label)| view! {
                     <li>

@@ -128,9 +128,13 @@ pub fn export_href(filter: &super::dashboard::DashboardFilter, format: ExportFor
     }
 }
 
-/// The downloaded file's name: "suivi-CAQES-2022-reponses.csv".
+/// The downloaded file's name: "suivi-CAQES-2022-reponses.csv", or for one contract's evaluation
+/// "evaluation-contrat-12-2022.xlsx".
 pub fn file_name(filter: &super::dashboard::DashboardFilter, format: ExportFormat, sheet: Sheet) -> String {
-    let mut name = String::from("suivi");
+    let mut name = match filter.contract {
+        Some(id) => format!("evaluation-contrat-{id}"),
+        None => String::from("suivi"),
+    };
     if let Some(kind) = filter.kind {
         name.push('-');
         name.push_str(kind.label());
@@ -300,6 +304,17 @@ pub mod cells {
             for sheet in Sheet::ALL {
                 assert_eq!(Sheet::parse(sheet.code()), Some(sheet));
             }
+            let filter = crate::follow_up::dashboard::DashboardFilter {
+                year: Some(2022),
+                contract: Some(12),
+                ..Default::default()
+            };
+            use crate::follow_up::export::{export_href, file_name};
+            assert_eq!(file_name(&filter, ExportFormat::Xlsx, Sheet::Summary), "evaluation-contrat-12-2022.xlsx");
+            assert_eq!(
+                export_href(&filter, ExportFormat::Csv, Sheet::Answers),
+                "/api/suivi/export/csv?annee=2022&contrat=12&feuille=reponses"
+            );
             assert_eq!(ExportFormat::parse("exe"), None);
         }
     }

@@ -13,16 +13,17 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::dashboard::{select, DashboardFilter, DashboardRow};
 use super::export::cells::{csv_header, csv_line, Cell};
 use super::export::{ExportFormat, Sheet};
-use super::service::{follower, rows, years};
+use super::service::{follower, year_rows};
 use crate::accounts::access::Viewer;
+use crate::accounts::directory::emails_by_id;
 use crate::db::agency_time_zone;
 use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{answer, indicator, user};
+use crate::db::entities::{answer, indicator};
 use crate::evaluation::ValueKind;
 use crate::AppError;
 
 /// Evaluations whose answers are read in one query.
-const EVALUATIONS_PER_BATCH: usize = 20;
+pub(super) const EVALUATIONS_PER_BATCH: usize = 20;
 /// Rows of a sheet, as the formats allow (an `.xlsx` holds 1,048,576, header included).
 pub const MAX_ROWS: usize = 1_048_575;
 
@@ -77,22 +78,87 @@ fn summary_cells(row: &DashboardRow) -> Vec<Cell> {
     ]
 }
 
-/// A node of an evaluation's tree, as the answers sheet needs it.
+/// A node of an evaluation's tree, as the answers sheet and the charts need it.
 #[derive(Debug, Clone)]
-struct Node {
-    evaluation_id: i32,
-    id: i32,
-    parent_id: Option<i32>,
-    kind: NodeKind,
-    code: String,
-    label: String,
-    target: Option<String>,
-    value_kind: Option<ValueKind>,
-    previous_achieved: Option<String>,
+pub(super) struct Node {
+    pub evaluation_id: i32,
+    pub id: i32,
+    pub parent_id: Option<i32>,
+    pub kind: NodeKind,
+    pub code: String,
+    pub label: String,
+    pub target: Option<String>,
+    pub value_kind: Option<ValueKind>,
+    pub previous_achieved: Option<String>,
 }
 
 type NodeRow = (i32, i32, Option<i32>, NodeKind, String, String, Option<String>, Option<ValueKind>, Option<String>);
-type AnswerRow = (i32, bool, Option<String>, Option<String>, DateTime<Utc>, Option<i32>);
+/// question id, not concerned, achieved, comment, changed at, by.
+pub(super) type AnswerRow = (i32, bool, Option<String>, Option<String>, DateTime<Utc>, Option<i32>);
+
+/// The trees of evaluations `ids` (each in its order) and their answers by question, in two queries.
+pub(super) async fn trees_and_answers(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<(Vec<Node>, HashMap<i32, AnswerRow>), sea_orm::DbErr> {
+    let nodes: Vec<Node> = indicator::Entity::find()
+        .select_only()
+        .columns([
+            indicator::Column::EvaluationId,
+            indicator::Column::Id,
+            indicator::Column::ParentId,
+            indicator::Column::NodeKind,
+            indicator::Column::Code,
+            indicator::Column::Label,
+            indicator::Column::Target,
+            indicator::Column::ValueKind,
+            indicator::Column::PreviousAchieved,
+        ])
+        .filter(indicator::Column::EvaluationId.is_in(ids.iter().copied()))
+        .order_by_asc(indicator::Column::EvaluationId)
+        .order_by_asc(indicator::Column::Position)
+        .into_tuple::<NodeRow>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(evaluation_id, id, parent_id, kind, code, label, target, value_kind, previous_achieved)| Node {
+            evaluation_id,
+            id,
+            parent_id,
+            kind,
+            code,
+            label,
+            target,
+            value_kind,
+            previous_achieved,
+        })
+        .collect();
+    let answers: HashMap<i32, AnswerRow> = answer::Entity::find()
+        .select_only()
+        .columns([
+            answer::Column::QuestionId,
+            answer::Column::NotConcerned,
+            answer::Column::Achieved,
+            answer::Column::Comment,
+            answer::Column::UpdatedAt,
+            answer::Column::UpdatedBy,
+        ])
+        .filter(
+            answer::Column::QuestionId.in_subquery(sea_orm::QueryTrait::into_query(
+                indicator::Entity::find()
+                    .select_only()
+                    .column(indicator::Column::Id)
+                    .filter(indicator::Column::EvaluationId.is_in(ids.iter().copied())),
+            )),
+        )
+        .into_tuple::<AnswerRow>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.0, row))
+        .collect();
+    Ok((nodes, answers))
+}
 
 /// Writes the answers of `evaluations` (in this order) to `out`, a few evaluations at a time.
 async fn write_answers(
@@ -104,79 +170,10 @@ async fn write_answers(
     let mut written = 0usize;
     for batch in evaluations.chunks(EVALUATIONS_PER_BATCH) {
         let ids: Vec<i32> = batch.iter().map(|row| row.evaluation_id).collect();
-        let nodes: Vec<Node> = indicator::Entity::find()
-            .select_only()
-            .columns([
-                indicator::Column::EvaluationId,
-                indicator::Column::Id,
-                indicator::Column::ParentId,
-                indicator::Column::NodeKind,
-                indicator::Column::Code,
-                indicator::Column::Label,
-                indicator::Column::Target,
-                indicator::Column::ValueKind,
-                indicator::Column::PreviousAchieved,
-            ])
-            .filter(indicator::Column::EvaluationId.is_in(ids.iter().copied()))
-            .order_by_asc(indicator::Column::EvaluationId)
-            .order_by_asc(indicator::Column::Position)
-            .into_tuple::<NodeRow>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|(evaluation_id, id, parent_id, kind, code, label, target, value_kind, previous_achieved)| Node {
-                evaluation_id,
-                id,
-                parent_id,
-                kind,
-                code,
-                label,
-                target,
-                value_kind,
-                previous_achieved,
-            })
-            .collect();
-        let answers: HashMap<i32, AnswerRow> = answer::Entity::find()
-            .select_only()
-            .columns([
-                answer::Column::QuestionId,
-                answer::Column::NotConcerned,
-                answer::Column::Achieved,
-                answer::Column::Comment,
-                answer::Column::UpdatedAt,
-                answer::Column::UpdatedBy,
-            ])
-            .filter(
-                answer::Column::QuestionId.in_subquery(sea_orm::QueryTrait::into_query(
-                    indicator::Entity::find()
-                        .select_only()
-                        .column(indicator::Column::Id)
-                        .filter(indicator::Column::EvaluationId.is_in(ids.iter().copied())),
-                )),
-            )
-            .into_tuple::<AnswerRow>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|row| (row.0, row))
-            .collect();
-        let unknown: Vec<i32> = answers
-            .values()
-            .filter_map(|row| row.5)
-            .filter(|id| !authors.contains_key(id))
-            .collect::<std::collections::HashSet<_>>()
-            .into_iter()
-            .collect();
-        if !unknown.is_empty() {
-            let found: Vec<(i32, String)> = user::Entity::find()
-                .select_only()
-                .columns([user::Column::Id, user::Column::Email])
-                .filter(user::Column::Id.is_in(unknown))
-                .into_tuple()
-                .all(db)
-                .await?;
-            authors.extend(found);
-        }
+        let (nodes, answers) = trees_and_answers(db, &ids).await?;
+        let unknown = answers.values().filter_map(|row| row.5).filter(|id| !authors.contains_key(id));
+        let found = emails_by_id(db, unknown.collect::<Vec<_>>().into_iter()).await?;
+        authors.extend(found);
 
         let mut by_evaluation: HashMap<i32, Vec<&Node>> = HashMap::new();
         for node in &nodes {
@@ -244,12 +241,8 @@ pub async fn export(
     sheet: Sheet,
 ) -> Result<(File, u64, DashboardFilter), AppError> {
     let reach = follower(viewer)?;
-    let known = years(db, reach).await?;
-    filter.year = filter.year.filter(|year| known.contains(year)).or(known.first().copied());
-    let evaluations = match filter.year {
-        Some(year) => select(rows(db, reach, year).await?, &filter).1,
-        None => Vec::new(),
-    };
+    let (_, all) = year_rows(db, reach, &mut filter).await?;
+    let evaluations = select(all, &filter).1;
     if evaluations.len() > MAX_ROWS {
         return Err(too_many_rows());
     }

@@ -2,8 +2,12 @@
 //! evaluation of a campaign year at a glance) and "Notes de l'agence" on each evaluation.
 
 pub mod api;
+pub mod charts;
+#[cfg(feature = "ssr")]
+pub mod charts_service;
 pub mod dashboard;
 mod dashboard_page;
+pub mod digest;
 pub mod export;
 #[cfg(feature = "ssr")]
 pub mod export_service;
@@ -13,4 +17,4 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod web;
 
-pub use dashboard_page::FollowUpPage;
+pub use dashboard_page::{ExportLinks, FollowUpPage};

@@ -13,10 +13,11 @@ use super::dashboard::{
     select, Dashboard, DashboardFilter, DashboardRow, FollowUpState, Modification, MAX_SEARCH_CHARS, PAGE_SIZE,
 };
 use crate::accounts::access::{Reach, Viewer};
+use crate::accounts::directory::emails_by_id;
 use crate::contacts::service::updated_in;
 use crate::contracts::{ContractKind, Phase};
 use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{answer, closing, contact, contract, document, evaluation, indicator, legal_entity, user};
+use crate::db::entities::{answer, closing, contact, contract, document, evaluation, indicator, legal_entity};
 use crate::db::{french_date, french_date_time};
 use crate::evaluation::rules::{answered_count_in_sql, FillProgress};
 use crate::layout::Page;
@@ -276,7 +277,7 @@ async fn last_modifications(
             }
         }
     }
-    let authors = emails(db, kept.values().filter_map(|(_, by)| *by)).await?;
+    let authors = emails_by_id(db, kept.values().filter_map(|(_, by)| *by)).await?;
     Ok(kept
         .into_iter()
         .filter_map(|(evaluation_id, (_, by))| {
@@ -285,26 +286,6 @@ async fn last_modifications(
             Some((evaluation_id, Modification { at: french_date_time(at), by, timestamp: at.timestamp() }))
         })
         .collect())
-}
-
-/// The identifiers of users `ids`.
-async fn emails(db: &impl ConnectionTrait, ids: impl Iterator<Item = i32>) -> Result<HashMap<i32, String>, DbErr> {
-    let mut ids: Vec<i32> = ids.collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut emails = HashMap::new();
-    // Bounded lists: far below the databases' limits on bound values.
-    for chunk in ids.chunks(1000) {
-        let found: Vec<(i32, String)> = user::Entity::find()
-            .select_only()
-            .columns([user::Column::Id, user::Column::Email])
-            .filter(user::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        emails.extend(found);
-    }
-    Ok(emails)
 }
 
 /// When each evaluation of `year` was closed, for those whose closing is in force.
@@ -326,6 +307,24 @@ async fn closings(
     Ok(rows.into_iter().collect())
 }
 
+/// The years in `reach`, and every evaluation of the one `filter` names — the latest when it
+/// names none or one out of reach, then written into `filter`.
+pub async fn year_rows(
+    db: &impl ConnectionTrait,
+    reach: Reach<'_>,
+    filter: &mut DashboardFilter,
+) -> Result<(Vec<i32>, Vec<DashboardRow>), DbErr> {
+    // A server function's caller may send what the address never would.
+    filter.search = filter.search.chars().take(MAX_SEARCH_CHARS).collect();
+    let years = years(db, reach).await?;
+    filter.year = filter.year.filter(|year| years.contains(year)).or(years.first().copied());
+    let rows = match filter.year {
+        Some(year) => rows(db, reach, year).await?,
+        None => Vec::new(),
+    };
+    Ok((years, rows))
+}
+
 /// "Suivi de la campagne" for `viewer`, as `filter` asks.
 pub async fn dashboard(
     db: &impl ConnectionTrait,
@@ -333,15 +332,7 @@ pub async fn dashboard(
     mut filter: DashboardFilter,
 ) -> Result<Dashboard, AppError> {
     let reach = follower(viewer)?;
-    // A server function's caller may send what the address never would.
-    filter.search = filter.search.chars().take(MAX_SEARCH_CHARS).collect();
-    let years = years(db, reach).await?;
-    let year = filter.year.filter(|year| years.contains(year)).or(years.first().copied());
-    filter.year = year;
-    let all = match year {
-        Some(year) => rows(db, reach, year).await?,
-        None => Vec::new(),
-    };
+    let (years, all) = year_rows(db, reach, &mut filter).await?;
     let mut departements: Vec<String> = all.iter().map(|row| row.departement.clone()).collect();
     departements.sort();
     departements.dedup();

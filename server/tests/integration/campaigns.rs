@@ -394,7 +394,7 @@ async fn the_campaign_page_previews_and_opens_without_javascript() {
 }
 
 /// Answers every question of the hospital and names its director: CAQES TEST can be closed.
-async fn fill_caqes_test(app: &TestApp, chu: &Visitor) {
+pub async fn fill_caqes_test(app: &TestApp, chu: &Visitor) {
     for question in crate::closing::own_questions(app).await {
         assert_eq!(crate::closing::not_concerned(chu, &question, "0").await.status, 200);
     }
@@ -546,14 +546,25 @@ async fn reminders_go_out_14_7_and_1_days_before_the_end_once_each_and_never_to_
     // A user who unticks "Recevoir les rappels de fin de campagne" gets no more.
     let chu = app.login_as(CHU).await;
     chu.get("/mon-compte").await.assert_shows(&["Recevoir les rappels de fin de campagne", "checked"]);
-    chu.call("rappels_de_campagne", &[]).await.assert_shows(&["Vous ne recevrez plus les rappels"]);
+    chu.call("preferences_courriel", &[("preference", "rappels")])
+        .await
+        .assert_shows(&["Vous ne recevrez plus les rappels"]);
     assert!(!chu.get("/mon-compte").await.body.contains("checked"));
     assert_eq!(send_reminders(&app, days(7)).await, 1, "the stage is done, with nobody to tell");
     assert_eq!(reminders_to(&app, CHU.0).await.len(), 1);
-    assert_eq!(app.login_as(REFERENT).await.call("rappels_de_campagne", &[("wanted", "on")]).await.status, 403);
+    assert_eq!(
+        app.login_as(REFERENT)
+            .await
+            .call("preferences_courriel", &[("preference", "rappels"), ("wanted", "on")])
+            .await
+            .status,
+        403
+    );
 
     // Ticked again; once the evaluation is closed, nothing more.
-    chu.call("rappels_de_campagne", &[("wanted", "on")]).await.assert_shows(&["Vous recevrez les rappels"]);
+    chu.call("preferences_courriel", &[("preference", "rappels"), ("wanted", "on")])
+        .await
+        .assert_shows(&["Vous recevrez les rappels"]);
     fill_caqes_test(&app, &chu).await;
     assert_eq!(close(&chu, caqes_test(&app).await.id).await.status, 200);
     assert_eq!(send_reminders(&app, days(1)).await, 0);

@@ -188,6 +188,16 @@ async fn the_dashboard_filters_and_sorts_from_the_address() {
 #[tokio::test]
 async fn the_dashboard_is_for_agency_users_only() {
     let app = spawn_app().await;
+    // It is the referents' home: they land on it after login; others on "Gestion des Contrats".
+    let login = |(identifier, password): (&'static str, &'static str)| {
+        let app = &app;
+        async move { app.call("connexion", &[("identifier", identifier), ("password", password)]).await.value::<String>() }
+    };
+    assert_eq!(login(REFERENT).await, "/suivi");
+    assert_eq!(login(CHU).await, "/");
+    assert_eq!(login(ADMIN).await, "/");
+    let referent = app.login_as(REFERENT).await;
+    assert_eq!(referent.get("/connexion").await.location.as_deref(), Some("/suivi"), "already logged in");
     let chu = app.login_as(CHU).await;
     assert_eq!(chu.get("/suivi").await.status, 404);
     assert_eq!(chu.call("suivi_de_campagne", &[]).await.status, 404);
@@ -315,4 +325,230 @@ async fn exports_open_in_a_spreadsheet_and_match_the_database() {
         .get("/suivi?type=CAQES")
         .await
         .assert_shows(&["/api/suivi/export/xlsx?annee=2022&amp;type=CAQES", "Réponses (.csv)"]);
+}
+
+#[tokio::test]
+async fn one_evaluation_is_exported_and_printed_from_its_contract_page() {
+    use calamine::{Data, Reader};
+    let app = spawn_app().await;
+    let contract = caqes_test(&app).await.id;
+    let page = format!("/contrats/{contract}");
+    let referent = app.login_as(REFERENT).await;
+    let chu = app.login_as(CHU).await;
+    let question = question_of_caqes_test(&app, "1.1.1.a").await;
+    for (version, achieved, comment) in [("0", "40", "Premier audit"), ("1", "55,5", "Second audit")] {
+        chu.call(
+            "enregistrer_reponse",
+            &[("question_id", &question), ("version", version), ("achieved", achieved), ("comment", comment)],
+        )
+        .await
+        .assert_shows(&[achieved]);
+    }
+    write(&referent, contract, "Note interne : ne pas diffuser").await.assert_shows(&["Note enregistrée"]);
+
+    // The agency's contract page offers the export of this evaluation alone.
+    let export = format!("/api/suivi/export/xlsx?annee=2022&amp;contrat={contract}");
+    referent.get(&page).await.assert_shows(&["Exporter l'évaluation 2022", &export, "Version imprimable"]);
+    let (status, _, disposition, bytes) =
+        download(&app, Some(&referent), &format!("/api/suivi/export/xlsx?annee=2022&contrat={contract}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(disposition, format!("attachment; filename=\"evaluation-contrat-{contract}-2022.xlsx\""));
+    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let summary = workbook.worksheet_range("Synthèse").unwrap();
+    assert_eq!(summary.rows().count(), 2, "the header and this evaluation only");
+    let answers = workbook.worksheet_range("Réponses").unwrap();
+    assert!(answers.rows().skip(1).all(|row| text(&row[2]) == "CAQES TEST"));
+    let row = answers.rows().find(|row| text(&row[6]) == "1.1.1.a").unwrap();
+    assert_eq!(row[10], Data::Float(0.555));
+    // The establishment reads the printable page, never the export.
+    let theirs = chu.get(&page).await;
+    theirs.assert_shows(&["Version imprimable de l"]);
+    assert!(!theirs.body.contains("Exporter l"), "no export for the establishment");
+    let url = format!("/api/suivi/export/xlsx?annee=2022&contrat={contract}");
+    assert_eq!(download(&app, Some(&chu), &url).await.0, 404);
+
+    // "Version imprimable": every answer with its history, oldest change first.
+    let printable = format!("/contrats/{contract}/impression");
+    for visitor in [&chu, &referent] {
+        let shown = visitor.get(&printable).await;
+        shown.assert_shows(&[
+            "Évaluation 2022 : CAQES TEST",
+            "1.1.1.a - Taux d'ordonnances",
+            "Historique des modifications de 1.1.1.a",
+            "Premier audit",
+            "Second audit",
+            CHU.0,
+            "Jamais close",
+        ]);
+        // The current comment first, then the history, oldest change first.
+        assert!(shown.body.find("Premier audit").unwrap() < shown.body.rfind("Second audit").unwrap());
+        assert!(!shown.body.contains("Note interne"), "agency notes are never printed");
+    }
+    // Last year's, closed: its own answers and its closing.
+    chu.get(&format!("{printable}?annee=2021")).await.assert_shows(&[
+        "Évaluation 2021 : CAQES TEST",
+        "Close le 28/06/2021",
+        "92,5",
+    ]);
+    // Nobody else reads it; a year that does not exist or is not a number is not found.
+    assert_eq!(app.login_as(PERFORMANCE).await.get(&printable).await.status, 404);
+    assert_eq!(app.login_as(ADMIN_BFC).await.get(&printable).await.status, 404);
+    assert_eq!(chu.get(&format!("{printable}?annee=1999")).await.status, 404);
+    assert_eq!(chu.get(&format!("{printable}?annee=abc")).await.status, 404);
+    assert_eq!(app.get(&printable).await.status, 303, "anonymous: to the login page");
+}
+
+#[tokio::test]
+async fn the_charts_count_what_the_dashboard_keeps() {
+    use app::follow_up::charts::Charts;
+    async fn charts(visitor: &Visitor, filter: &[(&str, &str)]) -> Charts {
+        let form: Vec<(String, &str)> =
+            filter.iter().map(|(name, value)| (format!("filter[{name}]"), *value)).collect();
+        let form: Vec<(&str, &str)> = form.iter().map(|(name, value)| (name.as_str(), *value)).collect();
+        visitor.call("graphiques_du_suivi", &form).await.value()
+    }
+    let share = |charts: &Charts, code: &str| {
+        let share = charts.objectives.iter().find(|share| share.code == code).unwrap_or_else(|| panic!("{charts:?}"));
+        (share.judged, share.reached)
+    };
+    let app = spawn_app().await;
+    let referent = app.login_as(REFERENT).await;
+
+    // 2021: CAQES TEST closed on 28 June with every question answered.
+    let last_year = charts(&referent, &[("year", "2021"), ("kind", "Caqes")]).await;
+    assert_eq!(last_year.total, dashboard(&referent, &[("year", "2021"), ("kind", "Caqes")]).await.total);
+    assert_eq!(last_year.fill.iter().map(|bar| bar.count).sum::<usize>(), last_year.total);
+    assert_eq!(last_year.fill.last().map(|bar| (bar.label.as_str(), bar.count)), Some(("100 %", 1)));
+    let week = last_year.closings.weeks.iter().find(|week| week.closings > 0).expect("a closing");
+    assert_eq!((week.period.as_str(), week.closings), ("du 28/06/2021 au 04/07/2021", 1));
+    // 1.1: 92,5 % below the target of 100 %, 3 prescribers at least the target of 0.
+    assert_eq!(share(&last_year, "1.1"), (2, 1));
+    // 2.1: six Oui/Non questions answered "Oui" (targets "1 - OUI"); texts are not judged.
+    assert_eq!(share(&last_year, "2.1"), (6, 6));
+
+    // 2022: nothing answered yet; an answer in the panel moves the chart.
+    let before = charts(&referent, &[("kind", "Caqes")]).await;
+    assert_eq!(share(&before, "2.1"), (0, 0));
+    assert!(before.closings.weeks.iter().all(|week| week.closings == 0));
+    let chu = app.login_as(CHU).await;
+    let question = question_of_caqes_test(&app, "2.1.1.b").await;
+    chu.call("enregistrer_reponse", &[("question_id", &question), ("version", "0"), ("achieved", "Non")])
+        .await
+        .assert_shows(&["Non"]);
+    assert_eq!(share(&charts(&referent, &[("kind", "Caqes")]).await, "2.1"), (1, 0));
+
+    // The page: each chart with its table, linked from the dashboard with its filter.
+    referent.get("/suivi?type=CAQES").await.assert_shows(&["/suivi/graphiques?annee=2022&amp;type=CAQES"]);
+    referent.get("/suivi/graphiques?annee=2021&type=CAQES").await.assert_shows(&[
+        "Répartition des pourcentages de remplissage",
+        "<svg",
+        "Clôtures par semaine",
+        "Cible atteinte par objectif",
+        "<caption>Cible atteinte par objectif</caption>",
+    ]);
+    // For agency users only.
+    assert_eq!(chu.get("/suivi/graphiques").await.status, 404);
+    assert_eq!(chu.call("graphiques_du_suivi", &[]).await.status, 404);
+    assert_eq!(app.call("graphiques_du_suivi", &[]).await.status, 401);
+}
+
+/// The digests queued for `to`, oldest first.
+async fn digests_to(app: &TestApp, to: &str) -> Vec<app::db::entities::outbox_message::Model> {
+    use app::db::entities::outbox_message;
+    use sea_orm::QueryOrder;
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::Kind.eq("recapitulatif_suivi"))
+        .filter(outbox_message::Column::Recipient.eq(to))
+        .order_by_asc(outbox_message::Column::Id)
+        .all(&app.database().await)
+        .await
+        .unwrap()
+}
+
+/// Sends the digests due at 9:00 (Paris) on `day`, plus `minutes`, as an instance would.
+async fn send_digests(app: &TestApp, day: chrono::NaiveDate, minutes: i64) -> usize {
+    use app::follow_up::digest::server::{send_due, DigestSchedule};
+    let now = app::db::agency_midnight(day) + chrono::Duration::minutes(9 * 60 + minutes);
+    let schedule = DigestSchedule::parse("lundi", 8).unwrap().unwrap();
+    let outbox = app::mail::outbox::Outbox::default();
+    send_due(&app.database().await, &outbox, "https://ecars.exemple.fr", schedule, now).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_weekly_digest_says_what_closed_and_what_is_late_once_a_week_and_only_when_there_is_something() {
+    use app::db::entities::closing;
+    use chrono::{Datelike, Duration, NaiveDate};
+    use sea_orm::sea_query::Expr;
+    let app = spawn_app().await;
+    let contract = caqes_test(&app).await.id;
+    let db = app.database().await;
+    let evaluation = app::evaluation::years::server::current(&db, contract).await.unwrap();
+    let last_day = evaluation.closes_on.expect("the demo's window");
+    let monday = |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+    let far = monday(last_day - Duration::days(70));
+    let late = monday(last_day - Duration::days(7));
+
+    // Ten weeks before the end, nothing closed and nothing late: no mail.
+    assert_eq!(send_digests(&app, far, 0).await, 0);
+    // A week later than the last Monday: the CAQES is late (the referent follows it), once.
+    assert_eq!(send_digests(&app, late, 0).await, 1);
+    let (first, second) = tokio::join!(send_digests(&app, late, 30), send_digests(&app, late, 30));
+    assert_eq!(first + second, 0, "once a week, whatever the instances");
+    let sent = digests_to(&app, REFERENT.0).await;
+    assert_eq!(sent.len(), 1);
+    let text = &sent[0].text_body;
+    assert!(text.contains("Aucune évaluation n'a été close depuis le"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "380780080 - CHU DE GRENOBLE ALPES : CAQES TEST, remplie à 0 %, saisie jusqu'au {}",
+            last_day.format("%d/%m/%Y")
+        )),
+        "{text}"
+    );
+    assert!(text.contains("https://ecars.exemple.fr/suivi?annee=2022"), "{text}");
+    assert!(digests_to(&app, CHU.0).await.is_empty(), "referents only");
+
+    // Closed on the Tuesday; a referent who unticked the digest gets nothing.
+    let chu = app.login_as(CHU).await;
+    crate::campaigns::fill_caqes_test(&app, &chu).await;
+    assert_eq!(crate::closing::close(&chu, contract).await.status, 200);
+    let tuesday = app::db::agency_midnight(late + Duration::days(1)) + Duration::hours(14);
+    closing::Entity::update_many()
+        .col_expr(closing::Column::ClosedAt, Expr::value(tuesday))
+        .filter(closing::Column::EvaluationId.eq(evaluation.id))
+        .exec(&db)
+        .await
+        .unwrap();
+    let referent = app.login_as(REFERENT).await;
+    referent.get("/mon-compte").await.assert_shows(&["Recevoir le récapitulatif hebdomadaire du suivi", "checked"]);
+    referent
+        .call("preferences_courriel", &[("preference", "recapitulatif")])
+        .await
+        .assert_shows(&["Vous ne recevrez plus le récapitulatif"]);
+    assert_eq!(send_digests(&app, late + Duration::days(7), 0).await, 0);
+    assert_eq!(
+        chu.call("preferences_courriel", &[("preference", "recapitulatif"), ("wanted", "on")]).await.status,
+        403
+    );
+    assert!(!chu.get("/mon-compte").await.body.contains("récapitulatif hebdomadaire"));
+
+    // Ticked again: the closing since the last digest, and nothing late any more.
+    referent
+        .call("preferences_courriel", &[("preference", "recapitulatif"), ("wanted", "on")])
+        .await
+        .assert_shows(&["Vous recevrez"]);
+    assert_eq!(send_digests(&app, late + Duration::days(7), 60).await, 1);
+    let text = digests_to(&app, REFERENT.0).await.pop().unwrap().text_body;
+    assert!(
+        text.contains(&format!(
+            "1 évaluation(s) close(s) depuis le {} :\n\n- 380780080 - CHU DE GRENOBLE ALPES : CAQES TEST, close le {}",
+            late.format("%d/%m/%Y"),
+            (late + Duration::days(1)).format("%d/%m/%Y")
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("en retard"), "{text}");
+    // The week after: nothing to say, no mail.
+    assert_eq!(send_digests(&app, late + Duration::days(14), 0).await, 0);
+    assert_eq!(digests_to(&app, REFERENT.0).await.len(), 2);
 }

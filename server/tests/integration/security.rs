@@ -241,9 +241,11 @@ const SERVER_FUNCTIONS: &[&str] = &[
     "rouvrir_saisie",
     "campagnes",
     "ouvrir_campagne",
-    "rappels_de_campagne",
+    "preferences_courriel",
     "ecrire_note_agence",
     "suivi_de_campagne",
+    "graphiques_du_suivi",
+    "evaluation_imprimable",
     "campagnes_valeurs_nationales",
     "apercu_valeurs_nationales",
     "confirmer_valeurs_nationales",
@@ -299,6 +301,10 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
         "filter[year]",
         "filter[late_below]",
         "filter[page]",
+        "filter[contract]",
+        "year",
+        "wanted",
+        "preference",
         "filter[sort]",
     ];
     let bodies: Vec<(&str, Vec<u8>)> = vec![

@@ -9,6 +9,7 @@ pub mod closing;
 pub mod contact;
 pub mod contract;
 pub mod contract_establishment;
+pub mod digest;
 pub mod document;
 pub mod establishment;
 pub mod evaluation;

@@ -22,6 +22,8 @@ pub struct Model {
     pub deactivated_at: Option<DateTimeUtc>,
     /// Unticked "Recevoir les rappels de fin de campagne" on "Mon compte".
     pub reminders_stopped: bool,
+    /// Unticked "Recevoir le récapitulatif hebdomadaire du suivi" on "Mon compte" (referents).
+    pub digest_stopped: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,205 @@
+//! The mails a user may stop on "Mon compte": an establishment user its end-of-campaign
+//! reminders, a referent its weekly digest of the follow-up. One place for each one's words, its
+//! role and its column, and one form and one server function for both.
+
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+use crate::AppError;
+
+/// A mail a user may stop, each for one role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MailPreference {
+    /// "Rappels de fin de campagne", to establishment users.
+    Reminders,
+    /// "Récapitulatif hebdomadaire du suivi", to referents.
+    Digest,
+}
+
+impl MailPreference {
+    pub const ALL: [MailPreference; 2] = [MailPreference::Reminders, MailPreference::Digest];
+
+    /// The form's value, and the query parameter of "Mon compte" once saved (`?rappels=0`).
+    pub fn code(self) -> &'static str {
+        match self {
+            MailPreference::Reminders => "rappels",
+            MailPreference::Digest => "recapitulatif",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        MailPreference::ALL.into_iter().find(|preference| preference.code() == code.trim())
+    }
+
+    /// The one a role may stop, if any.
+    pub fn of_role(role: Role) -> Option<Self> {
+        MailPreference::ALL.into_iter().find(|preference| preference.role() == role)
+    }
+
+    pub fn role(self) -> Role {
+        match self {
+            MailPreference::Reminders => Role::Establishment,
+            MailPreference::Digest => Role::Referent,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            MailPreference::Reminders => "Rappels de fin de campagne",
+            MailPreference::Digest => "Récapitulatif hebdomadaire du suivi",
+        }
+    }
+
+    /// The checkbox.
+    pub fn label(self) -> &'static str {
+        match self {
+            MailPreference::Reminders => "Recevoir les rappels de fin de campagne",
+            MailPreference::Digest => "Recevoir le récapitulatif hebdomadaire du suivi",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            MailPreference::Reminders => "14, 7 et 1 jour(s) avant la fin de la saisie, tant qu'elle n'est pas close.",
+            MailPreference::Digest => {
+                "Une fois par semaine, les évaluations que vous suivez closes depuis le précédent et celles en \
+                 retard ; rien quand il n'y a rien à dire."
+            }
+        }
+    }
+
+    /// What "Mon compte" says once the choice is saved.
+    pub fn message(self, wanted: bool) -> &'static str {
+        match (self, wanted) {
+            (MailPreference::Reminders, true) => "Vous recevrez les rappels de fin de campagne.",
+            (MailPreference::Reminders, false) => "Vous ne recevrez plus les rappels de fin de campagne.",
+            (MailPreference::Digest, true) => "Vous recevrez le récapitulatif hebdomadaire du suivi.",
+            (MailPreference::Digest, false) => "Vous ne recevrez plus le récapitulatif hebdomadaire du suivi.",
+        }
+    }
+
+    /// The last line of each such mail.
+    pub fn opt_out(self) -> String {
+        let what = match self {
+            MailPreference::Reminders => "ces rappels",
+            MailPreference::Digest => "ce récapitulatif",
+        };
+        format!("Vous ne souhaitez plus {what} ? Décochez « {} » dans « Mon compte ».", self.label())
+    }
+}
+
+/// "Mon compte": `preference` ticked (`wanted` = "on") or not (absent), for the role it is of.
+#[leptos::server(endpoint = "preferences_courriel", client = crate::accounts::csrf::PortalClient)]
+pub async fn set_mail_preference(
+    #[server(default)] preference: String,
+    #[server(default)] wanted: Option<String>,
+) -> Result<String, AppError> {
+    use leptos::server_fn::ServerFn;
+
+    use crate::accounts::web::{answer_plain_post, FormPage};
+
+    let wanted = wanted.is_some();
+    let preference = MailPreference::parse(&preference);
+    let saved = async {
+        let viewer = crate::accounts::access::viewer()?;
+        let preference = preference.filter(|preference| preference.role() == viewer.role).ok_or(AppError::Forbidden)?;
+        let db = crate::state::AppState::current()?.db;
+        Ok(server::set_wanted(&db, viewer.user_id, preference, wanted).await?)
+    }
+    .await;
+    let code = preference.map_or("", MailPreference::code);
+    let done = |_: &()| format!("{}?{code}={}", crate::routes::ACCOUNT_PATH, u8::from(wanted));
+    answer_plain_post(SetMailPreference::PATH, &saved, done, FormPage::posting([]));
+    saved.map(|()| preference.map_or("", |preference| preference.message(wanted)).to_owned())
+}
+
+/// The checkbox of `preference` on "Mon compte" (a plain form: it works before and without the WASM).
+#[leptos::component]
+pub fn MailPreferenceForm(preference: MailPreference, wanted: bool) -> impl leptos::IntoView {
+    use leptos::form::ActionForm;
+    use leptos::prelude::*;
+
+    use crate::accounts::csrf::CsrfField;
+    use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal};
+
+    let save = ServerAction::<SetMailPreference>::new();
+    let error = form_error(save);
+    let done = query_param(preference.code()).get_untracked().map(|value| preference.message(value == "1").to_owned());
+    view! {
+        <h2 class="fr-h4">{preference.title()}</h2>
+        <DoneNotice message=done/>
+        {move || error.get().map(|error| view! { <FormRefusal message=error.to_string()/> })}
+        <ActionForm action=save attr:class="fr-mb-5w">
+            <CsrfField/>
+            <input type="hidden" name="preference" value=preference.code()/>
+            <div class="fr-checkbox-group fr-mb-2w">
+                <input type="checkbox" id=preference.code() name="wanted" value="on" checked=wanted/>
+                <label class="fr-label" for=preference.code()>
+                    {preference.label()}
+                    <span class="fr-hint-text">{preference.hint()}</span>
+                </label>
+            </div>
+            <button class="fr-btn fr-btn--secondary" type="submit">"Enregistrer ce choix"</button>
+        </ActionForm>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod server {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+    use super::MailPreference;
+    use crate::db::entities::user;
+
+    /// The column that says a user stopped `preference`.
+    fn stopped_column(preference: MailPreference) -> user::Column {
+        match preference {
+            MailPreference::Reminders => user::Column::RemindersStopped,
+            MailPreference::Digest => user::Column::DigestStopped,
+        }
+    }
+
+    /// Whether `user` still wants `preference`.
+    pub fn wanted(user: &user::Model, preference: MailPreference) -> bool {
+        match preference {
+            MailPreference::Reminders => !user.reminders_stopped,
+            MailPreference::Digest => !user.digest_stopped,
+        }
+    }
+
+    pub async fn set_wanted(
+        db: &impl ConnectionTrait,
+        user_id: i32,
+        preference: MailPreference,
+        wanted: bool,
+    ) -> Result<(), DbErr> {
+        user::Entity::update_many()
+            .col_expr(stopped_column(preference), Expr::value(!wanted))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// The condition "still wants `preference`", for the queries that choose recipients.
+    pub fn wanting(preference: MailPreference) -> sea_orm::Condition {
+        sea_orm::Condition::all().add(stopped_column(preference).eq(false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_preference_belongs_to_one_role_and_reads_back_from_its_code() {
+        for preference in MailPreference::ALL {
+            assert_eq!(MailPreference::parse(preference.code()), Some(preference));
+            assert_eq!(MailPreference::of_role(preference.role()), Some(preference));
+            assert!(preference.opt_out().contains(preference.label()));
+        }
+        assert_eq!(MailPreference::of_role(Role::Admin), None);
+        assert_eq!(MailPreference::parse("autre"), None);
+    }
+}
