@@ -219,9 +219,6 @@ pub mod server {
     use crate::evaluation::values::shown_achieved;
     use crate::AppError;
 
-    /// Who changed an answer, once the account is gone.
-    const GONE: &str = "compte supprimé";
-
     /// The printable page of `contract_id`'s evaluation of `year`, in a fixed number of queries.
     pub async fn printable(
         db: &impl ConnectionTrait,
@@ -270,7 +267,8 @@ pub mod server {
                 .chain(answers.values().filter_map(|answer| answer.updated_by)),
         )
         .await?;
-        let author = |id: Option<i32>| id.and_then(|id| authors.get(&id).cloned()).unwrap_or_else(|| GONE.to_owned());
+        // Loaded or imported answers may have no author: then only the date is said.
+        let author = |id: Option<i32>| id.and_then(|id| authors.get(&id).cloned());
         let closings = crate::evaluation::years::server::history(db, contract_id)
             .await?
             .into_iter()
@@ -296,8 +294,9 @@ pub mod server {
                     achieved: shown_achieved(answer.map(|answer| (answer.not_concerned, answer.achieved.as_deref()))),
                     comment: answer.and_then(|answer| answer.comment.clone()).filter(|text| !text.trim().is_empty()),
                     previous_achieved: node.previous_achieved.clone(),
-                    modified: answer.map(|answer| {
-                        format!("{} par {}", french_date_time(answer.updated_at), author(answer.updated_by))
+                    modified: answer.map(|answer| match author(answer.updated_by) {
+                        Some(by) => format!("{} par {by}", french_date_time(answer.updated_at)),
+                        None => french_date_time(answer.updated_at),
                     }),
                     history: history
                         .remove(&node.id)
@@ -305,7 +304,7 @@ pub mod server {
                         .into_iter()
                         .map(|change| PrintedChange {
                             at: french_date_time(change.changed_at),
-                            by: author(change.changed_by),
+                            by: author(change.changed_by).unwrap_or_else(|| "—".to_owned()),
                             achieved: shown_achieved(Some((change.new_not_concerned, change.new_achieved.as_deref()))),
                             comment: change.new_comment.filter(|text| !text.trim().is_empty()),
                         })

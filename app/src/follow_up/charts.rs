@@ -160,6 +160,8 @@ fn VerticalBars(
     let slot = (WIDTH - LEFT) / slots;
     let plot = HEIGHT - BOTTOM - TOP;
     let height_of = |count: usize| plot * count as f64 / max as f64;
+    // A few bars stay bars, not walls.
+    let bar = (slot * 0.7).min(48.0);
     let ticks = [0, max / 2, max];
     view! {
         <svg class="follow-up-chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") aria-hidden="true" focusable="false"
@@ -183,8 +185,8 @@ fn VerticalBars(
                 let height = height_of(*count);
                 let centre = x + slot / 2.0;
                 view! {
-                    <rect class="follow-up-chart__bar" x=format!("{:.1}", x + slot * 0.15) y=format!("{:.1}", TOP + plot - height)
-                        width=format!("{:.1}", slot * 0.7) height=format!("{height:.1}")/>
+                    <rect class="follow-up-chart__bar" x=format!("{:.1}", centre - bar / 2.0) y=format!("{:.1}", TOP + plot - height)
+                        width=format!("{bar:.1}") height=format!("{height:.1}")/>
                     {(*count > 0 && slot >= 18.0).then(|| view! {
                         <text class="follow-up-chart__value" x=format!("{centre:.1}") y=format!("{:.1}", TOP + plot - height - 3.0)
                             text-anchor="middle">{count.to_string()}</text>
@@ -209,7 +211,7 @@ fn FillChart(bars: Vec<Bar>) -> impl IntoView {
             <h2 id="chart-fill-title" class="fr-h5">"Répartition des pourcentages de remplissage"</h2>
             <p class="fr-text--sm">"Nombre d'évaluations par tranche de pourcentage de remplissage."</p>
             <VerticalBars labels counts/>
-            <div class="fr-table fr-table--sm">
+            <div class="fr-table fr-table--sm fr-table--no-caption">
                 <table>
                     <caption>"Évaluations par pourcentage de remplissage"</caption>
                     <thead><tr><th scope="col">"Pourcentage de remplissage"</th><th scope="col">"Évaluations"</th></tr></thead>
@@ -250,7 +252,7 @@ fn ClosingsChart(closings: ClosingWeeks) -> impl IntoView {
                     {(not_shown > 0).then(|| view! {
                         <p class="fr-text--sm">{format!("{not_shown} clôture(s) hors de la période représentée.")}</p>
                     })}
-                    <div class="fr-table fr-table--sm">
+                    <div class="fr-table fr-table--sm fr-table--no-caption">
                         <table>
                             <caption>"Clôtures par semaine"</caption>
                             <thead>
@@ -312,7 +314,7 @@ fn ObjectivesChart(objectives: Vec<ObjectiveShare>) -> impl IntoView {
                         {objectives.iter().enumerate().map(|(index, objective)| {
                             let y = ROW * index as f64;
                             let width = plot * objective.percentage() as f64 / 100.0;
-                            let name: String = format!("{} - {}", objective.code, objective.label).chars().take(40).collect();
+                            let name = shortened(&format!("{} - {}", objective.code, objective.label), 40);
                             view! {
                                 <text class="follow-up-chart__label" x=(LABEL - 8.0).to_string() y=format!("{:.1}", y + 18.0)
                                     text-anchor="end">{name}</text>
@@ -327,7 +329,7 @@ fn ObjectivesChart(objectives: Vec<ObjectiveShare>) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <div class="fr-table fr-table--sm">
+            <div class="fr-table fr-table--sm fr-table--no-caption">
                 <table>
                     <caption>"Cible atteinte par objectif"</caption>
                     <thead>
@@ -352,6 +354,16 @@ fn ObjectivesChart(objectives: Vec<ObjectiveShare>) -> impl IntoView {
             </div>
         </figure>
     }
+}
+
+/// At most `chars` characters, "…" ending what was cut (the table below gives it whole).
+fn shortened(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(chars - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// "Graphiques de ces évaluations", from the dashboard, with its filter.
@@ -408,6 +420,8 @@ mod tests {
         let filter = DashboardFilter { year: Some(2022), late_below: Some(50), page: 3, ..Default::default() };
         assert_eq!(charts_href(&filter), format!("{FOLLOW_UP_CHARTS_PATH}?annee=2022&retard=50"));
         assert_eq!(charts_href(&DashboardFilter::default()), FOLLOW_UP_CHARTS_PATH);
+        assert_eq!(shortened("1.1 - Identification", 40), "1.1 - Identification");
+        assert_eq!(shortened("abcdef", 4), "abc…");
         let share = ObjectiveShare { code: "1".into(), label: "A".into(), judged: 3, reached: 2 };
         assert_eq!(share.percentage(), 66);
         assert_eq!(ObjectiveShare { judged: 0, reached: 0, ..share }.percentage(), 0);
