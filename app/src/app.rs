@@ -63,6 +63,10 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(PASSWORD), StaticSegment(RENEW)) view=RenewPasswordPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(PASSWORD), StaticSegment(NEW)) view=NewPasswordPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ACCOUNT),) view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(ACCESSIBILITY),) view=crate::public_service::AccessibilityPage/>
+                    <Route path=(StaticSegment(LEGAL_NOTICE),) view=crate::public_service::LegalNoticePage/>
+                    <Route path=(StaticSegment(PRIVACY),) view=crate::public_service::PrivacyPage/>
+                    <Route path=(StaticSegment(SITE_MAP),) view=crate::public_service::SiteMapPage/>
                     <Route path=(StaticSegment(""),) view=HomePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(LEGAL_ENTITIES), ParamSegment("finess")) view=LegalEntityPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(ESTABLISHMENTS), ParamSegment("id")) view=EstablishmentPage ssr=SsrMode::Async/>

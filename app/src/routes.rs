@@ -26,6 +26,10 @@ pub mod segment {
     pub const FOLLOW_UP: &str = "suivi";
     pub const PRINTABLE: &str = "impression";
     pub const CHARTS: &str = "graphiques";
+    pub const ACCESSIBILITY: &str = "accessibilite";
+    pub const LEGAL_NOTICE: &str = "mentions-legales";
+    pub const PRIVACY: &str = "donnees-personnelles";
+    pub const SITE_MAP: &str = "plan-du-site";
 }
 
 use segment::*;
@@ -81,6 +85,13 @@ pub fn sample_href(name: &str) -> String {
 /// Where the FINESS files are sent (multipart form).
 pub const FINESS_UPLOAD_ROUTE: &str = "/api/administration/finess";
 pub const ACCOUNT_PATH: &str = "/mon-compte";
+/// The footer's pages, open to everyone.
+pub const ACCESSIBILITY_PATH: &str = "/accessibilite";
+pub const LEGAL_NOTICE_PATH: &str = "/mentions-legales";
+pub const PRIVACY_PATH: &str = "/donnees-personnelles";
+pub const SITE_MAP_PATH: &str = "/plan-du-site";
+/// Pages anyone may read without logging in.
+pub const PUBLIC_PATHS: [&str; 4] = [ACCESSIBILITY_PATH, LEGAL_NOTICE_PATH, PRIVACY_PATH, SITE_MAP_PATH];
 
 /// Query parameter of the indicator tree naming the question whose panel is open.
 pub const QUESTION_PARAM: &str = "question";
@@ -212,6 +223,7 @@ mod tests {
         assert_eq!(ACCOUNT_PATH, format!("/{ACCOUNT}"));
         assert_eq!(FOLLOW_UP_PATH, format!("/{FOLLOW_UP}"));
         assert_eq!(FOLLOW_UP_CHARTS_PATH, format!("/{FOLLOW_UP}/{CHARTS}"));
+        assert_eq!(PUBLIC_PATHS, [ACCESSIBILITY, LEGAL_NOTICE, PRIVACY, SITE_MAP].map(|segment| format!("/{segment}")));
     }
 
     #[test]

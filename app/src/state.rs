@@ -52,6 +52,8 @@ pub struct Settings {
     pub clamd: Option<Clamd>,
     /// The demo is loaded: its sample import files are offered for download.
     pub demo: bool,
+    /// The agency running the portal: the footer and the legal pages name it.
+    pub operator: crate::public_service::Operator,
 }
 
 impl AppState {

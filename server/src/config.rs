@@ -10,6 +10,7 @@ use app::documents::antivirus::Clamd;
 use app::documents::store::S3Settings;
 use app::follow_up::digest::server::DigestSchedule;
 use app::mail::outbox::RetryPolicy;
+use app::public_service::Operator;
 
 use clap::{Parser, Subcommand};
 
@@ -123,6 +124,38 @@ pub struct Cli {
     #[arg(long, env = "ECARS_DIGEST_DAY", default_value = "lundi", global = true)]
     pub digest_day: String,
 
+    /// The agency running the portal, as the footer and the legal pages ("Mentions légales",
+    /// "Données personnelles", "Déclaration d'accessibilité") name it. Default: the guides' values.
+    #[arg(long, env = "ECARS_AGENCY_NAME", global = true)]
+    pub agency_name: Option<String>,
+
+    /// Its postal address.
+    #[arg(long, env = "ECARS_AGENCY_ADDRESS", global = true)]
+    pub agency_address: Option<String>,
+
+    /// "Directeur de la publication".
+    #[arg(long, env = "ECARS_PUBLICATION_DIRECTOR", global = true)]
+    pub publication_director: Option<String>,
+
+    /// The portal's support, shown before login and to accounts of no agency.
+    #[arg(long, env = "ECARS_SUPPORT_EMAIL", global = true)]
+    pub support_email: Option<String>,
+
+    #[arg(long, env = "ECARS_SUPPORT_PHONE", global = true)]
+    pub support_phone: Option<String>,
+
+    /// "Une question d'ordre métier".
+    #[arg(long, env = "ECARS_QUALITY_EMAIL", global = true)]
+    pub quality_email: Option<String>,
+
+    /// The data protection officer, on "Données personnelles".
+    #[arg(long, env = "ECARS_DPO_EMAIL", global = true)]
+    pub dpo_email: Option<String>,
+
+    /// Who hosts the servers, on "Mentions légales".
+    #[arg(long, env = "ECARS_HOST", global = true)]
+    pub host: Option<String>,
+
     /// Hour (0 to 23, in `ECARS_TIME_ZONE`) from which the weekly digest goes out that day.
     #[arg(long, env = "ECARS_DIGEST_HOUR", default_value_t = 8, global = true)]
     pub digest_hour: u32,
@@ -186,6 +219,8 @@ pub struct Config {
     pub clock: app::clock::Clock,
     /// When the weekly digest of the follow-up goes out; none: never (the tests drive it themselves).
     pub digest: Option<DigestSchedule>,
+    /// The agency running the portal (footer, legal pages).
+    pub operator: Operator,
 }
 
 /// A database URL the application knows how to open.
@@ -259,6 +294,8 @@ pub enum ConfigError {
     Clamd(String),
     #[error("ECARS_DIGEST_DAY / ECARS_DIGEST_HOUR: {0}")]
     Digest(String),
+    #[error("{0} `{1}` is not an email address")]
+    OperatorEmail(&'static str, String),
 }
 
 impl Config {
@@ -284,6 +321,7 @@ impl Config {
             documents_s3: None,
             clock: Default::default(),
             digest: None,
+            operator: Operator::default(),
         }
     }
 
@@ -332,8 +370,32 @@ impl Config {
             },
             clock: Default::default(),
             digest: DigestSchedule::parse(&cli.digest_day, cli.digest_hour).map_err(ConfigError::Digest)?,
+            operator: operator(cli)?,
         })
     }
+}
+
+/// The operator as configured, each value not given being the guides'; addresses must be ones.
+fn operator(cli: &Cli) -> Result<Operator, ConfigError> {
+    let given =
+        |value: &Option<String>| value.as_deref().map(str::trim).filter(|value| !value.is_empty()).map(str::to_owned);
+    let email = |name: &'static str, value: &Option<String>, default: String| match given(value) {
+        Some(address) => app::email::EmailAddress::parse(&address)
+            .map(|address| address.as_str().to_owned())
+            .map_err(|_| ConfigError::OperatorEmail(name, address.chars().take(80).collect())),
+        None => Ok(default),
+    };
+    let default = Operator::default();
+    Ok(Operator {
+        name: given(&cli.agency_name).unwrap_or(default.name),
+        address: given(&cli.agency_address).unwrap_or(default.address),
+        publication_director: given(&cli.publication_director).unwrap_or(default.publication_director),
+        support_email: email("ECARS_SUPPORT_EMAIL", &cli.support_email, default.support_email)?,
+        support_phone: given(&cli.support_phone).unwrap_or(default.support_phone),
+        quality_email: email("ECARS_QUALITY_EMAIL", &cli.quality_email, default.quality_email)?,
+        dpo_email: email("ECARS_DPO_EMAIL", &cli.dpo_email, default.dpo_email)?,
+        host: given(&cli.host).unwrap_or(default.host),
+    })
 }
 
 #[cfg(test)]
@@ -397,6 +459,31 @@ mod tests {
         assert_ne!(listed.trusted_proxies, TrustedProxies::default());
         let error = Config::from_cli(&cli(&["--trusted-proxies", "10.0.0.0/33"])).unwrap_err();
         assert!(error.to_string().contains("ECARS_TRUSTED_PROXIES"), "{error}");
+    }
+
+    #[test]
+    fn the_operator_defaults_to_the_guides_and_its_addresses_must_be_ones() {
+        let config = Config::from_cli(&cli(&[])).unwrap();
+        assert_eq!(config.operator, Operator::default());
+        assert_eq!(config.operator.support_email, "ars-ecars@ars.sante.fr");
+        let set =
+            cli(&["--agency-name", "ARS Normandie", "--dpo-email", "dpd@ars-normandie.exemple.fr", "--host", " "]);
+        let operator = Config::from_cli(&set).unwrap().operator;
+        assert_eq!(
+            (operator.name.as_str(), operator.dpo_email.as_str()),
+            ("ARS Normandie", "dpd@ars-normandie.exemple.fr")
+        );
+        assert_eq!(operator.host, Operator::default().host, "blank is not given");
+        let error = Config::from_cli(&cli(&["--support-email", "pas une adresse"])).unwrap_err();
+        assert!(error.to_string().contains("ECARS_SUPPORT_EMAIL"), "{error}");
+    }
+
+    #[test]
+    fn the_digest_goes_out_on_monday_at_8_unless_configured() {
+        assert_eq!(Config::from_cli(&cli(&[])).unwrap().digest, Some(DigestSchedule::default()));
+        assert_eq!(Config::from_cli(&cli(&["--digest-day", "aucun"])).unwrap().digest, None);
+        let error = Config::from_cli(&cli(&["--digest-day", "monday"])).unwrap_err();
+        assert!(error.to_string().contains("ECARS_DIGEST_DAY"), "{error}");
     }
 
     #[test]

@@ -103,6 +103,7 @@ impl Application {
                 trusted_proxies: config.trusted_proxies.clone(),
                 clamd: config.clamd.clone(),
                 demo: config.demo,
+                operator: config.operator.clone(),
             }),
             hashing,
             message_key,

@@ -149,6 +149,7 @@ async fn resume(state: &AppState, token: &str) -> Result<Option<Viewer>, sea_orm
 fn needs_login(path: &str) -> bool {
     let first_segment = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     !(path == LOGIN_PATH
+        || crate::routes::PUBLIC_PATHS.contains(&path)
         || (first_segment == segment::PASSWORD && path.len() > segment::PASSWORD.len() + 1)
         || path.starts_with("/api/")
         || is_static_asset(path))
@@ -217,13 +218,23 @@ mod tests {
     }
 
     #[test]
-    fn only_login_renewal_assets_and_server_functions_are_public() {
-        for public in
-            ["/connexion", "/mot-de-passe/renouveler", "/pkg/ecars.wasm", "/dsfr/dsfr.min.css", "/api/connexion"]
-        {
+    fn only_login_renewal_the_footer_s_pages_assets_and_server_functions_are_public() {
+        for public in [
+            "/connexion",
+            "/mot-de-passe/renouveler",
+            "/pkg/ecars.wasm",
+            "/dsfr/dsfr.min.css",
+            "/api/connexion",
+            "/accessibilite",
+            "/mentions-legales",
+            "/donnees-personnelles",
+            "/plan-du-site",
+        ] {
             assert!(!needs_login(public), "{public}");
         }
-        for private in ["/", "/contrats/1", "/mon-compte", "/entites-juridiques/380780080", "/inconnu"] {
+        for private in
+            ["/", "/contrats/1", "/mon-compte", "/entites-juridiques/380780080", "/inconnu", "/plan-du-site/x"]
+        {
             assert!(needs_login(private), "{private}");
         }
     }

@@ -13,11 +13,6 @@ use crate::contracts::{ContractHeader, Phase};
 use crate::routes::{contract_href, login_href, HOME_PATH};
 use crate::AppError;
 
-/// Whom the footer names before login (the support of the guides).
-const PLATFORM_SUPPORT_EMAIL: &str = "ars-ecars@ars.sante.fr";
-const PLATFORM_SUPPORT_PHONE: &str = "04.72.34.41.26";
-const PLATFORM_QUALITY_EMAIL: &str = "ars-bretagne-qualite@ars.sante.fr";
-
 #[component]
 pub fn Header() -> impl IntoView {
     // Rendered on the server only (no island): the session is at hand.
@@ -98,19 +93,19 @@ fn administration_home(viewer: &crate::accounts::access::Viewer) -> Option<&'sta
     }
 }
 
-/// The support line and quality department of the viewer's agency; the platform's own before
-/// login or for an account of no agency.
+/// The support line and quality department of the viewer's agency, the portal's operator's
+/// before login or for an account of no agency; then the footer's pages and the state of
+/// accessibility.
 #[component]
 pub fn Footer() -> impl IntoView {
     #[cfg(feature = "ssr")]
     let agency = crate::accounts::access::viewer().ok().and_then(|viewer| viewer.agency);
     #[cfg(not(feature = "ssr"))]
     let agency: Option<crate::agencies::AgencyContacts> = None;
+    let operator = crate::public_service::operator();
     let (support_email, support_phone, quality_email) = match agency {
         Some(agency) => (agency.support_email, agency.support_phone, agency.quality_email),
-        None => {
-            (PLATFORM_SUPPORT_EMAIL.to_owned(), PLATFORM_SUPPORT_PHONE.to_owned(), PLATFORM_QUALITY_EMAIL.to_owned())
-        }
+        None => (operator.support_email, operator.support_phone, operator.quality_email),
     };
     view! {
         <footer class="fr-footer" role="contentinfo" id="pied-de-page">
@@ -132,6 +127,18 @@ pub fn Footer() -> impl IntoView {
                             "Une question d'ordre métier : "
                             <a href=format!("mailto:{quality_email}")>{quality_email.clone()}</a>
                         </p>
+                    </div>
+                </div>
+                <div class="fr-footer__bottom">
+                    <ul class="fr-footer__bottom-list">
+                        {crate::public_service::footer_links().map(|(label, href)| view! {
+                            <li class="fr-footer__bottom-item">
+                                <a class="fr-footer__bottom-link" href=href>{label}</a>
+                            </li>
+                        })}
+                    </ul>
+                    <div class="fr-footer__bottom-copy">
+                        <p>{format!("{} - e-CARS, gestion électronique des contrats des ARS", operator.name)}</p>
                     </div>
                 </div>
             </div>

@@ -21,6 +21,7 @@ mod migrations;
 mod national_values;
 mod onboarding;
 mod pages;
+mod public_service;
 mod referentials;
 mod security;
 mod startup;
