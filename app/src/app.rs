@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
@@ -20,6 +20,7 @@ use crate::layout::{ErrorNotice, Footer, Header};
 use crate::legal_entities::{EstablishmentPage, HomePage, LegalEntityPage};
 use crate::referentials::ReferentialsPage;
 use crate::routes::segment::*;
+use crate::routes::DSFR_DIR;
 use crate::AppError;
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -32,8 +33,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="stylesheet" href="/dsfr/dsfr.min.css"/>
-                <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css"/>
+                // The two faces of Marianne every page shows, asked for before the CSS names them.
+                <link rel="preload" href=format!("{DSFR_DIR}/fonts/Marianne-Regular.woff2") r#as="font" r#type="font/woff2" crossorigin="anonymous"/>
+                <link rel="preload" href=format!("{DSFR_DIR}/fonts/Marianne-Bold.woff2") r#as="font" r#type="font/woff2" crossorigin="anonymous"/>
+                <link rel="stylesheet" href=format!("{DSFR_DIR}/dsfr.min.css")/>
+                <link rel="stylesheet" href=format!("{DSFR_DIR}/utility/icons/icons.min.css")/>
+                <HashedStylesheet options=options.clone() id="ecars"/>
                 <HydrationScripts options islands=true/>
                 <CsrfMeta/>
                 <MetaTags/>
@@ -52,7 +57,6 @@ pub fn App() -> impl IntoView {
     content_security_policy();
 
     view! {
-        <Stylesheet id="ecars" href="/pkg/ecars.css"/>
         <Title formatter=|page: String| format!("{page} - e-CARS")/>
         <Router>
             <Header/>

@@ -35,6 +35,9 @@ pub mod segment {
 use segment::*;
 
 pub const HOME_PATH: &str = "/";
+/// The DSFR's files, under their version (the Makefile copies them there from package.json's):
+/// a new version is a new address, so browsers keep them for good.
+pub const DSFR_DIR: &str = "/dsfr/1.15.3";
 pub const LOGIN_PATH: &str = "/connexion";
 pub const RENEW_PATH: &str = "/mot-de-passe/renouveler";
 pub const NEW_PASSWORD_PATH: &str = "/mot-de-passe/nouveau";
@@ -224,6 +227,12 @@ mod tests {
         assert_eq!(FOLLOW_UP_PATH, format!("/{FOLLOW_UP}"));
         assert_eq!(FOLLOW_UP_CHARTS_PATH, format!("/{FOLLOW_UP}/{CHARTS}"));
         assert_eq!(PUBLIC_PATHS, [ACCESSIBILITY, LEGAL_NOTICE, PRIVACY, SITE_MAP].map(|segment| format!("/{segment}")));
+    }
+
+    #[test]
+    fn the_dsfr_is_served_under_the_version_npm_installs() {
+        let version = DSFR_DIR.trim_start_matches("/dsfr/");
+        assert!(include_str!("../../package.json").contains(&format!("\"@gouvfr/dsfr\": \"{version}\"")));
     }
 
     #[test]

@@ -21,3 +21,23 @@ test('the footer leads to the accessibility declaration and the legal pages, bef
   await page.getByRole('navigation', { name: 'Plan du site' }).getByRole('link', { name: 'Connexion' }).click();
   await expect(page.getByLabel('Identifiant')).toBeVisible();
 });
+
+test('the site files are sent compressed at build and kept for good by the browser', async ({ page, request }) => {
+  await page.goto('/connexion');
+  const addresses = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('link[rel="stylesheet"], link[rel="modulepreload"], link[rel="preload"]')).map(
+      (link) => (link as HTMLLinkElement).href,
+    ),
+  );
+  const wasm = addresses.find((address) => address.endsWith('.wasm'));
+  const css = addresses.find((address) => /\/pkg\/ecars\.[\w-]{22}\.css$/.test(address));
+  expect(wasm, 'the WASM has a hashed name').toMatch(/\/pkg\/ecars\.[\w-]{22}(_bg)?\.wasm$/);
+  expect(css, 'the portal CSS has a hashed name').toBeTruthy();
+  expect(addresses.some((address) => /\/dsfr\/\d+\.\d+\.\d+\/dsfr\.min\.css$/.test(address))).toBe(true);
+  for (const address of addresses) {
+    const response = await request.get(address, { headers: { 'Accept-Encoding': 'br, gzip' } });
+    expect(response.status(), address).toBe(200);
+    expect(response.headers()['cache-control'], address).toBe('public, max-age=31536000, immutable');
+    expect(response.headers()['content-encoding'], address).toBe('br');
+  }
+});

@@ -86,8 +86,15 @@ impl Application {
             .await
             .map_err(|source| StartError::Listen { addr: config.site_addr, source })?;
         let address = listener.local_addr().map_err(|source| StartError::Listen { addr: config.site_addr, source })?;
+        // `cargo leptos build` writes the site's hashed file names beside the binary; without
+        // them (tests, a plain `cargo build`) the names are plain.
+        let hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join("hash.txt")))
+            .is_some_and(|file| file.is_file());
         let options = LeptosOptions::builder()
             .output_name("ecars")
+            .hash_files(hash_files)
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .site_addr(address)

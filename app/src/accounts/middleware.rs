@@ -65,6 +65,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     let home = request.extensions().get::<Viewer>().map(|viewer| viewer.role.home());
     let logged_in = home.is_some();
     let personal = !is_static_asset(path);
+    let cache = (!personal).then(|| static_cache(path));
     let mut response = if !logged_in && needs_login(path) {
         let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
         Redirect::to(&login_href(target)).into_response()
@@ -79,10 +80,13 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
             response.headers_mut().append(header::SET_COOKIE, forget);
         }
     }
+    let status = response.status();
     let headers = response.headers_mut();
     // Pages and answers carry personal data: no copy in a browser's or a proxy's cache.
     if personal {
         headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    } else if let Some(cache) = cache.filter(|_| status.is_success()) {
+        headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(cache));
     }
     if secure {
         headers
@@ -94,6 +98,22 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
 /// The built site's files: the same for everybody, and cached.
 fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/") || path.starts_with("/dsfr/") || path == "/favicon.svg"
+}
+
+/// How long a browser keeps a static file: for good when its address changes with its content
+/// (`ecars.<hash>.wasm`, the DSFR under its version), a day otherwise (the favicon, a build
+/// without hashes).
+fn static_cache(path: &str) -> &'static str {
+    let hashed = path.strip_prefix("/pkg/").is_some_and(|name| {
+        name.split('.').nth(1).is_some_and(|hash| {
+            hash.len() == 22 && hash.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+    });
+    if hashed || path.starts_with(&format!("{}/", crate::routes::DSFR_DIR)) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=86400"
+    }
 }
 
 /// A page address whose form message (`__err`) the server did not sign: the same address without
@@ -127,9 +147,10 @@ fn unavailable(headers: &HeaderMap) -> Response {
             "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>Service momentanément indisponible - e-CARS</title>\
-             <link rel=\"stylesheet\" href=\"/dsfr/dsfr.min.css\"></head>\
+             <link rel=\"stylesheet\" href=\"{dsfr}/dsfr.min.css\"></head>\
              <body><main class=\"fr-container fr-py-8w\"><h1>Service momentanément indisponible</h1>\
-             <p>{message}</p><p><a class=\"fr-btn\" href=\"\">Réessayer</a></p></main></body></html>"
+             <p>{message}</p><p><a class=\"fr-btn\" href=\"\">Réessayer</a></p></main></body></html>",
+            dsfr = crate::routes::DSFR_DIR
         );
         (StatusCode::SERVICE_UNAVAILABLE, retry, axum::response::Html(page)).into_response()
     } else {
@@ -218,12 +239,23 @@ mod tests {
     }
 
     #[test]
+    fn files_whose_address_changes_with_them_are_kept_for_good() {
+        let forever = "public, max-age=31536000, immutable";
+        assert_eq!(static_cache("/pkg/ecars.vS1mAB2pQ3rT4uV5wX6yZ7.wasm"), forever);
+        assert_eq!(static_cache("/pkg/ecars.vS1mAB2pQ3rT4uV5wX6y-_.css"), forever);
+        assert_eq!(static_cache(&format!("{}/fonts/Marianne-Regular.woff2", crate::routes::DSFR_DIR)), forever);
+        assert_eq!(static_cache("/pkg/ecars.wasm"), "public, max-age=86400", "a build without hashes");
+        assert_eq!(static_cache("/dsfr/0.1/dsfr.min.css"), "public, max-age=86400", "another version");
+        assert_eq!(static_cache("/favicon.svg"), "public, max-age=86400");
+    }
+
+    #[test]
     fn only_login_renewal_the_footer_s_pages_assets_and_server_functions_are_public() {
         for public in [
             "/connexion",
             "/mot-de-passe/renouveler",
             "/pkg/ecars.wasm",
-            "/dsfr/dsfr.min.css",
+            "/dsfr/1.15.3/dsfr.min.css",
             "/api/connexion",
             "/accessibilite",
             "/mentions-legales",

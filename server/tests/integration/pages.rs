@@ -35,7 +35,8 @@ async fn home_lists_the_legal_entities_in_a_sortable_table() {
 async fn the_pages_are_hydratable() {
     let app = spawn_app().await.admin().await;
     let page = app.get("/").await;
-    page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars.wasm", "lang=\"fr\"", "/dsfr/dsfr.min.css"]);
+    let dsfr = format!("{}/dsfr.min.css", app::routes::DSFR_DIR);
+    page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars.wasm", "/pkg/ecars.css", "lang=\"fr\"", &dsfr]);
 }
 
 #[tokio::test]
