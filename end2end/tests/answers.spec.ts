@@ -225,3 +225,31 @@ test('the tree and the panel work with the keyboard alone', async ({ page, conso
   await page.keyboard.press('Enter');
   await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
 });
+
+test('on a wide screen the panel stays beside the tree, in view; on a phone it comes under the tree', async ({ browser }) => {
+  for (const [width, beside] of [[1280, true], [375, false]] as const) {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    await login(page, PERFORMANCE);
+    await openTree(page, /CENTRE HOSPITALIER FICTIF/, 'CAQES PERFORMANCE 500');
+    await hydrated(page);
+    // A question far down the 500: the tree scrolls, the panel does not leave the screen.
+    const last = page.locator('li.tree__leaf').last();
+    await last.scrollIntoViewIfNeeded();
+    await last.getByRole('link').click();
+    await expect(panel(page).getByRole('heading', { level: 2 })).toBeVisible();
+    const tree = (await page.locator('.tree-area').boundingBox())!;
+    const shown = (await panel(page).boundingBox())!;
+    if (beside) {
+      expect(shown.x).toBeGreaterThanOrEqual(tree.x + tree.width);
+      await page.mouse.wheel(0, -4000);
+      await page.waitForTimeout(100);
+      const afterScroll = (await panel(page).boundingBox())!;
+      expect(afterScroll.y).toBeGreaterThanOrEqual(0);
+      expect(afterScroll.y).toBeLessThan(800);
+    } else {
+      expect(shown.y).toBeGreaterThanOrEqual(tree.y + tree.height);
+    }
+    await context.close();
+  }
+});

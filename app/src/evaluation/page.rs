@@ -87,17 +87,23 @@ fn TreeView(contract_id: i32, statuses: Vec<(i32, QuestionStatus)>, children: Ch
                 {move || if contract_expanded.get() { "Replier le contrat" } else { "Déplier le contrat" }}
             </button>
         </p>
-        <div class="tree-area" on:click=move |event| on_tree_click(event, selected, contract_expanded)>
-            {children()}
-        </div>
         {(progress.get_untracked().required == 0).then(|| view! {
             <p>"Ce contrat ne comporte aucune question à saisir."</p>
         })}
-        <SelectedQuestion contract_id selected=selected.into() statuses dirty/>
+        // On a wide screen, once a question is chosen, its panel stands beside the tree and stays
+        // in view while the tree scrolls; on a narrow one it comes under the tree.
+        <div class="tree-layout">
+            <div class="tree-area" on:click=move |event| on_tree_click(event, selected, contract_expanded)>
+                {children()}
+            </div>
+            <div class="tree-layout__panel">
+                <SelectedQuestion contract_id selected=selected.into() statuses dirty/>
+            </div>
+        </div>
     }
 }
 
-/// The panel of the question in the address (`?question=<id>`), under the tree.
+/// The panel of the question in the address (`?question=<id>`), beside or under the tree.
 #[component]
 fn SelectedQuestion(
     contract_id: i32,
