@@ -152,7 +152,9 @@ const TOP: f64 = 16.0;
 fn VerticalBars(
     labels: Vec<String>,
     counts: Vec<usize>,
-    #[prop(optional)] shaded: Option<Vec<bool>>,
+    /// Bars whose slot is shaded (the entry window's weeks); none by default.
+    #[prop(optional)]
+    shaded: Vec<bool>,
     #[prop(default = 1)] label_every: usize,
 ) -> impl IntoView {
     let max = counts.iter().copied().max().unwrap_or(0).max(1);
@@ -166,10 +168,10 @@ fn VerticalBars(
     view! {
         <svg class="follow-up-chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") aria-hidden="true" focusable="false"
             preserveAspectRatio="xMidYMid meet">
-            {shaded.map(|shaded| shaded.into_iter().enumerate().filter(|(_, inside)| *inside).map(|(index, _)| view! {
+            {shaded.into_iter().enumerate().filter(|(_, inside)| *inside).map(|(index, _)| view! {
                 <rect class="follow-up-chart__window" x=format!("{:.1}", LEFT + slot * index as f64) y=TOP.to_string()
                     width=format!("{:.1}", slot) height=format!("{plot:.1}")/>
-            }).collect_view())}
+            }).collect_view()}
             {ticks.into_iter().map(|tick| {
                 let y = TOP + plot - height_of(tick);
                 view! {
@@ -238,7 +240,8 @@ fn ClosingsChart(closings: ClosingWeeks) -> impl IntoView {
     };
     let labels = weeks.iter().map(|week| week.label.clone()).collect();
     let counts = weeks.iter().map(|week| week.closings).collect();
-    let shaded = window.is_some().then(|| weeks.iter().map(|week| week.in_window).collect());
+    // Without a window, `in_window` is false for every week: nothing is shaded.
+    let shaded = weeks.iter().map(|week| week.in_window).collect();
     let label_every = weeks.len().div_ceil(12).max(1);
     view! {
         <figure class="fr-mb-6w follow-up-figure" aria-labelledby="chart-closings-title">
@@ -248,7 +251,7 @@ fn ClosingsChart(closings: ClosingWeeks) -> impl IntoView {
                 view! { <p>"Aucune évaluation n'a encore été close."</p> }.into_any()
             } else {
                 view! {
-                    <VerticalBars labels counts shaded=shaded.unwrap_or_default() label_every/>
+                    <VerticalBars labels counts shaded label_every/>
                     {(not_shown > 0).then(|| view! {
                         <p class="fr-text--sm">{format!("{not_shown} clôture(s) hors de la période représentée.")}</p>
                     })}
@@ -368,10 +371,7 @@ fn shortened(text: &str, chars: usize) -> String {
 
 /// "Graphiques de ces évaluations", from the dashboard, with its filter.
 pub fn charts_href(filter: &DashboardFilter) -> String {
-    match filter.at_page(1).query() {
-        query if query.is_empty() => FOLLOW_UP_CHARTS_PATH.to_owned(),
-        query => format!("{FOLLOW_UP_CHARTS_PATH}?{query}"),
-    }
+    filter.at_page(1).address(FOLLOW_UP_CHARTS_PATH, None)
 }
 
 #[cfg(test)]

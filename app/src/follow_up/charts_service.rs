@@ -5,14 +5,13 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use super::charts::{fill_distribution, Charts, ClosingWeeks, ObjectiveShare, Week};
 use super::dashboard::{select, DashboardFilter, DashboardRow};
 use super::export_service::{trees_and_answers, EVALUATIONS_PER_BATCH};
-use super::service::{follower, year_rows};
+use super::service::{follower, windows, year_rows};
 use crate::accounts::access::Viewer;
-use crate::db::entities::evaluation;
 use crate::db::entities::indicator::NodeKind;
 use crate::db::{agency_date, french_date};
 use crate::evaluation::rules::reaches_target;
@@ -50,26 +49,13 @@ pub async fn charts(
 /// The widest entry window of `rows`' evaluations: their first opening day to their last closing
 /// day (extensions are each evaluation's own, not the campaign's).
 async fn window_of(db: &impl ConnectionTrait, rows: &[DashboardRow]) -> Result<Option<(NaiveDate, NaiveDate)>, DbErr> {
-    let mut window: Option<(NaiveDate, NaiveDate)> = None;
-    let ids: Vec<i32> = rows.iter().map(|row| row.evaluation_id).collect();
-    // Bounded lists: far below the databases' limits on bound values.
-    for chunk in ids.chunks(1000) {
-        let windows: Vec<(Option<NaiveDate>, Option<NaiveDate>)> = evaluation::Entity::find()
-            .select_only()
-            .columns([evaluation::Column::OpensOn, evaluation::Column::ClosesOn])
-            .filter(evaluation::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (opens, closes) in windows {
-            let (Some(opens), Some(closes)) = (opens, closes) else { continue };
-            window = Some(match window {
-                Some((first, last)) => (first.min(opens), last.max(closes)),
-                None => (opens, closes),
-            });
-        }
-    }
-    Ok(window)
+    let windows = windows(db, rows.iter().map(|row| row.evaluation_id)).await?;
+    Ok(windows.values().fold(None, |widest, window| {
+        Some(match widest {
+            Some((first, last)) => (window.opens_on.min(first), window.closes_on.max(last)),
+            None => (window.opens_on, window.closes_on),
+        })
+    }))
 }
 
 fn monday_of(day: NaiveDate) -> NaiveDate {

@@ -251,9 +251,16 @@ impl DashboardFilter {
 
     /// The address of the page with this filter.
     pub fn href(&self) -> String {
-        match self.query() {
-            query if query.is_empty() => crate::routes::FOLLOW_UP_PATH.to_owned(),
-            query => format!("{}?{query}", crate::routes::FOLLOW_UP_PATH),
+        self.address(crate::routes::FOLLOW_UP_PATH, None)
+    }
+
+    /// `path` with this filter in its query, and `extra` (`name=value`) after it.
+    pub fn address(&self, path: &str, extra: Option<&str>) -> String {
+        let query: Vec<String> =
+            [self.query()].into_iter().chain(extra.map(str::to_owned)).filter(|part| !part.is_empty()).collect();
+        match query.join("&") {
+            query if query.is_empty() => path.to_owned(),
+            query => format!("{path}?{query}"),
         }
     }
 

@@ -72,8 +72,6 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     "Graphiques de ces évaluations"
                 </a>
             </p>
-        })}
-        {(total > 0).then(|| view! {
             <ExportLinks filter=filter.clone() title="Exporter".to_owned()
                 intro=format!("Les {total} évaluation(s) de ces filtres, toutes pages comprises.")/>
         })}

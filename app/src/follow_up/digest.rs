@@ -10,7 +10,6 @@ pub const LATE_WITHIN_DAYS: i64 = 14;
 
 #[cfg(feature = "ssr")]
 pub mod server {
-    use std::collections::HashMap;
     use std::time::Duration;
 
     use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
@@ -27,10 +26,10 @@ pub mod server {
     use crate::clock::Clock;
     use crate::contracts::Phase;
     use crate::db::begin_write;
-    use crate::db::entities::{digest, evaluation, user, user_legal_entity};
+    use crate::db::entities::{digest, user, user_legal_entity};
     use crate::db::{agency_time_zone, french_date};
     use crate::follow_up::dashboard::{DashboardFilter, DashboardRow};
-    use crate::follow_up::service::{rows, years};
+    use crate::follow_up::service::{rows, windows, years};
     use crate::mail::outbox::Outbox;
     use crate::notifications;
     use crate::AppError;
@@ -221,11 +220,11 @@ pub mod server {
             .collect();
         let today = crate::db::agency_date(now);
         let open: Vec<&DashboardRow> = rows.iter().filter(|row| row.phase == Phase::AutoEvaluation).collect();
-        let last_days = last_days(db, open.iter().map(|row| row.evaluation_id)).await?;
+        let windows = windows(db, open.iter().map(|row| row.evaluation_id)).await?;
         let late = open
             .into_iter()
             .filter_map(|row| {
-                let last_day = *last_days.get(&row.evaluation_id)?;
+                let last_day = windows.get(&row.evaluation_id)?.last_day();
                 ((last_day - today).num_days() < LATE_WITHIN_DAYS).then(|| {
                     let until = if last_day < today { "saisie terminée le" } else { "saisie jusqu'au" };
                     format!(
@@ -239,31 +238,6 @@ pub mod server {
             })
             .collect();
         Ok(Some(Week { year, closed, late }))
-    }
-
-    /// The last day of entry of evaluations `ids` that have a window (an extension included).
-    async fn last_days(
-        db: &DatabaseConnection,
-        ids: impl Iterator<Item = i32>,
-    ) -> Result<HashMap<i32, NaiveDate>, AppError> {
-        let ids: Vec<i32> = ids.collect();
-        let mut days = HashMap::new();
-        // Bounded lists: far below the databases' limits on bound values.
-        for chunk in ids.chunks(1000) {
-            let windows: Vec<(i32, Option<NaiveDate>, Option<NaiveDate>)> = evaluation::Entity::find()
-                .select_only()
-                .columns([evaluation::Column::Id, evaluation::Column::ClosesOn, evaluation::Column::ExtendedUntil])
-                .filter(evaluation::Column::Id.is_in(chunk.iter().copied()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            for (id, closes_on, extended_until) in windows {
-                if let Some(last) = extended_until.or(closes_on) {
-                    days.insert(id, last);
-                }
-            }
-        }
-        Ok(days)
     }
 
     /// Looks whether the digest is due at start, then every [`LOOK_EVERY`], for as long as the process runs.

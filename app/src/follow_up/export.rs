@@ -113,19 +113,9 @@ pub const SHEET_PARAM: &str = "feuille";
 
 /// Where the export of what `filter` shows (every page of it) is downloaded; a `.csv` is of one sheet.
 pub fn export_href(filter: &super::dashboard::DashboardFilter, format: ExportFormat, sheet: Sheet) -> String {
-    let mut query = filter.at_page(1).query();
-    if format == ExportFormat::Csv {
-        if !query.is_empty() {
-            query.push('&');
-        }
-        query.push_str(&format!("{SHEET_PARAM}={}", sheet.code()));
-    }
+    let sheet = (format == ExportFormat::Csv).then(|| format!("{SHEET_PARAM}={}", sheet.code()));
     let route = crate::routes::FOLLOW_UP_EXPORT_ROUTE.replace("{format}", format.extension());
-    if query.is_empty() {
-        route
-    } else {
-        format!("{route}?{query}")
-    }
+    filter.at_page(1).address(&route, sheet.as_deref())
 }
 
 /// The downloaded file's name: "suivi-CAQES-2022-reponses.csv", or for one contract's evaluation

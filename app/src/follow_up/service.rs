@@ -307,6 +307,23 @@ async fn closings(
     Ok(rows.into_iter().collect())
 }
 
+/// The entry windows of evaluations `ids` (those opened by a campaign), by evaluation.
+pub async fn windows(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i32>,
+) -> Result<HashMap<i32, crate::campaigns::window::server::Window>, DbErr> {
+    use crate::campaigns::window::server::Window;
+    let ids: Vec<i32> = ids.collect();
+    let mut windows = HashMap::new();
+    // Bounded lists: far below the databases' limits on bound values.
+    for chunk in ids.chunks(1000) {
+        let evaluations =
+            evaluation::Entity::find().filter(evaluation::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
+        windows.extend(evaluations.iter().filter_map(|evaluation| Some((evaluation.id, Window::of(evaluation)?))));
+    }
+    Ok(windows)
+}
+
 /// The years in `reach`, and every evaluation of the one `filter` names — the latest when it
 /// names none or one out of reach, then written into `filter`.
 pub async fn year_rows(
