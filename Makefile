@@ -20,6 +20,8 @@ TEST_PYTHON := $(CURDIR)/.make/venv/bin/python
 # DSFR's version (package.json): its files are served under it.
 DSFR_VERSION := $(shell sed -n 's/.*"@gouvfr\/dsfr": "\([^"]*\)".*/\1/p' package.json)
 DSFR := public/dsfr/$(DSFR_VERSION)
+# The portal's one stylesheet (Cargo.toml's style-file): the DSFR rules and icons the code names, then main.css.
+PORTAL_CSS := target/style/portal.css
 
 # Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
@@ -30,14 +32,14 @@ run: setup build
 	ECARS_DEMO=1 ./target/release/ecars
 
 # Release assets are also written compressed (`.br`, `.gz`), which the server sends as they are.
-build: setup
+build: setup $(PORTAL_CSS)
 	cargo leptos build --release --precompress
 	@# cargo-leptos's gzip is a quarter larger than gzip -9's (browsers ask for gzip, not brotli, over plain http).
 	find target/site -type f ! -name '*.gz' ! -name '*.br' -exec gzip -9 -k -f -n {} +
 
 test: setup setup-browser setup-test-servers lint test-unit test-integration test-postgres test-e2e
 
-setup: .make/wasm-target .make/cargo-leptos .make/wasm-bindgen node_modules/.package-lock.json $(DSFR)/dsfr.min.css
+setup: .make/wasm-target .make/cargo-leptos .make/wasm-bindgen node_modules/.package-lock.json $(DSFR)/fonts
 
 setup-browser:
 	@command -v $(CHROMIUM) >/dev/null || { echo "Installing Chromium from Debian's packages"; \
@@ -80,13 +82,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# DSFR is copied into the assets at build time, never committed, under its version (`routes::DSFR_DIR`):
-# a new version is a new address, so browsers keep its files for good.
-$(DSFR)/dsfr.min.css: node_modules/.package-lock.json
-	rm -rf public/dsfr && mkdir -p $(DSFR)/utility/icons
-	cp -r node_modules/@gouvfr/dsfr/dist/dsfr.min.css node_modules/@gouvfr/dsfr/dist/fonts \
-		node_modules/@gouvfr/dsfr/dist/icons $(DSFR)/
-	cp node_modules/@gouvfr/dsfr/dist/utility/icons/icons.min.css $(DSFR)/utility/icons/
+# DSFR's fonts and icons are copied into the assets at build time, never committed, under its
+# version (`routes::DSFR_DIR`): a new version is a new address, so browsers keep its files for good.
+$(DSFR)/fonts: node_modules/.package-lock.json
+	rm -rf public/dsfr && mkdir -p $(DSFR)
+	cp -r node_modules/@gouvfr/dsfr/dist/fonts node_modules/@gouvfr/dsfr/dist/icons $(DSFR)/
+
+# Written again whenever the code may name another DSFR class; cargo-leptos names it by its content.
+$(PORTAL_CSS): style/portal-css.mjs style/main.css node_modules/.package-lock.json $(shell find app/src -name '*.rs')
+	node style/portal-css.mjs $(DSFR_VERSION) $@
 
 # Formatting, and clippy on both sides with warnings as errors: the workspace lints deny unwrap,
 # expect and panic outside tests (Cargo.toml, clippy.toml), so no request can panic the server.
@@ -127,7 +131,6 @@ bench: build setup-browser
 	CHROMIUM=$(CHROMIUM) end2end/bench/browser.sh
 	@echo "== Assets sent to the browser (precompressed at build: brotli, or gzip for older browsers)"
 	@for file in target/site/pkg/ecars.*.wasm target/site/pkg/ecars.*.js target/site/pkg/ecars.*.css \
-		target/site/dsfr/*/dsfr.min.css target/site/dsfr/*/utility/icons/icons.min.css \
 		target/site/dsfr/*/fonts/Marianne-Regular.woff2 target/site/dsfr/*/fonts/Marianne-Bold.woff2; do \
 		printf "  %-60s %6d KB brotli  %6d KB gzip  (%d KB raw)\n" "$$file" $$(( $$(wc -c < $$file.br) / 1024 )) \
 			$$(( $$(wc -c < $$file.gz) / 1024 )) $$(( $$(wc -c < $$file) / 1024 )); done

@@ -36,8 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The two faces of Marianne every page shows, asked for before the CSS names them.
                 <link rel="preload" href=format!("{DSFR_DIR}/fonts/Marianne-Regular.woff2") r#as="font" r#type="font/woff2" crossorigin="anonymous"/>
                 <link rel="preload" href=format!("{DSFR_DIR}/fonts/Marianne-Bold.woff2") r#as="font" r#type="font/woff2" crossorigin="anonymous"/>
-                <link rel="stylesheet" href=format!("{DSFR_DIR}/dsfr.min.css")/>
-                <link rel="stylesheet" href=format!("{DSFR_DIR}/utility/icons/icons.min.css")/>
+                // One stylesheet: the DSFR rules and icons the portal uses, then its own (style/portal-css.mjs).
                 <HashedStylesheet options=options.clone() id="ecars"/>
                 <HydrationScripts options islands=true/>
                 <CsrfMeta/>

@@ -124,17 +124,16 @@ pub fn question_href(contract_id: i32, question_id: i32) -> String {
 
 /// The same, from the tree's own page (only the query and the anchor change).
 pub fn question_query(question_id: i32) -> String {
-    question_query_in(question_id, None)
+    question_query_in(question_id, None, &[])
 }
 
-/// The same, in the tree of an earlier year (`?annee=2023&question=...`).
-pub fn question_query_in(question_id: i32, earlier_year: Option<i32>) -> String {
-    match earlier_year {
-        Some(year) => {
-            format!("?{}={year}&{QUESTION_PARAM}={question_id}#{QUESTION_ANCHOR}", crate::evaluation::years::YEAR_PARAM)
-        }
-        None => format!("?{QUESTION_PARAM}={question_id}#{QUESTION_ANCHOR}"),
-    }
+/// The same, in the tree of an earlier year (`?annee=2023&question=...`), keeping `kept`: more
+/// `name=value` pairs of the address (the tree's filter).
+pub fn question_query_in(question_id: i32, earlier_year: Option<i32>, kept: &[String]) -> String {
+    let year = earlier_year.map(|year| format!("{}={year}", crate::evaluation::years::YEAR_PARAM));
+    let question = format!("{QUESTION_PARAM}={question_id}");
+    let pairs: Vec<String> = year.into_iter().chain(kept.iter().cloned()).chain([question]).collect();
+    format!("?{}#{QUESTION_ANCHOR}", pairs.join("&"))
 }
 
 pub fn closing_href(contract_id: i32) -> String {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`, browser side: starts the release build on a fresh data directory with the demo
-# data, measures click-to-green in headless Chromium, then stops the server.
+# data, measures click-to-green in headless Chromium and runs Lighthouse on four pages, then
+# stops the server.
 set -euo pipefail
 port=3200
 data=target/bench-data
@@ -14,3 +15,4 @@ for _ in $(seq 150); do
 	sleep 0.2
 done
 node end2end/bench/click-to-green.mjs "http://127.0.0.1:$port"
+node end2end/bench/lighthouse.mjs "http://127.0.0.1:$port"

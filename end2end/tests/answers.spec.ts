@@ -1,4 +1,4 @@
-import { Browser, Page } from '@playwright/test';
+import { Browser, Locator, Page } from '@playwright/test';
 import { test, expect, hydrated, markDocument, documentIsMarked, expectAccessible, login, CHU, REFERENT, Account } from './fixtures';
 
 const PERFORMANCE: Account = { email: 'performance@exemple.fr', password: 'Performance-Demo-2026!' };
@@ -20,10 +20,9 @@ async function openQuestion(page: Page, code: string) {
   await expect(panel(page).getByRole('heading', { level: 2 })).toHaveText(new RegExp(`^${code.replace(/\./g, '\\.')} - `));
 }
 
-const saveButton = (page: Page) => panel(page).getByRole('button', { name: 'Enregistrer' });
+const saveButton = (page: Page) => panel(page).getByRole('button', { name: 'Enregistrer', exact: true });
 // DSFR draws checkboxes and radios on their labels, which are what a user clicks.
 const notConcerned = (page: Page) => panel(page).locator('label[for="non-concerne"]');
-const choose = (page: Page, choice: 'Oui' | 'Non') => panel(page).locator(`label[for="realise-${choice.toLowerCase()}"]`).click();
 
 test('the question panel: last year beside the input, errors keep what was typed, "Non concerné"', async ({ page, consoleErrors }) => {
   await login(page, CHU);
@@ -78,18 +77,33 @@ test('the referent sees a question read-only', async ({ page, consoleErrors }) =
 });
 
 /** Fills "Réalisé" with a valid value for the question's kind; returns what to find after a reload. */
-async function answer(page: Page, code: string): Promise<{ yes?: boolean; value?: string }> {
+/** Presses Tab until `target` has the focus: the keyboard path a user follows. */
+async function tabTo(page: Page, target: Locator, most = 12) {
+  for (let press = 0; press < most; press++) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+/** Answers the question in the panel by keyboard alone, from its focused heading. */
+async function answerByKeyboard(page: Page, code: string): Promise<{ yes?: boolean; value?: string }> {
   const question = panel(page);
   if (await question.getByRole('radio', { name: 'Oui' }).count()) {
-    await choose(page, 'Oui');
+    await tabTo(page, question.getByRole('radio', { name: 'Oui' }));
+    await page.keyboard.press('Space');
+    await expect(question.getByRole('radio', { name: 'Oui' })).toBeChecked();
     return { yes: true };
   }
   const value = (await question.locator('textarea#realise').count()) ? `Réponse saisie pour ${code}` : '12,5';
-  await question.locator('#realise').fill(value);
+  await tabTo(page, question.locator('#realise'));
+  await page.keyboard.type(value);
   return { value };
 }
 
-test('fill every red question of CAQES TEST: 100 % without a page load, and every value after a reload', async ({ page, consoleErrors }) => {
+const codeOf = (text: string) => text.match(/\d+(\.\d+)*\.[a-z]/)![0];
+
+test('save and next, by keyboard alone: every red question of CAQES TEST in tree order, 100 % without a page load', async ({ page, consoleErrors }) => {
   test.setTimeout(180_000);
   await login(page, CHU);
   await openTree(page, /CHU DE GRENOBLE ALPES/, 'CAQES TEST');
@@ -99,16 +113,24 @@ test('fill every red question of CAQES TEST: 100 % without a page load, and ever
   const codes = await page
     .locator('li.tree__leaf', { has: page.locator('.tree__dot--red') })
     .locator('a')
-    .evaluateAll((links) => links.map((link) => link.textContent!.match(/\d+(\.\d+)*\.[a-z]/)![0]));
+    .evaluateAll((links) => links.map((link) => link.textContent!));
   expect(codes.length).toBeGreaterThan(15);
+  const inOrder = codes.map(codeOf);
+  // The first red question from the tree, then "Enregistrer et passer à la suivante" only.
+  await leaf(page, inOrder[0]).getByRole('link').focus();
+  await page.keyboard.press('Enter');
+  const heading = panel(page).getByRole('heading', { level: 2 });
   const expected = new Map<string, { yes?: boolean; value?: string }>();
-  for (const code of codes) {
-    await openQuestion(page, code);
-    expected.set(code, await answer(page, code));
-    await saveButton(page).click();
-    await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
+  for (const [index, code] of inOrder.entries()) {
+    await expect(heading).toHaveText(new RegExp(`^${code.replace(/\./g, '\\.')} - `));
+    await expect(heading).toBeFocused();
+    if (index > 0) await expect(panel(page)).toContainText('Réponse précédente enregistrée.');
+    expected.set(code, await answerByKeyboard(page, code));
+    await tabTo(page, panel(page).getByRole('button', { name: 'Enregistrer et passer à la suivante' }));
+    await page.keyboard.press('Enter');
     await expect(leaf(page, code).locator('.tree__dot--green')).toBeVisible();
   }
+  await expect(panel(page).getByRole('status')).toContainText('Il ne reste aucune question à saisir');
   await expect(page.locator('#pourcentage')).toContainText('Pourcentage de remplissage : 100 %');
   await expect(page.locator('.tree__dot--red')).toHaveCount(0);
   expect(await documentIsMarked(page), 'no page load while answering').toBe(true);
@@ -252,4 +274,60 @@ test('on a wide screen the panel stays beside the tree, in view; on a phone it c
     }
     await context.close();
   }
+});
+
+test('filter the 500 questions: words without accents, questions to answer only; filter, folding and place survive a reload', async ({ page, consoleErrors }) => {
+  await login(page, PERFORMANCE);
+  await openTree(page, /CENTRE HOSPITALIER FICTIF/, 'CAQES PERFORMANCE 500');
+  await hydrated(page);
+  const shownLeaves = page.locator('li.tree__leaf:visible');
+  const count = page.locator('.tree-filter__count');
+  await expect(shownLeaves).toHaveCount(500);
+
+  // As the user types: the ten questions under sub-objective 3.1.2, whatever the accents.
+  await page.getByLabel(/^Rechercher une question/).pressSequentially('sous-objectif genere 3.1.2');
+  await expect(count).toHaveText('10 questions affichées sur 500');
+  await expect(shownLeaves).toHaveCount(10);
+  await expect(shownLeaves.first()).toContainText('3.1.2.a - ');
+  // Then only those still to answer (red): the odd ones (111 to 119) but the national 117.
+  await page.getByText('Questions à saisir uniquement').click();
+  await expect(count).toHaveText('4 questions affichées sur 500');
+  await expect(shownLeaves.locator('.tree__dot--red')).toHaveCount(4);
+  await expect(page).toHaveURL(/a_saisir=1&recherche=sous-objectif(\+|%20)genere(\+|%20)3\.1\.2/);
+  await expectAccessible(page);
+
+  // A question answered by "Enregistrer et passer à la suivante" leaves the filtered tree once left.
+  await shownLeaves.first().getByRole('link').click();
+  await expect(panel(page).getByRole('heading', { level: 2 })).toHaveText(/^3\.1\.2\.a - /);
+  await answerByKeyboard(page, '3.1.2.a');
+  await panel(page).getByRole('button', { name: 'Enregistrer et passer à la suivante' }).click();
+  await expect(panel(page).getByRole('heading', { level: 2 })).toHaveText(/^3\.1\.2\.c - /);
+  await expect(count).toHaveText('3 questions affichées sur 500');
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel(/^Rechercher une question/)).toHaveValue('sous-objectif genere 3.1.2');
+  await expect(page.getByLabel('Questions à saisir uniquement')).toBeChecked();
+  await expect(count).toHaveText('3 questions affichées sur 500');
+  await expect(panel(page).getByRole('heading', { level: 2 })).toHaveText(/^3\.1\.2\.c - /);
+
+  // Cleared: everything again. An objective folded, the page scrolled: both as they were after a reload.
+  await page.getByLabel(/^Rechercher une question/).fill('');
+  await page.getByText('Questions à saisir uniquement').click();
+  await expect(shownLeaves).toHaveCount(500);
+  await expect(count).toBeEmpty();
+  const toggle = page.getByRole('button', { name: '2.1 - Objectif généré n° 2 de la démonstration de performance' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await leaf(page, '7.1.4.a').scrollIntoViewIfNeeded();
+  await page.mouse.wheel(0, 300);
+  await page.waitForTimeout(200);
+  const scrolled = await page.evaluate(() => window.scrollY);
+  expect(scrolled).toBeGreaterThan(1000);
+  await page.reload();
+  await hydrated(page);
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(leaf(page, '2.1.1.a')).toBeHidden();
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(scrolled - 50);
+  expect(await page.evaluate(() => window.scrollY)).toBeLessThan(scrolled + 50);
 });

@@ -89,7 +89,7 @@ test('answer panel: the comment typed before hydration is kept and saved', async
   await comment.fill('Saisi avant le chargement complet de la page');
   await hydrated(page);
   await expect(comment).toHaveValue('Saisi avant le chargement complet de la page');
-  await page.locator('section.question-panel').getByRole('button', { name: 'Enregistrer' }).click();
+  await page.locator('section.question-panel').getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await expect(page.locator('section.question-panel').getByRole('status')).toHaveText('Réponse enregistrée.');
   await page.unrouteAll();
   await page.reload();
@@ -113,7 +113,7 @@ test('contact form: what was typed before hydration is kept and saved', async ({
   await expect(page.getByLabel('Nom', { exact: true })).toHaveValue('DURAND');
   await expect(page.getByLabel('Prénom')).toHaveValue('Lucie');
   await expect(page.getByLabel(/^Email/)).toHaveValue('lucie.durand@chu-grenoble.fr');
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await expect(page.getByText('Contact « REF. CAQES » enregistré.')).toBeVisible();
   await expect(page.getByRole('row', { name: /REF\. CAQES/ })).toContainText('DURAND');
 });

@@ -33,7 +33,12 @@ test('the site files are sent compressed at build and kept for good by the brows
   const css = addresses.find((address) => /\/pkg\/ecars\.[\w-]{22}\.css$/.test(address));
   expect(wasm, 'the WASM has a hashed name').toMatch(/\/pkg\/ecars\.[\w-]{22}(_bg)?\.wasm$/);
   expect(css, 'the portal CSS has a hashed name').toBeTruthy();
-  expect(addresses.some((address) => /\/dsfr\/\d+\.\d+\.\d+\/dsfr\.min\.css$/.test(address))).toBe(true);
+  // One stylesheet: the DSFR rules the portal uses are in it; the fonts come from the DSFR's folder.
+  expect(addresses.filter((address) => address.endsWith('.css'))).toEqual([css]);
+  expect(addresses.some((address) => /\/dsfr\/\d+\.\d+\.\d+\/fonts\/Marianne-Regular\.woff2$/.test(address))).toBe(true);
+  const stylesheet = await (await request.get(css!)).text();
+  expect(stylesheet).toContain('.fr-btn');
+  expect(stylesheet, 'icons the portal does not use are left out').not.toContain('fr-icon-zoom-in-line');
   for (const address of addresses) {
     const response = await request.get(address, { headers: { 'Accept-Encoding': 'br, gzip' } });
     expect(response.status(), address).toBe(200);

@@ -21,7 +21,7 @@ test('close CAQES TEST: the missing-items panel, the DIRECTEUR contact, then Con
     await missing.locator('a[href*="question="]').first().click();
     const panel = page.locator('section.question-panel');
     await panel.locator('label[for="non-concerne"]').click();
-    await panel.getByRole('button', { name: 'Enregistrer' }).click();
+    await panel.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await expect(panel.getByRole('status')).toHaveText('Réponse enregistrée.');
     await page.getByRole('link', { name: 'CAQES TEST', exact: true }).click();
     await page.getByRole('link', { name: 'Clore la saisie' }).click();
@@ -34,13 +34,13 @@ test('close CAQES TEST: the missing-items panel, the DIRECTEUR contact, then Con
   await page.getByLabel('Prénom').fill('Claire');
   await page.getByLabel(/^Email/).fill('claire.martin@chu-grenoble.fr');
   await page.getByLabel(/^Téléphone/).fill('12');
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('vérifiez le champ (Téléphone)');
   await expect(page.locator('#phone-erreur')).toContainText("Le numéro de téléphone n'est pas valide");
   await expect(page.getByLabel('Prénom')).toHaveValue('Claire');
   await expectAccessible(page);
   await page.getByLabel(/^Téléphone/).fill('+33 4 76 76 75 75');
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: 'Contacts administratifs' })).toBeVisible();
   await expect(page.getByText('Contact « DIRECTEUR » enregistré.')).toBeVisible();
@@ -57,7 +57,10 @@ test('close CAQES TEST: the missing-items panel, the DIRECTEUR contact, then Con
   await expect(page.locator('.phase-banner')).toHaveText(/Consultation/);
   await expect(page.getByText('La saisie est close. Un accusé de clôture a été envoyé par courriel.')).toBeVisible();
   await expect(page.getByText('Clore la saisie')).toHaveCount(0);
-  const editingControls = page.locator('main input:not([type=hidden]), main textarea, main select, main button[type=submit]');
+  // The tree's filter (search, "Questions à saisir uniquement") changes nothing stored.
+  const editingControls = page.locator(
+    'main :is(input:not([type=hidden]), textarea, select, button[type=submit]):not(.tree-filter *)',
+  );
   await expect(editingControls).toHaveCount(0);
 
   await page.getByRole('link', { name: 'Accéder à la liste des contacts administratifs' }).click();

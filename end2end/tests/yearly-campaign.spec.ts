@@ -38,7 +38,7 @@ async function openCaqesTest(page: Page) {
 /** Answers the open question's "Réalisé" (yes or no) and saves. */
 async function answer(page: Page, choice: 'Oui' | 'Non') {
   await panel(page).locator(`label[for="realise-${choice.toLowerCase()}"]`).click();
-  await panel(page).getByRole('button', { name: 'Enregistrer' }).click();
+  await panel(page).getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
 }
 
@@ -53,9 +53,9 @@ test('a yearly campaign: opened by the agency, answered with last year beside, c
   await hydrated(page);
   await openQuestion(page, '2.1.1.a');
   let lastYear = 'Non concerné';
-  if (await panel(page).getByRole('button', { name: 'Enregistrer' }).count()) {
+  if (await panel(page).getByRole('button', { name: 'Enregistrer', exact: true }).count()) {
     await panel(page).locator('label[for="non-concerne"]').click();
-    await panel(page).getByRole('button', { name: 'Enregistrer' }).click();
+    await panel(page).getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
   } else {
     const achieved = panel(page).locator('dl.fields > div', { has: page.locator('dt', { hasText: /^Réalisé :$/ }) });
@@ -126,7 +126,7 @@ test('a yearly campaign: opened by the agency, answered with last year beside, c
   await page.getByLabel('Prénom').fill('Claire');
   await page.getByLabel(/^Email/).fill('claire.martin@chu-grenoble.fr');
   await page.getByLabel(/^Téléphone/).fill('+33 4 76 76 75 75');
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await expect(page.getByText('Contact « DIRECTEUR » enregistré.')).toBeVisible();
   await page.getByRole('link', { name: 'Retour vers le contrat' }).click();
   await page.getByRole('link', { name: 'Clore la saisie' }).click();

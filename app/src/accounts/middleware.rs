@@ -146,11 +146,9 @@ fn unavailable(headers: &HeaderMap) -> Response {
         let page = format!(
             "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>Service momentanément indisponible - e-CARS</title>\
-             <link rel=\"stylesheet\" href=\"{dsfr}/dsfr.min.css\"></head>\
+             <title>Service momentanément indisponible - e-CARS</title></head>\
              <body><main class=\"fr-container fr-py-8w\"><h1>Service momentanément indisponible</h1>\
-             <p>{message}</p><p><a class=\"fr-btn\" href=\"\">Réessayer</a></p></main></body></html>",
-            dsfr = crate::routes::DSFR_DIR
+             <p>{message}</p><p><a class=\"fr-btn\" href=\"\">Réessayer</a></p></main></body></html>"
         );
         (StatusCode::SERVICE_UNAVAILABLE, retry, axum::response::Html(page)).into_response()
     } else {

@@ -100,7 +100,19 @@ impl FormPage {
 
     /// The page that posted the form, with `query` instead of its own.
     pub fn posting_with<'a>(query: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<Self> {
-        Some(FormPage::at(referer()?.path().to_owned(), query))
+        Self::posting_keeping(&[], query)
+    }
+
+    /// The page that posted the form, keeping of its query only the names `kept`, then `query`.
+    pub fn posting_keeping<'a>(kept: &[&str], query: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<Self> {
+        let page = referer()?;
+        let mut pairs: Vec<(String, String)> = page
+            .query_pairs()
+            .filter(|(name, _)| kept.contains(&name.as_ref()))
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        pairs.extend(query.into_iter().map(|(name, value)| (name.to_owned(), value.to_owned())));
+        Some(FormPage { path: page.path().to_owned(), query: pairs, anchor: None })
     }
 
     /// Its address as it is (for a success that stays on the form's page).

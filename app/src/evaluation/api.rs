@@ -30,7 +30,8 @@ pub async fn get_question(question_id: i32) -> Result<QuestionDetail, AppError> 
 }
 
 /// "Enregistrer": `version` is the one the panel was loaded with (0 for a first answer);
-/// `not_concerned` is the checkbox ("on" when ticked).
+/// `not_concerned` is the checkbox ("on" when ticked). `next` is sent by "Enregistrer et passer
+/// à la suivante": the answer then says which question is next.
 #[server(endpoint = "enregistrer_reponse", client = crate::accounts::csrf::PortalClient)]
 pub async fn save_answer(
     question_id: i32,
@@ -38,13 +39,15 @@ pub async fn save_answer(
     not_concerned: Option<String>,
     achieved: Option<String>,
     comment: Option<String>,
+    #[server(default)] next: Option<String>,
 ) -> Result<SavedAnswer, AppError> {
-    use super::service::{save, AnswerInput};
-    use super::TypedAnswer;
+    use super::service::{next_to_fill, save, AnswerInput};
+    use super::{TypedAnswer, ALL_SAVED, PREVIOUS_PARAM, SAVED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
     use crate::routes::{HOME_PATH, QUESTION_ANCHOR, QUESTION_PARAM};
 
     let viewer = crate::accounts::access::viewer()?;
+    let state = crate::state::AppState::current()?;
     let typed = TypedAnswer {
         not_concerned: not_concerned.is_some_and(|value| !value.is_empty()),
         achieved: achieved.unwrap_or_default(),
@@ -52,14 +55,27 @@ pub async fn save_answer(
     };
     let input =
         AnswerInput { version, not_concerned: typed.not_concerned, achieved: &typed.achieved, comment: &typed.comment };
-    let result = save(&crate::state::AppState::current()?.db, &viewer, question_id, input).await;
-    // Without JavaScript, back to the question's panel: with "Réponse enregistrée.", or with the
-    // error and what the user typed.
+    let mut result = save(&state.db, &viewer, question_id, input).await;
+    let wants_next = next.is_some();
+    if let (Ok(saved), true) = (&mut result, wants_next) {
+        saved.next = next_to_fill(&state.db, &state.tree_shapes, &viewer, question_id).await?;
+    }
+    // Without JavaScript, back to the tree, its filter kept: on the next question, or on this one
+    // with "Réponse enregistrée.", or with the error and what the user typed.
     let question = question_id.to_string();
-    let panel = |query: Vec<(&str, &str)>| FormPage::posting_with(query).map(|page| page.at_anchor(QUESTION_ANCHOR));
-    let saved = panel(vec![(QUESTION_PARAM, &question), (super::SAVED_PARAM, "1")]);
+    let panel = |query: Vec<(&str, &str)>| {
+        FormPage::posting_keeping(&super::tree_filter::PARAMS, query).map(|page| page.at_anchor(QUESTION_ANCHOR))
+    };
     let refused = panel([(QUESTION_PARAM, question.as_str())].into_iter().chain(typed.query_pairs()).collect());
-    let done = |_: &SavedAnswer| saved.map(|page| page.href()).unwrap_or_else(|| HOME_PATH.to_owned());
+    let done = |saved: &SavedAnswer| {
+        let next = saved.next.map(|next| next.to_string());
+        let query = match (&next, wants_next) {
+            (Some(next), _) => vec![(QUESTION_PARAM, next.as_str()), (PREVIOUS_PARAM, question.as_str())],
+            (None, true) => vec![(QUESTION_PARAM, question.as_str()), (SAVED_PARAM, ALL_SAVED)],
+            (None, false) => vec![(QUESTION_PARAM, question.as_str()), (SAVED_PARAM, "1")],
+        };
+        panel(query).map(|page| page.href()).unwrap_or_else(|| HOME_PATH.to_owned())
+    };
     answer_plain_post(SaveAnswer::PATH, &result, done, refused);
     result
 }

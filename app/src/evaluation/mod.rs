@@ -11,6 +11,7 @@ pub mod printable;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod tree_filter;
 mod tree_html;
 pub mod values;
 pub mod years;
@@ -140,6 +141,10 @@ pub struct SavedAnswer {
     pub question_id: i32,
     pub answer: AnswerView,
     pub status: QuestionStatus,
+    /// After "Enregistrer et passer à la suivante": the next question still to answer, in tree
+    /// order (`None`: none is left).
+    #[serde(default)]
+    pub next: Option<i32>,
 }
 
 /// What the user typed in the answer form. After a plain form post (no JavaScript) that failed,
@@ -175,6 +180,12 @@ impl TypedAnswer {
 
 /// Query parameter of the address a plain form post returns to after a successful save.
 pub const SAVED_PARAM: &str = "enregistre";
+/// `SAVED_PARAM`'s value after "Enregistrer et passer à la suivante" when no question is left.
+pub const ALL_SAVED: &str = "tout";
+/// After "Enregistrer et passer à la suivante", in the next question's address: the one saved.
+pub const PREVIOUS_PARAM: &str = "precedente";
+/// The name and value "Enregistrer et passer à la suivante" sends with the form.
+pub const NEXT_FIELD: &str = "next";
 
 /// Query parameter of the contract page right after "Clore la saisie".
 pub const CLOSED_PARAM: &str = "cloture";

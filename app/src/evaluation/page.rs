@@ -11,10 +11,11 @@ use leptos::prelude::*;
 use super::api::{get_indicator_tree, get_question};
 use super::panel::{QuestionPanel, Statuses};
 use super::rules::QuestionStatus;
+use super::tree_filter::{shown_count_text, TreeFilter, MAX_SEARCH_CHARS, SEARCH_PARAM, TO_FILL_PARAM};
 use super::tree_html::{tree_items, CONTRACT_LIST};
 use super::IndicatorTree;
 use crate::app::contract_resource_with;
-use crate::layout::forms::page_query;
+use crate::layout::forms::{page_query, ticked_before_hydration, typed_before_hydration};
 use crate::layout::{when_loaded, ContractPageTop, ErrorAlert};
 use crate::routes::{indicators_href, QUESTION_PARAM};
 
@@ -29,6 +30,9 @@ pub fn IndicatorsPage() -> impl IntoView {
             let IndicatorTree { contract, objectives, earlier } = tree;
             let selected = question_in_address();
             let earlier_year = earlier.then_some(contract.year);
+            let filter = TreeFilter::from_query(&page_query());
+            let title = contract.legal_entity.title();
+            let tree = tree_items(&contract.name, &title, &objectives, selected, earlier_year, &filter);
             view! {
                 <ContractPageTop contract=contract.clone() page=TITLE/>
                 <h1>"Contrat : " {contract.name.clone()}</h1>
@@ -40,10 +44,8 @@ pub fn IndicatorsPage() -> impl IntoView {
                         </p>
                     </div>
                 })}
-                <TreeView contract_id=contract.id statuses>
-                    <ul class="tree" aria-label="Indicateurs du contrat"
-                        inner_html=tree_items(&contract.name, &contract.legal_entity.title(), &objectives, selected, earlier_year)>
-                    </ul>
+                <TreeView contract_id=contract.id statuses earlier_year shown=(tree.shown, tree.total)>
+                    <ul class="tree" aria-label="Indicateurs du contrat" inner_html=tree.html></ul>
                 </TreeView>
             }
         })}
@@ -56,18 +58,41 @@ fn question_in_address() -> Option<i32> {
 }
 
 #[island]
-fn TreeView(contract_id: i32, statuses: Vec<(i32, QuestionStatus)>, children: Children) -> impl IntoView {
+fn TreeView(
+    contract_id: i32,
+    statuses: Vec<(i32, QuestionStatus)>,
+    earlier_year: Option<i32>,
+    /// Questions the filter shows, among all, as the server counted them.
+    shown: (usize, usize),
+    children: Children,
+) -> impl IntoView {
     let statuses = Statuses::new(statuses);
     // The same shared rule as on the server, recomputed as answers are saved.
     let progress = Memo::new(move |_| statuses.progress());
     let dirty = RwSignal::new(false);
     let selected = RwSignal::new(question_in_address());
     let contract_expanded = RwSignal::new(true);
+    // What was typed or ticked before the WASM arrived wins.
+    let in_address = TreeFilter::from_query(&page_query());
+    let to_fill_only = RwSignal::new(ticked_before_hydration(TO_FILL_ID).unwrap_or(in_address.to_fill_only));
+    let search = RwSignal::new(typed_before_hydration(SEARCH_ID).unwrap_or(in_address.search.clone()));
+    let filter = Memo::new(move |_| TreeFilter::new(to_fill_only.get(), &search.get()));
+    let shown_count = RwSignal::new(shown);
+    let navigation = TreeNavigation { selected, filter, earlier_year, contract_expanded };
     #[cfg(feature = "hydrate")]
     {
         follow_history(selected, dirty);
+        let chosen = selected.get_untracked();
+        Effect::new(move |_| tree_dom::restore_folding_and_place(contract_expanded, chosen));
         Effect::new(move |_| tree_dom::fold(CONTRACT_LIST, contract_expanded.get()));
         Effect::new(move |_| tree_dom::mark_selected(selected.get()));
+        // The filter, applied again as it changes and as answers turn green, kept in the address.
+        Effect::new(move |_| {
+            progress.track();
+            let filter = filter.get();
+            shown_count.set(tree_dom::filter(&filter.matcher(), statuses, selected.get()));
+            tree_dom::keep_filter_in_address(&filter);
+        });
     }
     view! {
         <p class="fill-percentage" id="pourcentage">
@@ -82,7 +107,11 @@ fn TreeView(contract_id: i32, statuses: Vec<(i32, QuestionStatus)>, children: Ch
                 class="fr-btn fr-btn--tertiary fr-btn--sm"
                 aria-controls=CONTRACT_LIST
                 aria-expanded=move || contract_expanded.get().to_string()
-                on:click=move |_| contract_expanded.update(|expanded| *expanded = !*expanded)
+                on:click=move |_| {
+                    contract_expanded.update(|expanded| *expanded = !*expanded);
+                    #[cfg(feature = "hydrate")]
+                    tree_dom::remember_folding();
+                }
             >
                 {move || if contract_expanded.get() { "Replier le contrat" } else { "Déplier le contrat" }}
             </button>
@@ -90,29 +119,116 @@ fn TreeView(contract_id: i32, statuses: Vec<(i32, QuestionStatus)>, children: Ch
         {(progress.get_untracked().required == 0).then(|| view! {
             <p>"Ce contrat ne comporte aucune question à saisir."</p>
         })}
+        // A plain form too: without JavaScript the server filters the tree it sends.
+        <form class="tree-filter" method="get" role="search" aria-label="Filtrer les questions"
+            on:submit=|event| event.prevent_default()>
+            {earlier_year.map(|year| view! { <input type="hidden" name=super::years::YEAR_PARAM value=year/> })}
+            <div class="fr-input-group tree-filter__search">
+                <label class="fr-label" for=SEARCH_ID>
+                    "Rechercher une question"
+                    <span class="fr-hint-text">"Par code ou par mots, sans tenir compte des accents"</span>
+                </label>
+                <input class="fr-input" type="search" id=SEARCH_ID name=SEARCH_PARAM maxlength=MAX_SEARCH_CHARS
+                    autocomplete="off" value=search.get_untracked() prop:value=move || search.get()
+                    on:input=move |event| search.set(event_target_value(&event))/>
+            </div>
+            <div class="fr-checkbox-group fr-checkbox-group--sm tree-filter__to-fill">
+                <input type="checkbox" id=TO_FILL_ID name=TO_FILL_PARAM value="1"
+                    checked=to_fill_only.get_untracked() prop:checked=move || to_fill_only.get()
+                    on:change=move |event| to_fill_only.set(event_target_checked(&event))/>
+                <label class="fr-label" for=TO_FILL_ID>"Questions à saisir uniquement"</label>
+            </div>
+            <button type="submit" class="fr-btn fr-btn--secondary fr-btn--sm tree-filter__submit">"Filtrer"</button>
+            <p class="fr-text--sm fr-mb-0 tree-filter__count" role="status">
+                {move || {
+                    let (shown, total) = shown_count.get();
+                    (shown < total).then(|| shown_count_text(shown, total))
+                }}
+            </p>
+        </form>
         // On a wide screen, once a question is chosen, its panel stands beside the tree and stays
         // in view while the tree scrolls; on a narrow one it comes under the tree.
         <div class="tree-layout">
-            <div class="tree-area" on:click=move |event| on_tree_click(event, selected, contract_expanded)>
+            <div class="tree-area" on:click=move |event| on_tree_click(event, navigation, contract_expanded)>
                 {children()}
             </div>
             <div class="tree-layout__panel">
-                <SelectedQuestion contract_id selected=selected.into() statuses dirty/>
+                <SelectedQuestion contract_id navigation statuses dirty/>
             </div>
         </div>
     }
+}
+
+const SEARCH_ID: &str = "recherche-question";
+const TO_FILL_ID: &str = "questions-a-saisir";
+
+/// The question chosen and the filter of the tree, which its address keeps.
+#[derive(Clone, Copy)]
+pub struct TreeNavigation {
+    selected: RwSignal<Option<i32>>,
+    filter: Memo<TreeFilter>,
+    earlier_year: Option<i32>,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    contract_expanded: RwSignal<bool>,
+}
+
+impl TreeNavigation {
+    /// Opens `question`'s panel without loading the page, the address following
+    /// (`?question=<id>#question`, the filter kept) so that it can be bookmarked and reloaded.
+    /// `saved`: the question just saved by "Enregistrer et passer à la suivante".
+    pub fn open(self, question: i32, saved: Option<i32>) {
+        #[cfg(feature = "hydrate")]
+        {
+            let mut kept = self.filter.get_untracked().query();
+            kept.extend(saved.map(|saved| format!("{}={saved}", super::PREVIOUS_PARAM)));
+            let address = crate::routes::question_query_in(question, self.earlier_year, &kept);
+            if let Ok(history) = window().history() {
+                let _ = history.push_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&address));
+            }
+            if tree_dom::reveal(question) {
+                self.contract_expanded.set(true);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = saved;
+        self.selected.set(Some(question));
+    }
+
+    /// The address of `question`'s panel, the filter kept, for a link.
+    pub fn address(self, question: i32) -> String {
+        crate::routes::question_query_in(question, self.earlier_year, &self.filter.get_untracked().query())
+    }
+
+    /// A click on a link to `question`: its panel opens without loading the page, unless the
+    /// click is meant for a new tab or window.
+    pub fn follow(self, event: leptos::ev::MouseEvent, question: i32) {
+        if !opens_elsewhere(&event) {
+            event.prevent_default();
+            self.open(question, None);
+        }
+    }
+}
+
+/// A click already handled, or meant for a new tab or window: left to the browser.
+fn opens_elsewhere(event: &leptos::ev::MouseEvent) -> bool {
+    event.default_prevented()
+        || event.button() != 0
+        || event.ctrl_key()
+        || event.meta_key()
+        || event.shift_key()
+        || event.alt_key()
 }
 
 /// The panel of the question in the address (`?question=<id>`), beside or under the tree.
 #[component]
 fn SelectedQuestion(
     contract_id: i32,
-    selected: Signal<Option<i32>>,
+    navigation: TreeNavigation,
     statuses: Statuses,
     dirty: RwSignal<bool>,
 ) -> impl IntoView {
     let detail = Resource::new(
-        move || selected.get(),
+        move || navigation.selected.get(),
         |id| async move {
             match id {
                 Some(id) => get_question(id).await.map(Some),
@@ -127,7 +243,7 @@ fn SelectedQuestion(
                     // A question of another contract is not shown here.
                     Ok(Some(detail)) if detail.contract.id == contract_id => {
                         dirty.set(false);
-                        view! { <QuestionPanel detail statuses dirty/> }.into_any()
+                        view! { <QuestionPanel detail statuses dirty navigation/> }.into_any()
                     }
                     Ok(_) => ().into_any(),
                     Err(error) => view! { <ErrorAlert error/> }.into_any(),
@@ -138,9 +254,8 @@ fn SelectedQuestion(
 }
 
 /// A click in the tree: a toggle folds or unfolds its list; a question shows its panel without
-/// loading the page, the address following (`?question=<id>#question`) so that it can be
-/// bookmarked. Clicks meant for a new tab or window are left to the browser.
-fn on_tree_click(event: leptos::ev::MouseEvent, selected: RwSignal<Option<i32>>, contract_expanded: RwSignal<bool>) {
+/// loading the page. Clicks meant for a new tab or window are left to the browser.
+fn on_tree_click(event: leptos::ev::MouseEvent, navigation: TreeNavigation, contract_expanded: RwSignal<bool>) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::JsCast;
@@ -154,28 +269,15 @@ fn on_tree_click(event: leptos::ev::MouseEvent, selected: RwSignal<Option<i32>>,
                 CONTRACT_LIST => contract_expanded.set(expanded),
                 _ => tree_dom::fold(&controls, expanded),
             }
-            return;
-        }
-        if event.default_prevented()
-            || event.button() != 0
-            || event.ctrl_key()
-            || event.meta_key()
-            || event.shift_key()
-            || event.alt_key()
-        {
+            tree_dom::remember_folding();
             return;
         }
         let Some(link) = target.closest("a.tree__question").ok().flatten() else { return };
         let Some(id) = link.get_attribute("data-question").and_then(|id| id.parse::<i32>().ok()) else { return };
-        event.prevent_default();
-        let href = link.get_attribute("href").unwrap_or_default();
-        if let Ok(history) = window().history() {
-            let _ = history.push_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&href));
-        }
-        selected.set(Some(id));
+        navigation.follow(event, id);
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (event, selected, contract_expanded);
+    let _ = (event, navigation, contract_expanded);
 }
 
 /// What the island changes in the server-rendered tree.
@@ -183,9 +285,11 @@ fn on_tree_click(event: leptos::ev::MouseEvent, selected: RwSignal<Option<i32>>,
 pub(super) mod tree_dom {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
-    use leptos::web_sys::HtmlElement;
+    use leptos::web_sys::{Element, HtmlElement};
 
+    use crate::evaluation::panel::Statuses;
     use crate::evaluation::rules::QuestionStatus;
+    use crate::evaluation::tree_filter::{TreeFilter, TreeMatcher, PARAMS};
 
     /// Opens or closes the list `list_id`, and says so on the button that controls it.
     pub fn fold(list_id: &str, expanded: bool) {
@@ -223,6 +327,191 @@ pub(super) mod tree_dom {
 
     fn link_of(question: i32) -> Option<leptos::web_sys::Element> {
         document().query_selector(&format!("a.tree__question[data-question='{question}']")).ok().flatten()
+    }
+
+    /// Hides what the filter leaves out, as the server does (`tree_html`): questions, then the
+    /// objectives with nothing left in view. The chosen question stays. Returns how many
+    /// questions are shown, among all.
+    pub fn filter(matcher: &TreeMatcher, statuses: Statuses, selected: Option<i32>) -> (usize, usize) {
+        let mut count = (0, 0);
+        if let Ok(Some(tree)) = document().query_selector("ul.tree") {
+            filter_list(&tree, &Filtering { matcher, statuses, selected }, &mut Vec::new(), &mut count);
+        }
+        count
+    }
+
+    struct Filtering<'a> {
+        matcher: &'a TreeMatcher,
+        statuses: Statuses,
+        selected: Option<i32>,
+    }
+
+    fn filter_list(
+        list: &Element,
+        filtering: &Filtering,
+        objectives: &mut Vec<String>,
+        count: &mut (usize, usize),
+    ) -> bool {
+        let items = list.children();
+        let mut any = false;
+        for index in 0..items.length() {
+            let Some(item) = items.item(index) else { continue };
+            let shown = if item.class_list().contains("tree__leaf") {
+                let Some(link) = item.first_element_child() else { continue };
+                let id = link.get_attribute("data-question").and_then(|id| id.parse::<i32>().ok());
+                let status = id.and_then(|id| filtering.statuses.get_untracked(id));
+                let titles: Vec<&str> = objectives.iter().map(String::as_str).collect();
+                let shown = id.is_some() && id == filtering.selected
+                    || status.is_some_and(|status| filtering.matcher.shows(status, &own_text(&link), &titles));
+                count.1 += 1;
+                count.0 += usize::from(shown);
+                shown
+            } else {
+                let (Some(toggle), Some(children)) = (item.first_element_child(), item.last_element_child()) else {
+                    continue;
+                };
+                // The contract and its legal entity stay, whatever is left under them.
+                let objective = toggle.get_attribute("aria-controls").is_some_and(|id| id.starts_with("noeud-"));
+                if objective {
+                    objectives.push(toggle.text_content().unwrap_or_default());
+                }
+                let any_under = filter_list(&children, filtering, objectives, count);
+                if objective {
+                    objectives.pop();
+                }
+                any_under || !objective
+            };
+            let _ = item.toggle_attribute_with_force("hidden", !shown);
+            any |= shown;
+        }
+        any
+    }
+
+    /// A question's "code - label": the text of its link, without its status for screen readers
+    /// nor the agency's value.
+    fn own_text(link: &Element) -> String {
+        let nodes = link.child_nodes();
+        (0..nodes.length())
+            .filter_map(|index| nodes.item(index))
+            .filter(|node| node.node_type() == leptos::web_sys::Node::TEXT_NODE)
+            .filter_map(|node| node.text_content())
+            .collect()
+    }
+
+    /// Before opening `question`: the lists above it are unfolded and its link brought into
+    /// view. Says whether the contract's own list had to be unfolded (its button follows a signal).
+    pub fn reveal(question: i32) -> bool {
+        let Some(link) = link_of(question) else { return false };
+        let mut contract_unfolded = false;
+        let mut parent = link.parent_element();
+        while let Some(element) = parent {
+            if element.tag_name() == "UL" && element.has_attribute("hidden") {
+                let id = element.id();
+                contract_unfolded |= id == super::CONTRACT_LIST;
+                fold(&id, true);
+            }
+            parent = element.parent_element();
+        }
+        remember_folding();
+        let options = leptos::web_sys::ScrollIntoViewOptions::new();
+        options.set_block(leptos::web_sys::ScrollLogicalPosition::Nearest);
+        link.scroll_into_view_with_scroll_into_view_options(&options);
+        contract_unfolded
+    }
+
+    /// Where the folding and the scrolling of this tree are kept in the browser.
+    fn storage_key(what: &str) -> String {
+        format!("ecars-{what}:{}", window().location().pathname().unwrap_or_default())
+    }
+    const FOLDED: &str = "plis";
+    const SCROLLED: &str = "defilement";
+
+    /// The lists folded now, kept for the next visit of this tree (in this browser).
+    pub fn remember_folding() {
+        let Ok(Some(storage)) = window().local_storage() else { return };
+        let Ok(folded) = document().query_selector_all("ul.tree ul[hidden][id]") else { return };
+        let ids: Vec<String> = (0..folded.length())
+            .filter_map(|index| folded.item(index))
+            .filter_map(|node| node.dyn_into::<Element>().ok())
+            .map(|list| list.id())
+            .collect();
+        let _ = match ids.is_empty() {
+            true => storage.remove_item(&storage_key(FOLDED)),
+            false => storage.set_item(&storage_key(FOLDED), &ids.join(" ")),
+        };
+    }
+
+    /// After a reload (or back to the page), the tree folded as it was and scrolled to where the
+    /// user was; the chosen question is unfolded whatever was folded.
+    pub fn restore_folding_and_place(contract_expanded: RwSignal<bool>, selected: Option<i32>) {
+        if let Ok(Some(storage)) = window().local_storage() {
+            let folded = storage.get_item(&storage_key(FOLDED)).ok().flatten().unwrap_or_default();
+            for id in folded.split_whitespace() {
+                fold(id, false);
+                if id == super::CONTRACT_LIST {
+                    contract_expanded.set(false);
+                }
+            }
+        }
+        if let Some(question) = selected {
+            if reveal(question) {
+                contract_expanded.set(true);
+            }
+        }
+        let history = window().history();
+        if let Ok(history) = &history {
+            // The browser would scroll the tree unfolded, before the folding above.
+            let _ = history.set_scroll_restoration(leptos::web_sys::ScrollRestoration::Manual);
+        }
+        let session = window().session_storage().ok().flatten();
+        let stored = session.as_ref().and_then(|session| session.get_item(&storage_key(SCROLLED)).ok().flatten());
+        if let Some(y) = stored.and_then(|y| y.parse::<f64>().ok()).filter(|_| reloaded_or_back()) {
+            window().scroll_to_with_x_and_y(0.0, y);
+        }
+        let keep = window_event_listener_untyped("pagehide", move |_| {
+            if let Some(session) = &session {
+                let _ = session.set_item(&storage_key(SCROLLED), &window().scroll_y().unwrap_or_default().to_string());
+            }
+        });
+        on_cleanup(move || keep.remove());
+    }
+
+    /// Whether this page was reloaded or came back through the history (not a new visit).
+    fn reloaded_or_back() -> bool {
+        use leptos::web_sys::{NavigationType, PerformanceNavigationTiming};
+        let Some(performance) = window().performance() else { return false };
+        performance
+            .get_entries_by_type("navigation")
+            .get(0)
+            .dyn_into::<PerformanceNavigationTiming>()
+            .is_ok_and(|timing| matches!(timing.type_(), NavigationType::Reload | NavigationType::BackForward))
+    }
+
+    /// The filter as it stands, in the address (replaced: not a new step of the history).
+    pub fn keep_filter_in_address(filter: &TreeFilter) {
+        if TreeFilter::from_query(&crate::layout::forms::page_query()) == *filter {
+            return;
+        }
+        let location = window().location();
+        let Ok(params) = leptos::web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default()) else {
+            return;
+        };
+        for name in PARAMS {
+            params.delete(name);
+        }
+        for (name, value) in filter.pairs() {
+            params.set(name, value);
+        }
+        let query = String::from(params.to_string());
+        let address = format!(
+            "{}{}{query}{}",
+            location.pathname().unwrap_or_default(),
+            if query.is_empty() { "" } else { "?" },
+            location.hash().unwrap_or_default()
+        );
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&address));
+        }
     }
 }
 

@@ -10,9 +10,10 @@ use crate::accounts::csrf::CsrfField;
 use leptos::prelude::*;
 
 use super::api::SaveAnswer;
+use super::page::TreeNavigation;
 use super::rules::{FillProgress, QuestionStatus};
 use super::values::AnswerValue;
-use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, SAVED_PARAM};
+use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, ALL_SAVED, NEXT_FIELD, PREVIOUS_PARAM, SAVED_PARAM};
 use crate::documents::DocumentsBlock;
 use crate::layout::field_value;
 use crate::layout::forms::{error_in_url, page_query, query_param, ticked_before_hydration, typed_before_hydration};
@@ -37,6 +38,12 @@ impl Statuses {
         super::page::tree_dom::paint(question_id, status);
     }
 
+    /// A question's status as shown, without following its changes.
+    #[cfg(feature = "hydrate")]
+    pub fn get_untracked(&self, question_id: i32) -> Option<QuestionStatus> {
+        self.0.with_value(|statuses| statuses.get(&question_id).map(|status| status.get_untracked()))
+    }
+
     /// The same shared rule as on the server, over the statuses shown.
     pub fn progress(&self) -> FillProgress {
         self.0.with_value(|statuses| FillProgress::from_statuses(statuses.values().map(|status| status.get())))
@@ -47,7 +54,12 @@ impl Statuses {
 const DOCUMENTS: &str = "Documents de l'indicateur";
 
 #[component]
-pub fn QuestionPanel(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>) -> impl IntoView {
+pub fn QuestionPanel(
+    detail: QuestionDetail,
+    statuses: Statuses,
+    dirty: RwSignal<bool>,
+    navigation: TreeNavigation,
+) -> impl IntoView {
     let year = detail.year.map(|year| year.to_string()).unwrap_or_default();
     let answer = detail.answer.clone();
     // Keyboard and screen-reader users land on the question they chose.
@@ -60,6 +72,7 @@ pub fn QuestionPanel(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal
     view! {
         <section class="question-panel fr-mt-4w fr-p-3w" id="question" aria-labelledby="question-titre">
             <h2 id="question-titre" class="fr-h4" tabindex="-1" node_ref=heading>{format!("{} - {}", detail.code, detail.label)}</h2>
+            <PreviousSaved navigation/>
             <dl class="fields">
                 <div><dt>"Etablissement :"</dt><dd>{detail.contract.legal_entity.title()}</dd></div>
                 <div><dt>"Objectif :"</dt><dd>{field_value(detail.objective.clone())}</dd></div>
@@ -68,7 +81,7 @@ pub fn QuestionPanel(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal
                 <div><dt>"Cible :"</dt><dd>{field_value(detail.target.clone())}</dd></div>
             </dl>
             {if detail.editable {
-                view! { <AnswerForm detail statuses dirty/> }.into_any()
+                view! { <AnswerForm detail statuses dirty navigation/> }.into_any()
             } else {
                 view! {
                     <ReadOnlyAnswer answer previous=(detail.previous_achieved, detail.previous_comment) year national=detail.national/>
@@ -132,8 +145,30 @@ fn ReadOnlyAnswer(
     }
 }
 
+/// Right after "Enregistrer et passer à la suivante", on the next question: the one just saved.
 #[component]
-fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>) -> impl IntoView {
+fn PreviousSaved(navigation: TreeNavigation) -> impl IntoView {
+    let previous = page_query().get(PREVIOUS_PARAM).and_then(|id| id.parse::<i32>().ok());
+    previous.map(|previous| {
+        view! {
+            <p class="fr-text--sm previous-saved">
+                "Réponse précédente enregistrée. "
+                <a class="fr-link fr-text--sm" href=navigation.address(previous)
+                    on:click=move |event| navigation.follow(event, previous)>
+                    "Revenir à la question précédente"
+                </a>
+            </p>
+        }
+    })
+}
+
+#[component]
+fn AnswerForm(
+    detail: QuestionDetail,
+    statuses: Statuses,
+    dirty: RwSignal<bool>,
+    navigation: TreeNavigation,
+) -> impl IntoView {
     let save = ServerAction::<SaveAnswer>::new();
     let question_id = detail.id;
     let initial = detail.answer.clone();
@@ -172,7 +207,9 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
         None => initial.as_ref().map_or(0, |answer| answer.version),
     });
     let version_input = NodeRef::<leptos::html::Input>::new();
-    let saved_after_post = query_param(SAVED_PARAM).get_untracked().is_some();
+    let saved_after_post = query_param(SAVED_PARAM).get_untracked();
+    // Which button sent the form: "Enregistrer et passer à la suivante" opens the next question.
+    let wants_next = RwSignal::new(false);
 
     // A saved answer: the dot turns green and the percentage rises at once (both follow `statuses`).
     Effect::new(move |_| match save.value().get() {
@@ -182,6 +219,9 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
             statuses.set(saved.question_id, saved.status);
             conflict.set(None);
             dirty.set(false);
+            if let (true, Some(next)) = (wants_next.get_untracked(), saved.next) {
+                navigation.open(next, Some(saved.question_id));
+            }
         }
         Some(Err(AppError::Conflict(newer))) => conflict.set(Some(*newer)),
         _ => {}
@@ -196,9 +236,16 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
             }
         })
     });
-    let saved_message = move || match save.value().get() {
-        Some(result) => result.is_ok(),
-        None => saved_after_post,
+    let saved_message = move || {
+        let all_saved = match save.value().get() {
+            Some(Ok(saved)) => wants_next.get_untracked() && saved.next.is_none(),
+            Some(Err(_)) => return None,
+            None => saved_after_post.as_deref()? == ALL_SAVED,
+        };
+        Some(match all_saved {
+            true => "Réponse enregistrée. Il ne reste aucune question à saisir : vous pouvez clore la saisie depuis la page du contrat.",
+            false => "Réponse enregistrée.",
+        })
     };
     let touched = move || dirty.set(true);
     let year = detail.year.map(|year| year.to_string()).unwrap_or_default();
@@ -258,6 +305,8 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
             {move || conflict.get().map(|newer| {
                 let shown = newer.clone();
                 let choose = move |replace: bool| {
+                    // "Remplacer par ma réponse" is a plain save.
+                    wants_next.set(false);
                     version.set(newer.version);
                     // Set at once: the form is read right after this click.
                     if let Some(input) = version_input.get_untracked() {
@@ -277,12 +326,20 @@ fn AnswerForm(detail: QuestionDetail, statuses: Statuses, dirty: RwSignal<bool>)
                 view! { <ConflictNotice question_id newer=shown choose check_before_sending/> }
             })}
             <DocumentsBlock title=DOCUMENTS.to_owned() folder=detail.documents.clone() heading_level=3/>
-            <button class="fr-btn fr-mt-3w" type="submit" disabled=move || save.pending().get()
-                on:click=check_before_sending>"Enregistrer"</button>
+            // "Enregistrer" first: Enter in a field still means it.
+            <div class="answer-actions fr-mt-3w">
+                <button class="fr-btn" type="submit" disabled=move || save.pending().get()
+                    on:click=move |event| { wants_next.set(false); check_before_sending(event); }>"Enregistrer"</button>
+                <button class="fr-btn fr-btn--secondary" type="submit" name=NEXT_FIELD value="1"
+                    disabled=move || save.pending().get()
+                    on:click=move |event| { wants_next.set(true); check_before_sending(event); }>
+                    "Enregistrer et passer à la suivante"
+                </button>
+            </div>
             <p role="status" class="fr-text--sm fr-mt-1w">
                 {move || match save.pending().get() {
                     true => Some("Enregistrement…"),
-                    false => saved_message().then_some("Réponse enregistrée."),
+                    false => saved_message(),
                 }}
             </p>
         </ActionForm>

@@ -131,11 +131,36 @@ impl FillProgress {
     }
 }
 
+/// "Enregistrer et passer à la suivante": the first question still to answer after `current` in
+/// tree order (`statuses` are in that order), starting again from the top past the end.
+/// `current` itself is never next, even if it is still to answer.
+pub fn next_to_fill(statuses: &[(i32, QuestionStatus)], current: i32) -> Option<i32> {
+    let after = statuses.iter().position(|(id, _)| *id == current).map_or(0, |index| index + 1);
+    let (before, after) = statuses.split_at(after.min(statuses.len()));
+    after
+        .iter()
+        .chain(before)
+        .find(|(id, status)| *status == QuestionStatus::ToFill && *id != current)
+        .map(|(id, _)| *id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::evaluation::ValueKind;
     use QuestionStatus::*;
+
+    #[test]
+    fn the_next_question_to_fill_is_after_the_current_one_then_from_the_top() {
+        let statuses = [(1, ToFill), (2, Filled), (3, Locked), (4, ToFill), (5, Filled), (6, ToFill)];
+        assert_eq!(next_to_fill(&statuses, 2), Some(4), "grey and green ones are skipped");
+        assert_eq!(next_to_fill(&statuses, 4), Some(6));
+        assert_eq!(next_to_fill(&statuses, 6), Some(1), "past the end, from the top again");
+        assert_eq!(next_to_fill(&statuses, 99), Some(1), "an unknown question: from the top");
+        assert_eq!(next_to_fill(&[(1, ToFill), (2, Filled)], 1), None, "the current question is never next");
+        assert_eq!(next_to_fill(&[(1, Filled), (2, Locked)], 1), None, "nothing left");
+        assert_eq!(next_to_fill(&[], 1), None);
+    }
 
     #[test]
     fn targets_are_reached_by_the_same_answer_or_at_least_the_number() {

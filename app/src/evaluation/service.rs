@@ -297,5 +297,17 @@ pub async fn save(
         updated_by: Some(viewer.email.clone()),
         source: None,
     };
-    Ok(SavedAnswer { question_id, status: status_of(&question, Some(&answer)), answer })
+    Ok(SavedAnswer { question_id, status: status_of(&question, Some(&answer)), answer, next: None })
+}
+
+/// The next question still to answer after `question_id`, in the order of its tree.
+pub async fn next_to_fill(
+    db: &impl ConnectionTrait,
+    shapes: &TreeShapes,
+    viewer: &Viewer,
+    question_id: i32,
+) -> Result<Option<i32>, AppError> {
+    let (_, access) = access::readable_question(db, viewer, question_id).await?;
+    let tree = tree(db, shapes, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
+    Ok(super::rules::next_to_fill(&tree.statuses(), question_id))
 }

@@ -2,6 +2,8 @@
 
 pub mod forms;
 mod pagination;
+#[cfg(feature = "ssr")]
+pub mod valid_html;
 
 pub use pagination::{Page, Pagination};
 

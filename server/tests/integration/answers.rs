@@ -212,3 +212,133 @@ async fn without_javascript_the_panel_posts_and_comes_back_with_the_result_or_wh
     page.assert_shows(&["Réponse enregistrée.", "value=\"12,5\"", "Pourcentage de remplissage : <strong>5 %</strong>"]);
     assert_eq!(page.count("tree__dot--green"), 1);
 }
+
+/// The questions of the tree page in order, with whether each is still to answer (red).
+fn questions_in_tree_order(page: &crate::helpers::Page) -> Vec<(String, bool)> {
+    page.body
+        .split(r#"data-question=""#)
+        .skip(1)
+        .map(|rest| {
+            let (id, rest) = rest.split_once('"').unwrap();
+            (id.to_owned(), rest.split_once("</a>").unwrap().0.contains("tree__dot--red"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn save_and_next_opens_the_next_question_to_answer_in_tree_order_until_none_is_left() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let contract = caqes_test(&app).await.id;
+    let tree = chu.get(&format!("/contrats/{contract}/indicateurs")).await;
+    let red: Vec<String> =
+        questions_in_tree_order(&tree).into_iter().filter(|(_, red)| *red).map(|(id, _)| id).collect();
+    assert_eq!(red.len(), 19, "the hospital answers 19 questions of CAQES TEST");
+
+    // "Non concerné" fits every kind of question: the form is saved, the next red one comes.
+    let save_and_next = |question: String| {
+        let chu = &chu;
+        async move {
+            let form = [("question_id", question.as_str()), ("version", "0"), ("not_concerned", "on"), ("next", "1")];
+            chu.call("enregistrer_reponse", &form).await.value::<SavedAnswer>()
+        }
+    };
+    // From the second one: the first is left red, and comes back after the last.
+    let mut question = red[1].clone();
+    let mut visited = vec![];
+    loop {
+        visited.push(question.clone());
+        match save_and_next(question.clone()).await.next {
+            Some(next) => question = next.to_string(),
+            None => break,
+        }
+    }
+    let mut expected = red[1..].to_vec();
+    expected.push(red[0].clone());
+    assert_eq!(visited, expected, "every red question once, in tree order, then the first from the top");
+    let tree = chu.get(&format!("/contrats/{contract}/indicateurs")).await;
+    tree.assert_shows(&["Pourcentage de remplissage : <strong>100 %</strong>"]);
+
+    // A plain "Enregistrer" does not look for the next one.
+    let form = [("question_id", red[0].as_str()), ("version", "1"), ("not_concerned", "on")];
+    assert_eq!(chu.call("enregistrer_reponse", &form).await.value::<SavedAnswer>().next, None);
+}
+
+#[tokio::test]
+async fn without_javascript_save_and_next_goes_to_the_next_question_keeping_the_filter() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let contract = caqes_test(&app).await.id;
+    let tree_path = format!("/contrats/{contract}/indicateurs");
+    let red: Vec<String> = questions_in_tree_order(&chu.get(&tree_path).await)
+        .into_iter()
+        .filter(|(_, red)| *red)
+        .map(|(id, _)| id)
+        .collect();
+    let post = |question: &str, referer_query: &str| {
+        let referer = format!("{}{tree_path}?{referer_query}", app.address);
+        let form = [("question_id", question), ("version", "0"), ("not_concerned", "on"), ("next", "1")];
+        let (app, cookie) = (app.clone(), chu.cookie.clone());
+        let form: Vec<(String, String)> = form.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let headers = [("accept", "text/html"), ("referer", referer.as_str())];
+            app.request(reqwest::Method::POST, "/api/enregistrer_reponse", Some(&form), Some(&cookie), &headers).await
+        }
+    };
+
+    let first = &red[0];
+    let saved = post(first, &format!("a_saisir=1&recherche=&question={first}&enregistre=1")).await;
+    assert_eq!(saved.status, 302, "{}", saved.body);
+    let location = saved.location.expect("a redirect");
+    assert_eq!(location, format!("{tree_path}?a_saisir=1&recherche=&question={}&precedente={first}#question", red[1]));
+    let page = chu.get(location.trim_end_matches("#question")).await;
+    page.assert_shows(&[
+        "Réponse précédente enregistrée.",
+        "Revenir à la question précédente",
+        // The filter is kept: the question saved is green and left out, the next one is shown.
+        &format!(r#"<li class="tree__leaf" hidden><a class="tree__question" href="?a_saisir=1&amp;question={first}#question""#),
+        &format!(r#"<li class="tree__leaf"><a class="tree__question" href="?a_saisir=1&amp;question={}#question" data-question="{}" aria-current="true""#, red[1], red[1]),
+        "18 questions affichées sur",
+    ]);
+
+    // The last one: nothing is left, the panel says so.
+    for question in &red[1..red.len() - 1] {
+        post(question, "").await;
+    }
+    let last = red.last().unwrap();
+    let done = post(last, &format!("question={last}")).await;
+    let location = done.location.expect("a redirect");
+    assert_eq!(location, format!("{tree_path}?question={last}&enregistre=tout#question"));
+    chu.get(location.trim_end_matches("#question")).await.assert_shows(&[
+        "Réponse enregistrée. Il ne reste aucune question à saisir",
+        "Pourcentage de remplissage : <strong>100 %</strong>",
+    ]);
+}
+
+#[tokio::test]
+async fn the_tree_is_filtered_by_its_address_without_javascript() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let contract = caqes_test(&app).await.id;
+    let tree_path = format!("/contrats/{contract}/indicateurs");
+    let all = chu.get(&tree_path).await;
+    let total = questions_in_tree_order(&all).len();
+    assert_eq!(all.count(r#"<li class="tree__leaf" hidden>"#), 0);
+    assert_eq!(all.count("questions affichées"), 0, "no count without a filter");
+
+    // Accents and case ignored; the field keeps what was typed.
+    let searched = chu.get(&format!("{tree_path}?recherche=ORDONNANCES")).await;
+    let shown = total - searched.count(r#"<li class="tree__leaf" hidden>"#);
+    assert!(shown > 0 && shown < total, "{shown} of {total}");
+    let count = app::evaluation::tree_filter::shown_count_text(shown, total);
+    searched.assert_shows(&[&count, r#"value="ORDONNANCES""#]);
+
+    let none = chu.get(&format!("{tree_path}?recherche=zzzz&a_saisir=1")).await;
+    none.assert_shows(&["Aucune question ne correspond à ce filtre.", r#"checked"#]);
+    assert_eq!(none.count(r#"<li class="tree__leaf" hidden>"#), total);
+
+    // A search far too long is cut, not refused.
+    let long = "a".repeat(5000);
+    assert_eq!(chu.get(&format!("{tree_path}?recherche={long}")).await.status, 200);
+}

@@ -87,8 +87,9 @@ impl TestApp {
             response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        // Tests read what the user reads: hydration markers (`<!>`) between dynamic texts are dropped.
-        let body = response.text().await.expect("body read").replace("<!>", "");
+        // Tests read what the user reads: hydration markers between dynamic texts (`<!---->`, see
+        // `layout::valid_html`) are dropped.
+        let body = response.text().await.expect("body read").replace("<!---->", "");
         Page { status, body, location, set_cookies, retry_after, headers }
     }
 

@@ -35,8 +35,9 @@ async fn home_lists_the_legal_entities_in_a_sortable_table() {
 async fn the_pages_are_hydratable() {
     let app = spawn_app().await.admin().await;
     let page = app.get("/").await;
-    let dsfr = format!("{}/dsfr.min.css", app::routes::DSFR_DIR);
-    page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars.wasm", "/pkg/ecars.css", "lang=\"fr\"", &dsfr]);
+    let fonts = format!("{}/fonts/Marianne-Regular.woff2", app::routes::DSFR_DIR);
+    page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars.wasm", "/pkg/ecars.css", "lang=\"fr\"", &fonts]);
+    assert_eq!(page.count("rel=\"stylesheet\""), 1, "the DSFR rules are in the portal's one stylesheet");
 }
 
 #[tokio::test]
