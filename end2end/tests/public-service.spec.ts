@@ -1,6 +1,6 @@
 // The footer's pages of a public service site: reached from any page's footer, before login too,
 // and accessible themselves.
-import { test, expect, expectAccessible } from './fixtures';
+import { test, expect, hydrated, expectAccessible } from './fixtures';
 
 test('the footer leads to the accessibility declaration and the legal pages, before login', async ({ page, consoleErrors }) => {
   await page.goto('/connexion');
@@ -23,12 +23,19 @@ test('the footer leads to the accessibility declaration and the legal pages, bef
 });
 
 test('the site files are sent compressed at build and kept for good by the browser', async ({ page, request }) => {
+  // The islands' JS and WASM are not preloaded (they would compete with the first paint): they
+  // are fetched once the browser is idle.
+  const fetched: string[] = [];
+  page.on('request', (sent) => fetched.push(sent.url()));
   await page.goto('/connexion');
-  const addresses = await page.evaluate(() =>
+  await hydrated(page);
+  const links = await page.evaluate(() =>
     Array.from(document.querySelectorAll('link[rel="stylesheet"], link[rel="modulepreload"], link[rel="preload"]')).map(
       (link) => (link as HTMLLinkElement).href,
     ),
   );
+  expect(links.filter((address) => /\/pkg\/.*\.(js|wasm)$/.test(address)), 'no preload of the islands').toEqual([]);
+  const addresses = [...links, ...fetched.filter((address) => /\/pkg\/.*\.(js|wasm)$/.test(address))];
   const wasm = addresses.find((address) => address.endsWith('.wasm'));
   const css = addresses.find((address) => /\/pkg\/ecars\.[\w-]{22}\.css$/.test(address));
   expect(wasm, 'the WASM has a hashed name').toMatch(/\/pkg\/ecars\.[\w-]{22}(_bg)?\.wasm$/);

@@ -284,7 +284,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .leptos_routes_with_context(&options, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context(context, app::shell))
         .layer(axum::middleware::from_fn_with_state(state, gate))
-        .layer(axum::middleware::from_fn(app::layout::valid_html::valid_pages))
+        .layer(axum::middleware::from_fn(app::layout::sent_pages::finish_pages))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

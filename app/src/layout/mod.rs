@@ -3,7 +3,7 @@
 pub mod forms;
 mod pagination;
 #[cfg(feature = "ssr")]
-pub mod valid_html;
+pub mod sent_pages;
 
 pub use pagination::{Page, Pagination};
 

@@ -88,7 +88,7 @@ impl TestApp {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         // Tests read what the user reads: hydration markers between dynamic texts (`<!---->`, see
-        // `layout::valid_html`) are dropped.
+        // `layout::sent_pages`) are dropped.
         let body = response.text().await.expect("body read").replace("<!---->", "");
         Page { status, body, location, set_cookies, retry_after, headers }
     }

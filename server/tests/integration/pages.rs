@@ -36,7 +36,9 @@ async fn the_pages_are_hydratable() {
     let app = spawn_app().await.admin().await;
     let page = app.get("/").await;
     let fonts = format!("{}/fonts/Marianne-Regular.woff2", app::routes::DSFR_DIR);
-    page.assert_shows(&["/pkg/ecars.js", "/pkg/ecars.wasm", "/pkg/ecars.css", "lang=\"fr\"", &fonts]);
+    // The islands' script loads ecars.js and its WASM once the browser is idle, without preloads.
+    page.assert_shows(&[r#""pkg", "ecars""#, "/pkg/ecars.css", "lang=\"fr\"", &fonts]);
+    assert_eq!(page.count("modulepreload") + page.count("application/wasm"), 0);
     assert_eq!(page.count("rel=\"stylesheet\""), 1, "the DSFR rules are in the portal's one stylesheet");
 }
 

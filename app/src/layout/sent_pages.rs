@@ -1,10 +1,17 @@
-//! Every page as valid HTML (RGAA criterion 8.2), whatever Leptos writes. Three habits of its
-//! server rendering are fixed here, once for all pages, on the page as sent:
+//! What every page goes through before it is sent.
+//!
+//! Valid HTML (RGAA criterion 8.2), whatever Leptos writes. Three habits of its server rendering
+//! are fixed here, once for all pages:
 //! - `<!>`, its marker between two pieces of text, is a "bogus comment" to the HTML parser:
 //!   written `<!---->`, the browser builds the same comment node, which hydration walks alike;
-//! - the data of resources comes after `</body></html>`: the end of the document is moved after it;
+//! - the data of resources comes after `</html>`: the end of the document is moved after it;
 //! - `HydrationScripts` writes the CSP nonce into `crossorigin` (leptos 0.8.23), which browsers
 //!   read as `anonymous` since the value is unknown to them: `anonymous` is written.
+//!
+//! The WASM off the critical path: `HydrationScripts` preloads the islands' JS and WASM at high
+//! priority, where they compete with the fonts and styles of the first paint (on a slow link the
+//! largest paint came 1.6 s later). The islands hydrate once the browser is idle anyway, and every
+//! page works before (plain forms and links), so the preloads are left out.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -19,8 +26,9 @@ const HTML_END: &str = "</html>";
 /// Elements whose content is text up to their end tag, never markup.
 const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 
-/// The middleware: HTML responses are rewritten by [`valid_html`], others pass as they are.
-pub async fn valid_pages(request: Request, next: Next) -> Response {
+/// The middleware: HTML responses go through [`valid_html`] and [`without_island_preloads`],
+/// others pass as they are.
+pub async fn finish_pages(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let html = response
         .headers()
@@ -39,7 +47,7 @@ pub async fn valid_pages(request: Request, next: Next) -> Response {
         }
     };
     let body = match std::str::from_utf8(&bytes) {
-        Ok(page) => Body::from(valid_html(page)),
+        Ok(page) => Body::from(without_island_preloads(valid_html(page))),
         Err(_) => Body::from(bytes),
     };
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -85,6 +93,25 @@ pub fn valid_html(page: &str) -> String {
     }
     fixed.push_str(&page[copied..]);
     fixed
+}
+
+/// The page without the `<link>`s of its head that preload the islands' JS module or WASM.
+pub fn without_island_preloads(mut page: String) -> String {
+    let head = page.find("</head>").unwrap_or(0);
+    let mut at = 0;
+    while let Some(found) = page[at..head.min(page.len())].find("<link ") {
+        let start = at + found;
+        let tag_end = start + tag_length(&page[start..]);
+        let tag = &page[start..tag_end];
+        let preloads_islands = tag.contains(r#" rel="modulepreload""#)
+            || (tag.contains(r#" rel="preload""#) && tag.contains(r#" type="application/wasm""#));
+        if preloads_islands {
+            page.replace_range(start..tag_end, "");
+            return without_island_preloads(page);
+        }
+        at = tag_end;
+    }
+    page
 }
 
 /// The length of the tag `tag` starts with, up to its `>` outside quoted values.
@@ -147,6 +174,26 @@ mod tests {
             valid_html(page),
             r#"<link rel="modulepreload" href="/pkg/e.js" crossorigin="anonymous"><link rel="preload" crossorigin="anonymous">"#
         );
+    }
+
+    #[test]
+    fn the_islands_are_not_preloaded_but_still_loaded_and_the_fonts_preloaded() {
+        let page = concat!(
+            r#"<html><head><link rel="preload" href="/dsfr/f.woff2" as="font" type="font/woff2" crossorigin="anonymous">"#,
+            r#"<link rel="modulepreload" href="/pkg/ecars.js" crossorigin="anonymous">"#,
+            r#"<link rel="preload" href="/pkg/ecars.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">"#,
+            r#"<script type="module">load("/pkg", "ecars", "ecars")</script></head>"#,
+            r#"<body><p>&lt;link rel="modulepreload"&gt;</p></body></html>"#,
+        );
+        assert_eq!(
+            without_island_preloads(page.to_owned()),
+            concat!(
+                r#"<html><head><link rel="preload" href="/dsfr/f.woff2" as="font" type="font/woff2" crossorigin="anonymous">"#,
+                r#"<script type="module">load("/pkg", "ecars", "ecars")</script></head>"#,
+                r#"<body><p>&lt;link rel="modulepreload"&gt;</p></body></html>"#,
+            )
+        );
+        assert_eq!(without_island_preloads("<link rel=\"modulepreload\"".to_owned()), "<link rel=\"modulepreload\"");
     }
 
     #[test]
