@@ -15,7 +15,6 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ baseURL: base, locale: 'fr-FR' });
 
 await page.goto('/connexion');
-await page.locator('html[data-hydrated="true"]').waitFor();
 await page.getByLabel('Identifiant').fill('performance@exemple.fr');
 await page.getByLabel('Mot de passe').fill('Performance-Demo-2026!');
 await page.getByRole('button', { name: 'Connexion' }).click();

@@ -20,7 +20,6 @@ async function visit(email, password, links) {
   const browser = await chromium.launch({ executablePath: chrome, args: ['--no-sandbox', '--disable-gpu'] });
   const page = await browser.newPage({ baseURL: base, locale: 'fr-FR' });
   await page.goto('/connexion');
-  await page.locator('html[data-hydrated="true"]').waitFor();
   await page.getByLabel('Identifiant').fill(email);
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Connexion' }).click();

@@ -10,7 +10,6 @@ async function lastCodeFor(email: string): Promise<string> {
 
 test("ACODEGE's first login: renew the password with the emailed code, then the contracts", async ({ page, consoleErrors }) => {
   await page.goto('/connexion');
-  await hydrated(page);
   await expectAccessible(page);
   await page.getByLabel('Identifiant').fill(ACODEGE.email);
   await page.getByLabel('Mot de passe').fill(ACODEGE.password);
@@ -54,7 +53,6 @@ test("ACODEGE's first login: renew the password with the emailed code, then the 
 // The browser logs the refused request (401) in its console: expected here, so no console check.
 test('a wrong password gets one generic French message', async ({ page }) => {
   await page.goto('/connexion');
-  await hydrated(page);
   await page.getByLabel('Identifiant').fill(CHU.email);
   await page.getByLabel('Mot de passe').fill('Mauvais-Mot-2026!');
   await page.getByRole('button', { name: 'Connexion' }).click();
@@ -65,7 +63,6 @@ test('a wrong password gets one generic French message', async ({ page }) => {
 test('a page asked for before login opens after it', async ({ page, consoleErrors }) => {
   await page.goto('/mon-compte');
   await expect(page).toHaveURL(/\/connexion\?retour=\/mon-compte$/);
-  await hydrated(page);
   await page.getByLabel('Identifiant').fill(CHU.email);
   await page.getByLabel('Mot de passe').fill(CHU.password);
   await page.getByRole('button', { name: 'Connexion' }).click();

@@ -91,7 +91,6 @@ test('an agency loads a new legal entity, its referential, contract and user, wh
   const invitation = await mailMatching((m) => m.includes(`To: ${NEWCOMER}`) && m.includes('Mot de passe provisoire'), 'the invitation');
   const initial = invitation.match(/^Mot de passe provisoire : (\S+)\s*$/m)?.[1];
   expect(initial, 'an initial password in the invitation').toBeTruthy();
-  await hydrated(page);
   await page.getByLabel('Identifiant').fill(NEWCOMER);
   await page.getByLabel('Mot de passe').fill(initial!);
   await page.getByRole('button', { name: 'Connexion' }).click();

@@ -73,8 +73,8 @@ export const ACODEGE: Account = { email: 'acodege@exemple.fr', password: 'Acodeg
  * for a referent, "Gestion des Contrats" otherwise), and goes on from "Gestion des Contrats".
  */
 export async function login(page: Page, account: Account) {
+  // A plain form, without island: the page loads no WASM.
   await page.goto('/connexion');
-  await hydrated(page);
   await page.getByLabel('Identifiant').fill(account.email);
   await page.getByLabel('Mot de passe').fill(account.password);
   await page.getByRole('button', { name: 'Connexion' }).click();

@@ -1,6 +1,6 @@
 // The footer's pages of a public service site: reached from any page's footer, before login too,
 // and accessible themselves.
-import { test, expect, hydrated, expectAccessible } from './fixtures';
+import { test, expect, hydrated, expectAccessible, login, CHU } from './fixtures';
 
 test('the footer leads to the accessibility declaration and the legal pages, before login', async ({ page, consoleErrors }) => {
   await page.goto('/connexion');
@@ -27,7 +27,12 @@ test('the site files are sent compressed at build and kept for good by the brows
   // are fetched once the browser is idle.
   const fetched: string[] = [];
   page.on('request', (sent) => fetched.push(sent.url()));
+  // The login page has no island: no script nor WASM of the portal at all.
   await page.goto('/connexion');
+  await page.waitForLoadState('networkidle');
+  expect(fetched.filter((address) => /\/pkg\/.*\.(js|wasm)$/.test(address))).toEqual([]);
+  // A page with islands fetches them once the browser is idle.
+  await login(page, CHU);
   await hydrated(page);
   const links = await page.evaluate(() =>
     Array.from(document.querySelectorAll('link[rel="stylesheet"], link[rel="modulepreload"], link[rel="preload"]')).map(

@@ -11,7 +11,8 @@
 //! The WASM off the critical path: `HydrationScripts` preloads the islands' JS and WASM at high
 //! priority, where they compete with the fonts and styles of the first paint (on a slow link the
 //! largest paint came 1.6 s later). The islands hydrate once the browser is idle anyway, and every
-//! page works before (plain forms and links), so the preloads are left out.
+//! page works before (plain forms and links), so the preloads are left out; a page without any
+//! island (the login page, the public-service pages) loads no WASM at all.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -26,8 +27,8 @@ const HTML_END: &str = "</html>";
 /// Elements whose content is text up to their end tag, never markup.
 const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 
-/// The middleware: HTML responses go through [`valid_html`] and [`without_island_preloads`],
-/// others pass as they are.
+/// The middleware: HTML responses go through [`valid_html`] and [`islands_on_idle_only`], others
+/// pass as they are.
 pub async fn finish_pages(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let html = response
@@ -47,7 +48,7 @@ pub async fn finish_pages(request: Request, next: Next) -> Response {
         }
     };
     let body = match std::str::from_utf8(&bytes) {
-        Ok(page) => Body::from(without_island_preloads(valid_html(page))),
+        Ok(page) => Body::from(islands_on_idle_only(valid_html(page))),
         Err(_) => Body::from(bytes),
     };
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -95,23 +96,38 @@ pub fn valid_html(page: &str) -> String {
     fixed
 }
 
-/// The page without the `<link>`s of its head that preload the islands' JS module or WASM.
-pub fn without_island_preloads(mut page: String) -> String {
-    let head = page.find("</head>").unwrap_or(0);
+/// The page without the `<link>`s of its head that preload the islands' JS module or WASM, and
+/// without the islands' loader (the head's module script) when it has no island.
+pub fn islands_on_idle_only(page: String) -> String {
+    let has_islands = page.contains("<leptos-island");
+    without_head_tags(page, &|tag| {
+        tag.starts_with("<link ")
+            && (tag.contains(r#" rel="modulepreload""#)
+                || (tag.contains(r#" rel="preload""#) && tag.contains(r#" type="application/wasm""#)))
+            || !has_islands && tag.starts_with(r#"<script type="module""#)
+    })
+}
+
+/// The page without the tags of its head that `drop` picks (a script with its content).
+fn without_head_tags(mut page: String, drop: &dyn Fn(&str) -> bool) -> String {
     let mut at = 0;
-    while let Some(found) = page[at..head.min(page.len())].find("<link ") {
+    loop {
+        let head = page.find("</head>").unwrap_or(0);
+        let Some(found) = page.get(at..head).and_then(|head| head.find('<')) else { return page };
         let start = at + found;
         let tag_end = start + tag_length(&page[start..]);
-        let tag = &page[start..tag_end];
-        let preloads_islands = tag.contains(r#" rel="modulepreload""#)
-            || (tag.contains(r#" rel="preload""#) && tag.contains(r#" type="application/wasm""#));
-        if preloads_islands {
-            page.replace_range(start..tag_end, "");
-            return without_island_preloads(page);
+        // A script goes with its content, which is never read as tags.
+        let end = match page[start..].starts_with("<script") {
+            true => page[tag_end..].find("</script>").map_or(tag_end, |close| tag_end + close + "</script>".len()),
+            false => tag_end,
+        };
+        if drop(&page[start..tag_end]) {
+            page.replace_range(start..end, "");
+            at = start;
+        } else {
+            at = end;
         }
-        at = tag_end;
     }
-    page
 }
 
 /// The length of the tag `tag` starts with, up to its `>` outside quoted values.
@@ -178,22 +194,36 @@ mod tests {
 
     #[test]
     fn the_islands_are_not_preloaded_but_still_loaded_and_the_fonts_preloaded() {
-        let page = concat!(
+        let head = concat!(
             r#"<html><head><link rel="preload" href="/dsfr/f.woff2" as="font" type="font/woff2" crossorigin="anonymous">"#,
             r#"<link rel="modulepreload" href="/pkg/ecars.js" crossorigin="anonymous">"#,
             r#"<link rel="preload" href="/pkg/ecars.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">"#,
-            r#"<script type="module">load("/pkg", "ecars", "ecars")</script></head>"#,
-            r#"<body><p>&lt;link rel="modulepreload"&gt;</p></body></html>"#,
+            r#"<script type="module" nonce="n">load("/pkg", "<link>", "ecars")</script><meta name="csrf"></head>"#,
         );
+        let body = r#"<body><leptos-island data-component="Tree"></leptos-island><p>&lt;link rel="modulepreload"&gt;</p></body></html>"#;
         assert_eq!(
-            without_island_preloads(page.to_owned()),
-            concat!(
-                r#"<html><head><link rel="preload" href="/dsfr/f.woff2" as="font" type="font/woff2" crossorigin="anonymous">"#,
-                r#"<script type="module">load("/pkg", "ecars", "ecars")</script></head>"#,
-                r#"<body><p>&lt;link rel="modulepreload"&gt;</p></body></html>"#,
+            islands_on_idle_only(format!("{head}{body}")),
+            format!(
+                "{}{body}",
+                concat!(
+                    r#"<html><head><link rel="preload" href="/dsfr/f.woff2" as="font" type="font/woff2" crossorigin="anonymous">"#,
+                    r#"<script type="module" nonce="n">load("/pkg", "<link>", "ecars")</script><meta name="csrf"></head>"#,
+                )
             )
         );
-        assert_eq!(without_island_preloads("<link rel=\"modulepreload\"".to_owned()), "<link rel=\"modulepreload\"");
+    }
+
+    #[test]
+    fn a_page_without_islands_loads_no_wasm() {
+        let page = concat!(
+            r#"<html><head><link rel="modulepreload" href="/pkg/ecars.js"><script type="module" nonce="n">load()</script>"#,
+            r#"<meta name="csrf"></head><body><form method="post"></form><script nonce="n">__RESOLVED_RESOURCES=[];</script></body></html>"#,
+        );
+        assert_eq!(
+            islands_on_idle_only(page.to_owned()),
+            r#"<html><head><meta name="csrf"></head><body><form method="post"></form><script nonce="n">__RESOLVED_RESOURCES=[];</script></body></html>"#
+        );
+        assert_eq!(islands_on_idle_only("<link rel=\"modulepreload\"".to_owned()), "<link rel=\"modulepreload\"");
     }
 
     #[test]

@@ -225,14 +225,18 @@ fn questions_in_tree_order(page: &crate::helpers::Page) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The questions still to answer (red), in tree order.
+fn red_in_tree_order(page: &crate::helpers::Page) -> Vec<String> {
+    questions_in_tree_order(page).into_iter().filter(|(_, red)| *red).map(|(id, _)| id).collect()
+}
+
 #[tokio::test]
 async fn save_and_next_opens_the_next_question_to_answer_in_tree_order_until_none_is_left() {
     let app = spawn_app().await;
     let chu = app.login_as(CHU).await;
     let contract = caqes_test(&app).await.id;
     let tree = chu.get(&format!("/contrats/{contract}/indicateurs")).await;
-    let red: Vec<String> =
-        questions_in_tree_order(&tree).into_iter().filter(|(_, red)| *red).map(|(id, _)| id).collect();
+    let red = red_in_tree_order(&tree);
     assert_eq!(red.len(), 19, "the hospital answers 19 questions of CAQES TEST");
 
     // "Non concerné" fits every kind of question: the form is saved, the next red one comes.
@@ -270,11 +274,7 @@ async fn without_javascript_save_and_next_goes_to_the_next_question_keeping_the_
     let chu = app.login_as(CHU).await;
     let contract = caqes_test(&app).await.id;
     let tree_path = format!("/contrats/{contract}/indicateurs");
-    let red: Vec<String> = questions_in_tree_order(&chu.get(&tree_path).await)
-        .into_iter()
-        .filter(|(_, red)| *red)
-        .map(|(id, _)| id)
-        .collect();
+    let red = red_in_tree_order(&chu.get(&tree_path).await);
     let post = |question: &str, referer_query: &str| {
         let referer = format!("{}{tree_path}?{referer_query}", app.address);
         let form = [("question_id", question), ("version", "0"), ("not_concerned", "on"), ("next", "1")];

@@ -39,6 +39,10 @@ async fn the_pages_are_hydratable() {
     // The islands' script loads ecars.js and its WASM once the browser is idle, without preloads.
     page.assert_shows(&[r#""pkg", "ecars""#, "/pkg/ecars.css", "lang=\"fr\"", &fonts]);
     assert_eq!(page.count("modulepreload") + page.count("application/wasm"), 0);
+    // The login page has no island: it loads no script nor WASM of the portal.
+    let login = spawn_app().await.get("/connexion").await;
+    login.assert_shows(&["Identifiant", "/pkg/ecars.css"]);
+    assert_eq!(login.count(r#"<script type="module""#) + login.count(r#""pkg", "ecars""#), 0);
     assert_eq!(page.count("rel=\"stylesheet\""), 1, "the DSFR rules are in the portal's one stylesheet");
 }
 
