@@ -272,6 +272,10 @@ test('on a wide screen the panel stays beside the tree, in view; on a phone it c
     } else {
       expect(shown.y).toBeGreaterThanOrEqual(tree.y + tree.height);
     }
+    // Arriving at a question's address (a link from the contract page): its panel is in view.
+    await page.goto(page.url());
+    await hydrated(page);
+    await expect(panel(page).getByRole('heading', { level: 2 })).toBeInViewport();
     await context.close();
   }
 });

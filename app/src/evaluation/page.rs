@@ -185,7 +185,7 @@ impl TreeNavigation {
             if let Ok(history) = window().history() {
                 let _ = history.push_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&address));
             }
-            if tree_dom::reveal(question) {
+            if tree_dom::reveal(question, true) {
                 self.contract_expanded.set(true);
             }
         }
@@ -398,9 +398,10 @@ pub(super) mod tree_dom {
             .collect()
     }
 
-    /// Before opening `question`: the lists above it are unfolded and its link brought into
-    /// view. Says whether the contract's own list had to be unfolded (its button follows a signal).
-    pub fn reveal(question: i32) -> bool {
+    /// Before opening `question`: the lists above it are unfolded and, with `scroll`, its link
+    /// brought into view. Says whether the contract's own list had to be unfolded (its button
+    /// follows a signal).
+    pub fn reveal(question: i32, scroll: bool) -> bool {
         let Some(link) = link_of(question) else { return false };
         let mut contract_unfolded = false;
         let mut parent = link.parent_element();
@@ -413,9 +414,11 @@ pub(super) mod tree_dom {
             parent = element.parent_element();
         }
         remember_folding();
-        let options = leptos::web_sys::ScrollIntoViewOptions::new();
-        options.set_block(leptos::web_sys::ScrollLogicalPosition::Nearest);
-        link.scroll_into_view_with_scroll_into_view_options(&options);
+        if scroll {
+            let options = leptos::web_sys::ScrollIntoViewOptions::new();
+            options.set_block(leptos::web_sys::ScrollLogicalPosition::Nearest);
+            link.scroll_into_view_with_scroll_into_view_options(&options);
+        }
         contract_unfolded
     }
 
@@ -453,8 +456,9 @@ pub(super) mod tree_dom {
                 }
             }
         }
+        // Unfolded only: the page stays where the address's anchor (the panel) or the reload put it.
         if let Some(question) = selected {
-            if reveal(question) {
+            if reveal(question, false) {
                 contract_expanded.set(true);
             }
         }
