@@ -69,6 +69,11 @@ function summary(name, result) {
     const kind = request.url.match(/\.(wasm|js|css|woff2|svg)(\?|$)/)?.[1] ?? (request.resourceType === 'Document' ? 'html' : 'other');
     sent[kind] = (sent[kind] ?? 0) + request.transferSize;
   }
+  // Where the (4x slower) main thread spent its time: what the total blocking time comes from.
+  const work = result.audits['mainthread-work-breakdown'].details.items
+    .filter((item) => item.duration >= 20)
+    .map((item) => `${item.groupLabel.toLowerCase()} ${item.duration.toFixed(0)} ms`);
+  console.log(`  ${''.padEnd(22)} main thread: ${work.join(', ')}`);
   const total = Object.values(sent).reduce((sum, bytes) => sum + bytes, 0);
   console.log(`  ${''.padEnd(22)} sent ${kib(total)}: ${Object.entries(sent).map(([kind, bytes]) => `${kind} ${kib(bytes)}`).join(', ')}`);
   for (const [audit, detail] of Object.entries(result.audits)) {

@@ -87,11 +87,18 @@ fn TreeView(
         Effect::new(move |_| tree_dom::fold(CONTRACT_LIST, contract_expanded.get()));
         Effect::new(move |_| tree_dom::mark_selected(selected.get()));
         // The filter, applied again as it changes and as answers turn green, kept in the address.
-        Effect::new(move |_| {
+        // At hydration the server has already applied the filter of the address (the same rule):
+        // walking the 500 questions again would only cost an old PC's first second.
+        Effect::new(move |walked: Option<bool>| {
             progress.track();
             let filter = filter.get();
-            shown_count.set(tree_dom::filter(&filter.matcher(), statuses, selected.get()));
+            let selected = selected.get();
+            if walked.is_none() && filter == in_address {
+                return false;
+            }
+            shown_count.set(tree_dom::filter(&filter.matcher(), statuses, selected));
             tree_dom::keep_filter_in_address(&filter);
+            true
         });
     }
     view! {
@@ -381,7 +388,10 @@ pub(super) mod tree_dom {
                 }
                 any_under || !objective
             };
-            let _ = item.toggle_attribute_with_force("hidden", !shown);
+            // Only what changes: each change makes the browser restyle the tree.
+            if item.has_attribute("hidden") == shown {
+                let _ = item.toggle_attribute_with_force("hidden", !shown);
+            }
             any |= shown;
         }
         any
