@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(ESTABLISHMENTS), ParamSegment("id")) view=EstablishmentPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id")) view=ContractPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(INDICATORS)) view=IndicatorsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(INDICATORS), StaticSegment(PANEL)) view=crate::evaluation::QuestionPanelPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CLOSING)) view=ClosingPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(RECEIPT)) view=ReceiptPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(PRINTABLE)) view=crate::evaluation::printable::PrintablePage ssr=SsrMode::Async/>

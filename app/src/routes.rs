@@ -12,6 +12,7 @@ pub mod segment {
     pub const ESTABLISHMENTS: &str = "etablissements";
     pub const CONTRACTS: &str = "contrats";
     pub const INDICATORS: &str = "indicateurs";
+    pub const PANEL: &str = "question";
     pub const CLOSING: &str = "cloture";
     pub const RECEIPT: &str = "accuse-de-cloture";
     pub const CONTACTS: &str = "contacts";
@@ -115,6 +116,12 @@ pub fn contract_href(id: i32) -> String {
 
 pub fn indicators_href(contract_id: i32) -> String {
     format!("{}/{INDICATORS}", contract_href(contract_id))
+}
+
+/// A question's panel on its own page (`?question=<id>`): what the tree's island loads and swaps
+/// in when another question is chosen, or a save answered.
+pub fn panel_href(contract_id: i32) -> String {
+    format!("{}/{PANEL}", indicators_href(contract_id))
 }
 
 /// The indicator tree with a question's panel open, from anywhere.
@@ -239,6 +246,7 @@ mod tests {
         assert_eq!(legal_entity_href("380780080"), "/entites-juridiques/380780080");
         assert_eq!(question_href(3, 42), "/contrats/3/indicateurs?question=42#question");
         assert_eq!(receipt_href(3), "/contrats/3/accuse-de-cloture");
+        assert_eq!(panel_href(3), "/contrats/3/indicateurs/question");
         assert_eq!(contact_href(3, 7), "/contrats/3/contacts/7");
         assert_eq!(contract_establishments_href(3), "/contrats/3/etablissements");
         assert_eq!(printable_href(3, None), "/contrats/3/impression");

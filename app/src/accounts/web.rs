@@ -130,6 +130,12 @@ impl FormPage {
         self
     }
 
+    /// The page one level down (`/a/b` and `segment` give `/a/b/segment`).
+    pub fn below(mut self, segment: &str) -> Self {
+        self.path = format!("{}/{segment}", self.path.trim_end_matches('/'));
+        self
+    }
+
     /// The same page, scrolled to the element `anchor`.
     pub fn at_anchor(mut self, anchor: &'static str) -> Self {
         self.anchor = Some(anchor);

@@ -13,8 +13,52 @@ pub fn DocumentsIsland(
     title: String,
     folder: DocumentFolder,
     #[prop(optional)] subfolder: Option<String>,
+    /// 2 on a page (the default), 3 inside the question panel.
+    #[prop(optional)]
+    heading_level: Option<u8>,
 ) -> impl IntoView {
-    view! { <DocumentsBlock title folder subfolder=subfolder.unwrap_or_default() heading_level=2/> }
+    let heading_level = heading_level.unwrap_or(2);
+    view! { <DocumentsBlock title folder subfolder=subfolder.unwrap_or_default() heading_level/> }
+}
+
+/// Hydrates the documents blocks ([`DocumentsIsland`]) of HTML put in the page after it loaded
+/// (a question panel swapped in), as Leptos hydrates the page's own islands at load: from the
+/// props the server wrote on each. Their reactive state belongs to the owner returned, which the
+/// caller ends with that HTML.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_documents_islands(root: &leptos::web_sys::Element) -> Owner {
+    use leptos::tachys::view::{Position, RenderHtml};
+    use leptos::wasm_bindgen::JsCast;
+
+    /// The props of [`DocumentsIsland`], as its island element carries them (`data-props`).
+    #[derive(serde::Deserialize)]
+    struct Props {
+        title: String,
+        folder: DocumentFolder,
+        #[serde(default)]
+        subfolder: Option<String>,
+        #[serde(default)]
+        heading_level: Option<u8>,
+    }
+
+    let owner = Owner::new();
+    let Ok(islands) = root.query_selector_all("leptos-island[data-component^='DocumentsIsland']") else { return owner };
+    owner.with(|| {
+        for index in 0..islands.length() {
+            let Some(island) = islands.item(index).and_then(|node| node.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+            else {
+                continue;
+            };
+            let props = island.dataset().get("props").and_then(|props| serde_json::from_str::<Props>(&props).ok());
+            let Some(Props { title, folder, subfolder, heading_level }) = props else { continue };
+            let block = view! {
+                <DocumentsBlock title folder subfolder=subfolder.unwrap_or_default() heading_level=heading_level.unwrap_or(2)/>
+            };
+            // Lives as long as the owner: its DOM is the island's, replaced with the panel.
+            std::mem::forget(block.hydrate_from_position::<true>(&island, Position::FirstChild));
+        }
+    });
+    owner
 }
 
 /// One file being sent: its name, how far it has gone, then the outcome.

@@ -18,6 +18,8 @@ pub mod store;
 pub mod web;
 
 pub use block::{DocumentsBlock, DocumentsIsland};
+#[cfg(feature = "hydrate")]
+pub use block::hydrate_documents_islands;
 
 use serde::{Deserialize, Serialize};
 

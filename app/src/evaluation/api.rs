@@ -31,7 +31,8 @@ pub async fn get_question(question_id: i32) -> Result<QuestionDetail, AppError> 
 
 /// "Enregistrer": `version` is the one the panel was loaded with (0 for a first answer);
 /// `not_concerned` is the checkbox ("on" when ticked). `next` is sent by "Enregistrer et passer
-/// à la suivante": the answer then says which question is next.
+/// à la suivante": the answer then says which question is next. `panel` is sent by the tree's
+/// island: the form post is then answered with the panel alone, not the whole tree.
 #[server(endpoint = "enregistrer_reponse", client = crate::accounts::csrf::PortalClient)]
 pub async fn save_answer(
     question_id: i32,
@@ -40,11 +41,12 @@ pub async fn save_answer(
     achieved: Option<String>,
     comment: Option<String>,
     #[server(default)] next: Option<String>,
+    #[server(default)] panel: Option<String>,
 ) -> Result<SavedAnswer, AppError> {
     use super::service::{next_to_fill, save, AnswerInput};
-    use super::{TypedAnswer, ALL_SAVED, PREVIOUS_PARAM, SAVED_PARAM};
+    use super::{TypedAnswer, ALL_SAVED, PREVIOUS_PARAM, SAVED_PARAM, SAVED_STATUS_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::routes::{HOME_PATH, QUESTION_ANCHOR, QUESTION_PARAM};
+    use crate::routes::{segment::PANEL, HOME_PATH, QUESTION_ANCHOR, QUESTION_PARAM};
 
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
@@ -61,20 +63,28 @@ pub async fn save_answer(
         saved.next = next_to_fill(&state.db, &state.tree_shapes, &viewer, question_id).await?;
     }
     // Without JavaScript, back to the tree, its filter kept: on the next question, or on this one
-    // with "Réponse enregistrée.", or with the error and what the user typed.
+    // with "Réponse enregistrée.", or with the error and what the user typed. For the tree's
+    // island, the same address but of the panel alone, with the saved question's new status.
     let question = question_id.to_string();
-    let panel = |query: Vec<(&str, &str)>| {
-        FormPage::posting_keeping(&super::tree_filter::PARAMS, query).map(|page| page.at_anchor(QUESTION_ANCHOR))
+    let for_island = panel.is_some();
+    let page = |query: Vec<(&str, &str)>| {
+        FormPage::posting_keeping(&super::tree_filter::PARAMS, query).map(|page| match for_island {
+            true => page.below(PANEL),
+            false => page.at_anchor(QUESTION_ANCHOR),
+        })
     };
-    let refused = panel([(QUESTION_PARAM, question.as_str())].into_iter().chain(typed.query_pairs()).collect());
+    let refused = page([(QUESTION_PARAM, question.as_str())].into_iter().chain(typed.query_pairs()).collect());
     let done = |saved: &SavedAnswer| {
         let next = saved.next.map(|next| next.to_string());
-        let query = match (&next, wants_next) {
+        let mut query = match (&next, wants_next) {
             (Some(next), _) => vec![(QUESTION_PARAM, next.as_str()), (PREVIOUS_PARAM, question.as_str())],
             (None, true) => vec![(QUESTION_PARAM, question.as_str()), (SAVED_PARAM, ALL_SAVED)],
             (None, false) => vec![(QUESTION_PARAM, question.as_str()), (SAVED_PARAM, "1")],
         };
-        panel(query).map(|page| page.href()).unwrap_or_else(|| HOME_PATH.to_owned())
+        if for_island {
+            query.push((SAVED_STATUS_PARAM, saved.status.code()));
+        }
+        page(query).map(|page| page.href()).unwrap_or_else(|| HOME_PATH.to_owned())
     };
     answer_plain_post(SaveAnswer::PATH, &result, done, refused);
     result

@@ -7,6 +7,8 @@ mod closing_page;
 pub mod closing_service;
 mod page;
 mod panel;
+#[cfg(feature = "hydrate")]
+mod panel_browser;
 pub mod printable;
 pub mod rules;
 #[cfg(feature = "ssr")]
@@ -17,7 +19,7 @@ pub mod values;
 pub mod years;
 
 pub use closing_page::{ClosingPage, MissingPanel, ReceiptPage};
-pub use page::IndicatorsPage;
+pub use page::{IndicatorsPage, QuestionPanelPage};
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,24 @@ pub enum ValueKind {
     Number,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "text"))]
     Text,
+}
+
+impl ValueKind {
+    const ALL: [ValueKind; 4] = [ValueKind::YesNo, ValueKind::Percentage, ValueKind::Number, ValueKind::Text];
+
+    /// Its stored name, also written in the answer form for the browser's checks.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueKind::YesNo => "yes_no",
+            ValueKind::Percentage => "percentage",
+            ValueKind::Number => "number",
+            ValueKind::Text => "text",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
 }
 
 /// A node of the tree as the browser shows it: an objective with children, or a question.
@@ -184,8 +204,29 @@ pub const SAVED_PARAM: &str = "enregistre";
 pub const ALL_SAVED: &str = "tout";
 /// After "Enregistrer et passer à la suivante", in the next question's address: the one saved.
 pub const PREVIOUS_PARAM: &str = "precedente";
+/// After a save sent by the tree's island: the saved question's new status, in the address of
+/// the panel the server answers with ([`rules::QuestionStatus::code`]).
+pub const SAVED_STATUS_PARAM: &str = "statut";
+/// Sent by the tree's island with the answer form: the server then answers with the panel alone.
+pub const PANEL_FIELD: &str = "panel";
 /// The name and value "Enregistrer et passer à la suivante" sends with the form.
 pub const NEXT_FIELD: &str = "next";
 
 /// Query parameter of the contract page right after "Clore la saisie".
 pub const CLOSED_PARAM: &str = "cloture";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn a_kind_of_value_has_the_name_it_is_stored_under() {
+        use sea_orm::ActiveEnum;
+        for kind in ValueKind::ALL {
+            assert_eq!(kind.to_value(), kind.name());
+            assert_eq!(ValueKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(ValueKind::from_name("Percentage"), None);
+    }
+}

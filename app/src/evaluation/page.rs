@@ -1,31 +1,39 @@
 //! "Saisir les indicateurs": the collapsible indicator tree with its fill percentage, and the
 //! panel of the question chosen in it (`?question=<id>`).
 //!
-//! The tree is plain HTML rendered by the server (usable without JavaScript: every node open,
-//! every question a link). One island around it holds the percentage, "Replier le contrat" and
-//! the panel, and acts on the tree through the page: folding, choosing a question without a page
-//! load, a dot turning green after a save. So the tree is sent once, not again as island data.
+//! The tree and the panel are plain HTML rendered by the server (usable without JavaScript:
+//! every node open, every question a link, the panel a form). One island around them holds the
+//! percentage, "Replier le contrat" and the filter, and acts on that HTML: folding, a dot turning
+//! green after a save, and another question's panel, or the one a save answers, fetched from the
+//! server and swapped in without a page load (`panel_browser`). So the tree is sent once, not
+//! again as island data, and the browser carries no code to draw the panel.
 
 use leptos::prelude::*;
 
 use super::api::{get_indicator_tree, get_question};
-use super::panel::{QuestionPanel, Statuses};
+use super::panel::{panel_area, Statuses};
 use super::rules::QuestionStatus;
 use super::tree_filter::{shown_count_text, TreeFilter, MAX_SEARCH_CHARS, SEARCH_PARAM, TO_FILL_PARAM};
 use super::tree_html::{tree_items, CONTRACT_LIST};
-use super::IndicatorTree;
+use super::{IndicatorTree, QuestionDetail};
 use crate::app::contract_resource_with;
 use crate::layout::forms::{page_query, ticked_before_hydration, typed_before_hydration};
-use crate::layout::{when_loaded, ContractPageTop, ErrorAlert};
+use crate::layout::{when_loaded, ContractPageTop};
 use crate::routes::{indicators_href, QUESTION_PARAM};
+use crate::AppError;
 
 const TITLE: &str = "Saisir les indicateurs";
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
-    let tree = contract_resource_with(super::years::YEAR_PARAM, get_indicator_tree);
+    // The tree, and the panel of the question in the address, both written by the server.
+    let question = question_in_address();
+    let page = contract_resource_with(super::years::YEAR_PARAM, move |contract_id, year| async move {
+        let tree = get_indicator_tree(contract_id, year).await?;
+        Ok((tree, load_question(question).await))
+    });
     view! {
-        {when_loaded(tree, |tree| {
+        {when_loaded(page, |(tree, question)| {
             let statuses = tree.statuses();
             let IndicatorTree { contract, objectives, earlier } = tree;
             let selected = question_in_address();
@@ -45,8 +53,50 @@ pub fn IndicatorsPage() -> impl IntoView {
                     </div>
                 })}
                 <TreeView contract_id=contract.id statuses earlier_year shown=(tree.shown, tree.total)>
-                    <ul class="tree" aria-label="Indicateurs du contrat" inner_html=tree.html></ul>
+                    // On a wide screen, once a question is chosen, its panel stands beside the tree and
+                    // stays in view while the tree scrolls; on a narrow one it comes under the tree.
+                    <div class="tree-layout">
+                        <div class="tree-area">
+                            <ul class="tree" aria-label="Indicateurs du contrat" inner_html=tree.html></ul>
+                        </div>
+                        {panel_area(question, contract.id)}
+                    </div>
                 </TreeView>
+            }
+        })}
+    }
+}
+
+/// The question chosen, loaded for its panel; `None` when none is.
+async fn load_question(question: Option<i32>) -> Option<Result<QuestionDetail, AppError>> {
+    match question {
+        Some(id) => Some(get_question(id).await),
+        None => None,
+    }
+}
+
+/// A question's panel alone, as the tree's island fetches it (`routes::panel_href`): a page of
+/// its own too, which works without JavaScript.
+#[component]
+pub fn QuestionPanelPage() -> impl IntoView {
+    let question = question_in_address();
+    let page = crate::app::contract_resource(move |contract_id| async move {
+        let detail = load_question(question).await.ok_or(AppError::NotFound)??;
+        // A question of another contract is not shown under this one.
+        match detail.contract.id == contract_id {
+            true => Ok(detail),
+            false => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        {when_loaded(page, |detail: QuestionDetail| {
+            let contract = detail.contract.clone();
+            let heading = format!("Question {} - {}", detail.code, contract.name);
+            view! {
+                <ContractPageTop contract=contract.clone() page=TITLE/>
+                <h1 class="fr-h3">{heading}</h1>
+                <p><a class="fr-link" href=indicators_href(contract.id)>"Voir l'arbre des indicateurs"</a></p>
+                {panel_area(Some(Ok(detail)), contract.id)}
             }
         })}
     }
@@ -69,7 +119,6 @@ fn TreeView(
     let statuses = Statuses::new(statuses);
     // The same shared rule as on the server, recomputed as answers are saved.
     let progress = Memo::new(move |_| statuses.progress());
-    let dirty = RwSignal::new(false);
     let selected = RwSignal::new(question_in_address());
     let contract_expanded = RwSignal::new(true);
     // What was typed or ticked before the WASM arrived wins.
@@ -79,6 +128,13 @@ fn TreeView(
     let filter = Memo::new(move |_| TreeFilter::new(to_fill_only.get(), &search.get()));
     let shown_count = RwSignal::new(shown);
     let navigation = TreeNavigation { selected, filter, earlier_year, contract_expanded };
+    // Changes in the panel not saved yet: leaving the question asks first.
+    #[cfg(feature = "hydrate")]
+    let dirty = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    let panel = super::panel_browser::Panel::new(contract_id, navigation, statuses, dirty);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = contract_id;
     #[cfg(feature = "hydrate")]
     {
         follow_history(selected, dirty);
@@ -86,6 +142,8 @@ fn TreeView(
         Effect::new(move |_| tree_dom::restore_folding_and_place(contract_expanded, chosen));
         Effect::new(move |_| tree_dom::fold(CONTRACT_LIST, contract_expanded.get()));
         Effect::new(move |_| tree_dom::mark_selected(selected.get()));
+        // Another question chosen (in the tree, back or forward): its panel.
+        Effect::new(move |_| panel.follow(selected.get()));
         // The filter, applied again as it changes and as answers turn green, kept in the address.
         // At hydration the server has already applied the filter of the address (the same rule):
         // walking the 500 questions again would only cost an old PC's first second.
@@ -153,15 +211,35 @@ fn TreeView(
                 }}
             </p>
         </form>
-        // On a wide screen, once a question is chosen, its panel stands beside the tree and stays
-        // in view while the tree scrolls; on a narrow one it comes under the tree.
-        <div class="tree-layout">
-            <div class="tree-area" on:click=move |event| on_tree_click(event, navigation, contract_expanded)>
-                {children()}
-            </div>
-            <div class="tree-layout__panel">
-                <SelectedQuestion contract_id navigation statuses dirty/>
-            </div>
+        // The tree and the panel, as the server wrote them; their clicks, changes and the panel's
+        // form are handled here.
+        <div
+            on:click=move |event| {
+                #[cfg(feature = "hydrate")]
+                if panel.on_click(&event) {
+                    return;
+                }
+                on_tree_click(event, navigation, contract_expanded)
+            }
+            on:submit=move |event| {
+                #[cfg(feature = "hydrate")]
+                panel.on_submit(event);
+                #[cfg(not(feature = "hydrate"))]
+                let _ = event;
+            }
+            on:change=move |event| {
+                #[cfg(feature = "hydrate")]
+                panel.on_change(&event);
+                #[cfg(not(feature = "hydrate"))]
+                let _ = event;
+            }
+            on:input=move |event| {
+                #[cfg(feature = "hydrate")]
+                panel.on_change(&event);
+                #[cfg(not(feature = "hydrate"))]
+                let _ = event;
+            }>
+            {children()}
         </div>
     }
 }
@@ -171,14 +249,15 @@ const TO_FILL_ID: &str = "questions-a-saisir";
 
 /// The question chosen and the filter of the tree, which its address keeps.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub struct TreeNavigation {
-    selected: RwSignal<Option<i32>>,
+    pub(super) selected: RwSignal<Option<i32>>,
     filter: Memo<TreeFilter>,
     earlier_year: Option<i32>,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     contract_expanded: RwSignal<bool>,
 }
 
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 impl TreeNavigation {
     /// Opens `question`'s panel without loading the page, the address following
     /// (`?question=<id>#question`, the filter kept) so that it can be bookmarked and reloaded.
@@ -201,11 +280,6 @@ impl TreeNavigation {
         self.selected.set(Some(question));
     }
 
-    /// The address of `question`'s panel, the filter kept, for a link.
-    pub fn address(self, question: i32) -> String {
-        crate::routes::question_query_in(question, self.earlier_year, &self.filter.get_untracked().query())
-    }
-
     /// A click on a link to `question`: its panel opens without loading the page, unless the
     /// click is meant for a new tab or window.
     pub fn follow(self, event: leptos::ev::MouseEvent, question: i32) {
@@ -217,7 +291,8 @@ impl TreeNavigation {
 }
 
 /// A click already handled, or meant for a new tab or window: left to the browser.
-fn opens_elsewhere(event: &leptos::ev::MouseEvent) -> bool {
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(super) fn opens_elsewhere(event: &leptos::ev::MouseEvent) -> bool {
     event.default_prevented()
         || event.button() != 0
         || event.ctrl_key()
@@ -226,42 +301,9 @@ fn opens_elsewhere(event: &leptos::ev::MouseEvent) -> bool {
         || event.alt_key()
 }
 
-/// The panel of the question in the address (`?question=<id>`), beside or under the tree.
-#[component]
-fn SelectedQuestion(
-    contract_id: i32,
-    navigation: TreeNavigation,
-    statuses: Statuses,
-    dirty: RwSignal<bool>,
-) -> impl IntoView {
-    let detail = Resource::new(
-        move || navigation.selected.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_question(id).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
-    view! {
-        <Transition fallback=|| view! { <p role="status">"Chargement de la question…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    // A question of another contract is not shown here.
-                    Ok(Some(detail)) if detail.contract.id == contract_id => {
-                        dirty.set(false);
-                        view! { <QuestionPanel detail statuses dirty navigation/> }.into_any()
-                    }
-                    Ok(_) => ().into_any(),
-                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-/// A click in the tree: a toggle folds or unfolds its list; a question shows its panel without
-/// loading the page. Clicks meant for a new tab or window are left to the browser.
+/// A click in the tree or the panel: a toggle folds or unfolds its list; a link to a question
+/// (`data-question`) shows its panel without loading the page. Clicks meant for a new tab or
+/// window are left to the browser.
 fn on_tree_click(event: leptos::ev::MouseEvent, navigation: TreeNavigation, contract_expanded: RwSignal<bool>) {
     #[cfg(feature = "hydrate")]
     {
@@ -279,7 +321,7 @@ fn on_tree_click(event: leptos::ev::MouseEvent, navigation: TreeNavigation, cont
             tree_dom::remember_folding();
             return;
         }
-        let Some(link) = target.closest("a.tree__question").ok().flatten() else { return };
+        let Some(link) = target.closest("a[data-question]").ok().flatten() else { return };
         let Some(id) = link.get_attribute("data-question").and_then(|id| id.parse::<i32>().ok()) else { return };
         navigation.follow(event, id);
     }

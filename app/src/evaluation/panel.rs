@@ -1,22 +1,24 @@
-//! The question panel under the tree: the question, last year's values, and the form that
-//! saves "Réalisé", "Non concerné" and the comment. It works as a plain form too: without
-//! JavaScript the browser posts it and the server redirects back to the page.
+//! The question panel beside the tree: the question, last year's values, and the form that
+//! saves "Réalisé", "Non concerné" and the comment.
+//!
+//! The server writes it, as it stands after loading, saving or refusing, from the address alone
+//! (`?question=`, then what a save adds). It is a plain form: without JavaScript the browser
+//! posts it and the server redirects back to the page. With JavaScript the tree's island sends
+//! the same form and swaps in the panel the server answers (`page::panel_dom`), so the browser
+//! carries no code to draw it.
 
 use std::collections::HashMap;
 
-use leptos::form::ActionForm;
-
-use crate::accounts::csrf::CsrfField;
 use leptos::prelude::*;
 
 use super::api::SaveAnswer;
-use super::page::TreeNavigation;
 use super::rules::{FillProgress, QuestionStatus};
-use super::values::AnswerValue;
 use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, ALL_SAVED, NEXT_FIELD, PREVIOUS_PARAM, SAVED_PARAM};
-use crate::documents::DocumentsBlock;
+use crate::accounts::csrf::CsrfField;
+use crate::documents::DocumentsIsland;
 use crate::layout::field_value;
-use crate::layout::forms::{error_in_url, page_query, query_param, ticked_before_hydration, typed_before_hydration};
+use crate::layout::forms::{error_in_url, page_query, query_param};
+use crate::routes::indicators_href;
 use crate::AppError;
 
 /// The status of each question of the tree, one signal per question: a saved answer changes
@@ -30,6 +32,7 @@ impl Statuses {
     }
 
     /// A saved answer's new status: the percentage follows, and so does the question's dot.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub fn set(&self, question_id: i32, status: QuestionStatus) {
         if let Some(signal) = self.0.with_value(|statuses| statuses.get(&question_id).copied()) {
             signal.set(status);
@@ -50,29 +53,40 @@ impl Statuses {
     }
 }
 
+
 /// The block of the question's documents, just above "Enregistrer" (as in the guide).
 const DOCUMENTS: &str = "Documents de l'indicateur";
 
+/// Where the panel stands in the page, and what the island swaps when another question opens.
+pub const PANEL_AREA: &str = "panneau-question";
+/// The group of "Réalisé", where a refusal is shown.
+pub const ACHIEVED_GROUP: &str = "realise-groupe";
+/// The refusal under "Réalisé", which the fields name as their description.
+pub const ACHIEVED_ERROR: &str = "realise-erreur";
+/// The status line under the buttons: "Enregistrement…", then "Réponse enregistrée.".
+pub const SAVE_STATUS: &str = "enregistrement";
+
+/// The panel of the question chosen, if any: nothing for a question of another contract.
+pub fn panel_area(question: Option<Result<QuestionDetail, AppError>>, contract_id: i32) -> impl IntoView {
+    let panel = match question {
+        Some(Ok(detail)) if detail.contract.id == contract_id => Some(view! { <QuestionPanel detail/> }.into_any()),
+        Some(Err(error)) => Some(view! { <crate::layout::ErrorAlert error/> }.into_any()),
+        _ => None,
+    };
+    view! { <div class="tree-layout__panel" id=PANEL_AREA>{panel}</div> }
+}
+
 #[component]
-pub fn QuestionPanel(
-    detail: QuestionDetail,
-    statuses: Statuses,
-    dirty: RwSignal<bool>,
-    navigation: TreeNavigation,
-) -> impl IntoView {
+fn QuestionPanel(detail: QuestionDetail) -> impl IntoView {
     let year = detail.year.map(|year| year.to_string()).unwrap_or_default();
     let answer = detail.answer.clone();
-    // Keyboard and screen-reader users land on the question they chose.
-    let heading = NodeRef::<leptos::html::H2>::new();
-    Effect::new(move |_| {
-        if let Some(heading) = heading.get() {
-            let _ = heading.focus();
-        }
-    });
+    let (question_id, contract_id) = (detail.id, detail.contract.id);
+    // `data-question`: which question this is, for the island that swaps panels.
     view! {
-        <section class="question-panel fr-mt-4w fr-p-3w" id="question" aria-labelledby="question-titre">
-            <h2 id="question-titre" class="fr-h4" tabindex="-1" node_ref=heading>{format!("{} - {}", detail.code, detail.label)}</h2>
-            <PreviousSaved navigation/>
+        <section class="question-panel fr-mt-4w fr-p-3w" id="question" aria-labelledby="question-titre"
+            data-question=question_id>
+            <h2 id="question-titre" class="fr-h4" tabindex="-1">{format!("{} - {}", detail.code, detail.label)}</h2>
+            <PreviousSaved contract_id/>
             <dl class="fields">
                 <div><dt>"Etablissement :"</dt><dd>{detail.contract.legal_entity.title()}</dd></div>
                 <div><dt>"Objectif :"</dt><dd>{field_value(detail.objective.clone())}</dd></div>
@@ -81,16 +95,22 @@ pub fn QuestionPanel(
                 <div><dt>"Cible :"</dt><dd>{field_value(detail.target.clone())}</dd></div>
             </dl>
             {if detail.editable {
-                view! { <AnswerForm detail statuses dirty navigation/> }.into_any()
+                view! { <AnswerForm detail/> }.into_any()
             } else {
                 view! {
                     <ReadOnlyAnswer answer previous=(detail.previous_achieved, detail.previous_comment) year national=detail.national/>
-                    <DocumentsBlock title=DOCUMENTS.to_owned() folder=detail.documents heading_level=3/>
+                    <QuestionDocuments folder=detail.documents/>
                 }
                 .into_any()
             }}
         </section>
     }
+}
+
+/// "Documents de l'indicateur": an island of its own, hydrated again with each panel.
+#[component]
+fn QuestionDocuments(folder: crate::documents::DocumentFolder) -> impl IntoView {
+    view! { <DocumentsIsland title=DOCUMENTS.to_owned() folder heading_level=3/> }
 }
 
 /// "Date de modification" and "Auteur de la modification" of the current answer.
@@ -145,16 +165,21 @@ fn ReadOnlyAnswer(
     }
 }
 
+/// The address of `question`'s panel in the tree, the tree's filter kept.
+fn question_in_tree(contract_id: i32, question: i32) -> String {
+    let kept = super::tree_filter::TreeFilter::from_query(&page_query()).query();
+    format!("{}{}", indicators_href(contract_id), crate::routes::question_query_in(question, None, &kept))
+}
+
 /// Right after "Enregistrer et passer à la suivante", on the next question: the one just saved.
 #[component]
-fn PreviousSaved(navigation: TreeNavigation) -> impl IntoView {
+fn PreviousSaved(contract_id: i32) -> impl IntoView {
     let previous = page_query().get(PREVIOUS_PARAM).and_then(|id| id.parse::<i32>().ok());
     previous.map(|previous| {
         view! {
             <p class="fr-text--sm previous-saved">
                 "Réponse précédente enregistrée. "
-                <a class="fr-link fr-text--sm" href=navigation.address(previous)
-                    on:click=move |event| navigation.follow(event, previous)>
+                <a class="fr-link fr-text--sm" href=question_in_tree(contract_id, previous) data-question=previous>
                     "Revenir à la question précédente"
                 </a>
             </p>
@@ -163,125 +188,54 @@ fn PreviousSaved(navigation: TreeNavigation) -> impl IntoView {
 }
 
 #[component]
-fn AnswerForm(
-    detail: QuestionDetail,
-    statuses: Statuses,
-    dirty: RwSignal<bool>,
-    navigation: TreeNavigation,
-) -> impl IntoView {
-    let save = ServerAction::<SaveAnswer>::new();
+fn AnswerForm(detail: QuestionDetail) -> impl IntoView {
     let question_id = detail.id;
-    let initial = detail.answer.clone();
-    let current = RwSignal::new(initial.clone());
-    // After a plain form post that failed, the address holds the error and what was typed.
-    let error_after_post = error_in_url::<SaveAnswer>().get_untracked();
-    let shown = match &error_after_post {
+    let contract_id = detail.contract.id;
+    let current = detail.answer.clone();
+    // After a post that was refused, the address holds the error and what was typed.
+    let refusal = error_in_url::<SaveAnswer>().get_untracked();
+    let typed = match &refusal {
         Some(_) => TypedAnswer::from_query(&page_query()),
         None => TypedAnswer {
-            not_concerned: initial.as_ref().is_some_and(|answer| answer.not_concerned),
-            achieved: initial.as_ref().and_then(|answer| answer.achieved.clone()).unwrap_or_default(),
-            comment: initial.as_ref().and_then(|answer| answer.comment.clone()).unwrap_or_default(),
+            not_concerned: current.as_ref().is_some_and(|answer| answer.not_concerned),
+            achieved: current.as_ref().and_then(|answer| answer.achieved.clone()).unwrap_or_default(),
+            comment: current.as_ref().and_then(|answer| answer.comment.clone()).unwrap_or_default(),
         },
     };
-    dirty.set(error_after_post.is_some());
-    let typed = typed_before_hydration_answer(detail.kind, &shown);
-    let not_concerned = RwSignal::new(shown.not_concerned);
-    let achieved = RwSignal::new(shown.achieved.clone());
-    let comment = RwSignal::new(shown.comment.clone());
-    // On a slow link, what was typed before the WASM arrived wins once hydrated, and is unsaved.
-    if typed != shown {
-        Effect::new(move |_| {
-            not_concerned.set(typed.not_concerned);
-            achieved.set(typed.achieved.clone());
-            comment.set(typed.comment.clone());
-            dirty.set(true);
-        });
-    }
-    let conflict = RwSignal::new(match &error_after_post {
-        Some(AppError::Conflict(newer)) => Some((**newer).clone()),
-        _ => None,
-    });
+    let (conflict, error) = match refusal {
+        Some(AppError::Conflict(newer)) => (Some(*newer), None),
+        Some(error) => (None, Some(error.to_string())),
+        None => (None, None),
+    };
     // Shown a conflict, "Remplacer par ma réponse" saves over the version just shown.
-    let version = RwSignal::new(match conflict.get_untracked() {
+    let version = match &conflict {
         Some(newer) => newer.version,
-        None => initial.as_ref().map_or(0, |answer| answer.version),
-    });
-    let version_input = NodeRef::<leptos::html::Input>::new();
-    let saved_after_post = query_param(SAVED_PARAM).get_untracked();
-    // Which button sent the form: "Enregistrer et passer à la suivante" opens the next question.
-    let wants_next = RwSignal::new(false);
-
-    // A saved answer: the dot turns green and the percentage rises at once (both follow `statuses`).
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(saved)) => {
-            version.set(saved.answer.version);
-            current.set(Some(saved.answer));
-            statuses.set(saved.question_id, saved.status);
-            conflict.set(None);
-            dirty.set(false);
-            if let (true, Some(next)) = (wants_next.get_untracked(), saved.next) {
-                navigation.open(next, Some(saved.question_id));
-            }
-        }
-        Some(Err(AppError::Conflict(newer))) => conflict.set(Some(*newer)),
-        _ => {}
-    });
-    // What the shared rules refuse is not sent: the same message as the server's is shown.
-    let refused = RwSignal::new(None::<String>);
-    let error = Signal::derive(move || {
-        refused.get().or_else(|| {
-            match save.value().get().map(Result::err).unwrap_or_else(|| error_after_post.clone()) {
-                Some(AppError::Conflict(_)) | None => None,
-                Some(error) => Some(error.to_string()),
-            }
-        })
-    });
-    let saved_message = move || {
-        let all_saved = match save.value().get() {
-            Some(Ok(saved)) => wants_next.get_untracked() && saved.next.is_none(),
-            Some(Err(_)) => return None,
-            None => saved_after_post.as_deref()? == ALL_SAVED,
-        };
-        Some(match all_saved {
-            true => "Réponse enregistrée. Il ne reste aucune question à saisir : vous pouvez clore la saisie depuis la page du contrat.",
-            false => "Réponse enregistrée.",
-        })
+        None => current.as_ref().map_or(0, |answer| answer.version),
     };
-    let touched = move || dirty.set(true);
+    let saved = query_param(SAVED_PARAM).get_untracked().map(|saved| match saved.as_str() {
+        ALL_SAVED => "Réponse enregistrée. Il ne reste aucune question à saisir : vous pouvez clore la saisie depuis la page du contrat.",
+        _ => "Réponse enregistrée.",
+    });
     let year = detail.year.map(|year| year.to_string()).unwrap_or_default();
-    let kind = detail.kind;
-    let check_before_sending = move |event: leptos::ev::MouseEvent| {
-        let refusal = AnswerValue::parse(
-            kind,
-            not_concerned.get_untracked(),
-            &achieved.get_untracked(),
-            &comment.get_untracked(),
-        )
-        .err();
-        if refusal.is_some() {
-            event.prevent_default();
-        }
-        refused.set(refusal);
-    };
-
+    let changed = if conflict.is_some() || error.is_some() { "true" } else { "false" };
+    let save_path = <SaveAnswer as leptos::server_fn::ServerFn>::PATH;
+    let group_class = if error.is_some() { "fr-input-group fr-input-group--error" } else { "fr-input-group" };
+    // `data-kind` and `data-changed`: what the island checks before sending, and whether the
+    // fields already hold something unsaved (a refused post).
     view! {
-        <ActionForm action=save attr:class="answer-form" attr:novalidate=true>
+        <form class="answer-form" method="post" action=save_path novalidate
+            data-kind=detail.kind.name() data-changed=changed>
             <CsrfField/>
             <input type="hidden" name="question_id" value=question_id/>
-            <input type="hidden" name="version" node_ref=version_input value=version.get_untracked()
-                prop:value=move || version.get().to_string()/>
+            <input type="hidden" name="version" value=version/>
             <div class="fr-checkbox-group fr-mb-3w">
-                <input type="checkbox" id="non-concerne" name="not_concerned" value="on"
-                    checked=not_concerned.get_untracked() prop:checked=move || not_concerned.get()
-                    on:change=move |ev| { not_concerned.set(event_target_checked(&ev)); touched(); }/>
+                <input type="checkbox" id="non-concerne" name="not_concerned" value="on" checked=typed.not_concerned/>
                 <label class="fr-label" for="non-concerne">"Non concerné"</label>
             </div>
             <div class="answer-columns">
-                <div class=move || if error.get().is_some() { "fr-input-group fr-input-group--error" } else { "fr-input-group" }>
-                    <AchievedInput kind value=achieved disabled=not_concerned on_change=touched/>
-                    {move || error.get().map(|message| view! {
-                        <p class="fr-error-text" id="realise-erreur" role="alert">{message}</p>
-                    })}
+                <div class=group_class id=ACHIEVED_GROUP>
+                    <AchievedInput kind=detail.kind value=typed.achieved.clone() disabled=typed.not_concerned/>
+                    {error.map(|message| view! { <p class="fr-error-text" id=ACHIEVED_ERROR role="alert">{message}</p> })}
                 </div>
                 <div class="previous-value">
                     <p class="fr-text--sm fr-mb-1v"><strong>"Réalisé l'année précédente"</strong></p>
@@ -291,95 +245,34 @@ fn AnswerForm(
             <div class="answer-columns">
                 <div class="fr-input-group">
                     <label class="fr-label" for="commentaire">{format!("Commentaire évalué {year}")}</label>
-                    <textarea class="fr-input" id="commentaire" name="comment" rows="4"
-                        prop:value=move || comment.get()
-                        on:input=move |ev| { comment.set(event_target_value(&ev)); touched(); }>
-                        {comment.get_untracked()}
-                    </textarea>
+                    <textarea class="fr-input" id="commentaire" name="comment" rows="4">{typed.comment.clone()}</textarea>
                 </div>
                 <div class="previous-value">
                     <p class="fr-text--sm fr-mb-1v"><strong>"Commentaire de l'année précédente"</strong></p>
                     <p class="fr-text--sm">{field_value(detail.previous_comment.clone())}</p>
                 </div>
             </div>
-            {move || conflict.get().map(|newer| {
-                let shown = newer.clone();
-                let choose = move |replace: bool| {
-                    // "Remplacer par ma réponse" is a plain save.
-                    wants_next.set(false);
-                    version.set(newer.version);
-                    // Set at once: the form is read right after this click.
-                    if let Some(input) = version_input.get_untracked() {
-                        input.set_value(&newer.version.to_string());
-                    }
-                    if !replace {
-                        not_concerned.set(newer.not_concerned);
-                        achieved.set(newer.achieved.clone().unwrap_or_default());
-                        comment.set(newer.comment.clone().unwrap_or_default());
-                        current.set(Some(newer.clone()));
-                        dirty.set(false);
-                        conflict.set(None);
-                    }
-                    // To replace, the notice stays until the save answers: removing its button
-                    // now would cancel the form's submission.
-                };
-                view! { <ConflictNotice question_id newer=shown choose check_before_sending/> }
-            })}
-            <DocumentsBlock title=DOCUMENTS.to_owned() folder=detail.documents.clone() heading_level=3/>
+            {conflict.map(|newer| view! { <ConflictNotice contract_id question_id newer/> })}
+            <QuestionDocuments folder=detail.documents.clone()/>
             // "Enregistrer" first: Enter in a field still means it.
             <div class="answer-actions fr-mt-3w">
-                <button class="fr-btn" type="submit" disabled=move || save.pending().get()
-                    on:click=move |event| { wants_next.set(false); check_before_sending(event); }>"Enregistrer"</button>
-                <button class="fr-btn fr-btn--secondary" type="submit" name=NEXT_FIELD value="1"
-                    disabled=move || save.pending().get()
-                    on:click=move |event| { wants_next.set(true); check_before_sending(event); }>
+                <button class="fr-btn" type="submit">"Enregistrer"</button>
+                <button class="fr-btn fr-btn--secondary" type="submit" name=NEXT_FIELD value="1">
                     "Enregistrer et passer à la suivante"
                 </button>
             </div>
-            <p role="status" class="fr-text--sm fr-mt-1w">
-                {move || match save.pending().get() {
-                    true => Some("Enregistrement…"),
-                    false => saved_message(),
-                }}
-            </p>
-        </ActionForm>
-        {move || modification(current.get())}
-    }
-}
-
-/// The answer form's fields as they stand when the panel is hydrated (`shown` where untouched).
-fn typed_before_hydration_answer(kind: ValueKind, shown: &TypedAnswer) -> TypedAnswer {
-    let achieved = match kind {
-        // Both read, so that neither is read later from another panel.
-        ValueKind::YesNo => ["Oui", "Non"]
-            .map(|choice| (choice, ticked_before_hydration(&format!("realise-{}", choice.to_lowercase()))))
-            .into_iter()
-            .find(|(_, ticked)| *ticked == Some(true))
-            .map(|(choice, _)| choice.to_owned()),
-        _ => typed_before_hydration("realise"),
-    };
-    TypedAnswer {
-        not_concerned: ticked_before_hydration("non-concerne").unwrap_or(shown.not_concerned),
-        achieved: achieved.unwrap_or_else(|| shown.achieved.clone()),
-        comment: typed_before_hydration("commentaire").unwrap_or_else(|| shown.comment.clone()),
+            <p role="status" class="fr-text--sm fr-mt-1w" id=SAVE_STATUS>{saved}</p>
+        </form>
+        {modification(current)}
     }
 }
 
 /// "Réalisé", as the question's kind wants it.
 #[component]
-fn AchievedInput(
-    kind: ValueKind,
-    value: RwSignal<String>,
-    disabled: RwSignal<bool>,
-    on_change: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let set = move |text: String| {
-        value.set(text);
-        on_change();
-    };
+fn AchievedInput(kind: ValueKind, value: String, disabled: bool) -> impl IntoView {
     match kind {
         ValueKind::YesNo => view! {
-            <fieldset class="fr-fieldset" aria-describedby="realise-erreur">
+            <fieldset class="fr-fieldset" aria-describedby=ACHIEVED_ERROR>
                 <legend class="fr-fieldset__legend fr-text--regular">"Réalisé"</legend>
                 {["Oui", "Non"].into_iter().map(|choice| {
                     let id = format!("realise-{}", choice.to_lowercase());
@@ -387,10 +280,7 @@ fn AchievedInput(
                         <div class="fr-fieldset__element fr-fieldset__element--inline">
                             <div class="fr-radio-group">
                                 <input type="radio" id=id.clone() name="achieved" value=choice
-                                    checked=value.get_untracked() == choice
-                                    prop:checked=move || value.get() == choice
-                                    prop:disabled=move || disabled.get()
-                                    on:change=move |_| set(choice.to_owned())/>
+                                    checked=value == choice disabled=disabled/>
                                 <label class="fr-label" for=id>{choice}</label>
                             </div>
                         </div>
@@ -401,12 +291,8 @@ fn AchievedInput(
         .into_any(),
         ValueKind::Text => view! {
             <label class="fr-label" for="realise">"Réalisé"</label>
-            <textarea class="fr-input" id="realise" name="achieved" rows="3" aria-describedby="realise-erreur"
-                prop:disabled=move || disabled.get()
-                prop:value=move || value.get()
-                on:input=move |ev| set(event_target_value(&ev))>
-                {value.get_untracked()}
-            </textarea>
+            <textarea class="fr-input" id="realise" name="achieved" rows="3" aria-describedby=ACHIEVED_ERROR
+                disabled=disabled>{value}</textarea>
         }
         .into_any(),
         ValueKind::Percentage | ValueKind::Number => {
@@ -418,11 +304,7 @@ fn AchievedInput(
             view! {
                 <label class="fr-label" for="realise">"Réalisé" <span class="fr-hint-text">{hint}</span></label>
                 <input class="fr-input" id="realise" name="achieved" type="text" inputmode="decimal"
-                    autocomplete="off" aria-describedby="realise-erreur"
-                    value=value.get_untracked()
-                    prop:value=move || value.get()
-                    prop:disabled=move || disabled.get()
-                    on:input=move |ev| set(event_target_value(&ev))/>
+                    autocomplete="off" aria-describedby=ACHIEVED_ERROR value=value disabled=disabled/>
             }
             .into_any()
         }
@@ -431,16 +313,10 @@ fn AchievedInput(
 
 /// Someone saved meanwhile: show their answer, let the user keep it or replace it.
 #[component]
-fn ConflictNotice(
-    question_id: i32,
-    newer: AnswerView,
-    choose: impl Fn(bool) + Clone + Send + Sync + 'static,
-    check_before_sending: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn ConflictNotice(contract_id: i32, question_id: i32, newer: AnswerView) -> impl IntoView {
     let shown =
         if newer.not_concerned { "Non concerné".to_owned() } else { newer.achieved.clone().unwrap_or_default() };
     let author = newer.updated_by.clone().unwrap_or_default();
-    let keep = choose.clone();
     view! {
         <div class="fr-alert fr-alert--warning fr-mb-3w" role="alert">
             <h3 class="fr-alert__title">"Cette réponse a été modifiée entre-temps"</h3>
@@ -452,17 +328,15 @@ fn ConflictNotice(
             <p>"Rien n'a été écrasé. Que voulez-vous faire ?"</p>
             <ul class="fr-btns-group fr-btns-group--inline-sm">
                 <li>
-                    // A link, so that without JavaScript it reloads the question with the current answer.
-                    <a class="fr-btn fr-btn--secondary" href=crate::routes::question_query(question_id) data-choice=""
-                        on:click=move |event| { event.prevent_default(); keep(false); }>
+                    // The question again, with the current answer; a choice about the changes, so
+                    // leaving them does not ask (`data-choice`).
+                    <a class="fr-btn fr-btn--secondary" href=question_in_tree(contract_id, question_id)
+                        data-question=question_id data-choice="">
                         "Reprendre la réponse actuelle"
                     </a>
                 </li>
                 <li>
-                    <button type="submit" class="fr-btn"
-                        on:click=move |event| { check_before_sending(event); choose(true); }>
-                        "Remplacer par ma réponse"
-                    </button>
+                    <button type="submit" class="fr-btn">"Remplacer par ma réponse"</button>
                 </li>
             </ul>
         </div>

@@ -48,6 +48,21 @@ impl QuestionStatus {
             QuestionStatus::Locked => "non modifiable : ",
         }
     }
+
+    /// Its name in an address: after a save, the panel's address tells the tree the new status.
+    pub fn code(self) -> &'static str {
+        match self {
+            QuestionStatus::ToFill => "a-saisir",
+            QuestionStatus::Filled => "saisi",
+            QuestionStatus::Locked => "non-modifiable",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [QuestionStatus::ToFill, QuestionStatus::Filled, QuestionStatus::Locked]
+            .into_iter()
+            .find(|status| status.code() == code)
+    }
 }
 
 /// A question is answered when it is marked "Non concerné" or has an achieved value.
@@ -149,6 +164,14 @@ mod tests {
     use super::*;
     use crate::evaluation::ValueKind;
     use QuestionStatus::*;
+
+    #[test]
+    fn a_status_is_read_back_from_its_name_in_an_address() {
+        for status in [ToFill, Filled, Locked] {
+            assert_eq!(QuestionStatus::from_code(status.code()), Some(status));
+        }
+        assert_eq!(QuestionStatus::from_code("vert"), None);
+    }
 
     #[test]
     fn the_next_question_to_fill_is_after_the_current_one_then_from_the_top() {

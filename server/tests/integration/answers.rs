@@ -213,6 +213,44 @@ async fn without_javascript_the_panel_posts_and_comes_back_with_the_result_or_wh
     assert_eq!(page.count("tree__dot--green"), 1);
 }
 
+#[tokio::test]
+async fn the_tree_island_posts_the_same_form_and_gets_the_panel_alone_back() {
+    let app = spawn_app().await;
+    let chu = app.login_as(CHU).await;
+    let id = question(&app, "1.1.1.a").await;
+    let contract = caqes_test(&app).await.id;
+    let referer = format!("{}/contrats/{contract}/indicateurs?question={id}", app.address);
+    let post = |achieved: &'static str| {
+        let (app, cookie, id, referer) = (app.clone(), chu.cookie.clone(), id.clone(), referer.clone());
+        async move {
+            let form = [("question_id", id.as_str()), ("version", "0"), ("achieved", achieved), ("panel", "1")];
+            let headers = [("accept", "text/html"), ("referer", referer.as_str())];
+            app.request(reqwest::Method::POST, "/api/enregistrer_reponse", Some(&form), Some(&cookie), &headers).await
+        }
+    };
+    let panel_path = format!("/contrats/{contract}/indicateurs/question");
+
+    // Refused: the panel alone, with the message and what was typed.
+    let refused = post("douze").await;
+    let location = refused.location.expect("a redirect");
+    assert!(location.starts_with(&format!("{panel_path}?question={id}&")), "{location}");
+    let page = chu.get(&location).await;
+    page.assert_shows(&["id=\"panneau-question\"", "Veuillez saisir un pourcentage entre 0 et 100", "value=\"douze\""]);
+    assert_eq!(page.count("tree__dot"), 0, "the panel without the tree");
+
+    // Saved: the panel says so, and its address gives the tree the question's new status.
+    let saved = post("12,5").await;
+    let location = saved.location.expect("a redirect");
+    assert_eq!(location, format!("{panel_path}?question={id}&enregistre=1&statut=saisi"));
+    chu.get(&location).await.assert_shows(&["Réponse enregistrée.", "value=\"12,5\"", "Auteur de la modification : "]);
+
+    // A question is shown under its own contract only; the panel page is behind the login.
+    let elsewhere = format!("/contrats/{}/indicateurs/question?question={id}", contract + 1000);
+    chu.get(&elsewhere).await.assert_refused(404, &[]);
+    let anonymous = app.request(reqwest::Method::GET, &format!("{panel_path}?question={id}"), None, None, &[]).await;
+    assert!(!anonymous.body.contains("panneau-question"), "{}", anonymous.body);
+}
+
 /// The questions of the tree page in order, with whether each is still to answer (red).
 fn questions_in_tree_order(page: &crate::helpers::Page) -> Vec<(String, bool)> {
     page.body
