@@ -103,7 +103,7 @@ mod client {
 pub mod server {
     use axum::body::{to_bytes, Body};
     use axum::extract::Request;
-    use axum::http::{header, HeaderMap};
+    use axum::http::HeaderMap;
 
     use super::{CSRF_FIELD, CSRF_HEADER};
     use crate::accounts::api::RENEWAL_COOKIE;
@@ -146,12 +146,7 @@ pub mod server {
         if let Some(given) = header_token.map(str::to_owned).or(query_token) {
             return if key.verify(&["csrf", &credential], &given) { Ok(request) } else { Err(()) };
         }
-        let is_form = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
+        if !crate::accounts::web::has_content_type(request.headers(), "application/x-www-form-urlencoded") {
             return Err(());
         }
         let (parts, body) = request.into_parts();

@@ -16,6 +16,15 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
+/// Whether a request or response says its body is of `media_type` (parameters such as
+/// `; charset=utf-8` aside).
+pub fn has_content_type(headers: &HeaderMap, media_type: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(';').next().is_some_and(|given| given.trim().eq_ignore_ascii_case(media_type)))
+}
+
 /// A browser without JavaScript posted a form: answer with a redirect to a page.
 pub fn is_plain_form_post() -> bool {
     parts().is_some_and(|parts| {
@@ -250,6 +259,16 @@ fn same_site_path(target: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_content_type_is_read_without_its_parameters() {
+        let with =
+            |value: &'static str| HeaderMap::from_iter([(header::CONTENT_TYPE, HeaderValue::from_static(value))]);
+        assert!(has_content_type(&with("text/html; charset=utf-8"), "text/html"));
+        assert!(has_content_type(&with("Application/X-WWW-Form-Urlencoded"), "application/x-www-form-urlencoded"));
+        assert!(!has_content_type(&with("text/htmlx"), "text/html"));
+        assert!(!has_content_type(&HeaderMap::new(), "text/html"));
+    }
 
     #[test]
     fn only_paths_of_this_site_are_followed_after_login() {

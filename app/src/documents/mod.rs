@@ -17,9 +17,9 @@ pub mod store;
 #[cfg(feature = "ssr")]
 pub mod web;
 
-pub use block::{DocumentsBlock, DocumentsIsland};
 #[cfg(feature = "hydrate")]
 pub use block::hydrate_documents_islands;
+pub use block::{DocumentsBlock, DocumentsIsland};
 
 use serde::{Deserialize, Serialize};
 

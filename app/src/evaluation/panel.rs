@@ -53,7 +53,6 @@ impl Statuses {
     }
 }
 
-
 /// The block of the question's documents, just above "Enregistrer" (as in the guide).
 const DOCUMENTS: &str = "Documents de l'indicateur";
 

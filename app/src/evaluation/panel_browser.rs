@@ -188,7 +188,8 @@ impl Panel {
             return;
         }
         let text = request.response_text().ok().flatten().unwrap_or_default();
-        let Some(page) = DomParser::new().and_then(|parser| parser.parse_from_string(&text, SupportedType::TextHtml)).ok()
+        let Some(page) =
+            DomParser::new().and_then(|parser| parser.parse_from_string(&text, SupportedType::TextHtml)).ok()
         else {
             return self.unreachable(sent);
         };
@@ -324,8 +325,12 @@ fn focus(id: &str) {
 
 /// After a save that stays on the question, the button that sent it, as before the save.
 fn focus_button(next: bool) {
-    let selector = format!(".answer-actions button{}", if next { format!("[name={NEXT_FIELD}]") } else { ":not([name])".to_owned() });
-    if let Some(button) = fields(&selector).into_iter().next().and_then(|button| button.dyn_into::<HtmlElement>().ok()) {
+    let selector = format!(
+        ".answer-actions button{}",
+        if next { format!("[name={NEXT_FIELD}]") } else { ":not([name])".to_owned() }
+    );
+    if let Some(button) = fields(&selector).into_iter().next().and_then(|button| button.dyn_into::<HtmlElement>().ok())
+    {
         button.focus().ok();
     }
 }

@@ -31,12 +31,7 @@ const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 /// pass as they are.
 pub async fn finish_pages(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
-    if !html {
+    if !crate::accounts::web::has_content_type(response.headers(), "text/html") {
         return response;
     }
     let (mut parts, body) = response.into_parts();
