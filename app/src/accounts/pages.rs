@@ -22,19 +22,6 @@ use crate::layout::when_loaded;
 use crate::routes::{ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
 use crate::AppError;
 
-/// Once the server function has answered with a page to go to, load it (a full load, so the
-/// header shows the new session).
-fn go_to_on_success<S>(action: ServerAction<S>)
-where
-    S: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(target)) = action.value().get() {
-            let _ = window().location().set_href(&target);
-        }
-    });
-}
-
 /// The message of the last successful call; after a plain form post (no JavaScript), `message`
 /// when the server's redirect carried the query parameter `param`.
 fn success_message<S>(action: ServerAction<S>, param: &'static str, message: &'static str) -> Signal<Option<String>>
@@ -373,17 +360,19 @@ pub fn AccountMenu() -> impl IntoView {
     }
 }
 
-/// An island: refreshing the session answers in place, logging out loads the login page.
+/// An island: refreshing the session answers in place (what is typed on the page stays);
+/// logging out is a plain form, which the server answers with the login page. Without
+/// JavaScript, refreshing posts the form too and comes back to the page.
 #[island]
 fn SessionTools(email: String) -> impl IntoView {
-    let refresh = ServerAction::<RefreshSession>::new();
-    let logout = ServerAction::<Logout>::new();
-    go_to_on_success(logout);
-    let refreshed = Signal::derive(move || match refresh.value().get() {
-        Some(Ok(message)) => Some(message),
-        Some(Err(error)) => Some(error.to_string()),
-        None => None,
-    });
+    let refreshed = RwSignal::new(None::<String>);
+    let refresh = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        #[cfg(feature = "hydrate")]
+        crate::layout::requests::call::<String>(RefreshSession::PATH, "", move |answer| {
+            refreshed.set(Some(answer.unwrap_or_else(|error| error.to_string())));
+        });
+    };
     view! {
         <div class="fr-header__tools">
             <div class="fr-header__tools-links">
@@ -395,20 +384,20 @@ fn SessionTools(email: String) -> impl IntoView {
                         </a>
                     </li>
                     <li>
-                        <ActionForm action=refresh>
+                        <form method="post" action=RefreshSession::PATH on:submit=refresh>
                             <CsrfField/>
                             <button class="fr-btn fr-icon-refresh-line" type="submit">
                                 "Rafraîchir la session"
                             </button>
-                        </ActionForm>
+                        </form>
                     </li>
                     <li>
-                        <ActionForm action=logout>
+                        <form method="post" action=Logout::PATH>
                             <CsrfField/>
                             <button class="fr-btn fr-icon-logout-box-r-line" type="submit">
                                 "Déconnexion"
                             </button>
-                        </ActionForm>
+                        </form>
                     </li>
                 </ul>
                 <p class="fr-text--xs session-message" role="status">{move || refreshed.get()}</p>

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use super::api::declare_evaluation_report;
 use super::rules::{accepted_formats_label, megabytes};
 use super::{DocumentFolder, DocumentRow, Place};
 
@@ -56,7 +55,7 @@ pub fn hydrate_documents_islands(root: &leptos::web_sys::Element) -> Owner {
             };
             // Lives as long as the owner: its DOM is the island's, replaced with the panel.
             std::mem::forget(block.hydrate_from_position::<true>(&island, Position::FirstChild));
-        }
+                }
     });
     owner
 }
@@ -114,24 +113,35 @@ pub fn DocumentsBlock(
 
 #[component]
 fn DocumentTable(rows: Vec<DocumentRow>, documents: RwSignal<Vec<DocumentRow>>, reports: bool) -> impl IntoView {
-    let declare = Action::new(|document_id: &i32| declare_evaluation_report(*document_id));
-    // A declared report comes back with its notification: the row shows it at once.
-    Effect::new(move |_| {
-        if let Some(Ok(declared)) = declare.value().get() {
-            documents.update(|rows| {
-                if let Some(row) = rows.iter_mut().find(|row| row.id == declared.id) {
-                    *row = declared;
+    // "Déclarer comme rapport d'évaluation": while it is sent, and why it was refused.
+    let pending = RwSignal::new(false);
+    let refused = RwSignal::new(None::<String>);
+    let declare = move |document_id: i32| {
+        pending.set(true);
+        #[cfg(feature = "hydrate")]
+        {
+            let form = format!("document_id={document_id}");
+            let path = <super::api::DeclareEvaluationReport as leptos::server_fn::ServerFn>::PATH;
+            crate::layout::requests::call::<DocumentRow>(path, &form, move |declared| {
+                pending.set(false);
+                match declared {
+                    // A declared report comes back with its notification: the row shows it at once.
+                    Ok(declared) => {
+                        refused.set(None);
+                        documents.update(|rows| {
+                            if let Some(row) = rows.iter_mut().find(|row| row.id == declared.id) {
+                                *row = declared;
+                            }
+                        });
+                    }
+                    Err(error) => refused.set(Some(error.to_string())),
                 }
             });
         }
-    });
-    let error = move || {
-        declare.value().get().and_then(Result::err).map(|error| {
-            view! {
-                <p class="fr-error-text" role="alert">{error.to_string()}</p>
-            }
-        })
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (document_id, refused, documents);
     };
+    let error = move || refused.get().map(|message| view! { <p class="fr-error-text" role="alert">{message}</p> });
     let any_report = rows.iter().any(|row| row.report.is_some());
     view! {
         {error}
@@ -161,8 +171,8 @@ fn DocumentTable(rows: Vec<DocumentRow>, documents: RwSignal<Vec<DocumentRow>>, 
                                 Some(view! {
                                     <td>
                                         <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button"
-                                            title=declare_title disabled=move || declare.pending().get()
-                                            on:click=move |_| { declare.dispatch(id); }>
+                                            title=declare_title disabled=move || pending.get()
+                                            on:click=move |_| declare(id)>
                                             "Déclarer comme rapport d'évaluation"
                                         </button>
                                     </td>
@@ -255,12 +265,12 @@ fn SendingList(sending: RwSignal<Vec<Sending>>) -> impl IntoView {
 mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
-    use leptos::web_sys::{js_sys, File, HtmlInputElement, ProgressEvent, XmlHttpRequest};
+    use leptos::web_sys::{js_sys, File, HtmlInputElement, ProgressEvent};
 
     use super::Sending;
-    use crate::accounts::csrf::{page_token, CSRF_HEADER};
     use crate::documents::rules::{too_big_message, DocumentName};
     use crate::documents::{DocumentRow, Place, NAME_HEADER};
+    use crate::layout::requests;
     use crate::AppError;
 
     pub fn send_files(
@@ -294,40 +304,31 @@ mod browser {
     }
 
     fn send(file: &File, place: Place, entry: Sending, documents: RwSignal<Vec<DocumentRow>>) -> Result<(), JsValue> {
-        let request = XmlHttpRequest::new()?;
-        request.open("POST", &place.upload_href())?;
-        request.set_request_header(NAME_HEADER, &String::from(js_sys::encode_uri_component(&file.name())))?;
-        request.set_request_header(CSRF_HEADER, &page_token())?;
+        let name = String::from(js_sys::encode_uri_component(&file.name()));
         let percent = entry.percent;
+        let request = requests::open("POST", &place.upload_href(), &[(NAME_HEADER, &name)], move |answer| {
+            let outcome = match answer.status {
+                201 => requests::read::<DocumentRow>(&answer)
+                    .map(|row| {
+                        percent.set(100);
+                        documents.update(|rows| rows.push(row));
+                    })
+                    .map_err(|_| AppError::Internal.to_string()),
+                0 => Err("L'envoi a été interrompu (connexion perdue ?) : le document n'a pas été ajouté. Réessayez."
+                    .to_owned()),
+                _ => requests::read::<DocumentRow>(&answer).map(|_| ()).map_err(|error| error.to_string()),
+            };
+            entry.outcome.set(Some(outcome));
+        })?;
         let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
             if event.length_computable() && event.total() > 0.0 {
                 percent.set((event.loaded() / event.total() * 100.0).floor() as u32);
             }
         });
         request.upload()?.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        let answered = request.clone();
-        let on_end = Closure::<dyn FnMut()>::new(move || {
-            let body = answered.response_text().ok().flatten().unwrap_or_default();
-            let outcome = match answered.status().unwrap_or(0) {
-                201 => match serde_json::from_str::<DocumentRow>(&body) {
-                    Ok(row) => {
-                        percent.set(100);
-                        documents.update(|rows| rows.push(row));
-                        Ok(())
-                    }
-                    Err(_) => Err(AppError::Internal.to_string()),
-                },
-                0 => Err("L'envoi a été interrompu (connexion perdue ?) : le document n'a pas été ajouté. Réessayez."
-                    .to_owned()),
-                _ => Err(serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal).to_string()),
-            };
-            entry.outcome.set(Some(outcome));
-        });
-        request.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
         request.send_with_opt_blob(Some(file))?;
-        // Both live as long as the request, which holds them; they are a few bytes per file sent.
+        // It lives as long as the request, which holds it; a few bytes per file sent.
         on_progress.forget();
-        on_end.forget();
         Ok(())
     }
 }

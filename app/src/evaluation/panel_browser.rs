@@ -5,10 +5,10 @@
 //! the rules and a few event handlers, not the code that draws the panel.
 
 use leptos::prelude::*;
-use leptos::wasm_bindgen::{closure::Closure, JsCast};
+use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{
     DomParser, Element, FormData, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement, SubmitEvent,
-    SupportedType, Url, UrlSearchParams, XmlHttpRequest,
+    SupportedType, Url, UrlSearchParams,
 };
 
 use super::page::{opens_elsewhere, TreeNavigation};
@@ -16,6 +16,7 @@ use super::panel::{Statuses, ACHIEVED_ERROR, ACHIEVED_GROUP, PANEL_AREA, SAVE_ST
 use super::rules::QuestionStatus;
 use super::values::AnswerValue;
 use super::{ValueKind, NEXT_FIELD, PANEL_FIELD, PREVIOUS_PARAM, SAVED_STATUS_PARAM};
+use crate::layout::requests::{self, Answer};
 use crate::routes::{panel_href, QUESTION_PARAM};
 
 const ANSWER_FORM: &str = "form.answer-form";
@@ -153,44 +154,25 @@ impl Panel {
     fn request(self, method: &str, address: &str, body: Option<&str>, sent: Sent) {
         let number = self.latest.get_value().wrapping_add(1);
         self.latest.set_value(number);
-        let Ok(request) = XmlHttpRequest::new() else { return self.unreachable(sent) };
-        let opened = request.open(method, address).and_then(|()| {
-            // As the browser asks for a page: a form post is then answered with a redirect.
-            request.set_request_header("Accept", "text/html")?;
-            if body.is_some() {
-                request.set_request_header("Content-Type", "application/x-www-form-urlencoded")?;
-            }
-            Ok(())
-        });
-        let answered = request.clone();
-        let on_end = Closure::once_into_js(move || self.arrived(&answered, number, sent));
-        request.set_onloadend(Some(on_end.unchecked_ref()));
-        let sent_off = opened.and_then(|()| match body {
-            Some(body) => request.send_with_opt_str(Some(body)),
-            None => request.send(),
-        });
-        if sent_off.is_err() {
-            self.unreachable(sent);
-        }
+        // Asked as a page is: a form post is then answered with a redirect to the panel.
+        requests::send_form(method, address, "text/html", body, move |answer| self.arrived(&answer, number, sent));
     }
 
-    fn arrived(self, request: &XmlHttpRequest, number: u32, sent: Sent) {
+    fn arrived(self, answer: &Answer, number: u32, sent: Sent) {
         if number != self.latest.get_value() {
             return;
         }
-        let address = request.response_url();
-        let Some(url) = Url::new(&address).ok().filter(|_| request.status().unwrap_or(0) != 0) else {
+        let Some(url) = Url::new(&answer.address).ok().filter(|_| answer.status != 0) else {
             return self.unreachable(sent);
         };
         // Somewhere else (the login page, once the session is over): the browser goes there.
         if url.pathname() != panel_href(self.contract_id) {
-            let _ = window().location().assign(&address);
+            let _ = window().location().assign(&answer.address);
             return;
         }
-        let text = request.response_text().ok().flatten().unwrap_or_default();
-        let Some(page) =
-            DomParser::new().and_then(|parser| parser.parse_from_string(&text, SupportedType::TextHtml)).ok()
-        else {
+        let parsed =
+            DomParser::new().and_then(|parser| parser.parse_from_string(&answer.body, SupportedType::TextHtml));
+        let Ok(page) = parsed else {
             return self.unreachable(sent);
         };
         // The panel, or why there is none (a question that does not exist, say).

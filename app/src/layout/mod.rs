@@ -2,6 +2,8 @@
 
 pub mod forms;
 mod pagination;
+#[cfg(feature = "hydrate")]
+pub mod requests;
 #[cfg(feature = "ssr")]
 pub mod sent_pages;
 
