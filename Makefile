@@ -32,8 +32,10 @@ run: setup build
 	ECARS_DEMO=1 ./target/release/ecars
 
 # Release assets are also written compressed (`.br`, `.gz`), which the server sends as they are.
+# `--split`: the code of the lazy islands (`#[island(lazy)]`) goes into files of their own, which
+# only the pages showing them download.
 build: setup $(PORTAL_CSS)
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	@# cargo-leptos's gzip is a quarter larger than gzip -9's (browsers ask for gzip, not brotli, over plain http).
 	find target/site -type f ! -name '*.gz' ! -name '*.br' -exec gzip -9 -k -f -n {} +
 

@@ -128,6 +128,18 @@ pub fn mark_interactive() {
     }
 }
 
+/// Called first by every island: in the browser, counts the islands hydrated so far on the page
+/// (`data-islands-ready` on `<html>`). A lazy island (`#[island(lazy)]`, its code in a file of its
+/// own) is hydrated once that file has arrived, after the page said it was interactive: browser
+/// tests wait until the count reaches the page's islands.
+pub fn island_ready() {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = document().document_element() {
+        let ready = root.get_attribute("data-islands-ready").and_then(|count| count.parse::<u32>().ok());
+        let _ = root.set_attribute("data-islands-ready", &(ready.unwrap_or(0) + 1).to_string());
+    }
+}
+
 /// Loads what a `/contrats/:id/...` page shows; an `:id` that is not a number is "not found".
 pub fn contract_resource<T, F, Fut>(fetch: F) -> Resource<Result<T, AppError>>
 where

@@ -40,9 +40,17 @@ export const test = base.extend<{ consoleErrors: string[]; outboxAtStart: void }
 
 export { expect };
 
-/** Waits until the WASM has taken over the server-rendered page. */
+/** Waits until the WASM has taken over the server-rendered page: every island of the page,
+ * the lazy ones too (hydrated once their own file has arrived). */
 export async function hydrated(page: Page) {
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () => Number(document.documentElement.dataset.islandsReady ?? 0) >= document.querySelectorAll('leptos-island').length,
+      ),
+    )
+    .toBe(true);
 }
 
 /** Marks the current document: the mark survives client-side navigation, not a reload. */

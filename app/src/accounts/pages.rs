@@ -95,8 +95,9 @@ pub fn RenewPasswordPage() -> impl IntoView {
 }
 
 /// Send a code, then check it, on one page: each step's answer shows in place.
-#[island]
+#[island(lazy)]
 fn RenewPasswordSteps() -> impl IntoView {
+    crate::app::island_ready();
     let send = ServerAction::<SendCode>::new();
     let verify = ServerAction::<VerifyCode>::new();
     let first_login = query_param("premiere");
@@ -212,8 +213,9 @@ fn PasswordChecklist(password: RwSignal<String>, identifier: Signal<String>) -> 
 }
 
 /// "Nouveau mot de passe", "Confirmer le nouveau mot de passe", with the live checklist.
-#[island]
+#[island(lazy)]
 fn NewPasswordFields(identifier: String) -> impl IntoView {
+    crate::app::island_ready();
     let identifier = Signal::stored(identifier);
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
@@ -365,6 +367,7 @@ pub fn AccountMenu() -> impl IntoView {
 /// JavaScript, refreshing posts the form too and comes back to the page.
 #[island]
 fn SessionTools(email: String) -> impl IntoView {
+    crate::app::island_ready();
     let refreshed = RwSignal::new(None::<String>);
     let refresh = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();

@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
-#[island]
+#[island(lazy)]
 pub fn UploadWithProgress(children: Children) -> impl IntoView {
+    crate::app::island_ready();
     let percent = RwSignal::new(None::<u32>);
     let failed = RwSignal::new(None::<String>);
     let on_submit = move |event: leptos::ev::SubmitEvent| {

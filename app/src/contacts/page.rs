@@ -140,8 +140,9 @@ fn ContactForm(detail: ContactDetail) -> impl IntoView {
 }
 
 /// The form, checked as the user types with the server's own rules.
-#[island]
+#[island(lazy)]
 fn ContactEditor(contract_id: i32, contact_id: i32, saved: ContactInput) -> impl IntoView {
+    crate::app::island_ready();
     let save = ServerAction::<SaveContact>::new();
     // After a plain form post that failed, the address holds the error and what was typed.
     let error_after_post = error_in_url::<SaveContact>().get_untracked();

@@ -16,6 +16,7 @@ pub fn DocumentsIsland(
     #[prop(optional)]
     heading_level: Option<u8>,
 ) -> impl IntoView {
+    crate::app::island_ready();
     let heading_level = heading_level.unwrap_or(2);
     view! { <DocumentsBlock title folder subfolder=subfolder.unwrap_or_default() heading_level/> }
 }
@@ -55,7 +56,8 @@ pub fn hydrate_documents_islands(root: &leptos::web_sys::Element) -> Owner {
             };
             // Lives as long as the owner: its DOM is the island's, replaced with the panel.
             std::mem::forget(block.hydrate_from_position::<true>(&island, Position::FirstChild));
-                }
+            crate::app::island_ready();
+        }
     });
     owner
 }

@@ -116,6 +116,7 @@ fn TreeView(
     shown: (usize, usize),
     children: Children,
 ) -> impl IntoView {
+    crate::app::island_ready();
     let statuses = Statuses::new(statuses);
     // The same shared rule as on the server, recomputed as answers are saved.
     let progress = Memo::new(move |_| statuses.progress());

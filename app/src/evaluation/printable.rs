@@ -184,8 +184,9 @@ fn PrintedNodeView(node: PrintedNode) -> impl IntoView {
 }
 
 /// "Imprimer": hidden until the WASM can answer the click (the browser's own print works anyway).
-#[island]
+#[island(lazy)]
 fn PrintButton() -> impl IntoView {
+    crate::app::island_ready();
     let ready = RwSignal::new(false);
     Effect::new(move |_| ready.set(true));
     view! {
