@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use super::rules::{accepted_formats_label, megabytes};
 use super::{DocumentFolder, DocumentRow, Place};
 
-/// The block on a page rendered by the server (contract, establishment), as an island.
-#[island]
+/// The block on a page rendered by the server (contract, establishment, question panel), as an
+/// island whose code the pages without documents do not download.
+#[island(lazy)]
 pub fn DocumentsIsland(
     title: String,
     folder: DocumentFolder,
@@ -22,41 +23,23 @@ pub fn DocumentsIsland(
 }
 
 /// Hydrates the documents blocks ([`DocumentsIsland`]) of HTML put in the page after it loaded
-/// (a question panel swapped in), as Leptos hydrates the page's own islands at load: from the
-/// props the server wrote on each. Their reactive state belongs to the owner returned, which the
-/// caller ends with that HTML.
+/// (a question panel swapped in), as Leptos hydrates the page's own islands at load: through the
+/// island's loader, which fetches its code (a lazy island) and reads the props the server wrote
+/// on it. Their reactive state belongs to the owner returned, which the caller ends with that HTML.
 #[cfg(feature = "hydrate")]
 pub fn hydrate_documents_islands(root: &leptos::web_sys::Element) -> Owner {
-    use leptos::tachys::view::{Position, RenderHtml};
     use leptos::wasm_bindgen::JsCast;
-
-    /// The props of [`DocumentsIsland`], as its island element carries them (`data-props`).
-    #[derive(serde::Deserialize)]
-    struct Props {
-        title: String,
-        folder: DocumentFolder,
-        #[serde(default)]
-        subfolder: Option<String>,
-        #[serde(default)]
-        heading_level: Option<u8>,
-    }
 
     let owner = Owner::new();
     let Ok(islands) = root.query_selector_all("leptos-island[data-component^='DocumentsIsland']") else { return owner };
     owner.with(|| {
         for index in 0..islands.length() {
-            let Some(island) = islands.item(index).and_then(|node| node.dyn_into::<leptos::web_sys::HtmlElement>().ok())
-            else {
-                continue;
-            };
-            let props = island.dataset().get("props").and_then(|props| serde_json::from_str::<Props>(&props).ok());
-            let Some(Props { title, folder, subfolder, heading_level }) = props else { continue };
-            let block = view! {
-                <DocumentsBlock title folder subfolder=subfolder.unwrap_or_default() heading_level=heading_level.unwrap_or(2)/>
-            };
-            // Lives as long as the owner: its DOM is the island's, replaced with the panel.
-            std::mem::forget(block.hydrate_from_position::<true>(&island, Position::FirstChild));
-            crate::app::island_ready();
+            if let Some(island) =
+                islands.item(index).and_then(|node| node.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+            {
+                // `DocumentsIsland_loader`: written by `#[island(lazy)]` for this island.
+                leptos::task::spawn_local_scoped_with_cancellation(DocumentsIsland_loader(island));
+            }
         }
     });
     owner
