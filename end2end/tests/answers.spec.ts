@@ -335,3 +335,34 @@ test('filter the 500 questions: words without accents, questions to answer only;
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(scrolled - 50);
   expect(await page.evaluate(() => window.scrollY)).toBeLessThan(scrolled + 50);
 });
+
+test('a save that cannot reach the server says so, keeps what was typed, and is saved once sent again', async ({ page }) => {
+  // The browser logs the request that failed: only what the page itself throws counts here.
+  const thrown: string[] = [];
+  page.on('pageerror', (error) => thrown.push(error.message));
+  await login(page, CHU);
+  await openTree(page, /CHU DE GRENOBLE ALPES/, 'CAQES TEST');
+  await hydrated(page);
+  await openQuestion(page, '2.1.1.a');
+  await notConcerned(page).click();
+  await panel(page).getByLabel('Commentaire évalué 2022').fill('Saisi pendant une coupure du réseau');
+  // The connection drops: the post never reaches the server.
+  await page.route('**/api/enregistrer_reponse', (route) => route.abort('internetdisconnected'));
+  await saveButton(page).click();
+  await expect(panel(page).getByRole('status')).toHaveText("Le serveur n'a pas pu être joint : la réponse n'a pas été enregistrée. Réessayez.");
+  await expect(panel(page).getByLabel('Non concerné')).toBeChecked();
+  await expect(panel(page).getByLabel('Commentaire évalué 2022')).toHaveValue('Saisi pendant une coupure du réseau');
+  await expect(saveButton(page)).toBeEnabled();
+  // Leaving it would lose it: the portal asks first.
+  let asked = false;
+  page.once('dialog', (dialog) => { asked = true; return dialog.dismiss(); });
+  await leaf(page, '1.1.1.a').getByRole('link').click();
+  expect(asked).toBe(true);
+
+  await page.unroute('**/api/enregistrer_reponse');
+  await saveButton(page).click();
+  await expect(panel(page).getByRole('status')).toHaveText('Réponse enregistrée.');
+  await expect(leaf(page, '2.1.1.a').locator('.tree__dot--green')).toBeVisible();
+  await expect(panel(page).getByLabel('Commentaire évalué 2022')).toHaveValue('Saisi pendant une coupure du réseau');
+  expect(thrown).toEqual([]);
+});
