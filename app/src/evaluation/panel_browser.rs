@@ -210,16 +210,10 @@ impl Panel {
         for button in fields("button[type=submit]") {
             button.toggle_attribute_with_force("disabled", false).ok();
         }
+        // Without a status line (a read-only panel, or none yet), above whatever is shown.
         if !set_status(message) {
-            if let Some(area) = document().get_element_by_id(PANEL_AREA) {
-                area.set_text_content(None);
-                let alert = document().create_element("p").ok();
-                if let Some(alert) = alert {
-                    alert.set_class_name("fr-error-text");
-                    alert.set_attribute("role", "alert").ok();
-                    alert.set_text_content(Some(message));
-                    area.append_child(&alert).ok();
-                }
+            if let (Some(area), Some(alert)) = (document().get_element_by_id(PANEL_AREA), error_text(message)) {
+                area.prepend_with_node_1(&alert).ok();
             }
         }
     }
@@ -278,16 +272,23 @@ fn show_refusal(message: Option<&str>) {
     match (message, shown) {
         (Some(message), Some(shown)) => shown.set_text_content(Some(message)),
         (Some(message), None) => {
-            let Ok(alert) = document.create_element("p") else { return };
-            alert.set_class_name("fr-error-text");
-            alert.set_id(ACHIEVED_ERROR);
-            alert.set_attribute("role", "alert").ok();
-            alert.set_text_content(Some(message));
-            group.append_child(&alert).ok();
+            if let Some(alert) = error_text(message) {
+                alert.set_id(ACHIEVED_ERROR);
+                group.append_child(&alert).ok();
+            }
         }
         (None, Some(shown)) => shown.remove(),
         (None, None) => {}
     }
+}
+
+/// A DSFR error message, read out at once by screen readers.
+fn error_text(message: &str) -> Option<Element> {
+    let alert = document().create_element("p").ok()?;
+    alert.set_class_name("fr-error-text");
+    alert.set_attribute("role", "alert").ok();
+    alert.set_text_content(Some(message));
+    Some(alert)
 }
 
 /// The status line under the buttons; false when there is none (no form in the panel).
