@@ -24,6 +24,7 @@ pub mod legal_entities;
 pub mod public_service;
 pub mod referentials;
 pub mod routes;
+pub mod text;
 
 #[cfg(feature = "ssr")]
 pub mod clock;

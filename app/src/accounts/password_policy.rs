@@ -2,6 +2,8 @@
 //! (which enforces it): 12 to 64 characters, a lowercase letter, an uppercase letter, a digit,
 //! a special character; and not the identifier itself.
 
+use crate::text::folded;
+
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 64;
 
@@ -17,17 +19,18 @@ pub struct PasswordCheck {
 }
 
 impl PasswordCheck {
-    /// Length counts characters, not bytes: "é" or "😀" is one character.
+    /// Length counts characters, not bytes: "é" or "😀" is one character. The identifier is
+    /// found whatever the case and the accents.
     pub fn of(password: &str, identifier: &str) -> Self {
         let length = password.chars().count();
-        let identifier = identifier.trim().to_lowercase();
+        let identifier = folded(identifier);
         PasswordCheck {
             length: (MIN_LENGTH..=MAX_LENGTH).contains(&length),
             lowercase: password.chars().any(char::is_lowercase),
             uppercase: password.chars().any(char::is_uppercase),
             digit: password.chars().any(|c| c.is_ascii_digit()),
             special: password.chars().any(|c| !c.is_alphanumeric()),
-            without_identifier: identifier.is_empty() || !password.to_lowercase().contains(&identifier),
+            without_identifier: identifier.is_empty() || !folded(password).contains(&identifier),
         }
     }
 

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::contracts::ContractKind;
-use crate::referentials::rows::folded;
 use crate::referentials::RefusedRow;
+use crate::text::folded;
 
 /// The columns of the file, in this order; the comment may be left out.
 pub const COLUMNS: [&str; 4] = ["FINESS", "Code question", "Valeur", "Commentaire"];

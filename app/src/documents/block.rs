@@ -1,6 +1,7 @@
 //! The documents block of a contract, a question or an establishment: the list, "Ajouter
 //! document" with a progress bar per file, and "Récupérer tous les documents".
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::rules::{accepted_formats_label, megabytes};
@@ -68,8 +69,8 @@ pub fn DocumentsBlock(
     let sending = RwSignal::new(Vec::<Sending>::new());
     let heading_id = format!("documents-{}", place.slug());
     let heading = match heading_level {
-        2 => view! { <h2 class="fr-h5" id=heading_id.clone()>{title}</h2> }.into_any(),
-        _ => view! { <h3 class="fr-h6" id=heading_id.clone()>{title}</h3> }.into_any(),
+        2 => Either::Left(view! { <h2 class="fr-h5" id=heading_id.clone()>{title}</h2> }),
+        _ => Either::Right(view! { <h3 class="fr-h6" id=heading_id.clone()>{title}</h3> }),
     };
     // Only an establishment's documents can be its evaluation report.
     let reports = matches!(place, Place::Establishment(_)) && can_add;
@@ -88,9 +89,9 @@ pub fn DocumentsBlock(
                 <p class="documents__folder fr-icon-folder-2-line"><strong>{subfolder}</strong></p>
             })}
             {move || documents.with(|rows| if rows.is_empty() {
-                view! { <p class="fr-text--sm">"Aucun document."</p> }.into_any()
+                Either::Left(view! { <p class="fr-text--sm">"Aucun document."</p> })
             } else {
-                view! { <DocumentTable rows=rows.clone() documents reports/> }.into_any()
+                Either::Right(view! { <DocumentTable rows=rows.clone() documents reports/> })
             })}
         </section>
     }
@@ -145,15 +146,15 @@ fn DocumentTable(rows: Vec<DocumentRow>, documents: RwSignal<Vec<DocumentRow>>, 
                     {rows.into_iter().map(|row| {
                         let declare_title = format!("Déclarer « {} » comme rapport d'évaluation", row.name);
                         let report = match (&row.report, reports) {
-                            (Some(notice), _) => Some(view! {
+                            (Some(notice), _) => Some(EitherOf3::A(view! {
                                 <td>
                                     <p class="fr-badge fr-badge--success fr-badge--sm">"Rapport d'évaluation"</p>
                                     {notice.summary().map(|summary| view! { <p class="fr-text--xs fr-mb-0">{summary}</p> })}
                                 </td>
-                            }.into_any()),
+                            })),
                             (None, true) => {
                                 let id = row.id;
-                                Some(view! {
+                                Some(EitherOf3::B(view! {
                                     <td>
                                         <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button"
                                             title=declare_title disabled=move || pending.get()
@@ -161,9 +162,9 @@ fn DocumentTable(rows: Vec<DocumentRow>, documents: RwSignal<Vec<DocumentRow>>, 
                                             "Déclarer comme rapport d'évaluation"
                                         </button>
                                     </td>
-                                }.into_any())
+                                }))
                             }
-                            (None, false) => any_report.then(|| view! { <td></td> }.into_any()),
+                            (None, false) => any_report.then(|| EitherOf3::C(view! { <td></td> })),
                         };
                         view! {
                             <tr>
@@ -234,9 +235,9 @@ fn SendingList(sending: RwSignal<Vec<Sending>>) -> impl IntoView {
                         <span class="documents__sending-name">{name}</span>
                         <progress max="100" value=move || percent.get() aria-label=label></progress>
                         {move || match outcome.get() {
-                            None => view! { <span>{format!("{} %", percent.get())}</span> }.into_any(),
-                            Some(Ok(())) => view! { <span class="fr-message--valid">"Document ajouté."</span> }.into_any(),
-                            Some(Err(message)) => view! { <span class="fr-error-text fr-mt-0">{message}</span> }.into_any(),
+                            None => EitherOf3::A(view! { <span>{format!("{} %", percent.get())}</span> }),
+                            Some(Ok(())) => EitherOf3::B(view! { <span class="fr-message--valid">"Document ajouté."</span> }),
+                            Some(Err(message)) => EitherOf3::C(view! { <span class="fr-error-text fr-mt-0">{message}</span> }),
                         }}
                     </li>
                 }

@@ -522,12 +522,14 @@ pub(super) mod tree_dom {
         }
         let session = window().session_storage().ok().flatten();
         let stored = session.as_ref().and_then(|session| session.get_item(&storage_key(SCROLLED)).ok().flatten());
-        if let Some(y) = stored.and_then(|y| y.parse::<f64>().ok()).filter(|_| reloaded_or_back()) {
-            window().scroll_to_with_x_and_y(0.0, y);
+        // Whole pixels: written and read back without float formatting, which the WASM then lacks.
+        if let Some(y) = stored.and_then(|y| y.parse::<i32>().ok()).filter(|_| reloaded_or_back()) {
+            window().scroll_to_with_x_and_y(0.0, f64::from(y));
         }
         let keep = window_event_listener_untyped("pagehide", move |_| {
             if let Some(session) = &session {
-                let _ = session.set_item(&storage_key(SCROLLED), &window().scroll_y().unwrap_or_default().to_string());
+                let _ = session
+                    .set_item(&storage_key(SCROLLED), &(window().scroll_y().unwrap_or_default() as i32).to_string());
             }
         });
         on_cleanup(move || keep.remove());

@@ -5,7 +5,7 @@
 use leptos_router::params::ParamsMap;
 
 use super::rules::QuestionStatus;
-use crate::referentials::rows::folded;
+use crate::text::folded;
 
 /// Query parameters of the filter, so that it survives a reload and works without JavaScript.
 pub const TO_FILL_PARAM: &str = "a_saisir";

@@ -30,24 +30,22 @@ pub fn parse_achieved(kind: ValueKind, input: &str) -> Result<String, String> {
         return Err("Veuillez renseigner la valeur réalisée, ou cocher « Non concerné ».".to_owned());
     }
     match kind {
-        ValueKind::YesNo => match input.to_lowercase().as_str() {
-            "oui" => Ok("Oui".to_owned()),
-            "non" => Ok("Non".to_owned()),
-            _ => Err("Veuillez choisir Oui ou Non.".to_owned()),
-        },
+        ValueKind::YesNo if input.eq_ignore_ascii_case("oui") => Ok("Oui".to_owned()),
+        ValueKind::YesNo if input.eq_ignore_ascii_case("non") => Ok("Non".to_owned()),
+        ValueKind::YesNo => Err("Veuillez choisir Oui ou Non.".to_owned()),
         ValueKind::Percentage => {
             let number = input.strip_suffix('%').unwrap_or(input);
-            let (text, value) = parse_decimal(number)
+            let text = parse_decimal(number)
                 .ok_or_else(|| "Veuillez saisir un pourcentage entre 0 et 100 (exemple : 12,5).".to_owned())?;
-            if (0.0..=100.0).contains(&value) {
+            if within_0_and_100(&text) {
                 Ok(text)
             } else {
                 Err("Un pourcentage est compris entre 0 et 100.".to_owned())
             }
         }
-        ValueKind::Number => parse_decimal(input)
-            .map(|(text, _)| text)
-            .ok_or_else(|| "Veuillez saisir un nombre (exemple : 1250 ou 12,5).".to_owned()),
+        ValueKind::Number => {
+            parse_decimal(input).ok_or_else(|| "Veuillez saisir un nombre (exemple : 1250 ou 12,5).".to_owned())
+        }
         ValueKind::Text => check_length(input).map(str::to_owned),
     }
 }
@@ -60,7 +58,6 @@ pub fn parse_national_value(kind: ValueKind, input: &str) -> Result<String, Stri
             let input = input.trim();
             let number = input.strip_suffix('%').unwrap_or(input);
             parse_decimal(number)
-                .map(|(text, _)| text)
                 .ok_or_else(|| "la valeur n'est pas un pourcentage (exemple : -4,5 ou 12,5 %)".to_owned())
         }
         other => parse_achieved(other, input),
@@ -96,12 +93,15 @@ fn check_length(text: &str) -> Result<&str, String> {
 /// The value of a stored number or percentage ("12,5", "75 %"), if it is one.
 pub fn decimal_value(text: &str) -> Option<f64> {
     let text = text.trim();
-    parse_decimal(text.strip_suffix('%').unwrap_or(text).trim_end()).map(|(_, value)| value)
+    parse_decimal(text.strip_suffix('%').unwrap_or(text).trim_end())
+        .and_then(|text| text.replace(',', ".").parse().ok())
 }
 
 /// A decimal number as French users type it: comma or dot, spaces between thousands.
-/// Returns the normalised text (comma, no spaces) and its value.
-fn parse_decimal(input: &str) -> Option<(String, f64)> {
+/// Returns it normalised (comma, no spaces). Checked by its characters alone, as is the range
+/// of a percentage: the browser, which checks answers with these same rules, then carries no
+/// float parsing (its tables are 10 KB of WASM).
+fn parse_decimal(input: &str) -> Option<String> {
     let compact: String = input.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
     let unsigned = compact.strip_prefix('-').unwrap_or(&compact);
     let (whole, fraction) = match unsigned.split_once([',', '.']) {
@@ -112,8 +112,22 @@ fn parse_decimal(input: &str) -> Option<(String, f64)> {
     if !digits(whole) || fraction.is_some_and(|fraction| !digits(fraction)) {
         return None;
     }
-    let value: f64 = compact.replace(',', ".").parse().ok()?;
-    Some((compact.replace('.', ","), value))
+    Some(compact.replace('.', ","))
+}
+
+/// Whether a number normalised by [`parse_decimal`] lies between 0 and 100 (-0 is 0).
+fn within_0_and_100(number: &str) -> bool {
+    let (negative, unsigned) = match number.strip_prefix('-') {
+        Some(unsigned) => (true, unsigned),
+        None => (false, number),
+    };
+    let (whole, fraction) = unsigned.split_once(',').unwrap_or((unsigned, ""));
+    let whole = whole.trim_start_matches('0');
+    let no_fraction = fraction.chars().all(|c| c == '0');
+    match negative {
+        true => whole.is_empty() && no_fraction,
+        false => whole.len() < 3 || (whole == "100" && no_fraction),
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +145,26 @@ mod tests {
         for bad in ["", "  ", "abc", "12,5,3", "1e2", "NaN", "inf", ",5", "12,"] {
             assert!(parse_achieved(ValueKind::Percentage, bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_range_of_a_percentage_is_read_from_its_digits() {
+        for inside in ["100,000", "099,99", "0,0001", "-0", "-0,00", "007", "99,999999"] {
+            assert!(parse_achieved(ValueKind::Percentage, inside).is_ok(), "{inside:?}");
+        }
+        for outside in ["100,001", "-0,01", "-5", "101", "1000", "0100,5"] {
+            assert!(parse_achieved(ValueKind::Percentage, outside).is_err(), "{outside:?}");
+        }
+        assert_eq!(decimal_value("12,5 %"), Some(12.5));
+        assert_eq!(decimal_value("-1 250,75"), Some(-1250.75));
+        assert_eq!(decimal_value("douze"), None);
+    }
+
+    #[test]
+    fn yes_or_no_whatever_the_case() {
+        assert_eq!(parse_achieved(ValueKind::YesNo, " OUI "), Ok("Oui".to_owned()));
+        assert_eq!(parse_achieved(ValueKind::YesNo, "nOn"), Ok("Non".to_owned()));
+        assert!(parse_achieved(ValueKind::YesNo, "ouii").is_err());
     }
 
     #[test]

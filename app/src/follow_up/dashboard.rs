@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contracts::{ContractKind, Phase};
 use crate::evaluation::rules::FillProgress;
-use crate::referentials::rows::folded;
+use crate::text::folded;
 
 /// The page's title and menu entry.
 pub const TITLE: &str = "Suivi de la campagne";

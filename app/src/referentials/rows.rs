@@ -7,29 +7,13 @@ use std::collections::{HashMap, HashSet};
 use super::{CheckedNode, CheckedReferential, RefusedRow, RowKind, COLUMNS};
 use crate::evaluation::values::parse_achieved;
 use crate::evaluation::ValueKind;
+use crate::text::folded;
 
 /// More rows than this refuse the whole file (the largest contract has about 500 questions).
 pub const MAX_ROWS: usize = 5000;
 const MAX_CODE_CHARS: usize = 30;
 const MAX_LABEL_CHARS: usize = 2000;
 const MAX_TARGET_CHARS: usize = 200;
-
-/// Lowercase, without accents or surrounding spaces: how headers and keywords are compared.
-pub fn folded(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            other => other,
-        })
-        .collect()
-}
 
 pub fn parse_value_kind(text: &str) -> Option<ValueKind> {
     match folded(text).replace(' ', "").as_str() {
