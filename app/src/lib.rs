@@ -21,6 +21,7 @@ pub mod evaluation;
 pub mod follow_up;
 pub mod layout;
 pub mod legal_entities;
+pub mod operations;
 pub mod public_service;
 pub mod referentials;
 pub mod routes;

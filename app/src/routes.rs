@@ -96,6 +96,10 @@ pub const PRIVACY_PATH: &str = "/donnees-personnelles";
 pub const SITE_MAP_PATH: &str = "/plan-du-site";
 /// Pages anyone may read without logging in.
 pub const PUBLIC_PATHS: [&str; 4] = [ACCESSIBILITY_PATH, LEGAL_NOTICE_PATH, PRIVACY_PATH, SITE_MAP_PATH];
+/// For the reverse proxy and the supervisors (`operations::health`): the process answers; it can
+/// serve (database and document store answering). Open to anyone, like the pages above.
+pub const ALIVE_PATH: &str = "/sante/vivant";
+pub const READY_PATH: &str = "/sante/pret";
 
 /// Query parameter of the indicator tree naming the question whose panel is open.
 pub const QUESTION_PARAM: &str = "question";

@@ -14,6 +14,13 @@ use app::public_service::Operator;
 
 use clap::{Parser, Subcommand};
 
+/// How log lines are written (`ECARS_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ecars",
@@ -45,6 +52,11 @@ pub struct Cli {
     /// midnight there (tz database names: Europe/Paris, America/Cayenne, Indian/Reunion...).
     #[arg(long, env = "ECARS_TIME_ZONE", default_value = "Europe/Paris", global = true)]
     pub time_zone: String,
+
+    /// Log lines as text (`text`, the default) or as one JSON object per line (`json`), for a log
+    /// collector. `RUST_LOG` chooses what is logged either way (default `info`).
+    #[arg(long, env = "ECARS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
 
     /// Load the demo data at start (idempotent). `ECARS_DEMO=1` enables it, `0` disables it.
     #[arg(long, env = "ECARS_DEMO", global = true, action = clap::ArgAction::SetTrue,

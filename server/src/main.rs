@@ -4,18 +4,21 @@ use app::accounts::invitations::{invite, CreateUserError, Invitation};
 use app::accounts::Role;
 use app::administration::journal::Actor;
 use clap::Parser;
-use server::config::UserCommand;
+use server::config::{LogFormat, UserCommand};
 use server::{Application, Cli, Command, Config};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")));
+    match cli.log_format {
+        // One object per line, the event's fields beside its message, for a log collector.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
         // Colours for a terminal only: a log file or a journal gets plain lines.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
+        LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout())).init(),
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

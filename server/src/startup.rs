@@ -278,6 +278,8 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(JOURNAL_EXPORT_ROUTE, axum::routing::get(app::administration::web::journal_export))
         .route(app::routes::FOLLOW_UP_EXPORT_ROUTE, axum::routing::get(app::follow_up::web::export))
         .route(SAMPLE_ROUTE, axum::routing::get(app::administration::web::demo_sample))
+        .route(app::routes::ALIVE_PATH, axum::routing::get(app::operations::health::alive))
+        .route(app::routes::READY_PATH, axum::routing::get(app::operations::health::ready))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::Extension(state.clone()))

@@ -144,6 +144,21 @@ impl DocumentStore {
         }
     }
 
+    /// Whether the stored files can be reached now: their directory is there, or the object
+    /// store answers (a key that does not exist is an answer).
+    pub async fn reachable(&self) -> io::Result<()> {
+        match &self.remote {
+            None => match fs::metadata(self.root.join(STORED)).await?.is_dir() {
+                true => Ok(()),
+                false => Err(io::Error::new(io::ErrorKind::NotFound, "the stored files' directory is gone")),
+            },
+            Some(remote) => match remote.head(&ObjectPath::from(READINESS_PROBE)).await {
+                Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(error) => Err(io::Error::other(error)),
+            },
+        }
+    }
+
     /// Stored files that no database row knows of (reported at start, never removed).
     pub async fn unknown_files(&self, known: &HashSet<String>) -> io::Result<Vec<String>> {
         let mut names = Vec::new();
@@ -167,6 +182,9 @@ impl DocumentStore {
         Ok(unknown)
     }
 }
+
+/// The key the readiness check asks the object store about: never written, its absence is the answer.
+const READINESS_PROBE: &str = "sante";
 
 /// Only names this store generated: never a path a request could choose.
 fn checked(stored_name: &str) -> io::Result<&str> {

@@ -12,7 +12,7 @@ use app::db::entities::{answer, answer_history, document, establishment};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
 use crate::closing::{close, director, not_concerned, own_questions, save_contact, DIRECTOR};
-use crate::helpers::{caqes_test, caqes_test_evaluation, test_database, ServerProcess, TestApp, Visitor, CHU};
+use crate::helpers::{caqes_test, caqes_test_evaluation, test_database, ServerProcess, TcpLink, TestApp, Visitor, CHU};
 
 /// Delays between sending the request and the kill: before, during and after the change.
 const KILL_AFTER_MS: [u64; 4] = [1, 4, 12, 60];
@@ -205,41 +205,6 @@ async fn a_report_declaration_killed_midway_is_there_whole_with_its_notices_or_n
     }
 }
 
-/// A TCP proxy between the app and PostgreSQL that can drop every connection and refuse new
-/// ones for a while, as a database host that goes away does.
-struct DatabaseLink {
-    port: u16,
-    up: tokio::sync::watch::Sender<bool>,
-}
-
-impl DatabaseLink {
-    async fn start(upstream: std::net::SocketAddr) -> DatabaseLink {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let (up, watch) = tokio::sync::watch::channel(true);
-        tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                if !*watch.borrow() {
-                    continue; // dropped: the connection is refused
-                }
-                let mut down = watch.clone();
-                tokio::spawn(async move {
-                    let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else { return };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                        _ = down.wait_for(|up| !*up) => {} // both sockets dropped mid-conversation
-                    }
-                });
-            }
-        });
-        DatabaseLink { port, up }
-    }
-
-    fn set_up(&self, up: bool) {
-        self.up.send_replace(up);
-    }
-}
-
 #[tokio::test]
 async fn a_database_that_goes_away_gives_clear_503_pages_then_the_portal_recovers_alone() {
     if std::env::var("ECARS_TEST_DATABASE").as_deref() != Ok("postgres") {
@@ -249,7 +214,7 @@ async fn a_database_that_goes_away_gives_clear_503_pages_then_the_portal_recover
     let direct = test_database(data_dir.path()).await;
     let url = url::Url::parse(direct.as_str()).unwrap();
     let upstream = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432));
-    let link = DatabaseLink::start(tokio::net::lookup_host(upstream).await.unwrap().next().unwrap()).await;
+    let link = TcpLink::start(tokio::net::lookup_host(upstream).await.unwrap().next().unwrap()).await;
     let mut proxied = url.clone();
     proxied.set_port(Some(link.port)).unwrap();
     let database = server::config::DatabaseUrl::parse(proxied.as_str()).unwrap();
@@ -263,6 +228,11 @@ async fn a_database_that_goes_away_gives_clear_503_pages_then_the_portal_recover
     let page = app.request(reqwest::Method::GET, "/", None, Some(&chu.cookie), &[("accept", "text/html")]).await;
     page.assert_refused(503, &["Service momentanément indisponible", "Réessayez dans quelques instants"]);
     assert!(page.body.contains("<html"), "a page, not a bare message: {}", page.body);
+    // The proxy's probes: alive, not ready, the database named.
+    assert_eq!(app.get("/sante/vivant").await.status, 200);
+    let ready = app.get("/sante/pret").await;
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert_eq!(ready.body, r#"{"statut":"indisponible","base_de_donnees":"indisponible","documents":"ok"}"#);
     let save = not_concerned(&chu, &question, "0").await;
     assert_eq!(save.status, 503, "{}", save.body);
     let error: app::AppError = serde_json::from_str(&save.body).expect("the shared error type");
@@ -279,6 +249,7 @@ async fn a_database_that_goes_away_gives_clear_503_pages_then_the_portal_recover
         assert!(started.elapsed() < Duration::from_secs(30), "not recovered: {} {}", page.status, page.body);
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    assert_eq!(app.get("/sante/pret").await.status, 200, "ready again");
     // Nothing of the refused save was written; the same save now goes through.
     let db = app::db::connect(direct.as_str()).await.unwrap();
     let written = answer_history::Entity::find()

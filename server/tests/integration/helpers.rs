@@ -395,7 +395,9 @@ impl ServerProcess {
         Self::launch(data_dir, database, filter, log, &[]).await
     }
 
-    async fn launch(
+    /// Any of the above: its log at `filter` written to `log` when given, `settings` added to
+    /// its environment.
+    pub async fn launch(
         data_dir: std::sync::Arc<tempfile::TempDir>,
         database: &DatabaseUrl,
         filter: &str,
@@ -550,6 +552,41 @@ pub async fn caqes_test_evaluation(app: &TestApp) -> EvaluationNow {
     }
 }
 
+/// A TCP proxy between the app and a server it needs (PostgreSQL, the S3 store) that can drop
+/// every connection and refuse new ones for a while, as a host that goes away does.
+pub struct TcpLink {
+    pub port: u16,
+    up: tokio::sync::watch::Sender<bool>,
+}
+
+impl TcpLink {
+    pub async fn start(upstream: std::net::SocketAddr) -> TcpLink {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (up, watch) = tokio::sync::watch::channel(true);
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !*watch.borrow() {
+                    continue; // dropped: the connection is refused
+                }
+                let mut down = watch.clone();
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else { return };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = down.wait_for(|up| !*up) => {} // both sockets dropped mid-conversation
+                    }
+                });
+            }
+        });
+        TcpLink { port, up }
+    }
+
+    pub fn set_up(&self, up: bool) {
+        self.up.send_replace(up);
+    }
+}
+
 /// moto's S3 server on loopback, started once for the whole run (`make test` installs it next
 /// to aiosmtpd); each test takes a bucket of its own.
 pub struct S3Server {
@@ -594,6 +631,11 @@ impl S3Server {
             access_key_id: "test".to_owned(),
             secret_access_key: "test".to_owned(),
         }
+    }
+
+    /// The port moto listens on.
+    pub fn port(&self) -> u16 {
+        self.endpoint.rsplit(':').next().and_then(|port| port.parse().ok()).unwrap()
     }
 
     /// The keys of the objects in the bucket.

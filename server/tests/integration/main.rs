@@ -20,6 +20,7 @@ mod mail;
 mod migrations;
 mod national_values;
 mod onboarding;
+mod operations;
 mod pages;
 mod public_service;
 mod referentials;
