@@ -23,6 +23,12 @@ DSFR := public/dsfr/$(DSFR_VERSION)
 # The portal's one stylesheet (Cargo.toml's style-file): the DSFR rules and icons the code names, then main.css.
 PORTAL_CSS := target/style/portal.css
 
+# CI builds each profile once, from nothing: incremental caches would only fill the disk (a CI run
+# failed on a full disk once).
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
+
 # Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 

@@ -100,6 +100,10 @@ pub const PUBLIC_PATHS: [&str; 4] = [ACCESSIBILITY_PATH, LEGAL_NOTICE_PATH, PRIV
 /// serve (database and document store answering). Open to anyone, like the pages above.
 pub const ALIVE_PATH: &str = "/sante/vivant";
 pub const READY_PATH: &str = "/sante/pret";
+/// For Prometheus (`operations::metrics`), with the operator's token rather than a session.
+pub const METRICS_PATH: &str = "/metrics";
+/// Asked by machines, never by a person: no session, no page.
+pub const OPERATIONS_PATHS: [&str; 3] = [ALIVE_PATH, READY_PATH, METRICS_PATH];
 
 /// Query parameter of the indicator tree naming the question whose panel is open.
 pub const QUESTION_PARAM: &str = "question";

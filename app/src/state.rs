@@ -54,6 +54,8 @@ pub struct Settings {
     pub demo: bool,
     /// The agency running the portal: the footer and the legal pages name it.
     pub operator: crate::public_service::Operator,
+    /// What Prometheus presents to read `/metrics`; none: no metrics served.
+    pub metrics_token: Option<crate::operations::metrics::MetricsToken>,
 }
 
 impl AppState {

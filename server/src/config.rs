@@ -10,6 +10,7 @@ use app::documents::antivirus::Clamd;
 use app::documents::store::S3Settings;
 use app::follow_up::digest::server::DigestSchedule;
 use app::mail::outbox::RetryPolicy;
+use app::operations::metrics::MetricsToken;
 use app::public_service::Operator;
 
 use clap::{Parser, Subcommand};
@@ -125,6 +126,11 @@ pub struct Cli {
     #[arg(long, env = "ECARS_TRUSTED_PROXIES", default_value = "", global = true)]
     pub trusted_proxies: String,
 
+    /// The token (32 characters at least) Prometheus presents as `Authorization: Bearer ...` to
+    /// read `/metrics`. Without it, `/metrics` does not exist.
+    #[arg(long, env = "ECARS_METRICS_TOKEN", hide_env_values = true, global = true)]
+    pub metrics_token: Option<String>,
+
     /// ClamAV's daemon, which scans every upload before it is stored: its socket
     /// (`/run/clamav/clamd.ctl`) or address (`127.0.0.1:3310`). While it cannot be reached,
     /// uploads are refused. Its `StreamMaxLength` must be at least `ECARS_MAX_DOCUMENT_MB`.
@@ -182,6 +188,21 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Save the database (SQLite; PostgreSQL's is pg_dump's) and every document into a new
+    /// folder, while the portal serves.
+    Backup {
+        /// A folder that does not exist yet, or an empty one.
+        dir: PathBuf,
+    },
+    /// Put a backup back: its SQLite database (stop the portal first), then every document the
+    /// store lacks, each checked against its SHA-256.
+    Restore {
+        /// The folder `ecars backup` wrote.
+        dir: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        overwrite: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,6 +244,8 @@ pub struct Config {
     /// `None`: a key generated once into the data directory.
     pub secret_key: Option<String>,
     pub trusted_proxies: TrustedProxies,
+    /// `None`: no `/metrics`.
+    pub metrics_token: Option<MetricsToken>,
     /// `None`: uploads are not scanned.
     pub clamd: Option<Clamd>,
     /// `None`: documents in `<data dir>/documents/files`.
@@ -300,6 +323,8 @@ pub enum ConfigError {
     TimeZone(String),
     #[error("ECARS_SECRET_KEY must be at least 32 characters long")]
     SecretKey,
+    #[error("ECARS_METRICS_TOKEN must be at least 32 characters long")]
+    MetricsToken,
     #[error("ECARS_TRUSTED_PROXIES: {0}")]
     TrustedProxies(String),
     #[error("ECARS_CLAMD: {0}")]
@@ -329,6 +354,7 @@ impl Config {
             max_document_bytes: 50 * 1024 * 1024,
             secret_key: None,
             trusted_proxies: TrustedProxies::default(),
+            metrics_token: None,
             clamd: None,
             documents_s3: None,
             clock: Default::default(),
@@ -366,6 +392,10 @@ impl Config {
                 _ => None,
             },
             trusted_proxies: cli.trusted_proxies.parse().map_err(ConfigError::TrustedProxies)?,
+            metrics_token: match cli.metrics_token.as_deref().map(str::trim) {
+                Some(token) if !token.is_empty() => Some(MetricsToken::parse(token).ok_or(ConfigError::MetricsToken)?),
+                _ => None,
+            },
             clamd: match &cli.clamd {
                 Some(address) if !address.trim().is_empty() => Some(address.parse().map_err(ConfigError::Clamd)?),
                 _ => None,
@@ -462,6 +492,15 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn metrics_need_a_long_token_and_a_short_one_stops_the_start() {
+        assert!(Config::from_cli(&cli(&[])).unwrap().metrics_token.is_none());
+        let error = Config::from_cli(&cli(&["--metrics-token", "court"])).unwrap_err();
+        assert!(error.to_string().contains("ECARS_METRICS_TOKEN"), "{error}");
+        let long = "t".repeat(32);
+        assert!(Config::from_cli(&cli(&["--metrics-token", &long])).unwrap().metrics_token.is_some());
     }
 
     #[test]

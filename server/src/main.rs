@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use app::accounts::invitations::{invite, CreateUserError, Invitation};
 use app::accounts::Role;
 use app::administration::journal::Actor;
+use app::operations::backup;
 use clap::Parser;
 use server::config::{LogFormat, UserCommand};
 use server::{Application, Cli, Command, Config};
@@ -61,6 +62,39 @@ async fn run(cli: Cli) -> Result<(), String> {
             let sent = mail.deliver_due().await.unwrap_or(0);
             let invitation = if sent > 0 { "emailed" } else { "queued in the outbox (the portal will retry it)" };
             println!("account {} created ({}); the initial password was {invitation}", user.email, role.as_str());
+            Ok(())
+        }
+        Command::Backup { dir } => {
+            let db = server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
+            let store = server::startup::command_documents(&config, true).await.map_err(|e| e.to_string())?;
+            let saved = backup::backup(&db, &store, &dir).await.map_err(|e| e.to_string())?;
+            let database = match saved.database_included {
+                true => "the database and ",
+                false => "(the database is PostgreSQL's: save it with pg_dump, before this) ",
+            };
+            println!(
+                "backup written to {}: {database}{} document(s), {} bytes",
+                dir.display(),
+                saved.documents,
+                saved.document_bytes
+            );
+            Ok(())
+        }
+        Command::Restore { dir, overwrite } => {
+            let database = backup::put_back_database(config.database.as_str(), &dir, overwrite)
+                .await
+                .map_err(|e| e.to_string())?;
+            // A backup of an earlier version is brought up to this one's schema.
+            let db = server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
+            let store = server::startup::command_documents(&config, false).await.map_err(|e| e.to_string())?;
+            let restored = backup::put_back_documents(&db, &store, &dir).await.map_err(|e| e.to_string())?;
+            println!(
+                "backup {} restored: {}{} document(s) written, {} already stored",
+                dir.display(),
+                if database { "the database, " } else { "" },
+                restored.documents_written,
+                restored.documents_present
+            );
             Ok(())
         }
         Command::Serve => {

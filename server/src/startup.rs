@@ -21,7 +21,7 @@ use app::accounts::rate_limit::RateLimiter;
 use app::accounts::secrets::{MessageKey, PasswordHashing};
 use app::accounts::security_log::{write_to_journal, SecurityJournal, SecurityRecord};
 use app::administration::staging::Staging;
-use app::documents::store::DocumentStore;
+use app::documents::store::{DocumentStore, RemoteStore};
 use app::documents::web::{download, download_all, upload};
 use app::evaluation::service::TreeShapes;
 use app::mail::outbox::{Outbox, Worker};
@@ -73,6 +73,7 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         app::db::set_agency_time_zone(config.time_zone);
+        app::operations::metrics::install();
         let db = open_database(&config).await?;
         let hashing = password_hashing();
         let message_key = message_key(&config)?;
@@ -111,6 +112,7 @@ impl Application {
                 clamd: config.clamd.clone(),
                 demo: config.demo,
                 operator: config.operator.clone(),
+                metrics_token: config.metrics_token.clone(),
             }),
             hashing,
             message_key,
@@ -224,11 +226,7 @@ fn prepare_data_dir(path: &Path) -> Result<(), StartError> {
 /// (a stop between the move into place and the commit) are reported, never removed.
 async fn open_documents(config: &Config, db: &DatabaseConnection) -> Result<DocumentStore, StartError> {
     let root = config.data_dir.join("documents");
-    let remote = match &config.documents_s3 {
-        Some(s3) => Some(s3.connect().map_err(|reason| StartError::DocumentStore { store: s3.url.clone(), reason })?),
-        None => None,
-    };
-    let (store, removed) = DocumentStore::open(&root, remote)
+    let (store, removed) = DocumentStore::open(&root, remote_documents(config)?)
         .await
         .map_err(|source| StartError::DataDir { path: root.clone(), source })?;
     if removed > 0 {
@@ -244,6 +242,30 @@ async fn open_documents(config: &Config, db: &DatabaseConnection) -> Result<Docu
     if !unknown.is_empty() {
         tracing::warn!(count = unknown.len(), files = ?unknown, "stored documents without a database row (kept)");
     }
+    Ok(store)
+}
+
+/// The object store holding the documents, if one is configured.
+fn remote_documents(config: &Config) -> Result<Option<RemoteStore>, StartError> {
+    match &config.documents_s3 {
+        Some(s3) => {
+            Ok(Some(s3.connect().map_err(|reason| StartError::DocumentStore { store: s3.url.clone(), reason })?))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The document store for a command: beside the running portal (a backup: its uploads in
+/// progress are left alone), or in its stead (a restore: what a stop cut off is removed).
+pub async fn command_documents(config: &Config, portal_running: bool) -> Result<DocumentStore, StartError> {
+    let root = config.data_dir.join("documents");
+    let remote = remote_documents(config)?;
+    if portal_running {
+        return Ok(DocumentStore::beside_portal(root, remote));
+    }
+    let (store, _) = DocumentStore::open(&root, remote)
+        .await
+        .map_err(|source| StartError::DataDir { path: root.clone(), source })?;
     Ok(store)
 }
 
@@ -280,6 +302,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(SAMPLE_ROUTE, axum::routing::get(app::administration::web::demo_sample))
         .route(app::routes::ALIVE_PATH, axum::routing::get(app::operations::health::alive))
         .route(app::routes::READY_PATH, axum::routing::get(app::operations::health::ready))
+        .route(app::routes::METRICS_PATH, axum::routing::get(app::operations::metrics::scrape))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::Extension(state.clone()))
@@ -291,6 +314,8 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Outermost, so that every answer counts, the gate's refusals included.
+        .layer(axum::middleware::from_fn(app::operations::metrics::track))
         .with_state(options)
 }
 

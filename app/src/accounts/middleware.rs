@@ -169,7 +169,7 @@ fn needs_login(path: &str) -> bool {
     let first_segment = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     !(path == LOGIN_PATH
         || crate::routes::PUBLIC_PATHS.contains(&path)
-        || [crate::routes::ALIVE_PATH, crate::routes::READY_PATH].contains(&path)
+        || crate::routes::OPERATIONS_PATHS.contains(&path)
         || (first_segment == segment::PASSWORD && path.len() > segment::PASSWORD.len() + 1)
         || path.starts_with("/api/")
         || is_static_asset(path))

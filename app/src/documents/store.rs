@@ -67,6 +67,9 @@ impl S3Settings {
     }
 }
 
+/// The object store holding the stored files, when there is one.
+pub type RemoteStore = Arc<dyn ObjectStore>;
+
 /// A stored document being read (download, zip).
 pub type StoredReader = Pin<Box<dyn AsyncRead + Send>>;
 
@@ -107,6 +110,12 @@ impl DocumentStore {
         Ok((DocumentStore { root, remote }, removed))
     }
 
+    /// The store as a command running beside the portal sees it (a backup): nothing is created
+    /// or removed, the temporary files being the running portal's uploads.
+    pub fn beside_portal(root: impl Into<PathBuf>, remote: Option<Arc<dyn ObjectStore>>) -> Self {
+        DocumentStore { root: root.into(), remote }
+    }
+
     /// Where stored files are, for the start's log.
     pub fn describe(&self) -> String {
         match &self.remote {
@@ -118,7 +127,15 @@ impl DocumentStore {
     pub async fn begin(&self) -> io::Result<Upload> {
         let mut random = [0u8; 16];
         rand::rng().fill_bytes(&mut random);
-        let stored_name = hex::encode(random);
+        self.begin_as(hex::encode(random)).await
+    }
+
+    /// An upload under a name this store gave earlier: a document put back from a backup.
+    pub async fn begin_restoring(&self, stored_name: &str) -> io::Result<Upload> {
+        self.begin_as(checked(stored_name)?.to_owned()).await
+    }
+
+    async fn begin_as(&self, stored_name: String) -> io::Result<Upload> {
         let temporary = self.root.join(TEMPORARY).join(format!("{stored_name}.part"));
         let file = fs::OpenOptions::new().write(true).create_new(true).open(&temporary).await?;
         Ok(Upload {
@@ -130,6 +147,19 @@ impl DocumentStore {
             hasher: Sha256::new(),
             size_bytes: 0,
         })
+    }
+
+    /// Whether a document is stored under this name.
+    pub async fn contains(&self, stored_name: &str) -> io::Result<bool> {
+        let name = checked(stored_name)?;
+        match &self.remote {
+            None => fs::try_exists(self.root.join(STORED).join(name)).await,
+            Some(remote) => match remote.head(&object_path(name)).await {
+                Ok(_) => Ok(true),
+                Err(object_store::Error::NotFound { .. }) => Ok(false),
+                Err(error) => Err(io::Error::other(error)),
+            },
+        }
     }
 
     pub async fn open_stored(&self, stored_name: &str) -> io::Result<StoredReader> {

@@ -181,6 +181,7 @@ impl Worker {
                 true
             }
             Err(reason) => {
+                crate::operations::metrics::delivery_failed();
                 match self.policy.delay_after(attempts) {
                     Some(delay) => {
                         tracing::warn!(id, kind, attempts, %reason, retry_in = ?delay, "mail not sent, will retry");

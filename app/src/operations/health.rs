@@ -23,8 +23,8 @@ pub async fn alive() -> Response {
 
 /// The database and the document store answer: 200, or 503 naming what does not.
 pub async fn ready(Extension(state): Extension<AppState>) -> Response {
-    let database = checked("database", state.db.ping()).await;
-    let documents = checked("document store", state.documents.reachable()).await;
+    let (database, documents) =
+        tokio::join!(checked("database", state.db.ping()), checked("document store", state.documents.reachable()));
     let ready = database && documents;
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let word = |up: bool| Some(if up { "ok" } else { "indisponible" });

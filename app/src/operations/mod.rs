@@ -1,4 +1,9 @@
-//! Running the portal: what the reverse proxy and the supervisors ask of each instance.
+//! Running the portal: what the reverse proxy, the supervisors and Prometheus ask of each
+//! instance, and its backups.
 
 #[cfg(feature = "ssr")]
+pub mod backup;
+#[cfg(feature = "ssr")]
 pub mod health;
+#[cfg(feature = "ssr")]
+pub mod metrics;

@@ -144,6 +144,7 @@ async fn a_message_is_marked_failed_with_its_reason_after_the_last_try() {
         config.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
         config.mail_retry =
             RetryPolicy { attempts: 3, first_delay: Duration::from_millis(100), max_delay: Duration::from_millis(200) };
+        config.metrics_token = app::operations::metrics::MetricsToken::parse(METRICS_TOKEN);
     })
     .await;
     app.call("envoyer_code", &[("email", CHU.0)]).await.assert_shows(&[]);
@@ -159,7 +160,15 @@ async fn a_message_is_marked_failed_with_its_reason_after_the_last_try() {
     assert_eq!(failed.attempts, 3);
     assert!(failed.last_error.as_deref().is_some_and(|reason| !reason.is_empty()), "{failed:?}");
     assert!(failed.sent_at.is_none());
+    // Each failed try shows in the metrics (counted for the whole process: at least these three).
+    let bearer = format!("Bearer {METRICS_TOKEN}");
+    let scraped = app.request(reqwest::Method::GET, "/metrics", None, None, &[("authorization", &bearer)]).await;
+    let failures = scraped.body.lines().find_map(|line| line.strip_prefix("ecars_mail_delivery_failures_total "));
+    let failures: f64 = failures.unwrap_or_else(|| panic!("no failure count in {}", scraped.body)).parse().unwrap();
+    assert!(failures >= 3.0, "{failures}");
 }
+
+const METRICS_TOKEN: &str = "jeton-de-prometheus-pour-les-tests-du-courrier";
 
 #[tokio::test]
 async fn messages_queued_before_a_crash_are_delivered_once_by_two_instances() {
