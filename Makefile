@@ -32,7 +32,7 @@ endif
 # Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run build test bench lint setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e clean
+.PHONY: run build test bench lint cluster setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e clean
 
 run: setup build
 	ECARS_DEMO=1 ./target/release/ecars
@@ -48,6 +48,16 @@ build: setup $(PORTAL_CSS)
 test: setup setup-browser setup-test-servers lint test-unit test-integration test-postgres test-e2e
 
 setup: .make/wasm-target .make/cargo-leptos .make/wasm-bindgen node_modules/.package-lock.json $(DSFR)/fonts
+
+# Two instances on PostgreSQL and an S3 store (moto) behind HAProxy, at http://127.0.0.1:8080 with
+# the demo data: the configuration of deploy/, run as an agency would (see README, "Several instances").
+cluster: build setup-test-servers .make/haproxy
+	TEST_PYTHON=$(TEST_PYTHON) bash deploy/cluster.sh
+
+.make/haproxy: | .make
+	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "Installing HAProxy from Debian's packages"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends haproxy; }
+	touch $@
 
 setup-browser:
 	@command -v $(CHROMIUM) >/dev/null || { echo "Installing Chromium from Debian's packages"; \

@@ -26,6 +26,7 @@ use app::documents::web::{download, download_all, upload};
 use app::evaluation::service::TreeShapes;
 use app::mail::outbox::{Outbox, Worker};
 use app::mail::{MailConfigError, Mailer};
+use app::operations::shutdown::Stopping;
 use app::routes::{
     DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE, FINESS_UPLOAD_ROUTE, JOURNAL_EXPORT_ROUTE,
     NATIONAL_VALUES_UPLOAD_ROUTE, REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE, SAMPLE_ROUTE,
@@ -33,6 +34,10 @@ use app::routes::{
 use app::state::{AppState, Settings};
 
 use crate::config::{Config, DatabaseUrl};
+
+/// How long the workers get to finish once the requests are: a mail being sent is bounded by the
+/// SMTP timeout, which is shorter.
+const WORKERS_STOP: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Why the application could not start; each is printed as one line before exiting.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +73,8 @@ pub struct Application {
     reminders: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
     /// The weekly digest of the follow-up, looked for at start and then every quarter of an hour.
     digest: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    /// Told to the workers once the requests in flight are finished.
+    stopping: Stopping,
 }
 
 impl Application {
@@ -78,6 +85,7 @@ impl Application {
         let hashing = password_hashing();
         let message_key = message_key(&config)?;
         let (outbox, mail) = mail_services(&config, db.clone())?;
+        let stopping = mail.stopping.clone();
         let documents = open_documents(&config, &db).await?;
         if config.demo {
             let loaded = app::demo::load(&db, &hashing).await.map_err(StartError::Demo)?;
@@ -131,6 +139,7 @@ impl Application {
             state.outbox.clone(),
             config.public_url.clone(),
             state.clock.clone(),
+            stopping.clone(),
         ));
         let digest: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = match config.digest {
             Some(schedule) => Box::pin(app::follow_up::digest::server::run(
@@ -139,26 +148,46 @@ impl Application {
                 config.public_url.clone(),
                 schedule,
                 state.clock.clone(),
+                stopping.clone(),
             )),
             None => Box::pin(std::future::ready(())),
         };
-        Ok(Application { listener, address, router: router(options, state), mail, security_events, reminders, digest })
+        Ok(Application {
+            listener,
+            address,
+            router: router(options, state),
+            mail,
+            security_events,
+            reminders,
+            digest,
+            stopping,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.address
     }
 
-    /// Serves until SIGINT or SIGTERM, delivering the outbox's mail meanwhile.
+    /// Serves until SIGINT or SIGTERM, delivering the outbox's mail meanwhile. Then new
+    /// connections are refused, the requests in flight are finished, and the workers finish what
+    /// they are doing and end (for [`WORKERS_STOP`] at most).
     pub async fn run_until_stopped(self) -> io::Result<()> {
-        tokio::spawn(self.mail.run());
+        let mut workers = tokio::task::JoinSet::new();
+        workers.spawn(self.mail.run());
         let (db, events) = self.security_events;
-        tokio::spawn(write_to_journal(db, events));
-        tokio::spawn(self.reminders);
-        tokio::spawn(self.digest);
+        workers.spawn(write_to_journal(db, events, self.stopping.clone()));
+        workers.spawn(self.reminders);
+        workers.spawn(self.digest);
         // The peer address feeds the per-address limits on logins and code requests.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        tracing::info!("requests finished, stopping the workers");
+        self.stopping.cancel();
+        match tokio::time::timeout(WORKERS_STOP, workers.join_all()).await {
+            Ok(_) => tracing::info!("e-CARS stopped cleanly"),
+            Err(_) => tracing::warn!("workers still busy after {WORKERS_STOP:?}, stopped anyway"),
+        }
+        served
     }
 }
 
@@ -207,7 +236,8 @@ pub fn password_hashing() -> PasswordHashing {
 pub fn mail_services(config: &Config, db: DatabaseConnection) -> Result<(Outbox, Worker), StartError> {
     let mailer = Mailer::new(config.smtp_url.as_deref(), config.data_dir.join("outbox"), &config.mail_from)?;
     let outbox = Outbox::default();
-    Ok((outbox.clone(), Worker { db, mailer, outbox, policy: config.mail_retry }))
+    let stopping = Stopping::new();
+    Ok((outbox.clone(), Worker { db, mailer, outbox, policy: config.mail_retry, stopping }))
 }
 
 /// Creates the data directory and its sub-directories, and proves it is writable now

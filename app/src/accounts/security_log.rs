@@ -142,12 +142,23 @@ impl SecurityJournal {
 pub async fn write_to_journal(
     db: sea_orm::DatabaseConnection,
     mut events: tokio::sync::mpsc::Receiver<SecurityRecord>,
+    stopping: crate::operations::shutdown::Stopping,
 ) {
-    while let Some(record) = events.recv().await {
+    loop {
+        let record = tokio::select! {
+            record = events.recv() => record,
+            // No event comes after the requests have finished: those waiting are written, then it ends.
+            _ = stopping.cancelled() => {
+                events.close();
+                events.recv().await
+            }
+        };
+        let Some(record) = record else { break };
         if let Err(error) = journal_event(&db, record).await {
             tracing::error!(%error, "a security event could not be written to the journal");
         }
     }
+    tracing::info!("security journal stopped");
 }
 
 async fn journal_event(db: &sea_orm::DatabaseConnection, record: SecurityRecord) -> Result<(), sea_orm::DbErr> {

@@ -42,6 +42,7 @@ pub mod server {
     use crate::evaluation::years::server as years;
     use crate::mail::outbox::Outbox;
     use crate::notifications;
+    use crate::operations::shutdown::{every, Stopping};
     use crate::AppError;
 
     /// How often an instance looks for reminders due (each is sent once whatever the number of looks).
@@ -158,15 +159,22 @@ pub mod server {
             .collect())
     }
 
-    /// Looks for reminders due at start, then every [`LOOK_EVERY`], for as long as the process runs.
-    pub async fn run(db: DatabaseConnection, shapes: TreeShapes, outbox: Outbox, public_url: String, clock: Clock) {
-        let mut every = tokio::time::interval(LOOK_EVERY);
-        loop {
-            every.tick().await;
+    /// Looks for reminders due at start, then every [`LOOK_EVERY`], until the instance stops.
+    pub async fn run(
+        db: DatabaseConnection,
+        shapes: TreeShapes,
+        outbox: Outbox,
+        public_url: String,
+        clock: Clock,
+        stopping: Stopping,
+    ) {
+        every(LOOK_EVERY, stopping, || async {
             if let Err(error) = send_due(&db, &shapes, &outbox, &public_url, clock.agency_today()).await {
                 tracing::error!(%error, "campaign reminders not sent this time");
             }
-        }
+        })
+        .await;
+        tracing::info!("campaign reminders stopped");
     }
 }
 

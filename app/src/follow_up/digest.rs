@@ -32,6 +32,7 @@ pub mod server {
     use crate::follow_up::service::{rows, windows, years};
     use crate::mail::outbox::Outbox;
     use crate::notifications;
+    use crate::operations::shutdown::{every, Stopping};
     use crate::AppError;
 
     /// How often an instance looks whether the digest is due (each is sent once whatever the looks).
@@ -247,14 +248,15 @@ pub mod server {
         public_url: String,
         schedule: DigestSchedule,
         clock: Clock,
+        stopping: Stopping,
     ) {
-        let mut every = tokio::time::interval(LOOK_EVERY);
-        loop {
-            every.tick().await;
+        every(LOOK_EVERY, stopping, || async {
             if let Err(error) = send_due(&db, &outbox, &public_url, schedule, clock.now()).await {
                 tracing::error!(%error, "weekly digest not sent this time");
             }
-        }
+        })
+        .await;
+        tracing::info!("weekly digest stopped");
     }
 
     #[cfg(test)]

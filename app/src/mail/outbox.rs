@@ -25,6 +25,7 @@ use tokio::sync::Notify;
 use super::Mailer;
 use crate::db::entities::outbox_message::{self, DeliveryStatus};
 use crate::notifications::Mail;
+use crate::operations::shutdown::Stopping;
 
 /// How often a worker looks for due rows when nothing wakes it.
 const POLL: Duration = Duration::from_secs(5);
@@ -105,12 +106,14 @@ pub struct Worker {
     pub mailer: Mailer,
     pub outbox: Outbox,
     pub policy: RetryPolicy,
+    /// Once told, the mail being sent is finished and recorded, and no other is taken.
+    pub stopping: Stopping,
 }
 
 impl Worker {
-    /// Delivers until the process stops; a database that cannot be reached is tried again.
+    /// Delivers until the instance stops; a database that cannot be reached is tried again.
     pub async fn run(self) {
-        loop {
+        while !self.stopping.is_cancelled() {
             if let Err(error) = self.deliver_due().await {
                 tracing::error!(%error, "outbox: cannot read the due messages");
             }
@@ -120,14 +123,18 @@ impl Worker {
                 Ok(Some(due)) => (due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(MIN_WAIT, POLL),
                 _ => POLL,
             };
-            let _ = tokio::time::timeout(wait, self.outbox.wake.notified()).await;
+            tokio::select! {
+                _ = tokio::time::timeout(wait, self.outbox.wake.notified()) => {}
+                _ = self.stopping.cancelled() => {}
+            }
         }
+        tracing::info!("mail delivery stopped");
     }
 
     /// Delivers every row due now; returns how many were sent.
     pub async fn deliver_due(&self) -> Result<usize, DbErr> {
         let mut sent = 0;
-        loop {
+        while !self.stopping.is_cancelled() {
             let Some(message) = self.claim().await? else {
                 return Ok(sent);
             };
@@ -135,6 +142,7 @@ impl Worker {
                 sent += 1;
             }
         }
+        Ok(sent)
     }
 
     /// Takes the next due row for the time of one try (one row at a time: a lease never runs out

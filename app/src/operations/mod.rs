@@ -7,3 +7,5 @@ pub mod backup;
 pub mod health;
 #[cfg(feature = "ssr")]
 pub mod metrics;
+#[cfg(feature = "ssr")]
+pub mod shutdown;

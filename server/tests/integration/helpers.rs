@@ -357,6 +357,30 @@ impl Child {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+
+    /// SIGTERM, as systemd or a supervisor stops a service.
+    pub fn terminate(&self) {
+        let sent = std::process::Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status().unwrap();
+        assert!(sent.success(), "SIGTERM not sent");
+    }
+
+    /// Its exit status, once it has exited; `None` if it still runs after `within`.
+    pub async fn exited(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        while started.elapsed() < within {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return Some(status);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        None
+    }
+}
+
+impl From<std::process::Child> for Child {
+    fn from(child: std::process::Child) -> Self {
+        Child(child)
+    }
 }
 
 impl Drop for Child {
@@ -433,6 +457,15 @@ impl ServerProcess {
     /// SIGKILL: the process gets no chance to tidy anything.
     pub fn kill(&mut self) {
         self.child.kill();
+    }
+
+    /// SIGTERM: the process stops as it does under systemd.
+    pub fn terminate(&self) {
+        self.child.terminate();
+    }
+
+    pub async fn exited(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        self.child.exited(within).await
     }
 }
 

@@ -12,6 +12,7 @@ mod agency_contracts;
 mod answers;
 mod campaigns;
 mod closing;
+mod cluster;
 mod documents;
 mod faults;
 mod follow_up;
