@@ -194,6 +194,9 @@ pub enum Command {
         /// A folder that does not exist yet, or an empty one.
         dir: PathBuf,
     },
+    /// Demo data.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Put a backup back: its SQLite database (stop the portal first), then every document the
     /// store lacks, each checked against its SHA-256.
     Restore {
@@ -202,6 +205,19 @@ pub enum Command {
         /// Replace a database that already holds data.
         #[arg(long)]
         overwrite: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fill the database with national-size data after the demo (for measurements): legal
+    /// entities spread over the agencies, each with an account `etablissement-NNNNN@generation.exemple.fr`
+    /// (password `Generation-Demo-2026!`) and a 500-question CAQES evaluated every year.
+    Generate {
+        #[arg(long, default_value_t = 3000)]
+        entities: usize,
+        #[arg(long, default_value_t = 5)]
+        years: usize,
     },
 }
 

@@ -3,9 +3,10 @@ use std::process::ExitCode;
 use app::accounts::invitations::{invite, CreateUserError, Invitation};
 use app::accounts::Role;
 use app::administration::journal::Actor;
+use app::demo::national;
 use app::operations::backup;
 use clap::Parser;
-use server::config::{LogFormat, UserCommand};
+use server::config::{DemoCommand, LogFormat, UserCommand};
 use server::{Application, Cli, Command, Config};
 use tracing_subscriber::EnvFilter;
 
@@ -95,6 +96,33 @@ async fn run(cli: Cli) -> Result<(), String> {
                 restored.documents_written,
                 restored.documents_present
             );
+            Ok(())
+        }
+        Command::Demo(DemoCommand::Generate { entities, years }) => {
+            let db = server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
+            let hashing = server::startup::password_hashing();
+            app::demo::load(&db, &hashing).await.map_err(|e| e.to_string())?;
+            let hash = hashing.hash(national::GENERATED_PASSWORD).await.map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let report = |done: national::Generated| {
+                let seconds = started.elapsed().as_secs_f64();
+                format!(
+                    "{} entities, {} evaluations, {} answers in {seconds:.0} s",
+                    done.entities, done.evaluations, done.answers
+                )
+            };
+            let mut shown = 0;
+            let size = national::Size { entities, years };
+            let done = national::generate(&db, size, &hash, |done| {
+                // A line every tenth of the way: the command runs for minutes.
+                if done.entities * 10 / entities > shown {
+                    shown = done.entities * 10 / entities;
+                    println!("{}", report(done));
+                }
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            println!("generated: {} ({} tree nodes)", report(done), done.indicators);
             Ok(())
         }
         Command::Serve => {

@@ -6,6 +6,7 @@ mod accounts;
 mod agencies;
 pub mod files;
 mod guides;
+pub mod national;
 mod performance;
 
 use std::collections::HashMap;

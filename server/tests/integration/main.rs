@@ -25,5 +25,6 @@ mod operations;
 mod pages;
 mod public_service;
 mod referentials;
+mod scale;
 mod security;
 mod startup;
