@@ -21,6 +21,7 @@ mod m20261207_000012_reminders;
 mod m20261208_000013_national_values;
 mod m20261209_000014_agency_notes;
 mod m20261210_000015_digests;
+mod m20261211_000016_evaluation_figures;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000013_national_values::Migration),
             Box::new(m20261209_000014_agency_notes::Migration),
             Box::new(m20261210_000015_digests::Migration),
+            Box::new(m20261211_000016_evaluation_figures::Migration),
         ]
     }
 }

@@ -159,6 +159,7 @@ async fn seed(db: &DatabaseConnection) {
             closes_on: Set(None),
             extended_until: Set(None),
             opened_at: Set(None),
+            ..Default::default()
         })
         .exec(&txn)
         .await
@@ -202,6 +203,10 @@ async fn seed(db: &DatabaseConnection) {
     }
     for chunk in answers.chunks(1000) {
         answer::Entity::insert_many(chunk.to_vec()).exec(&txn).await.unwrap();
+    }
+    // What the portal keeps with every save.
+    for n in 0..EVALUATIONS {
+        app::evaluation::figures::refresh(&txn, base + n).await.unwrap();
     }
     txn.commit().await.unwrap();
 }

@@ -218,6 +218,10 @@ pub enum DemoCommand {
         entities: usize,
         #[arg(long, default_value_t = 5)]
         years: usize,
+        /// The last day of a campaign: the current year answered but for its last ten or so
+        /// questions (otherwise half answered), as `make loadtest` uses it.
+        #[arg(long)]
+        last_day: bool,
     },
 }
 
@@ -272,6 +276,8 @@ pub struct Config {
     pub digest: Option<DigestSchedule>,
     /// The agency running the portal (footer, legal pages).
     pub operator: Operator,
+    /// Told of every database statement (tests); none in service.
+    pub statement_observer: Option<app::db::StatementObserver>,
 }
 
 /// A database URL the application knows how to open.
@@ -376,6 +382,7 @@ impl Config {
             clock: Default::default(),
             digest: None,
             operator: Operator::default(),
+            statement_observer: None,
         }
     }
 
@@ -429,6 +436,7 @@ impl Config {
             clock: Default::default(),
             digest: DigestSchedule::parse(&cli.digest_day, cli.digest_hour).map_err(ConfigError::Digest)?,
             operator: operator(cli)?,
+            statement_observer: None,
         })
     }
 }

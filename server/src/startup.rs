@@ -194,10 +194,11 @@ impl Application {
 /// Prepares the data directory, connects and applies the migrations: what `ecars migrate` does.
 pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartError> {
     prepare_data_dir(&config.data_dir)?;
-    let db = app::db::connect(config.database.as_str())
+    let mut db = app::db::connect(config.database.as_str())
         .await
         .map_err(|source| StartError::Database { url: config.database.clone(), source })?;
     Migrator::up(&db, None).await.map_err(StartError::Migration)?;
+    app::db::watch_statements(&mut db, config.statement_observer.clone());
     Ok(db)
 }
 

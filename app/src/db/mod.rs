@@ -29,6 +29,34 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
+/// A statement that runs longer than this is logged (its SQL only: the values may be personal data).
+const SLOW_STATEMENT: Duration = Duration::from_millis(500);
+
+/// Something told of every statement the portal sends, with its values (the tests read their
+/// query plans through it).
+#[derive(Clone)]
+pub struct StatementObserver(pub std::sync::Arc<dyn Fn(&sea_orm::Statement) + Send + Sync>);
+
+impl std::fmt::Debug for StatementObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StatementObserver")
+    }
+}
+
+/// Times every statement for `/metrics`, logs the slow ones, and tells `observer`.
+pub fn watch_statements(db: &mut DatabaseConnection, observer: Option<StatementObserver>) {
+    db.set_metric_callback(move |info| {
+        crate::operations::metrics::database_statement(info.elapsed, info.failed);
+        if info.elapsed >= SLOW_STATEMENT {
+            let elapsed_ms = u64::try_from(info.elapsed.as_millis()).unwrap_or(u64::MAX);
+            tracing::warn!(elapsed_ms, failed = info.failed, sql = %info.statement.sql, "slow database statement");
+        }
+        if let Some(observer) = &observer {
+            (observer.0)(info.statement);
+        }
+    });
+}
+
 /// Starts a transaction that will write. SQLite then takes the write lock at once (`BEGIN
 /// IMMEDIATE`), waiting for it under the busy timeout: a transaction that reads first and then
 /// writes would otherwise fail at once with "database is locked" when another writer came in

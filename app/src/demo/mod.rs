@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter, QuerySelect, TransactionTrait,
 };
 
 use crate::accounts::secrets::PasswordHashing;
@@ -43,6 +43,11 @@ pub async fn load(db: &DatabaseConnection, hashing: &PasswordHashing) -> Result<
         let txn = db.begin().await?;
         guides::load(&txn).await?;
         performance::load(&txn).await?;
+        let evaluations: Vec<i32> =
+            evaluation::Entity::find().select_only().column(evaluation::Column::Id).into_tuple().all(&txn).await?;
+        for id in evaluations {
+            crate::evaluation::figures::refresh(&txn, id).await?;
+        }
         txn.commit().await?;
     }
     agencies::load(db).await?;

@@ -28,6 +28,8 @@ const OBJECTIVES: usize = 10;
 const SUB_OBJECTIVES: usize = 5;
 const QUESTIONS: usize = 10;
 /// Entities written per transaction, and rows per INSERT.
+/// On a campaign's last day, the questions answered in the current year: all but the last dozen.
+pub const LAST_DAY_ANSWERED: usize = OBJECTIVES * SUB_OBJECTIVES * QUESTIONS - 12;
 const ENTITIES_PER_TRANSACTION: usize = 10;
 const ROWS_PER_INSERT: usize = 1000;
 
@@ -40,6 +42,9 @@ pub fn generated_email(n: usize) -> String {
 pub struct Size {
     pub entities: usize,
     pub years: usize,
+    /// The current year answered but for its questions after [`LAST_DAY_ANSWERED`] (otherwise
+    /// every other one).
+    pub last_day: bool,
 }
 
 /// What was written.
@@ -291,6 +296,7 @@ impl Writer<'_> {
                 let opens = chrono::NaiveDate::from_ymd_opt(year, 3, 1).unwrap_or(self.today);
                 (opens, opens + Duration::days(90))
             };
+            let figures = self.tree(contract_id, evaluation_id, year, current, user_id, ids, rows);
             rows.evaluations.push(evaluation::ActiveModel {
                 id: Set(evaluation_id),
                 contract_id: Set(contract_id),
@@ -302,6 +308,11 @@ impl Writer<'_> {
                 closes_on: Set(Some(closes_on)),
                 extended_until: Set(None),
                 opened_at: Set(Some(crate::db::agency_midnight(opens_on))),
+                required_questions: Set(figures.required),
+                answered_questions: Set(figures.answered),
+                latest_answer_at: Set(figures.latest.map(|(at, _)| at)),
+                latest_answer_by: Set(figures.latest.map(|(_, by)| by)),
+                question_documents: Set(0),
             });
             if !current {
                 rows.closings.push(closing::ActiveModel {
@@ -315,7 +326,6 @@ impl Writer<'_> {
                     reopen_reason: Set(None),
                 });
             }
-            self.tree(contract_id, evaluation_id, year, current, user_id, ids, rows);
             self.done.evaluations += 1;
         }
         self.done.entities += 1;
@@ -332,7 +342,7 @@ impl Writer<'_> {
         user_id: i32,
         ids: &mut NextIds,
         rows: &mut Rows,
-    ) {
+    ) -> Figures {
         let mut position = 0;
         let mut number = 0;
         let mut node = |parent: Option<i32>, code: String, label: String, question: Option<(ValueKind, bool)>| {
@@ -377,10 +387,17 @@ impl Writer<'_> {
         }
         self.done.indicators += position as usize;
         let updated_at = crate::db::agency_midnight(self.today);
+        let mut figures = Figures { required: 0, answered: 0, latest: None };
         for (question_id, kind, national, number) in questions {
-            if national || (current && !number.is_multiple_of(2)) {
+            if !national {
+                figures.required += 1;
+            }
+            let answered_now = if self.size.last_day { number <= LAST_DAY_ANSWERED } else { number.is_multiple_of(2) };
+            if national || (current && !answered_now) {
                 continue;
             }
+            figures.answered += 1;
+            figures.latest = Some((updated_at, user_id));
             let achieved = match kind {
                 ValueKind::YesNo => "Oui",
                 ValueKind::Percentage => "85",
@@ -400,5 +417,13 @@ impl Writer<'_> {
             });
             self.done.answers += 1;
         }
+        figures
     }
+}
+
+/// What an evaluation keeps of its answers (`crate::evaluation::figures`), known as they are made.
+struct Figures {
+    required: i32,
+    answered: i32,
+    latest: Option<(chrono::DateTime<chrono::Utc>, i32)>,
 }

@@ -177,6 +177,9 @@ pub async fn record(
     }
     .insert(&txn)
     .await?;
+    if let (Some(_), Some(evaluation)) = (question_id, &located.evaluation) {
+        crate::evaluation::figures::refresh(&txn, evaluation.id).await?;
+    }
     txn.commit().await?;
     Ok(row(document, &HashMap::from([(viewer.user_id, viewer.email.clone())])))
 }

@@ -5,6 +5,8 @@ pub mod closing;
 mod closing_page;
 #[cfg(feature = "ssr")]
 pub mod closing_service;
+#[cfg(feature = "ssr")]
+pub mod figures;
 mod page;
 mod panel;
 #[cfg(feature = "hydrate")]

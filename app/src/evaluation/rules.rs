@@ -70,17 +70,10 @@ pub fn is_answered(not_concerned: bool, achieved: Option<&str>) -> bool {
     not_concerned || achieved.is_some_and(|value| !value.trim().is_empty())
 }
 
-/// [`is_answered`] as a condition on table `answers`, to count the answered questions of many
-/// evaluations in one query. Saved values are trimmed and never blank (`values::parse_achieved`);
+/// [`is_answered`] as a condition on table `answers`, to count an evaluation's answered questions
+/// in one query (`figures`). Saved values are trimmed and never blank (`values::parse_achieved`);
 /// the test below holds the two forms of the rule together.
 pub const ANSWERED_IN_SQL: &str = r#"("answers"."not_concerned" OR TRIM(COALESCE("answers"."achieved", '')) <> '')"#;
-
-/// How many of a group's rows are answered questions (an unanswered question joined to no answer
-/// counts 0).
-#[cfg(feature = "ssr")]
-pub fn answered_count_in_sql() -> sea_orm::sea_query::Expr {
-    sea_orm::sea_query::Expr::cust(format!("SUM(CASE WHEN {ANSWERED_IN_SQL} THEN 1 ELSE 0 END)"))
-}
 
 /// Whether an answer reaches its question's target ("Cible"), as the follow-up's charts count it:
 /// a Oui/Non question answered as its target says ("1 - OUI" reads as Oui; no target means Oui),

@@ -287,6 +287,7 @@ pub async fn save(
     }
     .insert(&txn)
     .await?;
+    super::figures::refresh(&txn, question.evaluation_id).await?;
     txn.commit().await?;
     let answer = AnswerView {
         not_concerned: value.not_concerned,

@@ -247,6 +247,7 @@ pub mod server {
             .await?;
             copied.insert(node.id, written.id);
         }
+        crate::evaluation::figures::refresh(txn, evaluation.id).await?;
         Ok(evaluation)
     }
 }

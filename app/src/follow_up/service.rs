@@ -1,12 +1,12 @@
 //! The rows of "Suivi de la campagne", read in a fixed number of queries whatever the number of
-//! evaluations: each figure is grouped by evaluation in the database, never asked row by row.
+//! evaluations: the answers' figures are kept on each evaluation (`evaluation::figures`), the
+//! others grouped by evaluation in the database, never asked row by row.
 
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    RelationDef,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use super::dashboard::{
@@ -16,10 +16,9 @@ use crate::accounts::access::{Reach, Viewer};
 use crate::accounts::directory::emails_by_id;
 use crate::contacts::service::updated_in;
 use crate::contracts::{ContractKind, Phase};
-use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{answer, closing, contact, contract, document, evaluation, indicator, legal_entity};
+use crate::db::entities::{closing, contact, contract, document, evaluation, legal_entity};
 use crate::db::{french_date, french_date_time};
-use crate::evaluation::rules::{answered_count_in_sql, FillProgress};
+use crate::evaluation::rules::FillProgress;
 use crate::layout::Page;
 use crate::legal_entities::finess::FinessNumber;
 use crate::AppError;
@@ -43,19 +42,16 @@ fn contracts_in(reach: Reach<'_>) -> SelectStatement {
         .into_query()
 }
 
-/// The evaluations of `year` of the contracts in `reach`, as a subquery of their ids.
-fn evaluations_of(reach: Reach<'_>, year: i32) -> SelectStatement {
+/// The evaluations of `year` of the contracts in `reach`.
+fn of_year(reach: Reach<'_>, year: i32) -> sea_orm::Select<evaluation::Entity> {
     evaluation::Entity::find()
-        .select_only()
-        .column(evaluation::Column::Id)
         .filter(evaluation::Column::Year.eq(year))
         .filter(evaluation::Column::ContractId.in_subquery(contracts_in(reach)))
-        .into_query()
 }
 
-/// `answers` joined to their question.
-fn answer_question() -> RelationDef {
-    answer::Entity::belongs_to(indicator::Entity).from(answer::Column::QuestionId).to(indicator::Column::Id).into()
+/// [`of_year`], as a subquery of their ids.
+fn evaluations_of(reach: Reach<'_>, year: i32) -> SelectStatement {
+    of_year(reach, year).select_only().column(evaluation::Column::Id).into_query()
 }
 
 /// The years with evaluations in `reach`, latest first.
@@ -71,27 +67,40 @@ pub async fn years(db: &impl ConnectionTrait, reach: Reach<'_>) -> Result<Vec<i3
         .await
 }
 
+/// An evaluation as the dashboard reads it: id, contract, phase, opening, then its kept figures
+/// (questions required and answered, latest change and its author, documents on its questions).
+type EvaluationRow = (
+    i32,
+    i32,
+    Phase,
+    Option<chrono::DateTime<chrono::Utc>>,
+    i32,
+    i32,
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<i32>,
+    i32,
+);
+
 /// One row per evaluation of `year` in `reach`, in no particular order.
 pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Result<Vec<DashboardRow>, DbErr> {
-    let evaluations: Vec<(i32, i32, Phase, Option<chrono::DateTime<chrono::Utc>>)> = evaluation::Entity::find()
+    // Each evaluation's figures are kept on it (`evaluation::figures`): nothing is counted here.
+    let evaluations: Vec<EvaluationRow> = of_year(reach, year)
         .select_only()
         .columns([
             evaluation::Column::Id,
             evaluation::Column::ContractId,
             evaluation::Column::Phase,
             evaluation::Column::OpenedAt,
+            evaluation::Column::RequiredQuestions,
+            evaluation::Column::AnsweredQuestions,
+            evaluation::Column::LatestAnswerAt,
+            evaluation::Column::LatestAnswerBy,
+            evaluation::Column::QuestionDocuments,
         ])
-        .filter(evaluation::Column::Id.in_subquery(evaluations_of(reach, year)))
         .into_tuple()
         .all(db)
         .await?;
-    let contracts_of_year = || {
-        evaluation::Entity::find()
-            .select_only()
-            .column(evaluation::Column::ContractId)
-            .filter(evaluation::Column::Id.in_subquery(evaluations_of(reach, year)))
-            .into_query()
-    };
+    let contracts_of_year = || of_year(reach, year).select_only().column(evaluation::Column::ContractId).into_query();
     let contracts: HashMap<i32, (i32, ContractKind, String)> = contract::Entity::find()
         .select_only()
         .columns([
@@ -126,28 +135,6 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
         .map(|(id, finess, name)| (id, (finess, name)))
         .collect();
 
-    // In one pass over the establishment's questions (grey ones are the agency's): how many,
-    // how many answered, and the latest change of their answers.
-    type Figures = (i32, i64, Option<i64>, Option<chrono::DateTime<chrono::Utc>>);
-    let figures: Vec<Figures> = indicator::Entity::find()
-        .select_only()
-        .column(indicator::Column::EvaluationId)
-        .column_as(Expr::col((indicator::Entity, indicator::Column::Id)).count(), "required")
-        .column_as(answered_count_in_sql(), "answered")
-        .column_as(Expr::col((answer::Entity, answer::Column::UpdatedAt)).max(), "latest")
-        .join(JoinType::LeftJoin, answer_question().rev())
-        .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
-        .filter(indicator::Column::NodeKind.eq(NodeKind::Question))
-        .filter(indicator::Column::EditableByEstablishment.eq(true))
-        .group_by(indicator::Column::EvaluationId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let required: HashMap<i32, usize> = figures.iter().map(|row| (row.0, count(row.1))).collect();
-    let answered: HashMap<i32, usize> = figures.iter().map(|row| (row.0, count(row.2.unwrap_or(0)))).collect();
-    let latest: HashMap<i32, chrono::DateTime<chrono::Utc>> =
-        figures.iter().filter_map(|row| Some((row.0, row.3?))).collect();
-
     // Mandatory contacts, judged against each evaluation's opening.
     let mut contacts: HashMap<i32, Vec<Option<chrono::DateTime<chrono::Utc>>>> = HashMap::new();
     let contact_rows: Vec<(i32, Option<chrono::DateTime<chrono::Utc>>)> = contact::Entity::find()
@@ -177,36 +164,21 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
             .filter_map(|(id, count)| Some((id?, count)))
             .collect(),
     );
-    let question_documents = counts(
-        document::Entity::find()
-            .select_only()
-            .column(indicator::Column::EvaluationId)
-            .column_as(Expr::col((document::Entity, document::Column::Id)).count(), "count")
-            .join(
-                JoinType::InnerJoin,
-                document::Entity::belongs_to(indicator::Entity)
-                    .from(document::Column::QuestionId)
-                    .to(indicator::Column::Id)
-                    .into(),
-            )
-            .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
-            .group_by(indicator::Column::EvaluationId)
-            .into_tuple()
-            .all(db)
-            .await?,
-    );
-
-    let modifications = last_modifications(db, reach, year, &latest).await?;
+    let authors = emails_by_id(db, evaluations.iter().filter_map(|row| row.7)).await?;
     let closings = closings(db, reach, year).await?;
 
     let mut rows = Vec::with_capacity(evaluations.len());
-    for (id, contract_id, phase, opened_at) in evaluations {
+    for (id, contract_id, phase, opened_at, required, answered, latest_at, latest_by, question_documents) in evaluations {
         let Some((entity_id, kind, contract_name)) = contracts.get(&contract_id) else { continue };
         let Some((finess, entity_name)) = entities.get(entity_id) else { continue };
-        let progress = FillProgress {
-            answered: answered.get(&id).copied().unwrap_or(0),
-            required: required.get(&id).copied().unwrap_or(0),
-        };
+        let progress = FillProgress { answered: count(answered.into()), required: count(required.into()) };
+        let modified = latest_at.map(|at| Modification {
+            at: french_date_time(at),
+            by: latest_by
+                .and_then(|id| authors.get(&id).cloned())
+                .unwrap_or_else(|| "compte supprimé".to_owned()),
+            timestamp: at.timestamp(),
+        });
         let mandatory = contacts.get(&contract_id).map(Vec::as_slice).unwrap_or_default();
         rows.push(DashboardRow {
             evaluation_id: id,
@@ -223,8 +195,8 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
             contacts_updated: mandatory.iter().filter(|at| updated_in(**at, opened_at)).count(),
             contacts_mandatory: mandatory.len(),
             documents: contract_documents.get(&contract_id).copied().unwrap_or(0)
-                + question_documents.get(&id).copied().unwrap_or(0),
-            modified: modifications.get(&id).cloned(),
+                + count(question_documents.into()),
+            modified,
             closed_on: closings
                 .get(&id)
                 .filter(|_| phase == Phase::Consultation)
@@ -240,52 +212,6 @@ fn count(count: i64) -> usize {
 
 fn counts(rows: Vec<(i32, i64)>) -> HashMap<i32, usize> {
     rows.into_iter().map(|(id, number)| (id, count(number))).collect()
-}
-
-/// The latest change of an establishment's answer in each evaluation of `year`, with its author:
-/// the answers changed at one of the `latest` moments, the right one kept for each evaluation.
-async fn last_modifications(
-    db: &impl ConnectionTrait,
-    reach: Reach<'_>,
-    year: i32,
-    latest: &HashMap<i32, chrono::DateTime<chrono::Utc>>,
-) -> Result<HashMap<i32, Modification>, DbErr> {
-    let mut moments: Vec<chrono::DateTime<chrono::Utc>> = latest.values().copied().collect();
-    moments.sort_unstable();
-    moments.dedup();
-    let mut kept: HashMap<i32, (i32, Option<i32>)> = HashMap::new();
-    // Bounded lists: far below the databases' limits on bound values.
-    for chunk in moments.chunks(1000) {
-        let candidates: Vec<(i32, chrono::DateTime<chrono::Utc>, i32, Option<i32>)> = answer::Entity::find()
-            .select_only()
-            .column(indicator::Column::EvaluationId)
-            .columns([answer::Column::UpdatedAt, answer::Column::Id, answer::Column::UpdatedBy])
-            .join(JoinType::InnerJoin, answer_question())
-            .filter(indicator::Column::EvaluationId.in_subquery(evaluations_of(reach, year)))
-            .filter(indicator::Column::EditableByEstablishment.eq(true))
-            .filter(answer::Column::UpdatedAt.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (evaluation_id, at, id, by) in candidates {
-            if latest.get(&evaluation_id) != Some(&at) {
-                continue;
-            }
-            let entry = kept.entry(evaluation_id).or_insert((id, by));
-            if id > entry.0 {
-                *entry = (id, by);
-            }
-        }
-    }
-    let authors = emails_by_id(db, kept.values().filter_map(|(_, by)| *by)).await?;
-    Ok(kept
-        .into_iter()
-        .filter_map(|(evaluation_id, (_, by))| {
-            let at = *latest.get(&evaluation_id)?;
-            let by = by.and_then(|id| authors.get(&id).cloned()).unwrap_or_else(|| "compte supprimé".to_owned());
-            Some((evaluation_id, Modification { at: french_date_time(at), by, timestamp: at.timestamp() }))
-        })
-        .collect())
 }
 
 /// When each evaluation of `year` was closed, for those whose closing is in force.

@@ -26,9 +26,13 @@ const OUTBOX_FAILED: &str = "ecars_outbox_failed_messages";
 const DELIVERY_FAILURES: &str = "ecars_mail_delivery_failures_total";
 const POOL_CONNECTIONS: &str = "ecars_database_pool_connections";
 const POOL_IDLE: &str = "ecars_database_pool_idle_connections";
+const QUERY_SECONDS: &str = "ecars_database_query_duration_seconds";
 
 /// From a quick page to a slow export: the buckets a latency falls into.
 const LATENCY_BUCKETS: [f64; 12] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+
+/// From an index lookup to a region's export: the buckets a database statement falls into.
+const QUERY_BUCKETS: [f64; 10] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5, 10.0];
 
 /// The label of requests no route matched (static files, unknown addresses): the address itself
 /// would let anyone grow the figures without end.
@@ -68,6 +72,7 @@ fn recorder() -> Option<&'static PrometheusHandle> {
         .get_or_init(|| {
             let installed = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.to_owned()), &LATENCY_BUCKETS)
+                .and_then(|builder| builder.set_buckets_for_metric(Matcher::Full(QUERY_SECONDS.to_owned()), &QUERY_BUCKETS))
                 .and_then(PrometheusBuilder::install_recorder);
             match installed {
                 Ok(handle) => {
@@ -96,6 +101,11 @@ fn describe() {
     describe_counter!(DELIVERY_FAILURES, "Essais d'envoi de courriel échoués (chaque essai compte).");
     describe_gauge!(POOL_CONNECTIONS, "Connexions ouvertes par cette instance vers la base.");
     describe_gauge!(POOL_IDLE, "Connexions ouvertes inoccupées.");
+    describe_histogram!(
+        QUERY_SECONDS,
+        Unit::Seconds,
+        "Durée des instructions envoyées à la base, selon qu'elles ont réussi ou échoué."
+    );
 }
 
 /// Installs the recorder, so that figures are kept from the first request on.
@@ -128,6 +138,12 @@ fn method_label(method: &Method) -> &'static str {
         Method::PATCH => "PATCH",
         _ => "AUTRE",
     }
+}
+
+/// A database statement ran for `elapsed`.
+pub fn database_statement(elapsed: std::time::Duration, failed: bool) {
+    let outcome = if failed { "echec" } else { "succes" };
+    metrics::histogram!(QUERY_SECONDS, "resultat" => outcome).record(elapsed.as_secs_f64());
 }
 
 /// A try at sending a mail failed (it may be retried).

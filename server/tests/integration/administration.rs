@@ -15,7 +15,7 @@ use crate::helpers::{spawn_app, Page, TestApp, Visitor, ADMIN, CHU, REFERENT};
 const PAGE: &str = "/administration/finess";
 const AGENCIES: &str = "/administration/agences";
 const ADMIN_BFC: (&str, &str) = ("admin-bfc@ars.exemple.fr", "Admin-Bfc-Demo-2026!");
-const ADMIN_ARA: (&str, &str) = ("admin-ara@ars.exemple.fr", "Admin-Ara-Demo-2026!");
+pub const ADMIN_ARA: (&str, &str) = ("admin-ara@ars.exemple.fr", "Admin-Ara-Demo-2026!");
 const TEST_ADMIN: (&str, &str) = ("admin@ars-test.fr", "Test-Admin-Import-2026!");
 
 fn agency_form(name: &str, region: &str, administrator: &str) -> AgencyForm {

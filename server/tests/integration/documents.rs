@@ -11,7 +11,7 @@ use crate::helpers::{
     caqes_test, spawn_app, spawn_app_with, test_database, S3Server, ServerProcess, TestApp, CHU, PERFORMANCE, REFERENT,
 };
 
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
+pub const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 
 /// The demo question 1.1.1.a of CAQES TEST, as it appears in addresses.
 async fn question(app: &TestApp) -> String {

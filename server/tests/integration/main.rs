@@ -24,6 +24,7 @@ mod onboarding;
 mod operations;
 mod pages;
 mod public_service;
+mod query_plans;
 mod referentials;
 mod scale;
 mod security;

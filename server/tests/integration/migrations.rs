@@ -1,6 +1,7 @@
 //! Migration 10 (evaluations by year) on a database holding the previous schema's data: a closed
 //! contract and an open one, with answers, history and a question document. Nothing is lost, each
-//! contract gets the evaluation of its year, and the closed one keeps its closing and receipt.
+//! contract gets the evaluation of its year, and the closed one keeps its closing and receipt;
+//! later migrations count each evaluation's figures.
 
 use app::contracts::Phase;
 use app::db::entities::{answer, answer_history, closing, document, evaluation, indicator};
@@ -185,6 +186,12 @@ async fn todays_contracts_become_evaluations_of_their_year_with_everything_kept(
         let kept =
             answer::Entity::find().filter(answer::Column::QuestionId.eq(question)).one(&db).await.unwrap().unwrap();
         assert_eq!((kept.achieved.as_deref(), kept.comment.as_deref()), (Some("55"), Some("Plan d'actions")));
+    }
+    // Migration 16 counted each evaluation's figures once, as the saves keep them since.
+    for evaluation in [&closed, &open] {
+        let figures = (evaluation.required_questions, evaluation.answered_questions, evaluation.question_documents);
+        assert_eq!(figures, (1, 1, 1), "{evaluation:?}");
+        assert!(evaluation.latest_answer_at.is_some(), "{evaluation:?}");
     }
     assert_eq!(answer_history::Entity::find().count(&db).await.unwrap(), 2);
     assert_eq!(

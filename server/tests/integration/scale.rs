@@ -78,6 +78,12 @@ async fn generated_entities_log_in_see_their_half_answered_year_and_save_into_it
     let saved = not_concerned(&user, &first.id.to_string(), "0").await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert_eq!(answered(current.id).await.unwrap(), ANSWERED_OPEN_YEAR + 1);
+    // The figures the follow-up reads were kept by the save, as the generator wrote them.
+    let kept = evaluation::Entity::find_by_id(current.id).one(&db).await.unwrap().unwrap();
+    assert_eq!(kept.answered_questions as u64, ANSWERED_OPEN_YEAR + 1);
+    assert_eq!(kept.required_questions as u64, ANSWERED_CLOSED_YEAR);
+    assert!(kept.latest_answer_at > current.latest_answer_at, "{kept:?}");
+    assert_eq!(years[0].answered_questions as u64, ANSWERED_CLOSED_YEAR);
     let other = server.app.login_as((&generated_email(8), GENERATED_PASSWORD)).await;
     assert_eq!(other.get(&format!("/contrats/{}", seventh.id)).await.status, 404, "each sees its own only");
 }

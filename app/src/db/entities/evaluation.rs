@@ -20,6 +20,16 @@ pub struct Model {
     pub extended_until: Option<Date>,
     /// Contacts count as updated in this evaluation when confirmed since (none: since ever).
     pub opened_at: Option<DateTimeUtc>,
+    /// Its figures, kept by [`crate::evaluation::figures`] with every change so the follow-up
+    /// never counts answers: the establishment's questions ("grey" ones are the agency's)...
+    pub required_questions: i32,
+    /// ...how many of them are answered...
+    pub answered_questions: i32,
+    /// ...the latest change of their answers, with its author...
+    pub latest_answer_at: Option<DateTimeUtc>,
+    pub latest_answer_by: Option<i32>,
+    /// ...and the documents attached to its questions.
+    pub question_documents: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,73 @@
+//! The figures each evaluation keeps of itself — how many questions its establishment must answer,
+//! how many it has answered, its latest change with its author, and the documents on its
+//! questions — so that following a region reads one row per evaluation, never its hundreds of
+//! answers. They are counted again in the transaction of every change that can move them (a save,
+//! an upload, a new year's tree), which holds the evaluation's row first, so two changes at once
+//! cannot miss each other.
+
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, SubQueryStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
+
+use super::rules::ANSWERED_IN_SQL;
+use crate::db::entities::indicator::NodeKind;
+use crate::db::entities::{answer, document, evaluation, indicator};
+
+/// The questions of evaluation `id` its establishment answers (grey ones are the agency's).
+fn establishment_questions(id: i32) -> SelectStatement {
+    Query::select()
+        .from(indicator::Entity)
+        .and_where(indicator::Column::EvaluationId.eq(id))
+        .and_where(indicator::Column::NodeKind.eq(NodeKind::Question))
+        .and_where(indicator::Column::EditableByEstablishment.eq(true))
+        .to_owned()
+}
+
+/// [`establishment_questions`] with their answers (unanswered ones left out).
+fn their_answers(id: i32) -> SelectStatement {
+    establishment_questions(id)
+        .inner_join(
+            answer::Entity,
+            Expr::col((answer::Entity, answer::Column::QuestionId)).equals((indicator::Entity, indicator::Column::Id)),
+        )
+        .to_owned()
+}
+
+fn sub_query(select: SelectStatement) -> Expr {
+    SubQueryStatement::from(select).into()
+}
+
+/// Counts the figures of evaluation `id` again and writes them on it.
+pub async fn refresh(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
+    let required = establishment_questions(id).expr(Expr::col((indicator::Entity, indicator::Column::Id)).count()).to_owned();
+    let answered = their_answers(id)
+        .expr(Expr::col((answer::Entity, answer::Column::Id)).count())
+        .and_where(Expr::cust(ANSWERED_IN_SQL))
+        .to_owned();
+    let latest_at = their_answers(id).expr(Expr::col((answer::Entity, answer::Column::UpdatedAt)).max()).to_owned();
+    let latest_by = their_answers(id)
+        .column((answer::Entity, answer::Column::UpdatedBy))
+        .order_by((answer::Entity, answer::Column::UpdatedAt), Order::Desc)
+        .order_by((answer::Entity, answer::Column::Id), Order::Desc)
+        .limit(1)
+        .to_owned();
+    let documents = Query::select()
+        .expr(Expr::col((document::Entity, document::Column::Id)).count())
+        .from(indicator::Entity)
+        .inner_join(
+            document::Entity,
+            Expr::col((document::Entity, document::Column::QuestionId)).equals((indicator::Entity, indicator::Column::Id)),
+        )
+        .and_where(indicator::Column::EvaluationId.eq(id))
+        .to_owned();
+    let update = Query::update()
+        .table(evaluation::Entity)
+        .value(evaluation::Column::RequiredQuestions, sub_query(required))
+        .value(evaluation::Column::AnsweredQuestions, sub_query(answered))
+        .value(evaluation::Column::LatestAnswerAt, sub_query(latest_at))
+        .value(evaluation::Column::LatestAnswerBy, sub_query(latest_by))
+        .value(evaluation::Column::QuestionDocuments, sub_query(documents))
+        .and_where(evaluation::Column::Id.eq(id))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
