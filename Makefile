@@ -32,7 +32,7 @@ endif
 # Admin connection used by the PostgreSQL run of the integration tests to create fresh databases.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run build test bench lint cluster setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e clean
+.PHONY: run build test bench lint cluster loadtest setup setup-browser setup-test-servers test-unit test-integration test-postgres test-e2e clean
 
 run: setup build
 	ECARS_DEMO=1 ./target/release/ecars
@@ -53,6 +53,17 @@ setup: .make/wasm-target .make/cargo-leptos .make/wasm-bindgen node_modules/.pac
 # the demo data: the configuration of deploy/, run as an agency would (see README, "Several instances").
 cluster: build setup-test-servers .make/haproxy
 	TEST_PYTHON=$(TEST_PYTHON) bash deploy/cluster.sh
+
+# The last day of a campaign on the cluster, driven by Locust (PyPI): figures per action, then the
+# instances' CPU and memory and PostgreSQL's connections (end2end/load/). LOAD_DURATION=5m by default.
+loadtest: build setup-test-servers .make/haproxy .make/load-venv
+	TEST_PYTHON=$(TEST_PYTHON) bash end2end/load/run.sh
+
+# Locust in a virtual environment of its own: its web stack must not move the test servers' one.
+.make/load-venv: | .make
+	python3 -m venv .make/load-venv
+	.make/load-venv/bin/pip install --quiet --disable-pip-version-check locust==2.47.0
+	touch $@
 
 .make/haproxy: | .make
 	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "Installing HAProxy from Debian's packages"; \

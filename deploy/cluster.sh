@@ -3,6 +3,8 @@
 # the tests use) behind HAProxy with deploy/haproxy/ecars.cfg, serving http://127.0.0.1:8080 with
 # the demo data. Each start is fresh (moto keeps nothing): the database `ecars_cluster` is made
 # again. Logs are in target/cluster/. Ctrl-C stops everything.
+# CLUSTER_GENERATE="--entities 300 --years 2 --last-day" adds generated entities before the
+# instances start (`ecars demo generate`, as `make loadtest` does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,12 +60,21 @@ export ECARS_PUBLIC_URL=http://127.0.0.1:8080 ECARS_TRUSTED_PROXIES=127.0.0.1
 export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} ECARS_LOG_FORMAT=json
 export ECARS_DEMO=1
 
+if [ -n "${CLUSTER_GENERATE:-}" ]; then
+    echo "Generated data: ecars demo generate $CLUSTER_GENERATE"
+    # shellcheck disable=SC2086 # the options are words on purpose
+    ECARS_DATA_DIR="$RUN/generate" "$BIN" demo generate $CLUSTER_GENERATE > "$RUN/generate.log" 2>&1 \
+        || { tail -n 20 "$RUN/generate.log" >&2; exit 1; }
+    tail -n 1 "$RUN/generate.log"
+fi
+
 for n in "${!INSTANCES[@]}"; do
     port=${INSTANCES[$n]}
     echo "Instance $((n + 1)) on 127.0.0.1:$port"
     ECARS_DATA_DIR="$RUN/instance-$((n + 1))" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
         "$BIN" > "$RUN/instance-$((n + 1)).log" 2>&1 &
     pids+=($!)
+    echo $! > "$RUN/instance-$((n + 1)).pid"
     # One after the other: the first loads the demo data, the next finds it there.
     wait_for "http://127.0.0.1:$port/sante/pret" 120 "$RUN/instance-$((n + 1)).log"
 done
@@ -81,5 +92,6 @@ e-CARS cluster ready: http://127.0.0.1:8080 (demo accounts in the README)
   database    $DATABASE_URL; documents in s3://ecars-documents at 127.0.0.1:$S3_PORT
 Ctrl-C stops it.
 TEXT
+touch "$RUN/ready"
 wait -n "${pids[@]}"
 echo "A process of the cluster stopped; see $RUN/" >&2

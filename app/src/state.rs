@@ -58,11 +58,19 @@ pub struct Settings {
     pub metrics_token: Option<crate::operations::metrics::MetricsToken>,
 }
 
+/// Provided while the server lists the app's routes at start: the pages then run without a
+/// request nor a state, and asking for it is no error.
+#[derive(Clone, Copy, Debug)]
+pub struct ListingRoutes;
+
 impl AppState {
     /// The state of the current request, inside a server function or a page.
     pub fn current() -> Result<Self, AppError> {
-        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-            tracing::error!("no application state in the Leptos context");
+        use leptos::prelude::use_context;
+        use_context::<AppState>().ok_or_else(|| {
+            if use_context::<ListingRoutes>().is_none() {
+                tracing::error!("no application state in the Leptos context");
+            }
             AppError::Internal
         })
     }

@@ -222,6 +222,10 @@ pub enum DemoCommand {
         /// questions (otherwise half answered), as `make loadtest` uses it.
         #[arg(long)]
         last_day: bool,
+        /// Every entity in this region's agency ("Auvergne-Rhône-Alpes"), as one region's last
+        /// day; otherwise spread over the eighteen regions (the missing agencies are added).
+        #[arg(long)]
+        region: Option<String>,
     },
 }
 

@@ -98,7 +98,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Demo(DemoCommand::Generate { entities, years, last_day }) => {
+        Command::Demo(DemoCommand::Generate { entities, years, last_day, region }) => {
             let db = server::startup::open_database(&config).await.map_err(|e| e.to_string())?;
             let hashing = server::startup::password_hashing();
             app::demo::load(&db, &hashing).await.map_err(|e| e.to_string())?;
@@ -112,7 +112,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 )
             };
             let mut shown = 0;
-            let size = national::Size { entities, years, last_day };
+            let size = national::Size { entities, years, last_day, region };
             let done = national::generate(&db, size, &hash, |done| {
                 // A line every tenth of the way: the command runs for minutes.
                 if done.entities * 10 / entities > shown {

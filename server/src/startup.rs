@@ -9,7 +9,10 @@ use std::sync::OnceLock;
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list_with_exclusions_and_ssg_and_context, AxumRouteListing,
+    LeptosRoutes,
+};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
@@ -307,7 +310,12 @@ pub async fn command_documents(config: &Config, portal_running: bool) -> Result<
 /// switch is never on while a page renders.
 fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+    ROUTES
+        .get_or_init(|| {
+            let listing = || provide_context(app::state::ListingRoutes);
+            generate_route_list_with_exclusions_and_ssg_and_context(app::App, None, listing).0
+        })
+        .clone()
 }
 
 fn router(options: LeptosOptions, state: AppState) -> Router {

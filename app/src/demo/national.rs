@@ -1,5 +1,6 @@
 //! National-size data (`ecars demo generate --entities 3000 --years 5`): legal entities spread over
-//! the agencies, each with an establishment account, a CAQES of 500 questions (the shape of the
+//! the eighteen regional agencies (those the demo lacks are added), or all in one region
+//! (`--region`), each with an establishment account, a CAQES of 500 questions (the shape of the
 //! performance contract) and one evaluation a year, the earlier years closed and answered, the
 //! current one open and half answered. For measuring the portal at the size of all agencies
 //! together, on a database no portal writes to meanwhile (identifiers are given here, in bulk).
@@ -7,7 +8,7 @@
 use chrono::{Datelike, Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityName, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Statement, TransactionTrait,
 };
 
 use crate::accounts::Role;
@@ -38,13 +39,15 @@ pub fn generated_email(n: usize) -> String {
     format!("etablissement-{n:05}@generation.exemple.fr")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Size {
     pub entities: usize,
     pub years: usize,
     /// The current year answered but for its questions after [`LAST_DAY_ANSWERED`] (otherwise
     /// every other one).
     pub last_day: bool,
+    /// Every entity in the agency of this region ("Auvergne-Rhône-Alpes"); none: spread over all.
+    pub region: Option<String>,
 }
 
 /// What was written.
@@ -60,12 +63,61 @@ pub struct Generated {
 pub enum GenerateError {
     #[error("generated data is already there (FINESS {FINESS_PREFIX}…): generate into a fresh database")]
     AlreadyThere,
-    #[error("no agency to give the entities to: load the demo first")]
-    NoAgency,
+    #[error("no agency of region {0}")]
+    NoSuchRegion(String),
     #[error("--entities must be 1 to 9,999,999 and --years 1 to 20")]
     Size,
     #[error("database: {0}")]
     Database(#[from] DbErr),
+}
+
+/// France's eighteen regions, each with its agency.
+const REGIONS: [&str; 18] = [
+    "Auvergne-Rhône-Alpes",
+    "Bourgogne-Franche-Comté",
+    "Bretagne",
+    "Centre-Val de Loire",
+    "Corse",
+    "Grand Est",
+    "Guadeloupe",
+    "Guyane",
+    "Hauts-de-France",
+    "Île-de-France",
+    "La Réunion",
+    "Martinique",
+    "Mayotte",
+    "Normandie",
+    "Nouvelle-Aquitaine",
+    "Occitanie",
+    "Pays de la Loire",
+    "Provence-Alpes-Côte d'Azur",
+];
+
+/// The agency of every region, those missing added (an agency is a region's, whatever its name).
+async fn regional_agencies(db: &DatabaseConnection) -> Result<Vec<i32>, DbErr> {
+    let mut ids = Vec::with_capacity(REGIONS.len());
+    for region in REGIONS {
+        let id = match agency::Entity::find().filter(agency::Column::Region.eq(region)).one(db).await? {
+            Some(agency) => agency.id,
+            None => {
+                agency::Entity::insert(agency::ActiveModel {
+                    name: Set(format!("ARS {region}")),
+                    region: Set(region.to_owned()),
+                    departements: Set(String::new()),
+                    quality_email: Set("qualite@ars.exemple.fr".to_owned()),
+                    support_email: Set("support@ars.exemple.fr".to_owned()),
+                    support_phone: Set("01 00 00 00 00".to_owned()),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                })
+                .exec(db)
+                .await?
+                .last_insert_id
+            }
+        };
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 /// Writes `size` on `db`, calling `progress` with the entities written so far. The password is
@@ -83,21 +135,19 @@ pub async fn generate(
     if legal_entity::Entity::find().filter(legal_entity::Column::Finess.eq(first_finess)).count(db).await? > 0 {
         return Err(GenerateError::AlreadyThere);
     }
-    let agencies: Vec<i32> = agency::Entity::find()
-        .select_only()
-        .column(agency::Column::Id)
-        .order_by_asc(agency::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    if agencies.is_empty() {
-        return Err(GenerateError::NoAgency);
-    }
+    let agencies = match &size.region {
+        Some(region) => {
+            let agency = agency::Entity::find().filter(agency::Column::Region.eq(region.as_str())).one(db).await?;
+            vec![agency.ok_or_else(|| GenerateError::NoSuchRegion(region.clone()))?.id]
+        }
+        None => regional_agencies(db).await?,
+    };
     let mut ids = NextIds::read(db).await?;
     let today = crate::db::agency_date(Utc::now());
+    let entities = size.entities;
     let mut writer = Writer { size, today, password_hash, agencies, done: Generated::default() };
-    for first in (1..=size.entities).step_by(ENTITIES_PER_TRANSACTION) {
-        let last = (first + ENTITIES_PER_TRANSACTION - 1).min(size.entities);
+    for first in (1..=entities).step_by(ENTITIES_PER_TRANSACTION) {
+        let last = (first + ENTITIES_PER_TRANSACTION - 1).min(entities);
         let txn = db.begin().await?;
         let mut rows = Rows::default();
         for n in first..=last {

@@ -38,7 +38,8 @@ fn sub_query(select: SelectStatement) -> Expr {
 
 /// Counts the figures of evaluation `id` again and writes them on it.
 pub async fn refresh(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
-    let required = establishment_questions(id).expr(Expr::col((indicator::Entity, indicator::Column::Id)).count()).to_owned();
+    let required =
+        establishment_questions(id).expr(Expr::col((indicator::Entity, indicator::Column::Id)).count()).to_owned();
     let answered = their_answers(id)
         .expr(Expr::col((answer::Entity, answer::Column::Id)).count())
         .and_where(Expr::cust(ANSWERED_IN_SQL))
@@ -55,7 +56,8 @@ pub async fn refresh(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
         .from(indicator::Entity)
         .inner_join(
             document::Entity,
-            Expr::col((document::Entity, document::Column::QuestionId)).equals((indicator::Entity, indicator::Column::Id)),
+            Expr::col((document::Entity, document::Column::QuestionId))
+                .equals((indicator::Entity, indicator::Column::Id)),
         )
         .and_where(indicator::Column::EvaluationId.eq(id))
         .to_owned();
@@ -70,4 +72,43 @@ pub async fn refresh(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
         .to_owned();
     db.execute(&update).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::EntityTrait;
+
+    use super::*;
+    use crate::db::testing::{contract_named, demo_database, viewer};
+    use crate::evaluation::closing_service::missing;
+    use crate::evaluation::service::{save, AnswerInput, TreeShapes};
+    use crate::evaluation::years::server::current;
+
+    #[tokio::test]
+    async fn the_kept_figures_are_those_of_the_tree_after_every_save() {
+        let db = demo_database().await;
+        let chu = viewer(&db, "chu-grenoble@exemple.fr").await;
+        let caqes = contract_named(&db, "CAQES TEST").await;
+        let shapes = TreeShapes::default();
+        let kept = || async { evaluation::Entity::find_by_id(current(&db, caqes.id).await.unwrap().id).one(&db).await };
+        let today = chu.today();
+
+        let evaluation = kept().await.unwrap().unwrap();
+        let to_fill = missing(&db, &shapes, &evaluation, today).await.unwrap();
+        let progress = to_fill.progress;
+        assert_eq!((evaluation.required_questions, evaluation.answered_questions), (19, 0), "as loaded");
+        assert_eq!((progress.required, progress.answered), (19, 0), "as the tree counts");
+        assert_eq!(evaluation.latest_answer_at, None);
+
+        for question in to_fill.questions.iter().take(3) {
+            let input = AnswerInput { version: 0, not_concerned: true, achieved: "", comment: "" };
+            save(&db, &chu, question.id, input).await.unwrap();
+        }
+        let evaluation = kept().await.unwrap().unwrap();
+        let progress = missing(&db, &shapes, &evaluation, today).await.unwrap().progress;
+        assert_eq!((progress.required, progress.answered), (19, 3));
+        assert_eq!((evaluation.required_questions, evaluation.answered_questions), (19, 3));
+        assert_eq!(evaluation.latest_answer_by, Some(chu.user_id));
+        assert!(evaluation.latest_answer_at.is_some());
+    }
 }

@@ -1,11 +1,13 @@
 //! Writing an export of the dashboard to a temporary file, which the web handler then streams.
 //! Memory stays bounded whatever the region: the answers are read a few evaluations at a time,
 //! the `.xlsx` sheets are written in rust_xlsxwriter's constant-memory mode, the `.ods` and `.csv`
-//! row by row into their file.
+//! row by row into their file. Writing rows and compressing the workbook take seconds of CPU for a
+//! large region: that work runs on the blocking threads, so the instance keeps serving meanwhile.
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Seek, Write};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -34,11 +36,20 @@ fn write_failed(error: impl std::fmt::Display) -> AppError {
 }
 
 /// Where the rows of one sheet go.
-trait SheetWriter {
+trait SheetWriter: Send {
     fn begin(&mut self, sheet: Sheet) -> Result<(), AppError>;
     fn row(&mut self, cells: &[Cell]) -> Result<(), AppError>;
     /// The file written, at its start.
     fn finish(self: Box<Self>) -> Result<File, AppError>;
+}
+
+type Writer = Box<dyn SheetWriter>;
+
+/// Runs `work` (writing rows, compressing) on a blocking thread, away from the requests.
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(write_failed)?
 }
 
 /// A moment as the agency reads it.
@@ -160,12 +171,13 @@ pub(super) async fn trees_and_answers(
     Ok((nodes, answers))
 }
 
-/// Writes the answers of `evaluations` (in this order) to `out`, a few evaluations at a time.
+/// Writes the answers of `evaluations` (in this order) to `out`, a few evaluations at a time:
+/// each batch is read, then written on a blocking thread. Returns `out`.
 async fn write_answers(
     db: &impl ConnectionTrait,
     evaluations: &[DashboardRow],
-    out: &mut (dyn SheetWriter + Send),
-) -> Result<(), AppError> {
+    mut out: Writer,
+) -> Result<Writer, AppError> {
     let mut authors: HashMap<i32, String> = HashMap::new();
     let mut written = 0usize;
     for batch in evaluations.chunks(EVALUATIONS_PER_BATCH) {
@@ -174,54 +186,72 @@ async fn write_answers(
         let unknown = answers.values().filter_map(|row| row.5).filter(|id| !authors.contains_key(id));
         let found = emails_by_id(db, unknown.collect::<Vec<_>>().into_iter()).await?;
         authors.extend(found);
+        let batch = batch.to_vec();
+        (out, authors, written) = off_the_runtime(move || {
+            written = write_batch(&batch, &nodes, &answers, &authors, written, out.as_mut())?;
+            Ok((out, authors, written))
+        })
+        .await?;
+    }
+    Ok(out)
+}
 
-        let mut by_evaluation: HashMap<i32, Vec<&Node>> = HashMap::new();
-        for node in &nodes {
-            by_evaluation.entry(node.evaluation_id).or_default().push(node);
-        }
-        for row in batch {
-            let Some(nodes) = by_evaluation.get(&row.evaluation_id) else { continue };
-            let objectives: HashMap<i32, &Node> =
-                nodes.iter().filter(|node| node.kind == NodeKind::Objective).map(|node| (node.id, *node)).collect();
-            for question in nodes.iter().filter(|node| node.kind == NodeKind::Question) {
-                written += 1;
-                if written > MAX_ROWS {
-                    return Err(too_many_rows());
-                }
-                let objective = question.parent_id.and_then(|id| objectives.get(&id));
-                let kind = question.value_kind.unwrap_or(ValueKind::Text);
-                let answer = answers.get(&question.id);
-                let (not_concerned, achieved, comment, at, by) = match answer {
-                    Some((_, not_concerned, achieved, comment, at, by)) => (
-                        Cell::text(if *not_concerned { "Oui" } else { "Non" }),
-                        achieved.as_deref().map_or(Cell::Empty, |value| Cell::answer(kind, value)),
-                        Cell::optional(comment.as_deref()),
-                        Cell::DateTime(local(*at)),
-                        Cell::text(by.and_then(|id| authors.get(&id)).map_or("compte supprimé", String::as_str)),
-                    ),
-                    None => (Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty),
-                };
-                out.row(&[
-                    Cell::text(&row.finess),
-                    Cell::text(&row.legal_entity),
-                    Cell::text(&row.contract),
-                    Cell::Number(row.year.into()),
-                    objective.map_or(Cell::Empty, |objective| Cell::text(&objective.code)),
-                    objective.map_or(Cell::Empty, |objective| Cell::text(&objective.label)),
-                    Cell::text(&question.code),
-                    Cell::text(&question.label),
-                    Cell::optional(question.target.as_deref()),
-                    not_concerned,
-                    achieved,
-                    comment,
-                    question.previous_achieved.as_deref().map_or(Cell::Empty, |value| Cell::answer(kind, value)),
-                    at,
-                    by,
-                ])?;
+/// Writes the answers of one batch of evaluations, `written` rows being already there; returns
+/// the rows written in all.
+fn write_batch(
+    batch: &[DashboardRow],
+    nodes: &[Node],
+    answers: &HashMap<i32, AnswerRow>,
+    authors: &HashMap<i32, String>,
+    mut written: usize,
+    out: &mut dyn SheetWriter,
+) -> Result<usize, AppError> {
+    let mut by_evaluation: HashMap<i32, Vec<&Node>> = HashMap::new();
+    for node in nodes {
+        by_evaluation.entry(node.evaluation_id).or_default().push(node);
+    }
+    for row in batch {
+        let Some(nodes) = by_evaluation.get(&row.evaluation_id) else { continue };
+        let objectives: HashMap<i32, &Node> =
+            nodes.iter().filter(|node| node.kind == NodeKind::Objective).map(|node| (node.id, *node)).collect();
+        for question in nodes.iter().filter(|node| node.kind == NodeKind::Question) {
+            written += 1;
+            if written > MAX_ROWS {
+                return Err(too_many_rows());
             }
+            let objective = question.parent_id.and_then(|id| objectives.get(&id));
+            let kind = question.value_kind.unwrap_or(ValueKind::Text);
+            let answer = answers.get(&question.id);
+            let (not_concerned, achieved, comment, at, by) = match answer {
+                Some((_, not_concerned, achieved, comment, at, by)) => (
+                    Cell::text(if *not_concerned { "Oui" } else { "Non" }),
+                    achieved.as_deref().map_or(Cell::Empty, |value| Cell::answer(kind, value)),
+                    Cell::optional(comment.as_deref()),
+                    Cell::DateTime(local(*at)),
+                    Cell::text(by.and_then(|id| authors.get(&id)).map_or("compte supprimé", String::as_str)),
+                ),
+                None => (Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty),
+            };
+            out.row(&[
+                Cell::text(&row.finess),
+                Cell::text(&row.legal_entity),
+                Cell::text(&row.contract),
+                Cell::Number(row.year.into()),
+                objective.map_or(Cell::Empty, |objective| Cell::text(&objective.code)),
+                objective.map_or(Cell::Empty, |objective| Cell::text(&objective.label)),
+                Cell::text(&question.code),
+                Cell::text(&question.label),
+                Cell::optional(question.target.as_deref()),
+                not_concerned,
+                achieved,
+                comment,
+                question.previous_achieved.as_deref().map_or(Cell::Empty, |value| Cell::answer(kind, value)),
+                at,
+                by,
+            ])?;
         }
     }
-    Ok(())
+    Ok(written)
 }
 
 fn too_many_rows() -> AppError {
@@ -246,8 +276,9 @@ pub async fn export(
     if evaluations.len() > MAX_ROWS {
         return Err(too_many_rows());
     }
+    let evaluations = Arc::new(evaluations);
     let file = tempfile::tempfile().map_err(write_failed)?;
-    let mut out: Box<dyn SheetWriter + Send> = match format {
+    let mut out: Writer = match format {
         ExportFormat::Csv => Box::new(CsvWriter { out: BufWriter::new(file) }),
         ExportFormat::Xlsx => Box::new(XlsxWriter::new(file)?),
         ExportFormat::Ods => Box::new(OdsWriter::new(file)?),
@@ -256,21 +287,29 @@ pub async fn export(
         ExportFormat::Csv => std::slice::from_ref(&sheet),
         ExportFormat::Xlsx | ExportFormat::Ods => &Sheet::ALL,
     };
-    for sheet in sheets {
-        out.begin(*sheet)?;
-        match sheet {
+    for sheet in sheets.iter().copied() {
+        out.begin(sheet)?;
+        out = match sheet {
             Sheet::Summary => {
-                for row in &evaluations {
-                    out.row(&summary_cells(row))?;
-                }
+                let evaluations = evaluations.clone();
+                off_the_runtime(move || {
+                    for row in evaluations.iter() {
+                        out.row(&summary_cells(row))?;
+                    }
+                    Ok(out)
+                })
+                .await?
             }
-            Sheet::Answers => write_answers(db, &evaluations, out.as_mut()).await?,
-        }
+            Sheet::Answers => write_answers(db, &evaluations, out).await?,
+        };
     }
-    let mut file = out.finish()?;
-    let length = file.seek(std::io::SeekFrom::End(0)).map_err(write_failed)?;
-    file.rewind().map_err(write_failed)?;
-    Ok((file, length, filter))
+    off_the_runtime(move || {
+        let mut file = out.finish()?;
+        let length = file.seek(std::io::SeekFrom::End(0)).map_err(write_failed)?;
+        file.rewind().map_err(write_failed)?;
+        Ok((file, length, filter))
+    })
+    .await
 }
 
 struct CsvWriter {

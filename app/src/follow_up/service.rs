@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use super::dashboard::{
     select, Dashboard, DashboardFilter, DashboardRow, FollowUpState, Modification, MAX_SEARCH_CHARS, PAGE_SIZE,
@@ -168,15 +166,14 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
     let closings = closings(db, reach, year).await?;
 
     let mut rows = Vec::with_capacity(evaluations.len());
-    for (id, contract_id, phase, opened_at, required, answered, latest_at, latest_by, question_documents) in evaluations {
+    for (id, contract_id, phase, opened_at, required, answered, latest_at, latest_by, question_documents) in evaluations
+    {
         let Some((entity_id, kind, contract_name)) = contracts.get(&contract_id) else { continue };
         let Some((finess, entity_name)) = entities.get(entity_id) else { continue };
         let progress = FillProgress { answered: count(answered.into()), required: count(required.into()) };
         let modified = latest_at.map(|at| Modification {
             at: french_date_time(at),
-            by: latest_by
-                .and_then(|id| authors.get(&id).cloned())
-                .unwrap_or_else(|| "compte supprimé".to_owned()),
+            by: latest_by.and_then(|id| authors.get(&id).cloned()).unwrap_or_else(|| "compte supprimé".to_owned()),
             timestamp: at.timestamp(),
         });
         let mandatory = contacts.get(&contract_id).map(Vec::as_slice).unwrap_or_default();
@@ -194,8 +191,7 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
             progress,
             contacts_updated: mandatory.iter().filter(|at| updated_in(**at, opened_at)).count(),
             contacts_mandatory: mandatory.len(),
-            documents: contract_documents.get(&contract_id).copied().unwrap_or(0)
-                + count(question_documents.into()),
+            documents: contract_documents.get(&contract_id).copied().unwrap_or(0) + count(question_documents.into()),
             modified,
             closed_on: closings
                 .get(&id)

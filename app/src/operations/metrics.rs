@@ -72,7 +72,9 @@ fn recorder() -> Option<&'static PrometheusHandle> {
         .get_or_init(|| {
             let installed = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.to_owned()), &LATENCY_BUCKETS)
-                .and_then(|builder| builder.set_buckets_for_metric(Matcher::Full(QUERY_SECONDS.to_owned()), &QUERY_BUCKETS))
+                .and_then(|builder| {
+                    builder.set_buckets_for_metric(Matcher::Full(QUERY_SECONDS.to_owned()), &QUERY_BUCKETS)
+                })
                 .and_then(PrometheusBuilder::install_recorder);
             match installed {
                 Ok(handle) => {

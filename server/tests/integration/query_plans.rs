@@ -35,7 +35,7 @@ async fn the_main_pages_reach_the_large_tables_through_indexes() {
     .await;
     let db = app.database().await;
     let hash = server::startup::password_hashing().hash(GENERATED_PASSWORD).await.unwrap();
-    generate(&db, Size { entities: 60, years: 2, last_day: false }, &hash, |_| {}).await.unwrap();
+    generate(&db, Size { entities: 60, years: 2, last_day: false, region: None }, &hash, |_| {}).await.unwrap();
     if db.get_database_backend() == DbBackend::Sqlite {
         db.execute_unprepared("ANALYZE").await.unwrap();
     }
@@ -71,9 +71,8 @@ async fn the_main_pages_reach_the_large_tables_through_indexes() {
         assert_eq!(shown.status, 200, "{page}: {}", shown.body);
     }
     assert_eq!(not_concerned(&user, &question.id.to_string(), "0").await.status, 200);
-    let uploaded = app
-        .upload("question", &question.id.to_string(), "preuve.pdf", PDF.to_vec().into(), Some(&user.cookie))
-        .await;
+    let uploaded =
+        app.upload("question", &question.id.to_string(), "preuve.pdf", PDF.to_vec().into(), Some(&user.cookie)).await;
     assert!(uploaded.status < 400, "{}", uploaded.body);
     for page in ["/suivi", "/suivi/graphiques", "/api/suivi/export/csv", "/api/suivi/export/xlsx"] {
         let shown = ara.get(page).await;
@@ -122,7 +121,8 @@ async fn whole_table_reads(db: &DatabaseConnection, statement: &Statement) -> Ve
                 .filter_map(|row| row.try_get::<String>("", "detail").ok())
                 .filter(|detail| {
                     LARGE_TABLES.iter().any(|table| {
-                        detail.starts_with(&format!("SCAN {table}")) || detail.contains(&format!("{table} USING AUTOMATIC"))
+                        detail.starts_with(&format!("SCAN {table}"))
+                            || detail.contains(&format!("{table} USING AUTOMATIC"))
                     })
                 })
                 .collect()
