@@ -573,6 +573,23 @@ pub async fn current_indicators(
     indicator::Entity::find().filter(indicator::Column::EvaluationId.eq(evaluation.id))
 }
 
+/// The question coded `code` (1.1.1.a...) of evaluation `evaluation_id`.
+pub async fn question_coded(
+    db: &sea_orm::DatabaseConnection,
+    evaluation_id: i32,
+    code: &str,
+) -> app::db::entities::indicator::Model {
+    use app::db::entities::indicator;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    indicator::Entity::find()
+        .filter(indicator::Column::EvaluationId.eq(evaluation_id))
+        .filter(indicator::Column::Code.eq(code))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no question {code} in evaluation {evaluation_id}"))
+}
+
 pub async fn caqes_test_evaluation(app: &TestApp) -> EvaluationNow {
     use app::evaluation::years::server as years;
     let db = app.database().await;

@@ -7,18 +7,17 @@
 
 use std::sync::{Arc, Mutex};
 
-use app::db::entities::{contract, evaluation, indicator};
+use app::db::entities::contract;
 use app::db::StatementObserver;
 use app::demo::national::{generate, generated_email, Size, GENERATED_PASSWORD};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Statement, TransactionTrait,
 };
 
 use crate::administration::ADMIN_ARA;
 use crate::closing::not_concerned;
 use crate::documents::PDF;
-use crate::helpers::spawn_app_with;
+use crate::helpers::{question_coded, spawn_app_with};
 
 /// The tables that grow with the country and the years.
 const LARGE_TABLES: [&str; 5] = ["answers", "indicators", "answer_history", "documents", "evaluations"];
@@ -42,20 +41,8 @@ async fn the_main_pages_reach_the_large_tables_through_indexes() {
 
     let seventh = contract::Entity::find().filter(contract::Column::Name.eq("CAQES GENERE 7")).one(&db).await;
     let seventh = seventh.unwrap().expect("entity 7's contract");
-    let current = evaluation::Entity::find()
-        .filter(evaluation::Column::ContractId.eq(seventh.id))
-        .order_by_desc(evaluation::Column::Year)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    let question = indicator::Entity::find()
-        .filter(indicator::Column::EvaluationId.eq(current.id))
-        .filter(indicator::Column::Code.eq("1.1.1.a"))
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
+    let current = app::evaluation::years::server::current(&db, seventh.id).await.unwrap();
+    let question = question_coded(&db, current.id, "1.1.1.a").await;
     let user = app.login_as((&generated_email(7), GENERATED_PASSWORD)).await;
     let ara = app.login_as(ADMIN_ARA).await;
     seen.lock().unwrap().clear();

@@ -8,7 +8,7 @@ use app::demo::national::{generated_email, GENERATED_PASSWORD};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::closing::not_concerned;
-use crate::helpers::{test_database, ServerProcess};
+use crate::helpers::{question_coded, test_database, ServerProcess};
 
 /// Per entity and year: 500 questions, 55 of them national (every ninth, never answered by the
 /// establishment); a closed year has the 445 others answered, the open year the even ones (223).
@@ -68,13 +68,7 @@ async fn generated_entities_log_in_see_their_half_answered_year_and_save_into_it
     let page = user.get(&format!("/contrats/{}", seventh.id)).await;
     assert_eq!(page.status, 200, "{}", page.body);
     page.assert_shows(&["CAQES GENERE 7", "50 %"]);
-    let first = indicator::Entity::find()
-        .filter(indicator::Column::EvaluationId.eq(current.id))
-        .filter(indicator::Column::Code.eq("1.1.1.a"))
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
+    let first = question_coded(&db, current.id, "1.1.1.a").await;
     let saved = not_concerned(&user, &first.id.to_string(), "0").await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert_eq!(answered(current.id).await.unwrap(), ANSWERED_OPEN_YEAR + 1);
