@@ -114,42 +114,72 @@ fn in_biff_workbook(mut stream: impl Read) -> Result<Option<Macros>, Damaged> {
     }
 }
 
+/// What the parts of an Office file may unpack to, for an upload limit: four times the limit,
+/// counted on the bytes really unpacked (an archive declares any size it likes).
+pub fn unpacked_budget(max_upload_bytes: u64) -> u64 {
+    max_upload_bytes.saturating_mul(4)
+}
+
 /// Office Open XML and OpenDocument files: the entries' names, the declared content types, and
-/// every embedded compound file or macro-enabled document.
-pub fn in_office_zip<F: Read + Seek>(file: F) -> Result<Option<Macros>, Damaged> {
+/// every embedded compound file or macro-enabled document. Every entry is unpacked, up to
+/// `budget_bytes` in all (see [`unpacked_budget`]): past it, or when entries share their bytes
+/// (a few kilobytes then unpack to gigabytes), the file is [`Damaged`].
+pub fn in_office_zip<F: Read + Seek>(file: F, budget_bytes: u64) -> Result<Option<Macros>, Damaged> {
     let mut archive = zip::ZipArchive::new(file).map_err(|_| Damaged)?;
-    if carries_macros(archive.file_names()) {
+    if archive.has_overlapping_entries().map_err(|_| Damaged)? {
+        return Err(Damaged);
+    }
+    let names = archive
+        .file_names()
+        .map(|name| name.map(|name| name.into_owned()))
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(|_| Damaged)?;
+    if carries_macros(names.iter().map(String::as_str)) {
         return Ok(Some(Macros::VbaProject));
     }
-    if archive.file_names().any(|name| name.to_ascii_lowercase().contains("macrosheets/")) {
+    if names.iter().any(|name| name.to_ascii_lowercase().contains("macrosheets/")) {
         return Ok(Some(Macros::MacroSheet));
     }
+    let mut remaining = budget_bytes;
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(|_| Damaged)?;
         if entry.is_dir() {
             continue;
         }
-        let name = entry.name().to_ascii_lowercase();
+        let name = entry.name().map_err(|_| Damaged)?.to_ascii_lowercase();
         if name.rsplit('/').next().is_some_and(is_macro_enabled_name) {
             return Ok(Some(Macros::VbaProject));
         }
-        let mut part = Vec::new();
-        (&mut entry).take(MAX_PART_BYTES + 1).read_to_end(&mut part).map_err(|_| Damaged)?;
-        if part.len() as u64 > MAX_PART_BYTES {
+        // One byte more than allowed tells that the part is too big, without reading on.
+        let allowed = MAX_PART_BYTES.min(remaining);
+        let mut part = (&mut entry).take(allowed + 1);
+        let mut head = Vec::with_capacity(OLE2.len());
+        (&mut part).take(OLE2.len() as u64).read_to_end(&mut head).map_err(|_| Damaged)?;
+        // Only the content types and embedded compound files are looked into: the rest is
+        // unpacked and counted, not kept.
+        let kept = name == "[content_types].xml" || head.starts_with(OLE2);
+        let unpacked = if kept {
+            part.read_to_end(&mut head).map_err(|_| Damaged)?;
+            head.len() as u64
+        } else {
+            head.len() as u64 + io::copy(&mut part, &mut io::sink()).map_err(|_| Damaged)?
+        };
+        if unpacked > allowed {
             return Err(Damaged);
         }
+        remaining -= unpacked;
         if name == "[content_types].xml" {
-            let declared = String::from_utf8_lossy(&part).to_ascii_lowercase();
+            let declared = String::from_utf8_lossy(&head).to_ascii_lowercase();
             if declared.contains("vbaproject") || declared.contains("macroenabled") {
                 return Ok(Some(Macros::VbaProject));
             }
             if declared.contains("macrosheet") {
                 return Ok(Some(Macros::MacroSheet));
             }
-        } else if part.starts_with(OLE2) {
+        } else if kept {
             // An embedded object that is itself an old Office document; one it cannot open as
             // such is left to the application that owns it.
-            if let Ok(Some(found)) = in_compound_file(io::Cursor::new(part)) {
+            if let Ok(Some(found)) = in_compound_file(io::Cursor::new(head)) {
                 return Ok(Some(found));
             }
         }
@@ -231,6 +261,168 @@ pub mod samples {
         writer.finish().unwrap().into_inner()
     }
 
+    /// A zip of one deflated entry, `name`, of `zeros` zeros (less than 4 GiB), written by hand:
+    /// deflating hundreds of megabytes takes a debug build many seconds, this a few milliseconds.
+    pub fn zeros_zip(name: &str, zeros: u32) -> Vec<u8> {
+        let data = deflated_zeros(zeros);
+        let (crc, compressed) = (crc32_of_zeros(zeros), u32::try_from(data.len()).unwrap());
+        let name_length = u16::try_from(name.len()).unwrap();
+        // Version 2.0, no flag, deflated, 1980-01-01 00:00, then CRC and sizes.
+        let mut common = vec![20, 0, 0, 0, 8, 0, 0, 0, 0x21, 0];
+        for value in [crc, compressed, zeros] {
+            common.extend_from_slice(&value.to_le_bytes());
+        }
+        common.extend_from_slice(&name_length.to_le_bytes());
+        common.extend_from_slice(&[0, 0]);
+        let mut bytes = vec![0x50, 0x4B, 0x03, 0x04];
+        bytes.extend_from_slice(&common);
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(&data);
+        let directory = u32::try_from(bytes.len()).unwrap();
+        bytes.extend_from_slice(&[0x50, 0x4B, 0x01, 0x02, 20, 0]);
+        bytes.extend_from_slice(&common);
+        // No comment, disk 0, no attribute, the local header at 0.
+        bytes.extend_from_slice(&[0; 14]);
+        bytes.extend_from_slice(name.as_bytes());
+        let directory_length = u32::try_from(bytes.len()).unwrap() - directory;
+        bytes.extend_from_slice(&[0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0]);
+        bytes.extend_from_slice(&directory_length.to_le_bytes());
+        bytes.extend_from_slice(&directory.to_le_bytes());
+        bytes.extend_from_slice(&[0, 0]);
+        bytes
+    }
+
+    /// `zeros` zeros as one dynamic-Huffman deflate block (RFC 1951): a literal 0, then copies of
+    /// 258 bytes at distance 1 (2 bits each), the rest as literals. Literal/length codes: 285 is
+    /// `0`, 0 is `10`, the end of block `11`; the one distance code is `0`.
+    fn deflated_zeros(zeros: u32) -> Vec<u8> {
+        let mut bits = Bits::default();
+        // The final block, with dynamic Huffman codes: 286 literal/length codes, 1 distance code,
+        // 18 code length codes whose lengths come in the order 16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
+        // 11, 4, 12, 3, 13, 2, 14, 1.
+        bits.push(1, 1);
+        bits.push(2, 2);
+        bits.push(286 - 257, 5);
+        bits.push(0, 5);
+        bits.push(18 - 4, 4);
+        let code_length_lengths = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2];
+        for length in code_length_lengths {
+            bits.push(length, 3);
+        }
+        // Code length codes: 18 (a run of 11 to 138 zeros) is `0`, 1 is `10`, 2 is `11`.
+        let (one, two) = ((0b10, 2), (0b11, 2));
+        let zeros_run = |bits: &mut Bits, run: u32| {
+            bits.huffman(0b0, 1);
+            bits.push(run - 11, 7);
+        };
+        // Lengths: 0 → 2, 1..=255 → 0, 256 → 2, 257..=284 → 0, 285 → 1; the distance code → 1.
+        bits.huffman(two.0, two.1);
+        zeros_run(&mut bits, 138);
+        zeros_run(&mut bits, 117);
+        bits.huffman(two.0, two.1);
+        zeros_run(&mut bits, 28);
+        bits.huffman(one.0, one.1);
+        bits.huffman(one.0, one.1);
+        let mut left = zeros;
+        if left > 0 {
+            bits.huffman(0b10, 2);
+            left -= 1;
+        }
+        while left >= 258 {
+            bits.huffman(0b0, 1); // Length 258
+            bits.huffman(0b0, 1); // Distance 1
+            left -= 258;
+        }
+        for _ in 0..left {
+            bits.huffman(0b10, 2);
+        }
+        bits.huffman(0b11, 2); // End of block
+        bits.bytes
+    }
+
+    /// Bits packed from the least significant bit of each byte, as deflate writes them.
+    #[derive(Default)]
+    struct Bits {
+        bytes: Vec<u8>,
+        used: u32,
+    }
+
+    impl Bits {
+        /// `value`'s `count` low bits, least significant first.
+        fn push(&mut self, value: u32, count: u32) {
+            for bit in 0..count {
+                if self.used.is_multiple_of(8) {
+                    self.bytes.push(0);
+                }
+                if (value >> bit) & 1 == 1 {
+                    *self.bytes.last_mut().unwrap() |= 1 << (self.used % 8);
+                }
+                self.used += 1;
+            }
+        }
+
+        /// A Huffman code of `count` bits, most significant first.
+        fn huffman(&mut self, code: u32, count: u32) {
+            for bit in (0..count).rev() {
+                self.push((code >> bit) & 1, 1);
+            }
+        }
+    }
+
+    /// The CRC-32 of `zeros` zero bytes, without reading them: the register after a zero bit is
+    /// a linear map of the one before, raised to the 8 × `zeros`th power by squaring.
+    fn crc32_of_zeros(zeros: u32) -> u32 {
+        type Map = [u32; 32];
+        let apply =
+            |map: &Map, vector: u32| (0..32).filter(|bit| (vector >> bit) & 1 == 1).fold(0, |sum, bit| sum ^ map[bit]);
+        let compose = |outer: &Map, inner: &Map| -> Map { std::array::from_fn(|bit| apply(outer, inner[bit])) };
+        let mut step: Map = std::array::from_fn(|bit| if bit == 0 { 0xEDB8_8320 } else { 1 << (bit - 1) });
+        let mut power: Map = std::array::from_fn(|bit| 1 << bit);
+        let mut exponent = u64::from(zeros) * 8;
+        while exponent > 0 {
+            if exponent & 1 == 1 {
+                power = compose(&step, &power);
+            }
+            step = compose(&step, &step);
+            exponent >>= 1;
+        }
+        !apply(&power, 0xFFFF_FFFF)
+    }
+
+    /// A zip whose `entries` central-directory records all point at one deflated entry of
+    /// `zeros` zeros: a few kilobytes that unpack to `entries` × `zeros` bytes, entry by entry.
+    pub fn overlapping_zip(entries: usize, zeros: usize) -> Vec<u8> {
+        let mut bytes = zeros_zip("word/document.xml", u32::try_from(zeros).unwrap());
+        // The end of central directory record (22 bytes, no comment) says where the directory,
+        // here one record, starts.
+        let end = bytes.len() - 22;
+        assert_eq!(bytes[end..end + 4], [0x50, 0x4B, 0x05, 0x06]);
+        let directory = u32::from_le_bytes(bytes[end + 16..end + 20].try_into().unwrap()) as usize;
+        let record = bytes[directory..end].to_vec();
+        assert_eq!(record[..4], [0x50, 0x4B, 0x01, 0x02]);
+        let name_length = u16::from_le_bytes([record[28], record[29]]) as usize;
+        let mut central = Vec::new();
+        for index in 0..entries {
+            let name = format!("word/media/image{index}.bin");
+            let mut fixed = record[..46].to_vec();
+            fixed[28..30].copy_from_slice(&u16::try_from(name.len()).unwrap().to_le_bytes());
+            central.extend_from_slice(&fixed);
+            central.extend_from_slice(name.as_bytes());
+            // Extra field and comment, as written.
+            central.extend_from_slice(&record[46 + name_length..]);
+        }
+        bytes.truncate(directory);
+        bytes.extend_from_slice(&central);
+        let count = u16::try_from(entries).unwrap().to_le_bytes();
+        bytes.extend_from_slice(&[0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0]);
+        bytes.extend_from_slice(&count);
+        bytes.extend_from_slice(&count);
+        bytes.extend_from_slice(&u32::try_from(central.len()).unwrap().to_le_bytes());
+        bytes.extend_from_slice(&u32::try_from(directory).unwrap().to_le_bytes());
+        bytes.extend_from_slice(&[0, 0]);
+        bytes
+    }
+
     pub const CONTENT_TYPES: &[u8] = br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
 }
 
@@ -244,8 +436,11 @@ mod tests {
         in_compound_file(Cursor::new(compound_file(streams)))
     }
 
+    /// The budget of the default upload limit, 50 MB.
+    const BUDGET: u64 = 4 * 50 * 1024 * 1024;
+
     fn office_zip(entries: &[(&str, &[u8])]) -> Option<Macros> {
-        in_office_zip(Cursor::new(zip(entries))).unwrap()
+        in_office_zip(Cursor::new(zip(entries)), BUDGET).unwrap()
     }
 
     #[test]
@@ -301,6 +496,40 @@ mod tests {
         let vba = compound_file(&[("/Macros/VBA/dir", b"x")]);
         assert_eq!(office_zip(&[plain[0], ("word/embeddings/oleObject1.bin", &vba)]), Some(Macros::VbaProject));
         assert_eq!(office_zip(&[plain[0], ("ppt/embeddings/Classeur.xlsm", b"PK")]), Some(Macros::VbaProject));
-        assert!(in_office_zip(Cursor::new(b"PK\x03\x04 but not a zip".to_vec())).is_err());
+        assert!(in_office_zip(Cursor::new(b"PK\x03\x04 but not a zip".to_vec()), BUDGET).is_err());
+    }
+
+    #[test]
+    fn entries_sharing_their_bytes_are_refused_before_any_is_unpacked() {
+        // 200 entries of 64 MiB of zeros each, 13 GB in all, from one stream.
+        let bomb = overlapping_zip(200, 64 * 1024 * 1024);
+        assert!(bomb.len() < 200 * 1024, "{} bytes", bomb.len());
+        let started = std::time::Instant::now();
+        assert!(matches!(in_office_zip(Cursor::new(bomb), BUDGET), Err(Damaged)));
+        assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+        // The same zip with its one entry is fine.
+        assert_eq!(in_office_zip(Cursor::new(overlapping_zip(1, 1000)), BUDGET).unwrap(), None);
+    }
+
+    #[test]
+    fn the_zeros_written_by_hand_are_a_valid_zip() {
+        for zeros in [0u32, 1, 2, 258, 259, 1000, 70_000] {
+            let mut archive = zip::ZipArchive::new(Cursor::new(zeros_zip("zeros.bin", zeros))).unwrap();
+            let mut entry = archive.by_index(0).unwrap();
+            assert_eq!(entry.size(), u64::from(zeros));
+            let mut unpacked = Vec::new();
+            // The CRC is checked at the end.
+            entry.read_to_end(&mut unpacked).unwrap();
+            assert_eq!(unpacked, vec![0; zeros as usize]);
+        }
+    }
+
+    #[test]
+    fn parts_unpacking_past_the_budget_are_refused_on_the_bytes_read() {
+        let part = vec![b'x'; 400 * 1024];
+        let parts = zip(&[("word/document.xml", &part), ("word/styles.xml", &part), ("word/fontTable.xml", &part)]);
+        assert!(matches!(in_office_zip(Cursor::new(parts.clone()), 1024 * 1024), Err(Damaged)));
+        assert_eq!(in_office_zip(Cursor::new(parts), 2 * 1024 * 1024).unwrap(), None);
+        assert_eq!(unpacked_budget(50 * 1024 * 1024), BUDGET);
     }
 }

@@ -47,7 +47,7 @@ pub async fn upload(
     let mut upload = state.documents.begin().await.map_err(internal)?;
     let written = receive(&mut upload, request.into_body(), &name, max_bytes, too_big).await;
     let checked = match written {
-        Ok(()) => match check_office_macros(&mut upload, name.extension).await {
+        Ok(()) => match check_office_macros(&mut upload, name.extension, max_bytes).await {
             Ok(()) => scan(&state, &mut upload, &viewer, &name).await,
             Err(error) => Err(error),
         },
@@ -95,19 +95,24 @@ async fn receive(
     Ok(())
 }
 
-/// Office files are refused when they carry macros ([`macros`]).
-async fn check_office_macros(upload: &mut Upload, extension: &str) -> Result<(), AppError> {
-    let open: fn(std::fs::File) -> Result<Option<Macros>, Damaged> = match extension {
+/// Office files are refused when they carry macros ([`macros`]), or when they are made to unpack
+/// to far more than an upload may weigh (`max_bytes`): such a file is said damaged or trapped.
+/// The check unpacks: it runs on the blocking threads.
+async fn check_office_macros(upload: &mut Upload, extension: &str, max_bytes: u64) -> Result<(), AppError> {
+    let open: fn(std::fs::File, u64) -> Result<Option<Macros>, Damaged> = match extension {
         "docx" | "xlsx" | "pptx" | "dotx" | "odt" | "odg" | "odp" | "ods" | "odf" => macros::in_office_zip,
-        "doc" | "xls" | "ppt" | "dot" | "xlm" => macros::in_compound_file,
+        "doc" | "xls" | "ppt" | "dot" | "xlm" => |file, _| macros::in_compound_file(file),
         _ => return Ok(()),
     };
     let path = upload.written_path().await.map_err(internal)?.to_owned();
-    let found = tokio::task::spawn_blocking(move || open(std::fs::File::open(path).map_err(|_| Damaged)?))
+    let budget = macros::unpacked_budget(max_bytes);
+    let found = tokio::task::spawn_blocking(move || open(std::fs::File::open(path).map_err(|_| Damaged)?, budget))
         .await
         .map_err(internal)?
         .map_err(|Damaged| {
-            AppError::Invalid(format!("Le fichier .{extension} est endommagé ou n'est pas un document Office."))
+            AppError::Invalid(format!(
+                "Le fichier .{extension} est endommagé ou piégé, ou n'est pas un document Office."
+            ))
         })?;
     if let Some(found) = found {
         tracing::warn!(target: "security", event = "document_refused", ?found, extension, "Office document with macros refused");

@@ -389,6 +389,12 @@ impl SheetWriter for XlsxWriter {
             let column = column as u16;
             let written = match cell {
                 Cell::Empty => continue,
+                // rust_xlsxwriter escapes what XML forbids (`_xFFFE_`), which Calc and Excel then
+                // show as such: dropped here, as in the .ods.
+                Cell::Text(text) if !text.chars().all(xml_allows) => {
+                    let allowed: String = text.chars().filter(|c| xml_allows(*c)).collect();
+                    worksheet.write_string(row, column, allowed).map(|_| ())
+                }
                 Cell::Text(text) => worksheet.write_string(row, column, text.as_str()).map(|_| ()),
                 Cell::Number(number) => worksheet.write_number(row, column, *number).map(|_| ()),
                 Cell::Percent(fraction) => {
@@ -442,7 +448,15 @@ const ODS_CONTENT_START: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 const ODS_CONTENT_END: &str = "</office:spreadsheet></office:body></office:document-content>\n";
 
-/// Text as XML character data: escaped, without the control characters XML forbids.
+/// Whether XML 1.0 allows `c` in a document (its `Char` production: tab, newline, carriage
+/// return, U+0020 to U+D7FF, U+E000 to U+FFFD, U+10000 and above; a `char` is never a surrogate).
+/// A document holding another is refused whole by LibreOffice and by XML parsers.
+fn xml_allows(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Text as XML character data: escaped, without the characters XML forbids. A carriage return
+/// is dropped too: a parser reads `\r\n` as `\n`, written here as a line break.
 fn xml_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -453,7 +467,8 @@ fn xml_text(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\n' => out.push_str("<text:line-break/>"),
             '\t' => out.push_str("<text:tab/>"),
-            c if (c as u32) < 0x20 => {}
+            '\r' => {}
+            c if !xml_allows(c) => {}
             c => out.push(c),
         }
     }
@@ -471,7 +486,9 @@ impl OdsWriter {
         zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").map_err(write_failed)?;
         zip.start_file("META-INF/manifest.xml", deflated).map_err(write_failed)?;
         zip.write_all(ODS_MANIFEST.as_bytes()).map_err(write_failed)?;
-        zip.start_file("content.xml", deflated.large_file(true)).map_err(write_failed)?;
+        // Without ZIP64 (LibreOffice 7.4 refuses an entry whose local header carries its extra
+        // field): a content past 4 GiB fails the export, far beyond the rows a sheet holds.
+        zip.start_file("content.xml", deflated).map_err(write_failed)?;
         zip.write_all(ODS_CONTENT_START.as_bytes()).map_err(write_failed)?;
         Ok(OdsWriter { zip, in_table: false })
     }
@@ -539,5 +556,115 @@ impl SheetWriter for OdsWriter {
         }
         self.write(ODS_CONTENT_END)?;
         self.zip.finish().map_err(write_failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Seek};
+
+    use super::*;
+
+    fn u16_at(bytes: &[u8], at: usize) -> usize {
+        u16::from_le_bytes([bytes[at], bytes[at + 1]]) as usize
+    }
+
+    fn u32_at(bytes: &[u8], at: usize) -> usize {
+        u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize
+    }
+
+    /// The ids of an extra field's blocks (id, length, data).
+    fn extra_ids(extra: &[u8]) -> Vec<usize> {
+        let (mut ids, mut at) = (Vec::new(), 0);
+        while at + 4 <= extra.len() {
+            ids.push(u16_at(extra, at));
+            at += 4 + u16_at(extra, at + 2);
+        }
+        ids
+    }
+
+    /// Each entry's name and extra field ids, in its local header then in the central directory.
+    fn extra_field_ids(zip: &[u8]) -> Vec<(String, Vec<usize>, Vec<usize>)> {
+        let mut entries = Vec::new();
+        let end = zip.len() - 22;
+        assert_eq!(u32_at(zip, end), 0x0605_4B50, "an end of central directory without comment");
+        let mut at = u32_at(zip, end + 16);
+        for _ in 0..u16_at(zip, end + 10) {
+            assert_eq!(u32_at(zip, at), 0x0201_4B50);
+            let (name_length, extra_length) = (u16_at(zip, at + 28), u16_at(zip, at + 30));
+            let name = String::from_utf8_lossy(&zip[at + 46..at + 46 + name_length]).into_owned();
+            let central = extra_ids(&zip[at + 46 + name_length..at + 46 + name_length + extra_length]);
+            let local_at = u32_at(zip, at + 42);
+            assert_eq!(u32_at(zip, local_at), 0x0403_4B50);
+            let (local_name_length, local_extra_length) = (u16_at(zip, local_at + 26), u16_at(zip, local_at + 28));
+            let extra_at = local_at + 30 + local_name_length;
+            let local = extra_ids(&zip[extra_at..extra_at + local_extra_length]);
+            entries.push((name, local, central));
+            at += 46 + name_length + extra_length + u16_at(zip, at + 32);
+        }
+        entries
+    }
+
+    #[test]
+    fn an_xlsx_export_carries_no_zip64_either() {
+        // rust_xlsxwriter streams its entries (sizes in data descriptors, after the data).
+        let mut xlsx: Writer = Box::new(XlsxWriter::new(tempfile::tempfile().unwrap()).unwrap());
+        xlsx.begin(Sheet::Summary).unwrap();
+        xlsx.row(&[Cell::Text("a\u{FFFE}b".to_owned()), Cell::Number(1.5)]).unwrap();
+        let mut file = xlsx.finish().unwrap();
+        file.rewind().unwrap();
+        let mut zip = Vec::new();
+        file.read_to_end(&mut zip).unwrap();
+        let entries = extra_field_ids(&zip);
+        assert!(entries.iter().any(|(name, _, _)| name == "xl/worksheets/sheet1.xml"));
+        for (name, local, central) in &entries {
+            assert!(!local.contains(&0x0001) && !central.contains(&0x0001), "{name}: ZIP64 in {local:?} {central:?}");
+        }
+        // What XML forbids is dropped, not escaped as `_xFFFE_` (which Calc would show back).
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut sheet = String::new();
+        archive.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+        assert!(!sheet.contains('\u{FFFE}') && !sheet.contains("_xFFFE_") && sheet.contains(">ab<"), "{sheet}");
+    }
+
+    #[test]
+    fn an_ods_export_is_well_formed_xml_in_a_zip_without_zip64() {
+        let mut ods: Writer = Box::new(OdsWriter::new(tempfile::tempfile().unwrap()).unwrap());
+        ods.begin(Sheet::Summary).unwrap();
+        let hostile = "a\u{FFFE}b\u{FFFF}c\u{1}d\r\ne\u{B}\u{1F600}\u{E000}\u{FFFD}".to_owned();
+        ods.row(&[Cell::Text(hostile), Cell::Number(1.5), Cell::Empty]).unwrap();
+        ods.begin(Sheet::Answers).unwrap();
+        ods.row(&[Cell::Text("<&\">".to_owned())]).unwrap();
+        let mut file = ods.finish().unwrap();
+        file.rewind().unwrap();
+        let mut zip = Vec::new();
+        file.read_to_end(&mut zip).unwrap();
+
+        let entries = extra_field_ids(&zip);
+        let names: Vec<&str> = entries.iter().map(|(name, _, _)| name.as_str()).collect();
+        assert_eq!(names, ["mimetype", "META-INF/manifest.xml", "content.xml"]);
+        for (name, local, central) in &entries {
+            assert!(!local.contains(&0x0001) && !central.contains(&0x0001), "{name}: ZIP64 in {local:?} {central:?}");
+        }
+
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut content = String::new();
+        archive.by_name("content.xml").unwrap().read_to_string(&mut content).unwrap();
+        assert!(!content.contains(['\u{FFFE}', '\u{FFFF}', '\u{1}', '\u{B}', '\r']), "{content}");
+        assert!(content.contains("<text:p>abcd<text:line-break/>e\u{1F600}\u{E000}\u{FFFD}</text:p>"), "{content}");
+        assert!(content.contains("<text:p>&lt;&amp;&quot;&gt;</text:p>"), "{content}");
+        let mut xml = quick_xml::Reader::from_str(&content);
+        xml.config_mut().check_end_names = true;
+        let mut depth = 0i32;
+        loop {
+            match xml.read_event() {
+                Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+                Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(error) => panic!("content.xml is not well-formed: {error}"),
+            }
+        }
+        assert_eq!(depth, 0);
     }
 }

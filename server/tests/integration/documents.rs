@@ -229,7 +229,7 @@ async fn documents_are_listed_where_they_were_added_and_zipped_by_question_code(
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     let bytes = response.bytes().await.unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a readable zip");
-    let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let mut names: Vec<String> = zip.file_names().map(|name| name.unwrap().into_owned()).collect();
     names.sort();
     assert_eq!(names, ["1.1.1.a/preuve (2).pdf", "1.1.1.a/preuve.pdf", "2.1.1.a/audit.pdf"]);
     let mut content = Vec::new();
@@ -425,6 +425,18 @@ async fn with_an_antivirus_nothing_it_flags_or_could_not_scan_is_stored() {
     let flagged =
         app.upload("question", &question, "notes.txt", crate::helpers::EICAR.to_vec().into(), Some(&chu.cookie)).await;
     flagged.assert_refused(400, &["L'antivirus a détecté un contenu malveillant", "Ecars.Test.EICAR"]);
+    // An encrypted archive cannot be scanned: flagged, never stored.
+    use zip::unstable::write::FileOptionsExt;
+    let mut encrypted = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let locked = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .with_deprecated_encryption(b"secret")
+        .unwrap();
+    encrypted.start_file("lisez-moi.txt", locked).unwrap();
+    encrypted.write_all(b"contenu chiffre").unwrap();
+    let encrypted = encrypted.finish().unwrap().into_inner();
+    let refused = app.upload("question", &question, "preuves.zip", encrypted.into(), Some(&chu.cookie)).await;
+    refused.assert_refused(400, &["L'antivirus a détecté un contenu malveillant", "Encrypted"]);
     let clean = app.upload("question", &question, "preuve.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
     assert_eq!(clean.status, 201, "{}", clean.body);
     assert_eq!(stored_files(&app).await, 1);
