@@ -255,10 +255,35 @@ pub async fn archive(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -
         .collect())
 }
 
-/// `folder` + `name`, or `name (2)`, `name (3)`... when already taken.
+/// `text` as one safe component of a path in a zip: '/', '\\' and control characters become
+/// '_', and so do a dot after a dot and a leading dot, so it can name neither a parent
+/// folder, nor a hidden file, nor a path of its own; empty, it is "_".
+fn safe_component(text: &str) -> String {
+    let mut safe = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        let unsafe_here =
+            matches!(c, '/' | '\\') || c.is_control() || (c == '.' && matches!(previous, None | Some('.')));
+        safe.push(if unsafe_here { '_' } else { c });
+        previous = Some(c);
+    }
+    if safe.is_empty() {
+        safe.push('_');
+    }
+    safe
+}
+
+/// `folder` + `name`, or `name (2)`, `name (3)`... when already taken. `folder` (one folder,
+/// ending with '/', or empty) and `name` are each made a safe path component: a code or a file
+/// name from the database never leads out of the archive's folder.
 fn unique_path(taken: &mut HashSet<String>, folder: &str, name: &str) -> String {
+    let folder = match folder.strip_suffix('/').unwrap_or(folder) {
+        "" => String::new(),
+        folder => format!("{}/", safe_component(folder)),
+    };
+    let name = safe_component(name);
     let (stem, extension) =
-        name.rsplit_once('.').map_or((name, String::new()), |(stem, ext)| (stem, format!(".{ext}")));
+        name.rsplit_once('.').map_or((name.as_str(), String::new()), |(stem, ext)| (stem, format!(".{ext}")));
     let mut path = format!("{folder}{name}");
     let mut copy = 1;
     while !taken.insert(path.clone()) {
@@ -334,5 +359,25 @@ mod tests {
         assert_eq!(unique_path(&mut taken, "1.1.1.a/", "rapport.pdf"), "1.1.1.a/rapport (2).pdf");
         assert_eq!(unique_path(&mut taken, "1.1.1.a/", "rapport.pdf"), "1.1.1.a/rapport (3).pdf");
         assert_eq!(unique_path(&mut taken, "2.1.1.a/", "rapport.pdf"), "2.1.1.a/rapport.pdf");
+    }
+
+    #[test]
+    fn folders_and_names_never_lead_out_of_the_archive() {
+        let mut taken = HashSet::new();
+        assert_eq!(unique_path(&mut taken, "../", "rapport.pdf"), "__/rapport.pdf");
+        assert_eq!(unique_path(&mut taken, "..", "..."), "__/___");
+        assert_eq!(unique_path(&mut taken, "a..b/", "../../etc/passwd"), "a._b/___.__etc_passwd");
+        assert_eq!(unique_path(&mut taken, "", "..\\..\\boot.ini"), "___.__boot.ini");
+        assert_eq!(unique_path(&mut taken, "Documents/", ".htaccess"), "Documents/_htaccess");
+        assert_eq!(unique_path(&mut taken, "Documents/", "a\nb\u{0}.pdf"), "Documents/a_b_.pdf");
+        assert_eq!(unique_path(&mut taken, "Documents/", ""), "Documents/_");
+        assert_eq!(unique_path(&mut taken, "/", "note.txt"), "note.txt");
+        assert_eq!(unique_path(&mut taken, "", "note.txt"), "note (2).txt");
+        assert_eq!(unique_path(&mut taken, "1.2/", "v1.2 final..pdf"), "1.2/v1.2 final._pdf");
+        let all: Vec<String> = taken.into_iter().collect();
+        for path in &all {
+            assert!(path.split('/').all(|part| part != ".." && !part.starts_with('.')), "{path}");
+            assert!(!path.starts_with('/') && !path.contains('\\') && !path.chars().any(char::is_control), "{path}");
+        }
     }
 }

@@ -31,7 +31,7 @@ pub struct Column {
 pub const COLUMNS: [Column; 7] = [
     Column {
         title: "Code",
-        explanation: "Le code du nœud, unique dans le référentiel : lettres, chiffres, points et tirets (30 caractères au plus).",
+        explanation: "Le code du nœud, unique dans le référentiel : lettres, chiffres, points et tirets (30 caractères au plus), commençant par une lettre ou un chiffre, sans « .. ».",
         example: "1.1.1.a",
     },
     Column {

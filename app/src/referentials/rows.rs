@@ -3,6 +3,7 @@
 //! the same wherever they run; the reading of the file itself is in `file.rs`.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::{CheckedNode, CheckedReferential, RefusedRow, RowKind, COLUMNS};
 use crate::evaluation::values::parse_achieved;
@@ -11,6 +12,10 @@ use crate::text::folded;
 
 /// More rows than this refuse the whole file (the largest contract has about 500 questions).
 pub const MAX_ROWS: usize = 5000;
+/// Levels of a tree at most, its top-level objectives being level 1; deeper nodes are refused.
+pub const MAX_DEPTH: usize = 12;
+/// Codes of a loop shown in its refusal at most; longer loops end with "… → a (n codes)".
+const MAX_LOOP_CODES_SHOWN: usize = 6;
 const MAX_CODE_CHARS: usize = 30;
 const MAX_LABEL_CHARS: usize = 2000;
 const MAX_TARGET_CHARS: usize = 200;
@@ -109,16 +114,29 @@ pub fn check(rows: Vec<(u64, Vec<String>)>) -> Result<CheckedReferential, String
         }
     }
 
-    // What is not reachable from a top-level objective is under a refused node or in a loop.
-    let by_code: HashMap<&str, &CheckedNode> = kept.iter().map(|node| (node.code.as_str(), node)).collect();
+    // What is not reachable from a top-level objective is under a refused node or in a loop; what
+    // is reached deeper than MAX_DEPTH levels is refused, and so are its descendants.
     let mut children: HashMap<Option<&str>, Vec<&CheckedNode>> = HashMap::new();
     for node in &kept {
         children.entry(node.parent.as_deref()).or_default().push(node);
     }
     let mut ordered: Vec<CheckedNode> = Vec::with_capacity(kept.len());
+    let mut too_deep: HashSet<&str> = HashSet::new();
+    // Iterative, so a deep file cannot exhaust the stack.
     let mut stack: Vec<(&CheckedNode, usize)> =
         children.get(&None).into_iter().flatten().rev().map(|node| (*node, 0)).collect();
     while let Some((node, depth)) = stack.pop() {
+        if depth >= MAX_DEPTH {
+            too_deep.insert(node.code.as_str());
+            refuse(
+                node.row,
+                format!(
+                    "le nœud serait au niveau {} : {MAX_DEPTH} niveaux au plus, l'objectif de premier niveau étant le niveau 1",
+                    depth + 1
+                ),
+            );
+            continue;
+        }
         let mut placed = node.clone();
         placed.depth = depth;
         ordered.push(placed);
@@ -127,29 +145,12 @@ pub fn check(rows: Vec<(u64, Vec<String>)>) -> Result<CheckedReferential, String
         }
     }
     let reached: HashSet<&str> = ordered.iter().map(|node| node.code.as_str()).collect();
-    for node in &kept {
-        if reached.contains(node.code.as_str()) {
-            continue;
-        }
-        // Up the parents: a refused one, or back to a code already seen (a loop).
-        let mut chain = vec![node.code.as_str()];
-        let mut current = node;
-        let reason = loop {
-            let Some(parent) = current.parent.as_deref() else { break "son parent est refusé".to_owned() };
-            if let Some(start) = chain.iter().position(|code| *code == parent) {
-                let mut cycle: Vec<&str> = chain[start..].to_vec();
-                cycle.push(parent);
-                break format!("boucle entre les codes {}", cycle.join(" → "));
-            }
-            match by_code.get(parent) {
-                Some(next) => {
-                    chain.push(parent);
-                    current = next;
-                }
-                None => break format!("son parent {parent} est refusé"),
-            }
-        };
-        refuse(node.row, reason);
+    let unreached: Vec<&CheckedNode> = kept
+        .iter()
+        .filter(|node| !reached.contains(node.code.as_str()) && !too_deep.contains(node.code.as_str()))
+        .collect();
+    for (row, reason) in unreached_reasons(&unreached) {
+        refuse(row, reason);
     }
     refused.sort_by_key(|refused| refused.row);
     if ordered.is_empty() {
@@ -161,6 +162,108 @@ pub fn check(rows: Vec<(u64, Vec<String>)>) -> Result<CheckedReferential, String
         ));
     }
     Ok(CheckedReferential { nodes: ordered, refused })
+}
+
+/// A code kept plainly: ASCII letters, digits, '.', '-', '_', starting with a letter or a digit
+/// and never holding "..", so it is also a safe folder name (the zip of a contract's documents).
+pub fn code_is_valid(code: &str) -> bool {
+    code.chars().count() <= MAX_CODE_CHARS
+        && code.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && !code.contains("..")
+}
+
+/// 3000 as "3 000" (a narrow no-break space between thousands).
+fn grouped(count: usize) -> String {
+    let digits = count.to_string();
+    let mut text = String::with_capacity(digits.len() * 2);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            text.push('\u{202f}');
+        }
+        text.push(digit);
+    }
+    text
+}
+
+/// "boucle entre les codes a → b → c → a" for `cycle` (each code's parent the next, the last's
+/// the first), from `start`; past MAX_LOOP_CODES_SHOWN codes, "a → … → a (n codes)".
+fn loop_message(cycle: &[&str], start: usize) -> String {
+    let shown: Vec<&str> =
+        (0..cycle.len().min(MAX_LOOP_CODES_SHOWN)).map(|step| cycle[(start + step) % cycle.len()]).collect();
+    let closing = cycle[start];
+    if cycle.len() <= MAX_LOOP_CODES_SHOWN {
+        format!("boucle entre les codes {} → {closing}", shown.join(" → "))
+    } else {
+        format!("boucle entre les codes {} → … → {closing} ({} codes)", shown.join(" → "), grouped(cycle.len()))
+    }
+}
+
+/// Why an unreached node is: in a loop or leading into one (the loop's message), or under a
+/// refused node.
+#[derive(Clone)]
+enum Verdict {
+    Loop(Rc<str>),
+    UnderRefused,
+}
+
+/// The reason of each node not reached from a top-level objective (nor refused as too deep), in
+/// linear time: each walk up the parents stops at a node already judged, a refused parent or a
+/// node of its own path (a loop), and every node it went through is judged once.
+fn unreached_reasons(nodes: &[&CheckedNode]) -> Vec<(u64, String)> {
+    let by_code: HashMap<&str, &CheckedNode> = nodes.iter().map(|node| (node.code.as_str(), *node)).collect();
+    let mut judged: HashMap<&str, Verdict> = HashMap::with_capacity(nodes.len());
+    let mut reasons: Vec<(u64, String)> = Vec::with_capacity(nodes.len());
+    let reason = |node: &CheckedNode, verdict: &Verdict| match (verdict, node.parent.as_deref()) {
+        (Verdict::Loop(message), _) => message.to_string(),
+        (Verdict::UnderRefused, Some(parent)) => format!("son parent {parent} est refusé"),
+        (Verdict::UnderRefused, None) => "son parent est refusé".to_owned(),
+    };
+    for node in nodes {
+        if judged.contains_key(node.code.as_str()) {
+            continue;
+        }
+        // Up the parents, each node of this walk at its index in `path`.
+        let mut path: Vec<&CheckedNode> = Vec::new();
+        let mut on_path: HashMap<&str, usize> = HashMap::new();
+        let mut current: &CheckedNode = node;
+        // The nodes of `path` before `end` take `above`, the verdict of the last one's parent.
+        let (end, above) = loop {
+            on_path.insert(current.code.as_str(), path.len());
+            path.push(current);
+            let next = current
+                .parent
+                .as_deref()
+                .map(|parent| (parent, judged.get(parent).cloned(), by_code.get(parent).copied()));
+            match next {
+                // A parent refused, or none (only a reached top-level objective has none).
+                None | Some((_, None, None)) => break (path.len(), Verdict::UnderRefused),
+                Some((_, Some(verdict), _)) => break (path.len(), verdict),
+                Some((parent, None, Some(next))) => match on_path.get(parent) {
+                    Some(&start) => {
+                        let cycle: Vec<&str> = path[start..].iter().map(|node| node.code.as_str()).collect();
+                        for (offset, code) in cycle.iter().enumerate() {
+                            let verdict = Verdict::Loop(Rc::from(loop_message(&cycle, offset)));
+                            reasons.push((path[start + offset].row, reason(path[start + offset], &verdict)));
+                            judged.insert(code, verdict);
+                        }
+                        // Leading into the loop: the loop as seen from where they enter it.
+                        break (start, judged.get(parent).cloned().unwrap_or(Verdict::UnderRefused));
+                    }
+                    None => current = next,
+                },
+            }
+        };
+        for walked in path[..end].iter().rev() {
+            let verdict = match &above {
+                Verdict::Loop(message) => Verdict::Loop(Rc::clone(message)),
+                Verdict::UnderRefused => Verdict::UnderRefused,
+            };
+            reasons.push((walked.row, reason(walked, &verdict)));
+            judged.insert(walked.code.as_str(), verdict);
+        }
+    }
+    reasons
 }
 
 fn cell(cells: &[String], index: usize) -> &str {
@@ -176,12 +279,11 @@ fn parse_row(row: u64, cells: &[String]) -> Result<CheckedNode, String> {
     if code.is_empty() {
         return Err("le code est vide".to_owned());
     }
-    let code_ok = code.chars().count() <= MAX_CODE_CHARS
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if !code_ok {
+    if !code_is_valid(code) {
         let shown: String = code.chars().take(MAX_CODE_CHARS).collect();
         return Err(format!(
-            "le code « {shown} » n'est pas valide : {MAX_CODE_CHARS} caractères au plus, lettres, chiffres, points, tirets"
+            "le code « {shown} » n'est pas valide : {MAX_CODE_CHARS} caractères au plus, lettres, chiffres, points, tirets, \
+             commençant par une lettre ou un chiffre, sans « .. »"
         ));
     }
     let parent = Some(cell(cells, 1)).filter(|parent| !parent.is_empty()).map(str::to_owned);
@@ -325,5 +427,132 @@ mod tests {
         let many: Vec<String> = (0..=MAX_ROWS).map(|n| format!("{n};;Objectif {n};objectif;;;")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         assert!(check(rows(&many)).unwrap_err().contains("au plus"));
+    }
+
+    #[test]
+    fn loops_are_named_from_where_they_are_entered_and_refusals_name_the_parent() {
+        let checked = check(rows(&[
+            "1;;Objectif;objectif;;;",
+            "X;A;Mène à la boucle;objectif;;;",
+            "A;B;Boucle A;objectif;;;",
+            "B;C;Boucle B;objectif;;;",
+            "C;A;Boucle C;objectif;;;",
+            "Y;X;Mène plus loin;question;texte;;",
+            "P;Q;Sous un refusé;objectif;;;",
+            "Q;R;Parent refusé;objectif;;;",
+            "R;;Refusé;objectif;;oui",
+        ]))
+        .unwrap();
+        let reasons: Vec<(u64, &str)> =
+            checked.refused.iter().map(|refused| (refused.row, refused.reason.as_str())).collect();
+        assert_eq!(
+            reasons,
+            [
+                (3, "boucle entre les codes A → B → C → A"),
+                (4, "boucle entre les codes A → B → C → A"),
+                (5, "boucle entre les codes B → C → A → B"),
+                (6, "boucle entre les codes C → A → B → C"),
+                (7, "boucle entre les codes A → B → C → A"),
+                (8, "son parent Q est refusé"),
+                (9, "son parent R est refusé"),
+                (10, "un objectif n'a ni type de valeur, ni cible, ni caractère national"),
+            ]
+        );
+        assert_eq!(checked.nodes.len(), 1);
+    }
+
+    #[test]
+    fn a_ring_of_3000_objectives_is_refused_row_by_row_with_a_short_message() {
+        // Each objective the parent of the next, the last the parent of the first: with the old
+        // walk this took close to a minute.
+        let count = 3000;
+        let mut lines = vec!["R;;Racine;objectif;;;".to_owned()];
+        lines.extend(
+            (1..=count).map(|n| format!("{n};{};Objectif {n};objectif;;;", if n == 1 { count } else { n - 1 })),
+        );
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let checked = check(rows(&lines)).unwrap();
+        assert_eq!(checked.nodes.len(), 1);
+        assert_eq!(checked.refused.len(), count);
+        assert_eq!(
+            checked.refused[0].reason,
+            "boucle entre les codes 1 → 3000 → 2999 → 2998 → 2997 → 2996 → … → 1 (3\u{202f}000 codes)"
+        );
+        assert_eq!(
+            checked.refused[1].reason,
+            "boucle entre les codes 2 → 1 → 3000 → 2999 → 2998 → 2997 → … → 2 (3\u{202f}000 codes)"
+        );
+        assert!(checked.refused.iter().all(|refused| refused.reason.chars().count() < 120));
+    }
+
+    #[test]
+    fn a_tree_deeper_than_12_levels_refuses_the_13th_level_and_below() {
+        let mut lines: Vec<String> = (1..=14)
+            .map(|level| {
+                let parent = if level == 1 { String::new() } else { format!("N{}", level - 1) };
+                format!("N{level};{parent};Niveau {level};objectif;;;")
+            })
+            .collect();
+        lines.push("N12.a;N12;Question au niveau 13;question;texte;;".to_owned());
+        lines.push("N11.a;N11;Question au niveau 12;question;texte;;".to_owned());
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let checked = check(rows(&lines)).unwrap();
+        let kept: Vec<(&str, usize)> = checked.nodes.iter().map(|node| (node.code.as_str(), node.depth)).collect();
+        assert_eq!(kept.len(), MAX_DEPTH + 1, "{kept:?}");
+        assert!(kept.contains(&("N12", MAX_DEPTH - 1)) && kept.contains(&("N11.a", MAX_DEPTH - 1)));
+        let reasons: Vec<(u64, &str)> =
+            checked.refused.iter().map(|refused| (refused.row, refused.reason.as_str())).collect();
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert_eq!(reasons[0].0, 14);
+        assert!(reasons[0].1.contains("niveau 13 : 12 niveaux au plus"), "{reasons:?}");
+        assert_eq!(reasons[1], (15, "son parent N13 est refusé"));
+        assert_eq!(reasons[2].0, 16);
+        assert!(reasons[2].1.contains("niveau 13"));
+    }
+
+    #[test]
+    fn a_chain_of_10000_objectives_is_refused_whole() {
+        let lines: Vec<String> = (1..=10_000)
+            .map(|n| {
+                let parent = if n == 1 { String::new() } else { (n - 1).to_string() };
+                format!("{n};{parent};Objectif {n};objectif;;;")
+            })
+            .collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let refusal = check(rows(&lines)).unwrap_err();
+        assert!(refusal.contains("10000 lignes") && refusal.contains("au plus"), "{refusal}");
+    }
+
+    #[test]
+    fn codes_are_plain_names_that_cannot_climb_out_of_a_folder() {
+        let checked = check(rows(&[
+            "1;;Objectif;objectif;;;",
+            "..;1;Remonte;question;texte;;",
+            ".a;1;Caché;question;texte;;",
+            "a..b;1;Double point;question;texte;;",
+            "_a;1;Tiret bas;question;texte;;",
+            "1.a;1;Simple;question;texte;;",
+            "A-2_b;1;Tirets;question;texte;;",
+        ]))
+        .unwrap();
+        let refused: Vec<(u64, &str)> =
+            checked.refused.iter().map(|refused| (refused.row, refused.reason.as_str())).collect();
+        assert_eq!(refused.len(), 4, "{refused:?}");
+        assert!(refused[0].1.starts_with("le code « .. » n'est pas valide"), "{refused:?}");
+        assert!(refused.iter().all(|(_, reason)| reason.contains("n'est pas valide")));
+        let codes: Vec<&str> = checked.nodes.iter().map(|node| node.code.as_str()).collect();
+        assert_eq!(codes, ["1", "1.a", "A-2_b"]);
+        assert!(code_is_valid("1.1.1.a") && code_is_valid("a.b-c_d") && code_is_valid("Z"));
+        for bad in ["", ".", "..", ".a", "a..b", "-a", "a/b", "a\\b", "é", &"a".repeat(MAX_CODE_CHARS + 1)] {
+            assert!(!code_is_valid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(3000), "3\u{202f}000");
+        assert_eq!(grouped(1_234_567), "1\u{202f}234\u{202f}567");
     }
 }
