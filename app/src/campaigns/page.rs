@@ -15,7 +15,7 @@ use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
 use crate::contracts::creation::VersionChoice;
 use crate::contracts::ContractKind;
-use crate::layout::forms::{form_error, page_query, query_param, DoneNotice, FormRefusal};
+use crate::layout::forms::{form_error, page_query, query_param, text_area_content, DoneNotice, FormRefusal};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
 use crate::routes::{contract_href, CAMPAIGNS_PATH};
 use crate::AppError;
@@ -158,7 +158,7 @@ fn PreviewForm(versions: Vec<VersionChoice>, departements: Vec<String>, form: Ca
                     "Entités juridiques"
                     <span class="fr-hint-text">"Numéros FINESS séparés par des virgules ; vide : toutes celles de l'agence (du département choisi)."</span>
                 </label>
-                <textarea class="fr-input" id="campagne-entites" name="legal_entities" rows="2">{form.legal_entities.clone()}</textarea>
+                <textarea class="fr-input" id="campagne-entites" name="legal_entities" rows="2">{text_area_content(&form.legal_entities)}</textarea>
             </div>
             <button class="fr-btn fr-btn--secondary" type="submit">"Prévisualiser la campagne"</button>
         </form>

@@ -30,7 +30,7 @@ pub fn ReopeningForm(contract_id: i32) -> impl leptos::IntoView {
 
     use super::api::ReopenEvaluation;
     use crate::accounts::csrf::CsrfField;
-    use crate::layout::forms::{form_error, query_param, FormRefusal};
+    use crate::layout::forms::{form_error, query_param, text_area_content, FormRefusal};
 
     let reopen = ServerAction::<ReopenEvaluation>::new();
     let error = form_error(reopen);
@@ -48,7 +48,7 @@ pub fn ReopeningForm(contract_id: i32) -> impl leptos::IntoView {
                         <span class="fr-hint-text">"Obligatoire ; envoyée par courriel aux utilisateurs de l'établissement."</span>
                     </label>
                     <textarea class="fr-input" id="reopening-reason" name="reason" rows="3" required
-                        maxlength=MAX_REASON_CHARS.to_string()>{typed}</textarea>
+                        maxlength=MAX_REASON_CHARS.to_string()>{text_area_content(typed)}</textarea>
                 </div>
                 <button class="fr-btn fr-btn--secondary" type="submit">"Rouvrir la saisie"</button>
             </ActionForm>

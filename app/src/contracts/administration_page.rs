@@ -15,7 +15,7 @@ use super::creation::{
 use super::ContractKind;
 use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
-use crate::layout::forms::{form_error, query_param};
+use crate::layout::forms::{form_error, query_param, text_area_content};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
 use crate::routes::{contract_edition_href, contract_href, legal_entity_href, AGENCY_CONTRACTS_PATH};
 use crate::AppError;
@@ -159,7 +159,7 @@ pub(super) fn ContractFields(values: ContractForm, establishments: String) -> im
                     )}
                 </span>
             </label>
-            <textarea class="fr-input" id="fonctions" name="form[contact_functions]" rows="4">{functions}</textarea>
+            <textarea class="fr-input" id="fonctions" name="form[contact_functions]" rows="4">{text_area_content(functions)}</textarea>
         </div>
     }
 }

@@ -17,7 +17,7 @@ use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, ALL_SAVED, NEXT_
 use crate::accounts::csrf::CsrfField;
 use crate::documents::DocumentsIsland;
 use crate::layout::field_value;
-use crate::layout::forms::{error_in_url, page_query, query_param};
+use crate::layout::forms::{error_in_url, page_query, query_param, text_area_content};
 use crate::routes::indicators_href;
 use crate::AppError;
 
@@ -244,7 +244,7 @@ fn AnswerForm(detail: QuestionDetail) -> impl IntoView {
             <div class="answer-columns">
                 <div class="fr-input-group">
                     <label class="fr-label" for="commentaire">{format!("Commentaire évalué {year}")}</label>
-                    <textarea class="fr-input" id="commentaire" name="comment" rows="4">{typed.comment.clone()}</textarea>
+                    <textarea class="fr-input" id="commentaire" name="comment" rows="4">{text_area_content(&typed.comment)}</textarea>
                 </div>
                 <div class="previous-value">
                     <p class="fr-text--sm fr-mb-1v"><strong>"Commentaire de l'année précédente"</strong></p>
@@ -291,7 +291,7 @@ fn AchievedInput(kind: ValueKind, value: String, disabled: bool) -> impl IntoVie
         ValueKind::Text => view! {
             <label class="fr-label" for="realise">"Réalisé"</label>
             <textarea class="fr-input" id="realise" name="achieved" rows="3" aria-describedby=ACHIEVED_ERROR
-                disabled=disabled>{value}</textarea>
+                disabled=disabled>{text_area_content(value)}</textarea>
         }
         .into_any(),
         ValueKind::Percentage | ValueKind::Number => {

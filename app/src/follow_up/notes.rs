@@ -60,7 +60,7 @@ pub fn AgencyNotes(contract_id: i32, year: i32, notes: Vec<AgencyNote>) -> impl 
     use leptos::prelude::*;
 
     use crate::accounts::csrf::CsrfField;
-    use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal};
+    use crate::layout::forms::{form_error, query_param, text_area_content, DoneNotice, FormRefusal};
 
     let write = ServerAction::<WriteAgencyNote>::new();
     let error = form_error(write);
@@ -93,7 +93,7 @@ pub fn AgencyNotes(contract_id: i32, year: i32, notes: Vec<AgencyNote>) -> impl 
                 <div class="fr-input-group">
                     <label class="fr-label" for="agency-note">"Ajouter une note"</label>
                     <textarea class="fr-input" id="agency-note" name="body" rows="3" required
-                        maxlength=MAX_NOTE_CHARS.to_string()>{typed}</textarea>
+                        maxlength=MAX_NOTE_CHARS.to_string()>{text_area_content(typed)}</textarea>
                 </div>
                 <button class="fr-btn fr-btn--secondary" type="submit">"Enregistrer la note"</button>
             </ActionForm>

@@ -123,6 +123,21 @@ fn field_at_hydration(id: &str) -> Option<leptos::web_sys::Element> {
     READ.with(|read| read.borrow_mut().insert(id.to_owned())).then(|| document().get_element_by_id(id)).flatten()
 }
 
+/// What a `<textarea>` shows: every text area's content goes through this. Leptos writes the
+/// children of the raw-text elements (script, style, textarea) as they are, so without it a
+/// stored comment or a value kept from the address holding `</textarea><h1>` would become
+/// markup in the page. In the browser the text becomes a text node, which is never markup.
+pub fn text_area_content(text: impl AsRef<str>) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        html_escape::encode_text(text.as_ref()).into_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text.as_ref().to_owned()
+    }
+}
+
 /// Why a form was refused, above it (read out at once by screen readers).
 #[component]
 pub fn FormRefusal(message: String) -> impl IntoView {
@@ -164,5 +179,45 @@ pub fn SearchForm(
                 <button class="fr-btn fr-btn--secondary" type="submit">{button}</button>
             </div>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_text_stays_text_in_a_text_area() {
+        let shown = text_area_content(r#"</textarea><h1 id="injecte">X</h1> & 'a' "b""#);
+        assert!(!shown.contains('<'), "{shown}");
+        assert!(shown.contains("&lt;/textarea&gt;&lt;h1"), "{shown}");
+        assert!(shown.contains("&amp;") && shown.contains("'a'"), "{shown}");
+    }
+
+    /// Every text area of the portal gets its content through [`text_area_content`]: the rendered
+    /// pages are checked in the integration tests; this finds a new one written otherwise.
+    #[test]
+    fn every_text_area_of_the_code_goes_through_the_helper() {
+        fn walk(folder: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|extension| extension == "rs") {
+                    let code = std::fs::read_to_string(&path).unwrap();
+                    for (at, _) in code.match_indices("</textarea>") {
+                        let before = &code[..at];
+                        let opened = before.rfind('>').map_or("", |end| &before[end + 1..]);
+                        let helper_or_its_tests = path.ends_with("forms.rs") || path.ends_with("sent_pages.rs");
+                        if !opened.trim_start().starts_with("{text_area_content(") && !helper_or_its_tests {
+                            found.push(format!("{}: {opened}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        assert!(found.is_empty(), "text areas whose content is not escaped: {found:#?}");
     }
 }
