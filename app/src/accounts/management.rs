@@ -33,8 +33,13 @@ pub struct AccountRow {
     /// "02/12/2026 09:41", in the agency's time zone.
     pub last_login: Option<String>,
     pub locked_until: Option<String>,
+    /// Locked for some addresses only (those that failed), not for the account: how many.
+    pub locked_addresses: usize,
     pub must_renew: bool,
     pub deactivated: bool,
+    /// An establishment user also attached to legal entities of another agency: the agency
+    /// changes only its own links; the rest is the national administrator's.
+    pub shared: bool,
 }
 
 impl AccountRow {
@@ -42,6 +47,10 @@ impl AccountRow {
     pub fn state(&self) -> String {
         match (&self.locked_until, self.deactivated, self.must_renew) {
             (_, true, _) => "Désactivé".to_owned(),
+            (Some(until), false, _) if self.locked_addresses > 0 => format!(
+                "Bloqué jusqu'au {until} depuis {} adresse(s) qui ont échoué ; l'utilisateur se connecte d'ailleurs",
+                self.locked_addresses
+            ),
             (Some(until), false, _) => format!("Bloqué jusqu'au {until}"),
             (None, false, true) => "Mot de passe initial à renouveler".to_owned(),
             (None, false, false) => "Actif".to_owned(),
@@ -123,6 +132,9 @@ impl AccountAction {
 
     /// Whether the action applies to the account as it is now (the page offers only those).
     pub fn applies_to(self, account: &AccountRow) -> bool {
+        if account.shared && self != AccountAction::ChangeEntities {
+            return false;
+        }
         match self {
             AccountAction::Unlock => account.locked_until.is_some() && !account.deactivated,
             AccountAction::Deactivate => !account.deactivated,
@@ -132,6 +144,10 @@ impl AccountAction {
         }
     }
 }
+
+/// Why an agency cannot act on an account shared with another agency.
+pub const SHARED_ACCOUNT: &str = "Ce compte est aussi rattaché aux entités juridiques d'une autre agence : \
+    vous ne changez que ses rattachements à vos entités ; le reste revient à l'administrateur national.";
 
 /// "Profil" as the invitation form sends it.
 pub fn parse_invitable_role(typed: &str) -> Result<Role, String> {
@@ -178,8 +194,10 @@ mod tests {
             legal_entities: vec![],
             last_login: None,
             locked_until: Some("02/12/2026 10:00".into()),
+            locked_addresses: 0,
             must_renew: true,
             deactivated: false,
+            shared: false,
         };
         let offered = |row: &AccountRow| {
             AccountAction::ALL.into_iter().filter(|action| action.applies_to(row)).collect::<Vec<_>>()
@@ -194,9 +212,11 @@ mod tests {
             ]
         );
         assert!(row.state().starts_with("Bloqué jusqu'au"));
-        let gone = AccountRow { deactivated: true, role: Role::Admin, ..row };
+        let gone = AccountRow { deactivated: true, role: Role::Admin, ..row.clone() };
         assert_eq!(offered(&gone), [AccountAction::Reactivate]);
         assert_eq!(gone.state(), "Désactivé");
+        let shared = AccountRow { shared: true, ..row.clone() };
+        assert_eq!(offered(&shared), [AccountAction::ChangeEntities], "the other agency's to change");
         for action in AccountAction::ALL {
             assert_eq!(AccountAction::parse(action.code()), Some(action));
         }
@@ -217,9 +237,10 @@ mod server {
         QueryOrder, QuerySelect, QueryTrait,
     };
 
-    use super::{AccountAction, AccountRow, AccountsList, LISTED_ACCOUNTS};
+    use super::{AccountAction, AccountRow, AccountsList, LISTED_ACCOUNTS, SHARED_ACCOUNT};
     use crate::accounts::access::Viewer;
     use crate::accounts::invitations::{self, Invitation, PreparedInvitation};
+    use crate::accounts::login::{self, forget_failures};
     use crate::accounts::{sessions, Role};
     use crate::administration::journal::{self, Actor, ChangeKind, Entry};
     use crate::db::entities::{legal_entity, user, user_legal_entity};
@@ -228,8 +249,9 @@ mod server {
     use crate::state::AppState;
     use crate::AppError;
 
-    /// The accounts of an agency: its administrators and referents, and the users attached to
-    /// its legal entities (never a national administrator).
+    /// The accounts an agency sees: its own administrators and referents (`users.agency_id`,
+    /// whatever legal entity they follow), and the establishment users attached to its legal
+    /// entities, or invited by it and attached to none (never a national administrator).
     fn of_agency(agency_id: i32) -> sea_orm::Select<user::Entity> {
         let attached = user_legal_entity::Entity::find()
             .select_only()
@@ -244,11 +266,19 @@ mod server {
                 ),
             )
             .into_query();
-        user::Entity::find()
-            .filter(
-                Condition::any().add(user::Column::AgencyId.eq(agency_id)).add(user::Column::Id.in_subquery(attached)),
-            )
-            .filter(user::Column::Role.ne(Role::NationalAdmin))
+        let linked =
+            user_legal_entity::Entity::find().select_only().column(user_legal_entity::Column::UserId).into_query();
+        let staff = Condition::all()
+            .add(user::Column::Role.is_in([Role::Admin, Role::Referent]))
+            .add(user::Column::AgencyId.eq(agency_id));
+        let establishment_users = Condition::all().add(user::Column::Role.eq(Role::Establishment)).add(
+            Condition::any().add(user::Column::Id.in_subquery(attached)).add(
+                Condition::all()
+                    .add(user::Column::AgencyId.eq(agency_id))
+                    .add(user::Column::Id.not_in_subquery(linked)),
+            ),
+        );
+        user::Entity::find().filter(Condition::any().add(staff).add(establishment_users))
     }
 
     /// The rows of `users`, with their legal entities of the agency.
@@ -261,19 +291,23 @@ mod server {
             .filter(user_legal_entity::Column::UserId.is_in(users.iter().map(|user| user.id)))
             .all(db)
             .await?;
-        let entities: HashMap<i32, legal_entity::Model> = legal_entity::Entity::find()
+        let linked: HashMap<i32, legal_entity::Model> = legal_entity::Entity::find()
             .filter(legal_entity::Column::Id.is_in(links.iter().map(|link| link.legal_entity_id)))
-            .filter(legal_entity::Column::AgencyId.eq(agency_id))
             .order_by_asc(legal_entity::Column::Finess)
             .all(db)
             .await?
             .into_iter()
             .map(|entity| (entity.id, entity))
             .collect();
+        let of_another_agency = |entity: &legal_entity::Model| entity.agency_id.is_some_and(|owner| owner != agency_id);
+        let entities: HashMap<i32, &legal_entity::Model> =
+            linked.iter().filter(|(_, entity)| !of_another_agency(entity)).map(|(id, entity)| (*id, entity)).collect();
         let now = Utc::now();
+        let locks = login::locks_of(db, &users, now).await?;
         Ok(users
             .into_iter()
             .map(|user| {
+                let (locked_until, locked_addresses) = locks.get(&user.id).copied().unwrap_or_default();
                 let mut legal_entities: Vec<LegalEntityRef> = links
                     .iter()
                     .filter(|link| link.user_id == user.id)
@@ -281,15 +315,23 @@ mod server {
                     .map(|entity| LegalEntityRef { finess: entity.finess.clone(), name: entity.name.clone() })
                     .collect();
                 legal_entities.sort_by(|a, b| a.finess.cmp(&b.finess));
+                let shared = user.role == Role::Establishment
+                    && links
+                        .iter()
+                        .filter(|link| link.user_id == user.id)
+                        .filter_map(|link| linked.get(&link.legal_entity_id))
+                        .any(of_another_agency);
                 AccountRow {
                     id: user.id,
                     email: user.email,
                     role: user.role,
                     legal_entities,
                     last_login: user.last_login_at.map(french_date_time),
-                    locked_until: user.locked_until.filter(|until| *until > now).map(french_date_time),
+                    locked_until: locked_until.map(french_date_time),
+                    locked_addresses,
                     must_renew: user.must_renew_password,
                     deactivated: user.deactivated_at.is_some(),
+                    shared,
                 }
             })
             .collect())
@@ -366,10 +408,10 @@ mod server {
         Ok(user)
     }
 
-    fn state_of(user: &user::Model) -> serde_json::Value {
-        let state = if user.deactivated_at.is_some() {
+    fn state_of(account: &AccountRow) -> serde_json::Value {
+        let state = if account.deactivated {
             "désactivé"
-        } else if user.locked_until.is_some_and(|until| until > Utc::now()) {
+        } else if account.locked_until.is_some() {
             "bloqué"
         } else {
             "actif"
@@ -389,6 +431,10 @@ mod server {
     ) -> Result<(), AppError> {
         let db = &state.db;
         let user = find_in_agency(db, agency_id, id).await?;
+        let before_row = account_of_agency(db, agency_id, id).await?;
+        if before_row.shared && action != AccountAction::ChangeEntities {
+            return Err(AppError::Invalid(SHARED_ACCOUNT.to_owned()));
+        }
         if action == AccountAction::Deactivate && user.id == viewer.user_id {
             return Err(AppError::Invalid("Vous ne pouvez pas désactiver votre propre compte.".to_owned()));
         }
@@ -414,32 +460,26 @@ mod server {
             }
             _ => Vec::new(),
         };
-        let before_row = account_of_agency(db, agency_id, id).await?;
         let txn = begin_write(db).await?;
         let now = Utc::now();
         let update = user::Entity::update_many().filter(user::Column::Id.eq(user.id));
         let (kind, before, after) = match action {
             AccountAction::Unlock => {
-                update
-                    .col_expr(user::Column::FailedLogins, Expr::value(0))
-                    .col_expr(user::Column::LockedUntil, Expr::value(None::<chrono::DateTime<Utc>>))
-                    .exec(&txn)
-                    .await?;
-                (ChangeKind::AccountUnlocked, state_of(&user), serde_json::json!({ "état": "actif" }))
+                forget_failures(&txn, user.id).await?;
+                (ChangeKind::AccountUnlocked, state_of(&before_row), serde_json::json!({ "état": "actif" }))
             }
             AccountAction::Deactivate => {
                 update.col_expr(user::Column::DeactivatedAt, Expr::value(now)).exec(&txn).await?;
                 sessions::close_all(&txn, user.id).await?;
-                (ChangeKind::AccountDeactivated, state_of(&user), serde_json::json!({ "état": "désactivé" }))
+                (ChangeKind::AccountDeactivated, state_of(&before_row), serde_json::json!({ "état": "désactivé" }))
             }
             AccountAction::Reactivate => {
                 update
                     .col_expr(user::Column::DeactivatedAt, Expr::value(None::<chrono::DateTime<Utc>>))
-                    .col_expr(user::Column::FailedLogins, Expr::value(0))
-                    .col_expr(user::Column::LockedUntil, Expr::value(None::<chrono::DateTime<Utc>>))
                     .exec(&txn)
                     .await?;
-                (ChangeKind::AccountReactivated, state_of(&user), serde_json::json!({ "état": "actif" }))
+                forget_failures(&txn, user.id).await?;
+                (ChangeKind::AccountReactivated, state_of(&before_row), serde_json::json!({ "état": "actif" }))
             }
             AccountAction::ChangeEntities => {
                 // Only the links to this agency's entities are the agency's to change.

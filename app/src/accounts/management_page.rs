@@ -8,11 +8,12 @@ use leptos_meta::Title;
 
 use super::management::{
     AccountAction, AccountRow, AccountsList, DONE_PARAM, INVITABLE_ROLES, INVITED_PARAM, LISTED_ACCOUNTS, SEARCH_PARAM,
+    SHARED_ACCOUNT,
 };
 use super::management_api::{invited_message, ChangeAccount, InviteUser};
 use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
-use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal, SearchForm};
+use crate::layout::forms::{form_error, query_param, text_area_content, DoneNotice, FormRefusal, SearchForm};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
 use crate::routes::{legal_entity_href, managed_account_href, ACCOUNTS_PATH};
 use crate::AppError;
@@ -154,7 +155,7 @@ fn InvitationForm() -> impl IntoView {
                     </span>
                 </label>
                 <textarea class="fr-input" id="invitation-entites" name="legal_entities" rows="3"
-                    spellcheck="false">{typed("legal_entities")}</textarea>
+                    spellcheck="false">{text_area_content(typed("legal_entities"))}</textarea>
             </div>
             <button class="fr-btn" type="submit">"Inviter l'utilisateur"</button>
         </ActionForm>
@@ -193,6 +194,9 @@ fn AccountView(account: AccountRow, done: Option<AccountAction>) -> impl IntoVie
         <AdministrationMenu current=ACCOUNTS_PATH/>
         <DoneNotice message=done.map(|action| action.done_message().to_owned())/>
         {move || error.get().map(|error| view! { <FormRefusal message=error.to_string()/> })}
+        {account.shared.then(|| view! {
+            <div class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w"><p>{SHARED_ACCOUNT}</p></div>
+        })}
         <dl class="fields">
             <div><dt>"Identifiant :"</dt><dd>{account.email.clone()}</dd></div>
             <div><dt>"Profil :"</dt><dd>{account.role.label()}</dd></div>
@@ -228,7 +232,7 @@ fn AccountView(account: AccountRow, done: Option<AccountAction>) -> impl IntoVie
                         <span class="fr-hint-text">"Un par ligne ; celles d'autres agences ne changent pas."</span>
                     </label>
                     <textarea class="fr-input" id="compte-entites" name="legal_entities" rows="4"
-                        spellcheck="false">{entities_typed}</textarea>
+                        spellcheck="false">{text_area_content(entities_typed)}</textarea>
                 </div>
                 <button class="fr-btn fr-btn--secondary" type="submit">{AccountAction::ChangeEntities.label()}</button>
             </ActionForm>

@@ -3,7 +3,7 @@
 //! agency loads its region), the legal entities written become the agency's, and those of another
 //! agency are refused; re-importing the same file changes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set};
@@ -195,10 +195,19 @@ async fn compare_with_database(
         if site.domain == Domain::Sanitaire {
             *domain = Domain::Sanitaire;
         }
-        let outcome = match known_sites.get(site.finess.as_str()) {
+        let known_site = known_sites.get(site.finess.as_str());
+        let current_entity =
+            known_site.and_then(|known| finess_of_entity.get(&known.legal_entity_id).copied()).unwrap_or("");
+        // Owned before and after: an establishment of another agency's legal entity is not
+        // this agency's to move, even under one of its own.
+        if elsewhere(current_entity) {
+            plan.refuse(file, line, format!("établissement {} rattaché à une autre agence", site.finess));
+            continue;
+        }
+        let outcome = match known_site {
             None => Outcome::Create,
             Some(known) => {
-                let entity_finess = finess_of_entity.get(&known.legal_entity_id).copied().unwrap_or("");
+                let entity_finess = current_entity;
                 compare(&[
                     ("entité juridique", entity_finess, site.legal_entity.as_str()),
                     ("raison sociale", &known.name, &site.name),
@@ -272,10 +281,19 @@ pub async fn apply(
     let agency_id = agency.id;
     let txn = begin_write(db).await?;
     let mut applied = Applied::default();
-    let mut entity_ids: HashMap<String, i32> =
-        legal_entity::Entity::find().all(&txn).await?.into_iter().map(|entity| (entity.finess, entity.id)).collect();
+    let entities = legal_entity::Entity::find().all(&txn).await?;
+    // What belongs to another agency by now (the plan may be minutes old) is left as it is.
+    let others: HashSet<i32> = entities
+        .iter()
+        .filter(|entity| entity.agency_id.is_some_and(|owner| owner != agency_id))
+        .map(|entity| entity.id)
+        .collect();
+    let mut entity_ids: HashMap<String, i32> = entities.into_iter().map(|entity| (entity.finess, entity.id)).collect();
     for (finess, PlannedEntity { entity, domain, outcome }) in &plan.legal_entities {
         let existing = entity_ids.get(finess.as_str()).copied();
+        if existing.is_some_and(|id| others.contains(&id)) {
+            continue;
+        }
         let mut row = match (outcome, existing) {
             (Outcome::Unchanged, _) => continue,
             (_, Some(id)) => legal_entity::ActiveModel { id: Set(id), ..Default::default() },
@@ -298,11 +316,19 @@ pub async fn apply(
         };
         entity_ids.insert(saved.finess, saved.id);
     }
-    let site_ids: HashMap<String, i32> =
-        establishment::Entity::find().all(&txn).await?.into_iter().map(|site| (site.finess, site.id)).collect();
+    let site_ids: HashMap<String, (i32, i32)> = establishment::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|site| (site.finess, (site.id, site.legal_entity_id)))
+        .collect();
     for (finess, PlannedSite { site, outcome }) in &plan.establishments {
         let Some(&legal_entity_id) = entity_ids.get(site.legal_entity.as_str()) else { continue };
-        let existing = site_ids.get(finess.as_str()).copied();
+        let current = site_ids.get(finess.as_str()).copied();
+        if others.contains(&legal_entity_id) || current.is_some_and(|(_, owner)| others.contains(&owner)) {
+            continue;
+        }
+        let existing = current.map(|(id, _)| id);
         let mut row = match (outcome, existing) {
             (Outcome::Unchanged, _) => continue,
             (_, Some(id)) => establishment::ActiveModel { id: Set(id), ..Default::default() },
@@ -446,5 +472,37 @@ mod tests {
                 after: "FONDATION DU HAUT-DOUBS".to_owned()
             }])
         );
+    }
+
+    #[tokio::test]
+    async fn an_establishment_of_another_agency_is_not_moved_under_one_of_its_own() {
+        let db = demo_database().await;
+        let bfc = agency(&db, crate::demo::BFC).await;
+        let chu_site = establishment::Entity::find()
+            .filter(establishment::Column::Finess.eq("380000174"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        // The line says département 21, as the attacker wrote it.
+        let sites = format!("{METADATA}{}", site_line("380000174", crate::demo::ACODEGE_FINESS, "21", "1102"));
+        let preview = plan(&db, &bfc, &["21".to_owned()], files(std::slice::from_ref(&sites))).await.unwrap();
+        assert!(preview.establishments.is_empty(), "{:?}", preview.establishments);
+        assert_eq!(preview.refused.len(), 1);
+        assert_eq!(preview.refused[0].line, 2);
+        assert!(preview.refused[0].reason.contains("rattaché à une autre agence"), "{:?}", preview.refused);
+
+        // A plan made before the check (or before the site changed hands) does not move it either.
+        let mut forged = preview.clone();
+        let site = FinessLines::new(std::io::Cursor::new(sites.clone()))
+            .find_map(|line| match line.unwrap().record {
+                Record::Establishment(site) => Some(site),
+                _ => None,
+            })
+            .unwrap();
+        forged.establishments.insert(site.finess.clone(), PlannedSite { site, outcome: Outcome::Create });
+        apply(&db, &bfc, &["21".to_owned()], &forged, &Actor::command_line()).await.unwrap();
+        let after = establishment::Entity::find_by_id(chu_site.id).one(&db).await.unwrap().unwrap();
+        assert_eq!(after, chu_site, "the CHU's site is still the CHU's");
     }
 }
