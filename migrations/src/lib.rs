@@ -22,6 +22,7 @@ mod m20261208_000013_national_values;
 mod m20261209_000014_agency_notes;
 mod m20261210_000015_digests;
 mod m20261211_000016_evaluation_figures;
+mod m20261212_000017_login_failures;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000014_agency_notes::Migration),
             Box::new(m20261210_000015_digests::Migration),
             Box::new(m20261211_000016_evaluation_figures::Migration),
+            Box::new(m20261212_000017_login_failures::Migration),
         ]
     }
 }

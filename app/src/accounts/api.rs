@@ -24,7 +24,7 @@ pub async fn login(identifier: String, password: String, return_to: Option<Strin
 
     let state = crate::state::AppState::current()?;
     let outcome = match state.limiter.check(Limited::Login, web::client_ip()) {
-        Ok(()) => login(&state.db, &state.hashing, &identifier, &password).await,
+        Ok(()) => login(&state.db, &state.hashing, &identifier, &password, web::client_ip()).await,
         Err(error) => {
             record(Event::Login, Some(&identifier), Outcome::Refused, "rate_limited");
             Err(error)
@@ -171,7 +171,7 @@ pub async fn set_new_password(password: String, confirmation: String) -> Result<
 
 #[server(endpoint = "changer_mot_de_passe", client = crate::accounts::csrf::PortalClient)]
 pub async fn change_password(current: String, password: String, confirmation: String) -> Result<String, AppError> {
-    use super::password::{change_password, NewPassword};
+    use super::password::{change_password, CurrentPassword, NewPassword};
     use super::rate_limit::Limited;
     use super::web::FormPage;
     use super::{access, sessions::SESSION_COOKIE, web};
@@ -184,7 +184,8 @@ pub async fn change_password(current: String, password: String, confirmation: St
         Ok(()) => {
             let (db, hashing, outbox) = (&state.db, &state.hashing, &state.outbox);
             let new = NewPassword { password: &password, confirmation: &confirmation };
-            change_password(db, hashing, outbox, public_url, &viewer, &current, new).await
+            let current = CurrentPassword { typed: &current, client: web::client_ip() };
+            change_password(db, hashing, outbox, public_url, &viewer, current, new).await
         }
         Err(error) => {
             record(Event::PasswordChanged, Some(&viewer.email), Outcome::Refused, "rate_limited");

@@ -196,9 +196,8 @@ pub async fn invite_again(
     let mut active = user.into_active_model();
     active.password_hash = Set(hash);
     active.must_renew_password = Set(true);
-    active.failed_logins = Set(0);
-    active.locked_until = Set(None);
     let user = active.update(&txn).await?;
+    super::login::forget_failures(&txn, user.id).await?;
     super::sessions::close_all(&txn, user.id).await?;
     state.outbox.queue(&txn, notifications::invitation(&email, &state.settings.public_url, &password)).await?;
     let change = Entry { kind: ChangeKind::InvitationResent, subject: email, before: None, after: None };

@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::access::Viewer;
 use super::directory::legal_entity_ids_of;
-use super::login::{admit_attempt, report_lockout};
+use super::login::{admit_attempt, client_key, forget_failures, report_lockout};
 use super::password_policy::PasswordCheck;
 use super::password_strength;
 use super::secrets::PasswordHashing;
@@ -69,13 +69,19 @@ pub async fn set_password(
     let mut active = user.into_active_model();
     active.password_hash = Set(hash);
     active.must_renew_password = Set(false);
-    active.failed_logins = Set(0);
-    active.locked_until = Set(None);
     active.update(txn).await?;
+    forget_failures(txn, user_id).await?;
     sessions::close_all(txn, user_id).await?;
     outbox.queue(txn, notifications::password_changed(&email, public_url)).await?;
     tracing::info!(user = user_id, "password changed, sessions closed");
     Ok(sessions::open(txn, user_id).await?)
+}
+
+/// The current password as typed on "Mon compte", and the address it came from (guesses of it
+/// are counted as failed logins are).
+pub struct CurrentPassword<'a> {
+    pub typed: &'a str,
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// "Mon compte": change the password knowing the current one.
@@ -85,22 +91,24 @@ pub async fn change_password(
     outbox: &Outbox,
     public_url: &str,
     viewer: &Viewer,
-    current: &str,
+    current: CurrentPassword<'_>,
     new: NewPassword<'_>,
 ) -> Result<String, AppError> {
+    let CurrentPassword { typed: current, client } = current;
     let user = user::Entity::find_by_id(viewer.user_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
     // The new password first: a refusal of the rule is not a wrong guess of the current one.
     check_new_password(new, &user.email, &own_words(db, &user).await?)?;
     // The current password is guessed under the same lockout as at login.
-    if !admit_attempt(db, user.id).await? {
-        record(Event::PasswordChanged, Some(&user.email), Outcome::Refused, "account_locked");
+    let client = client_key(client);
+    if let Err(lock) = admit_attempt(db, user.id, &client).await? {
+        record(Event::PasswordChanged, Some(&user.email), Outcome::Refused, lock.reason());
         return Err(AppError::Invalid(
             "Trop d'essais : le compte est bloqué quelques minutes. Réessayez plus tard.".to_owned(),
         ));
     }
     if !hashing.verify(current, Some(user.password_hash.clone())).await? {
         record(Event::PasswordChanged, Some(&user.email), Outcome::Failure, "wrong_current_password");
-        report_lockout(db, &user).await?;
+        report_lockout(db, &user, &client).await?;
         return Err(AppError::Invalid("Le mot de passe actuel est incorrect.".to_owned()));
     }
     let hash = hashing.hash(new.password).await?;

@@ -299,6 +299,7 @@ impl Writer<'_> {
             created_at: Set(now),
             failed_logins: Set(0),
             locked_until: Set(None),
+            failures_since: Set(None),
             agency_id: Set(None),
             last_login_at: Set(None),
             deactivated_at: Set(None),

@@ -92,7 +92,8 @@ async fn a_session_a_document_a_closing_and_a_lock_made_on_one_instance_hold_on_
     let late = other.app.upload("question", &questions[0], "Tard.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
     assert_eq!(late.status, 409, "{}", late.body);
 
-    // Five failures on one lock the account on both: the right password is refused on the other.
+    // Five failures on one lock the address out of the account on both: the right password is
+    // refused from it on the other.
     for _ in 0..5 {
         assert_eq!(one.app.login((REFERENT.0, "mauvais-mot-de-passe")).await.status, 401);
     }

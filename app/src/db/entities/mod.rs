@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod indicator;
 pub mod journal_entry;
 pub mod legal_entity;
+pub mod login_failure;
 pub mod outbox_message;
 pub mod referential;
 pub mod referential_node;

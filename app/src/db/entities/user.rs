@@ -11,9 +11,11 @@ pub struct Model {
     pub role: crate::accounts::Role,
     pub must_renew_password: bool,
     pub created_at: DateTimeUtc,
-    /// Failed logins since the last success; from 5 on, each one locks the account for longer.
+    /// Failed logins of the day that started at `failures_since`, from every address together
+    /// (each address's own are in `login_failures`); at the daily bound the account locks.
     pub failed_logins: i32,
     pub locked_until: Option<DateTimeUtc>,
+    pub failures_since: Option<DateTimeUtc>,
     /// The agency of an administrator or referent.
     pub agency_id: Option<i32>,
     /// When a session was last opened (a login, or a password renewed).
