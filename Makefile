@@ -74,7 +74,14 @@ setup-browser:
 	@command -v $(CHROMIUM) >/dev/null || { echo "Installing Chromium from Debian's packages"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
-setup-test-servers: .make/venv/test-servers .make/clamd
+setup-test-servers: .make/venv/test-servers .make/clamd .make/libreoffice
+
+# Debian's LibreOffice Calc without its desktop (about 3 minutes): a test opens every spreadsheet the
+# portal writes as an agency's office suite does (`soffice --headless --convert-to csv`).
+.make/libreoffice: | .make
+	@command -v soffice >/dev/null || [ -x /usr/bin/soffice ] || { echo "Installing LibreOffice Calc from Debian's packages"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libreoffice-calc-nogui; }
+	touch $@
 
 # Debian's ClamAV daemon, for the test of the optional antivirus (started by the test itself,
 # with a signature it writes; the package's own service and signature updates are not used).

@@ -49,6 +49,13 @@ pub enum AppError {
          puis réessayez dans une minute."
     )]
     ArchivesBusy,
+    /// Too many exports or charts of the follow-up being made for this user, or for everybody:
+    /// the HTTP answer is 429.
+    #[error(
+        "Trop d'exports ou de graphiques du suivi sont en cours. Attendez la fin des vôtres, \
+         puis réessayez dans une minute."
+    )]
+    ExportsBusy,
     /// A message could not be handed to the mail server; details are in the server log.
     #[error("Le courriel n'a pas pu être envoyé. Réessayez dans quelques minutes ou contactez le support.")]
     MailNotSent,
@@ -98,7 +105,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::NotEditable(_) | AppError::Conflict(_) | AppError::NotClosable(_) => 409,
-            AppError::TooManyRequests { .. } | AppError::ArchivesBusy => 429,
+            AppError::TooManyRequests { .. } | AppError::ArchivesBusy | AppError::ExportsBusy => 429,
             AppError::Internal => 500,
             AppError::MailNotSent => 502,
             AppError::Unavailable | AppError::Unreachable => 503,

@@ -30,6 +30,8 @@ pub struct AppState {
     pub documents: DocumentStore,
     /// Archives of documents being written, limited per user and overall.
     pub archives: ArchiveSlots,
+    /// Exports and charts of the follow-up being made, limited per user and overall.
+    pub exports: ArchiveSlots,
     /// Files sent to an import, kept until it is confirmed or cancelled.
     pub staging: Staging,
     pub tree_shapes: TreeShapes,

@@ -131,6 +131,7 @@ impl Application {
             outbox,
             documents,
             archives: Default::default(),
+            exports: app::documents::delivery::ArchiveSlots::for_exports(),
             staging: Staging::new(config.data_dir.join("imports")),
             tree_shapes: TreeShapes::default(),
             security_journal,

@@ -90,12 +90,19 @@ pub async fn account(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Accou
     Ok(Account { email: viewer.email.clone(), role: viewer.role, legal_entities, agency, mail_preference })
 }
 
-/// The addresses of the users of `roles` attached to (or following) a legal entity, sorted.
-pub async fn user_emails(
+/// The accounts that receive mail: never a deactivated one. Every mail about an establishment or
+/// an agency takes its recipients from these (closing receipts, reopenings, report notices,
+/// reminders, digests).
+pub fn mail_recipients() -> sea_orm::Select<user::Entity> {
+    user::Entity::find().filter(user::Column::DeactivatedAt.is_null())
+}
+
+/// The accounts of `roles` attached to (or following) a legal entity that receive mail.
+pub async fn mail_recipients_of_legal_entity(
     db: &impl ConnectionTrait,
     legal_entity_id: i32,
     roles: &[Role],
-) -> Result<Vec<String>, DbErr> {
+) -> Result<sea_orm::Select<user::Entity>, DbErr> {
     let user_ids: Vec<i32> = user_legal_entity::Entity::find()
         .select_only()
         .column(user_legal_entity::Column::UserId)
@@ -103,10 +110,21 @@ pub async fn user_emails(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(user::Entity::find()
+    Ok(mail_recipients()
         .filter(user::Column::Id.is_in(user_ids))
         .filter(user::Column::Role.is_in(roles.iter().copied()))
-        .order_by_asc(user::Column::Email)
+        .order_by_asc(user::Column::Email))
+}
+
+/// The addresses of the users of `roles` attached to (or following) a legal entity, sorted;
+/// deactivated accounts receive nothing.
+pub async fn user_emails(
+    db: &impl ConnectionTrait,
+    legal_entity_id: i32,
+    roles: &[Role],
+) -> Result<Vec<String>, DbErr> {
+    Ok(mail_recipients_of_legal_entity(db, legal_entity_id, roles)
+        .await?
         .all(db)
         .await?
         .into_iter()

@@ -28,6 +28,7 @@ pub mod server {
     use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr};
 
     use super::stage_for;
+    use crate::accounts::directory::mail_recipients_of_legal_entity;
     use crate::accounts::mail_preferences::server::wanting;
     use crate::accounts::mail_preferences::MailPreference;
     use crate::accounts::Role;
@@ -36,7 +37,7 @@ pub mod server {
     use crate::clock::Clock;
     use crate::contracts::Phase;
     use crate::db::begin_write;
-    use crate::db::entities::{contract, evaluation, reminder, user, user_legal_entity};
+    use crate::db::entities::{contract, evaluation, reminder};
     use crate::evaluation::closing_service::missing;
     use crate::evaluation::service::TreeShapes;
     use crate::evaluation::years::server as years;
@@ -138,20 +139,9 @@ pub mod server {
 
     /// The establishment users of a legal entity who still want reminders.
     async fn recipients(db: &DatabaseConnection, legal_entity_id: i32) -> Result<Vec<String>, AppError> {
-        use sea_orm::{QueryOrder, QuerySelect};
-        let user_ids: Vec<i32> = user_legal_entity::Entity::find()
-            .select_only()
-            .column(user_legal_entity::Column::UserId)
-            .filter(user_legal_entity::Column::LegalEntityId.eq(legal_entity_id))
-            .into_tuple()
-            .all(db)
-            .await?;
-        Ok(user::Entity::find()
-            .filter(user::Column::Id.is_in(user_ids))
-            .filter(user::Column::Role.eq(Role::Establishment))
+        Ok(mail_recipients_of_legal_entity(db, legal_entity_id, &[Role::Establishment])
+            .await?
             .filter(wanting(MailPreference::Reminders))
-            .filter(user::Column::DeactivatedAt.is_null())
-            .order_by_asc(user::Column::Email)
             .all(db)
             .await?
             .into_iter()

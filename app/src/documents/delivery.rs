@@ -70,12 +70,15 @@ pub fn paced_body(reader: impl AsyncRead + Send + Unpin + 'static, write_timeout
     Body::from_stream(futures_util::StreamExt::fuse(stream))
 }
 
-/// Archives being written, per user and overall.
+/// Heavy work being done, per user and overall: archives of documents, or exports and charts of
+/// the follow-up (each kind its own slots).
 #[derive(Clone)]
 pub struct ArchiveSlots {
     overall: Arc<Semaphore>,
     per_user: Arc<Mutex<HashMap<i32, usize>>>,
     user_limit: usize,
+    /// What a request beyond the limits is answered (a 429).
+    busy: AppError,
 }
 
 impl Default for ArchiveSlots {
@@ -94,17 +97,28 @@ pub struct ArchiveSlot {
 
 impl ArchiveSlots {
     pub fn new(overall: usize, user_limit: usize) -> Self {
-        ArchiveSlots { overall: Arc::new(Semaphore::new(overall)), per_user: Default::default(), user_limit }
+        ArchiveSlots {
+            overall: Arc::new(Semaphore::new(overall)),
+            per_user: Default::default(),
+            user_limit,
+            busy: AppError::ArchivesBusy,
+        }
     }
 
-    /// A slot for `user_id`, or `ArchivesBusy` at once (never waiting).
+    /// The follow-up's exports and charts, which read a whole region: two at a time per user,
+    /// four overall (the instance's two cores).
+    pub fn for_exports() -> Self {
+        ArchiveSlots { busy: AppError::ExportsBusy, ..ArchiveSlots::new(4, 2) }
+    }
+
+    /// A slot for `user_id`, or the refusal at once (never waiting).
     pub fn take(&self, user_id: i32) -> Result<ArchiveSlot, AppError> {
         let mut per_user = self.per_user.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let used = per_user.get(&user_id).copied().unwrap_or(0);
         if used >= self.user_limit {
-            return Err(AppError::ArchivesBusy);
+            return Err(self.busy.clone());
         }
-        let overall = self.overall.clone().try_acquire_owned().map_err(|_| AppError::ArchivesBusy)?;
+        let overall = self.overall.clone().try_acquire_owned().map_err(|_| self.busy.clone())?;
         per_user.insert(user_id, used + 1);
         Ok(ArchiveSlot { _overall: overall, user_id, per_user: self.per_user.clone() })
     }
@@ -137,6 +151,17 @@ mod tests {
         assert_eq!(slots.take(3).err(), Some(AppError::ArchivesBusy), "none left overall");
         drop(first);
         assert!(slots.take(1).is_ok(), "a finished archive gives its slot back");
+    }
+
+    #[test]
+    fn exports_and_charts_are_limited_apart_with_their_own_refusal() {
+        let slots = ArchiveSlots::for_exports();
+        let _first = slots.take(1).unwrap();
+        let _second = slots.take(1).unwrap();
+        assert_eq!(slots.take(1).err(), Some(AppError::ExportsBusy));
+        let _others = [slots.take(2).unwrap(), slots.take(3).unwrap()];
+        assert_eq!(slots.take(4).err(), Some(AppError::ExportsBusy), "four at a time overall");
+        assert_eq!(AppError::ExportsBusy.status_code(), 429);
     }
 
     #[tokio::test]

@@ -94,8 +94,9 @@ pub struct Charts {
 #[server(endpoint = "graphiques_du_suivi", client = crate::accounts::csrf::PortalClient)]
 pub async fn follow_up_charts(#[server(default)] filter: DashboardFilter) -> Result<Charts, crate::AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    let db = crate::state::AppState::current()?.db;
-    super::charts_service::charts(&db, &viewer, filter).await
+    let state = crate::state::AppState::current()?;
+    let _slot = state.exports.take(viewer.user_id)?;
+    super::charts_service::charts(&state.db, &viewer, filter).await
 }
 
 #[component]

@@ -20,6 +20,7 @@ pub mod server {
 
     use super::LATE_WITHIN_DAYS;
     use crate::accounts::access::Reach;
+    use crate::accounts::directory::mail_recipients;
     use crate::accounts::mail_preferences::server::wanting;
     use crate::accounts::mail_preferences::MailPreference;
     use crate::accounts::Role;
@@ -106,10 +107,9 @@ pub mod server {
         now: DateTime<Utc>,
     ) -> Result<usize, AppError> {
         let Some(week_of) = schedule.due_week(now) else { return Ok(0) };
-        let referents = user::Entity::find()
+        let referents = mail_recipients()
             .filter(user::Column::Role.eq(Role::Referent))
             .filter(wanting(MailPreference::Digest))
-            .filter(user::Column::DeactivatedAt.is_null())
             .order_by_asc(user::Column::Id)
             .all(db)
             .await?;

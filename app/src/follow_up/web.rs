@@ -30,7 +30,12 @@ pub async fn export(
     let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
     let filter = DashboardFilter::from_query(value);
     let sheet = value(SHEET_PARAM).and_then(|code| Sheet::parse(&code)).unwrap_or(Sheet::Summary);
+    let slot = state.exports.take(viewer.user_id).inspect_err(|_| {
+        tracing::warn!(user = viewer.user_id, "export refused: too many being made");
+    })?;
     let (file, length, filter) = super::export_service::export(&state.db, &viewer, filter, format, sheet).await?;
+    // Written: sending the file from the disk is light.
+    drop(slot);
     let disposition = format!("attachment; filename=\"{}\"", file_name(&filter, format, sheet));
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file)));
     Ok((

@@ -83,14 +83,19 @@ fn file_error(path: &Path) -> impl FnOnce(io::Error) -> BackupError + '_ {
 /// Saves the database (SQLite) and the documents into `dir`, new or empty.
 pub async fn backup(db: &DatabaseConnection, store: &DocumentStore, dir: &Path) -> Result<Manifest, BackupError> {
     prepare_empty(dir).await?;
+    // The backup holds every account's password hash and every document: the owner's only,
+    // whatever the umask of the shell it is run from (the folder first, so nothing is ever open).
+    keep_private(dir, PRIVATE_FOLDER).await?;
     let documents_dir = dir.join(DOCUMENTS);
     fs::create_dir_all(&documents_dir).await.map_err(file_error(&documents_dir))?;
+    keep_private(&documents_dir, PRIVATE_FOLDER).await?;
     let database_included = db.get_database_backend() == DbBackend::Sqlite;
     if database_included {
         let file = dir.join(DATABASE_FILE);
         // One consistent copy, while the portal goes on writing (SQLite's online backup).
         let path = file.to_string_lossy().replace('\'', "''");
         db.execute_unprepared(&format!("VACUUM INTO '{path}'")).await?;
+        keep_private(&file, PRIVATE_FILE).await?;
         sync_file(&file).await?;
     }
     let mut missing = Vec::new();
@@ -121,6 +126,7 @@ pub async fn backup(db: &DatabaseConnection, store: &DocumentStore, dir: &Path) 
         .map_err(|error| BackupError::File { path: manifest_file.clone(), source: io::Error::other(error) })?;
     // Written last: a folder without it is an unfinished backup, which restore refuses.
     fs::write(&manifest_file, text).await.map_err(file_error(&manifest_file))?;
+    keep_private(&manifest_file, PRIVATE_FILE).await?;
     sync_file(&manifest_file).await?;
     sync_file(dir).await?;
     Ok(manifest)
@@ -251,6 +257,15 @@ async fn main_file(db: &DatabaseConnection) -> Result<PathBuf, BackupError> {
     Ok(PathBuf::from(file))
 }
 
+const PRIVATE_FOLDER: u32 = 0o700;
+const PRIVATE_FILE: u32 = 0o600;
+
+/// Readable and writable by the owner only.
+async fn keep_private(path: &Path, mode: u32) -> Result<(), BackupError> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).await.map_err(file_error(path))
+}
+
 /// A new folder, or an empty one.
 async fn prepare_empty(dir: &Path) -> Result<(), BackupError> {
     fs::create_dir_all(dir).await.map_err(file_error(dir))?;
@@ -264,7 +279,8 @@ async fn prepare_empty(dir: &Path) -> Result<(), BackupError> {
 /// Copies `reader` to `path` (through a `.part` file), keeping it only if its SHA-256 is `sha256`.
 async fn write_checked(reader: impl AsyncRead + Unpin, path: &Path, sha256: &str) -> io::Result<u64> {
     let partial = path.with_extension("part");
-    let mut file = fs::File::create(&partial).await?;
+    let mut file =
+        fs::OpenOptions::new().write(true).create(true).truncate(true).mode(PRIVATE_FILE).open(&partial).await?;
     let (hash, size) = hash_copying(reader, Some(&mut file)).await?;
     file.sync_all().await?;
     drop(file);

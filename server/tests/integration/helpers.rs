@@ -720,7 +720,9 @@ impl Clamd {
         std::fs::write(
             &config,
             format!(
-                "Foreground yes\nLocalSocket {}\nDatabaseDirectory {}\nLogFile {}\nStreamMaxLength 100M\n",
+                // As the README asks: what it cannot scan whole, or cannot open, is flagged.
+                "Foreground yes\nLocalSocket {}\nDatabaseDirectory {}\nLogFile {}\nStreamMaxLength 100M\n\
+                 MaxFileSize 100M\nMaxScanSize 400M\nAlertExceedsMax yes\nAlertEncrypted yes\n",
                 socket.display(),
                 database.display(),
                 dir.path().join("clamd.log").display()

@@ -168,6 +168,18 @@ async fn a_backup_taken_while_the_portal_serves_restores_accounts_and_documents_
     assert!(said.contains("1 document(s)"), "{said}");
     let sqlite = app.config.database.is_sqlite();
     assert_eq!(dir.join("ecars.db").is_file(), sqlite, "PostgreSQL's database is pg_dump's: {said}");
+    // The owner's only, whatever the umask it was run with.
+    let mode = |path: std::path::PathBuf| {
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions()) & 0o777
+    };
+    assert_eq!(mode(dir.clone()), 0o700);
+    assert_eq!(mode(dir.join("documents")), 0o700);
+    for file in std::fs::read_dir(dir.join("documents")).unwrap().chain(std::fs::read_dir(&dir).unwrap()) {
+        let path = file.unwrap().path();
+        if path.is_file() {
+            assert_eq!(mode(path.clone()), 0o600, "{}", path.display());
+        }
+    }
     let (again, said) = ecars(&["backup", dir_text], &app.config.database, &app.config.data_dir);
     assert!(!again && said.contains("is not empty"), "a backup never replaces another: {said}");
 
