@@ -164,6 +164,7 @@ bench: build setup-browser
 	cargo bench -p server --bench documents
 	cargo bench -p server --bench finess
 	cargo bench -p server --bench follow_up
+	cargo bench -p server --bench hostile
 	CHROMIUM=$(CHROMIUM) end2end/bench/browser.sh
 	@echo "== Assets sent to the browser (precompressed at build: brotli, or gzip for older browsers)"
 	@for file in target/site/pkg/ecars.*.wasm target/site/pkg/ecars.*.js target/site/pkg/ecars.*.css \

@@ -187,6 +187,21 @@ async fn compare_with_database(
             plan.refuse(file, line, format!("entité juridique {} rattachée à une autre agence", site.legal_entity));
             continue;
         }
+        // After the import the establishment is the agency's: its legal entity is, or becomes so
+        // by this very import (an entity of no agency is taken only from its own line).
+        let ours_after = entities.contains_key(&site.legal_entity)
+            || known_entities.get(site.legal_entity.as_str()).is_some_and(|known| known.agency_id == Some(agency.id));
+        if !ours_after {
+            plan.refuse(
+                file,
+                line,
+                format!(
+                    "entité juridique {} rattachée à aucune agence : importez sa ligne avec celle de l'établissement",
+                    site.legal_entity
+                ),
+            );
+            continue;
+        }
         if plan.establishments.contains_key(&site.finess) {
             plan.refuse(file, line, format!("FINESS {} en double", site.finess));
             continue;
@@ -288,6 +303,9 @@ pub async fn apply(
         .filter(|entity| entity.agency_id.is_some_and(|owner| owner != agency_id))
         .map(|entity| entity.id)
         .collect();
+    // The agency's entities once this import has written its own.
+    let mut ours: HashSet<i32> =
+        entities.iter().filter(|entity| entity.agency_id == Some(agency_id)).map(|entity| entity.id).collect();
     let mut entity_ids: HashMap<String, i32> = entities.into_iter().map(|entity| (entity.finess, entity.id)).collect();
     for (finess, PlannedEntity { entity, domain, outcome }) in &plan.legal_entities {
         let existing = entity_ids.get(finess.as_str()).copied();
@@ -314,6 +332,7 @@ pub async fn apply(
                 row.insert(&txn).await?
             }
         };
+        ours.insert(saved.id);
         entity_ids.insert(saved.finess, saved.id);
     }
     let site_ids: HashMap<String, (i32, i32)> = establishment::Entity::find()
@@ -325,7 +344,7 @@ pub async fn apply(
     for (finess, PlannedSite { site, outcome }) in &plan.establishments {
         let Some(&legal_entity_id) = entity_ids.get(site.legal_entity.as_str()) else { continue };
         let current = site_ids.get(finess.as_str()).copied();
-        if others.contains(&legal_entity_id) || current.is_some_and(|(_, owner)| others.contains(&owner)) {
+        if !ours.contains(&legal_entity_id) || current.is_some_and(|(_, owner)| others.contains(&owner)) {
             continue;
         }
         let existing = current.map(|(id, _)| id);
@@ -504,5 +523,31 @@ mod tests {
         apply(&db, &bfc, &["21".to_owned()], &forged, &Actor::command_line()).await.unwrap();
         let after = establishment::Entity::find_by_id(chu_site.id).one(&db).await.unwrap().unwrap();
         assert_eq!(after, chu_site, "the CHU's site is still the CHU's");
+    }
+
+    #[tokio::test]
+    async fn an_establishment_is_not_moved_out_of_the_agency_under_an_entity_of_no_agency() {
+        let db = demo_database().await;
+        let ara = agency(&db, crate::demo::ARA).await;
+        let unowned = legal_entity::ActiveModel {
+            finess: Set("380000999".to_owned()),
+            name: Set("ENTITE SANS AGENCE".to_owned()),
+            address: Set(String::new()),
+            phone: Set(String::new()),
+            domain: Set(Domain::Sanitaire),
+            agency_id: Set(None),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        let sites = format!("{METADATA}{}", site_line("380000174", &unowned.finess, "38", "1102"));
+        let preview = plan(&db, &ara, &["38".to_owned()], files(std::slice::from_ref(&sites))).await.unwrap();
+        assert!(preview.establishments.is_empty(), "{:?}", preview.establishments);
+        assert!(preview.refused[0].reason.contains("rattachée à aucune agence"), "{:?}", preview.refused);
+        // With the entity's own line, the entity becomes the agency's and the site may follow it.
+        let entities = format!("{METADATA}{}", entity_line(&unowned.finess, "ENTITE SANS AGENCE", "38"));
+        let preview = plan(&db, &ara, &["38".to_owned()], files(&[entities, sites])).await.unwrap();
+        assert_eq!(preview.establishments.len(), 1, "{:?}", preview.refused);
     }
 }

@@ -174,6 +174,10 @@ mod server {
         new: &NewContract,
         chosen: &[i32],
     ) -> Result<(), AppError> {
+        // Everything read in the transaction that writes: the entity's owner and its sites are
+        // those the links are written against.
+        let txn = begin_write(db).await?;
+        let db = &txn;
         let (contract, entity) = of_agency(db, agency_id, id).await?;
         let contacts = contacts_of(db, id).await?;
         let evaluation = years::current(db, id).await?;
@@ -224,7 +228,6 @@ mod server {
         let before_sites: Vec<i32> = covered_sites(db, id).await?.into_iter().map(|site| site.id).collect();
         let before = journal_fields(&form_of(&contract, evaluation.year, &contacts), &covered_text(&before_sites));
 
-        let txn = begin_write(db).await?;
         let mut active = contract.clone().into_active_model();
         set_fields(&mut active, new);
         let saved = active.update(&txn).await?;

@@ -292,3 +292,41 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another
     assert_eq!(guesser.login(ADMIN_ARA).await.status, 401);
     assert_eq!(app.seen_from(77).login(ADMIN_ARA).await.status, 200);
 }
+
+#[tokio::test]
+async fn the_national_values_import_refuses_the_same_hostile_spreadsheets_fast() {
+    use app::administration::spreadsheet::samples::{repeated_ods, sparse_xlsx, zip_bomb_xlsx};
+    use app::documents::macros::samples::overlapping_zip;
+    let app = spawn_app().await;
+    let admin = app.login_as(ADMIN_ARA).await;
+    let wide: String = std::iter::once("FINESS;Code question;Valeur".to_owned())
+        .chain((0..=app::campaigns::national_values::MAX_LINES).map(|n| format!("380780080;1.1.1.a;{n}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (name, bytes, reason) in [
+        ("creux.xlsx", sparse_xlsx(), "hors des limites"),
+        ("bombe.xlsx", zip_bomb_xlsx(), "100 Mo"),
+        ("repete.ods", repeated_ods(), "ligne"),
+        ("piege.xlsx", overlapping_zip(200, 64 * 1024 * 1024), "endommagé ou piégé"),
+        ("large.csv", wide.into_bytes(), "au plus"),
+    ] {
+        let started = std::time::Instant::now();
+        let form = reqwest::multipart::Form::new()
+            .text("campagne", "CAQES-2022")
+            .part("fichier", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+        let sent = admin
+            .send_file_form("/administration/valeurs-nationales", "/api/administration/valeurs-nationales", form)
+            .await;
+        let said = match sent.location.as_deref() {
+            Some(location) if location.contains("apercu=") => {
+                let token = location.split("apercu=").nth(1).unwrap();
+                admin.call("apercu_valeurs_nationales", &[("token", token)]).await.body
+            }
+            Some(location) => admin.get(location).await.body,
+            None => sent.body.clone(),
+        };
+        assert!(said.contains(reason), "{name}: `{reason}` is not in\n{said}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{name}: {:?}", started.elapsed());
+        still_serving(&app).await;
+    }
+}
