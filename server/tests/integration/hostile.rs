@@ -57,6 +57,21 @@ async fn an_agency_cannot_move_another_agency_s_establishment_under_its_own_lega
     app.login_as(CHU).await.get(&format!("/etablissements/{}", before.id)).await.assert_shows(&[CHU_SITE]);
 }
 
+/// A new establishment user attached to the legal entities `finesses`.
+async fn establishment_user(app: &TestApp, email: &str, finesses: &[&str]) {
+    let finesses: Vec<String> = finesses.iter().map(|finess| (*finess).to_owned()).collect();
+    let new = app::accounts::invitations::NewUser {
+        email,
+        role: app::accounts::Role::Establishment,
+        finesses: &finesses,
+        password: "Etablissement-Demo-2026!",
+        must_renew: false,
+        agency_id: None,
+    };
+    let hashing = app::accounts::secrets::PasswordHashing::new(1);
+    app::accounts::invitations::create_user(&app.database().await, &hashing, new).await.unwrap();
+}
+
 async fn account(app: &TestApp, email: &str) -> user::Model {
     let db = app.database().await;
     user::Entity::find().filter(user::Column::Email.eq(email)).one(&db).await.unwrap().unwrap()
@@ -80,18 +95,8 @@ async fn an_agency_administers_only_its_own_accounts_and_only_its_links_of_a_sha
     app.login_as(REFERENT).await;
 
     // An establishment user of both agencies: each sees it; neither deactivates it alone.
-    let db = app.database().await;
-    let hashing = app::accounts::secrets::PasswordHashing::new(1);
     let shared = "commun@exemple.fr";
-    let new = app::accounts::invitations::NewUser {
-        email: shared,
-        role: app::accounts::Role::Establishment,
-        finesses: &["380780080".to_owned(), ACODEGE.to_owned()],
-        password: "Commun-Demo-2026!",
-        must_renew: false,
-        agency_id: None,
-    };
-    app::accounts::invitations::create_user(&db, &hashing, new).await.unwrap();
+    establishment_user(&app, shared, &["380780080", ACODEGE]).await;
     let id = account(&app, shared).await.id.to_string();
     let page = bfc.get(&format!("/administration/comptes/{id}")).await;
     page.assert_shows(&["aussi rattaché aux entités juridiques d'une autre agence", "210984078 - ACODEGE"]);
@@ -156,17 +161,8 @@ async fn deactivated_accounts_receive_no_mail_about_their_former_establishment()
     let chu = app.login_as(CHU).await;
     let db = app.database().await;
     // A colleague of the CHU and the referent, both deactivated.
-    let hashing = app::accounts::secrets::PasswordHashing::new(1);
     let colleague = "ancien@chu-grenoble.fr";
-    let new = app::accounts::invitations::NewUser {
-        email: colleague,
-        role: app::accounts::Role::Establishment,
-        finesses: &["380780080".to_owned()],
-        password: "Ancien-Demo-2026!",
-        must_renew: false,
-        agency_id: None,
-    };
-    app::accounts::invitations::create_user(&db, &hashing, new).await.unwrap();
+    establishment_user(&app, colleague, &["380780080"]).await;
     user::Entity::update_many()
         .col_expr(user::Column::DeactivatedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
         .filter(user::Column::Email.is_in([colleague, REFERENT.0]))
