@@ -26,6 +26,20 @@ pub fn folded(text: &str) -> String {
         .collect()
 }
 
+/// A count as French text writes it, thousands apart: `3 000`, `100 000` (a narrow no-break
+/// space between the groups, so that a number is never cut at the end of a line).
+pub fn thousands(count: u64) -> String {
+    let digits = count.to_string();
+    let mut text = String::with_capacity(digits.len() * 2);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            text.push('\u{202f}');
+        }
+        text.push(digit);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +49,13 @@ mod tests {
         assert_eq!(folded("  ÉLÈVE Être Œuvre ÇA Noël "), "eleve etre œuvre ca noel");
         assert_eq!(folded("ÁÑØ Ÿ ×"), "áñø ÿ ×");
         assert_eq!(folded("Type de VALEUR"), folded("type de valeur"));
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(3000), "3\u{202f}000");
+        assert_eq!(thousands(1_234_567), "1\u{202f}234\u{202f}567");
     }
 }

@@ -63,10 +63,7 @@ fn too_big() -> String {
 
 /// `64 colonnes, 100 000 lignes`.
 fn limits() -> String {
-    let rows = MAX_ROWS.to_string();
-    let (thousands, units) = rows.split_at(rows.len().saturating_sub(3));
-    let rows = if thousands.is_empty() { units.to_owned() } else { format!("{thousands} {units}") };
-    format!("{MAX_COLUMNS} colonnes, {rows} lignes")
+    format!("{MAX_COLUMNS} colonnes, {} lignes", crate::text::thousands(u64::from(MAX_ROWS)))
 }
 
 /// A cell holding a value beyond the columns and rows read, named as the spreadsheet shows it.
@@ -678,7 +675,7 @@ mod tests {
 
     #[test]
     fn the_limits_are_said_as_a_french_reader_writes_them() {
-        assert_eq!(limits(), "64 colonnes, 100 000 lignes");
+        assert_eq!(limits(), "64 colonnes, 100\u{202f}000 lignes");
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(25), "Z");
         assert_eq!(column_letters(26), "AA");
@@ -694,7 +691,7 @@ mod tests {
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
         assert_eq!(
             refused,
-            "La cellule XFD1048576 est hors des limites lues (64 colonnes, 100 000 lignes) : \
+            "La cellule XFD1048576 est hors des limites lues (64 colonnes, 100\u{202f}000 lignes) : \
              le classeur attendu tient dans bien moins."
         );
         // Just past the last column or row read.
@@ -770,7 +767,7 @@ mod tests {
         let started = std::time::Instant::now();
         let refused = read(&samples::repeated_ods()).unwrap_err();
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
-        assert!(refused.contains("hors des limites lues (64 colonnes, 100 000 lignes)"), "{refused}");
+        assert!(refused.contains("hors des limites lues (64 colonnes, 100\u{202f}000 lignes)"), "{refused}");
         assert!(refused.contains("ligne 1048576"), "{refused}");
         // One column too many, or one row.
         let wide = samples::ods(

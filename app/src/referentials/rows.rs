@@ -173,19 +173,6 @@ pub fn code_is_valid(code: &str) -> bool {
         && !code.contains("..")
 }
 
-/// 3000 as "3 000" (a narrow no-break space between thousands).
-fn grouped(count: usize) -> String {
-    let digits = count.to_string();
-    let mut text = String::with_capacity(digits.len() * 2);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            text.push('\u{202f}');
-        }
-        text.push(digit);
-    }
-    text
-}
-
 /// "boucle entre les codes a → b → c → a" for `cycle` (each code's parent the next, the last's
 /// the first), from `start`; past MAX_LOOP_CODES_SHOWN codes, "a → … → a (n codes)".
 fn loop_message(cycle: &[&str], start: usize) -> String {
@@ -195,7 +182,11 @@ fn loop_message(cycle: &[&str], start: usize) -> String {
     if cycle.len() <= MAX_LOOP_CODES_SHOWN {
         format!("boucle entre les codes {} → {closing}", shown.join(" → "))
     } else {
-        format!("boucle entre les codes {} → … → {closing} ({} codes)", shown.join(" → "), grouped(cycle.len()))
+        format!(
+            "boucle entre les codes {} → … → {closing} ({} codes)",
+            shown.join(" → "),
+            crate::text::thousands(cycle.len() as u64)
+        )
     }
 }
 
@@ -546,13 +537,5 @@ mod tests {
         for bad in ["", ".", "..", ".a", "a..b", "-a", "a/b", "a\\b", "é", &"a".repeat(MAX_CODE_CHARS + 1)] {
             assert!(!code_is_valid(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(grouped(7), "7");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(3000), "3\u{202f}000");
-        assert_eq!(grouped(1_234_567), "1\u{202f}234\u{202f}567");
     }
 }
