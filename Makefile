@@ -132,6 +132,8 @@ $(PORTAL_CSS): style/portal-css.mjs style/main.css node_modules/.package-lock.js
 # expect and panic outside tests (Cargo.toml, clippy.toml), so no request can panic the server.
 lint: setup
 	cargo fmt --all --check
+	cargo clippy -p core --all-targets -- -D warnings
+	cargo clippy -p core --all-targets --all-features -- -D warnings
 	cargo clippy -p app --features ssr --lib --tests -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p migrations -- -D warnings
@@ -140,6 +142,7 @@ lint: setup
 
 # Unit tests of each package; `app` is compiled for the server only (never ssr and hydrate together).
 test-unit:
+	cargo test -p core --all-features
 	cargo test -p app --features ssr --lib
 	cargo test -p server --lib
 

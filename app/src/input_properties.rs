@@ -10,8 +10,8 @@ use crate::contacts::rules::PhoneNumber;
 use crate::documents::rules::DocumentName;
 use crate::email::EmailAddress;
 use crate::evaluation::values::{parse_achieved, parse_comment, AnswerValue};
-use crate::evaluation::ValueKind;
 use crate::legal_entities::finess::FinessNumber;
+use ecars_core::vocabulary::ValueKind;
 
 /// Any text, with a bias towards what parsers find hard: separators, controls, direction marks,
 /// accents, emoji and percent signs.

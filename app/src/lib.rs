@@ -28,6 +28,8 @@ pub mod routes;
 pub mod text;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -4,20 +4,14 @@
 
 use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
 
-use crate::accounts::mail_preferences::MailPreference;
 use crate::evaluation::closing::ClosingReceipt;
 use crate::routes::LOGIN_PATH;
+use ecars_core::vocabulary::MailPreference;
 
-/// A message ready to be queued.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mail {
-    /// Which message this is, for the logs and the outbox table.
-    pub kind: &'static str,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-}
+pub use crate::mail::Mail;
+
+/// How many missing questions a reminder lists by name at most; the rest are counted.
+pub const LISTED_QUESTIONS: usize = 20;
 
 /// The verification code asked for on "Renouveler le mot de passe".
 pub fn verification_code(to: &str, code: &str) -> Mail {
@@ -150,9 +144,7 @@ pub struct Reminder<'a> {
 
 /// The window of a self-evaluation ends soon and it is not closed: to the establishment's users.
 pub fn reminder(to: &str, reminder: &Reminder) -> Mail {
-    use crate::campaigns::reminders::LISTED_QUESTIONS;
-
-    let last_day = crate::db::french_date(reminder.last_day);
+    let last_day = ecars_core::time::french_date(reminder.last_day);
     let when = match reminder.days_left {
         0 => "aujourd'hui".to_owned(),
         1 => "demain".to_owned(),
@@ -228,7 +220,7 @@ pub fn digest(to: &str, digest: &Digest) -> Mail {
             .paragraph(&format!(
                 "{} évaluation(s) en retard (non close(s), saisie terminée ou se terminant dans moins de {} jours) :",
                 digest.late.len(),
-                crate::follow_up::digest::LATE_WITHIN_DAYS
+                ecars_core::evaluation::rules::LATE_WITHIN_DAYS
             ))
             .items(&listed(digest.late));
     }

@@ -66,6 +66,16 @@ pub struct Settings {
 pub struct ListingRoutes;
 
 impl AppState {
+    /// Gives a request's pages and server functions the state, and apart from it what the layers
+    /// below ask for by itself (the key that signs messages, the security journal), so that they
+    /// need not know the state.
+    pub fn provide_context(&self) {
+        leptos::prelude::provide_context(self.clone());
+        leptos::prelude::provide_context(self.message_key.clone());
+        leptos::prelude::provide_context(self.security_journal.clone());
+        leptos::prelude::provide_context(self.settings.operator.clone());
+    }
+
     /// The state of the current request, inside a server function or a page.
     pub fn current() -> Result<Self, AppError> {
         use leptos::prelude::use_context;
@@ -76,4 +86,12 @@ impl AppState {
             AppError::Internal
         })
     }
+}
+
+/// The agency administrator calling an import's server function, with the application's state
+/// and the id of the agency it imports for; "not found" for anyone else.
+pub fn agency_administrator() -> Result<(AppState, crate::accounts::access::Viewer, i32), AppError> {
+    let viewer = crate::accounts::access::viewer()?;
+    let agency_id = crate::accounts::access::administered_agency(&viewer)?;
+    Ok((AppState::current()?, viewer, agency_id))
 }

@@ -10,7 +10,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::time::Instant;
 
 use app::administration::finess_import::{apply, plan, ImportingAgency, Outcome};
-use app::administration::journal::Actor;
+use app::audit::Actor;
 use app::agencies::{AgencyForm, NewAgency};
 
 const LEGAL_ENTITIES: usize = 20_000;

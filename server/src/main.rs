@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use app::accounts::invitations::{invite, CreateUserError, Invitation};
 use app::accounts::Role;
-use app::administration::journal::Actor;
+use app::audit::Actor;
 use app::demo::national;
 use app::operations::backup;
 use clap::Parser;

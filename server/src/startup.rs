@@ -22,7 +22,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use app::accounts::middleware::gate;
 use app::accounts::rate_limit::RateLimiter;
 use app::accounts::secrets::{MessageKey, PasswordHashing};
-use app::accounts::security_log::{write_to_journal, SecurityJournal, SecurityRecord};
+use app::accounts::security_log::{SecurityJournal, SecurityRecord};
+use app::accounts::security_worker::write_to_journal;
 use app::administration::staging::Staging;
 use app::documents::store::{DocumentStore, RemoteStore};
 use app::documents::web::{download, download_all, upload};
@@ -202,7 +203,7 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartE
         .await
         .map_err(|source| StartError::Database { url: config.database.clone(), source })?;
     Migrator::up(&db, None).await.map_err(StartError::Migration)?;
-    app::db::watch_statements(&mut db, config.statement_observer.clone());
+    app::db::watch_statements(&mut db, app::operations::metrics::database_statement, config.statement_observer.clone());
     Ok(db)
 }
 
@@ -323,7 +324,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
     let routes = route_list();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || state.provide_context()
     };
     let shell = {
         let options = options.clone();
@@ -342,7 +343,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(SAMPLE_ROUTE, axum::routing::get(app::administration::web::demo_sample))
         .route(app::routes::ALIVE_PATH, axum::routing::get(app::operations::health::alive))
         .route(app::routes::READY_PATH, axum::routing::get(app::operations::health::ready))
-        .route(app::routes::METRICS_PATH, axum::routing::get(app::operations::metrics::scrape))
+        .route(app::routes::METRICS_PATH, axum::routing::get(app::operations::scrape::scrape))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::Extension(state.clone()))

@@ -13,9 +13,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Query
 
 use super::Role;
 use crate::agencies::AgencyContacts;
-use crate::db::entities::indicator::NodeKind;
-use crate::db::entities::{contract, establishment, evaluation, indicator, legal_entity};
-use crate::evaluation::years::server as years;
+use crate::db::entities::{establishment, legal_entity};
 use crate::AppError;
 
 /// The logged-in user of the current request, put there by the session middleware.
@@ -60,6 +58,13 @@ impl Reach<'_> {
             Reach::Entities(ids) => Condition::all().add(column.is_in(ids.iter().copied())),
             Reach::Nothing => Condition::all().add(sea_orm::sea_query::Expr::val(false)),
         }
+    }
+}
+
+impl crate::audit::Actor {
+    /// The person behind a request, as the journal names them.
+    pub fn of(viewer: &Viewer) -> Self {
+        crate::audit::Actor { id: Some(viewer.user_id), email: viewer.email.clone() }
     }
 }
 
@@ -111,7 +116,7 @@ impl Viewer {
         }
     }
 
-    fn writes(&self, legal_entity_id: i32) -> bool {
+    pub(crate) fn writes(&self, legal_entity_id: i32) -> bool {
         self.role == Role::Establishment && self.legal_entity_ids.contains(&legal_entity_id)
     }
 }
@@ -121,34 +126,6 @@ pub fn viewer() -> Result<Viewer, AppError> {
     leptos::prelude::use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
         .ok_or(AppError::Unauthenticated)
-}
-
-/// A contract the viewer may read, one of its evaluations (the current one unless an earlier
-/// year was asked for), and whether the viewer may change that evaluation now: an establishment
-/// user of its legal entity, while it is in Auto-Evaluation and inside its window.
-#[derive(Debug, Clone)]
-pub struct ContractAccess {
-    pub contract: contract::Model,
-    pub evaluation: evaluation::Model,
-    /// The evaluation is the contract's current one (an earlier year's is read-only).
-    pub current: bool,
-    pub editable: bool,
-}
-
-impl ContractAccess {
-    /// Whether anything of the evaluation can change on `today`, whoever asks: the current year,
-    /// in Auto-Evaluation, inside its window.
-    pub fn check_open(&self, today: chrono::NaiveDate) -> Result<(), AppError> {
-        if !self.current {
-            return Err(AppError::NotEditable(years::EARLIER.to_owned()));
-        }
-        crate::campaigns::window::server::check_open(&self.evaluation, today)
-    }
-
-    /// The viewer fills this question of the contract now (national questions are the agency's).
-    pub fn may_answer(&self, question: &indicator::Model) -> bool {
-        self.editable && question.editable_by_establishment
-    }
 }
 
 /// The legal entity of FINESS `finess`, if the viewer may read it.
@@ -163,113 +140,6 @@ pub async fn readable_legal_entity(
         .await?
         .filter(|entity| readable(viewer, entity.id, entity.agency_id))
         .ok_or(AppError::NotFound)
-}
-
-/// The contract `id`, if the viewer may read it.
-pub async fn readable_contract(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    id: i32,
-) -> Result<ContractAccess, AppError> {
-    readable_evaluation(db, viewer, id, None).await
-}
-
-/// The contract `id` and its evaluation of `year` (the current one for `None`), if the viewer may
-/// read the contract and it has such a year.
-pub async fn readable_evaluation(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    id: i32,
-    year: Option<i32>,
-) -> Result<ContractAccess, AppError> {
-    let contract = readable_contract_row(db, viewer, id).await?;
-    let current = years::current(db, id).await?;
-    let evaluation = match year {
-        Some(year) if year != current.year => years::of_year(db, id, year).await?.ok_or(AppError::NotFound)?,
-        _ => current.clone(),
-    };
-    Ok(access_to(viewer, contract, evaluation, current.id))
-}
-
-async fn readable_contract_row(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    id: i32,
-) -> Result<contract::Model, AppError> {
-    let contract = contract::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-    if !reads_legal_entity(db, viewer, contract.legal_entity_id).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(contract)
-}
-
-/// An earlier year (not `current_id`) is read-only.
-fn access_to(
-    viewer: &Viewer,
-    contract: contract::Model,
-    evaluation: evaluation::Model,
-    current_id: i32,
-) -> ContractAccess {
-    let mut access = ContractAccess { current: evaluation.id == current_id, contract, evaluation, editable: false };
-    access.editable = viewer.writes(access.contract.legal_entity_id) && access.check_open(viewer.today()).is_ok();
-    access
-}
-
-/// For a server function that reads contract `id`: the database, once the caller may read it.
-pub async fn contract_for_reading(id: i32) -> Result<sea_orm::DatabaseConnection, AppError> {
-    let viewer = viewer()?;
-    let db = crate::state::AppState::current()?.db;
-    readable_contract(&db, &viewer, id).await?;
-    Ok(db)
-}
-
-/// The contract `id` and its current evaluation, if the viewer may change it: "not found" when it cannot even read it,
-/// "forbidden" when it only reads it. Its phase is checked by the write itself, under the
-/// contract's lock (`contracts::service::lock_open`).
-pub async fn writable_contract(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    id: i32,
-) -> Result<ContractAccess, AppError> {
-    let access = readable_contract(db, viewer, id).await?;
-    check_writes(viewer, access.contract.legal_entity_id)?;
-    Ok(access)
-}
-
-/// The contract `id` and its current evaluation, if the viewer steers its campaign (see
-/// [`Viewer::steers_campaigns`]): "not found" when it cannot even read it, "forbidden" for an
-/// establishment user.
-pub async fn steerable_contract(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    id: i32,
-) -> Result<ContractAccess, AppError> {
-    let access = readable_contract(db, viewer, id).await?;
-    if !viewer.steers_campaigns() {
-        record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_steering_campaigns");
-        return Err(AppError::Forbidden);
-    }
-    Ok(access)
-}
-
-/// A question (leaf of a tree) of a contract the viewer may read; anything else is "not found".
-pub async fn readable_question(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    question_id: i32,
-) -> Result<(indicator::Model, ContractAccess), AppError> {
-    let question = indicator::Entity::find_by_id(question_id)
-        .one(db)
-        .await?
-        .filter(|node| node.node_kind == NodeKind::Question)
-        .ok_or(AppError::NotFound)?;
-    let contract = readable_contract_row(db, viewer, question.contract_id).await?;
-    let evaluation = evaluation::Entity::find_by_id(question.evaluation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("evaluation of question {question_id}")))?;
-    let current = years::current(db, contract.id).await?;
-    Ok((question, access_to(viewer, contract, evaluation, current.id)))
 }
 
 /// The establishment `id`, if the viewer may read its legal entity.
@@ -293,16 +163,6 @@ pub fn administered_agency(viewer: &Viewer) -> Result<i32, AppError> {
         record(Event::AccessRefused, Some(&viewer.email), Outcome::Refused, "not_an_administrator");
         AppError::NotFound
     })
-}
-
-/// The journal a viewer reads: its agency's, or every one for a national administrator; for
-/// anyone else it does not exist.
-pub fn journal_scope(viewer: &Viewer) -> Result<crate::administration::journal::search::JournalScope, AppError> {
-    use crate::administration::journal::search::JournalScope;
-    if viewer.administers_agencies() {
-        return Ok(JournalScope::Everything);
-    }
-    administered_agency(viewer).map(JournalScope::Agency)
 }
 
 /// The list of agencies is the national administrators' only.
@@ -336,7 +196,11 @@ fn readable(viewer: &Viewer, legal_entity_id: i32, agency_id: Option<i32>) -> bo
 }
 
 /// [`readable`] for a legal entity known by its id (its agency is looked up only when it matters).
-async fn reads_legal_entity(db: &impl ConnectionTrait, viewer: &Viewer, legal_entity_id: i32) -> Result<bool, DbErr> {
+pub(crate) async fn reads_legal_entity(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    legal_entity_id: i32,
+) -> Result<bool, DbErr> {
     let agency_id = match viewer.reach() {
         Reach::Agency(_) => legal_entity::Entity::find_by_id(legal_entity_id)
             .select_only()
@@ -418,10 +282,13 @@ mod tests {
 mod service_tests {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-    use crate::contracts::Phase;
+    use ecars_core::vocabulary::Phase;
 
     use super::*;
+    use crate::db::entities::{contract, evaluation, indicator};
     use crate::db::testing::{contract_named, demo_database, viewer};
+    use crate::evaluation::access::{readable_contract, readable_question, writable_contract};
+    use ecars_core::vocabulary::NodeKind;
 
     async fn questions(db: &sea_orm::DatabaseConnection, contract_id: i32, national: bool) -> indicator::Model {
         crate::db::testing::current_indicators(db, contract_id)

@@ -11,12 +11,13 @@ use sea_orm::{
 use super::directory::find_user;
 use super::secrets::PasswordHashing;
 use super::Role;
-use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+use crate::audit::{self, Actor, Entry};
 use crate::db::begin_write;
 use crate::db::entities::{legal_entity, user, user_legal_entity};
 use crate::email::EmailAddress;
 use crate::mail::outbox::Outbox;
 use crate::notifications;
+use ecars_core::vocabulary::ChangeKind;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CreateUserError {
@@ -157,7 +158,7 @@ impl PreparedInvitation {
         });
         let change =
             Entry { kind: ChangeKind::AccountInvited, subject: user.email.clone(), before: None, after: Some(after) };
-        journal::record(txn, actor, user.agency_id, change).await?;
+        audit::record(txn, actor, user.agency_id, change).await?;
         Ok(user)
     }
 }
@@ -201,7 +202,7 @@ pub async fn invite_again(
     super::sessions::close_all(&txn, user.id).await?;
     state.outbox.queue(&txn, notifications::invitation(&email, &state.settings.public_url, &password)).await?;
     let change = Entry { kind: ChangeKind::InvitationResent, subject: email, before: None, after: None };
-    journal::record(&txn, actor, Some(agency_id), change).await?;
+    audit::record(&txn, actor, Some(agency_id), change).await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(())

@@ -52,7 +52,7 @@ pub fn client_key(ip: Option<IpAddr>) -> String {
 
 pub enum LoginResult {
     /// Logged in: the token of the new session, and the account's role.
-    Session(String, crate::accounts::Role),
+    Session(String, ecars_core::vocabulary::Role),
     /// Right password, but it must be renewed before anything else (first login).
     MustRenew,
 }

@@ -2,91 +2,9 @@
 //! reminders, a referent its weekly digest of the follow-up. One place for each one's words, its
 //! role and its column, and one form and one server function for both.
 
-use serde::{Deserialize, Serialize};
-
-use super::Role;
 use crate::AppError;
 
-/// A mail a user may stop, each for one role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MailPreference {
-    /// "Rappels de fin de campagne", to establishment users.
-    Reminders,
-    /// "Récapitulatif hebdomadaire du suivi", to referents.
-    Digest,
-}
-
-impl MailPreference {
-    pub const ALL: [MailPreference; 2] = [MailPreference::Reminders, MailPreference::Digest];
-
-    /// The form's value, and the query parameter of "Mon compte" once saved (`?rappels=0`).
-    pub fn code(self) -> &'static str {
-        match self {
-            MailPreference::Reminders => "rappels",
-            MailPreference::Digest => "recapitulatif",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        MailPreference::ALL.into_iter().find(|preference| preference.code() == code.trim())
-    }
-
-    /// The one a role may stop, if any.
-    pub fn of_role(role: Role) -> Option<Self> {
-        MailPreference::ALL.into_iter().find(|preference| preference.role() == role)
-    }
-
-    pub fn role(self) -> Role {
-        match self {
-            MailPreference::Reminders => Role::Establishment,
-            MailPreference::Digest => Role::Referent,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            MailPreference::Reminders => "Rappels de fin de campagne",
-            MailPreference::Digest => "Récapitulatif hebdomadaire du suivi",
-        }
-    }
-
-    /// The checkbox.
-    pub fn label(self) -> &'static str {
-        match self {
-            MailPreference::Reminders => "Recevoir les rappels de fin de campagne",
-            MailPreference::Digest => "Recevoir le récapitulatif hebdomadaire du suivi",
-        }
-    }
-
-    fn hint(self) -> &'static str {
-        match self {
-            MailPreference::Reminders => "14, 7 et 1 jour(s) avant la fin de la saisie, tant qu'elle n'est pas close.",
-            MailPreference::Digest => {
-                "Une fois par semaine, les évaluations que vous suivez closes depuis le précédent et celles en \
-                 retard ; rien quand il n'y a rien à dire."
-            }
-        }
-    }
-
-    /// What "Mon compte" says once the choice is saved.
-    pub fn message(self, wanted: bool) -> &'static str {
-        match (self, wanted) {
-            (MailPreference::Reminders, true) => "Vous recevrez les rappels de fin de campagne.",
-            (MailPreference::Reminders, false) => "Vous ne recevrez plus les rappels de fin de campagne.",
-            (MailPreference::Digest, true) => "Vous recevrez le récapitulatif hebdomadaire du suivi.",
-            (MailPreference::Digest, false) => "Vous ne recevrez plus le récapitulatif hebdomadaire du suivi.",
-        }
-    }
-
-    /// The last line of each such mail.
-    pub fn opt_out(self) -> String {
-        let what = match self {
-            MailPreference::Reminders => "ces rappels",
-            MailPreference::Digest => "ce récapitulatif",
-        };
-        format!("Vous ne souhaitez plus {what} ? Décochez « {} » dans « Mon compte ».", self.label())
-    }
-}
+pub use ecars_core::vocabulary::MailPreference;
 
 /// "Mon compte": `preference` ticked (`wanted` = "on") or not (absent), for the role it is of.
 #[leptos::server(endpoint = "preferences_courriel", client = crate::accounts::csrf::PortalClient)]
@@ -191,6 +109,7 @@ pub mod server {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ecars_core::vocabulary::Role;
 
     #[test]
     fn each_preference_belongs_to_one_role_and_reads_back_from_its_code() {

@@ -242,12 +242,13 @@ mod server {
     use crate::accounts::invitations::{self, Invitation, PreparedInvitation};
     use crate::accounts::login::{self, forget_failures};
     use crate::accounts::{sessions, Role};
-    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+    use crate::audit::{self, Actor, Entry};
     use crate::db::entities::{legal_entity, user, user_legal_entity};
     use crate::db::{begin_write, french_date_time};
     use crate::legal_entities::LegalEntityRef;
     use crate::state::AppState;
     use crate::AppError;
+    use ecars_core::vocabulary::ChangeKind;
 
     /// The accounts an agency sees: its own administrators and referents (`users.agency_id`,
     /// whatever legal entity they follow), and the establishment users attached to its legal
@@ -511,7 +512,7 @@ mod server {
             AccountAction::ResendInvitation => return Err(AppError::NotFound),
         };
         let entry = Entry { kind, subject: user.email.clone(), before: Some(before), after: Some(after) };
-        journal::record(&txn, &Actor::of(viewer), Some(agency_id), entry).await?;
+        audit::record(&txn, &Actor::of(viewer), Some(agency_id), entry).await?;
         txn.commit().await?;
         tracing::info!(user = viewer.user_id, account = user.id, action = action.code(), "account changed");
         Ok(())

@@ -158,7 +158,7 @@ impl FormPage {
         let mut base = url::Url::parse("http://localhost").ok()?.join(&self.path).ok()?;
         base.query_pairs_mut().clear().extend_pairs(&self.query);
         let mut page = ServerFnUrlError::new(server_fn_path, error.clone()).to_url(base.as_str()).ok()?;
-        let key = crate::state::AppState::current().ok()?.message_key;
+        let key = leptos::prelude::use_context::<super::secrets::MessageKey>()?;
         let signature = message_signature(&page, &key, None)?;
         page.query_pairs_mut().append_pair(SIGNATURE_PARAM, &signature);
         let anchor = self.anchor.map(|anchor| format!("#{anchor}")).unwrap_or_default();

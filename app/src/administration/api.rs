@@ -21,9 +21,9 @@ pub async fn import_preview(token: String) -> Result<FinessPreview, AppError> {
 #[server(endpoint = "confirmer_import_finess", client = crate::accounts::csrf::PortalClient)]
 pub async fn confirm_finess_import(token: String) -> Result<String, AppError> {
     use super::finess_import::apply;
-    use super::journal::Actor;
     use super::IMPORTED_PARAM;
     use crate::accounts::web::{answer_plain_post, FormPage};
+    use crate::audit::Actor;
     use crate::routes::FINESS_IMPORT_PATH;
 
     let imported = async {
@@ -74,7 +74,7 @@ pub async fn journal(
 ) -> Result<super::journal::JournalPage, AppError> {
     use super::journal::{search, JournalPage, SHOWN_ENTRIES};
     let viewer = crate::accounts::access::viewer()?;
-    let scope = crate::accounts::access::journal_scope(&viewer)?;
+    let scope = crate::administration::journal::search::journal_scope(&viewer)?;
     let state = crate::state::AppState::current()?;
     let (rows, total) = search::entries(&state.db, scope, &filter, SHOWN_ENTRIES).await?;
     Ok(JournalPage { rows, total })
@@ -99,7 +99,7 @@ mod server {
 
     /// The administrator calling, and the agency it imports for.
     pub fn administrator() -> Result<(AppState, Viewer, ImportingAgency), AppError> {
-        let (state, viewer, id) = super::super::staging::administrator()?;
+        let (state, viewer, id) = crate::state::agency_administrator()?;
         let name = viewer.agency.as_ref().map(|agency| agency.name.clone()).unwrap_or_default();
         Ok((state, viewer, ImportingAgency { id, name }))
     }

@@ -9,7 +9,7 @@
 use std::io::{self, BufRead, Read};
 
 use crate::legal_entities::finess::{region_of, FinessNumber};
-use crate::legal_entities::Domain;
+use ecars_core::vocabulary::Domain;
 
 /// A line longer than this is refused (FINESS lines are a few hundred bytes).
 const MAX_LINE_BYTES: usize = 16 * 1024;

@@ -9,11 +9,12 @@ use std::io::BufRead;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 
 use super::finess_file::{EstablishmentLine, FinessLines, LegalEntityLine, Record};
-use super::journal::{self, Actor, ChangeKind, Entry};
+use crate::audit::{self, Actor, Entry};
 use crate::db::begin_write;
 use crate::db::entities::{establishment, legal_entity};
 use crate::legal_entities::finess::{canonical_departement, FinessNumber};
-use crate::legal_entities::Domain;
+use ecars_core::vocabulary::ChangeKind;
+use ecars_core::vocabulary::Domain;
 
 /// At most this many refused lines are listed (all are counted).
 pub const LISTED_REFUSALS: usize = 500;
@@ -378,7 +379,7 @@ pub async fn apply(
         });
         let change =
             Entry { kind: ChangeKind::FinessImported, subject: agency.name.clone(), before: None, after: Some(after) };
-        journal::record(&txn, actor, Some(agency_id), change).await?;
+        audit::record(&txn, actor, Some(agency_id), change).await?;
     }
     txn.commit().await?;
     Ok(applied)

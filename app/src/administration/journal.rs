@@ -4,109 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contracts::creation::Day;
+use ecars_core::day::Day;
 
-/// Stored by name in `journal_entries.kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
-pub enum ChangeKind {
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "agency_created"))]
-    AgencyCreated,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "finess_imported"))]
-    FinessImported,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_invited"))]
-    AccountInvited,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "referential_imported"))]
-    ReferentialImported,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "security_event"))]
-    SecurityEvent,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "contract_created"))]
-    ContractCreated,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_entities_changed"))]
-    AccountEntitiesChanged,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_unlocked"))]
-    AccountUnlocked,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_deactivated"))]
-    AccountDeactivated,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "account_reactivated"))]
-    AccountReactivated,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invitation_resent"))]
-    InvitationResent,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "contract_edited"))]
-    ContractEdited,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "window_extended"))]
-    WindowExtended,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "campaign_opened"))]
-    CampaignOpened,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "national_values_imported"))]
-    NationalValuesImported,
-}
-
-impl ChangeKind {
-    pub const ALL: [ChangeKind; 15] = [
-        ChangeKind::AgencyCreated,
-        ChangeKind::FinessImported,
-        ChangeKind::AccountInvited,
-        ChangeKind::ReferentialImported,
-        ChangeKind::SecurityEvent,
-        ChangeKind::ContractCreated,
-        ChangeKind::AccountEntitiesChanged,
-        ChangeKind::AccountUnlocked,
-        ChangeKind::AccountDeactivated,
-        ChangeKind::AccountReactivated,
-        ChangeKind::InvitationResent,
-        ChangeKind::ContractEdited,
-        ChangeKind::WindowExtended,
-        ChangeKind::CampaignOpened,
-        ChangeKind::NationalValuesImported,
-    ];
-
-    /// Its name in addresses (the journal's filter), the one it is stored by.
-    pub fn code(self) -> &'static str {
-        match self {
-            ChangeKind::AgencyCreated => "agency_created",
-            ChangeKind::FinessImported => "finess_imported",
-            ChangeKind::AccountInvited => "account_invited",
-            ChangeKind::ReferentialImported => "referential_imported",
-            ChangeKind::SecurityEvent => "security_event",
-            ChangeKind::ContractCreated => "contract_created",
-            ChangeKind::AccountEntitiesChanged => "account_entities_changed",
-            ChangeKind::AccountUnlocked => "account_unlocked",
-            ChangeKind::AccountDeactivated => "account_deactivated",
-            ChangeKind::AccountReactivated => "account_reactivated",
-            ChangeKind::InvitationResent => "invitation_resent",
-            ChangeKind::ContractEdited => "contract_edited",
-            ChangeKind::WindowExtended => "window_extended",
-            ChangeKind::CampaignOpened => "campaign_opened",
-            ChangeKind::NationalValuesImported => "national_values_imported",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        ChangeKind::ALL.into_iter().find(|kind| kind.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ChangeKind::AgencyCreated => "Création d'une agence",
-            ChangeKind::FinessImported => "Import du fichier FINESS",
-            ChangeKind::AccountInvited => "Invitation d'un utilisateur",
-            ChangeKind::ReferentialImported => "Import d'un référentiel d'indicateurs",
-            ChangeKind::SecurityEvent => "Événement de sécurité",
-            ChangeKind::ContractCreated => "Création d'un contrat",
-            ChangeKind::AccountEntitiesChanged => "Changement des entités d'un compte",
-            ChangeKind::AccountUnlocked => "Déblocage d'un compte",
-            ChangeKind::AccountDeactivated => "Désactivation d'un compte",
-            ChangeKind::AccountReactivated => "Réactivation d'un compte",
-            ChangeKind::InvitationResent => "Nouvel envoi d'une invitation",
-            ChangeKind::ContractEdited => "Modification d'un contrat",
-            ChangeKind::WindowExtended => "Prolongation d'une saisie",
-            ChangeKind::CampaignOpened => "Ouverture d'une campagne",
-            ChangeKind::NationalValuesImported => "Import de valeurs d'indicateurs nationaux",
-        }
-    }
-}
+pub use ecars_core::vocabulary::ChangeKind;
 
 /// Query parameters of the journal page and of its CSV export.
 pub const PERSON_PARAM: &str = "personne";
@@ -178,79 +78,6 @@ pub struct JournalPage {
 /// The page lists this many entries at most; the CSV export has every one.
 pub const SHOWN_ENTRIES: u64 = 200;
 
-#[cfg(feature = "ssr")]
-pub use server::{record, record_at, Actor, Entry};
-
-#[cfg(feature = "ssr")]
-mod server {
-    use chrono::Utc;
-    use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
-
-    use super::ChangeKind;
-    use crate::accounts::access::Viewer;
-    use crate::db::entities::journal_entry;
-
-    /// Who made a change: a person of the portal, or an operator on the server's command line.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Actor {
-        pub id: Option<i32>,
-        pub email: String,
-    }
-
-    impl Actor {
-        pub fn of(viewer: &Viewer) -> Self {
-            Actor { id: Some(viewer.user_id), email: viewer.email.clone() }
-        }
-
-        /// `ecars user add` and the like, run by whoever operates the server.
-        pub fn command_line() -> Self {
-            Actor { id: None, email: "ligne de commande du serveur".to_owned() }
-        }
-    }
-
-    /// One change: what, to what, and the values before and after (`None` for a creation).
-    pub struct Entry {
-        pub kind: ChangeKind,
-        pub subject: String,
-        pub before: Option<serde_json::Value>,
-        pub after: Option<serde_json::Value>,
-    }
-
-    /// Records `change`, made by `actor` in the administration of `agency_id` (`None`: national).
-    pub async fn record(
-        db: &impl ConnectionTrait,
-        actor: &Actor,
-        agency_id: Option<i32>,
-        change: Entry,
-    ) -> Result<(), DbErr> {
-        record_at(db, Utc::now(), actor, agency_id, change).await
-    }
-
-    /// [`record`] for something that happened at `at` (a security event, written just after).
-    pub async fn record_at(
-        db: &impl ConnectionTrait,
-        at: chrono::DateTime<Utc>,
-        actor: &Actor,
-        agency_id: Option<i32>,
-        change: Entry,
-    ) -> Result<(), DbErr> {
-        journal_entry::ActiveModel {
-            recorded_at: Set(at),
-            agency_id: Set(agency_id),
-            actor_id: Set(actor.id),
-            actor_email: Set(actor.email.clone()),
-            kind: Set(change.kind),
-            subject: Set(change.subject),
-            before: Set(change.before.map(|value| value.to_string())),
-            after: Set(change.after.map(|value| value.to_string())),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +127,15 @@ pub mod search {
     pub enum JournalScope {
         Agency(i32),
         Everything,
+    }
+
+    /// The journal a viewer reads: its agency's, or every one for a national administrator; for
+    /// anyone else it does not exist.
+    pub fn journal_scope(viewer: &crate::accounts::access::Viewer) -> Result<JournalScope, crate::AppError> {
+        if viewer.administers_agencies() {
+            return Ok(JournalScope::Everything);
+        }
+        crate::accounts::access::administered_agency(viewer).map(JournalScope::Agency)
     }
 
     /// The first moment of `date` in the agency's time zone.

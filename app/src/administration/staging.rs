@@ -171,14 +171,6 @@ pub fn redirect_after_upload(page: &str, received: Result<StagedImport, &str>) -
     axum::response::Redirect::to(&target).into_response()
 }
 
-/// The agency administrator calling an import's server function, with the application's state
-/// and the id of the agency it imports for; "not found" for anyone else.
-pub fn administrator() -> Result<(crate::state::AppState, crate::accounts::access::Viewer, i32), AppError> {
-    let viewer = crate::accounts::access::viewer()?;
-    let agency_id = crate::accounts::access::administered_agency(&viewer)?;
-    Ok((crate::state::AppState::current()?, viewer, agency_id))
-}
-
 /// A staged import's file or note that cannot be read any more: logged, an internal error.
 pub fn unreadable(error: io::Error) -> AppError {
     tracing::error!(%error, "staged import unreadable");

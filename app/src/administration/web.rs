@@ -80,7 +80,7 @@ pub async fn journal_export(
 ) -> Result<Response, AppError> {
     use axum::http::header;
     let Extension(viewer) = viewer.ok_or(AppError::Unauthenticated)?;
-    let scope = crate::accounts::access::journal_scope(&viewer)?;
+    let scope = crate::administration::journal::search::journal_scope(&viewer)?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .map(|(name, value)| (name.into_owned(), value.into_owned()))
         .collect();

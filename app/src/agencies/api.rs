@@ -29,7 +29,7 @@ pub async fn create_agency(
 ) -> Result<String, AppError> {
     use super::{AgencyForm, NewAgency, CREATED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::administration::journal::Actor;
+    use crate::audit::Actor;
     use crate::routes::AGENCIES_PATH;
 
     let form =
@@ -38,7 +38,7 @@ pub async fn create_agency(
         let (state, viewer) = national_administrator()?;
         let new = NewAgency::parse(&form).map_err(AppError::Invalid)?;
         let settings = &state.settings;
-        let agency = super::service::create(
+        let agency = super::creation::create(
             &state.db,
             &state.hashing,
             &state.outbox,

@@ -7,6 +7,8 @@ pub mod api;
 mod page;
 
 #[cfg(feature = "ssr")]
+pub mod creation;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use page::AgenciesPage;

@@ -43,7 +43,7 @@ pub async fn open_campaign(form: super::opening::CampaignForm) -> Result<String,
 
     use super::opening::{opened_message, NewCampaign, OPENED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::administration::journal::Actor;
+    use crate::audit::Actor;
 
     let opened = async {
         let viewer = crate::accounts::access::viewer()?;
@@ -130,7 +130,7 @@ pub async fn confirm_national_values(token: String) -> Result<String, AppError> 
 
     use super::national_values::{imported_message, IMPORTED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::administration::journal::Actor;
+    use crate::audit::Actor;
     use crate::routes::NATIONAL_VALUES_PATH;
 
     let written = async {
@@ -188,7 +188,8 @@ mod national {
     use crate::referentials::RefusedRow;
     use crate::AppError;
 
-    pub use crate::administration::staging::{administrator, unreadable};
+    pub use crate::administration::staging::unreadable;
+    pub use crate::state::agency_administrator as administrator;
 
     /// A staged file, read and checked line by line.
     pub struct Read {

@@ -48,14 +48,15 @@ pub mod server {
     use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
     use super::LONGEST_EXTENSION_DAYS;
-    use crate::accounts::access::{self, Viewer};
-    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+    use crate::accounts::access::Viewer;
+    use crate::audit::{self, Actor, Entry};
     use crate::campaigns::window::server::Window;
-    use crate::contracts::creation::Day;
     use crate::db::entities::{evaluation, legal_entity};
     use crate::db::{begin_write, french_date};
     use crate::evaluation::years::server as years;
     use crate::AppError;
+    use ecars_core::day::Day;
+    use ecars_core::vocabulary::ChangeKind;
 
     /// Extends the window of contract `contract_id`'s current evaluation until `until`
     /// (`AAAA-MM-JJ`, as a date field sends it); returns the new last day.
@@ -65,7 +66,7 @@ pub mod server {
         contract_id: i32,
         until: &str,
     ) -> Result<NaiveDate, AppError> {
-        let access = access::steerable_contract(db, viewer, contract_id).await?;
+        let access = crate::evaluation::access::steerable_contract(db, viewer, contract_id).await?;
         let until = parse_day(until)?;
         let txn = begin_write(db).await?;
         // Held like a save, so a save on the old last day and this never interleave.
@@ -95,7 +96,7 @@ pub mod server {
             before: Some(last_day(window.last_day())),
             after: Some(last_day(until)),
         };
-        journal::record(&txn, &Actor::of(viewer), entity.agency_id, entry).await?;
+        audit::record(&txn, &Actor::of(viewer), entity.agency_id, entry).await?;
         txn.commit().await?;
         tracing::info!(contract = contract_id, year = locked.year, user = viewer.user_id, %until, "entry window extended");
         Ok(until)

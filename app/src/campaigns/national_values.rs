@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::contracts::ContractKind;
 use crate::referentials::RefusedRow;
 use crate::text::folded;
+use ecars_core::vocabulary::ContractKind;
 
 /// The columns of the file, in this order; the comment may be left out.
 pub const COLUMNS: [&str; 4] = ["FINESS", "Code question", "Valeur", "Commentaire"];
@@ -210,14 +210,15 @@ pub mod server {
     };
 
     use super::{CampaignChoice, Line, ValueChange, LISTED_CHANGES};
-    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+    use crate::audit::{self, Actor, Entry};
     use crate::db::begin_write;
-    use crate::db::entities::indicator::NodeKind;
     use crate::db::entities::{answer, answer_history, contract, evaluation, indicator, legal_entity};
     use crate::evaluation::values::{parse_comment, parse_national_value};
-    use crate::evaluation::ValueKind;
     use crate::referentials::RefusedRow;
     use crate::AppError;
+    use ecars_core::vocabulary::ChangeKind;
+    use ecars_core::vocabulary::NodeKind;
+    use ecars_core::vocabulary::ValueKind;
 
     /// The years and contract types the agency's evaluations are of, newest first.
     pub async fn choices(db: &impl ConnectionTrait, agency_id: i32) -> Result<Vec<CampaignChoice>, DbErr> {
@@ -226,11 +227,11 @@ pub mod server {
             .column(legal_entity::Column::Id)
             .filter(legal_entity::Column::AgencyId.eq(agency_id))
             .into_query();
-        let kinds: HashMap<i32, crate::contracts::ContractKind> = contract::Entity::find()
+        let kinds: HashMap<i32, ecars_core::vocabulary::ContractKind> = contract::Entity::find()
             .select_only()
             .columns([contract::Column::Id, contract::Column::Kind])
             .filter(contract::Column::LegalEntityId.in_subquery(entities))
-            .into_tuple::<(i32, crate::contracts::ContractKind)>()
+            .into_tuple::<(i32, ecars_core::vocabulary::ContractKind)>()
             .all(db)
             .await?
             .into_iter()
@@ -541,7 +542,7 @@ pub mod server {
                 before: None,
                 after: Some(after),
             };
-            journal::record(&txn, actor, Some(agency_id), entry).await?;
+            audit::record(&txn, actor, Some(agency_id), entry).await?;
         }
         txn.commit().await?;
         Ok(plan)

@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::contracts::creation::{day, parse_evaluation_year, Day, VersionChoice};
-use crate::contracts::ContractKind;
 use crate::legal_entities::finess::parse_finess_list;
 use crate::legal_entities::LegalEntityRef;
+use ecars_core::vocabulary::ContractKind;
 
 /// A campaign covers at most this many legal entities named one by one.
 pub const MAX_NAMED_ENTITIES: usize = 1000;
@@ -223,15 +223,16 @@ pub mod server {
 
     use super::{CampaignPreview, CampaignRow, CampaignsAdministration, CoveredContract, NewCampaign};
     use crate::accounts::directory::emails_by_id;
-    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+    use crate::audit::{self, Actor, Entry};
     use crate::campaigns::window::server::Window;
     use crate::contracts::creation::{Day, VersionChoice};
-    use crate::contracts::Phase;
     use crate::db::entities::{answer, campaign, contract, evaluation, indicator, legal_entity};
     use crate::db::{begin_write, french_date_time};
     use crate::evaluation::years::server::{self as years, NewEvaluation, PreviousAnswer};
     use crate::legal_entities::LegalEntityRef;
     use crate::AppError;
+    use ecars_core::vocabulary::ChangeKind;
+    use ecars_core::vocabulary::Phase;
 
     fn date(day: Day) -> NaiveDate {
         NaiveDate::from_ymd_opt(day.year, day.month, day.day).unwrap_or_default()
@@ -422,7 +423,7 @@ pub mod server {
             before: None,
             after: Some(after),
         };
-        journal::record(&txn, actor, Some(agency_id), entry).await?;
+        audit::record(&txn, actor, Some(agency_id), entry).await?;
         txn.commit().await?;
         Ok((opened, preview.contracts.len()))
     }

@@ -14,11 +14,11 @@ use super::opening::{
 use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
 use crate::contracts::creation::VersionChoice;
-use crate::contracts::ContractKind;
 use crate::layout::forms::{form_error, page_query, query_param, text_area_content, DoneNotice, FormRefusal};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
 use crate::routes::{contract_href, CAMPAIGNS_PATH};
 use crate::AppError;
+use ecars_core::vocabulary::ContractKind;
 
 #[component]
 pub fn CampaignsPage() -> impl IntoView {

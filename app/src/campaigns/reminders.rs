@@ -17,9 +17,6 @@ pub fn stage_for(days_left: i64) -> Option<i64> {
     STAGES.iter().rev().copied().find(|stage| days_left <= *stage)
 }
 
-/// How many missing questions a reminder lists by name at most; the rest are counted.
-pub const LISTED_QUESTIONS: usize = 20;
-
 #[cfg(feature = "ssr")]
 pub mod server {
     use std::time::Duration;
@@ -31,11 +28,9 @@ pub mod server {
     use crate::accounts::directory::mail_recipients_of_legal_entity;
     use crate::accounts::mail_preferences::server::wanting;
     use crate::accounts::mail_preferences::MailPreference;
-    use crate::accounts::Role;
     use crate::campaigns::window::server::Window;
     use crate::campaigns::WindowState;
     use crate::clock::Clock;
-    use crate::contracts::Phase;
     use crate::db::begin_write;
     use crate::db::entities::{contract, evaluation, reminder};
     use crate::evaluation::closing_service::missing;
@@ -45,6 +40,8 @@ pub mod server {
     use crate::notifications;
     use crate::operations::shutdown::{every, Stopping};
     use crate::AppError;
+    use ecars_core::vocabulary::Phase;
+    use ecars_core::vocabulary::Role;
 
     /// How often an instance looks for reminders due (each is sent once whatever the number of looks).
     pub const LOOK_EVERY: Duration = Duration::from_secs(3600);

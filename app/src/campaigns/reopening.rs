@@ -61,12 +61,10 @@ pub mod server {
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-    use crate::accounts::access::{self, Viewer};
+    use crate::accounts::access::Viewer;
     use crate::accounts::directory::user_emails;
-    use crate::accounts::Role;
     use crate::campaigns::window::server::Window;
     use crate::campaigns::WindowState;
-    use crate::contracts::Phase;
     use crate::db::begin_write;
     use crate::db::entities::{closing, evaluation};
     use crate::evaluation::closing_service::{receipt_as_closed, stored_receipt};
@@ -74,6 +72,8 @@ pub mod server {
     use crate::mail::outbox::Outbox;
     use crate::notifications;
     use crate::AppError;
+    use ecars_core::vocabulary::Phase;
+    use ecars_core::vocabulary::Role;
 
     /// Reopens contract `contract_id`'s current evaluation, closed, for `reason`; in one
     /// transaction that holds the evaluation, so a closing and a reopening never interleave.
@@ -85,7 +85,7 @@ pub mod server {
         contract_id: i32,
         reason: &str,
     ) -> Result<(), AppError> {
-        let access = access::steerable_contract(db, viewer, contract_id).await?;
+        let access = crate::evaluation::access::steerable_contract(db, viewer, contract_id).await?;
         let reason = super::parse_reason(reason).map_err(AppError::Invalid)?;
         let txn = begin_write(db).await?;
         let locked = years::lock(&txn, access.evaluation.id).await?;

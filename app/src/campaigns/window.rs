@@ -58,11 +58,11 @@ pub mod server {
     use chrono::NaiveDate;
 
     use super::{WindowNotice, WindowState};
-    use crate::contracts::Phase;
     use crate::db::entities::evaluation;
     use crate::db::french_date;
     use crate::evaluation::years::server::CLOSED;
     use crate::AppError;
+    use ecars_core::vocabulary::Phase;
 
     /// The days an evaluation is open for entry, both included.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::rules::ContactInput;
 use super::{ContactDetail, ContactList, ContactRow};
-use crate::accounts::access::{self, Viewer};
+use crate::accounts::access::Viewer;
 use crate::contracts::service as contracts;
 use crate::db::entities::{contact, evaluation};
 use crate::evaluation::years::server as years;
@@ -50,7 +50,7 @@ pub async fn of_evaluation(
 }
 
 pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) -> Result<ContactList, AppError> {
-    let access = access::readable_contract(db, viewer, contract_id).await?;
+    let access = crate::evaluation::access::readable_contract(db, viewer, contract_id).await?;
     let header =
         contracts::header_of_evaluation(db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let contacts = of_evaluation(db, &access.evaluation).await?;
@@ -60,7 +60,7 @@ pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) 
 /// A contact of a contract the viewer may read; anything else is "not found".
 async fn readable_contact(db: &impl ConnectionTrait, viewer: &Viewer, id: i32) -> Result<contact::Model, AppError> {
     let contact = contact::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-    access::readable_contract(db, viewer, contact.contract_id).await?;
+    crate::evaluation::access::readable_contract(db, viewer, contact.contract_id).await?;
     Ok(contact)
 }
 
@@ -81,7 +81,7 @@ pub async fn save(
     input: &ContactInput,
 ) -> Result<ContactRow, AppError> {
     let contact = readable_contact(db, viewer, id).await?;
-    let access = access::writable_contract(db, viewer, contact.contract_id).await?;
+    let access = crate::evaluation::access::writable_contract(db, viewer, contact.contract_id).await?;
     let valid = input.validate().map_err(|errors| AppError::Invalid(ContactInput::summary(&errors)))?;
     let txn = db.begin().await?;
     years::lock_open(&txn, access.evaluation.id, viewer.today()).await?;

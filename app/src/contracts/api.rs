@@ -12,7 +12,7 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
     let db = state.db.clone();
-    let access = crate::accounts::access::readable_contract(&db, &viewer, id).await?;
+    let access = crate::evaluation::access::readable_contract(&db, &viewer, id).await?;
     let detail = super::service::detail(&db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let open = detail.header.phase == super::Phase::AutoEvaluation;
     let closing = match open {
@@ -49,7 +49,7 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
 pub async fn get_contract_establishments(id: i32) -> Result<ContractEstablishments, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let db = crate::state::AppState::current()?.db;
-    crate::accounts::access::readable_contract(&db, &viewer, id).await?;
+    crate::evaluation::access::readable_contract(&db, &viewer, id).await?;
     super::service::establishments(&db, id, viewer.today()).await?.ok_or(AppError::NotFound)
 }
 
@@ -78,7 +78,7 @@ pub async fn create_contracts(
 
     use super::creation::{NewContract, CREATED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::administration::journal::Actor;
+    use crate::audit::Actor;
     use crate::db::entities::legal_entity;
     use crate::routes::AGENCY_CONTRACTS_PATH;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -153,7 +153,7 @@ pub async fn edit_contract(
     use super::creation::NewContract;
     use super::edition::{EDITED_MESSAGE, EDITED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::administration::journal::Actor;
+    use crate::audit::Actor;
 
     let edited = async {
         let viewer = crate::accounts::access::viewer()?;

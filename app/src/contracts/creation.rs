@@ -106,34 +106,7 @@ pub fn created_message(name: &str, count: usize) -> String {
 /// At most this many legal entities are offered at once: the filter narrows them.
 pub const LISTED_ENTITIES: u64 = 200;
 
-/// A day, checked: year, month, day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Day {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Day {
-    /// `2026-12-02`; `None` for anything else, including days that do not exist.
-    pub fn parse(text: &str) -> Option<Day> {
-        let mut parts = text.trim().splitn(3, '-');
-        let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
-        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
-            return None;
-        }
-        let day = Day { year: year.parse().ok()?, month: month.parse().ok()?, day: day.parse().ok()? };
-        let leap = (day.year % 4 == 0 && day.year % 100 != 0) || day.year % 400 == 0;
-        let days_in_month = match day.month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days_in_month).contains(&day.day).then_some(day)
-    }
-}
+pub use ecars_core::day::Day;
 
 /// A contract to create, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,12 +287,13 @@ pub(super) mod server {
     use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
     use super::{Day, NewContract};
-    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+    use crate::audit::{self, Actor, Entry};
     use crate::contracts::{ContractKind, Phase};
     use crate::db::begin_write;
     use crate::db::entities::{contact, contract, contract_establishment, establishment, legal_entity};
     use crate::evaluation::years::server::{self as years, NewEvaluation};
     use crate::AppError;
+    use ecars_core::vocabulary::ChangeKind;
 
     /// The "Contrats" page's data for the agency, its legal entities filtered by `filter` (FINESS
     /// or part of the name).
@@ -553,7 +527,7 @@ pub(super) mod server {
                 before: None,
                 after: Some(after),
             };
-            journal::record(&txn, actor, Some(agency_id), entry).await?;
+            audit::record(&txn, actor, Some(agency_id), entry).await?;
             created.push(contract.id);
         }
         txn.commit().await?;
@@ -566,7 +540,7 @@ mod service_tests {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
     use super::*;
-    use crate::administration::journal::Actor;
+    use crate::audit::Actor;
     use crate::db::entities::{
         contact, contract, contract_establishment, indicator, legal_entity, referential, referential_version,
     };

@@ -39,11 +39,10 @@ mod server {
     };
 
     use super::ContractEdition;
-    use crate::administration::journal::{self, Actor, ChangeKind, Entry};
+    use crate::audit::{self, Actor, Entry};
     use crate::contracts::creation::server::{covered_establishments, set_fields, write_contact_functions};
     use crate::contracts::creation::{ContractForm, NewContract};
     use crate::db::begin_write;
-    use crate::db::entities::indicator::NodeKind;
     use crate::db::entities::{
         answer, contact, contract, contract_establishment, establishment, evaluation, indicator, legal_entity,
         referential, referential_version,
@@ -51,6 +50,8 @@ mod server {
     use crate::evaluation::years::server as years;
     use crate::legal_entities::LegalEntityRef;
     use crate::AppError;
+    use ecars_core::vocabulary::ChangeKind;
+    use ecars_core::vocabulary::NodeKind;
 
     /// Contract `id` with its legal entity, if that entity is the agency's ("not found" otherwise).
     async fn of_agency(
@@ -271,7 +272,7 @@ mod server {
                 before: Some(only(&before)),
                 after: Some(only(&after)),
             };
-            journal::record(&txn, actor, Some(agency_id), entry).await?;
+            audit::record(&txn, actor, Some(agency_id), entry).await?;
         }
         txn.commit().await?;
         Ok(())

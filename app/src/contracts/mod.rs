@@ -19,65 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::legal_entities::{EstablishmentRow, LegalEntityRef};
 
-/// "Etat en cours" of a self-evaluation, stored by name in `evaluations.phase`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
-pub enum Phase {
-    /// The establishment may edit its self-evaluation.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "auto_evaluation"))]
-    AutoEvaluation,
-    /// Read-only for everybody.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "consultation"))]
-    Consultation,
-}
-
-impl Phase {
-    /// The modifier of the banner's CSS class.
-    pub fn css_modifier(self) -> &'static str {
-        match self {
-            Phase::AutoEvaluation => "auto_evaluation",
-            Phase::Consultation => "consultation",
-        }
-    }
-
-    /// The label of the guide's banner.
-    pub fn label(self) -> &'static str {
-        match self {
-            Phase::AutoEvaluation => "Auto-Evaluation",
-            Phase::Consultation => "Consultation",
-        }
-    }
-}
-
-/// The type of a contract, stored as its name in `contracts.kind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
-pub enum ContractKind {
-    /// Quality and efficiency of care (hospitals), evaluated yearly by self-evaluation.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "CAQES"))]
-    Caqes,
-    /// Multi-year objectives and means (medico-social).
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "CPOM"))]
-    Cpom,
-}
-
-impl ContractKind {
-    pub const ALL: [ContractKind; 2] = [ContractKind::Caqes, ContractKind::Cpom];
-
-    /// `CAQES` or `CPOM`, as forms send it.
-    pub fn parse(text: &str) -> Option<Self> {
-        ContractKind::ALL.into_iter().find(|kind| kind.label() == text.trim())
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ContractKind::Caqes => "CAQES",
-            ContractKind::Cpom => "CPOM",
-        }
-    }
-}
+pub use ecars_core::vocabulary::{ContractKind, Phase};
 
 /// What every page below a contract needs for its banner and breadcrumb.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +35,16 @@ pub struct ContractHeader {
     #[serde(default)]
     pub window: Option<crate::campaigns::WindowNotice>,
     pub legal_entity: LegalEntityRef,
+}
+
+/// An agency's note on a contract, as the contract page shows it to the agency's staff
+/// (written on the follow-up, `follow_up::notes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyNote {
+    pub author: String,
+    /// "05/12/2026 10:15", in the agency's time zone.
+    pub written_at: String,
+    pub body: String,
 }
 
 /// A row of the legal entity's "Liste des contrats".
@@ -153,7 +105,7 @@ pub struct ContractPageData {
     /// "Évaluations précédentes", latest first.
     pub earlier_years: Vec<crate::evaluation::years::EvaluationYear>,
     /// "Notes de l'agence" on the current evaluation: only for agency users, never sent to others.
-    pub agency_notes: Option<Vec<crate::follow_up::notes::AgencyNote>>,
+    pub agency_notes: Option<Vec<AgencyNote>>,
     /// Read by whoever follows its campaign: "Exporter l'évaluation" is offered.
     pub exportable: bool,
 }

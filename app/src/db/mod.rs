@@ -43,10 +43,11 @@ impl std::fmt::Debug for StatementObserver {
     }
 }
 
-/// Times every statement for `/metrics`, logs the slow ones, and tells `observer`.
-pub fn watch_statements(db: &mut DatabaseConnection, observer: Option<StatementObserver>) {
+/// Tells `timing` how long every statement took and whether it failed (for `/metrics`), logs the
+/// slow ones, and tells `observer`.
+pub fn watch_statements(db: &mut DatabaseConnection, timing: fn(Duration, bool), observer: Option<StatementObserver>) {
     db.set_metric_callback(move |info| {
-        crate::operations::metrics::database_statement(info.elapsed, info.failed);
+        timing(info.elapsed, info.failed);
         if info.elapsed >= SLOW_STATEMENT {
             let elapsed_ms = u64::try_from(info.elapsed.as_millis()).unwrap_or(u64::MAX);
             tracing::warn!(elapsed_ms, failed = info.failed, sql = %info.statement.sql, "slow database statement");
@@ -72,65 +73,17 @@ pub fn plus_one(column: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_
     sea_orm::sea_query::ExprTrait::add(sea_orm::sea_query::Expr::col(column), 1)
 }
 
-/// Dates are shown as in the guides: 01/01/2022.
-pub fn french_date(date: chrono::NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
-}
-
-/// A time zone of the tz database (`Europe/Paris`, `America/Cayenne`, `Indian/Reunion`).
-pub type TimeZone = chrono_tz::Tz;
-
-/// Where the agencies are when `ECARS_TIME_ZONE` says nothing.
-pub const DEFAULT_TIME_ZONE: TimeZone = chrono_tz::Europe::Paris;
-
-static TIME_ZONE: std::sync::OnceLock<TimeZone> = std::sync::OnceLock::new();
-
-/// The agencies' time zone (`ECARS_TIME_ZONE`): dates and times are never shown in UTC.
-pub fn agency_time_zone() -> TimeZone {
-    TIME_ZONE.get().copied().unwrap_or(DEFAULT_TIME_ZONE)
-}
+pub use ecars_core::time::{
+    agency_date, agency_midnight, agency_time_zone, agency_today, french_date, french_date_time, parse_time_zone,
+    TimeZone, DEFAULT_TIME_ZONE,
+};
 
 /// Sets the agencies' time zone, once, at start: a process serves one set of agencies (another
 /// application started in the same process, as in tests, keeps the first one's).
 pub fn set_agency_time_zone(time_zone: TimeZone) {
-    if TIME_ZONE.set(time_zone).is_err() && agency_time_zone() != time_zone {
-        tracing::warn!(kept = %agency_time_zone(), ignored = %time_zone, "the time zone is set once per process");
+    if let Err(kept) = ecars_core::time::set_agency_time_zone(time_zone) {
+        tracing::warn!(%kept, ignored = %time_zone, "the time zone is set once per process");
     }
-}
-
-/// `Europe/Paris` and the like; `None` for anything else.
-pub fn parse_time_zone(name: &str) -> Option<TimeZone> {
-    name.trim().parse().ok()
-}
-
-/// "24/11/2026 15:05", in the agency's time zone: when an answer was changed.
-pub fn french_date_time(moment: chrono::DateTime<chrono::Utc>) -> String {
-    date_time_in(agency_time_zone(), moment)
-}
-
-fn date_time_in(time_zone: TimeZone, moment: chrono::DateTime<chrono::Utc>) -> String {
-    moment.with_timezone(&time_zone).format("%d/%m/%Y %H:%M").to_string()
-}
-
-/// Today's date where the agencies are.
-pub fn agency_today() -> chrono::NaiveDate {
-    agency_date(chrono::Utc::now())
-}
-
-/// The agencies' date at `moment`.
-pub fn agency_date(moment: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    moment.with_timezone(&agency_time_zone()).date_naive()
-}
-
-/// The first moment of `day` where the agencies are (its midnight), in UTC.
-pub fn agency_midnight(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone as _;
-    let midnight = day.and_time(chrono::NaiveTime::MIN);
-    agency_time_zone()
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|moment| moment.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|| midnight.and_utc())
 }
 
 /// Service tests: an in-memory SQLite database with the real schema and the demo data.
@@ -198,28 +151,6 @@ mod tests {
         drop(db);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    }
-
-    #[test]
-    fn times_are_shown_in_the_agency_s_time_zone_summer_and_winter() {
-        use chrono::TimeZone;
-        let winter = chrono::Utc.with_ymd_and_hms(2026, 11, 24, 14, 5, 0).unwrap();
-        let summer = chrono::Utc.with_ymd_and_hms(2026, 6, 30, 21, 59, 0).unwrap();
-        assert_eq!(super::french_date_time(winter), "24/11/2026 15:05");
-        assert_eq!(super::french_date_time(summer), "30/06/2026 23:59");
-    }
-
-    #[test]
-    fn overseas_agencies_see_their_own_time() {
-        use chrono::TimeZone;
-        let moment = chrono::Utc.with_ymd_and_hms(2026, 11, 24, 2, 30, 0).unwrap();
-        let cayenne = super::parse_time_zone("America/Cayenne").unwrap();
-        let reunion = super::parse_time_zone(" Indian/Reunion ").unwrap();
-        assert_eq!(super::date_time_in(cayenne, moment), "23/11/2026 23:30", "the day before in Guyane");
-        assert_eq!(super::date_time_in(reunion, moment), "24/11/2026 06:30");
-        for bad in ["", "Paris", "Europe/Atlantis", "UTC+2"] {
-            assert_eq!(super::parse_time_zone(bad), None, "{bad}");
         }
     }
 }

@@ -6,8 +6,8 @@ use super::performance::PERFORMANCE_FINESS;
 use super::{ACODEGE_FINESS, ARA, BFC, CHU_GRENOBLE_FINESS};
 use crate::accounts::invitations::{create_user, CreateUserError, NewUser};
 use crate::accounts::secrets::PasswordHashing;
-use crate::accounts::Role;
 use crate::agencies::service::find_by_name;
+use ecars_core::vocabulary::Role;
 
 pub struct DemoAccount {
     pub email: &'static str,

@@ -8,8 +8,8 @@ use std::io::{BufRead, Cursor};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::administration::finess_import::{apply, plan, ImportingAgency};
-use crate::administration::journal::Actor;
 use crate::agencies::service::{departements, find_by_name};
+use crate::audit::Actor;
 
 const FINESS_ENTITIES: &[u8] = include_bytes!("files/finess-entites-demo.csv");
 const FINESS_ESTABLISHMENTS: &[u8] = include_bytes!("files/finess-etablissements-demo.csv");

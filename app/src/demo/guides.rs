@@ -11,10 +11,10 @@ use super::{
     insert_legal_entity, national, question, question_answered_last_year, ContractSeed, EstablishmentSeed,
     LegalEntitySeed, Seed,
 };
-use crate::contracts::ContractKind;
 use crate::evaluation::years::server::PreviousAnswer;
-use crate::evaluation::ValueKind::{Number, Percentage, Text, YesNo};
-use crate::legal_entities::Domain;
+use ecars_core::vocabulary::ContractKind;
+use ecars_core::vocabulary::Domain;
+use ecars_core::vocabulary::ValueKind::{Number, Percentage, Text, YesNo};
 
 pub const CHU_GRENOBLE_FINESS: &str = "380780080";
 pub const ACODEGE_FINESS: &str = "210984078";

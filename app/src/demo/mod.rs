@@ -19,13 +19,13 @@ use sea_orm::{
 
 use crate::accounts::secrets::PasswordHashing;
 use crate::contracts::{ContractKind, Phase};
-use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{
     answer, closing, contact, contract, contract_establishment, establishment, evaluation, indicator, legal_entity,
 };
 use crate::evaluation::years::server::PreviousAnswer;
-use crate::evaluation::ValueKind;
-use crate::legal_entities::Domain;
+use ecars_core::vocabulary::Domain;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::ValueKind;
 
 pub use accounts::DEMO_ACCOUNTS;
 pub use agencies::{ARA, BFC};

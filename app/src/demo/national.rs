@@ -11,14 +11,14 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, Statement, TransactionTrait,
 };
 
-use crate::accounts::Role;
 use crate::contracts::{ContractKind, Phase};
-use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{
     agency, answer, closing, contact, contract, evaluation, indicator, legal_entity, user, user_legal_entity,
 };
-use crate::evaluation::ValueKind;
-use crate::legal_entities::Domain;
+use ecars_core::vocabulary::Domain;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::Role;
+use ecars_core::vocabulary::ValueKind;
 
 /// The generated accounts' password (the accounts are for load tests, never for real use).
 pub const GENERATED_PASSWORD: &str = "Generation-Demo-2026!";

@@ -5,7 +5,7 @@
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{date, insert_answer, insert_contract, insert_legal_entity, ContractSeed, LegalEntitySeed, QuestionSeed};
-use crate::evaluation::ValueKind;
+use ecars_core::vocabulary::ValueKind;
 
 pub const PERFORMANCE_CONTRACT: &str = "CAQES PERFORMANCE 500";
 pub const PERFORMANCE_FINESS: &str = "690000880";
@@ -19,7 +19,7 @@ pub(super) async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             name: "CENTRE HOSPITALIER FICTIF DE DEMONSTRATION",
             address: "1 AV DE LA REPUBLIQUE 69000 LYON",
             phone: "0472000000",
-            domain: crate::legal_entities::Domain::Sanitaire,
+            domain: ecars_core::vocabulary::Domain::Sanitaire,
         },
     )
     .await?;
@@ -27,7 +27,7 @@ pub(super) async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         db,
         ContractSeed {
             legal_entity_id: entity,
-            kind: crate::contracts::ContractKind::Caqes,
+            kind: ecars_core::vocabulary::ContractKind::Caqes,
             name: PERFORMANCE_CONTRACT,
             code: "PUBLIC",
             status: "Signé",

@@ -14,10 +14,7 @@ use super::store::StoredFile;
 use super::{DocumentFolder, DocumentRow, Place, ReportNotice};
 use crate::accounts::access::{self, Viewer};
 use crate::accounts::directory::{emails_by_id, user_emails};
-use crate::accounts::Role;
 use crate::agencies::service::quality_email_of_legal_entity;
-use crate::contracts::ContractKind;
-use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{document, establishment, evaluation, indicator};
 use crate::db::{begin_write, french_date_time};
 use crate::evaluation::years::server as years;
@@ -25,6 +22,9 @@ use crate::mail::outbox::Outbox;
 use crate::notifications;
 use crate::state::Settings;
 use crate::AppError;
+use ecars_core::vocabulary::ContractKind;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::Role;
 
 /// The stored names the database knows, to find files that have no row.
 pub async fn stored_names(db: &impl ConnectionTrait) -> Result<HashSet<String>, DbErr> {
@@ -57,9 +57,9 @@ async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Res
                 national_question: false,
             });
         }
-        Place::Contract(id) => (access::readable_contract(db, viewer, id).await?, false),
+        Place::Contract(id) => (crate::evaluation::access::readable_contract(db, viewer, id).await?, false),
         Place::Question(id) => {
-            let (question, access) = access::readable_question(db, viewer, id).await?;
+            let (question, access) = crate::evaluation::access::readable_question(db, viewer, id).await?;
             (access, !question.editable_by_establishment)
         }
     };

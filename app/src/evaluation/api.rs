@@ -15,7 +15,7 @@ pub async fn get_indicator_tree(
 ) -> Result<IndicatorTree, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
-    let access = crate::accounts::access::readable_evaluation(&state.db, &viewer, contract_id, year).await?;
+    let access = crate::evaluation::access::readable_evaluation(&state.db, &viewer, contract_id, year).await?;
     super::service::tree(&state.db, &state.tree_shapes, &access.evaluation, viewer.today())
         .await?
         .ok_or(AppError::NotFound)

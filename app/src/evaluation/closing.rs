@@ -131,7 +131,7 @@ mod tests {
         IndicatorTree {
             contract: ContractHeader {
                 id: 1,
-                kind: crate::contracts::ContractKind::Caqes,
+                kind: ecars_core::vocabulary::ContractKind::Caqes,
                 name: "CAQES TEST".into(),
                 phase: Phase::AutoEvaluation,
                 year: 2022,

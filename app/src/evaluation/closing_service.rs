@@ -11,16 +11,16 @@ use super::closing::{ClosingReceipt, MissingItems, ReceiptLine};
 use super::rules::{is_answered, FillProgress, QuestionStatus};
 use super::service::{tree, TreeShapes};
 use super::years::server as years;
-use crate::accounts::access::{self, Viewer};
+use crate::accounts::access::Viewer;
 use crate::accounts::{directory::user_emails, Role};
 use crate::contacts::service as contacts;
 use crate::contracts::{service as contracts, Phase};
-use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{answer, closing, evaluation, indicator, user};
 use crate::db::{begin_write, french_date_time};
 use crate::mail::outbox::Outbox;
 use crate::notifications;
 use crate::AppError;
+use ecars_core::vocabulary::NodeKind;
 
 /// What still stands before closing an evaluation, as the database says now.
 pub async fn missing(
@@ -45,7 +45,7 @@ pub async fn close(
     viewer: &Viewer,
     contract_id: i32,
 ) -> Result<ClosingReceipt, AppError> {
-    let access = access::writable_contract(db, viewer, contract_id).await?;
+    let access = crate::evaluation::access::writable_contract(db, viewer, contract_id).await?;
     let txn = begin_write(db).await?;
     // Already closed, or its window is over: refused, and nothing changes (closing date and
     // author stay).
@@ -115,7 +115,7 @@ pub async fn receipt(
     contract_id: i32,
     closing_id: Option<i32>,
 ) -> Result<ClosingReceipt, AppError> {
-    let access = access::readable_contract(db, viewer, contract_id).await?;
+    let access = crate::evaluation::access::readable_contract(db, viewer, contract_id).await?;
     let closing = match closing_id {
         None => years::closing_in_force(db, access.evaluation.id).await?,
         Some(id) => match closing::Entity::find_by_id(id).one(db).await? {

@@ -9,8 +9,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, SubQuer
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 
 use super::rules::ANSWERED_IN_SQL;
-use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{answer, document, evaluation, indicator};
+use ecars_core::vocabulary::NodeKind;
 
 /// The questions of evaluation `id` its establishment answers (grey ones are the agency's).
 fn establishment_questions(id: i32) -> SelectStatement {
@@ -110,5 +110,48 @@ mod tests {
         assert_eq!((evaluation.required_questions, evaluation.answered_questions), (19, 3));
         assert_eq!(evaluation.latest_answer_by, Some(chu.user_id));
         assert!(evaluation.latest_answer_at.is_some());
+    }
+
+    /// The SQL form of the rule agrees with the Rust one on every shape an answer is stored in.
+    #[tokio::test]
+    async fn the_sql_rule_is_the_rust_rule() {
+        use ecars_core::evaluation::rules::is_answered;
+        use sea_orm::{ConnectionTrait, Database, Statement};
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        let cases: [(bool, Option<&str>); 10] = [
+            (false, None),
+            (false, Some("")),
+            (false, Some("   ")),
+            (false, Some("0")),
+            (false, Some("Non")),
+            (false, Some(" 12,5 ")),
+            (true, None),
+            (true, Some("")),
+            (true, Some("Oui")),
+            (true, Some("  ")),
+        ];
+        let backend = db.get_database_backend();
+        for (not_concerned, achieved) in cases {
+            let sql = format!(
+                r#"WITH "answers"("not_concerned", "achieved") AS (SELECT ?, ?) SELECT CASE WHEN {ANSWERED_IN_SQL} THEN 1 ELSE 0 END FROM "answers""#
+            );
+            let row = db
+                .query_one_raw(Statement::from_sql_and_values(
+                    backend,
+                    sql,
+                    [not_concerned.into(), achieved.map(str::to_owned).into()],
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            let in_sql = row.try_get_by_index::<i32>(0).unwrap() == 1;
+            assert_eq!(in_sql, is_answered(not_concerned, achieved), "{not_concerned} {achieved:?}");
+        }
+        // A question joined to no answer (a LEFT JOIN's NULLs) counts as not answered.
+        let sql = format!(
+            r#"WITH "answers"("not_concerned", "achieved") AS (SELECT NULL, NULL) SELECT CASE WHEN {ANSWERED_IN_SQL} THEN 1 ELSE 0 END FROM "answers""#
+        );
+        let row = db.query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
+        assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), 0);
     }
 }

@@ -1,5 +1,7 @@
 //! The self-evaluation: the indicator tree of a contract and its answers.
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 pub mod closing;
 mod closing_page;
@@ -28,39 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::contracts::ContractHeader;
 use rules::{FillProgress, QuestionStatus};
 
-/// How a question's achieved value ("Réalisé") is entered; stored by name in
-/// `indicators.value_kind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
-pub enum ValueKind {
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "yes_no"))]
-    YesNo,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "percentage"))]
-    Percentage,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "number"))]
-    Number,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "text"))]
-    Text,
-}
-
-impl ValueKind {
-    const ALL: [ValueKind; 4] = [ValueKind::YesNo, ValueKind::Percentage, ValueKind::Number, ValueKind::Text];
-
-    /// Its stored name, also written in the answer form for the browser's checks.
-    pub fn name(self) -> &'static str {
-        match self {
-            ValueKind::YesNo => "yes_no",
-            ValueKind::Percentage => "percentage",
-            ValueKind::Number => "number",
-            ValueKind::Text => "text",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-}
+pub use ecars_core::vocabulary::ValueKind;
 
 /// A node of the tree as the browser shows it: an objective with children, or a question.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -216,19 +186,3 @@ pub const NEXT_FIELD: &str = "next";
 
 /// Query parameter of the contract page right after "Clore la saisie".
 pub const CLOSED_PARAM: &str = "cloture";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[cfg(feature = "ssr")]
-    fn a_kind_of_value_has_the_name_it_is_stored_under() {
-        use sea_orm::ActiveEnum;
-        for kind in ValueKind::ALL {
-            assert_eq!(kind.to_value(), kind.name());
-            assert_eq!(ValueKind::from_name(kind.name()), Some(kind));
-        }
-        assert_eq!(ValueKind::from_name("Percentage"), None);
-    }
-}

@@ -210,15 +210,16 @@ pub mod server {
     use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
     use super::{PrintableEvaluation, PrintedChange, PrintedNode, PrintedQuestion};
-    use crate::accounts::access::{readable_evaluation, Viewer};
+    use crate::accounts::access::Viewer;
     use crate::accounts::directory::emails_by_id;
     use crate::contracts::service::header_of_evaluation;
-    use crate::db::entities::indicator::NodeKind;
     use crate::db::entities::{answer, answer_history, indicator};
     use crate::db::french_date_time;
+    use crate::evaluation::access::readable_evaluation;
     use crate::evaluation::rules::{is_answered, FillProgress, QuestionStatus};
     use crate::evaluation::values::shown_achieved;
     use crate::AppError;
+    use ecars_core::vocabulary::NodeKind;
 
     /// The printable page of `contract_id`'s evaluation of `year`, in a fixed number of queries.
     pub async fn printable(

@@ -16,11 +16,11 @@ use super::years::server as years;
 use super::{AnswerView, IndicatorTree, QuestionDetail, SavedAnswer, TreeNode, ValueKind};
 use crate::accounts::access::{self, Viewer};
 use crate::contracts::service as contracts;
-use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{answer, answer_history, evaluation, indicator, user};
 use crate::db::french_date_time;
 use crate::documents::{service as documents, Place};
 use crate::AppError;
+use ecars_core::vocabulary::NodeKind;
 
 /// id, parent, node kind, code, label, editable by the establishment.
 type TreeRow = (i32, Option<i32>, NodeKind, String, String, bool);
@@ -160,7 +160,7 @@ pub async fn question(
     question_id: i32,
     max_bytes: u64,
 ) -> Result<QuestionDetail, AppError> {
-    let (question, access) = access::readable_question(db, viewer, question_id).await?;
+    let (question, access) = crate::evaluation::access::readable_question(db, viewer, question_id).await?;
     let header =
         contracts::header_of_evaluation(db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let objective = match question.parent_id {
@@ -208,7 +208,7 @@ pub async fn save(
     question_id: i32,
     input: AnswerInput<'_>,
 ) -> Result<SavedAnswer, AppError> {
-    let (question, access) = access::readable_question(db, viewer, question_id).await?;
+    let (question, access) = crate::evaluation::access::readable_question(db, viewer, question_id).await?;
     access::check_writes(viewer, access.contract.legal_entity_id)?;
     if !question.editable_by_establishment {
         return Err(AppError::NotEditable(
@@ -308,7 +308,7 @@ pub async fn next_to_fill(
     viewer: &Viewer,
     question_id: i32,
 ) -> Result<Option<i32>, AppError> {
-    let (_, access) = access::readable_question(db, viewer, question_id).await?;
+    let (_, access) = crate::evaluation::access::readable_question(db, viewer, question_id).await?;
     let tree = tree(db, shapes, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     Ok(super::rules::next_to_fill(&tree.statuses(), question_id))
 }

@@ -3,12 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contracts::Phase;
+use ecars_core::vocabulary::Phase;
 
-/// Query parameter naming an earlier year on the tree and contract pages (`?annee=2023`).
-pub const YEAR_PARAM: &str = "annee";
-/// Query parameter naming one closing on the receipt page (`?cloture=12`).
-pub const CLOSING_PARAM: &str = "cloture";
+pub use ecars_core::routes::{CLOSING_PARAM, YEAR_PARAM};
 
 /// "Rouvrir la saisie": when, by whom and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,11 +46,11 @@ pub mod server {
 
     use super::{ClosingEvent, EvaluationYear, Reopening};
     use crate::accounts::directory::emails_by_id;
-    use crate::contracts::Phase;
-    use crate::db::entities::indicator::NodeKind;
     use crate::db::entities::{closing, evaluation, indicator, referential_node};
     use crate::db::french_date_time;
     use crate::AppError;
+    use ecars_core::vocabulary::NodeKind;
+    use ecars_core::vocabulary::Phase;
 
     /// Why nothing of a closed evaluation can change.
     pub const CLOSED: &str =

@@ -12,11 +12,11 @@ use super::dashboard::{select, DashboardFilter, DashboardRow};
 use super::export_service::{trees_and_answers, EVALUATIONS_PER_BATCH};
 use super::service::{follower, windows, year_rows};
 use crate::accounts::access::Viewer;
-use crate::db::entities::indicator::NodeKind;
 use crate::db::{agency_date, french_date};
 use crate::evaluation::rules::reaches_target;
-use crate::evaluation::ValueKind;
 use crate::AppError;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::ValueKind;
 
 /// The most weeks drawn (two years): beyond, the bars would be too thin to read.
 const MAX_WEEKS: usize = 104;

@@ -9,10 +9,10 @@ use super::dashboard::{
     ORDER_PARAM, PAGE_SIZE, SEARCH_PARAM, SORT_PARAM, STATE_PARAM, TITLE, YEAR_PARAM,
 };
 use super::export::{export_href, ExportFormat, Sheet};
-use crate::contracts::ContractKind;
 use crate::layout::forms::page_query;
 use crate::layout::{when_loaded, Breadcrumb, Page, Pagination};
 use crate::routes::{contract_href, legal_entity_href, FOLLOW_UP_PATH};
+use ecars_core::vocabulary::ContractKind;
 
 #[component]
 pub fn FollowUpPage() -> impl IntoView {

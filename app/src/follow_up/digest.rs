@@ -5,8 +5,7 @@
 //! unique (user, week) key, so a restart or a second instance never sends it again. "Mon compte"
 //! lets a referent stop it (`accounts::mail_preferences`).
 
-/// An open evaluation is late when its entry ends within this many days, or has ended.
-pub const LATE_WITHIN_DAYS: i64 = 14;
+pub use ecars_core::evaluation::rules::LATE_WITHIN_DAYS;
 
 #[cfg(feature = "ssr")]
 pub mod server {
@@ -23,9 +22,7 @@ pub mod server {
     use crate::accounts::directory::mail_recipients;
     use crate::accounts::mail_preferences::server::wanting;
     use crate::accounts::mail_preferences::MailPreference;
-    use crate::accounts::Role;
     use crate::clock::Clock;
-    use crate::contracts::Phase;
     use crate::db::begin_write;
     use crate::db::entities::{digest, user, user_legal_entity};
     use crate::db::{agency_time_zone, french_date};
@@ -35,6 +32,8 @@ pub mod server {
     use crate::notifications;
     use crate::operations::shutdown::{every, Stopping};
     use crate::AppError;
+    use ecars_core::vocabulary::Phase;
+    use ecars_core::vocabulary::Role;
 
     /// How often an instance looks whether the digest is due (each is sent once whatever the looks).
     pub const LOOK_EVERY: Duration = Duration::from_secs(15 * 60);

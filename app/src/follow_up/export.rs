@@ -145,7 +145,7 @@ pub mod cells {
     use chrono::{NaiveDate, NaiveDateTime};
 
     use super::Sheet;
-    use crate::evaluation::ValueKind;
+    use ecars_core::vocabulary::ValueKind;
 
     /// A cell, typed.
     #[derive(Debug, Clone, PartialEq)]

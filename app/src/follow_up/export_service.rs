@@ -19,10 +19,10 @@ use super::service::{follower, year_rows};
 use crate::accounts::access::Viewer;
 use crate::accounts::directory::emails_by_id;
 use crate::db::agency_time_zone;
-use crate::db::entities::indicator::NodeKind;
 use crate::db::entities::{answer, indicator};
-use crate::evaluation::ValueKind;
 use crate::AppError;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::ValueKind;
 
 /// Evaluations whose answers are read in one query.
 pub(super) const EVALUATIONS_PER_BATCH: usize = 20;

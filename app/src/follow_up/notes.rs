@@ -2,8 +2,6 @@
 //! referents and administrators) read and write, each with its author and date. They are never
 //! sent to establishment users: the contract page carries them only for agency users.
 
-use serde::{Deserialize, Serialize};
-
 use crate::AppError;
 
 /// The longest note kept.
@@ -12,14 +10,7 @@ pub const MAX_NOTE_CHARS: usize = 4000;
 pub const NOTE_WRITTEN_PARAM: &str = "note";
 pub const NOTE_WRITTEN_MESSAGE: &str = "Note enregistrée : seuls les agents de l'agence la voient.";
 
-/// A note as the contract page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AgencyNote {
-    pub author: String,
-    /// "05/12/2026 10:15", in the agency's time zone.
-    pub written_at: String,
-    pub body: String,
-}
+pub use crate::contracts::AgencyNote;
 
 /// The note as typed, checked: not blank, at most [`MAX_NOTE_CHARS`].
 pub fn parse_note(typed: &str) -> Result<String, String> {
@@ -110,7 +101,7 @@ pub mod server {
     };
 
     use super::{parse_note, AgencyNote};
-    use crate::accounts::access::{self, Viewer};
+    use crate::accounts::access::Viewer;
     use crate::db::entities::agency_note;
     use crate::db::french_date_time;
     use crate::AppError;
@@ -140,7 +131,7 @@ pub mod server {
         contract_id: i32,
         typed: &str,
     ) -> Result<(), AppError> {
-        let access = access::steerable_contract(db, viewer, contract_id).await?;
+        let access = crate::evaluation::access::steerable_contract(db, viewer, contract_id).await?;
         let body = parse_note(typed).map_err(AppError::Invalid)?;
         agency_note::ActiveModel {
             evaluation_id: Set(access.evaluation.id),

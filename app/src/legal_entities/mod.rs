@@ -75,22 +75,4 @@ pub struct LegalEntityDetail {
     pub establishments: Vec<EstablishmentRow>,
 }
 
-/// The domain of a legal entity or an establishment, stored as its label.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
-pub enum Domain {
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "Sanitaire"))]
-    Sanitaire,
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "Médicosocial"))]
-    MedicoSocial,
-}
-
-impl Domain {
-    pub fn label(self) -> &'static str {
-        match self {
-            Domain::Sanitaire => "Sanitaire",
-            Domain::MedicoSocial => "Médicosocial",
-        }
-    }
-}
+pub use ecars_core::vocabulary::Domain;

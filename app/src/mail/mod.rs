@@ -15,6 +15,17 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 /// How long one SMTP exchange may take before the try counts as failed.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// A message ready to be queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// Which message this is, for the logs and the outbox table.
+    pub kind: &'static str,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
 #[derive(Clone)]
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),

@@ -22,9 +22,9 @@ use sea_orm::{
 };
 use tokio::sync::Notify;
 
+use super::Mail;
 use super::Mailer;
 use crate::db::entities::outbox_message::{self, DeliveryStatus};
-use crate::notifications::Mail;
 use crate::operations::shutdown::Stopping;
 
 /// How often a worker looks for due rows when nothing wakes it.

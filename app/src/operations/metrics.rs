@@ -8,24 +8,19 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::Extension;
+use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 use sha2::{Digest, Sha256};
-
-use crate::db::entities::outbox_message::{self, DeliveryStatus};
-use crate::state::AppState;
 
 const REQUESTS: &str = "ecars_http_requests_total";
 const REQUEST_SECONDS: &str = "ecars_http_request_duration_seconds";
-const OUTBOX_PENDING: &str = "ecars_outbox_pending_messages";
-const OUTBOX_FAILED: &str = "ecars_outbox_failed_messages";
+pub(super) const OUTBOX_PENDING: &str = "ecars_outbox_pending_messages";
+pub(super) const OUTBOX_FAILED: &str = "ecars_outbox_failed_messages";
 const DELIVERY_FAILURES: &str = "ecars_mail_delivery_failures_total";
-const POOL_CONNECTIONS: &str = "ecars_database_pool_connections";
-const POOL_IDLE: &str = "ecars_database_pool_idle_connections";
+pub(super) const POOL_CONNECTIONS: &str = "ecars_database_pool_connections";
+pub(super) const POOL_IDLE: &str = "ecars_database_pool_idle_connections";
 const QUERY_SECONDS: &str = "ecars_database_query_duration_seconds";
 
 /// From a quick page to a slow export: the buckets a latency falls into.
@@ -49,7 +44,7 @@ impl MetricsToken {
     }
 
     /// Compared through their digests, so the time taken says nothing of the token.
-    fn admits(&self, headers: &HeaderMap) -> bool {
+    pub fn admits(&self, headers: &HeaderMap) -> bool {
         let presented = headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
@@ -66,7 +61,7 @@ impl std::fmt::Debug for MetricsToken {
 }
 
 /// The process's recorder, installed at the first call (one per process, as the figures are).
-fn recorder() -> Option<&'static PrometheusHandle> {
+pub(super) fn recorder() -> Option<&'static PrometheusHandle> {
     static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
@@ -151,56 +146,6 @@ pub fn database_statement(elapsed: std::time::Duration, failed: bool) {
 /// A try at sending a mail failed (it may be retried).
 pub fn delivery_failed() {
     metrics::counter!(DELIVERY_FAILURES).increment(1);
-}
-
-/// The figures, to a scraper with the token; 404 when no token is configured, 401 without it.
-pub async fn scrape(Extension(state): Extension<AppState>, headers: HeaderMap) -> Response {
-    let Some(token) = &state.settings.metrics_token else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    if !token.admits(&headers) {
-        tracing::warn!("metrics asked for without the right token");
-        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response();
-    }
-    let Some(handle) = recorder() else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    if let Err(error) = record_outbox(&state.db).await {
-        tracing::warn!(%error, "metrics: the outbox could not be counted");
-    }
-    record_pool(&state.db);
-    handle.run_upkeep();
-    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle.render())
-        .into_response()
-}
-
-/// Counted when scraped, by the index on the outbox's status: the database is the truth that
-/// every instance shares.
-async fn record_outbox(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let count = |status: DeliveryStatus| {
-        outbox_message::Entity::find().filter(outbox_message::Column::Status.eq(status)).count(db)
-    };
-    let pending = count(DeliveryStatus::Pending).await?;
-    let failed = count(DeliveryStatus::Failed).await?;
-    metrics::gauge!(OUTBOX_PENDING).set(pending as f64);
-    metrics::gauge!(OUTBOX_FAILED).set(failed as f64);
-    Ok(())
-}
-
-fn record_pool(db: &DatabaseConnection) {
-    let (size, idle) = match db.get_database_backend() {
-        DbBackend::Postgres => {
-            let pool = db.get_postgres_connection_pool();
-            (pool.size(), pool.num_idle())
-        }
-        DbBackend::Sqlite => {
-            let pool = db.get_sqlite_connection_pool();
-            (pool.size(), pool.num_idle())
-        }
-        _ => return,
-    };
-    metrics::gauge!(POOL_CONNECTIONS).set(f64::from(size));
-    metrics::gauge!(POOL_IDLE).set(idle as f64);
 }
 
 #[cfg(test)]

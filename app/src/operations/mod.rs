@@ -8,4 +8,6 @@ pub mod health;
 #[cfg(feature = "ssr")]
 pub mod metrics;
 #[cfg(feature = "ssr")]
+pub mod scrape;
+#[cfg(feature = "ssr")]
 pub mod shutdown;

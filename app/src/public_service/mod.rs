@@ -53,7 +53,7 @@ pub const ACCESSIBILITY_DECLARED_ON: &str = "05/12/2026";
 /// the browser's build they are never drawn).
 pub fn operator() -> Operator {
     #[cfg(feature = "ssr")]
-    return crate::state::AppState::current().map(|state| state.settings.operator.clone()).unwrap_or_default();
+    return leptos::prelude::use_context::<Operator>().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     Operator::default()
 }

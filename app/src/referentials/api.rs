@@ -33,7 +33,7 @@ pub async fn preview_referential(token: String) -> Result<ReferentialPreview, Ap
 pub async fn confirm_referential(token: String) -> Result<String, AppError> {
     use super::IMPORTED_PARAM;
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::administration::journal::Actor;
+    use crate::audit::Actor;
     use crate::routes::REFERENTIALS_PATH;
 
     let written = async {
@@ -90,7 +90,8 @@ mod server {
     use crate::state::AppState;
     use crate::AppError;
 
-    pub use crate::administration::staging::{administrator, unreadable};
+    pub use crate::administration::staging::unreadable;
+    pub use crate::state::agency_administrator as administrator;
 
     /// The staged file read and checked (on the blocking pool: a spreadsheet is unpacked).
     pub async fn preview(

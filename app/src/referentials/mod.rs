@@ -19,7 +19,7 @@ pub use page::ReferentialsPage;
 
 use serde::{Deserialize, Serialize};
 
-use crate::evaluation::ValueKind;
+use ecars_core::vocabulary::ValueKind;
 
 /// A column of the file, as the template names and explains it.
 pub struct Column {

@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use super::{CheckedNode, CheckedReferential, RefusedRow, RowKind, COLUMNS};
 use crate::evaluation::values::parse_achieved;
-use crate::evaluation::ValueKind;
 use crate::text::folded;
+use ecars_core::vocabulary::ValueKind;
 
 /// More rows than this refuse the whole file (the largest contract has about 500 questions).
 pub const MAX_ROWS: usize = 5000;

@@ -11,10 +11,11 @@ use sea_orm::{
 };
 
 use super::{CheckedReferential, ReferentialRow, RowKind, VersionRow};
-use crate::administration::journal::{self, Actor, ChangeKind, Entry};
-use crate::db::entities::indicator::NodeKind;
+use crate::audit::{self, Actor, Entry};
 use crate::db::entities::{contract, referential, referential_node, referential_version};
 use crate::db::{begin_write, french_date_time};
+use ecars_core::vocabulary::ChangeKind;
+use ecars_core::vocabulary::NodeKind;
 
 async fn find(db: &impl ConnectionTrait, agency_id: i32, name: &str) -> Result<Option<referential::Model>, DbErr> {
     referential::Entity::find()
@@ -200,7 +201,7 @@ pub async fn write_version(
     });
     let entry =
         Entry { kind: ChangeKind::ReferentialImported, subject: name.to_owned(), before: None, after: Some(after) };
-    journal::record(&txn, actor, Some(agency_id), entry).await?;
+    audit::record(&txn, actor, Some(agency_id), entry).await?;
     txn.commit().await?;
     Ok(number)
 }

@@ -197,7 +197,7 @@ async fn referential_like_caqes_test(app: &TestApp) -> i32 {
     assert!(checked.refused.is_empty(), "{:?}", checked.refused);
     let db = app.database().await;
     let ara = app::agencies::service::find_by_name(&db, app::demo::ARA).await.unwrap().unwrap();
-    let actor = app::administration::journal::Actor::command_line();
+    let actor = app::audit::Actor::command_line();
     service::write_version(&db, ara.id, "CAQES 2024", &checked, &actor).await.unwrap();
     let versions = service::labelled_versions(&db, ara.id).await.unwrap();
     versions.iter().find(|(_, label)| label == "CAQES 2024 (version 1)").unwrap().0.id

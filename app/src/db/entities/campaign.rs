@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i32,
     pub agency_id: i32,
     pub year: i32,
-    pub kind: crate::contracts::ContractKind,
+    pub kind: ecars_core::vocabulary::ContractKind,
     pub referential_version_id: i32,
     /// "Saisie ouverte du ... au ...", both days included.
     pub opens_on: Date,

@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub legal_entity_id: i32,
-    pub kind: crate::contracts::ContractKind,
+    pub kind: ecars_core::vocabulary::ContractKind,
     pub name: String,
     pub code: String,
     pub status: String,

@@ -10,7 +10,7 @@ pub struct Model {
     pub finess: String,
     pub name: String,
     pub region: String,
-    pub domain: crate::legal_entities::Domain,
+    pub domain: ecars_core::vocabulary::Domain,
     pub address: String,
 }
 

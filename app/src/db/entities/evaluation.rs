@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i32,
     pub contract_id: i32,
     pub year: i32,
-    pub phase: crate::contracts::Phase,
+    pub phase: ecars_core::vocabulary::Phase,
     /// The referential version its tree was made from (none for the demo's own trees).
     pub referential_version_id: Option<i32>,
     /// The campaign that opened it (none for a contract's first evaluation, made with it).

@@ -19,7 +19,7 @@ pub struct Model {
     pub year: Option<i32>,
     pub target: Option<String>,
     /// Questions only.
-    pub value_kind: Option<crate::evaluation::ValueKind>,
+    pub value_kind: Option<ecars_core::vocabulary::ValueKind>,
     /// National indicators are filled by the agency, not the establishment (grey dot).
     pub editable_by_establishment: bool,
     pub previous_achieved: Option<String>,
@@ -32,14 +32,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// An inner node or a leaf of the tree, stored by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-pub enum NodeKind {
-    /// "Objectif / sous-objectif", numbered 1.1, 2.1.1...
-    #[sea_orm(string_value = "objective")]
-    Objective,
-    /// "Indicateur / Question", numbered 1.1.1.a...
-    #[sea_orm(string_value = "question")]
-    Question,
-}
+pub use ecars_core::vocabulary::NodeKind;

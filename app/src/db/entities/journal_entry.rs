@@ -9,7 +9,7 @@ pub struct Model {
     pub agency_id: Option<i32>,
     pub actor_id: Option<i32>,
     pub actor_email: String,
-    pub kind: crate::administration::journal::ChangeKind,
+    pub kind: ecars_core::vocabulary::ChangeKind,
     pub subject: String,
     pub before: Option<String>,
     pub after: Option<String>,

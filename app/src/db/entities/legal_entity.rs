@@ -10,7 +10,7 @@ pub struct Model {
     pub name: String,
     pub address: String,
     pub phone: String,
-    pub domain: crate::legal_entities::Domain,
+    pub domain: ecars_core::vocabulary::Domain,
     /// The agency that loaded it; `None` until one does.
     pub agency_id: Option<i32>,
 }

@@ -14,7 +14,7 @@ pub struct Model {
     pub code: String,
     #[sea_orm(column_type = "Text")]
     pub label: String,
-    pub value_kind: Option<crate::evaluation::ValueKind>,
+    pub value_kind: Option<ecars_core::vocabulary::ValueKind>,
     pub target: Option<String>,
     /// Filled by the agency, not the establishment (grey dot).
     pub national: bool,

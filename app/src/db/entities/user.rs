@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub password_hash: String,
-    pub role: crate::accounts::Role,
+    pub role: ecars_core::vocabulary::Role,
     pub must_renew_password: bool,
     pub created_at: DateTimeUtc,
     /// Failed logins of the day that started at `failures_since`, from every address together
