@@ -10,8 +10,8 @@ use std::io::{BufReader, BufWriter, Write};
 use std::time::Instant;
 
 use app::administration::finess_import::{apply, plan, ImportingAgency, Outcome};
-use app::audit::Actor;
 use app::agencies::{AgencyForm, NewAgency};
+use app::audit::Actor;
 
 const LEGAL_ENTITIES: usize = 20_000;
 const ESTABLISHMENTS: usize = 50_000;
