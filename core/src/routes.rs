@@ -40,6 +40,9 @@ pub const YEAR_PARAM: &str = "annee";
 /// Query parameter naming one closing on the receipt page (`?cloture=12`).
 pub const CLOSING_PARAM: &str = "cloture";
 
+/// The header that carries a request's id back to the client (and that the error page shows).
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
 pub const HOME_PATH: &str = "/";
 /// The DSFR's files, under their version (the Makefile copies them there from package.json's):
 /// a new version is a new address, so browsers keep them for good.

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+mod requests;
 pub mod startup;
 
 pub use config::{Cli, Command, Config};

@@ -330,7 +330,7 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         let options = options.clone();
         move || app::shell(options.clone())
     };
-    Router::new()
+    let router = Router::new()
         .route(DOCUMENT_UPLOAD_ROUTE, axum::routing::post(upload))
         .route(DOCUMENT_ROUTE, axum::routing::get(download))
         .route(DOCUMENT_ZIP_ROUTE, axum::routing::get(download_all))
@@ -355,9 +355,10 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        // Outermost, so that every answer counts, the gate's refusals included.
-        .layer(axum::middleware::from_fn(app::operations::metrics::track))
-        .with_state(options)
+        // So that every answer counts, the gate's refusals included.
+        .layer(axum::middleware::from_fn(app::operations::metrics::track));
+    // Outermost: every request has its id and span, whatever answers it.
+    crate::requests::traced(router).with_state(options)
 }
 
 async fn shutdown_signal() {

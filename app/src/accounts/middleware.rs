@@ -51,6 +51,8 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     if let Some(token) = cookie(request.headers(), SESSION_COOKIE, secure) {
         match resume(&state, &token).await {
             Ok(Some(viewer)) => {
+                // The request's span (`server/src/requests.rs`) names who asked: its id only.
+                tracing::Span::current().record("user", viewer.user_id);
                 request.extensions_mut().insert(viewer);
             }
             Ok(None) => stale_cookie = true,

@@ -240,8 +240,17 @@ fn PhaseBanner(phase: Phase) -> impl IntoView {
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     view! {
         <leptos_meta::Title text=error_title(&error)/>
-        <ErrorAlert error/>
+        <ErrorAlert error reference=request_reference()/>
     }
+}
+
+/// The id of the request being answered, for the support (pages are drawn on the server only).
+fn request_reference() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    return use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.headers.get(crate::routes::REQUEST_ID_HEADER)?.to_str().ok().map(str::to_owned));
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 fn error_title(error: &AppError) -> &'static str {
@@ -255,7 +264,12 @@ fn error_title(error: &AppError) -> &'static str {
 /// The alert of [`ErrorNotice`], without the page title: islands use it (in the browser they
 /// have neither router nor page head). On the server, also sets the HTTP status of the page.
 #[component]
-pub fn ErrorAlert(error: AppError) -> impl IntoView {
+pub fn ErrorAlert(
+    error: AppError,
+    /// The request's id, that the user may quote to the support (pages only).
+    #[prop(optional_no_strip)]
+    reference: Option<String>,
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(
@@ -275,6 +289,14 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
             <h2 class="fr-alert__title">{error_title(&error)}</h2>
             <p>{error.to_string()}</p>
             <p>{back}</p>
+            {reference
+                .map(|id| {
+                    view! {
+                        <p class="fr-text--sm fr-mb-0">
+                            "Référence de la demande, à donner au support : " <code>{id}</code>
+                        </p>
+                    }
+                })}
         </div>
     }
 }

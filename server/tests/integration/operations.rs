@@ -26,6 +26,38 @@ async fn alive_and_ready_answer_anyone_without_a_session_and_say_nothing_else() 
     assert_eq!(posted.status, 405, "{}", posted.body);
 }
 
+/// The id of the request that answered: 16 hexadecimal digits of ours.
+fn request_id(page: &crate::helpers::Page) -> String {
+    let id = page.headers.get("x-request-id").and_then(|value| value.to_str().ok()).unwrap_or_default();
+    assert!(id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()), "not a request id of ours: {id:?}");
+    id.to_owned()
+}
+
+/// A user who meets an error quotes its reference to the support, who finds the request's log
+/// lines by it: every answer names its request, with an id the client cannot choose.
+#[tokio::test]
+async fn every_answer_names_its_request_and_the_error_page_shows_the_reference() {
+    let app = spawn_app().await;
+    let first = request_id(&app.get("/sante/vivant").await);
+    let second = request_id(&app.get("/sante/vivant").await);
+    assert_ne!(first, second);
+    let forged =
+        app.request(reqwest::Method::GET, "/sante/vivant", None, None, &[("x-request-id", "1111222233334444")]).await;
+    assert_ne!(request_id(&forged), "1111222233334444", "an id the client sent is replaced");
+
+    let chu = app.login_as(CHU).await;
+    let missing = chu.get(&app::routes::contract_href(999_999)).await;
+    let reference = request_id(&missing);
+    missing.assert_refused(
+        404,
+        &["Page introuvable", "Référence de la demande, à donner au support", &format!("<code>{reference}</code>")],
+    );
+    // A server function's refusal names its request too.
+    let refused = chu.call("contrat", &[("id", "999999")]).await;
+    assert_eq!(refused.error(404), app::AppError::NotFound);
+    assert_ne!(request_id(&refused), reference);
+}
+
 #[tokio::test]
 async fn an_instance_whose_document_store_stops_answering_is_not_ready_until_it_answers_again() {
     let s3 = S3Server::shared();
