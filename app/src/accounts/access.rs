@@ -317,12 +317,21 @@ mod service_tests {
             .unwrap()
             .unwrap();
 
-        assert!(readable_contract(&db, &ara, caqes.id).await.is_ok());
-        assert!(readable_contract(&db, &ara, performance.id).await.is_ok());
-        assert_eq!(readable_contract(&db, &ara, acodege.id).await.unwrap_err(), AppError::NotFound);
-        assert_eq!(readable_contract(&db, &bfc, caqes.id).await.unwrap_err(), AppError::NotFound);
-        assert!(readable_contract(&db, &bfc, acodege.id).await.is_ok());
-        assert_eq!(writable_contract(&db, &bfc, acodege.id).await.unwrap_err(), AppError::Forbidden);
+        assert!(readable_contract(&db, &ara, ecars_core::ids::ContractId(caqes.id)).await.is_ok());
+        assert!(readable_contract(&db, &ara, ecars_core::ids::ContractId(performance.id)).await.is_ok());
+        assert_eq!(
+            readable_contract(&db, &ara, ecars_core::ids::ContractId(acodege.id)).await.unwrap_err(),
+            AppError::NotFound
+        );
+        assert_eq!(
+            readable_contract(&db, &bfc, ecars_core::ids::ContractId(caqes.id)).await.unwrap_err(),
+            AppError::NotFound
+        );
+        assert!(readable_contract(&db, &bfc, ecars_core::ids::ContractId(acodege.id)).await.is_ok());
+        assert_eq!(
+            writable_contract(&db, &bfc, ecars_core::ids::ContractId(acodege.id)).await.unwrap_err(),
+            AppError::Forbidden
+        );
         assert_eq!(
             readable_legal_entity(&db, &bfc, crate::demo::CHU_GRENOBLE_FINESS).await.unwrap_err(),
             AppError::NotFound
@@ -334,7 +343,7 @@ mod service_tests {
         );
 
         // The referent, of the Auvergne-Rhône-Alpes agency, follows an entity of each.
-        assert!(readable_contract(&db, &referent, acodege.id).await.is_ok());
+        assert!(readable_contract(&db, &referent, ecars_core::ids::ContractId(acodege.id)).await.is_ok());
         assert_eq!(referent.agency.as_ref().map(|agency| agency.name.as_str()), Some(crate::demo::ARA));
         // An establishment user's agency is that of its legal entity (its footer names it).
         let acodege_user = viewer(&db, "acodege@exemple.fr").await;
@@ -352,34 +361,55 @@ mod service_tests {
 
         // The establishment user: its own contract, editable in Auto-Evaluation; another entity's
         // is "not found", exactly like one that does not exist.
-        assert!(readable_contract(&db, &chu, caqes.id).await.unwrap().editable);
-        assert!(writable_contract(&db, &chu, caqes.id).await.is_ok());
-        assert_eq!(readable_contract(&db, &chu, other.id).await.unwrap_err(), AppError::NotFound);
-        assert_eq!(readable_contract(&db, &chu, 999_999).await.unwrap_err(), AppError::NotFound);
-        assert_eq!(writable_contract(&db, &chu, other.id).await.unwrap_err(), AppError::NotFound);
+        assert!(readable_contract(&db, &chu, ecars_core::ids::ContractId(caqes.id)).await.unwrap().editable);
+        assert!(writable_contract(&db, &chu, ecars_core::ids::ContractId(caqes.id)).await.is_ok());
+        assert_eq!(
+            readable_contract(&db, &chu, ecars_core::ids::ContractId(other.id)).await.unwrap_err(),
+            AppError::NotFound
+        );
+        assert_eq!(
+            readable_contract(&db, &chu, ecars_core::ids::ContractId(999_999)).await.unwrap_err(),
+            AppError::NotFound
+        );
+        assert_eq!(
+            writable_contract(&db, &chu, ecars_core::ids::ContractId(other.id)).await.unwrap_err(),
+            AppError::NotFound
+        );
 
         // The referent reads what it follows and changes nothing; the rest is "not found".
-        assert!(!readable_contract(&db, &referent, caqes.id).await.unwrap().editable);
-        assert_eq!(writable_contract(&db, &referent, caqes.id).await.unwrap_err(), AppError::Forbidden);
-        assert_eq!(readable_contract(&db, &referent, other.id).await.unwrap_err(), AppError::NotFound);
+        assert!(!readable_contract(&db, &referent, ecars_core::ids::ContractId(caqes.id)).await.unwrap().editable);
+        assert_eq!(
+            writable_contract(&db, &referent, ecars_core::ids::ContractId(caqes.id)).await.unwrap_err(),
+            AppError::Forbidden
+        );
+        assert_eq!(
+            readable_contract(&db, &referent, ecars_core::ids::ContractId(other.id)).await.unwrap_err(),
+            AppError::NotFound
+        );
 
         // The administrator reads everything and changes no establishment data.
         for id in [caqes.id, other.id] {
-            assert!(!readable_contract(&db, &admin, id).await.unwrap().editable);
-            assert_eq!(writable_contract(&db, &admin, id).await.unwrap_err(), AppError::Forbidden);
+            assert!(!readable_contract(&db, &admin, ecars_core::ids::ContractId(id)).await.unwrap().editable);
+            assert_eq!(
+                writable_contract(&db, &admin, ecars_core::ids::ContractId(id)).await.unwrap_err(),
+                AppError::Forbidden
+            );
         }
 
         // Questions: the establishment answers its own, never the national ones (grey).
         let own = questions(&db, caqes.id, false).await;
         let national = questions(&db, caqes.id, true).await;
-        let (question, access) = readable_question(&db, &chu, own.id).await.unwrap();
+        let (question, access) = readable_question(&db, &chu, ecars_core::ids::QuestionId(own.id)).await.unwrap();
         assert!(access.may_answer(&question));
-        let (question, access) = readable_question(&db, &chu, national.id).await.unwrap();
+        let (question, access) = readable_question(&db, &chu, ecars_core::ids::QuestionId(national.id)).await.unwrap();
         assert!(!access.may_answer(&question));
-        let (question, access) = readable_question(&db, &referent, own.id).await.unwrap();
+        let (question, access) = readable_question(&db, &referent, ecars_core::ids::QuestionId(own.id)).await.unwrap();
         assert!(!access.may_answer(&question));
         let elsewhere = questions(&db, other.id, false).await;
-        assert_eq!(readable_question(&db, &chu, elsewhere.id).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(
+            readable_question(&db, &chu, ecars_core::ids::QuestionId(elsewhere.id)).await.unwrap_err(),
+            AppError::NotFound
+        );
         // An objective is not a question.
         let objective = crate::db::testing::current_indicators(&db, caqes.id)
             .await
@@ -388,7 +418,10 @@ mod service_tests {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(readable_question(&db, &chu, objective.id).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(
+            readable_question(&db, &chu, ecars_core::ids::QuestionId(objective.id)).await.unwrap_err(),
+            AppError::NotFound
+        );
 
         // Establishments follow their legal entity.
         let own_site = establishment::Entity::find()
@@ -415,9 +448,9 @@ mod service_tests {
             .exec(&db)
             .await
             .unwrap();
-        let closed = readable_contract(&db, &chu, caqes.id).await.unwrap();
+        let closed = readable_contract(&db, &chu, ecars_core::ids::ContractId(caqes.id)).await.unwrap();
         assert!(!closed.editable);
-        let (question, access) = readable_question(&db, &chu, own.id).await.unwrap();
+        let (question, access) = readable_question(&db, &chu, ecars_core::ids::QuestionId(own.id)).await.unwrap();
         assert!(!access.may_answer(&question));
     }
 }

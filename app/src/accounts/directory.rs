@@ -25,7 +25,10 @@ pub async fn find_active_user(db: &impl ConnectionTrait, email: &str) -> Result<
     Ok(find_user(db, email).await?.filter(is_active))
 }
 
-pub async fn legal_entity_ids_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, DbErr> {
+pub async fn legal_entity_ids_of(
+    db: &impl ConnectionTrait,
+    user_id: ecars_core::ids::UserId,
+) -> Result<Vec<i32>, DbErr> {
     user_legal_entity::Entity::find()
         .select_only()
         .column(user_legal_entity::Column::LegalEntityId)
@@ -56,7 +59,7 @@ pub async fn viewer_of_user(
     session_id: i32,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Viewer, DbErr> {
-    let legal_entity_ids = legal_entity_ids_of(db, user.id).await?;
+    let legal_entity_ids = legal_entity_ids_of(db, ecars_core::ids::UserId(user.id)).await?;
     let agency = crate::agencies::service::of_user(db, &user, &legal_entity_ids).await?;
     Ok(Viewer { user_id: user.id, session_id, email: user.email, role: user.role, legal_entity_ids, agency, now })
 }
@@ -100,7 +103,7 @@ pub fn mail_recipients() -> sea_orm::Select<user::Entity> {
 /// The accounts of `roles` attached to (or following) a legal entity that receive mail.
 pub async fn mail_recipients_of_legal_entity(
     db: &impl ConnectionTrait,
-    legal_entity_id: i32,
+    legal_entity_id: ecars_core::ids::LegalEntityId,
     roles: &[Role],
 ) -> Result<sea_orm::Select<user::Entity>, DbErr> {
     let user_ids: Vec<i32> = user_legal_entity::Entity::find()
@@ -120,7 +123,7 @@ pub async fn mail_recipients_of_legal_entity(
 /// deactivated accounts receive nothing.
 pub async fn user_emails(
     db: &impl ConnectionTrait,
-    legal_entity_id: i32,
+    legal_entity_id: ecars_core::ids::LegalEntityId,
     roles: &[Role],
 ) -> Result<Vec<String>, DbErr> {
     Ok(mail_recipients_of_legal_entity(db, legal_entity_id, roles)

@@ -128,8 +128,8 @@ impl PreparedInvitation {
     }
 
     /// The same invitation, for the agency `agency_id` (known once the agency is written).
-    pub fn for_agency(self, agency_id: i32) -> Self {
-        PreparedInvitation { agency_id: Some(agency_id), ..self }
+    pub fn for_agency(self, agency_id: ecars_core::ids::AgencyId) -> Self {
+        PreparedInvitation { agency_id: Some(agency_id.0), ..self }
     }
 
     /// Creates the account, flagged "must renew", queues the mail with its initial password and
@@ -186,7 +186,7 @@ pub async fn invite_again(
     state: &crate::state::AppState,
     actor: &Actor,
     user: user::Model,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
 ) -> Result<(), crate::AppError> {
     use sea_orm::IntoActiveModel;
 
@@ -198,11 +198,11 @@ pub async fn invite_again(
     active.password_hash = Set(hash);
     active.must_renew_password = Set(true);
     let user = active.update(&txn).await?;
-    super::login::forget_failures(&txn, user.id).await?;
-    super::sessions::close_all(&txn, user.id).await?;
+    super::login::forget_failures(&txn, ecars_core::ids::UserId(user.id)).await?;
+    super::sessions::close_all(&txn, ecars_core::ids::UserId(user.id)).await?;
     state.outbox.queue(&txn, notifications::invitation(&email, &state.settings.public_url, &password)).await?;
     let change = Entry { kind: ChangeKind::InvitationResent, subject: email, before: None, after: None };
-    audit::record(&txn, actor, Some(agency_id), change).await?;
+    audit::record(&txn, actor, Some(agency_id.0), change).await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(())

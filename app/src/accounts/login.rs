@@ -70,7 +70,12 @@ pub async fn login(
     let client = client_key(client);
     // Counted before the password is checked (an unknown account runs the same statements on no
     // row), so that concurrent guesses cannot outnumber the free attempts.
-    let admitted = admit_attempt(db, user.as_ref().map_or(NO_ACCOUNT, |user| user.id), &client).await?;
+    let admitted = admit_attempt(
+        db,
+        user.as_ref().map_or(ecars_core::ids::UserId(NO_ACCOUNT), |user| ecars_core::ids::UserId(user.id)),
+        &client,
+    )
+    .await?;
     let matches = hashing.verify(password, user.as_ref().map(|user| user.password_hash.clone())).await?;
     let Some(user) = user else {
         record(Event::Login, Some(identifier), Outcome::Failure, "unknown_account");
@@ -85,12 +90,12 @@ pub async fn login(
         report_lockout(db, &user, &client).await?;
         return Err(AppError::InvalidCredentials);
     }
-    clear_failures(db, user.id, &client).await?;
+    clear_failures(db, ecars_core::ids::UserId(user.id), &client).await?;
     if user.must_renew_password {
         record(Event::Login, Some(&user.email), Outcome::Success, "must_renew_password");
         return Ok(LoginResult::MustRenew);
     }
-    let session = sessions::open(db, user.id).await?;
+    let session = sessions::open(db, ecars_core::ids::UserId(user.id)).await?;
     record(Event::Login, Some(&user.email), Outcome::Success, "session_opened");
     Ok(LoginResult::Session(session, user.role))
 }
@@ -102,7 +107,9 @@ pub async fn report_lockout(db: &impl ConnectionTrait, user: &user::Model, clien
     let locked = |until: Option<DateTime<Utc>>| until.is_some_and(|until| until > now);
     if locked(user::Entity::find_by_id(user.id).one(db).await?.and_then(|now| now.locked_until)) {
         record(Event::Lockout, Some(&user.email), Outcome::Refused, "too_many_failures_in_a_day");
-    } else if locked(address_failures(db, user.id, client).await?.and_then(|address| address.locked_until)) {
+    } else if locked(
+        address_failures(db, ecars_core::ids::UserId(user.id), client).await?.and_then(|address| address.locked_until),
+    ) {
         record(Event::Lockout, Some(&user.email), Outcome::Refused, "too_many_failures_from_one_address");
     }
     Ok(())
@@ -110,7 +117,7 @@ pub async fn report_lockout(db: &impl ConnectionTrait, user: &user::Model, clien
 
 async fn address_failures(
     db: &impl ConnectionTrait,
-    user_id: i32,
+    user_id: ecars_core::ids::UserId,
     client: &str,
 ) -> Result<Option<login_failure::Model>, DbErr> {
     login_failure::Entity::find()
@@ -146,7 +153,11 @@ impl Locked {
 /// statement. Conditional writes: concurrent attempts are counted one by one, so at most
 /// [`FREE_ATTEMPTS`] failures in a row from one address, and [`DAILY_FAILURES`] a day in all,
 /// are ever checked before a lock.
-pub async fn admit_attempt(db: &impl ConnectionTrait, user_id: i32, client: &str) -> Result<Result<(), Locked>, DbErr> {
+pub async fn admit_attempt(
+    db: &impl ConnectionTrait,
+    user_id: ecars_core::ids::UserId,
+    client: &str,
+) -> Result<Result<(), Locked>, DbErr> {
     let now = Utc::now();
     if !admit_from_address(db, user_id, client, now).await? {
         return Ok(Err(Locked::Address));
@@ -161,12 +172,12 @@ pub async fn admit_attempt(db: &impl ConnectionTrait, user_id: i32, client: &str
 /// count whose last failure is a day old starts again).
 async fn admit_from_address(
     db: &impl ConnectionTrait,
-    user_id: i32,
+    user_id: ecars_core::ids::UserId,
     client: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     use login_failure::Column;
-    if user_id == NO_ACCOUNT {
+    if user_id == ecars_core::ids::UserId(NO_ACCOUNT) {
         // The same amount of work as a known account's first failure, on no row.
         login_failure::Entity::find().filter(Column::UserId.eq(NO_ACCOUNT)).one(db).await?;
         return Ok(true);
@@ -177,7 +188,7 @@ async fn admit_from_address(
         .into();
     let lock = lock_for(failures.clone(), now);
     let first = login_failure::ActiveModel {
-        user_id: Set(user_id),
+        user_id: Set(user_id.0),
         client: Set(client.to_owned()),
         failures: Set(1),
         locked_until: Set(None),
@@ -200,7 +211,11 @@ async fn admit_from_address(
 
 /// One more failure of the account's day, unless it is locked; the one that reaches
 /// [`DAILY_FAILURES`] locks it for a day.
-async fn admit_on_account(db: &impl ConnectionTrait, user_id: i32, now: DateTime<Utc>) -> Result<bool, DbErr> {
+async fn admit_on_account(
+    db: &impl ConnectionTrait,
+    user_id: ecars_core::ids::UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     use user::Column;
     let new_day =
         Expr::col(Column::FailuresSince).is_null().or(Expr::col(Column::FailuresSince).lte(now - FAILURES_KEPT));
@@ -216,7 +231,7 @@ async fn admit_on_account(db: &impl ConnectionTrait, user_id: i32, now: DateTime
         .filter(Column::LockedUntil.is_null().or(Column::LockedUntil.lte(now)))
         .exec(db)
         .await?;
-    Ok(admitted.rows_affected == 1 || user_id == NO_ACCOUNT)
+    Ok(admitted.rows_affected == 1 || user_id == ecars_core::ids::UserId(NO_ACCOUNT))
 }
 
 /// The lock an address gets for its count of failures `failures` (an expression of it).
@@ -235,7 +250,11 @@ fn locked_until(now: DateTime<Utc>, failed: i32) -> Option<DateTime<Utc>> {
 /// The right password from `client`: that address's failures are forgotten, and this attempt is
 /// no failure of the account's day (the day's others stay: the owner's login does not give a
 /// guesser a new day).
-pub async fn clear_failures(db: &impl ConnectionTrait, user_id: i32, client: &str) -> Result<(), DbErr> {
+pub async fn clear_failures(
+    db: &impl ConnectionTrait,
+    user_id: ecars_core::ids::UserId,
+    client: &str,
+) -> Result<(), DbErr> {
     login_failure::Entity::delete_many()
         .filter(login_failure::Column::UserId.eq(user_id))
         .filter(login_failure::Column::Client.eq(client))
@@ -253,7 +272,7 @@ pub async fn clear_failures(db: &impl ConnectionTrait, user_id: i32, client: &st
 }
 
 /// "Débloquer le compte", a new password: every address and the account start again from zero.
-pub async fn forget_failures(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+pub async fn forget_failures(db: &impl ConnectionTrait, user_id: ecars_core::ids::UserId) -> Result<(), DbErr> {
     login_failure::Entity::delete_many().filter(login_failure::Column::UserId.eq(user_id)).exec(db).await?;
     user::Entity::update_many()
         .col_expr(user::Column::FailedLogins, Expr::value(0))

@@ -22,7 +22,7 @@ pub async fn set_mail_preference(
         let viewer = crate::accounts::access::viewer()?;
         let preference = preference.filter(|preference| preference.role() == viewer.role).ok_or(AppError::Forbidden)?;
         let db = crate::state::AppState::current()?.db;
-        Ok(server::set_wanted(&db, viewer.user_id, preference, wanted).await?)
+        Ok(server::set_wanted(&db, ecars_core::ids::UserId(viewer.user_id), preference, wanted).await?)
     }
     .await;
     let code = preference.map_or("", MailPreference::code);

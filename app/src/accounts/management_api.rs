@@ -20,14 +20,14 @@ fn agency_administrator() -> Result<(crate::state::AppState, super::access::View
 pub async fn agency_accounts(#[server(default)] search: String) -> Result<AccountsList, AppError> {
     let (state, _, agency_id) = agency_administrator()?;
     let search: String = search.chars().take(100).collect();
-    super::management::accounts_of_agency(&state.db, agency_id, &search).await
+    super::management::accounts_of_agency(&state.db, ecars_core::ids::AgencyId(agency_id), &search).await
 }
 
 /// One account of the agency, for its page.
 #[server(endpoint = "compte_administre", client = crate::accounts::csrf::PortalClient)]
 pub async fn managed_account(id: i32) -> Result<AccountRow, AppError> {
     let (state, _, agency_id) = agency_administrator()?;
-    super::management::account_of_agency(&state.db, agency_id, id).await
+    super::management::account_of_agency(&state.db, ecars_core::ids::AgencyId(agency_id), id).await
 }
 
 /// "Inviter l'utilisateur": the account and its invitation mail.
@@ -45,7 +45,15 @@ pub async fn invite_user(
         let (state, viewer, agency_id) = agency_administrator()?;
         let role = parse_invitable_role(&role).map_err(AppError::Invalid)?;
         let finesses = parse_finess_list(&legal_entities).map_err(AppError::Invalid)?;
-        let user = super::management::invite_to_agency(&state, agency_id, &viewer, &email, role, &finesses).await?;
+        let user = super::management::invite_to_agency(
+            &state,
+            ecars_core::ids::AgencyId(agency_id),
+            &viewer,
+            &email,
+            role,
+            &finesses,
+        )
+        .await?;
         tracing::info!(user = viewer.user_id, account = user.id, "user invited");
         Ok::<_, AppError>(user.email)
     }
@@ -83,7 +91,8 @@ pub async fn change_account(
             AccountAction::ChangeEntities => parse_finess_list(&legal_entities).map_err(AppError::Invalid)?,
             _ => Vec::new(),
         };
-        super::management::change_account(&state, agency_id, &viewer, id, action, &finesses).await?;
+        super::management::change_account(&state, ecars_core::ids::AgencyId(agency_id), &viewer, id, action, &finesses)
+            .await?;
         Ok::<_, AppError>(action)
     }
     .await;

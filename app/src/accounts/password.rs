@@ -45,7 +45,7 @@ pub fn check_new_password(new: NewPassword, identifier: &str, own_words: &[Strin
 
 /// The words of an account an attacker would try first: its email and its legal entities' names.
 pub async fn own_words(db: &impl ConnectionTrait, user: &user::Model) -> Result<Vec<String>, AppError> {
-    let entity_ids = legal_entity_ids_of(db, user.id).await?;
+    let entity_ids = legal_entity_ids_of(db, ecars_core::ids::UserId(user.id)).await?;
     let names: Vec<String> = legal_entity::Entity::find()
         .select_only()
         .column(legal_entity::Column::Name)
@@ -70,11 +70,11 @@ pub async fn set_password(
     active.password_hash = Set(hash);
     active.must_renew_password = Set(false);
     active.update(txn).await?;
-    forget_failures(txn, user_id).await?;
-    sessions::close_all(txn, user_id).await?;
+    forget_failures(txn, ecars_core::ids::UserId(user_id)).await?;
+    sessions::close_all(txn, ecars_core::ids::UserId(user_id)).await?;
     outbox.queue(txn, notifications::password_changed(&email, public_url)).await?;
     tracing::info!(user = user_id, "password changed, sessions closed");
-    Ok(sessions::open(txn, user_id).await?)
+    Ok(sessions::open(txn, ecars_core::ids::UserId(user_id)).await?)
 }
 
 /// The current password as typed on "Mon compte", and the address it came from (guesses of it
@@ -100,7 +100,7 @@ pub async fn change_password(
     check_new_password(new, &user.email, &own_words(db, &user).await?)?;
     // The current password is guessed under the same lockout as at login.
     let client = client_key(client);
-    if let Err(lock) = admit_attempt(db, user.id, &client).await? {
+    if let Err(lock) = admit_attempt(db, ecars_core::ids::UserId(user.id), &client).await? {
         record(Event::PasswordChanged, Some(&user.email), Outcome::Refused, lock.reason());
         return Err(AppError::Invalid(
             "Trop d'essais : le compte est bloqué quelques minutes. Réessayez plus tard.".to_owned(),

@@ -36,7 +36,8 @@ async fn journal_event(db: &sea_orm::DatabaseConnection, record: SecurityRecord)
     };
     let agency_id = match &user {
         Some(user) => {
-            let entities = crate::accounts::directory::legal_entity_ids_of(db, user.id).await?;
+            let entities =
+                crate::accounts::directory::legal_entity_ids_of(db, ecars_core::ids::UserId(user.id)).await?;
             crate::agencies::service::of_user(db, user, &entities).await?.map(|agency| agency.id)
         }
         None => None,

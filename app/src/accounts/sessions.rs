@@ -37,7 +37,7 @@ impl SessionLimits {
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
 /// Opens a session and returns the token for the cookie: the account's last login is now.
-pub async fn open(db: &impl ConnectionTrait, user_id: i32) -> Result<String, DbErr> {
+pub async fn open(db: &impl ConnectionTrait, user_id: ecars_core::ids::UserId) -> Result<String, DbErr> {
     let token = new_token();
     let now = Utc::now();
     user::Entity::update_many()
@@ -47,7 +47,7 @@ pub async fn open(db: &impl ConnectionTrait, user_id: i32) -> Result<String, DbE
         .await?;
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),
-        user_id: Set(user_id),
+        user_id: Set(user_id.0),
         created_at: Set(now),
         last_seen_at: Set(now),
         ..Default::default()
@@ -95,7 +95,7 @@ pub async fn close(db: &impl ConnectionTrait, session_id: i32) -> Result<(), DbE
 }
 
 /// Closes every session of a user (password changed or renewed).
-pub async fn close_all(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+pub async fn close_all(db: &impl ConnectionTrait, user_id: ecars_core::ids::UserId) -> Result<(), DbErr> {
     session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?;
     Ok(())
 }

@@ -41,7 +41,7 @@ pub async fn create(
     let agency =
         insert(&txn, new).await.map_err(|error| if find_name_conflict(&error) { taken() } else { error.into() })?;
     prepared
-        .for_agency(agency.id)
+        .for_agency(ecars_core::ids::AgencyId(agency.id))
         .write(&txn, outbox, public_url, actor)
         .await
         .map_err(|error| AppError::Invalid(error.french()))?;

@@ -55,7 +55,7 @@ pub async fn of_user(
 /// The quality department told of an evaluation report of the legal entity, if its agency is known.
 pub async fn quality_email_of_legal_entity(
     db: &impl ConnectionTrait,
-    legal_entity_id: i32,
+    legal_entity_id: ecars_core::ids::LegalEntityId,
 ) -> Result<Option<String>, DbErr> {
     let Some(entity) = legal_entity::Entity::find_by_id(legal_entity_id).one(db).await? else { return Ok(None) };
     let Some(agency_id) = entity.agency_id else { return Ok(None) };

@@ -16,7 +16,7 @@ pub async fn extend_window(id: i32, until: String) -> Result<String, AppError> {
     let extended = async {
         let viewer = crate::accounts::access::viewer()?;
         let state = crate::state::AppState::current()?;
-        super::extension::server::extend(&state.db, &viewer, id, &until).await
+        super::extension::server::extend(&state.db, &viewer, ecars_core::ids::ContractId(id), &until).await
     }
     .await;
     let done = |_: &chrono::NaiveDate| format!("{}?{EXTENDED_PARAM}=1", crate::routes::contract_href(id));
@@ -33,7 +33,7 @@ pub async fn campaigns_administration(
     let agency_id = crate::accounts::access::administered_agency(&viewer)?;
     let departements = viewer.agency.as_ref().map(|agency| agency.departements.clone()).unwrap_or_default();
     let db = crate::state::AppState::current()?.db;
-    super::opening::server::administration(&db, agency_id, &departements, &form).await
+    super::opening::server::administration(&db, ecars_core::ids::AgencyId(agency_id), &departements, &form).await
 }
 
 /// "Ouvrir la campagne" of the form previewed.
@@ -51,7 +51,8 @@ pub async fn open_campaign(form: super::opening::CampaignForm) -> Result<String,
         let departements = viewer.agency.as_ref().map(|agency| agency.departements.clone()).unwrap_or_default();
         let new = NewCampaign::parse(&form, &departements).map_err(AppError::Invalid)?;
         let db = crate::state::AppState::current()?.db;
-        let (campaign, count) = super::opening::server::open(&db, agency_id, &Actor::of(&viewer), &new).await?;
+        let (campaign, count) =
+            super::opening::server::open(&db, ecars_core::ids::AgencyId(agency_id), &Actor::of(&viewer), &new).await?;
         tracing::info!(user = viewer.user_id, campaign = campaign.id, contracts = count, "campaign opened");
         Ok::<_, AppError>((campaign.kind.label(), campaign.year, count))
     }
@@ -75,8 +76,15 @@ pub async fn reopen_evaluation(id: i32, #[server(default)] reason: String) -> Re
     let reopened = async {
         let viewer = crate::accounts::access::viewer()?;
         let state = crate::state::AppState::current()?;
-        super::reopening::server::reopen(&state.db, &state.outbox, &state.settings.public_url, &viewer, id, &reason)
-            .await
+        super::reopening::server::reopen(
+            &state.db,
+            &state.outbox,
+            &state.settings.public_url,
+            &viewer,
+            ecars_core::ids::ContractId(id),
+            &reason,
+        )
+        .await
     }
     .await;
     let done = |_: &()| format!("{}?{REOPENED_PARAM}=1", crate::routes::contract_href(id));
@@ -89,7 +97,7 @@ pub async fn reopen_evaluation(id: i32, #[server(default)] reason: String) -> Re
 #[server(endpoint = "campagnes_valeurs_nationales", client = crate::accounts::csrf::PortalClient)]
 pub async fn national_value_choices() -> Result<Vec<super::national_values::CampaignChoice>, AppError> {
     let (state, _, agency_id) = national::administrator()?;
-    Ok(super::national_values::server::choices(&state.db, agency_id).await?)
+    Ok(super::national_values::server::choices(&state.db, ecars_core::ids::AgencyId(agency_id)).await?)
 }
 
 /// The preview of a staged file of national values: what it would write, the lines refused.
@@ -106,7 +114,9 @@ pub async fn preview_national_values(token: String) -> Result<super::national_va
     }
     let read = read?;
     let lines = read.lines.len() + read.refused.len();
-    let plan = super::national_values::server::plan(&state.db, agency_id, read.choice, &read.lines).await?;
+    let plan =
+        super::national_values::server::plan(&state.db, ecars_core::ids::AgencyId(agency_id), read.choice, &read.lines)
+            .await?;
     let mut refused = read.refused;
     refused.extend(plan.refused.iter().cloned());
     refused.sort_by_key(|refused| refused.row);
@@ -140,7 +150,7 @@ pub async fn confirm_national_values(token: String) -> Result<String, AppError> 
         let actor = Actor::of(&viewer);
         let plan = super::national_values::server::apply(
             &state.db,
-            agency_id,
+            ecars_core::ids::AgencyId(agency_id),
             read.choice,
             &read.lines,
             &read.file_name,

@@ -10,7 +10,8 @@ use leptos::server_fn::ServerFn;
 #[server(endpoint = "contacts", client = crate::accounts::csrf::PortalClient)]
 pub async fn list_contacts(contract_id: i32) -> Result<ContactList, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    super::service::list(&crate::state::AppState::current()?.db, &viewer, contract_id).await
+    super::service::list(&crate::state::AppState::current()?.db, &viewer, ecars_core::ids::ContractId(contract_id))
+        .await
 }
 
 #[server(endpoint = "contact", client = crate::accounts::csrf::PortalClient)]

@@ -1,5 +1,7 @@
 //! Administrative contacts: listing, and saving one (which confirms it for this self-evaluation).
 
+use ecars_core::ids::ContractId;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -49,8 +51,12 @@ pub async fn of_evaluation(
         .collect())
 }
 
-pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) -> Result<ContactList, AppError> {
-    let access = crate::evaluation::access::readable_contract(db, viewer, contract_id).await?;
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    contract_id: ecars_core::ids::ContractId,
+) -> Result<ContactList, AppError> {
+    let access = crate::evaluation::access::readable_contract(db, viewer, ContractId(contract_id.0)).await?;
     let header =
         contracts::header_of_evaluation(db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let contacts = of_evaluation(db, &access.evaluation).await?;
@@ -60,14 +66,14 @@ pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer, contract_id: i32) 
 /// A contact of a contract the viewer may read; anything else is "not found".
 async fn readable_contact(db: &impl ConnectionTrait, viewer: &Viewer, id: i32) -> Result<contact::Model, AppError> {
     let contact = contact::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-    crate::evaluation::access::readable_contract(db, viewer, contact.contract_id).await?;
+    crate::evaluation::access::readable_contract(db, viewer, ContractId(contact.contract_id)).await?;
     Ok(contact)
 }
 
 /// What the edit form shows.
 pub async fn detail(db: &impl ConnectionTrait, viewer: &Viewer, id: i32) -> Result<ContactDetail, AppError> {
     let contact = readable_contact(db, viewer, id).await?;
-    let list = list(db, viewer, contact.contract_id).await?;
+    let list = list(db, viewer, ecars_core::ids::ContractId(contact.contract_id)).await?;
     let contact = list.contacts.iter().find(|row| row.id == contact.id).cloned().ok_or(AppError::NotFound)?;
     Ok(ContactDetail { contract: list.contract, editable: list.editable, contact })
 }
@@ -81,7 +87,7 @@ pub async fn save(
     input: &ContactInput,
 ) -> Result<ContactRow, AppError> {
     let contact = readable_contact(db, viewer, id).await?;
-    let access = crate::evaluation::access::writable_contract(db, viewer, contact.contract_id).await?;
+    let access = crate::evaluation::access::writable_contract(db, viewer, ContractId(contact.contract_id)).await?;
     let valid = input.validate().map_err(|errors| AppError::Invalid(ContactInput::summary(&errors)))?;
     let txn = db.begin().await?;
     years::lock_open(&txn, access.evaluation.id, viewer.today()).await?;

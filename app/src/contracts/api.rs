@@ -12,7 +12,7 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
     let db = state.db.clone();
-    let access = crate::evaluation::access::readable_contract(&db, &viewer, id).await?;
+    let access = crate::evaluation::access::readable_contract(&db, &viewer, ecars_core::ids::ContractId(id)).await?;
     let detail = super::service::detail(&db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let open = detail.header.phase == super::Phase::AutoEvaluation;
     let closing = match open {
@@ -21,14 +21,17 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
         ),
         false => ClosingState::Closed(closing_service::closed_by(&db, &access.evaluation).await?),
     };
-    let mut years = crate::evaluation::years::server::history(&db, id).await?;
+    let mut years = crate::evaluation::years::server::history(&db, ecars_core::ids::ContractId(id)).await?;
     let current = if years.is_empty() { None } else { Some(years.remove(0)) };
     // An administrator reads only its agency's contracts: this one is its to change.
     let administrable = viewer.administers().is_some();
     let extendable = viewer.steers_campaigns() && detail.header.window.is_some();
     let reopenable = viewer.steers_campaigns() && !open;
     let agency_notes = match viewer.steers_campaigns() {
-        true => Some(crate::follow_up::notes::server::of_evaluation(&db, access.evaluation.id).await?),
+        true => Some(
+            crate::follow_up::notes::server::of_evaluation(&db, ecars_core::ids::EvaluationId(access.evaluation.id))
+                .await?,
+        ),
         false => None,
     };
     Ok(ContractPageData {
@@ -49,7 +52,7 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
 pub async fn get_contract_establishments(id: i32) -> Result<ContractEstablishments, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let db = crate::state::AppState::current()?.db;
-    crate::evaluation::access::readable_contract(&db, &viewer, id).await?;
+    crate::evaluation::access::readable_contract(&db, &viewer, ecars_core::ids::ContractId(id)).await?;
     super::service::establishments(&db, id, viewer.today()).await?.ok_or(AppError::NotFound)
 }
 
@@ -63,7 +66,7 @@ pub async fn agency_contracts(
     let agency_id = crate::accounts::access::administered_agency(&viewer)?;
     let state = crate::state::AppState::current()?;
     let filter: String = filter.chars().take(100).collect();
-    super::creation::administration(&state.db, agency_id, &filter).await
+    super::creation::administration(&state.db, ecars_core::ids::AgencyId(agency_id), &filter).await
 }
 
 /// "Créer le contrat": the same contract for each legal entity ticked, from a referential version.
@@ -111,7 +114,7 @@ pub async fn create_contracts(
         let sites = super::creation::server::establishment_ids(&state.db, &establishments).await?;
         let created = super::creation::create_contracts(
             &state.db,
-            agency_id,
+            ecars_core::ids::AgencyId(agency_id),
             &Actor::of(&viewer),
             &new,
             version_id,
@@ -138,7 +141,7 @@ pub async fn contract_edition(id: i32) -> Result<super::edition::ContractEdition
     let viewer = crate::accounts::access::viewer()?;
     let agency_id = crate::accounts::access::administered_agency(&viewer)?;
     let state = crate::state::AppState::current()?;
-    super::edition::contract_edition(&state.db, agency_id, id).await
+    super::edition::contract_edition(&state.db, ecars_core::ids::AgencyId(agency_id), id).await
 }
 
 /// "Enregistrer les modifications" of contract `id`.
@@ -161,7 +164,15 @@ pub async fn edit_contract(
         let state = crate::state::AppState::current()?;
         let new = NewContract::parse(&form).map_err(AppError::Invalid)?;
         let sites = super::creation::server::establishment_ids(&state.db, &establishments).await?;
-        super::edition::edit_contract(&state.db, agency_id, &Actor::of(&viewer), id, &new, &sites).await?;
+        super::edition::edit_contract(
+            &state.db,
+            ecars_core::ids::AgencyId(agency_id),
+            &Actor::of(&viewer),
+            id,
+            &new,
+            &sites,
+        )
+        .await?;
         tracing::info!(user = viewer.user_id, contract = id, "contract edited");
         Ok::<_, AppError>(())
     }

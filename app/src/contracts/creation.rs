@@ -332,12 +332,30 @@ mod service_tests {
         let before = contract::Entity::find().count(&db).await.unwrap();
 
         // Another agency's legal entity: nothing at all is created.
-        let refused = create_contracts(&db, ara.id, &actor, &new, version.id, &[chu.id, acodege.id], &[]).await;
+        let refused = create_contracts(
+            &db,
+            ecars_core::ids::AgencyId(ara.id),
+            &actor,
+            &new,
+            version.id,
+            &[chu.id, acodege.id],
+            &[],
+        )
+        .await;
         assert_eq!(refused.unwrap_err(), AppError::NotFound);
         assert_eq!(contract::Entity::find().count(&db).await.unwrap(), before);
 
-        let created =
-            create_contracts(&db, ara.id, &actor, &new, version.id, &[chu.id, performance.id], &[]).await.unwrap();
+        let created = create_contracts(
+            &db,
+            ecars_core::ids::AgencyId(ara.id),
+            &actor,
+            &new,
+            version.id,
+            &[chu.id, performance.id],
+            &[],
+        )
+        .await
+        .unwrap();
         assert_eq!(created.len(), 2);
         for id in &created {
             let tree =
@@ -368,12 +386,23 @@ mod service_tests {
         // A CPOM for two entities, or a referential of another agency: refused.
         let cpom = NewContract { kind: ContractKind::Cpom, ..new.clone() };
         assert!(matches!(
-            create_contracts(&db, ara.id, &actor, &cpom, version.id, &[chu.id, performance.id], &[]).await,
+            create_contracts(
+                &db,
+                ecars_core::ids::AgencyId(ara.id),
+                &actor,
+                &cpom,
+                version.id,
+                &[chu.id, performance.id],
+                &[]
+            )
+            .await,
             Err(AppError::Invalid(_))
         ));
         let bfc = crate::agencies::service::find_by_name(&db, crate::demo::BFC).await.unwrap().unwrap();
         assert_eq!(
-            create_contracts(&db, bfc.id, &actor, &new, version.id, &[acodege.id], &[]).await.unwrap_err(),
+            create_contracts(&db, ecars_core::ids::AgencyId(bfc.id), &actor, &new, version.id, &[acodege.id], &[])
+                .await
+                .unwrap_err(),
             AppError::NotFound
         );
     }

@@ -1,5 +1,7 @@
 //! Contract queries.
 
+use ecars_core::ids::ContractId;
+
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -43,7 +45,7 @@ async fn find_with_entity(
 /// The banner of the contract's current evaluation, its window as on `today`.
 pub async fn header(db: &impl ConnectionTrait, id: i32, today: NaiveDate) -> Result<Option<ContractHeader>, DbErr> {
     let Some((contract, entity)) = find_with_entity(db, id).await? else { return Ok(None) };
-    Ok(Some(header_of(&contract, &entity, &years::current(db, id).await?, today)))
+    Ok(Some(header_of(&contract, &entity, &years::current(db, ContractId(id)).await?, today)))
 }
 
 /// The banner of one of the contract's evaluations, its window as on `today`.
@@ -79,7 +81,10 @@ pub async fn detail(
 }
 
 /// Contracts of a legal entity, most recent first.
-pub async fn of_legal_entity(db: &impl ConnectionTrait, legal_entity_id: i32) -> Result<Vec<contract::Model>, DbErr> {
+pub async fn of_legal_entity(
+    db: &impl ConnectionTrait,
+    legal_entity_id: ecars_core::ids::LegalEntityId,
+) -> Result<Vec<contract::Model>, DbErr> {
     contract::Entity::find()
         .filter(contract::Column::LegalEntityId.eq(legal_entity_id))
         .order_by_desc(contract::Column::CreatedOn)

@@ -119,7 +119,8 @@ pub mod testing {
         contract_id: i32,
     ) -> sea_orm::Select<crate::db::entities::indicator::Entity> {
         use crate::db::entities::indicator;
-        let evaluation = crate::evaluation::years::server::current(db, contract_id).await.unwrap();
+        let evaluation =
+            crate::evaluation::years::server::current(db, ecars_core::ids::ContractId(contract_id)).await.unwrap();
         indicator::Entity::find().filter(indicator::Column::EvaluationId.eq(evaluation.id))
     }
 

@@ -51,14 +51,14 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     }
     if let Some(ara) = find_by_name(db, super::ARA).await? {
         use crate::referentials::{rows, service};
-        if service::next_version(db, ara.id, DEMO_REFERENTIAL).await? == 1 {
+        if service::next_version(db, ecars_core::ids::AgencyId(ara.id), DEMO_REFERENTIAL).await? == 1 {
             let checked = crate::administration::spreadsheet::read(REFERENTIAL)
                 .and_then(rows::check)
                 .map_err(|reason| invalid("referential", reason))?;
             if !checked.refused.is_empty() {
                 return Err(invalid("referential", format!("{:?}", checked.refused)));
             }
-            service::write_version(db, ara.id, DEMO_REFERENTIAL, &checked, &actor()).await?;
+            service::write_version(db, ecars_core::ids::AgencyId(ara.id), DEMO_REFERENTIAL, &checked, &actor()).await?;
         }
     }
     Ok(())

@@ -1,6 +1,8 @@
 //! Document rows: where a document may be added, by whom, its record once stored, the lists the
 //! blocks show, what "Récupérer tous les documents" packs, and the evaluation report notice.
 
+use ecars_core::ids::{ContractId, QuestionId};
+
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -57,9 +59,9 @@ async fn locate(db: &impl ConnectionTrait, viewer: &Viewer, place: Place) -> Res
                 national_question: false,
             });
         }
-        Place::Contract(id) => (crate::evaluation::access::readable_contract(db, viewer, id).await?, false),
+        Place::Contract(id) => (crate::evaluation::access::readable_contract(db, viewer, ContractId(id)).await?, false),
         Place::Question(id) => {
-            let (question, access) = crate::evaluation::access::readable_question(db, viewer, id).await?;
+            let (question, access) = crate::evaluation::access::readable_question(db, viewer, QuestionId(id)).await?;
             (access, !question.editable_by_establishment)
         }
     };
@@ -322,9 +324,12 @@ pub async fn declare_report(
     if marked.rows_affected == 0 {
         return Err(AppError::Invalid("Ce document est déjà déclaré comme rapport d'évaluation.".to_owned()));
     }
-    let mut recipients = user_emails(&txn, establishment.legal_entity_id, &[Role::Referent]).await?;
+    let mut recipients =
+        user_emails(&txn, ecars_core::ids::LegalEntityId(establishment.legal_entity_id), &[Role::Referent]).await?;
     // The quality department of the legal entity's agency.
-    recipients.extend(quality_email_of_legal_entity(&txn, establishment.legal_entity_id).await?);
+    recipients.extend(
+        quality_email_of_legal_entity(&txn, ecars_core::ids::LegalEntityId(establishment.legal_entity_id)).await?,
+    );
     let establishment_url = format!("{}{}", settings.public_url, crate::routes::establishment_href(establishment_id));
     let notice = notifications::ReportNotice {
         establishment_finess: &establishment.finess,

@@ -9,6 +9,7 @@ use crate::accounts::security_log::{record, Event, Outcome};
 use crate::db::entities::{contract, evaluation, indicator};
 use crate::evaluation::years::server as years;
 use crate::AppError;
+use ecars_core::ids::{ContractId, QuestionId};
 use ecars_core::vocabulary::NodeKind;
 
 /// A contract the viewer may read, one of its evaluations (the current one unless an earlier
@@ -43,7 +44,7 @@ impl ContractAccess {
 pub async fn readable_contract(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    id: i32,
+    id: ContractId,
 ) -> Result<ContractAccess, AppError> {
     readable_evaluation(db, viewer, id, None).await
 }
@@ -53,7 +54,7 @@ pub async fn readable_contract(
 pub async fn readable_evaluation(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    id: i32,
+    id: ContractId,
     year: Option<i32>,
 ) -> Result<ContractAccess, AppError> {
     let contract = readable_contract_row(db, viewer, id).await?;
@@ -68,9 +69,9 @@ pub async fn readable_evaluation(
 async fn readable_contract_row(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    id: i32,
+    id: ContractId,
 ) -> Result<contract::Model, AppError> {
-    let contract = contract::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    let contract = contract::Entity::find_by_id(id.0).one(db).await?.ok_or(AppError::NotFound)?;
     if !reads_legal_entity(db, viewer, contract.legal_entity_id).await? {
         return Err(AppError::NotFound);
     }
@@ -95,7 +96,7 @@ fn access_to(
 pub async fn writable_contract(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    id: i32,
+    id: ContractId,
 ) -> Result<ContractAccess, AppError> {
     let access = readable_contract(db, viewer, id).await?;
     check_writes(viewer, access.contract.legal_entity_id)?;
@@ -108,7 +109,7 @@ pub async fn writable_contract(
 pub async fn steerable_contract(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    id: i32,
+    id: ContractId,
 ) -> Result<ContractAccess, AppError> {
     let access = readable_contract(db, viewer, id).await?;
     if !viewer.steers_campaigns() {
@@ -122,18 +123,18 @@ pub async fn steerable_contract(
 pub async fn readable_question(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    question_id: i32,
+    question_id: QuestionId,
 ) -> Result<(indicator::Model, ContractAccess), AppError> {
-    let question = indicator::Entity::find_by_id(question_id)
+    let question = indicator::Entity::find_by_id(question_id.0)
         .one(db)
         .await?
         .filter(|node| node.node_kind == NodeKind::Question)
         .ok_or(AppError::NotFound)?;
-    let contract = readable_contract_row(db, viewer, question.contract_id).await?;
+    let contract = readable_contract_row(db, viewer, ContractId(question.contract_id)).await?;
     let evaluation = evaluation::Entity::find_by_id(question.evaluation_id)
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("evaluation of question {question_id}")))?;
-    let current = years::current(db, contract.id).await?;
+    let current = years::current(db, ContractId(contract.id)).await?;
     Ok((question, access_to(viewer, contract, evaluation, current.id)))
 }

@@ -15,7 +15,13 @@ pub async fn get_indicator_tree(
 ) -> Result<IndicatorTree, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
-    let access = crate::evaluation::access::readable_evaluation(&state.db, &viewer, contract_id, year).await?;
+    let access = crate::evaluation::access::readable_evaluation(
+        &state.db,
+        &viewer,
+        ecars_core::ids::ContractId(contract_id),
+        year,
+    )
+    .await?;
     super::service::tree(&state.db, &state.tree_shapes, &access.evaluation, viewer.today())
         .await?
         .ok_or(AppError::NotFound)
@@ -26,7 +32,13 @@ pub async fn get_indicator_tree(
 pub async fn get_question(question_id: i32) -> Result<QuestionDetail, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
-    super::service::question(&state.db, &viewer, question_id, state.settings.max_document_bytes).await
+    super::service::question(
+        &state.db,
+        &viewer,
+        ecars_core::ids::QuestionId(question_id),
+        state.settings.max_document_bytes,
+    )
+    .await
 }
 
 /// "Enregistrer": `version` is the one the panel was loaded with (0 for a first answer);
@@ -57,10 +69,11 @@ pub async fn save_answer(
     };
     let input =
         AnswerInput { version, not_concerned: typed.not_concerned, achieved: &typed.achieved, comment: &typed.comment };
-    let mut result = save(&state.db, &viewer, question_id, input).await;
+    let mut result = save(&state.db, &viewer, ecars_core::ids::QuestionId(question_id), input).await;
     let wants_next = next.is_some();
     if let (Ok(saved), true) = (&mut result, wants_next) {
-        saved.next = next_to_fill(&state.db, &state.tree_shapes, &viewer, question_id).await?;
+        saved.next =
+            next_to_fill(&state.db, &state.tree_shapes, &viewer, ecars_core::ids::QuestionId(question_id)).await?;
     }
     // Without JavaScript, back to the tree, its filter kept: on the next question, or on this one
     // with "Réponse enregistrée.", or with the error and what the user typed. For the tree's
@@ -99,8 +112,15 @@ pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::Closin
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
     let public_url = &state.settings.public_url;
-    let result =
-        closing_service::close(&state.db, &state.tree_shapes, &state.outbox, public_url, &viewer, contract_id).await;
+    let result = closing_service::close(
+        &state.db,
+        &state.tree_shapes,
+        &state.outbox,
+        public_url,
+        &viewer,
+        ecars_core::ids::ContractId(contract_id),
+    )
+    .await;
     let closed = format!("{}?{}=1", crate::routes::contract_href(contract_id), super::CLOSED_PARAM);
     let confirmation = crate::accounts::web::FormPage::at(crate::routes::closing_href(contract_id), []);
     crate::accounts::web::answer_plain_post(CloseEvaluation::PATH, &result, |_| closed, Some(confirmation));
@@ -115,5 +135,11 @@ pub async fn get_closing_receipt(
     #[server(default)] closing: Option<i32>,
 ) -> Result<super::closing::ClosingReceipt, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    super::closing_service::receipt(&crate::state::AppState::current()?.db, &viewer, contract_id, closing).await
+    super::closing_service::receipt(
+        &crate::state::AppState::current()?.db,
+        &viewer,
+        ecars_core::ids::ContractId(contract_id),
+        closing,
+    )
+    .await
 }

@@ -1,5 +1,7 @@
 //! Closing a self-evaluation, and its receipt.
 
+use ecars_core::ids::{ContractId, EvaluationId};
+
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -43,9 +45,9 @@ pub async fn close(
     outbox: &Outbox,
     public_url: &str,
     viewer: &Viewer,
-    contract_id: i32,
+    contract_id: ecars_core::ids::ContractId,
 ) -> Result<ClosingReceipt, AppError> {
-    let access = crate::evaluation::access::writable_contract(db, viewer, contract_id).await?;
+    let access = crate::evaluation::access::writable_contract(db, viewer, ContractId(contract_id.0)).await?;
     let txn = begin_write(db).await?;
     // Already closed, or its window is over: refused, and nothing changes (closing date and
     // author stay).
@@ -75,13 +77,19 @@ pub async fn close(
         .filter(closing::Column::Id.eq(closing.id))
         .exec(&txn)
         .await?;
-    let page_url = format!("{public_url}{}", crate::routes::closing_receipt_href(contract_id, closing.id));
-    for to in user_emails(&txn, access.contract.legal_entity_id, &[Role::Establishment, Role::Referent]).await? {
+    let page_url = format!("{public_url}{}", crate::routes::closing_receipt_href(contract_id.0, closing.id));
+    for to in user_emails(
+        &txn,
+        ecars_core::ids::LegalEntityId(access.contract.legal_entity_id),
+        &[Role::Establishment, Role::Referent],
+    )
+    .await?
+    {
         outbox.queue(&txn, notifications::closing_receipt(&to, &receipt, &page_url)).await?;
     }
     txn.commit().await?;
     outbox.wake();
-    tracing::info!(contract = contract_id, year = evaluation.year, user = viewer.user_id, "self-evaluation closed");
+    tracing::info!(contract = contract_id.0, year = evaluation.year, user = viewer.user_id, "self-evaluation closed");
     Ok(receipt)
 }
 
@@ -95,7 +103,7 @@ pub async fn closed_by(
     db: &impl ConnectionTrait,
     evaluation: &evaluation::Model,
 ) -> Result<Option<(String, String)>, AppError> {
-    let Some(closing) = years::closing_in_force(db, evaluation.id).await? else { return Ok(None) };
+    let Some(closing) = years::closing_in_force(db, EvaluationId(evaluation.id)).await? else { return Ok(None) };
     Ok(Some(closing_author(db, &closing).await?))
 }
 
@@ -112,17 +120,17 @@ async fn closing_author(db: &impl ConnectionTrait, closing: &closing::Model) -> 
 pub async fn receipt(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    contract_id: i32,
+    contract_id: ecars_core::ids::ContractId,
     closing_id: Option<i32>,
 ) -> Result<ClosingReceipt, AppError> {
-    let access = crate::evaluation::access::readable_contract(db, viewer, contract_id).await?;
+    let access = crate::evaluation::access::readable_contract(db, viewer, ContractId(contract_id.0)).await?;
     let closing = match closing_id {
-        None => years::closing_in_force(db, access.evaluation.id).await?,
+        None => years::closing_in_force(db, EvaluationId(access.evaluation.id)).await?,
         Some(id) => match closing::Entity::find_by_id(id).one(db).await? {
             Some(closing) => evaluation::Entity::find_by_id(closing.evaluation_id)
                 .one(db)
                 .await?
-                .filter(|evaluation| evaluation.contract_id == contract_id)
+                .filter(|evaluation| evaluation.contract_id == contract_id.0)
                 .map(|_| closing),
             None => None,
         },
@@ -204,7 +212,9 @@ mod tests {
         let chu = viewer(&db, "chu-grenoble@exemple.fr").await;
         let referent = viewer(&db, "referent@ars.exemple.fr").await;
         let caqes = contract_named(&db, "CAQES TEST").await;
-        let close = |viewer| close(&db, &shapes, &outbox, "https://ecars.exemple.fr", viewer, caqes.id);
+        let close = |viewer| {
+            close(&db, &shapes, &outbox, "https://ecars.exemple.fr", viewer, ecars_core::ids::ContractId(caqes.id))
+        };
         let queued = || outbox_message::Entity::find().count(&db);
 
         assert_eq!(close(&referent).await.unwrap_err(), AppError::Forbidden);
@@ -214,7 +224,7 @@ mod tests {
 
         for question in missing.questions {
             let input = AnswerInput { version: 0, not_concerned: true, achieved: "", comment: "" };
-            save(&db, &chu, question.id, input).await.unwrap();
+            save(&db, &chu, ecars_core::ids::QuestionId(question.id), input).await.unwrap();
         }
         let AppError::NotClosable(missing) = close(&chu).await.unwrap_err() else { panic!("not closable") };
         assert!(missing.questions.is_empty() && missing.contacts.len() == 1, "the contact is still missing");
@@ -245,8 +255,8 @@ mod tests {
             [("accuse_de_cloture", "chu-grenoble@exemple.fr"), ("accuse_de_cloture", "referent@ars.exemple.fr")]
         );
         assert!(receipts[0].text_body.contains("https://ecars.exemple.fr/contrats/"), "{}", receipts[0].text_body);
-        let stored = years::current(&db, caqes.id).await.unwrap();
-        let closing = years::closing_in_force(&db, stored.id).await.unwrap().unwrap();
+        let stored = years::current(&db, ecars_core::ids::ContractId(caqes.id)).await.unwrap();
+        let closing = years::closing_in_force(&db, ecars_core::ids::EvaluationId(stored.id)).await.unwrap().unwrap();
         assert_eq!((stored.phase, closing.closed_by), (Phase::Consultation, Some(chu.user_id)));
         assert!(closing.receipt.is_some(), "the receipt is kept as closed");
 

@@ -90,7 +90,11 @@ mod tests {
         let chu = viewer(&db, "chu-grenoble@exemple.fr").await;
         let caqes = contract_named(&db, "CAQES TEST").await;
         let shapes = TreeShapes::default();
-        let kept = || async { evaluation::Entity::find_by_id(current(&db, caqes.id).await.unwrap().id).one(&db).await };
+        let kept = || async {
+            evaluation::Entity::find_by_id(current(&db, ecars_core::ids::ContractId(caqes.id)).await.unwrap().id)
+                .one(&db)
+                .await
+        };
         let today = chu.today();
 
         let evaluation = kept().await.unwrap().unwrap();
@@ -102,7 +106,7 @@ mod tests {
 
         for question in to_fill.questions.iter().take(3) {
             let input = AnswerInput { version: 0, not_concerned: true, achieved: "", comment: "" };
-            save(&db, &chu, question.id, input).await.unwrap();
+            save(&db, &chu, ecars_core::ids::QuestionId(question.id), input).await.unwrap();
         }
         let evaluation = kept().await.unwrap().unwrap();
         let progress = missing(&db, &shapes, &evaluation, today).await.unwrap().progress;

@@ -65,7 +65,7 @@ pub async fn get_printable_evaluation(
 ) -> Result<PrintableEvaluation, AppError> {
     let viewer = crate::accounts::access::viewer()?;
     let db = crate::state::AppState::current()?.db;
-    server::printable(&db, &viewer, contract_id, year).await
+    server::printable(&db, &viewer, ecars_core::ids::ContractId(contract_id), year).await
 }
 
 #[component]

@@ -1,5 +1,7 @@
 //! Indicator tree and answers.
 
+use ecars_core::ids::{ContractId, QuestionId};
+
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -29,10 +31,14 @@ type TreeRow = (i32, Option<i32>, NodeKind, String, String, bool);
 /// indicators are set when it is created and never change afterwards, so the shape is read once
 /// per application instance and each page only asks the database for the answers.
 #[derive(Clone, Default)]
-pub struct TreeShapes(Arc<RwLock<HashMap<i32, Arc<Vec<TreeRow>>>>>);
+pub struct TreeShapes(Arc<RwLock<HashMap<ecars_core::ids::EvaluationId, Arc<Vec<TreeRow>>>>>);
 
 impl TreeShapes {
-    async fn nodes(&self, db: &impl ConnectionTrait, evaluation_id: i32) -> Result<Arc<Vec<TreeRow>>, DbErr> {
+    async fn nodes(
+        &self,
+        db: &impl ConnectionTrait,
+        evaluation_id: ecars_core::ids::EvaluationId,
+    ) -> Result<Arc<Vec<TreeRow>>, DbErr> {
         if let Some(nodes) = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&evaluation_id) {
             return Ok(nodes.clone());
         }
@@ -72,7 +78,7 @@ pub async fn tree(
     let Some(contract) = contracts::header_of_evaluation(db, evaluation, today).await? else {
         return Ok(None);
     };
-    let nodes = shapes.nodes(db, evaluation.id).await?;
+    let nodes = shapes.nodes(db, ecars_core::ids::EvaluationId(evaluation.id)).await?;
     let question_ids = indicator::Entity::find()
         .select_only()
         .column(indicator::Column::Id)
@@ -120,12 +126,15 @@ pub async fn tree(
             .collect()
     }
     let objectives = build(None, &mut children, &answers);
-    let earlier = years::current(db, evaluation.contract_id).await?.id != evaluation.id;
+    let earlier = years::current(db, ContractId(evaluation.contract_id)).await?.id != evaluation.id;
     Ok(Some(IndicatorTree { contract, objectives, earlier }))
 }
 
 /// The current answer to a question, with its author's identifier.
-async fn answer_view(db: &impl ConnectionTrait, question_id: i32) -> Result<Option<AnswerView>, DbErr> {
+async fn answer_view(
+    db: &impl ConnectionTrait,
+    question_id: ecars_core::ids::QuestionId,
+) -> Result<Option<AnswerView>, DbErr> {
     let Some(answer) = answer::Entity::find().filter(answer::Column::QuestionId.eq(question_id)).one(db).await? else {
         return Ok(None);
     };
@@ -157,10 +166,11 @@ fn status_of(question: &indicator::Model, answer: Option<&AnswerView>) -> Questi
 pub async fn question(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    question_id: i32,
+    question_id: ecars_core::ids::QuestionId,
     max_bytes: u64,
 ) -> Result<QuestionDetail, AppError> {
-    let (question, access) = crate::evaluation::access::readable_question(db, viewer, question_id).await?;
+    let (question, access) =
+        crate::evaluation::access::readable_question(db, viewer, QuestionId(question_id.0)).await?;
     let header =
         contracts::header_of_evaluation(db, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let objective = match question.parent_id {
@@ -169,7 +179,7 @@ pub async fn question(
         }
         None => None,
     };
-    let answer = answer_view(db, question.id).await?;
+    let answer = answer_view(db, ecars_core::ids::QuestionId(question.id)).await?;
     let editable = access.may_answer(&question);
     let documents = documents::folder(db, viewer, Place::Question(question.id), max_bytes).await?;
     Ok(QuestionDetail {
@@ -205,10 +215,11 @@ pub struct AnswerInput<'a> {
 pub async fn save(
     db: &DatabaseConnection,
     viewer: &Viewer,
-    question_id: i32,
+    question_id: ecars_core::ids::QuestionId,
     input: AnswerInput<'_>,
 ) -> Result<SavedAnswer, AppError> {
-    let (question, access) = crate::evaluation::access::readable_question(db, viewer, question_id).await?;
+    let (question, access) =
+        crate::evaluation::access::readable_question(db, viewer, QuestionId(question_id.0)).await?;
     access::check_writes(viewer, access.contract.legal_entity_id)?;
     if !question.editable_by_establishment {
         return Err(AppError::NotEditable(
@@ -235,7 +246,7 @@ pub async fn save(
     let written = match &current {
         None => {
             let inserted = answer::ActiveModel {
-                question_id: Set(question_id),
+                question_id: Set(question_id.0),
                 not_concerned: Set(value.not_concerned),
                 achieved: Set(value.achieved.clone()),
                 comment: Set(value.comment.clone()),
@@ -273,7 +284,7 @@ pub async fn save(
         return Err(conflict().await?);
     }
     answer_history::ActiveModel {
-        question_id: Set(question_id),
+        question_id: Set(question_id.0),
         version: Set(input.version + 1),
         old_not_concerned: Set(current.as_ref().map(|old| old.not_concerned)),
         old_achieved: Set(current.as_ref().and_then(|old| old.achieved.clone())),
@@ -298,7 +309,7 @@ pub async fn save(
         updated_by: Some(viewer.email.clone()),
         source: None,
     };
-    Ok(SavedAnswer { question_id, status: status_of(&question, Some(&answer)), answer, next: None })
+    Ok(SavedAnswer { question_id: question_id.0, status: status_of(&question, Some(&answer)), answer, next: None })
 }
 
 /// The next question still to answer after `question_id`, in the order of its tree.
@@ -306,9 +317,9 @@ pub async fn next_to_fill(
     db: &impl ConnectionTrait,
     shapes: &TreeShapes,
     viewer: &Viewer,
-    question_id: i32,
+    question_id: ecars_core::ids::QuestionId,
 ) -> Result<Option<i32>, AppError> {
-    let (_, access) = crate::evaluation::access::readable_question(db, viewer, question_id).await?;
+    let (_, access) = crate::evaluation::access::readable_question(db, viewer, QuestionId(question_id.0)).await?;
     let tree = tree(db, shapes, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
-    Ok(super::rules::next_to_fill(&tree.statuses(), question_id))
+    Ok(super::rules::next_to_fill(&tree.statuses(), question_id.0))
 }

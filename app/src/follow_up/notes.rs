@@ -34,7 +34,7 @@ pub async fn write_agency_note(id: i32, #[server(default)] body: String) -> Resu
     let written = async {
         let viewer = crate::accounts::access::viewer()?;
         let db = crate::state::AppState::current()?.db;
-        server::write(&db, &viewer, id, &body).await
+        server::write(&db, &viewer, ecars_core::ids::ContractId(id), &body).await
     }
     .await;
     let done = |_: &()| format!("{}?{NOTE_WRITTEN_PARAM}=1#notes-agence", crate::routes::contract_href(id));

@@ -39,7 +39,7 @@ pub fn establishment_row(establishment: &establishment::Model) -> EstablishmentR
 }
 
 pub async fn detail(db: &impl ConnectionTrait, entity: legal_entity::Model) -> Result<LegalEntityDetail, DbErr> {
-    let contracts = contracts::of_legal_entity(db, entity.id).await?;
+    let contracts = contracts::of_legal_entity(db, ecars_core::ids::LegalEntityId(entity.id)).await?;
     let phases = years::current_phases(db, contracts.iter().map(|contract| contract.id)).await?;
     let establishments = establishment::Entity::find()
         .filter(establishment::Column::LegalEntityId.eq(entity.id))

@@ -12,7 +12,7 @@ use leptos::server_fn::ServerFn;
 #[server(endpoint = "referentiels", client = crate::accounts::csrf::PortalClient)]
 pub async fn referentials() -> Result<Vec<ReferentialRow>, AppError> {
     let (state, _, agency_id) = server::administrator()?;
-    Ok(super::service::list(&state.db, agency_id).await?)
+    Ok(super::service::list(&state.db, ecars_core::ids::AgencyId(agency_id)).await?)
 }
 
 /// The preview of a staged file: the tree it gives and the rows refused.
@@ -20,7 +20,7 @@ pub async fn referentials() -> Result<Vec<ReferentialRow>, AppError> {
 pub async fn preview_referential(token: String) -> Result<ReferentialPreview, AppError> {
     let (state, viewer, agency_id) = server::administrator()?;
     let staged = state.staging.open(viewer.user_id, &token)?;
-    let preview = server::preview(&state, agency_id, &staged).await;
+    let preview = server::preview(&state, ecars_core::ids::AgencyId(agency_id), &staged).await;
     // A file that gives no referential at all has nothing to confirm: it is forgotten at once.
     if let Err(AppError::Invalid(_)) = preview {
         let _ = staged.remove().await;
@@ -39,10 +39,16 @@ pub async fn confirm_referential(token: String) -> Result<String, AppError> {
     let written = async {
         let (state, viewer, agency_id) = server::administrator()?;
         let staged = state.staging.open(viewer.user_id, &token)?;
-        let preview = server::preview(&state, agency_id, &staged).await?;
+        let preview = server::preview(&state, ecars_core::ids::AgencyId(agency_id), &staged).await?;
         let actor = Actor::of(&viewer);
-        let version =
-            super::service::write_version(&state.db, agency_id, &preview.name, &preview.checked, &actor).await?;
+        let version = super::service::write_version(
+            &state.db,
+            ecars_core::ids::AgencyId(agency_id),
+            &preview.name,
+            &preview.checked,
+            &actor,
+        )
+        .await?;
         tracing::info!(user = viewer.user_id, version, "referential imported");
         if let Err(error) = staged.remove().await {
             tracing::warn!(%error, "an imported referential's file could not be removed");

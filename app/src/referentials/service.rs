@@ -17,7 +17,11 @@ use crate::db::{begin_write, french_date_time};
 use ecars_core::vocabulary::ChangeKind;
 use ecars_core::vocabulary::NodeKind;
 
-async fn find(db: &impl ConnectionTrait, agency_id: i32, name: &str) -> Result<Option<referential::Model>, DbErr> {
+async fn find(
+    db: &impl ConnectionTrait,
+    agency_id: ecars_core::ids::AgencyId,
+    name: &str,
+) -> Result<Option<referential::Model>, DbErr> {
     referential::Entity::find()
         .filter(referential::Column::AgencyId.eq(agency_id))
         .filter(referential::Column::Name.eq(name))
@@ -37,7 +41,11 @@ async fn last_version_number(db: &impl ConnectionTrait, referential_id: i32) -> 
 }
 
 /// The version an import of `name` would be: 1 for a new referential.
-pub async fn next_version(db: &impl ConnectionTrait, agency_id: i32, name: &str) -> Result<i32, DbErr> {
+pub async fn next_version(
+    db: &impl ConnectionTrait,
+    agency_id: ecars_core::ids::AgencyId,
+    name: &str,
+) -> Result<i32, DbErr> {
     Ok(match find(db, agency_id, name).await? {
         Some(referential) => last_version_number(db, referential.id).await? + 1,
         None => 1,
@@ -48,7 +56,7 @@ pub async fn next_version(db: &impl ConnectionTrait, agency_id: i32, name: &str)
 /// by referential, newest version first.
 pub async fn labelled_versions(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
 ) -> Result<Vec<(referential_version::Model, String)>, DbErr> {
     let referentials: HashMap<i32, referential::Model> = referential::Entity::find()
         .filter(referential::Column::AgencyId.eq(agency_id))
@@ -76,7 +84,7 @@ pub async fn labelled_versions(
 /// Version `version_id` if it is one of the agency's referentials', with its referential.
 pub async fn agency_version(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     version_id: i32,
 ) -> Result<Option<(referential_version::Model, referential::Model)>, DbErr> {
     let Some(version) = referential_version::Entity::find_by_id(version_id).one(db).await? else {
@@ -85,7 +93,7 @@ pub async fn agency_version(
     let referential = referential::Entity::find_by_id(version.referential_id)
         .one(db)
         .await?
-        .filter(|referential| referential.agency_id == agency_id);
+        .filter(|referential| referential.agency_id == agency_id.0);
     Ok(referential.map(|referential| (version, referential)))
 }
 
@@ -99,7 +107,10 @@ pub async fn nodes(db: &impl ConnectionTrait, version_id: i32) -> Result<Vec<ref
 }
 
 /// The agency's referentials by name, each with its versions, newest first.
-pub async fn list(db: &impl ConnectionTrait, agency_id: i32) -> Result<Vec<ReferentialRow>, DbErr> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    agency_id: ecars_core::ids::AgencyId,
+) -> Result<Vec<ReferentialRow>, DbErr> {
     let referentials = referential::Entity::find()
         .filter(referential::Column::AgencyId.eq(agency_id))
         .order_by_asc(referential::Column::Name)
@@ -141,7 +152,7 @@ pub async fn list(db: &impl ConnectionTrait, agency_id: i32) -> Result<Vec<Refer
 /// its journal entry, in one transaction. Returns the version's number.
 pub async fn write_version(
     db: &DatabaseConnection,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     name: &str,
     checked: &CheckedReferential,
     actor: &Actor,
@@ -151,7 +162,7 @@ pub async fn write_version(
         Some(referential) => referential,
         None => {
             referential::ActiveModel {
-                agency_id: Set(agency_id),
+                agency_id: Set(agency_id.0),
                 name: Set(name.to_owned()),
                 created_at: Set(Utc::now()),
                 ..Default::default()
@@ -201,7 +212,7 @@ pub async fn write_version(
     });
     let entry =
         Entry { kind: ChangeKind::ReferentialImported, subject: name.to_owned(), before: None, after: Some(after) };
-    audit::record(&txn, actor, Some(agency_id), entry).await?;
+    audit::record(&txn, actor, Some(agency_id.0), entry).await?;
     txn.commit().await?;
     Ok(number)
 }
@@ -229,12 +240,18 @@ mod tests {
                 .map(|(n, line)| (n as u64 + 1, line.split(';').map(String::from).collect()))
                 .collect()
         };
-        assert_eq!(next_version(&db, agency.id, "CAQES 2026").await.unwrap(), 1);
+        assert_eq!(next_version(&db, ecars_core::ids::AgencyId(agency.id), "CAQES 2026").await.unwrap(), 1);
         let first = check(rows("Taux")).unwrap();
-        assert_eq!(write_version(&db, agency.id, "CAQES 2026", &first, &actor).await.unwrap(), 1);
+        assert_eq!(
+            write_version(&db, ecars_core::ids::AgencyId(agency.id), "CAQES 2026", &first, &actor).await.unwrap(),
+            1
+        );
         let second = check(rows("Taux révisé")).unwrap();
-        assert_eq!(write_version(&db, agency.id, "CAQES 2026", &second, &actor).await.unwrap(), 2);
-        let listed = list(&db, agency.id).await.unwrap();
+        assert_eq!(
+            write_version(&db, ecars_core::ids::AgencyId(agency.id), "CAQES 2026", &second, &actor).await.unwrap(),
+            2
+        );
+        let listed = list(&db, ecars_core::ids::AgencyId(agency.id)).await.unwrap();
         assert_eq!(listed.len(), 1);
         let numbers: Vec<(i32, u64, u64)> =
             listed[0].versions.iter().map(|version| (version.number, version.objectives, version.questions)).collect();
@@ -269,7 +286,7 @@ mod tests {
             .collect();
         assert_eq!(labels, ["Taux", "Taux révisé"], "version 1 is unchanged");
         let other = crate::agencies::service::find_by_name(&db, crate::demo::ARA).await.unwrap().unwrap();
-        let theirs = list(&db, other.id).await.unwrap();
+        let theirs = list(&db, ecars_core::ids::AgencyId(other.id)).await.unwrap();
         assert!(theirs.iter().all(|row| row.name != "CAQES 2026"), "another agency does not see it");
     }
 }

@@ -242,7 +242,8 @@ async fn a_named_contact_keeps_its_function_and_answers_keep_the_year() {
     let shown = admin.get(&app::routes::contract_edition_href(caqes.id)).await;
     shown.assert_shows(&["Modifier le contrat CAQES TEST"]);
     let id = caqes.id.to_string();
-    let current_year = app::evaluation::years::server::current(&db, caqes.id).await.unwrap().year;
+    let current_year =
+        app::evaluation::years::server::current(&db, ecars_core::ids::ContractId(caqes.id)).await.unwrap().year;
     let year = current_year.to_string();
     let next_year = (current_year + 1).to_string();
     let base = [

@@ -15,7 +15,7 @@ const ADMIN_ARA: (&str, &str) = ("admin-ara@ars.exemple.fr", "Admin-Ara-Demo-202
 const ADMIN_BFC: (&str, &str) = ("admin-bfc@ars.exemple.fr", "Admin-Bfc-Demo-2026!");
 
 async fn current_evaluation(app: &TestApp) -> evaluation::Model {
-    years::current(&app.database().await, caqes_test(app).await.id).await.unwrap()
+    years::current(&app.database().await, ecars_core::ids::ContractId(caqes_test(app).await.id)).await.unwrap()
 }
 
 /// Pins the application's clock at `seconds` after midnight (Paris) of `day`.
@@ -198,8 +198,8 @@ async fn referential_like_caqes_test(app: &TestApp) -> i32 {
     let db = app.database().await;
     let ara = app::agencies::service::find_by_name(&db, app::demo::ARA).await.unwrap().unwrap();
     let actor = app::audit::Actor::command_line();
-    service::write_version(&db, ara.id, "CAQES 2024", &checked, &actor).await.unwrap();
-    let versions = service::labelled_versions(&db, ara.id).await.unwrap();
+    service::write_version(&db, ecars_core::ids::AgencyId(ara.id), "CAQES 2024", &checked, &actor).await.unwrap();
+    let versions = service::labelled_versions(&db, ecars_core::ids::AgencyId(ara.id)).await.unwrap();
     versions.iter().find(|(_, label)| label == "CAQES 2024 (version 1)").unwrap().0.id
 }
 
@@ -277,7 +277,7 @@ async fn an_administrator_previews_then_opens_a_campaign_with_last_year_s_answer
     call_with(&admin, "ouvrir_campagne", &only_caqes_test)
         .await
         .assert_shows(&["Campagne CAQES 2024 ouverte pour 1 contrat(s)."]);
-    let opened = years::current(&db, contract.id).await.unwrap();
+    let opened = years::current(&db, ecars_core::ids::ContractId(contract.id)).await.unwrap();
     assert_eq!((opened.year, opened.phase), (2024, app::contracts::Phase::AutoEvaluation));
     assert!(opened.campaign_id.is_some());
     assert_eq!(opened.closes_on, NaiveDate::from_ymd_opt(2024, 6, 30));
@@ -329,7 +329,7 @@ async fn an_administrator_previews_then_opens_a_campaign_with_last_year_s_answer
 async fn current_indicators_of_year(app: &TestApp, contract_id: i32, year: i32, code: &str) -> i32 {
     use app::db::entities::indicator;
     let db = app.database().await;
-    let evaluation = years::of_year(&db, contract_id, year).await.unwrap().unwrap();
+    let evaluation = years::of_year(&db, ecars_core::ids::ContractId(contract_id), year).await.unwrap().unwrap();
     indicator::Entity::find()
         .filter(indicator::Column::EvaluationId.eq(evaluation.id))
         .filter(indicator::Column::Code.eq(code))
@@ -418,8 +418,13 @@ async fn a_referent_reopens_with_a_reason_and_the_next_closing_makes_a_new_recei
     // Nothing to reopen while it is open.
     assert!(refusal(&reopen(&referent, contract, "Erreur de saisie").await).contains("rien à rouvrir"));
     assert_eq!(close(&chu, contract).await.status, 200);
-    let first =
-        years::closing_in_force(&app.database().await, current_evaluation(&app).await.id).await.unwrap().unwrap();
+    let first = years::closing_in_force(
+        &app.database().await,
+        ecars_core::ids::EvaluationId(current_evaluation(&app).await.id),
+    )
+    .await
+    .unwrap()
+    .unwrap();
 
     // The establishment may not reopen; a reason is required.
     assert_eq!(reopen(&chu, contract, "Je veux corriger").await.status, 403);
@@ -487,7 +492,8 @@ async fn a_reopening_racing_a_closing_leaves_the_evaluation_one_way_or_the_other
         let (closed, reopened) = tokio::join!(close(&chu, contract), reopen(&referent, contract, "Vérification"));
         assert!([200, 409].contains(&closed.status) && [200, 409].contains(&reopened.status));
         let evaluation = current_evaluation(&app).await;
-        let in_force = years::closing_in_force(&app.database().await, evaluation.id).await.unwrap();
+        let in_force =
+            years::closing_in_force(&app.database().await, ecars_core::ids::EvaluationId(evaluation.id)).await.unwrap();
         // Closed exactly when a closing is in force, whichever came first.
         assert_eq!(evaluation.phase == app::contracts::Phase::Consultation, in_force.is_some());
         if evaluation.phase == app::contracts::Phase::Consultation {

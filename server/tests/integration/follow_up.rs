@@ -482,7 +482,7 @@ async fn the_weekly_digest_says_what_closed_and_what_is_late_once_a_week_and_onl
     let app = spawn_app().await;
     let contract = caqes_test(&app).await.id;
     let db = app.database().await;
-    let evaluation = app::evaluation::years::server::current(&db, contract).await.unwrap();
+    let evaluation = app::evaluation::years::server::current(&db, ecars_core::ids::ContractId(contract)).await.unwrap();
     let last_day = evaluation.closes_on.expect("the demo's window");
     let monday = |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
     let far = monday(last_day - Duration::days(70));

@@ -569,7 +569,10 @@ pub async fn current_indicators(
 ) -> sea_orm::Select<app::db::entities::indicator::Entity> {
     use app::db::entities::indicator;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let evaluation = app::evaluation::years::server::current(&app.database().await, contract_id).await.unwrap();
+    let evaluation =
+        app::evaluation::years::server::current(&app.database().await, ecars_core::ids::ContractId(contract_id))
+            .await
+            .unwrap();
     indicator::Entity::find().filter(indicator::Column::EvaluationId.eq(evaluation.id))
 }
 
@@ -593,8 +596,8 @@ pub async fn question_coded(
 pub async fn caqes_test_evaluation(app: &TestApp) -> EvaluationNow {
     use app::evaluation::years::server as years;
     let db = app.database().await;
-    let evaluation = years::current(&db, caqes_test(app).await.id).await.unwrap();
-    let closing = years::closing_in_force(&db, evaluation.id).await.unwrap();
+    let evaluation = years::current(&db, ecars_core::ids::ContractId(caqes_test(app).await.id)).await.unwrap();
+    let closing = years::closing_in_force(&db, ecars_core::ids::EvaluationId(evaluation.id)).await.unwrap();
     EvaluationNow {
         phase: evaluation.phase,
         closed_at: closing.as_ref().map(|closing| closing.closed_at),

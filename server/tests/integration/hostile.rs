@@ -172,7 +172,7 @@ async fn deactivated_accounts_receive_no_mail_about_their_former_establishment()
 
     // A reminder and a digest, a closing receipt, a reopening, a report notice.
     let contract = caqes_test(&app).await.id;
-    let evaluation = app::evaluation::years::server::current(&db, contract).await.unwrap();
+    let evaluation = app::evaluation::years::server::current(&db, ecars_core::ids::ContractId(contract)).await.unwrap();
     let last_day = evaluation.closes_on.expect("the demo's window");
     let (url, outbox) = ("https://ecars.exemple.fr", app::mail::outbox::Outbox::default());
     let shapes = app::evaluation::service::TreeShapes::default();

@@ -168,8 +168,8 @@ async fn todays_contracts_become_evaluations_of_their_year_with_everything_kept(
 
     Migrator::up(&db, None).await.unwrap();
 
-    let closed = app::evaluation::years::server::current(&db, 1).await.unwrap();
-    let open = app::evaluation::years::server::current(&db, 2).await.unwrap();
+    let closed = app::evaluation::years::server::current(&db, ecars_core::ids::ContractId(1)).await.unwrap();
+    let open = app::evaluation::years::server::current(&db, ecars_core::ids::ContractId(2)).await.unwrap();
     assert_eq!(
         (closed.year, closed.phase, open.year, open.phase),
         (2022, Phase::Consultation, 2022, Phase::AutoEvaluation)

@@ -64,8 +64,13 @@ async fn every_spreadsheet_the_portal_writes_opens_in_libreoffice() {
     assert_eq!(chu.call("enregistrer_reponse", &form).await.status, 200);
     let referent = app.login_as(REFERENT).await;
     let admin = app.login_as(ADMIN_ARA).await;
-    let year =
-        app::evaluation::years::server::current(&app.database().await, caqes_test(&app).await.id).await.unwrap().year;
+    let year = app::evaluation::years::server::current(
+        &app.database().await,
+        ecars_core::ids::ContractId(caqes_test(&app).await.id),
+    )
+    .await
+    .unwrap()
+    .year;
 
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();

@@ -41,7 +41,7 @@ async fn the_main_pages_reach_the_large_tables_through_indexes() {
 
     let seventh = contract::Entity::find().filter(contract::Column::Name.eq("CAQES GENERE 7")).one(&db).await;
     let seventh = seventh.unwrap().expect("entity 7's contract");
-    let current = app::evaluation::years::server::current(&db, seventh.id).await.unwrap();
+    let current = app::evaluation::years::server::current(&db, ecars_core::ids::ContractId(seventh.id)).await.unwrap();
     let question = question_coded(&db, current.id, "1.1.1.a").await;
     let user = app.login_as((&generated_email(7), GENERATED_PASSWORD)).await;
     let ara = app.login_as(ADMIN_ARA).await;

@@ -24,7 +24,7 @@ pub fn wanted(user: &user::Model, preference: MailPreference) -> bool {
 
 pub async fn set_wanted(
     db: &impl ConnectionTrait,
-    user_id: i32,
+    user_id: ecars_core::ids::UserId,
     preference: MailPreference,
     wanted: bool,
 ) -> Result<(), DbErr> {

@@ -25,7 +25,7 @@ use ecars_core::vocabulary::ChangeKind;
 /// The accounts an agency sees: its own administrators and referents (`users.agency_id`,
 /// whatever legal entity they follow), and the establishment users attached to its legal
 /// entities, or invited by it and attached to none (never a national administrator).
-fn of_agency(agency_id: i32) -> sea_orm::Select<user::Entity> {
+fn of_agency(agency_id: ecars_core::ids::AgencyId) -> sea_orm::Select<user::Entity> {
     let attached = user_legal_entity::Entity::find()
         .select_only()
         .column(user_legal_entity::Column::UserId)
@@ -52,7 +52,11 @@ fn of_agency(agency_id: i32) -> sea_orm::Select<user::Entity> {
 }
 
 /// The rows of `users`, with their legal entities of the agency.
-async fn rows(db: &impl ConnectionTrait, agency_id: i32, users: Vec<user::Model>) -> Result<Vec<AccountRow>, AppError> {
+async fn rows(
+    db: &impl ConnectionTrait,
+    agency_id: ecars_core::ids::AgencyId,
+    users: Vec<user::Model>,
+) -> Result<Vec<AccountRow>, AppError> {
     let links = user_legal_entity::Entity::find()
         .filter(user_legal_entity::Column::UserId.is_in(users.iter().map(|user| user.id)))
         .all(db)
@@ -65,7 +69,7 @@ async fn rows(db: &impl ConnectionTrait, agency_id: i32, users: Vec<user::Model>
         .into_iter()
         .map(|entity| (entity.id, entity))
         .collect();
-    let of_another_agency = |entity: &legal_entity::Model| entity.agency_id.is_some_and(|owner| owner != agency_id);
+    let of_another_agency = |entity: &legal_entity::Model| entity.agency_id.is_some_and(|owner| owner != agency_id.0);
     let entities: HashMap<i32, &legal_entity::Model> =
         linked.iter().filter(|(_, entity)| !of_another_agency(entity)).map(|(id, entity)| (*id, entity)).collect();
     let now = Utc::now();
@@ -106,7 +110,7 @@ async fn rows(db: &impl ConnectionTrait, agency_id: i32, users: Vec<user::Model>
 /// The agency's accounts whose identifier contains `search`, by identifier.
 pub async fn accounts_of_agency(
     db: &DatabaseConnection,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     search: &str,
 ) -> Result<AccountsList, AppError> {
     let search = search.trim().to_lowercase();
@@ -120,11 +124,19 @@ pub async fn accounts_of_agency(
 }
 
 /// Account `id` if it is one of the agency's; "not found" otherwise, like what does not exist.
-async fn find_in_agency(db: &impl ConnectionTrait, agency_id: i32, id: i32) -> Result<user::Model, AppError> {
+async fn find_in_agency(
+    db: &impl ConnectionTrait,
+    agency_id: ecars_core::ids::AgencyId,
+    id: i32,
+) -> Result<user::Model, AppError> {
     of_agency(agency_id).filter(user::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn account_of_agency(db: &DatabaseConnection, agency_id: i32, id: i32) -> Result<AccountRow, AppError> {
+pub async fn account_of_agency(
+    db: &DatabaseConnection,
+    agency_id: ecars_core::ids::AgencyId,
+    id: i32,
+) -> Result<AccountRow, AppError> {
     let user = find_in_agency(db, agency_id, id).await?;
     rows(db, agency_id, vec![user]).await?.pop().ok_or(AppError::NotFound)
 }
@@ -133,7 +145,7 @@ pub async fn account_of_agency(db: &DatabaseConnection, agency_id: i32, id: i32)
 /// number that is not, as "unknown" (another agency's entities are not its to give).
 async fn entities_of_agency(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     finesses: &[String],
 ) -> Result<Vec<legal_entity::Model>, AppError> {
     let found = legal_entity::Entity::find()
@@ -153,14 +165,14 @@ async fn entities_of_agency(
 /// entities of `finesses`, and its invitation mail, with the rules of `ecars user add`.
 pub async fn invite_to_agency(
     state: &AppState,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     viewer: &Viewer,
     email: &str,
     role: Role,
     finesses: &[String],
 ) -> Result<user::Model, AppError> {
     entities_of_agency(&state.db, agency_id, finesses).await?;
-    let invitation = Invitation { email, role, finesses, agency_id: Some(agency_id) };
+    let invitation = Invitation { email, role, finesses, agency_id: Some(agency_id.0) };
     let prepared =
         PreparedInvitation::new(&state.hashing, invitation).await.map_err(|error| AppError::Invalid(error.french()))?;
     let txn = begin_write(&state.db).await?;
@@ -188,7 +200,7 @@ fn state_of(account: &AccountRow) -> serde_json::Value {
 /// is the new list of legal entities for [`AccountAction::ChangeEntities`].
 pub async fn change_account(
     state: &AppState,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     viewer: &Viewer,
     id: i32,
     action: AccountAction,
@@ -228,17 +240,17 @@ pub async fn change_account(
     let update = user::Entity::update_many().filter(user::Column::Id.eq(user.id));
     let (kind, before, after) = match action {
         AccountAction::Unlock => {
-            forget_failures(&txn, user.id).await?;
+            forget_failures(&txn, ecars_core::ids::UserId(user.id)).await?;
             (ChangeKind::AccountUnlocked, state_of(&before_row), serde_json::json!({ "état": "actif" }))
         }
         AccountAction::Deactivate => {
             update.col_expr(user::Column::DeactivatedAt, Expr::value(now)).exec(&txn).await?;
-            sessions::close_all(&txn, user.id).await?;
+            sessions::close_all(&txn, ecars_core::ids::UserId(user.id)).await?;
             (ChangeKind::AccountDeactivated, state_of(&before_row), serde_json::json!({ "état": "désactivé" }))
         }
         AccountAction::Reactivate => {
             update.col_expr(user::Column::DeactivatedAt, Expr::value(None::<chrono::DateTime<Utc>>)).exec(&txn).await?;
-            forget_failures(&txn, user.id).await?;
+            forget_failures(&txn, ecars_core::ids::UserId(user.id)).await?;
             (ChangeKind::AccountReactivated, state_of(&before_row), serde_json::json!({ "état": "actif" }))
         }
         AccountAction::ChangeEntities => {
@@ -271,7 +283,7 @@ pub async fn change_account(
         AccountAction::ResendInvitation => return Err(AppError::NotFound),
     };
     let entry = Entry { kind, subject: user.email.clone(), before: Some(before), after: Some(after) };
-    audit::record(&txn, &Actor::of(viewer), Some(agency_id), entry).await?;
+    audit::record(&txn, &Actor::of(viewer), Some(agency_id.0), entry).await?;
     txn.commit().await?;
     tracing::info!(user = viewer.user_id, account = user.id, action = action.code(), "account changed");
     Ok(())

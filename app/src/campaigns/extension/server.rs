@@ -1,5 +1,7 @@
 //! The server's side of `extension` (behind `ssr`: the browser's build never reads this file).
 
+use ecars_core::ids::ContractId;
+
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -20,10 +22,10 @@ use ecars_core::vocabulary::ChangeKind;
 pub async fn extend(
     db: &DatabaseConnection,
     viewer: &Viewer,
-    contract_id: i32,
+    contract_id: ecars_core::ids::ContractId,
     until: &str,
 ) -> Result<NaiveDate, AppError> {
-    let access = crate::evaluation::access::steerable_contract(db, viewer, contract_id).await?;
+    let access = crate::evaluation::access::steerable_contract(db, viewer, ContractId(contract_id.0)).await?;
     let until = parse_day(until)?;
     let txn = begin_write(db).await?;
     // Held like a save, so a save on the old last day and this never interleave.
@@ -50,7 +52,7 @@ pub async fn extend(
     };
     audit::record(&txn, &Actor::of(viewer), entity.agency_id, entry).await?;
     txn.commit().await?;
-    tracing::info!(contract = contract_id, year = locked.year, user = viewer.user_id, %until, "entry window extended");
+    tracing::info!(contract = contract_id.0, year = locked.year, user = viewer.user_id, %until, "entry window extended");
     Ok(until)
 }
 

@@ -21,7 +21,10 @@ use ecars_core::vocabulary::NodeKind;
 use ecars_core::vocabulary::ValueKind;
 
 /// The years and contract types the agency's evaluations are of, newest first.
-pub async fn choices(db: &impl ConnectionTrait, agency_id: i32) -> Result<Vec<CampaignChoice>, DbErr> {
+pub async fn choices(
+    db: &impl ConnectionTrait,
+    agency_id: ecars_core::ids::AgencyId,
+) -> Result<Vec<CampaignChoice>, DbErr> {
     let entities = legal_entity::Entity::find()
         .select_only()
         .column(legal_entity::Column::Id)
@@ -99,7 +102,7 @@ struct Question {
 /// created, changed or the same as stored; every other line refused with its reason.
 pub async fn plan(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     choice: CampaignChoice,
     lines: &[Line],
 ) -> Result<Plan, DbErr> {
@@ -259,7 +262,7 @@ fn changed_meanwhile() -> AppError {
 /// transaction (all or nothing). Returns the plan written.
 pub async fn apply(
     db: &DatabaseConnection,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     choice: CampaignChoice,
     lines: &[Line],
     file_name: &str,
@@ -339,7 +342,7 @@ pub async fn apply(
             before: None,
             after: Some(after),
         };
-        audit::record(&txn, actor, Some(agency_id), entry).await?;
+        audit::record(&txn, actor, Some(agency_id.0), entry).await?;
     }
     txn.commit().await?;
     Ok(plan)

@@ -33,7 +33,7 @@ fn window(new: &NewCampaign) -> Window {
 /// each already has an evaluation of the year.
 async fn coverage(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     new: &NewCampaign,
 ) -> Result<(Vec<(contract::Model, legal_entity::Model)>, HashMap<i32, Vec<i32>>), AppError> {
     let mut entities = legal_entity::Entity::find().filter(legal_entity::Column::AgencyId.eq(agency_id));
@@ -92,7 +92,7 @@ fn covered_row(contract: &contract::Model, entity: &legal_entity::Model, years: 
 /// What opening `new` would do: the contracts it covers and those it leaves out.
 pub async fn preview(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     new: &NewCampaign,
 ) -> Result<CampaignPreview, AppError> {
     let (version, referential) = crate::referentials::service::agency_version(db, agency_id, new.version_id)
@@ -140,7 +140,7 @@ fn nothing_to_open(preview: &CampaignPreview) -> AppError {
 /// and how many evaluations it opened.
 pub async fn open(
     db: &DatabaseConnection,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     actor: &Actor,
     new: &NewCampaign,
 ) -> Result<(campaign::Model, usize), AppError> {
@@ -155,7 +155,7 @@ pub async fn open(
         return Err(AppError::Invalid("Ce référentiel n'a aucun indicateur.".to_owned()));
     }
     let opened = campaign::ActiveModel {
-        agency_id: Set(agency_id),
+        agency_id: Set(agency_id.0),
         year: Set(new.year),
         kind: Set(new.kind),
         referential_version_id: Set(new.version_id),
@@ -205,7 +205,7 @@ pub async fn open(
         before: None,
         after: Some(after),
     };
-    audit::record(&txn, actor, Some(agency_id), entry).await?;
+    audit::record(&txn, actor, Some(agency_id.0), entry).await?;
     txn.commit().await?;
     Ok((opened, preview.contracts.len()))
 }
@@ -258,7 +258,7 @@ async fn previous_answers(
 /// The Campagnes page's data; `form`, when filled, previewed.
 pub async fn administration(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     departements: &[String],
     form: &super::CampaignForm,
 ) -> Result<CampaignsAdministration, AppError> {

@@ -1,5 +1,7 @@
 //! The server's side of `reminders` (behind `ssr`: the browser's build never reads this file).
 
+use ecars_core::ids::ContractId;
+
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -75,14 +77,14 @@ async fn remind(
         .filter(reminder::Column::Stage.eq(stage as i32))
         .one(db)
         .await?;
-    if already.is_some() || years::current(db, evaluation.contract_id).await?.id != evaluation.id {
+    if already.is_some() || years::current(db, ContractId(evaluation.contract_id)).await?.id != evaluation.id {
         return Ok(false);
     }
     let Some(contract) = contract::Entity::find_by_id(evaluation.contract_id).one(db).await? else {
         return Ok(false);
     };
     let missing = missing(db, shapes, evaluation, today).await?;
-    let recipients = recipients(db, contract.legal_entity_id).await?;
+    let recipients = recipients(db, ecars_core::ids::LegalEntityId(contract.legal_entity_id)).await?;
     let txn = begin_write(db).await?;
     let written = reminder::ActiveModel {
         evaluation_id: Set(evaluation.id),
@@ -116,7 +118,10 @@ async fn remind(
 }
 
 /// The establishment users of a legal entity who still want reminders.
-async fn recipients(db: &DatabaseConnection, legal_entity_id: i32) -> Result<Vec<String>, AppError> {
+async fn recipients(
+    db: &DatabaseConnection,
+    legal_entity_id: ecars_core::ids::LegalEntityId,
+) -> Result<Vec<String>, AppError> {
     Ok(mail_recipients_of_legal_entity(db, legal_entity_id, &[Role::Establishment])
         .await?
         .filter(wanting(MailPreference::Reminders))

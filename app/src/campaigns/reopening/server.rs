@@ -1,5 +1,7 @@
 //! The server's side of `reopening` (behind `ssr`: the browser's build never reads this file).
 
+use ecars_core::ids::{ContractId, EvaluationId};
+
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -24,15 +26,15 @@ pub async fn reopen(
     outbox: &Outbox,
     public_url: &str,
     viewer: &Viewer,
-    contract_id: i32,
+    contract_id: ecars_core::ids::ContractId,
     reason: &str,
 ) -> Result<(), AppError> {
-    let access = crate::evaluation::access::steerable_contract(db, viewer, contract_id).await?;
+    let access = crate::evaluation::access::steerable_contract(db, viewer, ContractId(contract_id.0)).await?;
     let reason = super::parse_reason(reason).map_err(AppError::Invalid)?;
     let txn = begin_write(db).await?;
     let locked = years::lock(&txn, access.evaluation.id).await?;
     let in_force = match locked.phase {
-        Phase::Consultation => years::closing_in_force(&txn, locked.id).await?,
+        Phase::Consultation => years::closing_in_force(&txn, EvaluationId(locked.id)).await?,
         Phase::AutoEvaluation => None,
     };
     let Some(in_force) = in_force else {
@@ -65,7 +67,7 @@ pub async fn reopen(
         .filter(evaluation::Column::Id.eq(locked.id))
         .exec(&txn)
         .await?;
-    let contract_url = format!("{public_url}{}", crate::routes::contract_href(contract_id));
+    let contract_url = format!("{public_url}{}", crate::routes::contract_href(contract_id.0));
     let reopening = notifications::Reopening {
         contract: &access.contract.name,
         year: locked.year,
@@ -73,12 +75,14 @@ pub async fn reopen(
         reason: &reason,
         contract_url: &contract_url,
     };
-    for to in user_emails(&txn, access.contract.legal_entity_id, &[Role::Establishment]).await? {
+    for to in user_emails(&txn, ecars_core::ids::LegalEntityId(access.contract.legal_entity_id), &[Role::Establishment])
+        .await?
+    {
         outbox.queue(&txn, notifications::reopened(&to, &reopening)).await?;
     }
     txn.commit().await?;
     outbox.wake();
-    tracing::info!(contract = contract_id, year = locked.year, user = viewer.user_id, "self-evaluation reopened");
+    tracing::info!(contract = contract_id.0, year = locked.year, user = viewer.user_id, "self-evaluation reopened");
     Ok(())
 }
 

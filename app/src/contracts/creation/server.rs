@@ -18,7 +18,7 @@ use ecars_core::vocabulary::ChangeKind;
 /// or part of the name).
 pub async fn administration(
     db: &DatabaseConnection,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     filter: &str,
 ) -> Result<super::ContractsAdministration, AppError> {
     use sea_orm::{PaginatorTrait, QuerySelect};
@@ -172,7 +172,7 @@ pub(in crate::contracts) fn covered_establishments(
 /// contracts' ids.
 pub async fn create_contracts(
     db: &DatabaseConnection,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     actor: &Actor,
     new: &NewContract,
     version_id: i32,
@@ -239,7 +239,7 @@ pub async fn create_contracts(
         });
         let entry =
             Entry { kind: ChangeKind::ContractCreated, subject: new.name.clone(), before: None, after: Some(after) };
-        audit::record(&txn, actor, Some(agency_id), entry).await?;
+        audit::record(&txn, actor, Some(agency_id.0), entry).await?;
         created.push(contract.id);
     }
     txn.commit().await?;

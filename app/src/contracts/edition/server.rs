@@ -1,5 +1,7 @@
 //! The server's side of `edition` (behind `ssr`: the browser's build never reads this file).
 
+use ecars_core::ids::ContractId;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -27,14 +29,14 @@ use ecars_core::vocabulary::NodeKind;
 /// Contract `id` with its legal entity, if that entity is the agency's ("not found" otherwise).
 async fn of_agency(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     id: i32,
 ) -> Result<(contract::Model, legal_entity::Model), AppError> {
     let contract = contract::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     let entity = legal_entity::Entity::find_by_id(contract.legal_entity_id)
         .one(db)
         .await?
-        .filter(|entity| entity.agency_id == Some(agency_id))
+        .filter(|entity| entity.agency_id == Some(agency_id.0))
         .ok_or(AppError::NotFound)?;
     Ok((contract, entity))
 }
@@ -43,7 +45,10 @@ fn day_text(date: Option<NaiveDate>) -> String {
     date.map(|date| date.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
-async fn contacts_of(db: &impl ConnectionTrait, contract_id: i32) -> Result<Vec<contact::Model>, AppError> {
+async fn contacts_of(
+    db: &impl ConnectionTrait,
+    contract_id: ecars_core::ids::ContractId,
+) -> Result<Vec<contact::Model>, AppError> {
     Ok(contact::Entity::find()
         .filter(contact::Column::ContractId.eq(contract_id))
         .order_by_asc(contact::Column::Position)
@@ -51,7 +56,10 @@ async fn contacts_of(db: &impl ConnectionTrait, contract_id: i32) -> Result<Vec<
         .await?)
 }
 
-async fn covered_sites(db: &impl ConnectionTrait, contract_id: i32) -> Result<Vec<establishment::Model>, AppError> {
+async fn covered_sites(
+    db: &impl ConnectionTrait,
+    contract_id: ecars_core::ids::ContractId,
+) -> Result<Vec<establishment::Model>, AppError> {
     let covered = contract_establishment::Entity::find()
         .select_only()
         .column(contract_establishment::Column::EstablishmentId)
@@ -86,10 +94,14 @@ fn form_of(contract: &contract::Model, year: i32, contacts: &[contact::Model]) -
     }
 }
 
-pub async fn contract_edition(db: &DatabaseConnection, agency_id: i32, id: i32) -> Result<ContractEdition, AppError> {
+pub async fn contract_edition(
+    db: &DatabaseConnection,
+    agency_id: ecars_core::ids::AgencyId,
+    id: i32,
+) -> Result<ContractEdition, AppError> {
     let (contract, entity) = of_agency(db, agency_id, id).await?;
-    let contacts = contacts_of(db, id).await?;
-    let year = years::current(db, id).await?.year;
+    let contacts = contacts_of(db, ecars_core::ids::ContractId(id)).await?;
+    let year = years::current(db, ContractId(id)).await?.year;
     let referential = match contract.referential_version_id {
         Some(version_id) => match referential_version::Entity::find_by_id(version_id).one(db).await? {
             Some(version) => referential::Entity::find_by_id(version.referential_id)
@@ -100,7 +112,11 @@ pub async fn contract_edition(db: &DatabaseConnection, agency_id: i32, id: i32) 
         },
         None => None,
     };
-    let establishments = covered_sites(db, id).await?.into_iter().map(|site| site.finess).collect::<Vec<_>>();
+    let establishments = covered_sites(db, ecars_core::ids::ContractId(id))
+        .await?
+        .into_iter()
+        .map(|site| site.finess)
+        .collect::<Vec<_>>();
     Ok(ContractEdition {
         id,
         legal_entity: LegalEntityRef { finess: entity.finess, name: entity.name },
@@ -136,7 +152,7 @@ fn journal_fields(form: &ContractForm, establishments: &str) -> BTreeMap<&'stati
 /// are saved, removing a contact function whose contact is named.
 pub async fn edit_contract(
     db: &DatabaseConnection,
-    agency_id: i32,
+    agency_id: ecars_core::ids::AgencyId,
     actor: &Actor,
     id: i32,
     new: &NewContract,
@@ -147,8 +163,8 @@ pub async fn edit_contract(
     let txn = begin_write(db).await?;
     let db = &txn;
     let (contract, entity) = of_agency(db, agency_id, id).await?;
-    let contacts = contacts_of(db, id).await?;
-    let evaluation = years::current(db, id).await?;
+    let contacts = contacts_of(db, ecars_core::ids::ContractId(id)).await?;
+    let evaluation = years::current(db, ContractId(id)).await?;
     let year_changed = new.evaluation_year != evaluation.year;
     if year_changed {
         let questions = indicator::Entity::find()
@@ -193,7 +209,8 @@ pub async fn edit_contract(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let before_sites: Vec<i32> = covered_sites(db, id).await?.into_iter().map(|site| site.id).collect();
+    let before_sites: Vec<i32> =
+        covered_sites(db, ecars_core::ids::ContractId(id)).await?.into_iter().map(|site| site.id).collect();
     let before = journal_fields(&form_of(&contract, evaluation.year, &contacts), &covered_text(&before_sites));
 
     let mut active = contract.clone().into_active_model();
@@ -222,8 +239,10 @@ pub async fn edit_contract(
             .await?;
     }
     write_contact_functions(&txn, id, &contacts, &new.contact_functions).await?;
-    let after =
-        journal_fields(&form_of(&saved, new.evaluation_year, &contacts_of(&txn, id).await?), &covered_text(&covered));
+    let after = journal_fields(
+        &form_of(&saved, new.evaluation_year, &contacts_of(&txn, ecars_core::ids::ContractId(id)).await?),
+        &covered_text(&covered),
+    );
     let changed: Vec<&str> = before.keys().filter(|key| before.get(*key) != after.get(*key)).copied().collect();
     let only = |fields: &BTreeMap<&str, String>| {
         serde_json::Value::Object(changed.iter().map(|key| ((*key).to_owned(), fields[key].clone().into())).collect())
@@ -235,7 +254,7 @@ pub async fn edit_contract(
             before: Some(only(&before)),
             after: Some(only(&after)),
         };
-        audit::record(&txn, actor, Some(agency_id), entry).await?;
+        audit::record(&txn, actor, Some(agency_id.0), entry).await?;
     }
     txn.commit().await?;
     Ok(())

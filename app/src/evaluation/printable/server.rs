@@ -1,5 +1,7 @@
 //! The server's side of `printable` (behind `ssr`: the browser's build never reads this file).
 
+use ecars_core::ids::ContractId;
+
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
@@ -20,10 +22,10 @@ use ecars_core::vocabulary::NodeKind;
 pub async fn printable(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    contract_id: i32,
+    contract_id: ecars_core::ids::ContractId,
     year: Option<i32>,
 ) -> Result<PrintableEvaluation, AppError> {
-    let access = readable_evaluation(db, viewer, contract_id, year).await?;
+    let access = readable_evaluation(db, viewer, ContractId(contract_id.0), year).await?;
     let evaluation = &access.evaluation;
     let contract = header_of_evaluation(db, evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
     let nodes = indicator::Entity::find()
@@ -66,7 +68,7 @@ pub async fn printable(
     .await?;
     // Loaded or imported answers may have no author: then only the date is said.
     let author = |id: Option<i32>| id.and_then(|id| authors.get(&id).cloned());
-    let closings = crate::evaluation::years::server::history(db, contract_id)
+    let closings = crate::evaluation::years::server::history(db, ContractId(contract_id.0))
         .await?
         .into_iter()
         .find(|year| year.year == evaluation.year)

@@ -14,6 +14,7 @@ use crate::accounts::directory::emails_by_id;
 use crate::db::entities::{closing, evaluation, indicator, referential_node};
 use crate::db::french_date_time;
 use crate::AppError;
+use ecars_core::ids::{ContractId, EvaluationId};
 use ecars_core::vocabulary::NodeKind;
 use ecars_core::vocabulary::Phase;
 
@@ -26,7 +27,7 @@ pub const EARLIER: &str =
     "Cette évaluation est celle d'une année précédente : elle se consulte, plus rien n'y est modifié.";
 
 /// The current evaluation of a contract: its latest year.
-pub async fn current(db: &impl ConnectionTrait, contract_id: i32) -> Result<evaluation::Model, DbErr> {
+pub async fn current(db: &impl ConnectionTrait, contract_id: ContractId) -> Result<evaluation::Model, DbErr> {
     evaluation::Entity::find()
         .filter(evaluation::Column::ContractId.eq(contract_id))
         .order_by_desc(evaluation::Column::Year)
@@ -38,7 +39,7 @@ pub async fn current(db: &impl ConnectionTrait, contract_id: i32) -> Result<eval
 /// The evaluation of `year`, if the contract has one.
 pub async fn of_year(
     db: &impl ConnectionTrait,
-    contract_id: i32,
+    contract_id: ContractId,
     year: i32,
 ) -> Result<Option<evaluation::Model>, DbErr> {
     evaluation::Entity::find()
@@ -72,7 +73,7 @@ pub async fn current_phases(
 /// evaluation as locked.
 pub async fn lock_open(txn: &DatabaseTransaction, id: i32, today: NaiveDate) -> Result<evaluation::Model, AppError> {
     let locked = lock(txn, id).await?;
-    if current(txn, locked.contract_id).await?.id != locked.id {
+    if current(txn, ContractId(locked.contract_id)).await?.id != locked.id {
         return Err(AppError::NotEditable(EARLIER.to_owned()));
     }
     crate::campaigns::window::server::check_open(&locked, today)?;
@@ -90,7 +91,10 @@ pub async fn lock(txn: &DatabaseTransaction, id: i32) -> Result<evaluation::Mode
 }
 
 /// The closing in force of an evaluation (its latest, not reopened), if it is closed.
-pub async fn closing_in_force(db: &impl ConnectionTrait, evaluation_id: i32) -> Result<Option<closing::Model>, DbErr> {
+pub async fn closing_in_force(
+    db: &impl ConnectionTrait,
+    evaluation_id: EvaluationId,
+) -> Result<Option<closing::Model>, DbErr> {
     closing::Entity::find()
         .filter(closing::Column::EvaluationId.eq(evaluation_id))
         .filter(closing::Column::ReopenedAt.is_null())
@@ -100,7 +104,7 @@ pub async fn closing_in_force(db: &impl ConnectionTrait, evaluation_id: i32) -> 
 }
 
 /// Every year of a contract, latest first, each with its closings (oldest first).
-pub async fn history(db: &impl ConnectionTrait, contract_id: i32) -> Result<Vec<EvaluationYear>, DbErr> {
+pub async fn history(db: &impl ConnectionTrait, contract_id: ContractId) -> Result<Vec<EvaluationYear>, DbErr> {
     let evaluations = evaluation::Entity::find()
         .filter(evaluation::Column::ContractId.eq(contract_id))
         .order_by_desc(evaluation::Column::Year)

@@ -138,7 +138,7 @@ async fn send_one(
         .map(|previous| previous.looked_at)
         .filter(|looked_at| *looked_at >= now - chrono::Duration::days(14))
         .unwrap_or(week_ago);
-    let week = week_of_referent(db, referent.id, since, now).await?;
+    let week = week_of_referent(db, ecars_core::ids::UserId(referent.id), since, now).await?;
     let mail = week.as_ref().filter(|week| !week.closed.is_empty() || !week.late.is_empty()).map(|week| {
         let filter = DashboardFilter { year: Some(week.year), ..Default::default() };
         let dashboard_url = format!("{public_url}{}", filter.href());
@@ -184,7 +184,7 @@ async fn send_one(
 /// `since`, and those late at `now`.
 async fn week_of_referent(
     db: &DatabaseConnection,
-    user_id: i32,
+    user_id: ecars_core::ids::UserId,
     since: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Option<Week>, AppError> {

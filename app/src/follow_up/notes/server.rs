@@ -1,5 +1,7 @@
 //! The server's side of `notes` (behind `ssr`: the browser's build never reads this file).
 
+use ecars_core::ids::ContractId;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -13,7 +15,10 @@ use crate::db::french_date_time;
 use crate::AppError;
 
 /// The notes of evaluation `evaluation_id`, newest first.
-pub async fn of_evaluation(db: &impl ConnectionTrait, evaluation_id: i32) -> Result<Vec<AgencyNote>, DbErr> {
+pub async fn of_evaluation(
+    db: &impl ConnectionTrait,
+    evaluation_id: ecars_core::ids::EvaluationId,
+) -> Result<Vec<AgencyNote>, DbErr> {
     Ok(agency_note::Entity::find()
         .filter(agency_note::Column::EvaluationId.eq(evaluation_id))
         .order_by_desc(agency_note::Column::WrittenAt)
@@ -31,8 +36,13 @@ pub async fn of_evaluation(db: &impl ConnectionTrait, evaluation_id: i32) -> Res
 
 /// Writes `typed` on contract `contract_id`'s current evaluation, for an agency user who
 /// reads the contract (its referents, its agency's administrators, national ones).
-pub async fn write(db: &DatabaseConnection, viewer: &Viewer, contract_id: i32, typed: &str) -> Result<(), AppError> {
-    let access = crate::evaluation::access::steerable_contract(db, viewer, contract_id).await?;
+pub async fn write(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    contract_id: ecars_core::ids::ContractId,
+    typed: &str,
+) -> Result<(), AppError> {
+    let access = crate::evaluation::access::steerable_contract(db, viewer, ContractId(contract_id.0)).await?;
     let body = parse_note(typed).map_err(AppError::Invalid)?;
     agency_note::ActiveModel {
         evaluation_id: Set(access.evaluation.id),

@@ -11,7 +11,11 @@ pub use crate::administration::staging::unreadable;
 pub use crate::state::agency_administrator as administrator;
 
 /// The staged file read and checked (on the blocking pool: a spreadsheet is unpacked).
-pub async fn preview(state: &AppState, agency_id: i32, staged: &StagedImport) -> Result<ReferentialPreview, AppError> {
+pub async fn preview(
+    state: &AppState,
+    agency_id: ecars_core::ids::AgencyId,
+    staged: &StagedImport,
+) -> Result<ReferentialPreview, AppError> {
     let name = staged.note(NAME_NOTE).map_err(unreadable)?;
     let file_name = staged.note(FILE_FIELD).map_err(unreadable)?;
     let bytes = staged.bytes(1).await.map_err(unreadable)?;
