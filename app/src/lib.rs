@@ -40,8 +40,6 @@ mod input_properties;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
-pub mod notifications;
-#[cfg(feature = "ssr")]
 pub mod state;
 
 #[cfg(feature = "hydrate")]

@@ -16,7 +16,7 @@ use crate::db::begin_write;
 use crate::db::entities::{legal_entity, user, user_legal_entity};
 use crate::email::EmailAddress;
 use crate::mail::outbox::Outbox;
-use crate::notifications;
+use crate::mail::templates;
 use ecars_core::vocabulary::ChangeKind;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -150,7 +150,7 @@ impl PreparedInvitation {
             agency_id: self.agency_id,
         };
         let user = insert_user(txn, &new, self.email.clone(), self.hash).await?;
-        outbox.queue(txn, notifications::invitation(&user.email, public_url, &self.password)).await?;
+        outbox.queue(txn, templates::invitation(&user.email, public_url, &self.password)).await?;
         let after = serde_json::json!({
             "identifiant": user.email,
             "profil": user.role.label(),
@@ -200,7 +200,7 @@ pub async fn invite_again(
     let user = active.update(&txn).await?;
     super::login::forget_failures(&txn, ecars_core::ids::UserId(user.id)).await?;
     super::sessions::close_all(&txn, ecars_core::ids::UserId(user.id)).await?;
-    state.outbox.queue(&txn, notifications::invitation(&email, &state.settings.public_url, &password)).await?;
+    state.outbox.queue(&txn, templates::invitation(&email, &state.settings.public_url, &password)).await?;
     let change = Entry { kind: ChangeKind::InvitationResent, subject: email, before: None, after: None };
     audit::record(&txn, actor, Some(agency_id.0), change).await?;
     txn.commit().await?;

@@ -17,7 +17,7 @@ use super::sessions;
 use crate::db::begin_write;
 use crate::db::entities::{legal_entity, user};
 use crate::mail::outbox::Outbox;
-use crate::notifications;
+use crate::mail::templates;
 use crate::AppError;
 
 /// "Nouveau mot de passe" and "Confirmer le nouveau mot de passe", as typed.
@@ -72,7 +72,7 @@ pub async fn set_password(
     active.update(txn).await?;
     forget_failures(txn, ecars_core::ids::UserId(user_id)).await?;
     sessions::close_all(txn, ecars_core::ids::UserId(user_id)).await?;
-    outbox.queue(txn, notifications::password_changed(&email, public_url)).await?;
+    outbox.queue(txn, templates::password_changed(&email, public_url)).await?;
     tracing::info!(user = user_id, "password changed, sessions closed");
     Ok(sessions::open(txn, ecars_core::ids::UserId(user_id)).await?)
 }

@@ -17,7 +17,7 @@ use crate::db::entities::{user, verification_code};
 use crate::db::{begin_write, plus_one};
 use crate::email::EmailAddress;
 use crate::mail::outbox::Outbox;
-use crate::notifications;
+use crate::mail::templates;
 use crate::AppError;
 
 /// A code is valid 10 minutes, for 5 tries; an address gets at most 3 codes per 15 minutes.
@@ -82,8 +82,8 @@ pub async fn send_code(
     .insert(&txn)
     .await?;
     let (mail, detail) = match user {
-        Some(_) => (notifications::verification_code(&email, &code), "code"),
-        None => (notifications::renewal_without_account(&email, public_url), "unknown_account_notice"),
+        Some(_) => (templates::verification_code(&email, &code), "code"),
+        None => (templates::renewal_without_account(&email, public_url), "unknown_account_notice"),
     };
     outbox.queue(&txn, mail).await?;
     txn.commit().await?;

@@ -21,7 +21,7 @@ use crate::db::entities::{document, establishment, evaluation, indicator};
 use crate::db::{begin_write, french_date_time};
 use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;
-use crate::notifications;
+use crate::mail::templates;
 use crate::state::Settings;
 use crate::AppError;
 use ecars_core::vocabulary::ContractKind;
@@ -331,7 +331,7 @@ pub async fn declare_report(
         quality_email_of_legal_entity(&txn, ecars_core::ids::LegalEntityId(establishment.legal_entity_id)).await?,
     );
     let establishment_url = format!("{}{}", settings.public_url, crate::routes::establishment_href(establishment_id));
-    let notice = notifications::ReportNotice {
+    let notice = templates::ReportNotice {
         establishment_finess: &establishment.finess,
         establishment_name: &establishment.name,
         document_name: &document.original_name,
@@ -339,7 +339,7 @@ pub async fn declare_report(
         establishment_url: &establishment_url,
     };
     for to in &recipients {
-        outbox.queue(&txn, notifications::evaluation_report(to, &notice)).await?;
+        outbox.queue(&txn, templates::evaluation_report(to, &notice)).await?;
     }
     let mut noted = document.into_active_model();
     noted.evaluation_report = Set(true);

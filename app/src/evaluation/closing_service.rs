@@ -20,7 +20,7 @@ use crate::contracts::{service as contracts, Phase};
 use crate::db::entities::{answer, closing, evaluation, indicator, user};
 use crate::db::{begin_write, french_date_time};
 use crate::mail::outbox::Outbox;
-use crate::notifications;
+use crate::mail::templates;
 use crate::AppError;
 use ecars_core::vocabulary::NodeKind;
 
@@ -78,14 +78,26 @@ pub async fn close(
         .exec(&txn)
         .await?;
     let page_url = format!("{public_url}{}", crate::routes::closing_receipt_href(contract_id.0, closing.id));
-    for to in user_emails(
-        &txn,
-        ecars_core::ids::LegalEntityId(access.contract.legal_entity_id),
-        &[Role::Establishment, Role::Referent],
-    )
-    .await?
-    {
-        outbox.queue(&txn, notifications::closing_receipt(&to, &receipt, &page_url)).await?;
+    let legal_entity = receipt.contract.legal_entity.title();
+    let answers: Vec<templates::ReceiptAnswer> = receipt
+        .answers
+        .iter()
+        .map(|line| templates::ReceiptAnswer {
+            title: &line.title,
+            achieved: &line.achieved,
+            comment: line.comment.as_deref(),
+        })
+        .collect();
+    let mail = templates::ReceiptMail {
+        contract: &receipt.contract.name,
+        legal_entity: &legal_entity,
+        closed_at: &receipt.closed_at,
+        closed_by: &receipt.closed_by,
+        percentage: receipt.percentage,
+        answers: &answers,
+    };
+    for to in user_emails(&txn, ecars_core::ids::LegalEntityId(access.contract.legal_entity_id), &[Role::Establishment, Role::Referent]).await? {
+        outbox.queue(&txn, templates::closing_receipt(&to, &mail, &page_url)).await?;
     }
     txn.commit().await?;
     outbox.wake();

@@ -1,9 +1,10 @@
 //! Outgoing mail. Every message is first a row of the outbox ([`outbox`]), written with the
 //! change that causes it; the outbox's worker hands it to the transport below: an SMTP server
 //! when one is configured, otherwise `.eml` files in the outbox directory (handy on a
-//! workstation and in tests).
+//! workstation and in tests). What each message says is in [`templates`].
 
 pub mod outbox;
+pub mod templates;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -187,7 +187,7 @@ async fn mail_and_reminders_go_out_once_from_two_instances_even_when_one_is_kill
         .unwrap();
     let outbox = app::mail::outbox::Outbox::default();
     for n in 0..8 {
-        let mail = app::notifications::verification_code(&format!("personne{n}@exemple.fr"), &format!("{n:08}"));
+        let mail = app::mail::templates::verification_code(&format!("personne{n}@exemple.fr"), &format!("{n:08}"));
         outbox.queue(&db, mail).await.unwrap();
     }
     let (mut one, _other) = tokio::join!(shared.instance(0), shared.instance(1));

@@ -177,7 +177,7 @@ async fn messages_queued_before_a_crash_are_delivered_once_by_two_instances() {
     let db = first.database().await;
     let outbox = Outbox::default();
     for n in 0..40 {
-        let mail = app::notifications::verification_code(&format!("personne{n}@exemple.fr"), &format!("{n:08}"));
+        let mail = app::mail::templates::verification_code(&format!("personne{n}@exemple.fr"), &format!("{n:08}"));
         outbox.queue(&db, mail).await.unwrap();
     }
     let second = first.restart().await;

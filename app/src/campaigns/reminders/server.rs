@@ -20,7 +20,7 @@ use crate::evaluation::closing_service::missing;
 use crate::evaluation::service::TreeShapes;
 use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;
-use crate::notifications;
+use crate::mail::templates;
 use crate::operations::shutdown::{every, Stopping};
 use crate::AppError;
 use ecars_core::vocabulary::Phase;
@@ -101,16 +101,20 @@ async fn remind(
         Err(error) => return Err(error.into()),
     }
     let contract_url = format!("{public_url}{}", crate::routes::contract_href(contract.id));
-    let notice = notifications::Reminder {
+    let missing_questions: Vec<String> = missing.questions.iter().map(|question| question.title.clone()).collect();
+    let missing_contacts: Vec<String> = missing.contacts.iter().map(|contact| contact.function.clone()).collect();
+    let notice = templates::Reminder {
         contract: &contract.name,
         year: evaluation.year,
         last_day,
         days_left: (last_day - today).num_days(),
-        missing: &missing,
+        percentage: missing.progress.percentage(),
+        missing_questions: &missing_questions,
+        missing_contacts: &missing_contacts,
         contract_url: &contract_url,
     };
     for to in &recipients {
-        outbox.queue(&txn, notifications::reminder(to, &notice)).await?;
+        outbox.queue(&txn, templates::reminder(to, &notice)).await?;
     }
     txn.commit().await?;
     tracing::info!(evaluation = evaluation.id, stage, recipients = recipients.len(), "campaign reminder sent");

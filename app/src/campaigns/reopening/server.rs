@@ -14,7 +14,7 @@ use crate::db::entities::{closing, evaluation};
 use crate::evaluation::closing_service::{receipt_as_closed, stored_receipt};
 use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;
-use crate::notifications;
+use crate::mail::templates;
 use crate::AppError;
 use ecars_core::vocabulary::Phase;
 use ecars_core::vocabulary::Role;
@@ -68,7 +68,7 @@ pub async fn reopen(
         .exec(&txn)
         .await?;
     let contract_url = format!("{public_url}{}", crate::routes::contract_href(contract_id.0));
-    let reopening = notifications::Reopening {
+    let reopening = templates::Reopening {
         contract: &access.contract.name,
         year: locked.year,
         reopened_by: &viewer.email,
@@ -78,7 +78,7 @@ pub async fn reopen(
     for to in user_emails(&txn, ecars_core::ids::LegalEntityId(access.contract.legal_entity_id), &[Role::Establishment])
         .await?
     {
-        outbox.queue(&txn, notifications::reopened(&to, &reopening)).await?;
+        outbox.queue(&txn, templates::reopened(&to, &reopening)).await?;
     }
     txn.commit().await?;
     outbox.wake();

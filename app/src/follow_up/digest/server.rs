@@ -19,7 +19,7 @@ use crate::db::{agency_time_zone, french_date};
 use crate::follow_up::dashboard::{DashboardFilter, DashboardRow};
 use crate::follow_up::service::{rows, windows, years};
 use crate::mail::outbox::Outbox;
-use crate::notifications;
+use crate::mail::templates;
 use crate::operations::shutdown::{every, Stopping};
 use crate::AppError;
 use ecars_core::vocabulary::Phase;
@@ -143,9 +143,9 @@ async fn send_one(
         let filter = DashboardFilter { year: Some(week.year), ..Default::default() };
         let dashboard_url = format!("{public_url}{}", filter.href());
         let since = french_date(crate::db::agency_date(since));
-        notifications::digest(
+        templates::digest(
             &referent.email,
-            &notifications::Digest {
+            &templates::Digest {
                 year: week.year,
                 since: &since,
                 closed: &week.closed,
