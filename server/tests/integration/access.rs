@@ -1,10 +1,17 @@
 //! Who sees what: every page and every server function, for an anonymous visitor, the
 //! hospital's own user, another establishment's user, and the agency referent.
 
+use app::accounts::api::{ChangePassword, CurrentAccount, RefreshSession};
 use app::accounts::invitations::{create_user, NewUser};
 use app::accounts::secrets::PasswordHashing;
 use app::accounts::Role;
+use app::contacts::api::ListContacts;
+use app::contracts::api::{GetContract, GetContractEstablishments};
 use app::db::entities::contract;
+use app::evaluation::api::GetIndicatorTree;
+use app::legal_entities::api::{GetLegalEntity, ListLegalEntities};
+use app::AppError;
+use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::helpers::{spawn_app, TestApp, Visitor, CHU, REFERENT};
@@ -99,39 +106,44 @@ async fn every_page_and_server_function_answers_each_kind_of_user_as_expected() 
             };
             check(who, page, answer.status, answer.location.as_deref(), expected);
             if expected == NotFound {
+                answer.assert_page_not_found(page);
                 assert!(!answer.body.contains("CHU DE GRENOBLE"), "{who} sees data of {page}");
             }
         }
     }
 
     let entity_functions: [(&str, &str, &str); 5] = [
-        ("entite_juridique", "finess", "380780080"),
-        ("contrat", "id", &id),
-        ("etablissements_du_contrat", "id", &id),
-        ("indicateurs", "contract_id", &id),
-        ("contacts", "contract_id", &id),
+        (GetLegalEntity::PATH, "finess", "380780080"),
+        (GetContract::PATH, "id", &id),
+        (GetContractEstablishments::PATH, "id", &id),
+        (GetIndicatorTree::PATH, "contract_id", &id),
+        (ListContacts::PATH, "contract_id", &id),
     ];
     for (who, visitor) in visitors {
         for (endpoint, name, value) in entity_functions {
-            let answer = match visitor {
-                Some(visitor) => visitor.call(endpoint, &[(name, value)]).await,
-                None => app.call(endpoint, &[(name, value)]).await,
-            };
+            let answer =
+                app.call_path(endpoint, &[(name, value)], visitor.map(|visitor| visitor.cookie.as_str())).await;
             let expected = match who {
                 "anonymous" => Unauthenticated,
                 "other establishment" => NotFound,
                 _ => Shown,
             };
             check(who, endpoint, answer.status, None, expected);
+            match expected {
+                Unauthenticated => assert_eq!(answer.error(401), AppError::Unauthenticated, "{who} on {endpoint}"),
+                NotFound => assert_eq!(answer.error(404), AppError::NotFound, "{who} on {endpoint}"),
+                _ => {}
+            }
             if expected != Shown {
                 assert!(!answer.body.contains("CHU DE GRENOBLE"), "{who} got data from {endpoint}: {}", answer.body);
             }
         }
-        let list = match visitor {
-            Some(visitor) => visitor.call("entites_juridiques", &[]).await,
-            None => app.call("entites_juridiques", &[]).await,
-        };
+        let cookie = visitor.map(|visitor| visitor.cookie.as_str());
+        let list = app.call_fn_with::<ListLegalEntities>(&[], cookie).await;
         check(who, "entites_juridiques", list.status, None, if visitor.is_some() { Shown } else { Unauthenticated });
+        if visitor.is_none() {
+            assert_eq!(list.error(401), AppError::Unauthenticated);
+        }
         let sees_chu = list.body.contains("CHU DE GRENOBLE ALPES");
         let sees_acodege = list.body.contains("ACODEGE");
         let expected = match who {
@@ -141,20 +153,17 @@ async fn every_page_and_server_function_answers_each_kind_of_user_as_expected() 
             _ => (false, false),
         };
         assert_eq!((sees_chu, sees_acodege), expected, "{who}: legal entities listed: {}", list.body);
-        let refresh = match visitor {
-            Some(visitor) => visitor.call("rafraichir_session", &[]).await,
-            None => app.call("rafraichir_session", &[]).await,
-        };
+        let refresh = app.call_fn_with::<RefreshSession>(&[], cookie).await;
         check(who, "rafraichir_session", refresh.status, None, if visitor.is_some() { Shown } else { Unauthenticated });
-        let account = match visitor {
-            Some(visitor) => visitor.call("compte", &[]).await,
-            None => app.call("compte", &[]).await,
-        };
+        if visitor.is_none() {
+            assert_eq!(refresh.error(401), AppError::Unauthenticated);
+        }
+        let account = app.call_fn_with::<CurrentAccount>(&[], cookie).await;
         check(who, "compte", account.status, None, Shown);
         assert_eq!(account.body == "null", visitor.is_none(), "{who}: {}", account.body);
     }
-    let change = app.call("changer_mot_de_passe", &[("current", "x"), ("password", "y"), ("confirmation", "y")]).await;
-    assert_eq!(change.status, 401, "anonymous password change");
+    let change = app.call_fn::<ChangePassword>(&[("current", "x"), ("password", "y"), ("confirmation", "y")]).await;
+    assert_eq!(change.error(401), AppError::Unauthenticated, "anonymous password change");
 }
 
 #[tokio::test]

@@ -1,13 +1,18 @@
 //! Login, lockout, sessions, password renewal by emailed code, and cross-site refusal,
 //! against the real server.
 
+use app::accounts::api::{
+    ChangePassword, Login, Logout, RefreshSession, RenewalEmail, SendCode, SetNewPassword, VerifyCode,
+};
+use app::contacts::api::ListContacts;
 use app::db::entities::{login_failure, session, user, verification_code};
 use app::AppError;
 use chrono::Utc;
+use leptos::server_fn::ServerFn;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::helpers::{spawn_app, spawn_app_with, TestApp, ACODEGE, CHU};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp, ACODEGE, CHU, CROSS_SITE_REFUSAL};
 
 fn minutes_ago(minutes: i64) -> chrono::DateTime<Utc> {
     Utc::now() - chrono::Duration::minutes(minutes)
@@ -28,12 +33,12 @@ async fn a_page_needs_a_login_and_the_login_brings_the_visitor_back() {
         "Renouveler le mot de passe",
     ]);
     let login = app
-        .call("connexion", &[("identifier", CHU.0), ("password", CHU.1), ("return_to", "/contrats/1/contacts")])
+        .call_fn::<Login>(&[("identifier", CHU.0), ("password", CHU.1), ("return_to", "/contrats/1/contacts")])
         .await;
     assert_eq!(login.value::<String>(), "/contrats/1/contacts");
     // Never sent to another site after login.
     let login =
-        app.call("connexion", &[("identifier", CHU.0), ("password", CHU.1), ("return_to", "//evil.example")]).await;
+        app.call_fn::<Login>(&[("identifier", CHU.0), ("password", CHU.1), ("return_to", "//evil.example")]).await;
     assert_eq!(login.value::<String>(), "/");
 }
 
@@ -49,9 +54,8 @@ async fn the_session_cookie_is_random_http_only_and_same_site() {
     assert_ne!(app.login(CHU).await.cookie("ecars_session").unwrap(), token, "a new token at each login");
     // Behind a proxy that serves https, the cookie is Secure.
     let form = [("identifier", CHU.0), ("password", CHU.1)];
-    let https = app
-        .request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("x-forwarded-proto", "https")])
-        .await;
+    let https =
+        app.request(reqwest::Method::POST, Login::PATH, Some(&form), None, &[("x-forwarded-proto", "https")]).await;
     assert!(https.set_cookie_header("__Host-ecars_session").unwrap().contains("; Secure"));
     // The database keeps only a hash of the token.
     let db = app.database().await;
@@ -75,7 +79,7 @@ async fn a_wrong_password_and_an_unknown_account_get_the_same_answer() {
 async fn five_failures_lock_the_address_out_of_the_account_until_the_lock_ends() {
     let app = spawn_app().await;
     for _ in 0..5 {
-        assert_eq!(app.login((CHU.0, "wrong-password")).await.status, 401);
+        assert_eq!(app.login((CHU.0, "wrong-password")).await.error(401), AppError::InvalidCredentials);
     }
     let db = app.database().await;
     let chu = user::Entity::find().filter(user::Column::Email.eq(CHU.0)).one(&db).await.unwrap().unwrap();
@@ -105,10 +109,10 @@ async fn one_address_is_slowed_down_after_30_logins() {
         app.login(("personne@exemple.fr", "x")).await;
     }
     let limited = app.login(CHU).await;
-    assert_eq!(limited.status, 429);
+    let AppError::TooManyRequests { retry_after_seconds } = limited.error(429) else { panic!("{}", limited.body) };
     let wait: u64 = limited.retry_after.expect("Retry-After").parse().unwrap();
     assert!((1..=300).contains(&wait), "{wait}");
-    assert!(limited.body.contains("TooManyRequests"), "{}", limited.body);
+    assert_eq!(retry_after_seconds, wait);
 }
 
 #[tokio::test]
@@ -116,12 +120,12 @@ async fn logout_revokes_the_session() {
     let app = spawn_app().await;
     let chu = app.login_as(CHU).await;
     assert_eq!(chu.get("/").await.status, 200);
-    let logout = chu.call("deconnexion", &[]).await;
+    let logout = chu.call_fn::<Logout>(&[]).await;
     assert_eq!(logout.status, 200);
     assert!(logout.set_cookie_header("ecars_session").unwrap().contains("Max-Age=0"));
     let after = chu.get("/").await;
     assert_eq!(after.status, 303, "the old cookie opens nothing");
-    assert_eq!(chu.call("contacts", &[("contract_id", "1")]).await.status, 401);
+    assert_eq!(chu.call_fn::<ListContacts>(&[("contract_id", "1")]).await.error(401), AppError::Unauthenticated);
 }
 
 #[tokio::test]
@@ -133,7 +137,7 @@ async fn a_session_ends_after_30_idle_minutes_and_refreshing_extends_it() {
         session::Entity::update_many().col_expr(session::Column::LastSeenAt, Expr::value(minutes_ago(minutes)))
     };
     age(25).exec(&db).await.unwrap();
-    let refreshed = chu.call("rafraichir_session", &[]).await;
+    let refreshed = chu.call_fn::<RefreshSession>(&[]).await;
     assert_eq!(refreshed.status, 200);
     assert!(refreshed.body.contains("Session prolongée"), "{}", refreshed.body);
     let seen = session::Entity::find().one(&db).await.unwrap().unwrap().last_seen_at;
@@ -164,37 +168,31 @@ async fn a_request_from_another_site_is_refused() {
     let form = [("identifier", CHU.0), ("password", CHU.1)];
     let post = |headers: &'static [(&'static str, &'static str)]| {
         let app = app.clone();
-        async move { app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, headers).await }
+        async move { app.request(reqwest::Method::POST, Login::PATH, Some(&form), None, headers).await }
     };
-    assert_eq!(post(&[("origin", "https://evil.example")]).await.status, 403);
-    assert_eq!(post(&[("sec-fetch-site", "cross-site")]).await.status, 403);
+    post(&[("origin", "https://evil.example")]).await.assert_refused(403, &[CROSS_SITE_REFUSAL]);
+    post(&[("sec-fetch-site", "cross-site")]).await.assert_refused(403, &[CROSS_SITE_REFUSAL]);
     let chu = app.login_as(CHU).await;
     let logout = app
-        .request(
-            reqwest::Method::POST,
-            "/api/deconnexion",
-            Some(&[]),
-            Some(&chu.cookie),
-            &[("sec-fetch-site", "cross-site")],
-        )
+        .request(reqwest::Method::POST, Logout::PATH, Some(&[]), Some(&chu.cookie), &[("sec-fetch-site", "cross-site")])
         .await;
-    assert_eq!(logout.status, 403);
+    logout.assert_refused(403, &[CROSS_SITE_REFUSAL]);
     assert_eq!(chu.get("/").await.status, 200, "the cross-site logout did nothing");
     assert_eq!(post(&[("sec-fetch-site", "same-origin")]).await.status, 200);
     let origin = app.address.clone();
     let host = origin.trim_start_matches("http://").to_owned();
     let same = app
-        .request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("origin", &origin), ("host", &host)])
+        .request(reqwest::Method::POST, Login::PATH, Some(&form), None, &[("origin", &origin), ("host", &host)])
         .await;
     assert_eq!(same.status, 200);
 }
 
 async fn send_code(app: &TestApp, email: &str) -> crate::helpers::Page {
-    app.call("envoyer_code", &[("email", email)]).await
+    app.call_fn::<SendCode>(&[("email", email)]).await
 }
 
 async fn verify(app: &TestApp, email: &str, code: &str) -> crate::helpers::Page {
-    app.call("verifier_code", &[("email", email), ("code", code)]).await
+    app.call_fn::<VerifyCode>(&[("email", email), ("code", code)]).await
 }
 
 #[tokio::test]
@@ -213,27 +211,19 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
     assert_eq!(verified.status, 200, "{}", verified.body);
     let renewal = verified.cookie("ecars_renouvellement").expect("renewal cookie");
     let renewal_cookie = format!("ecars_renouvellement={renewal}");
-    let shown = app.call_with("adresse_verifiee", &[], Some(&renewal_cookie)).await;
+    let shown = app.call_fn_with::<RenewalEmail>(&[], Some(&renewal_cookie)).await;
     assert_eq!(shown.value::<Option<String>>().as_deref(), Some("acodege@exemple.fr"));
 
     let set = |password: &'static str, confirmation: &'static str| {
         let (app, cookie) = (app.clone(), renewal_cookie.clone());
         async move {
-            app.call_with(
-                "nouveau_mot_de_passe",
-                &[("password", password), ("confirmation", confirmation)],
-                Some(&cookie),
-            )
-            .await
+            app.call_fn_with::<SetNewPassword>(&[("password", password), ("confirmation", confirmation)], Some(&cookie))
+                .await
         }
     };
     let weak = set("acodege2026", "acodege2026").await;
-    assert_eq!(weak.status, 400);
-    assert!(
-        weak.body.contains("entre 12 et 64 caractères") && weak.body.contains("une lettre majuscule"),
-        "{}",
-        weak.body
-    );
+    let says = weak.invalid();
+    assert!(says.contains("entre 12 et 64 caractères") && says.contains("une lettre majuscule"), "{says}");
     let mismatch = set("Acodege-Nouveau-2026!", "Acodege-Nouveau-2027!").await;
     assert!(mismatch.body.contains("différents"), "{}", mismatch.body);
     let done = set("Acodege-Nouveau-2026!", "Acodege-Nouveau-2026!").await;
@@ -243,8 +233,8 @@ async fn first_login_requires_renewing_the_password_with_an_emailed_code() {
     home.assert_shows(&["Gestion des Contrats", "210984078 - ACODEGE"]);
 
     // The renewal token served once; the initial password is gone; the new one works.
-    assert_eq!(set("Acodege-Autre-2026!!", "Acodege-Autre-2026!!").await.status, 400);
-    assert_eq!(app.login(ACODEGE).await.status, 401);
+    assert!(!set("Acodege-Autre-2026!!", "Acodege-Autre-2026!!").await.invalid().is_empty());
+    assert_eq!(app.login(ACODEGE).await.error(401), AppError::InvalidCredentials);
     let login = app.login((ACODEGE.0, "Acodege-Nouveau-2026!")).await;
     assert_eq!(login.value::<String>(), "/");
 }
@@ -278,10 +268,9 @@ async fn a_code_serves_once_for_ten_minutes_and_five_tries() {
     let wrong = if code == "11111111" { "22222222" } else { "11111111" };
     for _ in 0..4 {
         let refused = verify(&app, CHU.0, wrong).await;
-        assert_eq!(refused.status, 400);
-        assert!(refused.body.contains("Code incorrect ou expiré"), "{}", refused.body);
+        assert!(refused.invalid().contains("Code incorrect ou expiré"), "{}", refused.body);
     }
-    assert_eq!(verify(&app, CHU.0, wrong).await.status, 400, "fifth try");
+    assert!(!verify(&app, CHU.0, wrong).await.invalid().is_empty(), "fifth try");
     let exhausted = verify(&app, CHU.0, &code).await;
     assert!(exhausted.body.contains("Trop d'essais"), "the right code after five tries: {}", exhausted.body);
 
@@ -311,7 +300,7 @@ async fn an_address_gets_at_most_three_codes_in_fifteen_minutes_known_or_not() {
             assert_eq!(send_code(&app, email).await.status, 200);
         }
         let fourth = send_code(&app, email).await;
-        assert_eq!(fourth.status, 429, "{email}: {}", fourth.body);
+        assert!(matches!(fourth.error(429), AppError::TooManyRequests { .. }), "{email}");
         assert!(fourth.retry_after.is_some());
     }
 }
@@ -322,18 +311,19 @@ async fn changing_the_password_closes_the_other_sessions() {
     let office = app.login_as(CHU).await;
     let laptop = app.login_as(CHU).await;
     let wrong = office
-        .call(
-            "changer_mot_de_passe",
-            &[("current", "nope"), ("password", "Grenoble-Neuf-2026!"), ("confirmation", "Grenoble-Neuf-2026!")],
-        )
+        .call_fn::<ChangePassword>(&[
+            ("current", "nope"),
+            ("password", "Grenoble-Neuf-2026!"),
+            ("confirmation", "Grenoble-Neuf-2026!"),
+        ])
         .await;
-    assert_eq!(wrong.status, 400);
-    assert!(wrong.body.contains("Le mot de passe actuel est incorrect"));
+    assert!(wrong.invalid().contains("Le mot de passe actuel est incorrect"));
     let changed = office
-        .call(
-            "changer_mot_de_passe",
-            &[("current", CHU.1), ("password", "Grenoble-Neuf-2026!"), ("confirmation", "Grenoble-Neuf-2026!")],
-        )
+        .call_fn::<ChangePassword>(&[
+            ("current", CHU.1),
+            ("password", "Grenoble-Neuf-2026!"),
+            ("confirmation", "Grenoble-Neuf-2026!"),
+        ])
         .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
     assert_eq!(laptop.get("/").await.status, 303, "the other session is closed");
@@ -341,7 +331,7 @@ async fn changing_the_password_closes_the_other_sessions() {
     let renewed = changed.cookie("ecars_session").expect("this browser gets a new session");
     let home = app.request(reqwest::Method::GET, "/", None, Some(&format!("ecars_session={renewed}")), &[]).await;
     assert_eq!(home.status, 200);
-    assert_eq!(app.login(CHU).await.status, 401, "the old password is refused");
+    assert_eq!(app.login(CHU).await.error(401), AppError::InvalidCredentials, "the old password is refused");
 }
 
 #[tokio::test]
@@ -353,7 +343,7 @@ async fn login_works_without_javascript_as_a_plain_form_post() {
         async move {
             let form = [("identifier", CHU.0), ("password", password), ("return_to", "/mon-compte")];
             let headers = [("accept", "text/html"), ("referer", referer.as_str())];
-            app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &headers).await
+            app.request(reqwest::Method::POST, Login::PATH, Some(&form), None, &headers).await
         }
     };
     let done = post(CHU.1).await;
@@ -384,11 +374,11 @@ async fn wrong_passwords_at_once_from_many_addresses_are_at_most_the_daily_bound
     let attempts: Vec<_> = (0..daily + 20)
         .map(|n| {
             let client = app.seen_from(10 + n);
-            tokio::spawn(async move { client.login((CHU.0, "Mauvais-Mot-2026!")).await.status })
+            tokio::spawn(async move { client.login((CHU.0, "Mauvais-Mot-2026!")).await })
         })
         .collect();
     for attempt in attempts {
-        assert_eq!(attempt.await.unwrap(), 401);
+        assert_eq!(attempt.await.unwrap().error(401), AppError::InvalidCredentials);
     }
     let stored = user::Entity::find().filter(user::Column::Email.eq(CHU.0)).one(&app.database().await).await.unwrap();
     let stored = stored.unwrap();
@@ -404,12 +394,16 @@ async fn twenty_code_requests_at_once_send_at_most_three_codes() {
     let requests: Vec<_> = (0..20u8)
         .map(|n| {
             let client = app.seen_from(10 + n);
-            tokio::spawn(async move { client.call("envoyer_code", &[("email", CHU.0)]).await.status })
+            tokio::spawn(async move { client.call_fn::<SendCode>(&[("email", CHU.0)]).await })
         })
         .collect();
     let mut statuses = Vec::new();
     for request in requests {
-        statuses.push(request.await.unwrap());
+        let page = request.await.unwrap();
+        if page.status == 429 {
+            assert!(matches!(page.error(429), AppError::TooManyRequests { .. }));
+        }
+        statuses.push(page.status);
     }
     let sent = statuses.iter().filter(|status| **status == 200).count();
     assert!(sent <= 3 && statuses.iter().all(|status| matches!(status, 200 | 429)), "{statuses:?}");
@@ -425,7 +419,7 @@ async fn changing_the_password_obeys_the_lockout() {
     let change = |current: &'static str| {
         let form = [("current", current), ("password", "Grenoble-Demo-2027!"), ("confirmation", "Grenoble-Demo-2027!")];
         let visitor = crate::helpers::Visitor { app: app.clone(), cookie: chu.cookie.clone() };
-        async move { visitor.call("changer_mot_de_passe", &form).await }
+        async move { visitor.call_fn::<ChangePassword>(&form).await }
     };
     for _ in 0..5 {
         change("Mauvais-Mot-2026!").await.assert_refused(400, &["Le mot de passe actuel est incorrect."]);
@@ -447,13 +441,12 @@ async fn after_login_only_paths_of_this_site_are_followed() {
         ("/.//evil.example", "/"),
         ("/contrats/1\r\nSet-Cookie: volé=1", "/contrats/1Set-Cookie:%20vol%C3%A9=1"),
     ] {
-        let login =
-            app.call("connexion", &[("identifier", CHU.0), ("password", CHU.1), ("return_to", return_to)]).await;
+        let login = app.call_fn::<Login>(&[("identifier", CHU.0), ("password", CHU.1), ("return_to", return_to)]).await;
         assert_eq!(login.value::<String>(), expected, "{return_to:?}");
         // Without JavaScript the same target is the redirect, a valid header whatever was sent.
         let form = [("identifier", CHU.0), ("password", CHU.1), ("return_to", return_to)];
         let plain =
-            app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("accept", "text/html")]).await;
+            app.request(reqwest::Method::POST, Login::PATH, Some(&form), None, &[("accept", "text/html")]).await;
         assert!(matches!(plain.status, 302 | 303), "{return_to:?}: {} {}", plain.status, plain.body);
         assert_eq!(plain.location.as_deref(), Some(expected), "{return_to:?}");
     }
@@ -467,7 +460,7 @@ async fn a_message_written_into_a_link_is_not_shown_but_the_servers_own_is() {
     let refused = app
         .request(
             reqwest::Method::POST,
-            "/api/connexion",
+            Login::PATH,
             Some(&form),
             None,
             &[("accept", "text/html"), ("referer", &format!("{}/connexion", app.address))],
@@ -479,7 +472,7 @@ async fn a_message_written_into_a_link_is_not_shown_but_the_servers_own_is() {
 
     // The same address with another message, or with none of the signature, is cleaned.
     let forged_error = leptos::server_fn::error::ServerFnUrlError::new(
-        "/api/connexion",
+        Login::PATH,
         AppError::Invalid("Compte suspendu : appelez le 01 02 03 04 05".to_owned()),
     )
     .to_url("http://localhost/connexion?identifiant=x")
@@ -500,7 +493,7 @@ async fn pages_carry_the_security_headers_and_over_https_a_host_only_session_coo
     let app = behind_a_local_proxy().await;
     let https = [("x-forwarded-proto", "https")];
     let form = [("identifier", CHU.0), ("password", CHU.1)];
-    let login = app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &https).await;
+    let login = app.request(reqwest::Method::POST, Login::PATH, Some(&form), None, &https).await;
     let cookie = login.set_cookie_header("__Host-ecars_session").expect("a __Host- session cookie");
     assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
     let session = format!("__Host-ecars_session={}", login.cookie("__Host-ecars_session").unwrap());
@@ -544,7 +537,7 @@ async fn common_and_guessable_passwords_are_refused_with_the_reason_and_a_change
     let change = |password: &'static str| {
         let form = [("current", CHU.1), ("password", password), ("confirmation", password)];
         let visitor = crate::helpers::Visitor { app: app.clone(), cookie: chu.cookie.clone() };
-        async move { visitor.call("changer_mot_de_passe", &form).await }
+        async move { visitor.call_fn::<ChangePassword>(&form).await }
     };
     for common in ["Password2026!", "Azerty123456!", "Motdepasse2026!"] {
         change(common).await.assert_refused(400, &["trop courant ou trop facile à deviner"]);
@@ -568,17 +561,16 @@ async fn security_events_are_logged_with_account_address_and_outcome_never_a_sec
         crate::helpers::ServerProcess::start_logging(data_dir.clone(), &database, "warn,security=info", Some(&log))
             .await;
     let app = &server.app;
-    assert_eq!(app.login((CHU.0, "Mauvais-Mot-2026!")).await.status, 401);
+    assert_eq!(app.login((CHU.0, "Mauvais-Mot-2026!")).await.error(401), AppError::InvalidCredentials);
     let chu = app.login_as(CHU).await;
     let session = chu.cookie.trim_start_matches("ecars_session=").to_owned();
     let cross_site = [("sec-fetch-site", "cross-site")];
-    let refused =
-        app.request(reqwest::Method::POST, "/api/deconnexion", Some(&[]), Some(&chu.cookie), &cross_site).await;
-    assert_eq!(refused.status, 403);
-    assert_eq!(chu.call("deconnexion", &[]).await.status, 200);
+    let refused = app.request(reqwest::Method::POST, Logout::PATH, Some(&[]), Some(&chu.cookie), &cross_site).await;
+    refused.assert_refused(403, &[CROSS_SITE_REFUSAL]);
+    assert_eq!(chu.call_fn::<Logout>(&[]).await.status, 200);
     assert_eq!(send_code(app, ACODEGE.0).await.status, 200);
     let code = app.last_code_for(ACODEGE.0).await;
-    assert_eq!(verify(app, ACODEGE.0, "00000000").await.status, 400);
+    assert!(!verify(app, ACODEGE.0, "00000000").await.invalid().is_empty());
     assert_eq!(verify(app, ACODEGE.0, &code).await.status, 200);
 
     let lines: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(str::to_owned).collect();

@@ -4,10 +4,13 @@
 use app::accounts::invitations::{create_user, NewUser};
 use app::accounts::secrets::PasswordHashing;
 use app::accounts::Role;
+use app::administration::api::{CancelFinessImport, ConfirmFinessImport, ImportPreview, Journal};
 use app::administration::journal::ChangeKind;
 use app::administration::{Counts, FinessPreview};
+use app::agencies::api::{Agencies, CreateAgency};
 use app::agencies::{AgencyForm, AgencyRow, NewAgency};
 use app::db::entities::{agency, establishment, journal_entry, legal_entity};
+use app::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{spawn_app, Page, TestApp, Visitor, ADMIN, CHU, REFERENT};
@@ -101,15 +104,15 @@ async fn the_administration_is_not_found_for_everyone_else() {
     let app = spawn_app().await;
     for account in [CHU, REFERENT, ADMIN] {
         let visitor = app.login_as(account).await;
-        assert_eq!(visitor.get(PAGE).await.status, 404, "{}", account.0);
+        visitor.get_not_found(PAGE).await;
         if account != ADMIN {
             assert_eq!(visitor.get("/").await.count("Administration</a>"), 0);
-            assert_eq!(visitor.get(AGENCIES).await.status, 404, "{}", account.0);
-            assert_eq!(visitor.call("agences", &[]).await.status, 404);
+            visitor.get_not_found(AGENCIES).await;
+            assert_eq!(visitor.call_fn::<Agencies>(&[]).await.error(404), AppError::NotFound);
             let fields = ["name", "region", "departements", "quality_email", "support_email", "support_phone"];
             let mut form: Vec<(&str, &str)> = fields.iter().map(|field| (*field, "x")).collect();
             form.push(("administrator_email", "pirate@exemple.fr"));
-            assert_eq!(visitor.call("creer_agence", &form).await.status, 404);
+            assert_eq!(visitor.call_fn::<CreateAgency>(&form).await.error(404), AppError::NotFound);
         }
         let form = reqwest::multipart::Form::new().text("departements", "21");
         let response = reqwest::Client::new()
@@ -121,8 +124,15 @@ async fn the_administration_is_not_found_for_everyone_else() {
             .await
             .unwrap();
         assert_eq!(response.status(), 404);
-        assert_eq!(visitor.call("apercu_import_finess", &[("token", &"a".repeat(64))]).await.status, 404);
-        assert_eq!(visitor.call("confirmer_import_finess", &[("token", &"a".repeat(64))]).await.status, 404);
+        assert_eq!(serde_json::from_str::<AppError>(&response.text().await.unwrap()).unwrap(), AppError::NotFound);
+        assert_eq!(
+            visitor.call_fn::<ImportPreview>(&[("token", &"a".repeat(64))]).await.error(404),
+            AppError::NotFound
+        );
+        assert_eq!(
+            visitor.call_fn::<ConfirmFinessImport>(&[("token", &"a".repeat(64))]).await.error(404),
+            AppError::NotFound
+        );
     }
     // The national administrator's administration is the agencies'; an agency's is its imports.
     let national = app.login_as(ADMIN).await;
@@ -132,7 +142,7 @@ async fn the_administration_is_not_found_for_everyone_else() {
         .assert_shows(&["href=\"/administration/agences\" class=\"fr-nav__link\">Administration</a>"]);
     let admin = app.login_as(ADMIN_BFC).await;
     admin.get("/").await.assert_shows(&["href=\"/administration/finess\" class=\"fr-nav__link\">Administration</a>"]);
-    assert_eq!(admin.get(AGENCIES).await.status, 404);
+    admin.get_not_found(AGENCIES).await;
     admin.get(PAGE).await.assert_shows(&[
         "Importer le fichier FINESS",
         "Départements à importer",
@@ -152,7 +162,7 @@ async fn a_finess_extract_is_previewed_then_imported_once_and_re_importing_chang
     assert_eq!(sent.status, 303);
     let token = token_of(&sent);
 
-    let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &token)]).await.value();
+    let preview: FinessPreview = admin.call_fn::<ImportPreview>(&[("token", &token)]).await.value();
     assert_eq!((preview.lines_read, preview.outside_region), (10, 1));
     assert_eq!(preview.departements, ["21", "2A", "9A"]);
     assert_eq!(preview.legal_entities, Counts { create: 2, update: 0, unchanged: 0 });
@@ -170,7 +180,7 @@ async fn a_finess_extract_is_previewed_then_imported_once_and_re_importing_chang
     ]);
     assert_eq!(legal_entity::Entity::find().count(&db).await.unwrap(), entities_before, "the preview writes nothing");
 
-    let confirmed = admin.call("confirmer_import_finess", &[("token", &token)]).await;
+    let confirmed = admin.call_fn::<ConfirmFinessImport>(&[("token", &token)]).await;
     confirmed.assert_shows(&["Import terminé : 4 création(s) et 0 mise(s) à jour"]);
     let beaune = legal_entity::Entity::find()
         .filter(legal_entity::Column::Finess.eq("210000111"))
@@ -194,19 +204,19 @@ async fn a_finess_extract_is_previewed_then_imported_once_and_re_importing_chang
     assert_eq!(journal.iter().filter(|entry| entry.kind == ChangeKind::FinessImported).count(), 1);
     admin.get("/entites-juridiques/2A0000222").await.assert_shows(&["CENTRE DE SANTÉ D'AJACCIO", "CENTRE DE SANTÉ"]);
     // The staged files are gone: the same preview is not found any more.
-    assert_eq!(admin.call("apercu_import_finess", &[("token", &token)]).await.status, 404);
+    assert_eq!(admin.call_fn::<ImportPreview>(&[("token", &token)]).await.error(404), AppError::NotFound);
 
     let again = token_of(&send(&app, &admin, "21, 2A, 971", &files).await);
-    let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &again)]).await.value();
+    let preview: FinessPreview = admin.call_fn::<ImportPreview>(&[("token", &again)]).await.value();
     assert_eq!(preview.legal_entities, Counts { create: 0, update: 0, unchanged: 2 });
     assert_eq!(preview.establishments, Counts { create: 0, update: 0, unchanged: 2 });
     let page = admin.get(&format!("{PAGE}?apercu={again}")).await;
     page.assert_shows(&["Rien à importer : tout est déjà à jour."]);
     assert_eq!(page.count("Confirmer l'import"), 0);
-    assert!(admin.call("annuler_import_finess", &[("token", &again)]).await.status < 400);
+    assert!(admin.call_fn::<CancelFinessImport>(&[("token", &again)]).await.status < 400);
     // Another agency's administrator does not see what this one imported.
     let other = app.login_as(ADMIN_ARA).await;
-    assert_eq!(other.get("/entites-juridiques/2A0000222").await.status, 404);
+    other.get_not_found("/entites-juridiques/2A0000222").await;
 }
 
 #[tokio::test]
@@ -228,14 +238,14 @@ async fn bad_files_and_fields_are_refused_with_a_reason_and_nothing_written() {
     }
     // The establishments file alone: its refused lines are said to be in it.
     let token = token_of(&send(&app, &admin, "971", &[("etablissements", establishments_file())]).await);
-    let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &token)]).await.value();
+    let preview: FinessPreview = admin.call_fn::<ImportPreview>(&[("token", &token)]).await.value();
     let refused = &preview.refused[0];
     assert_eq!((refused.file.as_str(), refused.line), ("Établissements", 5), "{preview:?}");
     // A file of garbage, a zip renamed .csv: read to the end, every line refused, nothing to confirm.
     let garbage: Vec<u8> = (0..3_000_000u32).map(|n| (n.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".repeat(100);
     let token = token_of(&send(&app, &admin, "21", &[("entites", garbage), ("etablissements", zip)]).await);
-    let preview: FinessPreview = admin.call("apercu_import_finess", &[("token", &token)]).await.value();
+    let preview: FinessPreview = admin.call_fn::<ImportPreview>(&[("token", &token)]).await.value();
     assert!(preview.refused_count > 0 && preview.rows.is_empty(), "{preview:?}");
     assert_eq!(admin.get(&format!("{PAGE}?apercu={token}")).await.count("Confirmer l'import"), 0);
     assert_eq!(legal_entity::Entity::find().count(&db).await.unwrap(), before);
@@ -250,8 +260,8 @@ async fn an_agency_cannot_take_over_another_agency_s_legal_entities() {
     // Each administrator reads its own agency's entities only.
     bfc.get("/").await.assert_shows(&["210984078 - ACODEGE"]);
     assert_eq!(bfc.get("/").await.count("380780080 - CHU"), 0);
-    assert_eq!(bfc.get("/entites-juridiques/380780080").await.status, 404);
-    assert_eq!(ara.get("/entites-juridiques/210984078").await.status, 404);
+    bfc.get_not_found("/entites-juridiques/380780080").await;
+    ara.get_not_found("/entites-juridiques/210984078").await;
     ara.get("/entites-juridiques/380780080").await.assert_shows(&["CHU DE GRENOBLE ALPES"]);
 
     // ACODEGE is Bourgogne-Franche-Comté's: an extract sent by another agency does not change it.
@@ -262,7 +272,7 @@ async fn an_agency_cannot_take_over_another_agency_s_legal_entities() {
     let line = "structureej;210984078;ACODEGE RENOMMEE;;;2;R;GAGNIEREUX;;;;231;21014 DIJON;21;COTE D'OR;0390288028;60;Association;;;;;";
     let file = format!("finess;etalab;100;2026-11-30\n{line}\n").into_bytes();
     let token = token_of(&send(&app, &ara, "21", &[("entites", file)]).await);
-    let preview: FinessPreview = ara.call("apercu_import_finess", &[("token", &token)]).await.value();
+    let preview: FinessPreview = ara.call_fn::<ImportPreview>(&[("token", &token)]).await.value();
     assert_eq!(preview.legal_entities, Counts::default());
     assert!(preview.refused[0].reason.contains("rattachée à une autre agence"), "{preview:?}");
 }
@@ -290,17 +300,18 @@ async fn a_national_administrator_creates_an_agency_and_its_first_administrator_
         ]
     };
     // A bad phone number, an address already taken: refused with the reason, nothing written.
-    let refused = national.call("creer_agence", &form("ARS Bretagne", "appelez-nous", "admin@ars-bretagne.fr")).await;
-    assert_eq!(refused.status, 400);
-    assert!(refused.body.contains("Le numéro du support n'est pas valide"), "{}", refused.body);
-    let taken = national.call("creer_agence", &form("ARS Bretagne", "02 99 00 00 00", ADMIN_BFC.0)).await;
-    assert!(taken.status == 400 && taken.body.contains("Un compte existe déjà"), "{}", taken.body);
+    let refused =
+        national.call_fn::<CreateAgency>(&form("ARS Bretagne", "appelez-nous", "admin@ars-bretagne.fr")).await;
+    assert!(refused.invalid().contains("Le numéro du support n'est pas valide"), "{}", refused.body);
+    let taken = national.call_fn::<CreateAgency>(&form("ARS Bretagne", "02 99 00 00 00", ADMIN_BFC.0)).await;
+    assert!(taken.invalid().contains("Un compte existe déjà"), "{}", taken.body);
     let db = app.database().await;
     assert_eq!(agency::Entity::find().count(&db).await.unwrap(), 2);
 
-    let created = national.call("creer_agence", &form("ARS Bretagne", "02 99 00 00 00", "admin@ars-bretagne.fr")).await;
+    let created =
+        national.call_fn::<CreateAgency>(&form("ARS Bretagne", "02 99 00 00 00", "admin@ars-bretagne.fr")).await;
     created.assert_shows(&["L'agence « ARS Bretagne » est créée"]);
-    let agencies: Vec<AgencyRow> = national.call("agences", &[]).await.value();
+    let agencies: Vec<AgencyRow> = national.call_fn::<Agencies>(&[]).await.value();
     let bretagne = agencies.iter().find(|agency| agency.name == "ARS Bretagne").unwrap();
     assert_eq!(bretagne.departements, ["22", "29", "35", "56"]);
     assert_eq!(bretagne.administrators, ["admin@ars-bretagne.fr"]);
@@ -327,9 +338,9 @@ async fn the_journal_shows_each_change_and_security_event_to_the_agency_that_mad
     let line = "structureej;250000999;ASSOCIATION DU DOUBS;;;1;R;X;;;;001;25000 BESANCON;25;DOUBS;;60;Association;;;;;";
     let file = format!("finess;etalab;100;2026-11-30\n{line}\n").into_bytes();
     let token = token_of(&send(&app, &bfc, "25", &[("entites", file)]).await);
-    bfc.call("confirmer_import_finess", &[("token", &token)]).await.assert_shows(&["Import terminé"]);
+    bfc.call_fn::<ConfirmFinessImport>(&[("token", &token)]).await.assert_shows(&["Import terminé"]);
     // A security event: a failed login to its administrator's account.
-    assert_eq!(app.login((ADMIN_BFC.0, "Mauvais-Mot-De-Passe-1!")).await.status, 401);
+    assert_eq!(app.login((ADMIN_BFC.0, "Mauvais-Mot-De-Passe-1!")).await.error(401), AppError::InvalidCredentials);
 
     let mut page = bfc.get("/administration/journal").await;
     for _ in 0..50 {
@@ -379,12 +390,12 @@ async fn the_journal_shows_each_change_and_security_event_to_the_agency_that_mad
     national.get("/administration/journal").await.assert_shows(&["Import du fichier FINESS", "Agences"]);
     for account in [CHU, REFERENT] {
         let visitor = app.login_as(account).await;
-        assert_eq!(visitor.get("/administration/journal").await.status, 404);
+        visitor.get_not_found("/administration/journal").await;
         let export = app
             .request(reqwest::Method::GET, "/api/administration/journal.csv", None, Some(&visitor.cookie), &[])
             .await;
-        assert_eq!(export.status, 404);
-        assert_eq!(visitor.call("journal", &[]).await.status, 404);
+        assert_eq!(export.error(404), AppError::NotFound);
+        assert_eq!(visitor.call_fn::<Journal>(&[]).await.error(404), AppError::NotFound);
     }
 }
 

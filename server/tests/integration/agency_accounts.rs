@@ -1,8 +1,15 @@
 //! "Comptes" in the administration: an agency administrator invites a user (who then logs in
 //! from the mail), sends the invitation again, changes its legal entities, unlocks, deactivates
 //! and reactivates accounts; each change is journaled; nobody else reaches any of it.
+//!
+//! Their server functions (`comptes_agence`, `compte_administre`, `inviter_utilisateur`,
+//! `modifier_compte`) are declared in `app::accounts::management_api`, a private module: the tests
+//! cannot name their generated types, and call them by endpoint with `call_unexported`, which
+//! checks it against the registered server functions.
 
+use app::accounts::api::SendCode;
 use app::db::entities::{user, user_legal_entity};
+use app::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{spawn_app, TestApp, ADMIN, CHU, REFERENT};
@@ -57,17 +64,13 @@ async fn an_agency_administrator_invites_a_user_who_logs_in_from_the_mail_then_m
         (invitation(NEWCOMER, "establishment", ""), "au moins une entité juridique"),
         (invitation("pas-une-adresse", "referent", "380780080"), "adresse"),
     ] {
-        let refused = admin.call("inviter_utilisateur", &form).await;
-        assert!(
-            refused.status == 400 && refused.body.contains(reason),
-            "{reason}: {} {}",
-            refused.status,
-            refused.body
-        );
+        let refused = admin.call_unexported("inviter_utilisateur", &form).await;
+        assert!(refused.invalid().contains(reason), "{reason}: {}", refused.body);
     }
     assert_eq!(user::Entity::find().count(&db).await.unwrap(), accounts);
 
-    let invited = admin.call("inviter_utilisateur", &invitation(NEWCOMER, "establishment", "380780080")).await;
+    let invited =
+        admin.call_unexported("inviter_utilisateur", &invitation(NEWCOMER, "establishment", "380780080")).await;
     invited.assert_shows(&["Le compte nouvelle.qualite@chu-grenoble.fr est créé"]);
     let first = initial_password(&app, NEWCOMER).await;
     let login = app.login((NEWCOMER, &first)).await;
@@ -82,19 +85,20 @@ async fn an_agency_administrator_invites_a_user_who_logs_in_from_the_mail_then_m
     ]);
 
     // Sent again: a new initial password, the former one no longer works.
-    let again = admin.call("modifier_compte", &[("id", &id.to_string()), ("action", "renvoyer")]).await;
+    let again = admin.call_unexported("modifier_compte", &[("id", &id.to_string()), ("action", "renvoyer")]).await;
     again.assert_shows(&["nouvelle invitation"]);
     let second = initial_password(&app, NEWCOMER).await;
     assert_ne!(first, second);
-    assert_eq!(app.login((NEWCOMER, &first)).await.status, 401);
+    assert_eq!(app.login((NEWCOMER, &first)).await.error(401), AppError::InvalidCredentials);
     assert_eq!(app.login((NEWCOMER, &second)).await.status, 200);
 
     // Its legal entities: the agency's only.
     let id_text = id.to_string();
     let change =
         |entities: &'static str| [("id", id_text.as_str()), ("action", "entites"), ("legal_entities", entities)];
-    assert_eq!(admin.call("modifier_compte", &change("380780080\n210984078")).await.status, 400);
-    let changed = admin.call("modifier_compte", &change("380780080\n690000880")).await;
+    let refused = admin.call_unexported("modifier_compte", &change("380780080\n210984078")).await;
+    assert!(!refused.invalid().is_empty(), "another agency's entity");
+    let changed = admin.call_unexported("modifier_compte", &change("380780080\n690000880")).await;
     changed.assert_shows(&["entités juridiques du compte sont enregistrées"]);
     let links =
         user_legal_entity::Entity::find().filter(user_legal_entity::Column::UserId.eq(id)).count(&db).await.unwrap();
@@ -118,15 +122,18 @@ async fn a_locked_account_is_unlocked_and_a_deactivated_one_can_neither_log_in_n
     for _ in 0..5 {
         app.login((CHU.0, "mauvais-mot-de-passe")).await;
     }
-    assert_eq!(app.login(CHU).await.status, 401, "locked");
+    assert_eq!(app.login(CHU).await.error(401), AppError::InvalidCredentials, "locked");
     let account_page = format!("{PAGE}/{id}");
     admin.get(&account_page).await.assert_shows(&["Bloqué jusqu'au", "Débloquer le compte"]);
-    admin.call("modifier_compte", &[("id", &id), ("action", "debloquer")]).await.assert_shows(&["débloqué"]);
+    admin.call_unexported("modifier_compte", &[("id", &id), ("action", "debloquer")]).await.assert_shows(&["débloqué"]);
     app.login_as(CHU).await;
 
     // Deactivated: its open session ends at once, and its login gets the generic refusal.
     let wrong = app.login((CHU.0, "mauvais-mot-de-passe")).await;
-    admin.call("modifier_compte", &[("id", &id), ("action", "desactiver")]).await.assert_shows(&["désactivé"]);
+    admin
+        .call_unexported("modifier_compte", &[("id", &id), ("action", "desactiver")])
+        .await
+        .assert_shows(&["désactivé"]);
     let after = chu.get("/").await;
     assert_eq!(after.status, 303, "the session is closed");
     let refused = app.login(CHU).await;
@@ -135,7 +142,8 @@ async fn a_locked_account_is_unlocked_and_a_deactivated_one_can_neither_log_in_n
         (wrong.status, wrong.body),
         "the same answer as a wrong password"
     );
-    app.call("envoyer_code", &[("email", CHU.0)]).await;
+    assert_eq!(refused.error(401), AppError::InvalidCredentials);
+    app.call_fn::<SendCode>(&[("email", CHU.0)]).await;
     let codes =
         app.outbox().await.into_iter().filter(|message| {
             message.contains(&format!("To: {}", CHU.0)) && message.contains("code de vérification :")
@@ -144,10 +152,10 @@ async fn a_locked_account_is_unlocked_and_a_deactivated_one_can_neither_log_in_n
     admin.get(PAGE).await.assert_shows(&["Désactivé"]);
     // Nobody deactivates their own account.
     let own = account_id(&app, ADMIN_ARA.0).await.to_string();
-    let refused = admin.call("modifier_compte", &[("id", &own), ("action", "desactiver")]).await;
-    assert!(refused.status == 400 && refused.body.contains("propre compte"), "{}", refused.body);
+    let refused = admin.call_unexported("modifier_compte", &[("id", &own), ("action", "desactiver")]).await;
+    assert!(refused.invalid().contains("propre compte"), "{}", refused.body);
 
-    admin.call("modifier_compte", &[("id", &id), ("action", "reactiver")]).await.assert_shows(&["réactivé"]);
+    admin.call_unexported("modifier_compte", &[("id", &id), ("action", "reactiver")]).await.assert_shows(&["réactivé"]);
     app.login_as(CHU).await;
     admin.get(&account_page).await.assert_shows(&["Dernière connexion", "Actif"]);
     admin.get("/administration/journal?type=account_deactivated").await.assert_shows(&[CHU.0, "désactivé"]);
@@ -161,25 +169,35 @@ async fn accounts_are_not_found_for_everyone_else_and_for_another_agency() {
     let chu_id = account_id(&app, CHU.0).await.to_string();
     for account in [CHU, REFERENT, ADMIN] {
         let visitor = app.login_as(account).await;
-        assert_eq!(visitor.get(PAGE).await.status, 404, "{}", account.0);
-        assert_eq!(visitor.get(&format!("{PAGE}/{chu_id}")).await.status, 404);
-        assert_eq!(visitor.call("comptes_agence", &[]).await.status, 404);
-        assert_eq!(visitor.call("compte_administre", &[("id", &chu_id)]).await.status, 404);
-        let invite = visitor.call("inviter_utilisateur", &invitation(NEWCOMER, "referent", "380780080")).await;
-        assert_eq!(invite.status, 404);
-        assert_eq!(visitor.call("modifier_compte", &[("id", &chu_id), ("action", "desactiver")]).await.status, 404);
+        visitor.get_not_found(PAGE).await;
+        visitor.get_not_found(&format!("{PAGE}/{chu_id}")).await;
+        assert_eq!(visitor.call_unexported("comptes_agence", &[]).await.error(404), AppError::NotFound);
+        assert_eq!(
+            visitor.call_unexported("compte_administre", &[("id", &chu_id)]).await.error(404),
+            AppError::NotFound
+        );
+        let invite =
+            visitor.call_unexported("inviter_utilisateur", &invitation(NEWCOMER, "referent", "380780080")).await;
+        assert_eq!(invite.error(404), AppError::NotFound);
+        assert_eq!(
+            visitor.call_unexported("modifier_compte", &[("id", &chu_id), ("action", "desactiver")]).await.error(404),
+            AppError::NotFound
+        );
     }
     // Bourgogne-Franche-Comté's administrator does not reach Auvergne-Rhône-Alpes' accounts.
     let bfc = app.login_as(ADMIN_BFC).await;
     let list = bfc.get(PAGE).await;
     list.assert_shows(&["acodege@exemple.fr"]);
     assert_eq!(list.count(CHU.0), 0);
-    assert_eq!(bfc.get(&format!("{PAGE}/{chu_id}")).await.status, 404);
-    assert_eq!(bfc.call("compte_administre", &[("id", &chu_id)]).await.status, 404);
+    bfc.get_not_found(&format!("{PAGE}/{chu_id}")).await;
+    assert_eq!(bfc.call_unexported("compte_administre", &[("id", &chu_id)]).await.error(404), AppError::NotFound);
     for action in ["desactiver", "debloquer", "renvoyer", "reactiver", "entites"] {
         let form = [("id", chu_id.as_str()), ("action", action), ("legal_entities", "210984078")];
-        assert_eq!(bfc.call("modifier_compte", &form).await.status, 404, "{action}");
+        assert_eq!(bfc.call_unexported("modifier_compte", &form).await.error(404), AppError::NotFound, "{action}");
     }
-    assert_eq!(bfc.call("modifier_compte", &[("id", &chu_id), ("action", "n-importe")]).await.status, 404);
+    assert_eq!(
+        bfc.call_unexported("modifier_compte", &[("id", &chu_id), ("action", "n-importe")]).await.error(404),
+        AppError::NotFound
+    );
     app.login_as(CHU).await;
 }

@@ -1,7 +1,9 @@
 //! "Contrats" in the administration: the same CAQES created for several legal entities of the
 //! agency from a referential version, refused for another agency's, and seen by the establishment.
 
+use app::contracts::api::{AgencyContracts, ContractEdition, CreateContracts, EditContract};
 use app::db::entities::{contract, indicator, referential, referential_version};
+use app::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{spawn_app, TestApp, ADMIN, CHU, REFERENT};
@@ -68,15 +70,15 @@ async fn an_agency_creates_the_same_caqes_for_several_legal_entities_and_the_est
     let db = app.database().await;
     let before = contract::Entity::find().count(&db).await.unwrap();
     // A bad date, another agency's legal entity: refused, nothing written.
-    let bad = admin.call("creer_contrats", &form(&version, "2027-02-30", &["380780080"])).await;
-    assert!(bad.status == 400 && bad.body.contains("date d'effet"), "{}", bad.body);
-    let elsewhere = admin.call("creer_contrats", &form(&version, "", &["380780080", "210984078"])).await;
-    assert_eq!(elsewhere.status, 404);
-    let none = admin.call("creer_contrats", &form(&version, "", &[])).await;
+    let bad = admin.call_fn::<CreateContracts>(&form(&version, "2027-02-30", &["380780080"])).await;
+    assert!(bad.invalid().contains("date d'effet"), "{}", bad.body);
+    let elsewhere = admin.call_fn::<CreateContracts>(&form(&version, "", &["380780080", "210984078"])).await;
+    assert_eq!(elsewhere.error(404), AppError::NotFound);
+    let none = admin.call_fn::<CreateContracts>(&form(&version, "", &[])).await;
     assert!(none.body.contains("au moins une entité juridique"), "{}", none.body);
     assert_eq!(contract::Entity::find().count(&db).await.unwrap(), before);
 
-    let created = admin.call("creer_contrats", &form(&version, "2027-01-01", &["380780080", "690000880"])).await;
+    let created = admin.call_fn::<CreateContracts>(&form(&version, "2027-01-01", &["380780080", "690000880"])).await;
     created.assert_shows(&["Contrat « CAQES 2027 » créé pour 2 entité(s) juridique(s)"]);
     let new = contract::Entity::find().filter(contract::Column::Name.eq("CAQES 2027")).all(&db).await.unwrap();
     assert_eq!(new.len(), 2);
@@ -110,9 +112,12 @@ async fn the_contracts_administration_is_not_found_for_everyone_else() {
     let version = demo_version(&app).await;
     for account in [CHU, REFERENT, ADMIN] {
         let visitor = app.login_as(account).await;
-        assert_eq!(visitor.get(PAGE).await.status, 404, "{}", account.0);
-        assert_eq!(visitor.call("contrats_agence", &[]).await.status, 404);
-        assert_eq!(visitor.call("creer_contrats", &form(&version, "", &["380780080"])).await.status, 404);
+        visitor.get_not_found(PAGE).await;
+        assert_eq!(visitor.call_fn::<AgencyContracts>(&[]).await.error(404), AppError::NotFound);
+        assert_eq!(
+            visitor.call_fn::<CreateContracts>(&form(&version, "", &["380780080"])).await.error(404),
+            AppError::NotFound
+        );
     }
 }
 
@@ -121,7 +126,7 @@ async fn an_agency_edits_a_contract_and_the_journal_keeps_what_changed() {
     let app = spawn_app().await;
     let admin = app.login_as(ADMIN_ARA).await;
     let version = demo_version(&app).await;
-    admin.call("creer_contrats", &form(&version, "2027-01-01", &["380780080"])).await.assert_shows(&["créé"]);
+    admin.call_fn::<CreateContracts>(&form(&version, "2027-01-01", &["380780080"])).await.assert_shows(&["créé"]);
     let db = app.database().await;
     let created =
         contract::Entity::find().filter(contract::Column::Name.eq("CAQES 2027")).one(&db).await.unwrap().unwrap();
@@ -151,14 +156,11 @@ async fn an_agency_edits_a_contract_and_the_journal_keeps_what_changed() {
         sent
     };
     let saved = admin
-        .call(
-            "modifier_contrat",
-            &edition(&[
-                ("form[status]", "En cours de signature"),
-                ("form[effective_end_date]", "2031-12-31"),
-                ("form[contact_functions]", "DIRECTEUR *\nREF. CAQES *\nREF. QUALITE"),
-            ]),
-        )
+        .call_fn::<EditContract>(&edition(&[
+            ("form[status]", "En cours de signature"),
+            ("form[effective_end_date]", "2031-12-31"),
+            ("form[contact_functions]", "DIRECTEUR *\nREF. CAQES *\nREF. QUALITE"),
+        ]))
         .await;
     saved.assert_shows(&["modifications du contrat sont enregistrées"]);
     let stored = contract::Entity::find_by_id(created.id).one(&db).await.unwrap().unwrap();
@@ -178,17 +180,23 @@ async fn an_agency_edits_a_contract_and_the_journal_keeps_what_changed() {
     assert_eq!(journal.count("Mourad ABED"), 0, "only what changed is journaled");
 
     // A bad date, an establishment of another legal entity: refused, nothing changed.
-    let bad = admin.call("modifier_contrat", &edition(&[("form[effective_date]", "2027-13-01")])).await;
-    assert!(bad.status == 400 && bad.body.contains("date d'effet"), "{}", bad.body);
+    let bad = admin.call_fn::<EditContract>(&edition(&[("form[effective_date]", "2027-13-01")])).await;
+    assert!(bad.invalid().contains("date d'effet"), "{}", bad.body);
     // Another agency's contract, and anyone but the agency's administrators: not found.
     let bfc = app.login_as(("admin-bfc@ars.exemple.fr", "Admin-Bfc-Demo-2026!")).await;
-    assert_eq!(bfc.get(&page).await.status, 404);
-    assert_eq!(bfc.call("contrat_a_modifier", &[("id", &id)]).await.status, 404);
-    assert_eq!(bfc.call("modifier_contrat", &edition(&[("form[status]", "Piraté")])).await.status, 404);
+    bfc.get_not_found(&page).await;
+    assert_eq!(bfc.call_fn::<ContractEdition>(&[("id", &id)]).await.error(404), AppError::NotFound);
+    assert_eq!(
+        bfc.call_fn::<EditContract>(&edition(&[("form[status]", "Piraté")])).await.error(404),
+        AppError::NotFound
+    );
     for account in [CHU, REFERENT, ADMIN] {
         let visitor = app.login_as(account).await;
-        assert_eq!(visitor.get(&page).await.status, 404, "{}", account.0);
-        assert_eq!(visitor.call("modifier_contrat", &edition(&[("form[status]", "Piraté")])).await.status, 404);
+        visitor.get_not_found(&page).await;
+        assert_eq!(
+            visitor.call_fn::<EditContract>(&edition(&[("form[status]", "Piraté")])).await.error(404),
+            AppError::NotFound
+        );
     }
     let stored = contract::Entity::find_by_id(created.id).one(&db).await.unwrap().unwrap();
     assert_eq!(stored.status, "En cours de signature");
@@ -264,10 +272,10 @@ async fn a_named_contact_keeps_its_function_and_answers_keep_the_year() {
     ];
     let mut moved_year = base.to_vec();
     moved_year.extend([("form[evaluation_year]", next_year.as_str()), ("form[contact_functions]", "DIRECTEUR *")]);
-    let moved = admin.call("modifier_contrat", &moved_year).await;
-    assert!(moved.status == 400 && moved.body.contains("l'année d'évaluation ne change plus"), "{}", moved.body);
+    let moved = admin.call_fn::<EditContract>(&moved_year).await;
+    assert!(moved.invalid().contains("l'année d'évaluation ne change plus"), "{}", moved.body);
     let mut without_director = base.to_vec();
     without_director.extend([("form[evaluation_year]", year.as_str()), ("form[contact_functions]", "AUTRE")]);
-    let removed = admin.call("modifier_contrat", &without_director).await;
-    assert!(removed.status == 400 && removed.body.contains("ne peut plus être retirée"), "{}", removed.body);
+    let removed = admin.call_fn::<EditContract>(&without_director).await;
+    assert!(removed.invalid().contains("ne peut plus être retirée"), "{}", removed.body);
 }

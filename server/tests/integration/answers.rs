@@ -4,9 +4,11 @@ use app::accounts::invitations::{create_user, NewUser};
 use app::accounts::secrets::PasswordHashing;
 use app::accounts::Role;
 use app::db::entities::{answer_history, evaluation, indicator};
+use app::evaluation::api::{GetQuestion, SaveAnswer};
 use app::evaluation::rules::QuestionStatus::{Filled, ToFill};
 use app::evaluation::{QuestionDetail, SavedAnswer, ValueKind};
 use app::AppError;
+use leptos::server_fn::ServerFn;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -29,10 +31,12 @@ async fn question(app: &TestApp, code: &str) -> String {
 
 async fn save(visitor: &Visitor, question: &str, version: &str, achieved: &str) -> crate::helpers::Page {
     visitor
-        .call(
-            "enregistrer_reponse",
-            &[("question_id", question), ("version", version), ("achieved", achieved), ("comment", "")],
-        )
+        .call_fn::<SaveAnswer>(&[
+            ("question_id", question),
+            ("version", version),
+            ("achieved", achieved),
+            ("comment", ""),
+        ])
         .await
 }
 
@@ -41,21 +45,23 @@ async fn an_answer_is_saved_with_its_author_and_turns_the_question_green() {
     let app = spawn_app().await;
     let chu = app.login_as(CHU).await;
     let id = question(&app, "1.1.1.a").await;
-    let panel: QuestionDetail = chu.call("question", &[("question_id", &id)]).await.value();
+    let panel: QuestionDetail = chu.call_fn::<GetQuestion>(&[("question_id", &id)]).await.value();
     assert_eq!((panel.kind, panel.editable, panel.answer, panel.status), (ValueKind::Percentage, true, None, ToFill));
 
     let saved = chu
-        .call(
-            "enregistrer_reponse",
-            &[("question_id", &id), ("version", "0"), ("achieved", "12.5"), ("comment", " Relevé de mars ")],
-        )
+        .call_fn::<SaveAnswer>(&[
+            ("question_id", &id),
+            ("version", "0"),
+            ("achieved", "12.5"),
+            ("comment", " Relevé de mars "),
+        ])
         .await;
     let saved: SavedAnswer = saved.value();
     assert_eq!(saved.status, Filled);
     let answer = &saved.answer;
     assert_eq!((answer.achieved.as_deref(), answer.comment.as_deref()), (Some("12,5"), Some("Relevé de mars")));
     assert_eq!((answer.version, answer.updated_by.as_deref()), (1, Some(CHU.0)));
-    let panel: QuestionDetail = chu.call("question", &[("question_id", &id)]).await.value();
+    let panel: QuestionDetail = chu.call_fn::<GetQuestion>(&[("question_id", &id)]).await.value();
     assert_eq!((panel.answer.as_ref(), panel.status), (Some(answer), Filled));
     // The tree counts it: 1 of the 19 questions the hospital answers.
     let contract = caqes_test(&app).await.id.to_string();
@@ -65,10 +71,7 @@ async fn an_answer_is_saved_with_its_author_and_turns_the_question_green() {
 
     // "Non concerné" needs no value, and counts as answered.
     let not_concerned = chu
-        .call(
-            "enregistrer_reponse",
-            &[("question_id", &id), ("version", "1"), ("not_concerned", "on"), ("achieved", "")],
-        )
+        .call_fn::<SaveAnswer>(&[("question_id", &id), ("version", "1"), ("not_concerned", "on"), ("achieved", "")])
         .await;
     let saved: SavedAnswer = not_concerned.value();
     assert_eq!((saved.answer.not_concerned, saved.answer.achieved, saved.answer.version), (true, None, 2));
@@ -88,8 +91,7 @@ async fn values_are_checked_against_the_kind_of_question() {
         (&yes_no, "peut-être", "Oui ou Non"),
     ] {
         let refused = save(&chu, id, "0", value).await;
-        assert_eq!(refused.status, 400, "{value:?}: {}", refused.body);
-        assert!(refused.body.contains(message), "{value:?}: {}", refused.body);
+        assert!(refused.invalid().contains(message), "{value:?}: {}", refused.body);
     }
     assert_eq!(save(&chu, &yes_no, "0", "oui").await.status, 200);
 }
@@ -105,7 +107,7 @@ async fn a_save_over_a_newer_version_is_refused_with_the_current_answer() {
     let stale = save(&second, &id, "0", "60").await;
     let AppError::Conflict(current) = stale.error(409) else { panic!("a conflict: {}", stale.body) };
     assert_eq!((current.achieved.as_deref(), current.version), (Some("40"), 1));
-    let panel: QuestionDetail = first.call("question", &[("question_id", &id)]).await.value();
+    let panel: QuestionDetail = first.call_fn::<GetQuestion>(&[("question_id", &id)]).await.value();
     assert_eq!(panel.answer.and_then(|answer| answer.achieved).as_deref(), Some("40"));
     // Knowing the current version, the user may choose to replace it.
     assert_eq!(save(&second, &id, "1", "60").await.status, 200);
@@ -137,15 +139,13 @@ async fn saving_is_refused_where_the_rules_forbid_it() {
     let chu = app.login_as(CHU).await;
     let national = question(&app, "4.1.1.a").await;
     let grey = save(&chu, &national, "0", "2").await;
-    assert_eq!(grey.status, 409);
-    assert!(grey.body.contains("renseigné par l'agence"), "{}", grey.body);
+    assert!(grey.not_editable().contains("renseigné par l'agence"), "{}", grey.body);
 
     let id = question(&app, "1.1.1.a").await;
     let referent = save(&app.login_as(REFERENT).await, &id, "0", "10").await;
-    assert_eq!(referent.status, 403, "a referent reads only: {}", referent.body);
-    let anonymous =
-        app.call("enregistrer_reponse", &[("question_id", &id), ("version", "0"), ("achieved", "10")]).await;
-    assert_eq!(anonymous.status, 401);
+    assert_eq!(referent.error(403), AppError::Forbidden, "a referent reads only");
+    let anonymous = app.call_fn::<SaveAnswer>(&[("question_id", &id), ("version", "0"), ("achieved", "10")]).await;
+    assert_eq!(anonymous.error(401), AppError::Unauthenticated);
 
     // An establishment user of another legal entity does not even see the question.
     let db = app.database().await;
@@ -161,8 +161,8 @@ async fn saving_is_refused_where_the_rules_forbid_it() {
     };
     create_user(&db, &PasswordHashing::new(1), new).await.unwrap();
     let other = app.login_as(other).await;
-    assert_eq!(save(&other, &id, "0", "10").await.status, 404);
-    assert_eq!(other.call("question", &[("question_id", &id)]).await.status, 404);
+    assert_eq!(save(&other, &id, "0", "10").await.error(404), AppError::NotFound);
+    assert_eq!(other.call_fn::<GetQuestion>(&[("question_id", &id)]).await.error(404), AppError::NotFound);
 
     // Once in Consultation, nothing can be saved.
     evaluation::Entity::update_many()
@@ -172,9 +172,8 @@ async fn saving_is_refused_where_the_rules_forbid_it() {
         .await
         .unwrap();
     let closed = save(&chu, &id, "0", "10").await;
-    assert_eq!(closed.status, 409);
-    assert!(closed.body.contains("Consultation"), "{}", closed.body);
-    assert!(!chu.call("question", &[("question_id", &id)]).await.value::<QuestionDetail>().editable);
+    assert!(closed.not_editable().contains("Consultation"), "{}", closed.body);
+    assert!(!chu.call_fn::<GetQuestion>(&[("question_id", &id)]).await.value::<QuestionDetail>().editable);
 }
 
 #[tokio::test]
@@ -190,7 +189,7 @@ async fn without_javascript_the_panel_posts_and_comes_back_with_the_result_or_wh
         async move {
             let form = [("question_id", id.as_str()), ("version", "0"), ("achieved", achieved), ("comment", "Relevé")];
             let headers = [("accept", "text/html"), ("referer", referer.as_str())];
-            app.request(reqwest::Method::POST, "/api/enregistrer_reponse", Some(&form), Some(&cookie), &headers).await
+            app.request(reqwest::Method::POST, SaveAnswer::PATH, Some(&form), Some(&cookie), &headers).await
         }
     };
 
@@ -225,7 +224,7 @@ async fn the_tree_island_posts_the_same_form_and_gets_the_panel_alone_back() {
         async move {
             let form = [("question_id", id.as_str()), ("version", "0"), ("achieved", achieved), ("panel", "1")];
             let headers = [("accept", "text/html"), ("referer", referer.as_str())];
-            app.request(reqwest::Method::POST, "/api/enregistrer_reponse", Some(&form), Some(&cookie), &headers).await
+            app.request(reqwest::Method::POST, SaveAnswer::PATH, Some(&form), Some(&cookie), &headers).await
         }
     };
     let panel_path = format!("/contrats/{contract}/indicateurs/question");
@@ -282,7 +281,7 @@ async fn save_and_next_opens_the_next_question_to_answer_in_tree_order_until_non
         let chu = &chu;
         async move {
             let form = [("question_id", question.as_str()), ("version", "0"), ("not_concerned", "on"), ("next", "1")];
-            chu.call("enregistrer_reponse", &form).await.value::<SavedAnswer>()
+            chu.call_fn::<SaveAnswer>(&form).await.value::<SavedAnswer>()
         }
     };
     // From the second one: the first is left red, and comes back after the last.
@@ -303,7 +302,7 @@ async fn save_and_next_opens_the_next_question_to_answer_in_tree_order_until_non
 
     // A plain "Enregistrer" does not look for the next one.
     let form = [("question_id", red[0].as_str()), ("version", "1"), ("not_concerned", "on")];
-    assert_eq!(chu.call("enregistrer_reponse", &form).await.value::<SavedAnswer>().next, None);
+    assert_eq!(chu.call_fn::<SaveAnswer>(&form).await.value::<SavedAnswer>().next, None);
 }
 
 #[tokio::test]
@@ -321,7 +320,7 @@ async fn without_javascript_save_and_next_goes_to_the_next_question_keeping_the_
         async move {
             let form: Vec<(&str, &str)> = form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
             let headers = [("accept", "text/html"), ("referer", referer.as_str())];
-            app.request(reqwest::Method::POST, "/api/enregistrer_reponse", Some(&form), Some(&cookie), &headers).await
+            app.request(reqwest::Method::POST, SaveAnswer::PATH, Some(&form), Some(&cookie), &headers).await
         }
     };
 

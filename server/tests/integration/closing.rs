@@ -1,11 +1,14 @@
 //! Administrative contacts and "Clore la saisie": validation, the closing rule, what a closed
 //! contract refuses, and a race of saves against one close.
 
+use app::contacts::api::SaveContact;
 use app::contacts::ContactRow;
 use app::contracts::Phase;
 use app::db::entities::{answer_history, contact, indicator};
+use app::evaluation::api::{CloseEvaluation, SaveAnswer};
 use app::evaluation::closing::ClosingReceipt;
 use app::AppError;
+use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{caqes_test, caqes_test_evaluation, spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
@@ -41,33 +44,32 @@ pub async fn director(app: &TestApp) -> String {
 /// "Non concerné" answers any kind of question.
 pub async fn not_concerned(visitor: &Visitor, question: &str, version: &str) -> Page {
     visitor
-        .call(
-            "enregistrer_reponse",
-            &[("question_id", question), ("version", version), ("not_concerned", "on"), ("achieved", "")],
-        )
+        .call_fn::<SaveAnswer>(&[
+            ("question_id", question),
+            ("version", version),
+            ("not_concerned", "on"),
+            ("achieved", ""),
+        ])
         .await
 }
 
 pub async fn save_contact(visitor: &Visitor, id: &str, fields: [&str; 4]) -> Page {
     let [last_name, first_name, email, phone] = fields;
     visitor
-        .call(
-            "enregistrer_contact",
-            &[
-                ("contact_id", id),
-                ("last_name", last_name),
-                ("first_name", first_name),
-                ("email", email),
-                ("phone", phone),
-            ],
-        )
+        .call_fn::<SaveContact>(&[
+            ("contact_id", id),
+            ("last_name", last_name),
+            ("first_name", first_name),
+            ("email", email),
+            ("phone", phone),
+        ])
         .await
 }
 
 pub const DIRECTOR: [&str; 4] = ["MARTIN", "Claire", "direction@chu-grenoble.fr", "+33 4 76 76 75 75"];
 
 pub async fn close(visitor: &Visitor, contract: i32) -> Page {
-    visitor.call("clore_la_saisie", &[("contract_id", &contract.to_string())]).await
+    visitor.call_fn::<CloseEvaluation>(&[("contract_id", &contract.to_string())]).await
 }
 
 #[tokio::test]
@@ -85,7 +87,7 @@ async fn a_contact_is_saved_only_complete_and_valid_and_marked_updated() {
         ["MARTIN", "Claire", "direction@chu-grenoble.fr", "0033123456789"],
         ["MARTIN", "Claire", "direction@chu-grenoble.fr", "12"],
     ] {
-        assert_eq!(save_contact(&chu, &id, bad).await.status, 400, "{bad:?}");
+        assert!(!save_contact(&chu, &id, bad).await.invalid().is_empty(), "{bad:?}");
     }
     let list = chu.get(&format!("/contrats/{contract}/contacts")).await;
     list.assert_shows(&["À faire"]);
@@ -103,8 +105,9 @@ async fn a_contact_is_saved_only_complete_and_valid_and_marked_updated() {
     let read_only = referent.get(&format!("/contrats/{contract}/contacts")).await;
     read_only.assert_shows(&["MARTIN"]);
     assert!(!read_only.body.contains(">Modifier<"), "{}", read_only.body);
-    assert_eq!(save_contact(&referent, &id, DIRECTOR).await.status, 403);
-    assert_eq!(app.call("enregistrer_contact", &[("contact_id", &id)]).await.status, 400);
+    assert_eq!(save_contact(&referent, &id, DIRECTOR).await.error(403), AppError::Forbidden);
+    // Without a session and with fields missing: the form is refused before anything else.
+    assert!(!app.call_fn::<SaveContact>(&[("contact_id", &id)]).await.invalid().is_empty());
 }
 
 #[tokio::test]
@@ -125,7 +128,7 @@ async fn without_javascript_the_contact_form_comes_back_with_what_was_typed_or_g
                 ("phone", phone),
             ];
             let headers = [("accept", "text/html"), ("referer", referer.as_str())];
-            app.request(reqwest::Method::POST, "/api/enregistrer_contact", Some(&form), Some(&cookie), &headers).await
+            app.request(reqwest::Method::POST, SaveContact::PATH, Some(&form), Some(&cookie), &headers).await
         }
     };
     let refused = post("12").await;
@@ -195,7 +198,7 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
     assert_eq!(save_contact(&chu, &director, DIRECTOR).await.status, 200);
 
     // A referent cannot close.
-    assert_eq!(close(&app.login_as(REFERENT).await, contract).await.status, 403);
+    assert_eq!(close(&app.login_as(REFERENT).await, contract).await.error(403), AppError::Forbidden);
 
     let closed = close(&chu, contract).await;
     assert_eq!(closed.status, 200, "{}", closed.body);
@@ -224,7 +227,7 @@ async fn closing_needs_100_percent_and_the_mandatory_contacts_then_everything_is
     let contact = save_contact(&chu, &director, DIRECTOR).await;
     contact.assert_refused(409, &["Consultation"]);
     let again = close(&chu, contract).await;
-    assert_eq!(again.status, 409);
+    assert!(!again.not_editable().is_empty(), "closing twice: {}", again.body);
     assert_eq!(caqes_test_evaluation(&app).await.closed_at, Some(closed_at));
     let page = chu.get(&format!("/contrats/{contract}")).await;
     page.assert_shows(&["phase-banner--consultation", "Saisie close le"]);
@@ -258,7 +261,7 @@ async fn no_answer_is_written_after_a_close_that_races_with_many_saves() {
                         version += 1;
                         saved += 1;
                     }
-                    409 if page.body.contains("Consultation") => return saved,
+                    409 if page.not_editable().contains("Consultation") => return saved,
                     status => panic!("unexpected {status}: {}", page.body),
                 }
             }

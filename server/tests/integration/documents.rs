@@ -4,11 +4,14 @@
 use std::io::Write;
 
 use app::db::entities::{document, establishment, evaluation, indicator};
+use app::documents::api::DeclareEvaluationReport;
+use app::AppError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{
-    caqes_test, spawn_app, spawn_app_with, test_database, S3Server, ServerProcess, TestApp, CHU, PERFORMANCE, REFERENT,
+    caqes_test, refusal, spawn_app, spawn_app_with, test_database, S3Server, ServerProcess, TestApp, CHU, PERFORMANCE,
+    REFERENT,
 };
 
 pub const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
@@ -72,9 +75,11 @@ async fn a_document_uploaded_to_a_question_downloads_back_identical_under_its_na
     let referent = app.login_as(REFERENT).await;
     assert_eq!(app.download(&id, Some(&referent.cookie)).await.0, 200);
     let refused = app.upload("question", &question, "a.pdf", PDF.to_vec().into(), Some(&referent.cookie)).await;
-    assert_eq!(refused.status, 403);
-    assert_eq!(app.download(&id, None).await.0, 401);
-    assert_eq!(app.upload("question", &question, "a.pdf", PDF.to_vec().into(), None).await.status, 401);
+    assert_eq!(refused.error(403), AppError::Forbidden);
+    let (status, body, _) = app.download(&id, None).await;
+    assert_eq!(refusal((status, &body), 401), AppError::Unauthenticated);
+    let anonymous = app.upload("question", &question, "a.pdf", PDF.to_vec().into(), None).await;
+    assert_eq!(anonymous.error(401), AppError::Unauthenticated);
 }
 
 #[tokio::test]
@@ -97,16 +102,14 @@ async fn refused_files_say_why_and_leave_nothing_behind() {
     ];
     for (name, bytes, message) in cases {
         let refused = app.upload("question", &question, name, bytes.into(), Some(&chu.cookie)).await;
-        assert_eq!(refused.status, 400, "{name}: {}", refused.body);
-        assert!(refused.body.contains(message), "{name}: {}", refused.body);
+        assert!(refused.invalid().contains(message), "{name}: {}", refused.body);
     }
     // Over the limit without announcing a length: refused while streaming.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         std::iter::once(Ok(PDF.to_vec())).chain((0..20).map(|_| Ok(vec![b' '; 8 * 1024]))).collect();
     let streamed = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
     let refused = app.upload("question", &question, "flux.pdf", streamed, Some(&chu.cookie)).await;
-    assert_eq!(refused.status, 400, "{}", refused.body);
-    assert!(refused.body.contains("taille maximale"), "{}", refused.body);
+    assert!(refused.invalid().contains("taille maximale"), "{}", refused.body);
     assert_eq!(stored_files(&app).await, 0);
     assert_eq!(document::Entity::find().count(&app.database().await).await.unwrap(), 0);
 
@@ -134,18 +137,17 @@ async fn other_entities_closed_contracts_and_caqes_contract_level_are_refused() 
         .unwrap();
     let other =
         app.upload("etablissement", &acodege.id.to_string(), "a.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
-    assert_eq!(other.status, 404);
-    assert_eq!(app.upload("inconnu", "1", "a.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await.status, 404);
+    assert_eq!(other.error(404), AppError::NotFound);
+    let unknown = app.upload("inconnu", "1", "a.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
+    assert_eq!(unknown.error(404), AppError::NotFound);
 
     let contract_level =
         app.upload("contrat", &caqes.id.to_string(), "a.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
-    assert_eq!(contract_level.status, 409);
-    assert!(contract_level.body.contains("au niveau des indicateurs"), "{}", contract_level.body);
+    assert!(contract_level.not_editable().contains("au niveau des indicateurs"), "{}", contract_level.body);
     // A national (grey) question is read-only for the establishment, documents included.
     let national = question_id(&app, "4.1.1.a").await.to_string();
     let grey = app.upload("question", &national, "a.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
-    assert_eq!(grey.status, 409);
-    assert!(grey.body.contains("niveau national"), "{}", grey.body);
+    assert!(grey.not_editable().contains("niveau national"), "{}", grey.body);
 
     evaluation::Entity::update_many()
         .col_expr(evaluation::Column::Phase, Expr::value("consultation"))
@@ -154,8 +156,7 @@ async fn other_entities_closed_contracts_and_caqes_contract_level_are_refused() 
         .await
         .unwrap();
     let closed = app.upload("question", &question(&app).await, "a.pdf", PDF.to_vec().into(), Some(&chu.cookie)).await;
-    assert_eq!(closed.status, 409);
-    assert!(closed.body.contains("Consultation"), "{}", closed.body);
+    assert!(closed.not_editable().contains("Consultation"), "{}", closed.body);
     assert_eq!(stored_files(&app).await, 0);
 }
 
@@ -239,7 +240,8 @@ async fn documents_are_listed_where_they_were_added_and_zipped_by_question_code(
     // Another legal entity's user finds neither the zip nor a document.
     let other = app.login_as(PERFORMANCE).await;
     let refused = app.get_raw(&format!("/api/documents/question/{first}/tous"), Some(&other.cookie)).await;
-    assert_eq!(refused.status(), 404);
+    let status = refused.status().as_u16();
+    assert_eq!(refusal((status, &refused.bytes().await.unwrap()), 404), AppError::NotFound);
 }
 
 #[tokio::test]
@@ -274,9 +276,9 @@ async fn a_declared_evaluation_report_notifies_the_referents_and_the_quality_dep
 
     // The referent may read it but not declare it.
     let referent = app.login_as(REFERENT).await;
-    referent.call("declarer_rapport_evaluation", &[("document_id", &document)]).await.assert_refused(403, &[]);
+    referent.call_fn::<DeclareEvaluationReport>(&[("document_id", &document)]).await.assert_refused(403, &[]);
 
-    let declared = chu.call("declarer_rapport_evaluation", &[("document_id", &document)]).await;
+    let declared = chu.call_fn::<DeclareEvaluationReport>(&[("document_id", &document)]).await;
     assert_eq!(declared.status, 200, "{}", declared.body);
     let outbox = app.outbox().await;
     for to in [REFERENT.0, "qualite@ars.exemple.fr"] {
@@ -291,7 +293,7 @@ async fn a_declared_evaluation_report_notifies_the_referents_and_the_quality_dep
     shown.assert_shows(&["Rapport d'évaluation", "Notifié le ", REFERENT.0, "qualite@ars.exemple.fr"]);
     assert_eq!(shown.count("Déclarer comme rapport d'évaluation"), 0);
     // Declared once only: a second time changes nothing and sends nothing.
-    chu.call("declarer_rapport_evaluation", &[("document_id", &document)]).await.assert_refused(400, &["déjà"]);
+    chu.call_fn::<DeclareEvaluationReport>(&[("document_id", &document)]).await.assert_refused(400, &["déjà"]);
     assert_eq!(app.outbox().await.len(), outbox.len());
 }
 
@@ -366,7 +368,7 @@ async fn with_an_s3_store_documents_go_to_the_bucket_and_come_back_identical() {
 
     // A refused file never reaches the bucket; another instance on the same bucket finds the document.
     let refused = app.upload("question", &question, "faux.pdf", b"MZ\x90\x00".to_vec().into(), Some(&chu.cookie)).await;
-    assert_eq!(refused.status, 400);
+    assert!(!refused.invalid().is_empty());
     assert_eq!(s3.objects(&settings).await.len(), 1);
     let restarted = app.restart().await;
     let again = restarted.login_as(CHU).await;
@@ -461,8 +463,8 @@ async fn archives_are_limited_per_user_and_a_stalled_one_gives_its_slot_back() {
     let second = app.get_raw(&archive, Some(&chu.cookie)).await;
     assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
     let third = app.get_raw(&archive, Some(&chu.cookie)).await;
-    assert_eq!(third.status(), 429);
-    assert!(third.text().await.unwrap().contains("ArchivesBusy"));
+    let status = third.status().as_u16();
+    assert_eq!(refusal((status, &third.bytes().await.unwrap()), 429), AppError::ArchivesBusy);
     // Another user is not held up by the CHU's downloads.
     let referent = app.login_as(REFERENT).await;
     let other = app.get_raw(&archive, Some(&referent.cookie)).await;

@@ -3,6 +3,8 @@
 //! intact, and the change's mail is delivered exactly once. And a database that stops answering
 //! for a few seconds: clear 503 pages, nothing half-written, recovery without a restart.
 
+use app::documents::api::DeclareEvaluationReport;
+use app::evaluation::api::SaveAnswer;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -90,7 +92,7 @@ async fn a_save_killed_midway_is_there_whole_or_not_at_all() {
         ];
         kill_during(&mut server, Duration::from_millis(delay), async move {
             let form: Vec<(&str, &str)> = form.iter().map(|(name, value)| (*name, value.as_str())).collect();
-            chu.call("enregistrer_reponse", &form).await
+            chu.call_fn::<SaveAnswer>(&form).await
         })
         .await;
         server = start(&data_dir, &database).await;
@@ -181,7 +183,7 @@ async fn a_report_declaration_killed_midway_is_there_whole_with_its_notices_or_n
         let row: app::documents::DocumentRow = serde_json::from_str(&uploaded.body).unwrap();
         let visitor = Visitor { app: app.clone(), cookie: chu.cookie.clone() };
         kill_during(&mut server, Duration::from_millis(delay), async move {
-            visitor.call("declarer_rapport_evaluation", &[("document_id", &row.id.to_string())]).await
+            visitor.call_fn::<DeclareEvaluationReport>(&[("document_id", &row.id.to_string())]).await
         })
         .await;
 

@@ -3,11 +3,19 @@
 //! "Notes de l'agence": written by the agency users who read the contract, each with its author
 //! and date; never shown to the establishment, refused to it and to other agencies.
 
+use app::accounts::api::Login;
+use app::accounts::mail_preferences::SetMailPreference;
+use app::contracts::api::GetContract;
 use app::contracts::Phase;
 use app::db::entities::{agency_note, contact, document, indicator};
+use app::evaluation::api::{GetIndicatorTree, SaveAnswer};
 use app::evaluation::IndicatorTree;
+use app::follow_up::api::FollowUpDashboard;
+use app::follow_up::charts::FollowUpCharts;
 use app::follow_up::dashboard::{Dashboard, DashboardRow, FollowUpState};
 use app::follow_up::export::cells::neutralised;
+use app::follow_up::notes::WriteAgencyNote;
+use app::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{caqes_test, spawn_app, Page, TestApp, Visitor, ADMIN, CHU, PERFORMANCE, REFERENT};
@@ -16,7 +24,7 @@ const ADMIN_ARA: (&str, &str) = ("admin-ara@ars.exemple.fr", "Admin-Ara-Demo-202
 const ADMIN_BFC: (&str, &str) = ("admin-bfc@ars.exemple.fr", "Admin-Bfc-Demo-2026!");
 
 async fn write(visitor: &Visitor, contract: i32, body: &str) -> Page {
-    visitor.call("ecrire_note_agence", &[("id", &contract.to_string()), ("body", body)]).await
+    visitor.call_fn::<WriteAgencyNote>(&[("id", &contract.to_string()), ("body", body)]).await
 }
 
 #[tokio::test]
@@ -40,24 +48,24 @@ async fn agency_notes_are_written_and_read_by_the_agency_only() {
     // Blank or too long: refused, nothing written.
     let too_long = "é".repeat(4001);
     for body in ["  \n ", too_long.as_str()] {
-        assert_eq!(write(&referent, contract, body).await.status, 400);
+        assert!(!write(&referent, contract, body).await.invalid().is_empty());
     }
     // The establishment never sees them nor writes any; another agency cannot reach the contract.
     let chu = app.login_as(CHU).await;
     let theirs = chu.get(&page).await;
     theirs.assert_shows(&["CAQES TEST"]);
     assert!(!theirs.body.contains("Notes de l") && !theirs.body.contains("Valeurs DGOS"), "{}", theirs.body);
-    assert!(!chu.call("contrat", &[("id", &contract.to_string())]).await.body.contains("Valeurs DGOS"));
-    assert_eq!(write(&chu, contract, "Une note").await.status, 403);
-    assert_eq!(write(&app.login_as(PERFORMANCE).await, contract, "Une note").await.status, 404);
-    assert_eq!(write(&app.login_as(ADMIN_BFC).await, contract, "Une note").await.status, 404);
+    assert!(!chu.call_fn::<GetContract>(&[("id", &contract.to_string())]).await.body.contains("Valeurs DGOS"));
+    assert_eq!(write(&chu, contract, "Une note").await.error(403), AppError::Forbidden);
+    assert_eq!(write(&app.login_as(PERFORMANCE).await, contract, "Une note").await.error(404), AppError::NotFound);
+    assert_eq!(write(&app.login_as(ADMIN_BFC).await, contract, "Une note").await.error(404), AppError::NotFound);
     assert_eq!(agency_note::Entity::find().count(&app.database().await).await.unwrap(), 2);
 }
 
 async fn dashboard(visitor: &Visitor, filter: &[(&str, &str)]) -> Dashboard {
     let form: Vec<(String, &str)> = filter.iter().map(|(name, value)| (format!("filter[{name}]"), *value)).collect();
     let form: Vec<(&str, &str)> = form.iter().map(|(name, value)| (name.as_str(), *value)).collect();
-    visitor.call("suivi_de_campagne", &form).await.value()
+    visitor.call_fn::<FollowUpDashboard>(&form).await.value()
 }
 
 fn row<'a>(dashboard: &'a Dashboard, contract: &str) -> &'a DashboardRow {
@@ -92,7 +100,7 @@ async fn the_dashboard_counts_as_the_tree_does_and_follows_the_answers() {
     assert_eq!(contracts.len(), 2, "{contracts:?}");
     assert!(contracts.contains(&"CAQES TEST"));
     let caqes = row(&before, "CAQES TEST").clone();
-    let tree: IndicatorTree = chu.call("indicateurs", &[("contract_id", &contract.to_string())]).await.value();
+    let tree: IndicatorTree = chu.call_fn::<GetIndicatorTree>(&[("contract_id", &contract.to_string())]).await.value();
     assert_eq!(caqes.progress, tree.progress(), "the tree's own figures");
     assert_eq!((caqes.finess.as_str(), caqes.departement.as_str(), caqes.year), ("380780080", "38", 2022));
     assert_eq!(
@@ -111,12 +119,9 @@ async fn the_dashboard_counts_as_the_tree_does_and_follows_the_answers() {
 
     // An answer in the panel and a document: the dashboard moves with them.
     let question = question_of_caqes_test(&app, "1.1.1.a").await;
-    chu.call(
-        "enregistrer_reponse",
-        &[("question_id", &question), ("version", "0"), ("achieved", "12"), ("comment", "")],
-    )
-    .await
-    .assert_shows(&["12"]);
+    chu.call_fn::<SaveAnswer>(&[("question_id", &question), ("version", "0"), ("achieved", "12"), ("comment", "")])
+        .await
+        .assert_shows(&["12"]);
     let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n".to_vec();
     assert_eq!(app.upload("question", &question, "Preuve.pdf", pdf.into(), Some(&chu.cookie)).await.status, 201);
     let after = dashboard(&referent, &[]).await;
@@ -125,7 +130,7 @@ async fn the_dashboard_counts_as_the_tree_does_and_follows_the_answers() {
         caqes.progress.answered,
         before.rows.iter().find(|r| r.contract == "CAQES TEST").unwrap().progress.answered + 1
     );
-    let tree: IndicatorTree = chu.call("indicateurs", &[("contract_id", &contract.to_string())]).await.value();
+    let tree: IndicatorTree = chu.call_fn::<GetIndicatorTree>(&[("contract_id", &contract.to_string())]).await.value();
     assert_eq!(caqes.progress, tree.progress());
     assert_eq!(caqes.state, FollowUpState::InProgress);
     assert_eq!(caqes.modified.as_ref().map(|modified| modified.by.as_str()), Some(CHU.0));
@@ -191,7 +196,7 @@ async fn the_dashboard_is_for_agency_users_only() {
     // It is the referents' home: they land on it after login; others on "Gestion des Contrats".
     let login = |(identifier, password): (&'static str, &'static str)| {
         let app = &app;
-        async move { app.call("connexion", &[("identifier", identifier), ("password", password)]).await.value::<String>() }
+        async move { app.call_fn::<Login>(&[("identifier", identifier), ("password", password)]).await.value::<String>() }
     };
     assert_eq!(login(REFERENT).await, "/suivi");
     assert_eq!(login(CHU).await, "/");
@@ -199,10 +204,10 @@ async fn the_dashboard_is_for_agency_users_only() {
     let referent = app.login_as(REFERENT).await;
     assert_eq!(referent.get("/connexion").await.location.as_deref(), Some("/suivi"), "already logged in");
     let chu = app.login_as(CHU).await;
-    assert_eq!(chu.get("/suivi").await.status, 404);
-    assert_eq!(chu.call("suivi_de_campagne", &[]).await.status, 404);
+    chu.get_not_found("/suivi").await;
+    assert_eq!(chu.call_fn::<FollowUpDashboard>(&[]).await.error(404), AppError::NotFound);
     assert_eq!(app.get("/suivi").await.status, 303, "anonymous: to the login page");
-    assert_eq!(app.call("suivi_de_campagne", &[]).await.status, 401);
+    assert_eq!(app.call_fn::<FollowUpDashboard>(&[]).await.error(401), AppError::Unauthenticated);
     // An agency administrator sees its agency only.
     let ara = dashboard(&app.login_as(ADMIN_ARA).await, &[]).await;
     assert!(ara.rows.iter().all(|row| row.contract != "CPOM ACODEGE"), "{ara:?}");
@@ -218,6 +223,11 @@ async fn download(app: &TestApp, visitor: Option<&Visitor>, path: &str) -> (u16,
         |name: &str| response.headers().get(name).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default();
     let (content_type, disposition) = (header("content-type"), header("content-disposition"));
     (response.status().as_u16(), content_type, disposition, response.bytes().await.unwrap().to_vec())
+}
+
+/// An export's refusal with `status`, decoded as the shared error type.
+fn refused((got, _, _, bytes): (u16, String, String, Vec<u8>), status: u16) -> AppError {
+    crate::helpers::refusal((got, &bytes), status)
 }
 
 fn text(cell: &calamine::Data) -> String {
@@ -239,10 +249,12 @@ async fn exports_open_in_a_spreadsheet_and_match_the_database() {
     let chu = app.login_as(CHU).await;
     let question = question_of_caqes_test(&app, "1.1.1.a").await;
     let formula = "=HYPERLINK(\"http://exemple.fr\";\"cliquez\")";
-    chu.call(
-        "enregistrer_reponse",
-        &[("question_id", &question), ("version", "0"), ("achieved", "12,5"), ("comment", formula)],
-    )
+    chu.call_fn::<SaveAnswer>(&[
+        ("question_id", &question),
+        ("version", "0"),
+        ("achieved", "12,5"),
+        ("comment", formula),
+    ])
     .await
     .assert_shows(&["12,5"]);
     write(&referent, contract, "Note interne : ne pas diffuser").await.assert_shows(&["Note enregistrée"]);
@@ -253,7 +265,7 @@ async fn exports_open_in_a_spreadsheet_and_match_the_database() {
         .all(&db)
         .await
         .unwrap();
-    let tree: IndicatorTree = chu.call("indicateurs", &[("contract_id", &contract.to_string())]).await.value();
+    let tree: IndicatorTree = chu.call_fn::<GetIndicatorTree>(&[("contract_id", &contract.to_string())]).await.value();
 
     for (extension, content_type) in [
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -315,11 +327,11 @@ async fn exports_open_in_a_spreadsheet_and_match_the_database() {
     assert_eq!(summary.lines().count(), 3);
 
     // Only agency users export; a format that does not exist is not found.
-    assert_eq!(download(&app, Some(&chu), "/api/suivi/export/xlsx").await.0, 404);
-    assert_eq!(download(&app, None, "/api/suivi/export/xlsx").await.0, 401);
-    assert_eq!(download(&app, Some(&referent), "/api/suivi/export/exe").await.0, 404);
+    assert_eq!(refused(download(&app, Some(&chu), "/api/suivi/export/xlsx").await, 404), AppError::NotFound);
+    assert_eq!(refused(download(&app, None, "/api/suivi/export/xlsx").await, 401), AppError::Unauthenticated);
+    assert_eq!(refused(download(&app, Some(&referent), "/api/suivi/export/exe").await, 404), AppError::NotFound);
     let long = format!("/api/suivi/export/csv?recherche={}", "a".repeat(5000));
-    assert_eq!(download(&app, Some(&referent), &long).await.0, 400);
+    assert!(matches!(refused(download(&app, Some(&referent), &long).await, 400), AppError::Invalid(_)));
     // The dashboard's page links to them with its filter.
     referent
         .get("/suivi?type=CAQES")
@@ -337,10 +349,12 @@ async fn one_evaluation_is_exported_and_printed_from_its_contract_page() {
     let chu = app.login_as(CHU).await;
     let question = question_of_caqes_test(&app, "1.1.1.a").await;
     for (version, achieved, comment) in [("0", "40", "Premier audit"), ("1", "55,5", "Second audit")] {
-        chu.call(
-            "enregistrer_reponse",
-            &[("question_id", &question), ("version", version), ("achieved", achieved), ("comment", comment)],
-        )
+        chu.call_fn::<SaveAnswer>(&[
+            ("question_id", &question),
+            ("version", version),
+            ("achieved", achieved),
+            ("comment", comment),
+        ])
         .await
         .assert_shows(&[achieved]);
     }
@@ -365,7 +379,7 @@ async fn one_evaluation_is_exported_and_printed_from_its_contract_page() {
     theirs.assert_shows(&["Version imprimable de l"]);
     assert!(!theirs.body.contains("Exporter l"), "no export for the establishment");
     let url = format!("/api/suivi/export/xlsx?annee=2022&contrat={contract}");
-    assert_eq!(download(&app, Some(&chu), &url).await.0, 404);
+    assert_eq!(refused(download(&app, Some(&chu), &url).await, 404), AppError::NotFound);
 
     // "Version imprimable": every answer with its history, oldest change first.
     let printable = format!("/contrats/{contract}/impression");
@@ -391,10 +405,10 @@ async fn one_evaluation_is_exported_and_printed_from_its_contract_page() {
         "92,5",
     ]);
     // Nobody else reads it; a year that does not exist or is not a number is not found.
-    assert_eq!(app.login_as(PERFORMANCE).await.get(&printable).await.status, 404);
-    assert_eq!(app.login_as(ADMIN_BFC).await.get(&printable).await.status, 404);
-    assert_eq!(chu.get(&format!("{printable}?annee=1999")).await.status, 404);
-    assert_eq!(chu.get(&format!("{printable}?annee=abc")).await.status, 404);
+    app.login_as(PERFORMANCE).await.get_not_found(&printable).await;
+    app.login_as(ADMIN_BFC).await.get_not_found(&printable).await;
+    chu.get_not_found(&format!("{printable}?annee=1999")).await;
+    chu.get_not_found(&format!("{printable}?annee=abc")).await;
     assert_eq!(app.get(&printable).await.status, 303, "anonymous: to the login page");
 }
 
@@ -405,7 +419,7 @@ async fn the_charts_count_what_the_dashboard_keeps() {
         let form: Vec<(String, &str)> =
             filter.iter().map(|(name, value)| (format!("filter[{name}]"), *value)).collect();
         let form: Vec<(&str, &str)> = form.iter().map(|(name, value)| (name.as_str(), *value)).collect();
-        visitor.call("graphiques_du_suivi", &form).await.value()
+        visitor.call_fn::<FollowUpCharts>(&form).await.value()
     }
     let share = |charts: &Charts, code: &str| {
         let share = charts.objectives.iter().find(|share| share.code == code).unwrap_or_else(|| panic!("{charts:?}"));
@@ -432,7 +446,7 @@ async fn the_charts_count_what_the_dashboard_keeps() {
     assert!(before.closings.weeks.iter().all(|week| week.closings == 0));
     let chu = app.login_as(CHU).await;
     let question = question_of_caqes_test(&app, "2.1.1.b").await;
-    chu.call("enregistrer_reponse", &[("question_id", &question), ("version", "0"), ("achieved", "Non")])
+    chu.call_fn::<SaveAnswer>(&[("question_id", &question), ("version", "0"), ("achieved", "Non")])
         .await
         .assert_shows(&["Non"]);
     assert_eq!(share(&charts(&referent, &[("kind", "Caqes")]).await, "2.1"), (1, 0));
@@ -447,9 +461,9 @@ async fn the_charts_count_what_the_dashboard_keeps() {
         "<caption>Cible atteinte par objectif</caption>",
     ]);
     // For agency users only.
-    assert_eq!(chu.get("/suivi/graphiques").await.status, 404);
-    assert_eq!(chu.call("graphiques_du_suivi", &[]).await.status, 404);
-    assert_eq!(app.call("graphiques_du_suivi", &[]).await.status, 401);
+    chu.get_not_found("/suivi/graphiques").await;
+    assert_eq!(chu.call_fn::<FollowUpCharts>(&[]).await.error(404), AppError::NotFound);
+    assert_eq!(app.call_fn::<FollowUpCharts>(&[]).await.error(401), AppError::Unauthenticated);
 }
 
 /// The digests queued for `to`, oldest first.
@@ -522,19 +536,19 @@ async fn the_weekly_digest_says_what_closed_and_what_is_late_once_a_week_and_onl
     let referent = app.login_as(REFERENT).await;
     referent.get("/mon-compte").await.assert_shows(&["Recevoir le récapitulatif hebdomadaire du suivi", "checked"]);
     referent
-        .call("preferences_courriel", &[("preference", "recapitulatif")])
+        .call_fn::<SetMailPreference>(&[("preference", "recapitulatif")])
         .await
         .assert_shows(&["Vous ne recevrez plus le récapitulatif"]);
     assert_eq!(send_digests(&app, late + Duration::days(7), 0).await, 0);
     assert_eq!(
-        chu.call("preferences_courriel", &[("preference", "recapitulatif"), ("wanted", "on")]).await.status,
-        403
+        chu.call_fn::<SetMailPreference>(&[("preference", "recapitulatif"), ("wanted", "on")]).await.error(403),
+        AppError::Forbidden
     );
     assert!(!chu.get("/mon-compte").await.body.contains("récapitulatif hebdomadaire"));
 
     // Ticked again: the closing since the last digest, and nothing late any more.
     referent
-        .call("preferences_courriel", &[("preference", "recapitulatif"), ("wanted", "on")])
+        .call_fn::<SetMailPreference>(&[("preference", "recapitulatif"), ("wanted", "on")])
         .await
         .assert_shows(&["Vous recevrez"]);
     assert_eq!(send_digests(&app, late + Duration::days(7), 60).await, 1);

@@ -1,5 +1,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use app::accounts::api::Login;
+use leptos::server_fn::ServerFn;
 use sea_orm::{ConnectionTrait, Database};
 use server::config::DatabaseUrl;
 use server::{Application, Config};
@@ -35,6 +37,9 @@ pub const CHU: (&str, &str) = ("chu-grenoble@exemple.fr", "Grenoble-Demo-2026!")
 pub const ACODEGE: (&str, &str) = ("acodege@exemple.fr", "Acodege-Initial-2026!");
 pub const REFERENT: (&str, &str) = ("referent@ars.exemple.fr", "Referent-Demo-2026!");
 pub const ADMIN: (&str, &str) = ("admin@ars.exemple.fr", "Admin-Demo-2026!");
+/// The gate's refusal of a change that comes from another site, or without the session's token: a
+/// plain text, before any server function or page.
+pub const CROSS_SITE_REFUSAL: &str = "Requête refusée : elle ne provient pas du portail e-CARS.";
 /// The user of the generated 500-question contract's legal entity: another entity than the CHU.
 pub const PERFORMANCE: (&str, &str) = ("performance@exemple.fr", "Performance-Demo-2026!");
 
@@ -137,18 +142,34 @@ impl TestApp {
         self.request(reqwest::Method::GET, path, None, None, &[]).await
     }
 
-    /// Calls server function `endpoint` (`/api/<endpoint>`) as the browser's script does.
-    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Page {
-        self.call_with(endpoint, form, None).await
+    /// Calls server function `F` at the path its `#[server]` macro gave it, as the browser's
+    /// script does: a renamed endpoint moves with it, a removed one does not compile.
+    pub async fn call_fn<F: ServerFn>(&self, form: &[(&str, &str)]) -> Page {
+        self.call_fn_with::<F>(form, None).await
     }
 
-    pub async fn call_with(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
-        let path = format!("/api/{endpoint}");
-        self.request(reqwest::Method::POST, &path, Some(form), cookie, &[]).await
+    pub async fn call_fn_with<F: ServerFn>(&self, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
+        self.call_path(F::PATH, form, cookie).await
+    }
+
+    /// Calls the server function at `path`, a [`ServerFn::PATH`] (tables of several functions):
+    /// a path no server function has fails here, instead of meeting the router's fallback.
+    pub async fn call_path(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
+        assert!(
+            leptos::server_fn::axum::server_fn_paths().any(|(registered, _)| registered == path),
+            "{path} is the path of no server function"
+        );
+        self.request(reqwest::Method::POST, path, Some(form), cookie, &[]).await
+    }
+
+    /// Calls a server function whose generated type the tests cannot name (declared in a private
+    /// module of `app`) by its endpoint, checked against the registered server functions.
+    pub async fn call_unexported(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
+        self.call_path(&format!("/api/{endpoint}"), form, cookie).await
     }
 
     pub async fn login(&self, (email, password): (&str, &str)) -> Page {
-        self.call("connexion", &[("identifier", email), ("password", password)]).await
+        self.call_fn::<Login>(&[("identifier", email), ("password", password)]).await
     }
 
     /// Logs in, asserting it works, and returns the session.
@@ -218,6 +239,14 @@ impl TestApp {
     }
 }
 
+/// A plain endpoint's refusal with `status` (downloads: the answer's status and bytes), decoded as
+/// the shared error type, as [`Page::error`] does.
+pub fn refusal((got, body): (u16, &[u8]), status: u16) -> app::AppError {
+    let body = String::from_utf8_lossy(body);
+    assert_eq!(got, status, "unexpected status, answer:\n{body}");
+    serde_json::from_str(&body).unwrap_or_else(|error| panic!("not an AppError ({error}):\n{body}"))
+}
+
 /// The 8-digit code alone on its line.
 pub fn find_code(message: &str) -> Option<String> {
     message
@@ -251,8 +280,26 @@ impl Visitor {
         self.app.request(reqwest::Method::GET, path, None, Some(&self.cookie), &[]).await
     }
 
-    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Page {
-        self.app.call_with(endpoint, form, Some(&self.cookie)).await
+    /// Calls server function `F` with this session (see [`TestApp::call_fn`]).
+    pub async fn call_fn<F: ServerFn>(&self, form: &[(&str, &str)]) -> Page {
+        self.app.call_fn_with::<F>(form, Some(&self.cookie)).await
+    }
+
+    /// Calls the server function at `path`, a [`ServerFn::PATH`], with this session.
+    pub async fn call_path(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.app.call_path(path, form, Some(&self.cookie)).await
+    }
+
+    /// Calls an unexported server function with this session (see [`TestApp::call_unexported`]).
+    pub async fn call_unexported(&self, endpoint: &str, form: &[(&str, &str)]) -> Page {
+        self.app.call_unexported(endpoint, form, Some(&self.cookie)).await
+    }
+
+    /// GETs page `path` and asserts it is refused with the portal's "Page introuvable" (404).
+    pub async fn get_not_found(&self, path: &str) -> Page {
+        let page = self.get(path).await;
+        page.assert_page_not_found(path);
+        page
     }
 
     /// Sends `form` as the file form of `page` does: to its action starting with `action`, which
@@ -308,6 +355,32 @@ impl Page {
     pub fn error(&self, status: u16) -> app::AppError {
         assert_eq!(self.status, status, "unexpected status, answer:\n{}", self.body);
         serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("not an AppError ({error}):\n{}", self.body))
+    }
+
+    /// A refusal of what was typed (400): its message.
+    pub fn invalid(&self) -> String {
+        match self.error(400) {
+            app::AppError::Invalid(message) => message,
+            other => panic!("not a refusal of what was typed: {other:?}"),
+        }
+    }
+
+    /// A change the rules forbid (409): its message.
+    pub fn not_editable(&self) -> String {
+        match self.error(409) {
+            app::AppError::NotEditable(message) => message,
+            other => panic!("not a change the rules forbid: {other:?}"),
+        }
+    }
+
+    /// Asserts the answer to page `path` is the portal's "Page introuvable" (404). The router's
+    /// fallback renders the same notice for an address no page has: `path` must be a page's.
+    pub fn assert_page_not_found(&self, path: &str) {
+        assert_eq!(self.status, 404, "{path}: unexpected status, page:\n{}", self.body);
+        for text in ["<title>Page introuvable - e-CARS</title>", &app::AppError::NotFound.to_string()] {
+            assert!(self.body.contains(text), "{path}: `{text}` is missing from the page:\n{}", self.body);
+        }
+        assert!(is_page(path), "{path} is the address of no page: the router's fallback answered");
     }
 
     pub fn count(&self, text: &str) -> usize {
@@ -470,10 +543,39 @@ impl ServerProcess {
 }
 
 async fn start(config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
+    pages();
     let app = Application::build(config.clone()).await.expect("the application starts");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
     client_for(address, config, data_dir)
+}
+
+/// The addresses of the app's pages (`/contrats/{id}`...), listed once, before any instance of the
+/// app serves in this process: listing runs the app under a process-wide switch that would leave a
+/// page being served meanwhile pending (see `route_list` in the server's `startup`). [`start`]
+/// lists them before it builds an instance, so whoever lists them first, nothing serves yet.
+fn pages() -> &'static [String] {
+    static PAGES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    PAGES.get_or_init(|| {
+        let listing = || leptos::prelude::provide_context(app::state::ListingRoutes);
+        let (routes, _) = leptos_axum::generate_route_list_with_exclusions_and_ssg_and_context(app::App, None, listing);
+        routes.iter().map(|route| route.path().to_owned()).collect()
+    })
+}
+
+/// `path` (a query aside) is the address of one of the app's pages.
+fn is_page(path: &str) -> bool {
+    let segments = |address: &str| -> Vec<String> {
+        address.split('?').next().unwrap_or_default().trim_matches('/').split('/').map(str::to_owned).collect()
+    };
+    let path = segments(path);
+    pages().iter().map(|page| segments(page)).any(|page| {
+        page.len() == path.len()
+            && page
+                .iter()
+                .zip(&path)
+                .all(|(pattern, segment)| pattern == segment || (pattern.starts_with('{') && !segment.is_empty()))
+    })
 }
 
 fn client_for(address: String, config: Config, data_dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {

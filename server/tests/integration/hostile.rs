@@ -3,8 +3,14 @@
 //! party, mail to deactivated accounts. Each is refused (in French), nothing of another agency
 //! changes, and the server goes on serving.
 
+use app::administration::api::{ConfirmFinessImport, ImportPreview};
 use app::administration::FinessPreview;
+use app::campaigns::api::{PreviewNationalValues, ReopenEvaluation};
 use app::db::entities::{document, establishment, user};
+use app::documents::api::DeclareEvaluationReport;
+use app::evaluation::api::SaveAnswer;
+use app::referentials::api::PreviewReferential;
+use app::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{caqes_test, percent_encode, spawn_app, Page, TestApp, Visitor, CHU, REFERENT};
@@ -46,12 +52,12 @@ async fn an_agency_cannot_move_another_agency_s_establishment_under_its_own_lega
         .text("departements", "21")
         .part("etablissements", reqwest::multipart::Part::bytes(file).file_name("etablissements.csv"));
     let token = token_of(&bfc.send_file_form("/administration/finess", "/api/administration/finess", form).await);
-    let preview: FinessPreview = bfc.call("apercu_import_finess", &[("token", &token)]).await.value();
+    let preview: FinessPreview = bfc.call_fn::<ImportPreview>(&[("token", &token)]).await.value();
     assert_eq!(preview.establishments.create + preview.establishments.update, 0, "{preview:?}");
     assert_eq!(preview.refused.len(), 1, "{preview:?}");
     assert_eq!(preview.refused[0].line, 2);
     assert!(preview.refused[0].reason.contains("rattaché à une autre agence"), "{preview:?}");
-    bfc.call("confirmer_import_finess", &[("token", &token)]).await;
+    bfc.call_fn::<ConfirmFinessImport>(&[("token", &token)]).await;
     let after = establishment::Entity::find_by_id(before.id).one(&db).await.unwrap().unwrap();
     assert_eq!(after, before, "the CHU's site is still the CHU's");
     app.login_as(CHU).await.get(&format!("/etablissements/{}", before.id)).await.assert_shows(&[CHU_SITE]);
@@ -84,12 +90,12 @@ async fn an_agency_administers_only_its_own_accounts_and_only_its_links_of_a_sha
     // The ARA referent follows a BFC entity: it is still ARA's, unseen and untouched by BFC.
     let referent = account(&app, REFERENT.0).await;
     assert_eq!(bfc.get("/administration/comptes?recherche=referent").await.count(REFERENT.0), 0);
-    assert_eq!(bfc.get(&format!("/administration/comptes/{}", referent.id)).await.status, 404);
+    bfc.get_not_found(&format!("/administration/comptes/{}", referent.id)).await;
     for action in ["desactiver", "reactiver", "debloquer", "renvoyer", "entites"] {
         let form =
             [("id", referent.id.to_string()), ("action", action.to_owned()), ("legal_entities", ACODEGE.to_owned())];
         let form: Vec<(&str, &str)> = form.iter().map(|(name, value)| (*name, value.as_str())).collect();
-        assert_eq!(bfc.call("modifier_compte", &form).await.status, 404, "{action}");
+        assert_eq!(bfc.call_unexported("modifier_compte", &form).await.error(404), AppError::NotFound, "{action}");
     }
     assert_eq!(account(&app, REFERENT.0).await, referent, "nothing of the ARA referent changed");
     app.login_as(REFERENT).await;
@@ -102,11 +108,13 @@ async fn an_agency_administers_only_its_own_accounts_and_only_its_links_of_a_sha
     page.assert_shows(&["aussi rattaché aux entités juridiques d'une autre agence", "210984078 - ACODEGE"]);
     assert_eq!(page.count("Désactiver le compte"), 0);
     assert_eq!(page.count("380780080"), 0, "the other agency's entities are not shown");
-    let refused = bfc.call("modifier_compte", &[("id", &id), ("action", "desactiver")]).await;
+    let refused = bfc.call_unexported("modifier_compte", &[("id", &id), ("action", "desactiver")]).await;
     refused.assert_refused(400, &["autre agence"]);
     assert!(account(&app, shared).await.deactivated_at.is_none());
     // Its own links only: the ARA link stays.
-    let changed = bfc.call("modifier_compte", &[("id", &id), ("action", "entites"), ("legal_entities", ACODEGE)]).await;
+    let changed = bfc
+        .call_unexported("modifier_compte", &[("id", &id), ("action", "entites"), ("legal_entities", ACODEGE)])
+        .await;
     assert!(changed.status < 400, "{}", changed.body);
     let ara = app.login_as(ADMIN_ARA).await;
     ara.get(&format!("/administration/comptes/{id}")).await.assert_shows(&["380780080 - CHU DE GRENOBLE ALPES"]);
@@ -119,10 +127,7 @@ async fn markup_typed_into_a_text_area_or_an_address_stays_text() {
     let contract = caqes_test(&app).await.id;
     let question = crate::documents::question_id(&app, "1.1.1.a").await.to_string();
     let saved = chu
-        .call(
-            "enregistrer_reponse",
-            &[("question_id", &question), ("version", "0"), ("achieved", "12"), ("comment", MARKUP)],
-        )
+        .call_fn::<SaveAnswer>(&[("question_id", &question), ("version", "0"), ("achieved", "12"), ("comment", MARKUP)])
         .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     let panel = chu.get(&format!("/contrats/{contract}/indicateurs?question={question}")).await;
@@ -190,7 +195,8 @@ async fn deactivated_accounts_receive_no_mail_about_their_former_establishment()
     assert_eq!(save_contact(&chu, &director(&app).await, DIRECTOR).await.status, 200);
     assert_eq!(close(&chu, contract).await.status, 200);
     let admin = app.login_as(ADMIN_ARA).await;
-    let reopened = admin.call("rouvrir_saisie", &[("id", &contract.to_string()), ("reason", "Erreur de saisie")]).await;
+    let reopened =
+        admin.call_fn::<ReopenEvaluation>(&[("id", &contract.to_string()), ("reason", "Erreur de saisie")]).await;
     assert!(reopened.status < 400, "{}", reopened.body);
     let site = establishment::Entity::find().filter(establishment::Column::Finess.eq(CHU_SITE)).one(&db).await;
     let site = site.unwrap().unwrap().id.to_string();
@@ -198,7 +204,7 @@ async fn deactivated_accounts_receive_no_mail_about_their_former_establishment()
         .upload("etablissement", &site, "Rapport.pdf", crate::documents::PDF.to_vec().into(), Some(&chu.cookie))
         .await;
     let report = serde_json::from_str::<serde_json::Value>(&uploaded.body).unwrap()["id"].to_string();
-    assert_eq!(chu.call("declarer_rapport_evaluation", &[("document_id", &report)]).await.status, 200);
+    assert_eq!(chu.call_fn::<DeclareEvaluationReport>(&[("document_id", &report)]).await.status, 200);
 
     use app::db::entities::outbox_message;
     let queued = outbox_message::Entity::find().all(&db).await.unwrap();
@@ -229,7 +235,7 @@ async fn refusal_of(visitor: &Visitor, sent: &Page) -> String {
     match sent.location.as_deref() {
         Some(location) if location.contains("apercu=") => {
             let token = location.split("apercu=").nth(1).unwrap();
-            visitor.call("apercu_referentiel", &[("token", token)]).await.body
+            visitor.call_fn::<PreviewReferential>(&[("token", token)]).await.body
         }
         Some(location) => visitor.get(location).await.body,
         None => sent.body.clone(),
@@ -299,14 +305,14 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another
     let app = spawn_app().await;
     let guesser = app.seen_from(66);
     for _ in 0..6 {
-        assert_eq!(guesser.login((ADMIN_ARA.0, "Devine-Mot-2026!")).await.status, 401);
+        assert_eq!(guesser.login((ADMIN_ARA.0, "Devine-Mot-2026!")).await.error(401), AppError::InvalidCredentials);
     }
     // The guesser's address is locked, even with the right password...
-    assert_eq!(guesser.login(ADMIN_ARA).await.status, 401);
+    assert_eq!(guesser.login(ADMIN_ARA).await.error(401), AppError::InvalidCredentials);
     // ...the owner, from the office, logs in.
     assert_eq!(app.seen_from(77).login(ADMIN_ARA).await.status, 200);
     // The owner's login does not free the guesser, who goes on being refused.
-    assert_eq!(guesser.login(ADMIN_ARA).await.status, 401);
+    assert_eq!(guesser.login(ADMIN_ARA).await.error(401), AppError::InvalidCredentials);
     assert_eq!(app.seen_from(77).login(ADMIN_ARA).await.status, 200);
 }
 
@@ -337,7 +343,7 @@ async fn the_national_values_import_refuses_the_same_hostile_spreadsheets_fast()
         let said = match sent.location.as_deref() {
             Some(location) if location.contains("apercu=") => {
                 let token = location.split("apercu=").nth(1).unwrap();
-                admin.call("apercu_valeurs_nationales", &[("token", token)]).await.body
+                admin.call_fn::<PreviewNationalValues>(&[("token", token)]).await.body
             }
             Some(location) => admin.get(location).await.body,
             None => sent.body.clone(),

@@ -1,6 +1,7 @@
 //! Mail through a real SMTP server (aiosmtpd on loopback), and accounts created from the
 //! command line receive their invitation.
 
+use app::accounts::api::{SendCode, VerifyCode};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -88,7 +89,7 @@ async fn the_verification_code_goes_through_smtp_with_a_text_and_an_html_part() 
     let smtp = SmtpServer::start();
     let url = format!("smtp://127.0.0.1:{}", smtp.port);
     let app = spawn_app_with(|config| config.smtp_url = Some(url)).await;
-    let sent = app.call("envoyer_code", &[("email", CHU.0)]).await;
+    let sent = app.call_fn::<SendCode>(&[("email", CHU.0)]).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
     app.deliveries_settled().await;
     let messages = smtp.messages();
@@ -99,7 +100,7 @@ async fn the_verification_code_goes_through_smtp_with_a_text_and_an_html_part() 
     assert!(message.contains("multipart/alternative"), "{message}");
     assert!(message.contains("Content-Type: text/plain") && message.contains("Content-Type: text/html"), "{message}");
     let code = find_code(message).expect("the code is in the message");
-    assert_eq!(app.call("verifier_code", &[("email", CHU.0), ("code", &code)]).await.status, 200);
+    assert_eq!(app.call_fn::<VerifyCode>(&[("email", CHU.0), ("code", &code)]).await.status, 200);
     let rows = outbox_rows(&app).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(
@@ -114,7 +115,7 @@ async fn a_code_asked_for_while_the_mail_server_is_down_arrives_once_it_is_back(
     let port = free_port();
     let app = spawn_app_with(|config| config.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
     // The user is not told of the outage: the code is queued and the answer is the usual one.
-    let sent = app.call("envoyer_code", &[("email", CHU.0)]).await;
+    let sent = app.call_fn::<SendCode>(&[("email", CHU.0)]).await;
     sent.assert_shows(&["un code de vérification vient d'y être envoyé"]);
     app.deliveries_settled().await;
     let rows = outbox_rows(&app).await;
@@ -130,7 +131,7 @@ async fn a_code_asked_for_while_the_mail_server_is_down_arrives_once_it_is_back(
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let code = find_code(&smtp.messages()[0]).expect("the code is in the message");
-    app.call("verifier_code", &[("email", CHU.0), ("code", &code)]).await.assert_shows(&[]);
+    app.call_fn::<VerifyCode>(&[("email", CHU.0), ("code", &code)]).await.assert_shows(&[]);
     app.deliveries_settled().await;
     let rows = outbox_rows(&app).await;
     assert_eq!((rows[0].status, rows[0].attempts), (DeliveryStatus::Sent, 2));
@@ -147,7 +148,7 @@ async fn a_message_is_marked_failed_with_its_reason_after_the_last_try() {
         config.metrics_token = app::operations::metrics::MetricsToken::parse(METRICS_TOKEN);
     })
     .await;
-    app.call("envoyer_code", &[("email", CHU.0)]).await.assert_shows(&[]);
+    app.call_fn::<SendCode>(&[("email", CHU.0)]).await.assert_shows(&[]);
     let started = Instant::now();
     let failed = loop {
         let rows = outbox_rows(&app).await;

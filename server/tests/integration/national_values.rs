@@ -3,8 +3,12 @@
 //! with their source, and they never count in its fill percentage; agency administrators only.
 
 use app::administration::journal::ChangeKind;
+use app::campaigns::api::{CancelNationalValues, ConfirmNationalValues, NationalValueChoices, PreviewNationalValues};
 use app::campaigns::national_values::NationalValuesPreview;
 use app::db::entities::{answer, answer_history, evaluation, indicator, journal_entry, user};
+use app::evaluation::api::SaveAnswer;
+use app::AppError;
+use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{caqes_test, spawn_app, Page, TestApp, Visitor, ADMIN, CHU, REFERENT};
@@ -30,7 +34,7 @@ fn token_of(page: &Page) -> String {
 
 async fn preview(visitor: &Visitor, campaign: &str, lines: &[&str]) -> (String, Page) {
     let token = token_of(&send(visitor, campaign, "valeurs-dgos.csv", lines).await);
-    let answer = visitor.call("apercu_valeurs_nationales", &[("token", &token)]).await;
+    let answer = visitor.call_fn::<PreviewNationalValues>(&[("token", &token)]).await;
     (token, answer)
 }
 
@@ -110,7 +114,7 @@ async fn national_values_are_previewed_with_refused_lines_then_shown_grey_with_t
     let ipp = question(&app, 2022, "4.1.1.a").await;
     assert!(answer_to(&app, ipp.id).await.is_none(), "nothing written before the confirmation");
 
-    let confirmed = admin.call("confirmer_valeurs_nationales", &[("token", &token)]).await;
+    let confirmed = admin.call_fn::<ConfirmNationalValues>(&[("token", &token)]).await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     assert!(confirmed.body.contains("2 nouvelle(s), 0 mise(s) à jour"), "{}", confirmed.body);
     let stored = answer_to(&app, ipp.id).await.unwrap();
@@ -130,7 +134,11 @@ async fn national_values_are_previewed_with_refused_lines_then_shown_grey_with_t
         .unwrap();
     assert_eq!(journaled.len(), 1);
     assert_eq!(journaled[0].subject, "CAQES 2022");
-    assert_eq!(admin.call("apercu_valeurs_nationales", &[("token", &token)]).await.status, 404, "the file is gone");
+    assert_eq!(
+        admin.call_fn::<PreviewNationalValues>(&[("token", &token)]).await.error(404),
+        AppError::NotFound,
+        "the file is gone"
+    );
 
     // The establishment sees them grey with their source; its percentage does not move.
     let page = chu.get(&tree).await;
@@ -143,10 +151,9 @@ async fn national_values_are_previewed_with_refused_lines_then_shown_grey_with_t
         "Source : valeurs nationales importées par l'agence (fichier « valeurs-dgos.csv »)",
         ADMIN_ARA.0,
     ]);
-    let refused = chu
-        .call("enregistrer_reponse", &[("question_id", &ipp.id.to_string()), ("version", "1"), ("achieved", "3")])
-        .await;
-    assert_eq!(refused.status, 409, "the establishment cannot change it");
+    let refused =
+        chu.call_fn::<SaveAnswer>(&[("question_id", &ipp.id.to_string()), ("version", "1"), ("achieved", "3")]).await;
+    assert!(!refused.not_editable().is_empty(), "the establishment cannot change it");
 
     // The same file again changes nothing; a new value replaces the old one, kept in the history.
     let (_, again) = preview(&admin, "CAQES-2022", &lines[..3]).await;
@@ -156,7 +163,7 @@ async fn national_values_are_previewed_with_refused_lines_then_shown_grey_with_t
         preview(&admin, "CAQES-2022", &["FINESS;Code question;Valeur", "380780080;4.1.1.a;-5"]).await;
     let changed: NationalValuesPreview = changed.value();
     assert_eq!((changed.updated, changed.changes[0].before.as_deref()), (1, Some("-4,2")));
-    assert_eq!(admin.call("confirmer_valeurs_nationales", &[("token", &token)]).await.status, 200);
+    assert_eq!(admin.call_fn::<ConfirmNationalValues>(&[("token", &token)]).await.status, 200);
     let stored = answer_to(&app, ipp.id).await.unwrap();
     assert_eq!((stored.achieved.as_deref(), stored.comment, stored.version), (Some("-5"), None, 2));
 
@@ -164,7 +171,7 @@ async fn national_values_are_previewed_with_refused_lines_then_shown_grey_with_t
     let (token, closed_year) =
         preview(&admin, "CAQES-2021", &["FINESS;Code question;Valeur", "380780080;4.1.2.a;-2,4"]).await;
     assert_eq!(closed_year.value::<NationalValuesPreview>().created, 1);
-    assert_eq!(admin.call("confirmer_valeurs_nationales", &[("token", &token)]).await.status, 200);
+    assert_eq!(admin.call_fn::<ConfirmNationalValues>(&[("token", &token)]).await.status, 200);
     let transports = question(&app, 2021, "4.1.2.a").await;
     assert_eq!(answer_to(&app, transports.id).await.unwrap().achieved.as_deref(), Some("-2,4"));
 }
@@ -174,11 +181,15 @@ async fn bad_files_are_refused_with_a_reason_and_only_agency_administrators_impo
     let app = spawn_app().await;
     for account in [CHU, REFERENT, ADMIN] {
         let visitor = app.login_as(account).await;
-        assert_eq!(visitor.get(PAGE).await.status, 404, "{}", account.0);
-        assert_eq!(visitor.call("campagnes_valeurs_nationales", &[]).await.status, 404);
+        visitor.get_not_found(PAGE).await;
+        assert_eq!(visitor.call_fn::<NationalValueChoices>(&[]).await.error(404), AppError::NotFound);
         let token = "a".repeat(64);
-        for endpoint in ["apercu_valeurs_nationales", "confirmer_valeurs_nationales", "annuler_valeurs_nationales"] {
-            assert_eq!(visitor.call(endpoint, &[("token", &token)]).await.status, 404, "{endpoint}");
+        for endpoint in [PreviewNationalValues::PATH, ConfirmNationalValues::PATH, CancelNationalValues::PATH] {
+            assert_eq!(
+                visitor.call_path(endpoint, &[("token", &token)]).await.error(404),
+                AppError::NotFound,
+                "{endpoint}"
+            );
         }
         let form = reqwest::multipart::Form::new().text("campagne", "CAQES-2022");
         let sent = reqwest::Client::new()
@@ -190,6 +201,7 @@ async fn bad_files_are_refused_with_a_reason_and_only_agency_administrators_impo
             .await
             .unwrap();
         assert_eq!(sent.status().as_u16(), 404, "{}", account.0);
+        assert_eq!(serde_json::from_str::<AppError>(&sent.text().await.unwrap()).unwrap(), AppError::NotFound);
     }
 
     let admin = app.login_as(ADMIN_ARA).await;
@@ -215,7 +227,11 @@ async fn bad_files_are_refused_with_a_reason_and_only_agency_administrators_impo
     ] {
         let (token, refused) = preview(&admin, "CAQES-2022", &lines).await;
         refused.assert_refused(400, &[says]);
-        assert_eq!(admin.call("confirmer_valeurs_nationales", &[("token", &token)]).await.status, 404, "forgotten");
+        assert_eq!(
+            admin.call_fn::<ConfirmNationalValues>(&[("token", &token)]).await.error(404),
+            AppError::NotFound,
+            "forgotten"
+        );
     }
     // A year without evaluations of that type: every line says so.
     let (_, none) = preview(&admin, "CPOM-2022", &["FINESS;Code question;Valeur", "380780080;4.1.1.a;3"]).await;
@@ -225,15 +241,15 @@ async fn bad_files_are_refused_with_a_reason_and_only_agency_administrators_impo
     // Another agency's administrator neither reads this file nor imports for the CHU.
     let (token, _) = preview(&admin, "CAQES-2022", &["FINESS;Code question;Valeur", "380780080;4.1.1.a;3"]).await;
     let bfc = app.login_as(ADMIN_BFC).await;
-    assert_eq!(bfc.call("apercu_valeurs_nationales", &[("token", &token)]).await.status, 404);
-    assert_eq!(bfc.call("confirmer_valeurs_nationales", &[("token", &token)]).await.status, 404);
+    assert_eq!(bfc.call_fn::<PreviewNationalValues>(&[("token", &token)]).await.error(404), AppError::NotFound);
+    assert_eq!(bfc.call_fn::<ConfirmNationalValues>(&[("token", &token)]).await.error(404), AppError::NotFound);
     let (_, theirs) = preview(&bfc, "CAQES-2022", &["FINESS;Code question;Valeur", "380780080;4.1.1.a;3"]).await;
     let theirs: NationalValuesPreview = theirs.value();
     assert!(theirs.refused[0].reason.contains("n'est pas une de celles de l'agence"));
     assert_eq!(theirs.created, 0);
     // "Annuler" forgets the file.
-    assert_eq!(admin.call("annuler_valeurs_nationales", &[("token", &token)]).await.status, 200);
-    assert_eq!(admin.call("apercu_valeurs_nationales", &[("token", &token)]).await.status, 404);
+    assert_eq!(admin.call_fn::<CancelNationalValues>(&[("token", &token)]).await.status, 200);
+    assert_eq!(admin.call_fn::<PreviewNationalValues>(&[("token", &token)]).await.error(404), AppError::NotFound);
     assert!(answer_to(&app, question(&app, 2022, "4.1.1.a").await.id).await.is_none(), "nothing written");
 }
 

@@ -2,6 +2,7 @@
 //! the office suite of many agencies), converted headless to CSV and read back: the follow-up's
 //! exports (.ods with both sheets, .xlsx, .csv), the referential template and the journal.
 
+use app::evaluation::api::SaveAnswer;
 use std::path::{Path, PathBuf};
 
 use crate::helpers::{caqes_test, spawn_app, TestApp, Visitor, CHU, REFERENT};
@@ -61,7 +62,7 @@ async fn every_spreadsheet_the_portal_writes_opens_in_libreoffice() {
     let question = crate::documents::question_id(&app, "1.1.1.a").await.to_string();
     let form =
         [("question_id", question.as_str()), ("version", "0"), ("achieved", "12,5"), ("comment", AWKWARD_COMMENT)];
-    assert_eq!(chu.call("enregistrer_reponse", &form).await.status, 200);
+    assert_eq!(chu.call_fn::<SaveAnswer>(&form).await.status, 200);
     let referent = app.login_as(REFERENT).await;
     let admin = app.login_as(ADMIN_ARA).await;
     let year = app::evaluation::years::server::current(

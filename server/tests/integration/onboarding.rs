@@ -4,6 +4,11 @@
 //! extract and a referential, makes a contract and invites the establishment's user, who logs in
 //! from the invitation mail and finds the contract's tree.
 
+use app::accounts::api::{SendCode, SetNewPassword, VerifyCode};
+use app::administration::api::ConfirmFinessImport;
+use app::agencies::api::CreateAgency;
+use app::contracts::api::CreateContracts;
+use app::referentials::api::ConfirmReferential;
 use std::process::Command;
 
 use crate::helpers::{find_code, spawn_app_with, TestApp, Visitor};
@@ -28,7 +33,7 @@ async fn first_login(app: &TestApp, email: &str, new_password: &str) -> Visitor 
     let initial = invitation_password(app, email).await;
     let login = app.login((email, &initial)).await;
     assert!(login.body.contains("premiere=1"), "{email} must renew first: {}", login.body);
-    assert_eq!(app.call("envoyer_code", &[("email", email)]).await.status, 200);
+    assert_eq!(app.call_fn::<SendCode>(&[("email", email)]).await.status, 200);
     let message = app
         .outbox()
         .await
@@ -37,10 +42,10 @@ async fn first_login(app: &TestApp, email: &str, new_password: &str) -> Visitor 
         .find(|message| message.contains(&format!("To: {email}")) && message.contains("code de vérification :"))
         .expect("a code");
     let code = find_code(&message).expect("a code in the message");
-    let verified = app.call("verifier_code", &[("email", email), ("code", &code)]).await;
+    let verified = app.call_fn::<VerifyCode>(&[("email", email), ("code", &code)]).await;
     let renewal = format!("ecars_renouvellement={}", verified.cookie("ecars_renouvellement").expect("renewal cookie"));
     let form = [("password", new_password), ("confirmation", new_password)];
-    let done = app.call_with("nouveau_mot_de_passe", &form, Some(&renewal)).await;
+    let done = app.call_fn_with::<SetNewPassword>(&form, Some(&renewal)).await;
     assert_eq!(done.status, 200, "{}", done.body);
     app.login_as((email, new_password)).await
 }
@@ -68,7 +73,7 @@ async fn an_agency_starts_from_an_empty_database_and_loads_everything_from_the_b
         ("support_phone", "03 80 41 98 98"),
         ("administrator_email", "admin@ars-bfc.fr"),
     ];
-    national.call("creer_agence", &agency).await.assert_shows(&["est créée"]);
+    national.call_fn::<CreateAgency>(&agency).await.assert_shows(&["est créée"]);
 
     let admin = first_login(&app, "admin@ars-bfc.fr", "Admin-Bourgogne-2027!").await;
     let entities = "finess;etalab;100;2026-11-30\n\
@@ -78,7 +83,7 @@ async fn an_agency_starts_from_an_empty_database_and_loads_everything_from_the_b
         .part("entites", reqwest::multipart::Part::bytes(entities.as_bytes().to_vec()).file_name("entites.csv"));
     let sent = admin.send_file_form("/administration/finess", "/api/administration/finess", form).await;
     let token = sent.location.as_deref().and_then(|to| to.split("apercu=").nth(1)).expect("a preview").to_owned();
-    admin.call("confirmer_import_finess", &[("token", &token)]).await.assert_shows(&["Import terminé"]);
+    admin.call_fn::<ConfirmFinessImport>(&[("token", &token)]).await.assert_shows(&["Import terminé"]);
 
     let referential = "Code;Code parent;Libellé;Type de nœud;Type de valeur;Cible;National\n\
         1;;Pertinence des prescriptions;objectif;;;\n\
@@ -88,7 +93,7 @@ async fn an_agency_starts_from_an_empty_database_and_loads_everything_from_the_b
         .part("fichier", reqwest::multipart::Part::bytes(referential.as_bytes().to_vec()).file_name("caqes.csv"));
     let sent = admin.send_file_form("/administration/referentiels", "/api/administration/referentiels", form).await;
     let token = sent.location.as_deref().and_then(|to| to.split("apercu=").nth(1)).expect("a preview").to_owned();
-    admin.call("confirmer_referentiel", &[("token", &token)]).await.assert_shows(&["version 1"]);
+    admin.call_fn::<ConfirmReferential>(&[("token", &token)]).await.assert_shows(&["version 1"]);
 
     let contracts = admin.get("/administration/contrats").await;
     contracts.assert_shows(&["CAQES Bourgogne (version 1)", "210000111 - CENTRE HOSPITALIER DE BEAUNE"]);
@@ -117,9 +122,9 @@ async fn an_agency_starts_from_an_empty_database_and_loads_everything_from_the_b
         ("version", version.as_str()),
         ("legal_entities[]", "210000111"),
     ];
-    admin.call("creer_contrats", &contract).await.assert_shows(&["créé pour 1 entité(s) juridique(s)"]);
+    admin.call_fn::<CreateContracts>(&contract).await.assert_shows(&["créé pour 1 entité(s) juridique(s)"]);
     let invitation = [("email", "direction@ch-beaune.fr"), ("role", "establishment"), ("legal_entities", "210000111")];
-    admin.call("inviter_utilisateur", &invitation).await.assert_shows(&["est créé"]);
+    admin.call_unexported("inviter_utilisateur", &invitation).await.assert_shows(&["est créé"]);
 
     let user = first_login(&app, "direction@ch-beaune.fr", "Beaune-Direction-2027!").await;
     user.get("/").await.assert_shows(&["210000111 - CENTRE HOSPITALIER DE BEAUNE"]);

@@ -115,8 +115,11 @@ async fn metrics(app: &crate::helpers::TestApp, authorization: Option<&str>) -> 
 #[tokio::test]
 async fn metrics_exist_only_with_a_token_configured_and_only_for_whoever_presents_it() {
     let without = spawn_app().await;
-    assert_eq!(metrics(&without, None).await.status, 404);
-    assert_eq!(metrics(&without, Some(&format!("Bearer {METRICS_TOKEN}"))).await.status, 404);
+    // A bare 404, not the router's fallback (an HTML "Page introuvable").
+    for authorization in [None, Some(format!("Bearer {METRICS_TOKEN}"))] {
+        let refused = metrics(&without, authorization.as_deref()).await;
+        assert_eq!((refused.status, refused.body.as_str()), (404, ""), "{authorization:?}");
+    }
 
     let app = spawn_app_with(|config| {
         config.metrics_token = app::operations::metrics::MetricsToken::parse(METRICS_TOKEN);
@@ -126,10 +129,12 @@ async fn metrics_exist_only_with_a_token_configured_and_only_for_whoever_present
     assert_eq!(anonymous.status, 401, "not the login page: {}", anonymous.body);
     assert_eq!(anonymous.headers["www-authenticate"], "Bearer");
     assert!(!anonymous.body.contains("ecars_"), "{}", anonymous.body);
-    assert_eq!(metrics(&app, Some("Bearer jeton-de-prometheus-pour-les-tests-012345678")).await.status, 401);
+    let wrong = metrics(&app, Some("Bearer jeton-de-prometheus-pour-les-tests-012345678")).await;
+    assert_eq!((wrong.status, wrong.headers["www-authenticate"].to_str().unwrap()), (401, "Bearer"));
     // A session is no token: even the national administrator does not read them.
     let admin = app.login_as(crate::helpers::ADMIN).await;
-    assert_eq!(admin.get("/metrics").await.status, 401);
+    let session = admin.get("/metrics").await;
+    assert_eq!((session.status, session.headers["www-authenticate"].to_str().unwrap()), (401, "Bearer"));
 }
 
 #[tokio::test]

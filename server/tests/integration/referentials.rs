@@ -5,7 +5,10 @@ use std::io::Write;
 
 use app::administration::journal::ChangeKind;
 use app::db::entities::{journal_entry, referential_node, referential_version};
+use app::referentials::api::{CancelReferential, ConfirmReferential, PreviewReferential, Referentials};
 use app::referentials::{ReferentialPreview, ReferentialRow};
+use app::AppError;
+use leptos::server_fn::ServerFn;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::helpers::{spawn_app, Page, Visitor, ADMIN, CHU, REFERENT};
@@ -114,7 +117,7 @@ fn token_of(page: &Page) -> String {
 
 async fn preview(visitor: &Visitor, name: &str, file_name: &str, bytes: Vec<u8>) -> Result<ReferentialPreview, Page> {
     let token = token_of(&send(visitor, name, file_name, bytes).await);
-    let answer = visitor.call("apercu_referentiel", &[("token", &token)]).await;
+    let answer = visitor.call_fn::<PreviewReferential>(&[("token", &token)]).await;
     if answer.status == 200 {
         Ok(answer.value())
     } else {
@@ -163,13 +166,17 @@ async fn xlsx_ods_and_csv_give_the_same_tree_and_each_import_is_a_new_version() 
     ]);
     assert_eq!(referential_node::Entity::find().count(&db).await.unwrap(), nodes_before, "the preview writes nothing");
 
-    let confirmed = admin.call("confirmer_referentiel", &[("token", &from_csv.token)]).await;
+    let confirmed = admin.call_fn::<ConfirmReferential>(&[("token", &from_csv.token)]).await;
     confirmed.assert_shows(&["Référentiel « CAQES 2026 » importé : version 1"]);
-    let again = admin.call("confirmer_referentiel", &[("token", &from_xlsx.token)]).await;
+    let again = admin.call_fn::<ConfirmReferential>(&[("token", &from_xlsx.token)]).await;
     again.assert_shows(&["version 2"]);
-    assert_eq!(admin.call("apercu_referentiel", &[("token", &from_csv.token)]).await.status, 404, "the file is gone");
-    assert!(admin.call("annuler_referentiel", &[("token", &from_ods.token)]).await.status < 400);
-    let listed: Vec<ReferentialRow> = admin.call("referentiels", &[]).await.value();
+    assert_eq!(
+        admin.call_fn::<PreviewReferential>(&[("token", &from_csv.token)]).await.error(404),
+        AppError::NotFound,
+        "the file is gone"
+    );
+    assert!(admin.call_fn::<CancelReferential>(&[("token", &from_ods.token)]).await.status < 400);
+    let listed: Vec<ReferentialRow> = admin.call_fn::<Referentials>(&[]).await.value();
     let versions: Vec<(i32, u64, u64)> =
         listed[0].versions.iter().map(|version| (version.number, version.objectives, version.questions)).collect();
     assert_eq!(versions, [(2, 3, 3), (1, 3, 3)]);
@@ -180,7 +187,7 @@ async fn xlsx_ods_and_csv_give_the_same_tree_and_each_import_is_a_new_version() 
     assert_eq!(journal.iter().filter(ours).count(), 2);
 
     // Another agency does not see them (it has the demo's own).
-    let other: Vec<ReferentialRow> = app.login_as(ADMIN_ARA).await.call("referentiels", &[]).await.value();
+    let other: Vec<ReferentialRow> = app.login_as(ADMIN_ARA).await.call_fn::<Referentials>(&[]).await.value();
     assert!(other.iter().all(|referential| referential.name != "CAQES 2026"));
 }
 
@@ -207,8 +214,7 @@ async fn bad_referential_files_are_refused_with_a_reason_and_nothing_written() {
         ("vieux.xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest".to_vec(), ".xls"),
     ] {
         let refused = preview(&admin, "CAQES 2026", file_name, bytes).await.unwrap_err();
-        assert_eq!(refused.status, 400, "{file_name}");
-        assert!(refused.body.contains(reason), "{file_name}: {}", refused.body);
+        assert!(refused.invalid().contains(reason), "{file_name}: {}", refused.body);
     }
     // Formulas are read as the values they show, never evaluated.
     let mut workbook = rust_xlsxwriter::Workbook::new();
@@ -251,23 +257,27 @@ async fn referentials_are_not_found_for_everyone_but_agency_administrators() {
     let app = spawn_app().await;
     for account in [CHU, REFERENT, ADMIN] {
         let visitor = app.login_as(account).await;
-        assert_eq!(visitor.get(PAGE).await.status, 404, "{}", account.0);
+        visitor.get_not_found(PAGE).await;
         let template = app
             .request(reqwest::Method::GET, "/api/administration/referentiels/modele", None, Some(&visitor.cookie), &[])
             .await;
-        assert_eq!(template.status, 404);
-        assert_eq!(visitor.call("referentiels", &[]).await.status, 404);
+        assert_eq!(template.error(404), AppError::NotFound);
+        assert_eq!(visitor.call_fn::<Referentials>(&[]).await.error(404), AppError::NotFound);
         let token = "a".repeat(64);
-        for endpoint in ["apercu_referentiel", "confirmer_referentiel", "annuler_referentiel"] {
-            assert_eq!(visitor.call(endpoint, &[("token", &token)]).await.status, 404, "{endpoint}");
+        for endpoint in [PreviewReferential::PATH, ConfirmReferential::PATH, CancelReferential::PATH] {
+            assert_eq!(
+                visitor.call_path(endpoint, &[("token", &token)]).await.error(404),
+                AppError::NotFound,
+                "{endpoint}"
+            );
         }
     }
     // One administrator's staged file is not another's.
     let bfc = app.login_as(ADMIN_BFC).await;
     let token = token_of(&send(&bfc, "CAQES", "r.csv", csv(&rows())).await);
     let ara = app.login_as(ADMIN_ARA).await;
-    assert_eq!(ara.call("apercu_referentiel", &[("token", &token)]).await.status, 404);
-    assert_eq!(ara.call("confirmer_referentiel", &[("token", &token)]).await.status, 404);
+    assert_eq!(ara.call_fn::<PreviewReferential>(&[("token", &token)]).await.error(404), AppError::NotFound);
+    assert_eq!(ara.call_fn::<ConfirmReferential>(&[("token", &token)]).await.error(404), AppError::NotFound);
 }
 
 #[tokio::test]
@@ -289,7 +299,10 @@ async fn the_demo_s_sample_files_can_be_downloaded_and_imported_from_the_pages()
     let unknown = app
         .request(reqwest::Method::GET, "/api/administration/exemples/..%2F..%2Fsecret", None, Some(&admin.cookie), &[])
         .await;
-    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.error(404), AppError::NotFound);
     let chu = app.login_as(CHU).await;
-    assert_eq!(app.request(reqwest::Method::GET, path, None, Some(&chu.cookie), &[]).await.status, 404);
+    assert_eq!(
+        app.request(reqwest::Method::GET, path, None, Some(&chu.cookie), &[]).await.error(404),
+        AppError::NotFound
+    );
 }

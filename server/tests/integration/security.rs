@@ -1,9 +1,14 @@
 //! Against a hostile client: forged cross-site requests from browsers that do not say where they
 //! come from, forwarding headers from anybody, and malformed bodies sent to every endpoint.
 
+use app::accounts::api::{ChangePassword, Login, Logout};
 use app::accounts::client::TrustedProxies;
+use app::contacts::api::SaveContact;
+use app::evaluation::api::SaveAnswer;
+use app::AppError;
+use leptos::server_fn::ServerFn;
 
-use crate::helpers::{spawn_app, spawn_app_with, Page, TestApp, Visitor, CHU};
+use crate::helpers::{spawn_app, spawn_app_with, Page, TestApp, Visitor, CHU, CROSS_SITE_REFUSAL};
 
 /// A form of a page, as a browser would post it: its action and the fields it sends.
 #[derive(Debug)]
@@ -96,22 +101,22 @@ async fn each_form_replayed_without_origin_headers_needs_the_sessions_token() {
             // Without the token, or with another one, nothing happens.
             let missing = post_unsaid(&app, &chu, &form.action, &without(&form.fields, "__csrf")).await;
             assert_eq!(missing.status, 403, "{path}: {} without a token", form.action);
+            assert_eq!(missing.body, CROSS_SITE_REFUSAL, "{path}: {}", form.action);
             let mut forged = without(&form.fields, "__csrf");
             forged.push(("__csrf".to_owned(), "0".repeat(64)));
-            assert_eq!(post_unsaid(&app, &chu, &form.action, &forged).await.status, 403, "{}", form.action);
+            let refused = post_unsaid(&app, &chu, &form.action, &forged).await;
+            assert_eq!((refused.status, refused.body.as_str()), (403, CROSS_SITE_REFUSAL), "{}", form.action);
             seen.push((path.clone(), form));
         }
     }
     let actions: Vec<&str> = seen.iter().map(|(_, form)| form.action.as_str()).collect();
-    for expected in
-        ["/api/changer_mot_de_passe", "/api/enregistrer_reponse", "/api/enregistrer_contact", "/api/deconnexion"]
-    {
+    for expected in [ChangePassword::PATH, SaveAnswer::PATH, SaveContact::PATH, Logout::PATH] {
         assert!(actions.contains(&expected), "{expected} among {actions:?}");
     }
     assert_eq!(chu.get("/").await.status, 200, "the refused logouts did nothing");
     // With the token, each form is taken (answered, or refused for what it holds: never 403).
     // The logout goes last, since it ends the session.
-    seen.sort_by_key(|(_, form)| form.action == "/api/deconnexion");
+    seen.sort_by_key(|(_, form)| form.action == Logout::PATH);
     for (path, form) in &seen {
         let taken = post_unsaid(&app, &chu, &form.action, &form.fields).await;
         assert_ne!(taken.status, 403, "{path}: {} with its token: {}", form.action, taken.body);
@@ -137,12 +142,11 @@ async fn island_requests_and_uploads_carry_the_token_in_a_header() {
         let (app, cookie) = (app.clone(), chu.cookie.clone());
         async move {
             let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
-            app.request_unsaid(reqwest::Method::POST, "/api/enregistrer_reponse", Some(&form), Some(&cookie), &headers)
-                .await
+            app.request_unsaid(reqwest::Method::POST, SaveAnswer::PATH, Some(&form), Some(&cookie), &headers).await
         }
     };
-    assert_eq!(save(vec![]).await.status, 403);
-    assert_eq!(save(vec![("x-csrf-token", "ab".repeat(32))]).await.status, 403);
+    save(vec![]).await.assert_refused(403, &[CROSS_SITE_REFUSAL]);
+    save(vec![("x-csrf-token", "ab".repeat(32))]).await.assert_refused(403, &[CROSS_SITE_REFUSAL]);
     let saved = save(vec![("x-csrf-token", token.clone())]).await;
     assert_eq!(saved.status, 200, "{}", saved.body);
 
@@ -150,7 +154,7 @@ async fn island_requests_and_uploads_carry_the_token_in_a_header() {
     let other = app.login_as(CHU).await;
     let other_token = meta_token(&other.get("/").await);
     assert_ne!(other_token, token);
-    assert_eq!(save(vec![("x-csrf-token", other_token)]).await.status, 403);
+    save(vec![("x-csrf-token", other_token)]).await.assert_refused(403, &[CROSS_SITE_REFUSAL]);
     // Anonymous pages have no token, and anonymous requests need none (nothing to abuse).
     assert_eq!(meta_token(&app.get("/connexion").await), "");
 }
@@ -162,23 +166,26 @@ async fn behind_a_trusted_proxy_each_real_client_is_counted_apart() {
         let app = app.clone();
         async move {
             let form = [("identifier", account.0), ("password", account.1)];
-            app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &[("x-forwarded-for", client)])
-                .await
+            app.request(reqwest::Method::POST, Login::PATH, Some(&form), None, &[("x-forwarded-for", client)]).await
         }
     };
     for _ in 0..30 {
-        assert_eq!(login_from("203.0.113.5", ("personne@exemple.fr", "x")).await.status, 401);
+        assert_eq!(
+            login_from("203.0.113.5", ("personne@exemple.fr", "x")).await.error(401),
+            AppError::InvalidCredentials
+        );
     }
-    assert_eq!(login_from("203.0.113.5", CHU).await.status, 429, "this client used its quota");
+    let limited = |page: Page| matches!(page.error(429), AppError::TooManyRequests { .. });
+    assert!(limited(login_from("203.0.113.5", CHU).await), "this client used its quota");
     assert_eq!(login_from("203.0.113.6", CHU).await.status, 200, "another client behind the same proxy");
     // IPv6 clients are counted by /64: one home network is one client.
     for _ in 0..30 {
         login_from("2001:db8:1:2::10", ("personne@exemple.fr", "x")).await;
     }
-    assert_eq!(login_from("2001:db8:1:2::99", CHU).await.status, 429);
+    assert!(limited(login_from("2001:db8:1:2::99", CHU).await));
     assert_eq!(login_from("2001:db8:1:3::10", CHU).await.status, 200);
     // What the client wrote before the proxy's own entry proves nothing.
-    assert_eq!(login_from("198.51.100.1, 203.0.113.5", CHU).await.status, 429);
+    assert!(limited(login_from("198.51.100.1, 203.0.113.5", CHU).await));
 }
 
 #[tokio::test]
@@ -188,73 +195,75 @@ async fn forwarding_headers_from_an_untrusted_peer_are_ignored() {
         let client = format!("203.0.113.{n}");
         let form = [("identifier", "personne@exemple.fr"), ("password", "x")];
         let headers = [("x-forwarded-for", client.as_str())];
-        app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &headers).await;
+        app.request(reqwest::Method::POST, Login::PATH, Some(&form), None, &headers).await;
     }
     let form = [("identifier", CHU.0), ("password", CHU.1)];
     let headers = [("x-forwarded-for", "198.51.100.77"), ("x-forwarded-proto", "https")];
-    let limited = app.request(reqwest::Method::POST, "/api/connexion", Some(&form), None, &headers).await;
-    assert_eq!(limited.status, 429, "one peer, one bucket, whatever it writes");
+    let limited = app.request(reqwest::Method::POST, Login::PATH, Some(&form), None, &headers).await;
+    assert!(matches!(limited.error(429), AppError::TooManyRequests { .. }), "one peer, one bucket, whatever it writes");
     let page = app.request(reqwest::Method::GET, "/connexion", None, None, &[("x-forwarded-proto", "https")]).await;
     assert!(page.headers.get("strict-transport-security").is_none(), "https only when a trusted proxy says so");
 }
 
-/// Every server function, by endpoint.
+/// Every server function, by its path (`registered_server_functions_are_all_swept` checks the list
+/// against those the app registers).
 const SERVER_FUNCTIONS: &[&str] = &[
-    "indicateurs",
-    "question",
-    "enregistrer_reponse",
-    "clore_la_saisie",
-    "accuse_de_cloture",
-    "contacts",
-    "contact",
-    "enregistrer_contact",
-    "contrat",
-    "etablissements_du_contrat",
-    "connexion",
-    "rafraichir_session",
-    "compte",
-    "envoyer_code",
-    "verifier_code",
-    "adresse_verifiee",
-    "nouveau_mot_de_passe",
-    "changer_mot_de_passe",
-    "entites_juridiques",
-    "entite_juridique",
-    "etablissement",
-    "documents",
-    "declarer_rapport_evaluation",
-    "apercu_import_finess",
-    "confirmer_import_finess",
-    "annuler_import_finess",
-    "agences",
-    "creer_agence",
-    "referentiels",
-    "apercu_referentiel",
-    "confirmer_referentiel",
-    "annuler_referentiel",
-    "journal",
-    "contrats_agence",
-    "creer_contrats",
-    "contrat_a_modifier",
-    "modifier_contrat",
-    "prolonger_saisie",
-    "rouvrir_saisie",
-    "campagnes",
-    "ouvrir_campagne",
-    "preferences_courriel",
-    "ecrire_note_agence",
-    "suivi_de_campagne",
-    "graphiques_du_suivi",
-    "evaluation_imprimable",
-    "campagnes_valeurs_nationales",
-    "apercu_valeurs_nationales",
-    "confirmer_valeurs_nationales",
-    "annuler_valeurs_nationales",
-    "comptes_agence",
-    "compte_administre",
-    "inviter_utilisateur",
-    "modifier_compte",
-    "deconnexion",
+    app::evaluation::api::GetIndicatorTree::PATH,
+    app::evaluation::api::GetQuestion::PATH,
+    app::evaluation::api::SaveAnswer::PATH,
+    app::evaluation::api::CloseEvaluation::PATH,
+    app::evaluation::api::GetClosingReceipt::PATH,
+    app::contacts::api::ListContacts::PATH,
+    app::contacts::api::GetContact::PATH,
+    app::contacts::api::SaveContact::PATH,
+    app::contracts::api::GetContract::PATH,
+    app::contracts::api::GetContractEstablishments::PATH,
+    app::accounts::api::Login::PATH,
+    app::accounts::api::RefreshSession::PATH,
+    app::accounts::api::CurrentAccount::PATH,
+    app::accounts::api::SendCode::PATH,
+    app::accounts::api::VerifyCode::PATH,
+    app::accounts::api::RenewalEmail::PATH,
+    app::accounts::api::SetNewPassword::PATH,
+    app::accounts::api::ChangePassword::PATH,
+    app::legal_entities::api::ListLegalEntities::PATH,
+    app::legal_entities::api::GetLegalEntity::PATH,
+    app::legal_entities::api::GetEstablishment::PATH,
+    app::documents::api::GetDocuments::PATH,
+    app::documents::api::DeclareEvaluationReport::PATH,
+    app::administration::api::ImportPreview::PATH,
+    app::administration::api::ConfirmFinessImport::PATH,
+    app::administration::api::CancelFinessImport::PATH,
+    app::agencies::api::Agencies::PATH,
+    app::agencies::api::CreateAgency::PATH,
+    app::referentials::api::Referentials::PATH,
+    app::referentials::api::PreviewReferential::PATH,
+    app::referentials::api::ConfirmReferential::PATH,
+    app::referentials::api::CancelReferential::PATH,
+    app::administration::api::Journal::PATH,
+    app::contracts::api::AgencyContracts::PATH,
+    app::contracts::api::CreateContracts::PATH,
+    app::contracts::api::ContractEdition::PATH,
+    app::contracts::api::EditContract::PATH,
+    app::campaigns::api::ExtendWindow::PATH,
+    app::campaigns::api::ReopenEvaluation::PATH,
+    app::campaigns::api::CampaignsAdministration::PATH,
+    app::campaigns::api::OpenCampaign::PATH,
+    app::accounts::mail_preferences::SetMailPreference::PATH,
+    app::follow_up::notes::WriteAgencyNote::PATH,
+    app::follow_up::api::FollowUpDashboard::PATH,
+    app::follow_up::charts::FollowUpCharts::PATH,
+    app::evaluation::printable::GetPrintableEvaluation::PATH,
+    app::campaigns::api::NationalValueChoices::PATH,
+    app::campaigns::api::PreviewNationalValues::PATH,
+    app::campaigns::api::ConfirmNationalValues::PATH,
+    app::campaigns::api::CancelNationalValues::PATH,
+    // `app::accounts::management_api` is private: its types cannot be named here.
+    "/api/comptes_agence",
+    "/api/compte_administre",
+    "/api/inviter_utilisateur",
+    "/api/modifier_compte",
+    app::accounts::api::Logout::PATH,
 ];
 
 #[tokio::test]
@@ -348,7 +357,7 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
         for (content_type, body) in &bodies {
             for accept in ["*/*", "text/html"] {
                 let response = client
-                    .post(format!("{}/api/{endpoint}", app.address))
+                    .post(format!("{}{endpoint}", app.address))
                     .header("cookie", &visitor.cookie)
                     .header("sec-fetch-site", "same-origin")
                     .header("content-type", *content_type)
@@ -364,5 +373,15 @@ async fn malformed_bodies_sent_to_every_endpoint_never_break_the_server() {
     }
     // Still serving (logins from this address are now rate-limited: the sweep sent hundreds).
     assert_eq!(app.get("/connexion").await.status, 200);
-    assert!(matches!(app.login(CHU).await.status, 200 | 429));
+    let login = app.login(CHU).await;
+    assert!(login.status == 200 || matches!(login.error(429), AppError::TooManyRequests { .. }), "{}", login.body);
+}
+
+#[test]
+fn registered_server_functions_are_all_swept() {
+    let mut registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+    let mut swept = SERVER_FUNCTIONS.to_vec();
+    registered.sort_unstable();
+    swept.sort_unstable();
+    assert_eq!(swept, registered);
 }
