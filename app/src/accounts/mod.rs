@@ -4,7 +4,7 @@ pub mod api;
 pub mod csrf;
 pub mod mail_preferences;
 pub mod management;
-mod management_api;
+pub mod management_api;
 mod management_page;
 mod pages;
 pub mod password_policy;

@@ -96,7 +96,13 @@ pub async fn close(
         percentage: receipt.percentage,
         answers: &answers,
     };
-    for to in user_emails(&txn, ecars_core::ids::LegalEntityId(access.contract.legal_entity_id), &[Role::Establishment, Role::Referent]).await? {
+    for to in user_emails(
+        &txn,
+        ecars_core::ids::LegalEntityId(access.contract.legal_entity_id),
+        &[Role::Establishment, Role::Referent],
+    )
+    .await?
+    {
         outbox.queue(&txn, templates::closing_receipt(&to, &mail, &page_url)).await?;
     }
     txn.commit().await?;

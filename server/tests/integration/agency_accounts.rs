@@ -1,11 +1,6 @@
 //! "Comptes" in the administration: an agency administrator invites a user (who then logs in
 //! from the mail), sends the invitation again, changes its legal entities, unlocks, deactivates
 //! and reactivates accounts; each change is journaled; nobody else reaches any of it.
-//!
-//! Their server functions (`comptes_agence`, `compte_administre`, `inviter_utilisateur`,
-//! `modifier_compte`) are declared in `app::accounts::management_api`, a private module: the tests
-//! cannot name their generated types, and call them by endpoint with `call_unexported`, which
-//! checks it against the registered server functions.
 
 use app::accounts::api::SendCode;
 use app::db::entities::{user, user_legal_entity};
@@ -64,13 +59,14 @@ async fn an_agency_administrator_invites_a_user_who_logs_in_from_the_mail_then_m
         (invitation(NEWCOMER, "establishment", ""), "au moins une entité juridique"),
         (invitation("pas-une-adresse", "referent", "380780080"), "adresse"),
     ] {
-        let refused = admin.call_unexported("inviter_utilisateur", &form).await;
+        let refused = admin.call_fn::<app::accounts::management_api::InviteUser>(&form).await;
         assert!(refused.invalid().contains(reason), "{reason}: {}", refused.body);
     }
     assert_eq!(user::Entity::find().count(&db).await.unwrap(), accounts);
 
-    let invited =
-        admin.call_unexported("inviter_utilisateur", &invitation(NEWCOMER, "establishment", "380780080")).await;
+    let invited = admin
+        .call_fn::<app::accounts::management_api::InviteUser>(&invitation(NEWCOMER, "establishment", "380780080"))
+        .await;
     invited.assert_shows(&["Le compte nouvelle.qualite@chu-grenoble.fr est créé"]);
     let first = initial_password(&app, NEWCOMER).await;
     let login = app.login((NEWCOMER, &first)).await;
@@ -85,7 +81,9 @@ async fn an_agency_administrator_invites_a_user_who_logs_in_from_the_mail_then_m
     ]);
 
     // Sent again: a new initial password, the former one no longer works.
-    let again = admin.call_unexported("modifier_compte", &[("id", &id.to_string()), ("action", "renvoyer")]).await;
+    let again = admin
+        .call_fn::<app::accounts::management_api::ChangeAccount>(&[("id", &id.to_string()), ("action", "renvoyer")])
+        .await;
     again.assert_shows(&["nouvelle invitation"]);
     let second = initial_password(&app, NEWCOMER).await;
     assert_ne!(first, second);
@@ -96,9 +94,9 @@ async fn an_agency_administrator_invites_a_user_who_logs_in_from_the_mail_then_m
     let id_text = id.to_string();
     let change =
         |entities: &'static str| [("id", id_text.as_str()), ("action", "entites"), ("legal_entities", entities)];
-    let refused = admin.call_unexported("modifier_compte", &change("380780080\n210984078")).await;
+    let refused = admin.call_fn::<app::accounts::management_api::ChangeAccount>(&change("380780080\n210984078")).await;
     assert!(!refused.invalid().is_empty(), "another agency's entity");
-    let changed = admin.call_unexported("modifier_compte", &change("380780080\n690000880")).await;
+    let changed = admin.call_fn::<app::accounts::management_api::ChangeAccount>(&change("380780080\n690000880")).await;
     changed.assert_shows(&["entités juridiques du compte sont enregistrées"]);
     let links =
         user_legal_entity::Entity::find().filter(user_legal_entity::Column::UserId.eq(id)).count(&db).await.unwrap();
@@ -125,13 +123,16 @@ async fn a_locked_account_is_unlocked_and_a_deactivated_one_can_neither_log_in_n
     assert_eq!(app.login(CHU).await.error(401), AppError::InvalidCredentials, "locked");
     let account_page = format!("{PAGE}/{id}");
     admin.get(&account_page).await.assert_shows(&["Bloqué jusqu'au", "Débloquer le compte"]);
-    admin.call_unexported("modifier_compte", &[("id", &id), ("action", "debloquer")]).await.assert_shows(&["débloqué"]);
+    admin
+        .call_fn::<app::accounts::management_api::ChangeAccount>(&[("id", &id), ("action", "debloquer")])
+        .await
+        .assert_shows(&["débloqué"]);
     app.login_as(CHU).await;
 
     // Deactivated: its open session ends at once, and its login gets the generic refusal.
     let wrong = app.login((CHU.0, "mauvais-mot-de-passe")).await;
     admin
-        .call_unexported("modifier_compte", &[("id", &id), ("action", "desactiver")])
+        .call_fn::<app::accounts::management_api::ChangeAccount>(&[("id", &id), ("action", "desactiver")])
         .await
         .assert_shows(&["désactivé"]);
     let after = chu.get("/").await;
@@ -152,10 +153,14 @@ async fn a_locked_account_is_unlocked_and_a_deactivated_one_can_neither_log_in_n
     admin.get(PAGE).await.assert_shows(&["Désactivé"]);
     // Nobody deactivates their own account.
     let own = account_id(&app, ADMIN_ARA.0).await.to_string();
-    let refused = admin.call_unexported("modifier_compte", &[("id", &own), ("action", "desactiver")]).await;
+    let refused =
+        admin.call_fn::<app::accounts::management_api::ChangeAccount>(&[("id", &own), ("action", "desactiver")]).await;
     assert!(refused.invalid().contains("propre compte"), "{}", refused.body);
 
-    admin.call_unexported("modifier_compte", &[("id", &id), ("action", "reactiver")]).await.assert_shows(&["réactivé"]);
+    admin
+        .call_fn::<app::accounts::management_api::ChangeAccount>(&[("id", &id), ("action", "reactiver")])
+        .await
+        .assert_shows(&["réactivé"]);
     app.login_as(CHU).await;
     admin.get(&account_page).await.assert_shows(&["Dernière connexion", "Actif"]);
     admin.get("/administration/journal?type=account_deactivated").await.assert_shows(&[CHU.0, "désactivé"]);
@@ -171,16 +176,23 @@ async fn accounts_are_not_found_for_everyone_else_and_for_another_agency() {
         let visitor = app.login_as(account).await;
         visitor.get_not_found(PAGE).await;
         visitor.get_not_found(&format!("{PAGE}/{chu_id}")).await;
-        assert_eq!(visitor.call_unexported("comptes_agence", &[]).await.error(404), AppError::NotFound);
         assert_eq!(
-            visitor.call_unexported("compte_administre", &[("id", &chu_id)]).await.error(404),
+            visitor.call_fn::<app::accounts::management_api::AgencyAccounts>(&[]).await.error(404),
             AppError::NotFound
         );
-        let invite =
-            visitor.call_unexported("inviter_utilisateur", &invitation(NEWCOMER, "referent", "380780080")).await;
+        assert_eq!(
+            visitor.call_fn::<app::accounts::management_api::ManagedAccount>(&[("id", &chu_id)]).await.error(404),
+            AppError::NotFound
+        );
+        let invite = visitor
+            .call_fn::<app::accounts::management_api::InviteUser>(&invitation(NEWCOMER, "referent", "380780080"))
+            .await;
         assert_eq!(invite.error(404), AppError::NotFound);
         assert_eq!(
-            visitor.call_unexported("modifier_compte", &[("id", &chu_id), ("action", "desactiver")]).await.error(404),
+            visitor
+                .call_fn::<app::accounts::management_api::ChangeAccount>(&[("id", &chu_id), ("action", "desactiver")])
+                .await
+                .error(404),
             AppError::NotFound
         );
     }
@@ -190,13 +202,22 @@ async fn accounts_are_not_found_for_everyone_else_and_for_another_agency() {
     list.assert_shows(&["acodege@exemple.fr"]);
     assert_eq!(list.count(CHU.0), 0);
     bfc.get_not_found(&format!("{PAGE}/{chu_id}")).await;
-    assert_eq!(bfc.call_unexported("compte_administre", &[("id", &chu_id)]).await.error(404), AppError::NotFound);
+    assert_eq!(
+        bfc.call_fn::<app::accounts::management_api::ManagedAccount>(&[("id", &chu_id)]).await.error(404),
+        AppError::NotFound
+    );
     for action in ["desactiver", "debloquer", "renvoyer", "reactiver", "entites"] {
         let form = [("id", chu_id.as_str()), ("action", action), ("legal_entities", "210984078")];
-        assert_eq!(bfc.call_unexported("modifier_compte", &form).await.error(404), AppError::NotFound, "{action}");
+        assert_eq!(
+            bfc.call_fn::<app::accounts::management_api::ChangeAccount>(&form).await.error(404),
+            AppError::NotFound,
+            "{action}"
+        );
     }
     assert_eq!(
-        bfc.call_unexported("modifier_compte", &[("id", &chu_id), ("action", "n-importe")]).await.error(404),
+        bfc.call_fn::<app::accounts::management_api::ChangeAccount>(&[("id", &chu_id), ("action", "n-importe")])
+            .await
+            .error(404),
         AppError::NotFound
     );
     app.login_as(CHU).await;

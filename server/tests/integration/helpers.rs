@@ -162,12 +162,6 @@ impl TestApp {
         self.request(reqwest::Method::POST, path, Some(form), cookie, &[]).await
     }
 
-    /// Calls a server function whose generated type the tests cannot name (declared in a private
-    /// module of `app`) by its endpoint, checked against the registered server functions.
-    pub async fn call_unexported(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
-        self.call_path(&format!("/api/{endpoint}"), form, cookie).await
-    }
-
     pub async fn login(&self, (email, password): (&str, &str)) -> Page {
         self.call_fn::<Login>(&[("identifier", email), ("password", password)]).await
     }
@@ -288,11 +282,6 @@ impl Visitor {
     /// Calls the server function at `path`, a [`ServerFn::PATH`], with this session.
     pub async fn call_path(&self, path: &str, form: &[(&str, &str)]) -> Page {
         self.app.call_path(path, form, Some(&self.cookie)).await
-    }
-
-    /// Calls an unexported server function with this session (see [`TestApp::call_unexported`]).
-    pub async fn call_unexported(&self, endpoint: &str, form: &[(&str, &str)]) -> Page {
-        self.app.call_unexported(endpoint, form, Some(&self.cookie)).await
     }
 
     /// GETs page `path` and asserts it is refused with the portal's "Page introuvable" (404).

@@ -95,7 +95,11 @@ async fn an_agency_administers_only_its_own_accounts_and_only_its_links_of_a_sha
         let form =
             [("id", referent.id.to_string()), ("action", action.to_owned()), ("legal_entities", ACODEGE.to_owned())];
         let form: Vec<(&str, &str)> = form.iter().map(|(name, value)| (*name, value.as_str())).collect();
-        assert_eq!(bfc.call_unexported("modifier_compte", &form).await.error(404), AppError::NotFound, "{action}");
+        assert_eq!(
+            bfc.call_fn::<app::accounts::management_api::ChangeAccount>(&form).await.error(404),
+            AppError::NotFound,
+            "{action}"
+        );
     }
     assert_eq!(account(&app, REFERENT.0).await, referent, "nothing of the ARA referent changed");
     app.login_as(REFERENT).await;
@@ -108,12 +112,17 @@ async fn an_agency_administers_only_its_own_accounts_and_only_its_links_of_a_sha
     page.assert_shows(&["aussi rattaché aux entités juridiques d'une autre agence", "210984078 - ACODEGE"]);
     assert_eq!(page.count("Désactiver le compte"), 0);
     assert_eq!(page.count("380780080"), 0, "the other agency's entities are not shown");
-    let refused = bfc.call_unexported("modifier_compte", &[("id", &id), ("action", "desactiver")]).await;
+    let refused =
+        bfc.call_fn::<app::accounts::management_api::ChangeAccount>(&[("id", &id), ("action", "desactiver")]).await;
     refused.assert_refused(400, &["autre agence"]);
     assert!(account(&app, shared).await.deactivated_at.is_none());
     // Its own links only: the ARA link stays.
     let changed = bfc
-        .call_unexported("modifier_compte", &[("id", &id), ("action", "entites"), ("legal_entities", ACODEGE)])
+        .call_fn::<app::accounts::management_api::ChangeAccount>(&[
+            ("id", &id),
+            ("action", "entites"),
+            ("legal_entities", ACODEGE),
+        ])
         .await;
     assert!(changed.status < 400, "{}", changed.body);
     let ara = app.login_as(ADMIN_ARA).await;

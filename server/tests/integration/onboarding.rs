@@ -124,7 +124,7 @@ async fn an_agency_starts_from_an_empty_database_and_loads_everything_from_the_b
     ];
     admin.call_fn::<CreateContracts>(&contract).await.assert_shows(&["créé pour 1 entité(s) juridique(s)"]);
     let invitation = [("email", "direction@ch-beaune.fr"), ("role", "establishment"), ("legal_entities", "210000111")];
-    admin.call_unexported("inviter_utilisateur", &invitation).await.assert_shows(&["est créé"]);
+    admin.call_fn::<app::accounts::management_api::InviteUser>(&invitation).await.assert_shows(&["est créé"]);
 
     let user = first_login(&app, "direction@ch-beaune.fr", "Beaune-Direction-2027!").await;
     user.get("/").await.assert_shows(&["210000111 - CENTRE HOSPITALIER DE BEAUNE"]);

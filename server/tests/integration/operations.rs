@@ -53,7 +53,7 @@ async fn every_answer_names_its_request_and_the_error_page_shows_the_reference()
         &["Page introuvable", "Référence de la demande, à donner au support", &format!("<code>{reference}</code>")],
     );
     // A server function's refusal names its request too.
-    let refused = chu.call("contrat", &[("id", "999999")]).await;
+    let refused = chu.call_fn::<app::contracts::api::GetContract>(&[("id", "999999")]).await;
     assert_eq!(refused.error(404), app::AppError::NotFound);
     assert_ne!(request_id(&refused), reference);
 }

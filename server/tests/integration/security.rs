@@ -258,11 +258,10 @@ const SERVER_FUNCTIONS: &[&str] = &[
     app::campaigns::api::PreviewNationalValues::PATH,
     app::campaigns::api::ConfirmNationalValues::PATH,
     app::campaigns::api::CancelNationalValues::PATH,
-    // `app::accounts::management_api` is private: its types cannot be named here.
-    "/api/comptes_agence",
-    "/api/compte_administre",
-    "/api/inviter_utilisateur",
-    "/api/modifier_compte",
+    app::accounts::management_api::AgencyAccounts::PATH,
+    app::accounts::management_api::ManagedAccount::PATH,
+    app::accounts::management_api::InviteUser::PATH,
+    app::accounts::management_api::ChangeAccount::PATH,
     app::accounts::api::Logout::PATH,
 ];
 
