@@ -16,7 +16,7 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("outbox_messages")
                     .col(pk_auto("id"))
-                    // Which message of `notifications` this is, for the logs and the operators.
+                    // Which message of `mail::templates` this is, for the logs and the operators.
                     .col(string("kind"))
                     .col(text("recipient"))
                     .col(text("subject"))
