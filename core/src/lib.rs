@@ -1,16 +1,25 @@
 //! e-CARS's floor: what both the browser and the server know, and nothing of how either works.
 //!
-//! The stored vocabulary ([`vocabulary`]), days and the agencies' time zone ([`day`], [`time`]),
-//! the newtypes that parse what users type ([`email`]) and the typed identifiers ([`ids`]), the rules the browser checks
-//! before the server does ([`evaluation`], [`text`]), and every address of the portal
-//! ([`routes`]). No Leptos, axum or sea-orm here: the database derives are behind the `database`
-//! feature and the clock behind `clock`, both for the server only. Nothing here imports the
-//! portal's other crates (`app/tests/layers.rs` checks it).
+//! - the stored vocabulary ([`vocabulary`]) and the typed identifiers of the main tables ([`ids`]);
+//! - days and the agencies' time zone ([`day`], [`time`]);
+//! - the newtypes that parse what users type: email addresses ([`email`]), contacts and phone
+//!   numbers ([`contacts`]), FINESS numbers ([`finess`]), document names ([`documents`]),
+//!   passwords ([`password`]);
+//! - the rules the browser checks before the server does ([`evaluation`], [`text`]);
+//! - every address of the portal ([`routes`]).
+//!
+//! No Leptos, axum or sea-orm here: the database derives are behind the `database` feature and
+//! the clock behind `clock`, both for the server only. Nothing here imports the portal's other
+//! crates, and `core/tests/layers.rs` checks that it depends on no framework.
 
+pub mod contacts;
 pub mod day;
+pub mod documents;
 pub mod email;
 pub mod evaluation;
+pub mod finess;
 pub mod ids;
+pub mod password;
 pub mod routes;
 pub mod text;
 #[cfg(feature = "clock")]
