@@ -7,7 +7,7 @@ use crate::AppError;
 
 #[server(endpoint = "contrat", client = crate::accounts::csrf::PortalClient)]
 pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
-    use crate::evaluation::{closing::ClosingState, closing_service};
+    use crate::evaluation::closing::{server as closing_service, ClosingState};
 
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;

@@ -107,7 +107,7 @@ pub async fn save_answer(
 /// after closing, or back to the confirmation page with what is still missing.
 #[server(endpoint = "clore_la_saisie", client = crate::accounts::csrf::PortalClient)]
 pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::ClosingReceipt, AppError> {
-    use super::closing_service;
+    use super::closing::server as closing_service;
 
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
@@ -135,7 +135,7 @@ pub async fn get_closing_receipt(
     #[server(default)] closing: Option<i32>,
 ) -> Result<super::closing::ClosingReceipt, AppError> {
     let viewer = crate::accounts::access::viewer()?;
-    super::closing_service::receipt(
+    super::closing::server::receipt(
         &crate::state::AppState::current()?.db,
         &viewer,
         ecars_core::ids::ContractId(contract_id),

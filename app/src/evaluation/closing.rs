@@ -7,6 +7,9 @@ use super::rules::{FillProgress, QuestionStatus};
 use super::{IndicatorTree, TreeNode};
 use crate::contacts::ContactRow;
 
+#[cfg(feature = "ssr")]
+pub mod server;
+
 /// A red question: it must be answered before closing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingQuestion {

@@ -80,7 +80,7 @@ mod tests {
 
     use super::*;
     use crate::db::testing::{contract_named, demo_database, viewer};
-    use crate::evaluation::closing_service::missing;
+    use crate::evaluation::closing::server::missing;
     use crate::evaluation::service::{save, AnswerInput, TreeShapes};
     use crate::evaluation::years::server::current;
 

@@ -6,8 +6,6 @@ pub mod api;
 pub mod closing;
 mod closing_page;
 #[cfg(feature = "ssr")]
-pub mod closing_service;
-#[cfg(feature = "ssr")]
 pub mod figures;
 mod page;
 mod panel;

@@ -12,6 +12,9 @@ use crate::layout::forms::page_query;
 use crate::layout::{when_loaded, Breadcrumb};
 use crate::routes::{FOLLOW_UP_CHARTS_PATH, FOLLOW_UP_PATH};
 
+#[cfg(feature = "ssr")]
+pub mod server;
+
 /// The page's title.
 pub const CHARTS_TITLE: &str = "Graphiques du suivi";
 
@@ -96,7 +99,7 @@ pub async fn follow_up_charts(#[server(default)] filter: DashboardFilter) -> Res
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
     let _slot = state.exports.take(viewer.user_id)?;
-    super::charts_service::charts(&state.db, &viewer, filter).await
+    server::charts(&state.db, &viewer, filter).await
 }
 
 #[component]

@@ -3,14 +3,10 @@
 
 pub mod api;
 pub mod charts;
-#[cfg(feature = "ssr")]
-pub mod charts_service;
 pub mod dashboard;
 mod dashboard_page;
 pub mod digest;
 pub mod export;
-#[cfg(feature = "ssr")]
-pub mod export_service;
 pub mod notes;
 #[cfg(feature = "ssr")]
 pub mod service;

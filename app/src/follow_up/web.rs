@@ -33,7 +33,7 @@ pub async fn export(
     let slot = state.exports.take(viewer.user_id).inspect_err(|_| {
         tracing::warn!(user = viewer.user_id, "export refused: too many being made");
     })?;
-    let (file, length, filter) = super::export_service::export(&state.db, &viewer, filter, format, sheet).await?;
+    let (file, length, filter) = super::export::server::export(&state.db, &viewer, filter, format, sheet).await?;
     // Written: sending the file from the disk is light.
     drop(slot);
     let disposition = format!("attachment; filename=\"{}\"", file_name(&filter, format, sheet));

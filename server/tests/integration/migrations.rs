@@ -200,7 +200,7 @@ async fn todays_contracts_become_evaluations_of_their_year_with_everything_kept(
     );
 
     // The receipt of the migrated closing is the one its answers make.
-    let receipt = app::evaluation::closing_service::receipt_as_closed(&db, &closings[0]).await.unwrap();
+    let receipt = app::evaluation::closing::server::receipt_as_closed(&db, &closings[0]).await.unwrap();
     assert_eq!(
         (receipt.closed_by.as_str(), receipt.percentage, receipt.contract.year),
         ("chu-grenoble@exemple.fr", 100, 2022)

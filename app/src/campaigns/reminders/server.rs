@@ -16,7 +16,7 @@ use crate::campaigns::WindowState;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::db::entities::{contract, evaluation, reminder};
-use crate::evaluation::closing_service::missing;
+use crate::evaluation::closing::server::missing;
 use crate::evaluation::service::TreeShapes;
 use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;

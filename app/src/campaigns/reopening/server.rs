@@ -11,7 +11,7 @@ use crate::campaigns::window::server::Window;
 use crate::campaigns::WindowState;
 use crate::db::begin_write;
 use crate::db::entities::{closing, evaluation};
-use crate::evaluation::closing_service::{receipt_as_closed, stored_receipt};
+use crate::evaluation::closing::server::{receipt_as_closed, stored_receipt};
 use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;
 use crate::mail::templates;

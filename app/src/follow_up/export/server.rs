@@ -12,20 +12,20 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::dashboard::{select, DashboardFilter, DashboardRow};
-use super::export::cells::{csv_header, csv_line, Cell};
-use super::export::{ExportFormat, Sheet};
-use super::service::{follower, year_rows};
+use super::cells::{csv_header, csv_line, Cell};
+use super::{ExportFormat, Sheet};
 use crate::accounts::access::Viewer;
 use crate::accounts::directory::emails_by_id;
 use crate::db::agency_time_zone;
 use crate::db::entities::{answer, indicator};
+use crate::follow_up::dashboard::{select, DashboardFilter, DashboardRow};
+use crate::follow_up::service::{follower, year_rows};
 use crate::AppError;
 use ecars_core::vocabulary::NodeKind;
 use ecars_core::vocabulary::ValueKind;
 
 /// Evaluations whose answers are read in one query.
-pub(super) const EVALUATIONS_PER_BATCH: usize = 20;
+pub(crate) const EVALUATIONS_PER_BATCH: usize = 20;
 /// Rows of a sheet, as the formats allow (an `.xlsx` holds 1,048,576, header included).
 pub const MAX_ROWS: usize = 1_048_575;
 
@@ -91,7 +91,7 @@ fn summary_cells(row: &DashboardRow) -> Vec<Cell> {
 
 /// A node of an evaluation's tree, as the answers sheet and the charts need it.
 #[derive(Debug, Clone)]
-pub(super) struct Node {
+pub(crate) struct Node {
     pub evaluation_id: i32,
     pub id: i32,
     pub parent_id: Option<i32>,
@@ -105,10 +105,10 @@ pub(super) struct Node {
 
 type NodeRow = (i32, i32, Option<i32>, NodeKind, String, String, Option<String>, Option<ValueKind>, Option<String>);
 /// question id, not concerned, achieved, comment, changed at, by.
-pub(super) type AnswerRow = (i32, bool, Option<String>, Option<String>, DateTime<Utc>, Option<i32>);
+pub(crate) type AnswerRow = (i32, bool, Option<String>, Option<String>, DateTime<Utc>, Option<i32>);
 
 /// The trees of evaluations `ids` (each in its order) and their answers by question, in two queries.
-pub(super) async fn trees_and_answers(
+pub(crate) async fn trees_and_answers(
     db: &impl ConnectionTrait,
     ids: &[i32],
 ) -> Result<(Vec<Node>, HashMap<i32, AnswerRow>), sea_orm::DbErr> {

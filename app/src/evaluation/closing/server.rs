@@ -9,16 +9,16 @@ use sea_orm::{
     Set,
 };
 
-use super::closing::{ClosingReceipt, MissingItems, ReceiptLine};
-use super::rules::{is_answered, FillProgress, QuestionStatus};
-use super::service::{tree, TreeShapes};
-use super::years::server as years;
+use super::{ClosingReceipt, MissingItems, ReceiptLine};
 use crate::accounts::access::Viewer;
 use crate::accounts::{directory::user_emails, Role};
 use crate::contacts::service as contacts;
 use crate::contracts::{service as contracts, Phase};
 use crate::db::entities::{answer, closing, evaluation, indicator, user};
 use crate::db::{begin_write, french_date_time};
+use crate::evaluation::rules::{is_answered, FillProgress, QuestionStatus};
+use crate::evaluation::service::{tree, TreeShapes};
+use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;
 use crate::mail::templates;
 use crate::AppError;
@@ -193,7 +193,7 @@ pub async fn receipt_as_closed(
             let answered =
                 answer.as_ref().is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
             statuses.push(QuestionStatus::of(question.editable_by_establishment, answered));
-            let achieved = super::values::shown_achieved(
+            let achieved = crate::evaluation::values::shown_achieved(
                 answer.as_ref().map(|answer| (answer.not_concerned, answer.achieved.as_deref())),
             );
             ReceiptLine {
