@@ -2,6 +2,8 @@
 
 use std::future::Future;
 
+use ecars_core::routes::segment::*;
+use ecars_core::routes::DSFR_DIR;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -19,8 +21,6 @@ use crate::evaluation::{ClosingPage, IndicatorsPage, ReceiptPage};
 use crate::layout::{ErrorNotice, Footer, Header};
 use crate::legal_entities::{EstablishmentPage, HomePage, LegalEntityPage};
 use crate::referentials::ReferentialsPage;
-use crate::routes::segment::*;
-use crate::routes::DSFR_DIR;
 use crate::AppError;
 use serde::{de::DeserializeOwned, Serialize};
 

@@ -1,17 +1,17 @@
 //! Property tests of every parser of user input: whatever is typed or sent, none panics, and
 //! what one accepts comes back the same when parsed again (what is stored can be read back).
 
+use ecars_core::contacts::PhoneNumber;
+use ecars_core::documents::DocumentName;
+use ecars_core::email::EmailAddress;
+use ecars_core::evaluation::values::{parse_achieved, parse_comment, AnswerValue};
+use ecars_core::finess::FinessNumber;
+use ecars_core::password::PasswordCheck;
+use ecars_core::vocabulary::ValueKind;
 use proptest::prelude::*;
 
-use crate::accounts::password_policy::PasswordCheck;
 use crate::accounts::web::return_path;
 use crate::administration::finess_file::FinessLines;
-use crate::contacts::rules::PhoneNumber;
-use crate::documents::rules::DocumentName;
-use crate::email::EmailAddress;
-use crate::evaluation::values::{parse_achieved, parse_comment, AnswerValue};
-use crate::legal_entities::finess::FinessNumber;
-use ecars_core::vocabulary::ValueKind;
 
 /// Any text, with a bias towards what parsers find hard: separators, controls, direction marks,
 /// accents, emoji and percent signs.

@@ -3,8 +3,8 @@
 //!
 //! Each domain folder holds its view models (`mod.rs`), its server functions (`api.rs`,
 //! thin adapters), its pages, and behind the `ssr` feature its service (`service.rs`, database
-//! queries that know nothing of HTTP). Rules shared by both sides are plain Rust
-//! (see [`evaluation::rules`]).
+//! queries that know nothing of HTTP). The rules shared by both sides, the routes and the view
+//! models every page shares are in the `core` crate (`ecars_core`), imported from there.
 #![recursion_limit = "256"]
 
 pub mod accounts;
@@ -15,7 +15,6 @@ pub mod campaigns;
 pub mod contacts;
 pub mod contracts;
 pub mod documents;
-pub mod email;
 pub mod error;
 pub mod evaluation;
 pub mod follow_up;
@@ -24,13 +23,9 @@ pub mod legal_entities;
 pub mod operations;
 pub mod public_service;
 pub mod referentials;
-pub mod routes;
-pub mod text;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
-#[cfg(feature = "ssr")]
-pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

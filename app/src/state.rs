@@ -37,7 +37,7 @@ pub struct AppState {
     pub tree_shapes: TreeShapes,
     /// Security events on their way to the journal.
     pub security_journal: crate::accounts::security_log::SecurityJournal,
-    pub clock: crate::clock::Clock,
+    pub clock: ecars_core::time::Clock,
 }
 
 /// The settings requests read (the rest of the configuration only serves the start).

@@ -4,6 +4,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::email::EmailAddress;
 
+/// A contract's administrative contact, as its list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRow {
+    pub id: i32,
+    pub function: String,
+    pub last_name: Option<String>,
+    pub first_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mandatory: bool,
+    /// Confirmed by the establishment in this self-evaluation (saved, even unchanged).
+    pub updated: bool,
+}
+
+impl ContactRow {
+    /// A mandatory contact not yet confirmed in this self-evaluation: closing waits for it.
+    pub fn blocks_closing(&self) -> bool {
+        self.mandatory && !self.updated
+    }
+}
+
 /// A French phone number, kept as "01 23 45 67 89" whatever the user typed
 /// ("0123456789", "01.23.45.67.89", "+33 1 23 45 67 89" ...).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

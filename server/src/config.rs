@@ -275,7 +275,7 @@ pub struct Config {
     /// `None`: documents in `<data dir>/documents/files`.
     pub documents_s3: Option<S3Settings>,
     /// The system's time; tests pin it.
-    pub clock: app::clock::Clock,
+    pub clock: ecars_core::time::Clock,
     /// When the weekly digest of the follow-up goes out; none: never (the tests drive it themselves).
     pub digest: Option<DigestSchedule>,
     /// The agency running the portal (footer, legal pages).
@@ -450,7 +450,7 @@ fn operator(cli: &Cli) -> Result<Operator, ConfigError> {
     let given =
         |value: &Option<String>| value.as_deref().map(str::trim).filter(|value| !value.is_empty()).map(str::to_owned);
     let email = |name: &'static str, value: &Option<String>, default: String| match given(value) {
-        Some(address) => app::email::EmailAddress::parse(&address)
+        Some(address) => ecars_core::email::EmailAddress::parse(&address)
             .map(|address| address.as_str().to_owned())
             .map_err(|_| ConfigError::OperatorEmail(name, address.chars().take(80).collect())),
         None => Ok(default),

@@ -24,7 +24,7 @@ impl MakeRequestId for NewRequestId {
 
 /// An id the client sent is not ours: it could be made to look like another request's.
 async fn forget_client_request_id(mut request: Request) -> Request {
-    request.headers_mut().remove(app::routes::REQUEST_ID_HEADER);
+    request.headers_mut().remove(ecars_core::routes::REQUEST_ID_HEADER);
     request
 }
 
@@ -36,7 +36,7 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 
 /// Wraps `router` (after its routes are matched, so the pattern is known) in the request spans.
 pub fn traced<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    let header = axum::http::HeaderName::from_static(app::routes::REQUEST_ID_HEADER);
+    let header = axum::http::HeaderName::from_static(ecars_core::routes::REQUEST_ID_HEADER);
     router
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::new(header.clone()))

@@ -31,11 +31,11 @@ use app::evaluation::service::TreeShapes;
 use app::mail::outbox::{Outbox, Worker};
 use app::mail::{MailConfigError, Mailer};
 use app::operations::shutdown::Stopping;
-use app::routes::{
+use app::state::{AppState, Settings};
+use ecars_core::routes::{
     DOCUMENT_ROUTE, DOCUMENT_UPLOAD_ROUTE, DOCUMENT_ZIP_ROUTE, FINESS_UPLOAD_ROUTE, JOURNAL_EXPORT_ROUTE,
     NATIONAL_VALUES_UPLOAD_ROUTE, REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE, SAMPLE_ROUTE,
 };
-use app::state::{AppState, Settings};
 
 use crate::config::{Config, DatabaseUrl};
 
@@ -339,11 +339,11 @@ fn router(options: LeptosOptions, state: AppState) -> Router {
         .route(REFERENTIAL_TEMPLATE_ROUTE, axum::routing::get(app::referentials::web::template))
         .route(NATIONAL_VALUES_UPLOAD_ROUTE, axum::routing::post(app::campaigns::national_values_web::upload))
         .route(JOURNAL_EXPORT_ROUTE, axum::routing::get(app::administration::web::journal_export))
-        .route(app::routes::FOLLOW_UP_EXPORT_ROUTE, axum::routing::get(app::follow_up::web::export))
+        .route(ecars_core::routes::FOLLOW_UP_EXPORT_ROUTE, axum::routing::get(app::follow_up::web::export))
         .route(SAMPLE_ROUTE, axum::routing::get(app::administration::web::demo_sample))
-        .route(app::routes::ALIVE_PATH, axum::routing::get(app::operations::health::alive))
-        .route(app::routes::READY_PATH, axum::routing::get(app::operations::health::ready))
-        .route(app::routes::METRICS_PATH, axum::routing::get(app::operations::scrape::scrape))
+        .route(ecars_core::routes::ALIVE_PATH, axum::routing::get(app::operations::health::alive))
+        .route(ecars_core::routes::READY_PATH, axum::routing::get(app::operations::health::ready))
+        .route(ecars_core::routes::METRICS_PATH, axum::routing::get(app::operations::scrape::scrape))
         // The upload streams to disk under its own limit; axum's default body limit would cut it.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::Extension(state.clone()))

@@ -280,6 +280,7 @@ mod tests {
 /// The same rules on the demo data, through the functions the services call.
 #[cfg(test)]
 mod service_tests {
+    use ecars_core::vocabulary::NodeKind;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     use ecars_core::vocabulary::Phase;
@@ -288,7 +289,6 @@ mod service_tests {
     use crate::db::entities::{contract, evaluation, indicator};
     use crate::db::testing::{contract_named, demo_database, viewer};
     use crate::evaluation::access::{readable_contract, readable_question, writable_contract};
-    use ecars_core::vocabulary::NodeKind;
 
     async fn questions(db: &sea_orm::DatabaseConnection, contract_id: i32, national: bool) -> indicator::Model {
         crate::db::testing::current_indicators(db, contract_id)

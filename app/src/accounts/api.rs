@@ -16,11 +16,12 @@ pub(crate) const RENEWAL_COOKIE: &str = "ecars_renouvellement";
 
 #[server(endpoint = "connexion", client = crate::accounts::csrf::PortalClient)]
 pub async fn login(identifier: String, password: String, return_to: Option<String>) -> Result<String, AppError> {
+    use ecars_core::routes::{percent_encode, RENEW_PATH};
+
     use super::login::{login, LoginResult};
     use super::rate_limit::Limited;
     use super::web::FormPage;
     use super::{sessions::SESSION_COOKIE, web, IDENTIFIER_PARAM};
-    use crate::routes::{percent_encode, RENEW_PATH};
 
     let state = crate::state::AppState::current()?;
     let outcome = match state.limiter.check(Limited::Login, web::client_ip()) {
@@ -51,8 +52,9 @@ pub async fn login(identifier: String, password: String, return_to: Option<Strin
 
 #[server(endpoint = "deconnexion", client = crate::accounts::csrf::PortalClient)]
 pub async fn logout() -> Result<String, AppError> {
+    use ecars_core::routes::LOGIN_PATH;
+
     use super::{access, sessions, web};
-    use crate::routes::LOGIN_PATH;
 
     if let Ok(viewer) = access::viewer() {
         sessions::close(&crate::state::AppState::current()?.db, viewer.session_id).await?;
@@ -91,10 +93,11 @@ pub async fn current_account() -> Result<Option<Account>, AppError> {
 
 #[server(endpoint = "envoyer_code", client = crate::accounts::csrf::PortalClient)]
 pub async fn send_code(email: String) -> Result<String, AppError> {
+    use ecars_core::routes::{percent_encode, RENEW_PATH};
+
     use super::rate_limit::Limited;
     use super::web::FormPage;
     use super::{renewal, web};
-    use crate::routes::{percent_encode, RENEW_PATH};
 
     let state = crate::state::AppState::current()?;
     let sent = match state.limiter.check(Limited::CodeRequest, web::client_ip()) {
@@ -116,10 +119,11 @@ pub async fn send_code(email: String) -> Result<String, AppError> {
 
 #[server(endpoint = "verifier_code", client = crate::accounts::csrf::PortalClient)]
 pub async fn verify_code(email: String, code: String) -> Result<String, AppError> {
+    use ecars_core::routes::NEW_PASSWORD_PATH;
+
     use super::rate_limit::Limited;
     use super::renewal::{verify_code, CODE_VALIDITY};
     use super::web::{self, FormPage};
-    use crate::routes::NEW_PASSWORD_PATH;
 
     let state = crate::state::AppState::current()?;
     let verified = match state.limiter.check(Limited::Login, web::client_ip()) {
@@ -150,11 +154,12 @@ pub async fn renewal_email() -> Result<Option<String>, AppError> {
 
 #[server(endpoint = "nouveau_mot_de_passe", client = crate::accounts::csrf::PortalClient)]
 pub async fn set_new_password(password: String, confirmation: String) -> Result<String, AppError> {
+    use ecars_core::routes::HOME_PATH;
+
     use super::password::NewPassword;
     use super::renewal::renew_password;
     use super::web::FormPage;
     use super::{sessions::SESSION_COOKIE, web};
-    use crate::routes::HOME_PATH;
 
     let state = crate::state::AppState::current()?;
     let token = web::request_cookie(RENEWAL_COOKIE).unwrap_or_default();
@@ -171,11 +176,12 @@ pub async fn set_new_password(password: String, confirmation: String) -> Result<
 
 #[server(endpoint = "changer_mot_de_passe", client = crate::accounts::csrf::PortalClient)]
 pub async fn change_password(current: String, password: String, confirmation: String) -> Result<String, AppError> {
+    use ecars_core::routes::ACCOUNT_PATH;
+
     use super::password::{change_password, CurrentPassword, NewPassword};
     use super::rate_limit::Limited;
     use super::web::FormPage;
     use super::{access, sessions::SESSION_COOKIE, web};
-    use crate::routes::ACCOUNT_PATH;
 
     let viewer = access::viewer()?;
     let state = crate::state::AppState::current()?;

@@ -2,6 +2,8 @@
 //! initial password.
 
 use chrono::Utc;
+use ecars_core::email::EmailAddress;
+use ecars_core::vocabulary::ChangeKind;
 use rand::seq::SliceRandom;
 use rand::Rng;
 use sea_orm::{
@@ -14,10 +16,8 @@ use super::Role;
 use crate::audit::{self, Actor, Entry};
 use crate::db::begin_write;
 use crate::db::entities::{legal_entity, user, user_legal_entity};
-use crate::email::EmailAddress;
 use crate::mail::outbox::Outbox;
 use crate::mail::templates;
-use ecars_core::vocabulary::ChangeKind;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CreateUserError {
@@ -286,8 +286,9 @@ pub fn initial_password() -> String {
 
 #[cfg(test)]
 mod tests {
+    use ecars_core::password::PasswordCheck;
+
     use super::*;
-    use crate::accounts::password_policy::PasswordCheck;
 
     #[test]
     fn initial_passwords_follow_the_rule() {

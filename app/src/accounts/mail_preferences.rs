@@ -26,7 +26,7 @@ pub async fn set_mail_preference(
     }
     .await;
     let code = preference.map_or("", MailPreference::code);
-    let done = |_: &()| format!("{}?{code}={}", crate::routes::ACCOUNT_PATH, u8::from(wanted));
+    let done = |_: &()| format!("{}?{code}={}", ecars_core::routes::ACCOUNT_PATH, u8::from(wanted));
     answer_plain_post(SetMailPreference::PATH, &saved, done, FormPage::posting([]));
     saved.map(|()| preference.map_or("", |preference| preference.message(wanted)).to_owned())
 }
@@ -67,8 +67,9 @@ pub mod server;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use ecars_core::vocabulary::Role;
+
+    use super::*;
 
     #[test]
     fn each_preference_belongs_to_one_role_and_reads_back_from_its_code() {

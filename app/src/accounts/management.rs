@@ -159,7 +159,7 @@ pub fn parse_invitable_role(typed: &str) -> Result<Role, String> {
 /// FINESS numbers as typed: separated by lines, commas, semicolons or spaces; each checked, each
 /// once, at most [`MAX_ENTITIES`].
 pub fn parse_finess_list(typed: &str) -> Result<Vec<String>, String> {
-    crate::legal_entities::finess::parse_finess_list(typed, MAX_ENTITIES, "entités juridiques par compte")
+    ecars_core::finess::parse_finess_list(typed, MAX_ENTITIES, "entités juridiques par compte")
 }
 
 #[cfg(test)]

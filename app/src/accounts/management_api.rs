@@ -37,9 +37,10 @@ pub async fn invite_user(
     role: String,
     #[server(default)] legal_entities: String,
 ) -> Result<String, AppError> {
+    use ecars_core::routes::ACCOUNTS_PATH;
+
     use super::management::{parse_finess_list, parse_invitable_role, INVITED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::routes::ACCOUNTS_PATH;
 
     let invited = async {
         let (state, viewer, agency_id) = agency_administrator()?;
@@ -80,9 +81,10 @@ pub async fn change_account(
     action: String,
     #[server(default)] legal_entities: String,
 ) -> Result<String, AppError> {
+    use ecars_core::routes::managed_account_href;
+
     use super::management::{parse_finess_list, AccountAction, DONE_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::routes::managed_account_href;
 
     let changed = async {
         let (state, viewer, agency_id) = agency_administrator()?;

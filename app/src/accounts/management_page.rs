@@ -2,6 +2,7 @@
 //! the page of one account with what an administrator may do to it. Plain forms: they work before
 //! and without the WASM.
 
+use ecars_core::routes::{legal_entity_href, managed_account_href, ACCOUNTS_PATH};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,7 +16,6 @@ use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
 use crate::layout::forms::{form_error, query_param, text_area_content, DoneNotice, FormRefusal, SearchForm};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::{legal_entity_href, managed_account_href, ACCOUNTS_PATH};
 use crate::AppError;
 
 fn breadcrumb(account: Option<String>) -> impl IntoView {

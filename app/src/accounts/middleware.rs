@@ -10,6 +10,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use ecars_core::routes::{login_href, segment, LOGIN_PATH};
 
 use super::access::Viewer;
 use super::client::Client;
@@ -18,7 +19,6 @@ use super::directory::viewer_of_session;
 use super::security_log::{record_from, Event, Outcome};
 use super::sessions::{self, SESSION_COOKIE};
 use super::web::{cookie, cookie_header, cookie_name, message_signature, SIGNATURE_PARAM};
-use crate::routes::{login_href, segment, LOGIN_PATH};
 use crate::state::AppState;
 
 pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -111,7 +111,7 @@ fn static_cache(path: &str) -> &'static str {
             hash.len() == 22 && hash.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
     });
-    if hashed || path.starts_with(&format!("{}/", crate::routes::DSFR_DIR)) {
+    if hashed || path.starts_with(&format!("{}/", ecars_core::routes::DSFR_DIR)) {
         "public, max-age=31536000, immutable"
     } else {
         "public, max-age=86400"
@@ -170,8 +170,8 @@ async fn resume(state: &AppState, token: &str) -> Result<Option<Viewer>, sea_orm
 fn needs_login(path: &str) -> bool {
     let first_segment = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     !(path == LOGIN_PATH
-        || crate::routes::PUBLIC_PATHS.contains(&path)
-        || crate::routes::OPERATIONS_PATHS.contains(&path)
+        || ecars_core::routes::PUBLIC_PATHS.contains(&path)
+        || ecars_core::routes::OPERATIONS_PATHS.contains(&path)
         || (first_segment == segment::PASSWORD && path.len() > segment::PASSWORD.len() + 1)
         || path.starts_with("/api/")
         || is_static_asset(path))
@@ -244,7 +244,7 @@ mod tests {
         let forever = "public, max-age=31536000, immutable";
         assert_eq!(static_cache("/pkg/ecars.vS1mAB2pQ3rT4uV5wX6yZ7.wasm"), forever);
         assert_eq!(static_cache("/pkg/ecars.vS1mAB2pQ3rT4uV5wX6y-_.css"), forever);
-        assert_eq!(static_cache(&format!("{}/fonts/Marianne-Regular.woff2", crate::routes::DSFR_DIR)), forever);
+        assert_eq!(static_cache(&format!("{}/fonts/Marianne-Regular.woff2", ecars_core::routes::DSFR_DIR)), forever);
         assert_eq!(static_cache("/pkg/ecars.wasm"), "public, max-age=86400", "a build without hashes");
         assert_eq!(static_cache("/dsfr/0.1/dsfr.min.css"), "public, max-age=86400", "another version");
         assert_eq!(static_cache("/favicon.svg"), "public, max-age=86400");

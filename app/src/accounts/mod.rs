@@ -7,7 +7,6 @@ pub mod management;
 pub mod management_api;
 mod management_page;
 mod pages;
-pub mod password_policy;
 
 #[cfg(feature = "ssr")]
 pub mod access;

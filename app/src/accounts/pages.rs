@@ -5,6 +5,8 @@
 //! which answers with a redirect (errors come back in the URL and are read by [`form_error`]).
 //! The password checklist is an island of its own, inside plain forms.
 
+use ecars_core::password::PasswordCheck;
+use ecars_core::routes::{ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
 use leptos::form::ActionForm;
 
 use crate::accounts::csrf::CsrfField;
@@ -15,11 +17,9 @@ use leptos_meta::Title;
 use super::api::{
     current_account, renewal_email, ChangePassword, Login, Logout, RefreshSession, SendCode, SetNewPassword, VerifyCode,
 };
-use super::password_policy::PasswordCheck;
 use super::{Account, IDENTIFIER_PARAM};
 use crate::layout::forms::{form_error, query_param, typed_before_hydration};
 use crate::layout::when_loaded;
-use crate::routes::{ACCOUNT_PATH, LOGIN_PATH, NEW_PASSWORD_PATH, RENEW_PATH};
 use crate::AppError;
 
 /// The message of the last successful call; after a plain form post (no JavaScript), `message`
@@ -371,7 +371,6 @@ fn SessionTools(email: String) -> impl IntoView {
     let refreshed = RwSignal::new(None::<String>);
     let refresh = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        #[cfg(feature = "hydrate")]
         crate::layout::requests::call::<String>(RefreshSession::PATH, "", move |answer| {
             refreshed.set(Some(answer.unwrap_or_else(|error| error.to_string())));
         });

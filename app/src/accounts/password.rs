@@ -1,6 +1,7 @@
 //! Changing a password: the rule for a new one, and what a change does (sessions closed, the
 //! user told by mail), shared by "Mon compte" and the renewal by emailed code.
 
+use ecars_core::password::PasswordCheck;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     QuerySelect, Set,
@@ -9,7 +10,6 @@ use sea_orm::{
 use super::access::Viewer;
 use super::directory::legal_entity_ids_of;
 use super::login::{admit_attempt, client_key, forget_failures, report_lockout};
-use super::password_policy::PasswordCheck;
 use super::password_strength;
 use super::secrets::PasswordHashing;
 use super::security_log::{record, Event, Outcome};

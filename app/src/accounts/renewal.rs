@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use ecars_core::email::EmailAddress;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait,
@@ -15,7 +16,6 @@ use super::secrets::{code_hash, new_code, new_token, token_hash, PasswordHashing
 use super::security_log::{record, Event, Outcome};
 use crate::db::entities::{user, verification_code};
 use crate::db::{begin_write, plus_one};
-use crate::email::EmailAddress;
 use crate::mail::outbox::Outbox;
 use crate::mail::templates;
 use crate::AppError;

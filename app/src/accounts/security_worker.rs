@@ -27,8 +27,9 @@ pub async fn write_to_journal(
 }
 
 async fn journal_event(db: &sea_orm::DatabaseConnection, record: SecurityRecord) -> Result<(), sea_orm::DbErr> {
-    use crate::audit::{self, Actor, Entry};
     use ecars_core::vocabulary::ChangeKind;
+
+    use crate::audit::{self, Actor, Entry};
 
     let user = match record.account.as_deref() {
         Some(email) => crate::accounts::directory::find_user(db, email).await?,

@@ -5,11 +5,11 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue};
+use ecars_core::routes::HOME_PATH;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use super::client::Client;
-use crate::routes::HOME_PATH;
 use crate::AppError;
 
 fn parts() -> Option<Parts> {

@@ -20,11 +20,12 @@ pub async fn import_preview(token: String) -> Result<FinessPreview, AppError> {
 /// "Confirmer l'import": the same reading, written in one transaction.
 #[server(endpoint = "confirmer_import_finess", client = crate::accounts::csrf::PortalClient)]
 pub async fn confirm_finess_import(token: String) -> Result<String, AppError> {
+    use ecars_core::routes::FINESS_IMPORT_PATH;
+
     use super::finess_import::apply;
     use super::IMPORTED_PARAM;
     use crate::accounts::web::{answer_plain_post, FormPage};
     use crate::audit::Actor;
-    use crate::routes::FINESS_IMPORT_PATH;
 
     let imported = async {
         let (state, viewer, agency) = server::administrator()?;
@@ -54,8 +55,9 @@ pub async fn confirm_finess_import(token: String) -> Result<String, AppError> {
 /// "Annuler": the staged files are removed, nothing is written.
 #[server(endpoint = "annuler_import_finess", client = crate::accounts::csrf::PortalClient)]
 pub async fn cancel_finess_import(token: String) -> Result<String, AppError> {
+    use ecars_core::routes::FINESS_IMPORT_PATH;
+
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::routes::FINESS_IMPORT_PATH;
 
     let cancelled = async {
         let (state, viewer, _) = server::administrator()?;

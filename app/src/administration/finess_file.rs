@@ -8,7 +8,7 @@
 
 use std::io::{self, BufRead, Read};
 
-use crate::legal_entities::finess::{region_of, FinessNumber};
+use ecars_core::finess::{region_of, FinessNumber};
 use ecars_core::vocabulary::Domain;
 
 /// A line longer than this is refused (FINESS lines are a few hundred bytes).

@@ -6,15 +6,15 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 
+use ecars_core::finess::{canonical_departement, FinessNumber};
+use ecars_core::vocabulary::ChangeKind;
+use ecars_core::vocabulary::Domain;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 
 use super::finess_file::{EstablishmentLine, FinessLines, LegalEntityLine, Record};
 use crate::audit::{self, Actor, Entry};
 use crate::db::begin_write;
 use crate::db::entities::{establishment, legal_entity};
-use crate::legal_entities::finess::{canonical_departement, FinessNumber};
-use ecars_core::vocabulary::ChangeKind;
-use ecars_core::vocabulary::Domain;
 
 /// At most this many refused lines are listed (all are counted).
 pub const LISTED_REFUSALS: usize = 500;

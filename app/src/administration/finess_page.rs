@@ -2,6 +2,7 @@
 //! and without the WASM), then the preview of what the import would write, with "Confirmer
 //! l'import" and "Annuler".
 
+use ecars_core::routes::FINESS_UPLOAD_ROUTE;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +12,6 @@ use super::{Counts, FinessFile, FinessPreview, UploadRefusal, IMPORTED_PARAM, PR
 use crate::accounts::csrf::{page_token, CsrfField, CSRF_FIELD};
 use crate::layout::forms::{form_error, query_param};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::FINESS_UPLOAD_ROUTE;
 use crate::AppError;
 
 #[component]
@@ -29,7 +29,7 @@ pub fn FinessImportPage() -> impl IntoView {
         <Title text="Importer le fichier FINESS"/>
         <Breadcrumb crumbs=vec![("Administration".to_owned(), None), ("Importer le fichier FINESS".to_owned(), None)]/>
         <h1>"Importer le fichier FINESS"</h1>
-        <super::AdministrationMenu current=crate::routes::FINESS_IMPORT_PATH/>
+        <super::AdministrationMenu current=ecars_core::routes::FINESS_IMPORT_PATH/>
         <crate::layout::forms::DoneNotice message=imported/>
         {match preview {
             Some(token) => view! { <Preview token/> }.into_any(),

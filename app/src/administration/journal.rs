@@ -41,7 +41,7 @@ impl JournalFilter {
     pub fn query(&self) -> String {
         let mut pairs: Vec<String> = Vec::new();
         if !self.person.is_empty() {
-            pairs.push(format!("{PERSON_PARAM}={}", crate::routes::percent_encode(&self.person)));
+            pairs.push(format!("{PERSON_PARAM}={}", ecars_core::routes::percent_encode(&self.person)));
         }
         if let Some(kind) = self.kind {
             pairs.push(format!("{KIND_PARAM}={}", kind.code()));

@@ -1,6 +1,7 @@
 //! "Journal des modifications": the newest entries, filtered by person, kind and dates (a plain
 //! GET form: it works before and without the WASM), and their CSV export with the same filter.
 
+use ecars_core::routes::{JOURNAL_EXPORT_ROUTE, JOURNAL_PATH};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,7 +11,6 @@ use super::journal::{
 use super::AdministrationMenu;
 use crate::layout::forms::page_query;
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::{JOURNAL_EXPORT_ROUTE, JOURNAL_PATH};
 use crate::AppError;
 
 fn reads_journal() -> bool {

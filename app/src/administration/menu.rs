@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::routes::{
+use ecars_core::routes::{
     ACCOUNTS_PATH, AGENCIES_PATH, AGENCY_CONTRACTS_PATH, CAMPAIGNS_PATH, FINESS_IMPORT_PATH, JOURNAL_PATH,
     NATIONAL_VALUES_PATH, REFERENTIALS_PATH,
 };

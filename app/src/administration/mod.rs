@@ -217,7 +217,7 @@ pub fn DemoSamples(names: &'static [&'static str]) -> impl leptos::IntoView {
                 <p class="fr-callout__text">"Pour essayer l'import, les fichiers d'exemple de la démonstration :"</p>
                 <ul>
                     {DEMO_SAMPLES.iter().filter(|(name, _)| names.contains(name)).map(|(name, label)| view! {
-                        <li><a class="fr-link" href=crate::routes::sample_href(name) download>{*label}</a></li>
+                        <li><a class="fr-link" href=ecars_core::routes::sample_href(name) download>{*label}</a></li>
                     }).collect_view()}
                 </ul>
             </div>
@@ -259,9 +259,9 @@ where
 /// The départements typed, cleaned: `"21, 25 39"` is `["21", "25", "39"]`; `2a` is `2A`. Each
 /// must be one of the agency's (`allowed`).
 pub fn parse_departements(typed: &str, allowed: &[String]) -> Result<Vec<String>, UploadRefusal> {
-    let departements = crate::legal_entities::finess::departement_codes(typed);
+    let departements = ecars_core::finess::departement_codes(typed);
     for code in &departements {
-        if crate::legal_entities::finess::region_of(code).is_none() {
+        if ecars_core::finess::region_of(code).is_none() {
             return Err(UploadRefusal::UnknownDepartement);
         }
         if !allowed.contains(code) {

@@ -63,7 +63,7 @@ fn too_big() -> String {
 
 /// `64 colonnes, 100 000 lignes`.
 fn limits() -> String {
-    format!("{MAX_COLUMNS} colonnes, {} lignes", crate::text::thousands(u64::from(MAX_ROWS)))
+    format!("{MAX_COLUMNS} colonnes, {} lignes", ecars_core::text::thousands(u64::from(MAX_ROWS)))
 }
 
 /// A cell holding a value beyond the columns and rows read, named as the spreadsheet shows it.

@@ -9,12 +9,7 @@ pub fn UploadWithProgress(children: Children) -> impl IntoView {
     crate::app::island_ready();
     let percent = RwSignal::new(None::<u32>);
     let failed = RwSignal::new(None::<String>);
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        browser::send(event, percent, failed);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (event, percent, failed);
-    };
+    let on_submit = move |event: leptos::ev::SubmitEvent| browser::send(event, percent, failed);
     view! {
         <div on:submit=on_submit>
             {children()}
@@ -31,7 +26,7 @@ pub fn UploadWithProgress(children: Children) -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
+/// Run in the browser only (from the form's handler).
 mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};

@@ -6,11 +6,11 @@
 use axum::extract::Multipart;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use ecars_core::routes::FINESS_IMPORT_PATH;
 
 use super::staging::{finish_upload, read_small_part, redirect_after_upload, PartError, StagedImport};
 use super::{parse_departements, FinessFile, UploadRefusal};
 use crate::accounts::access::{administered_agency, Viewer};
-use crate::routes::FINESS_IMPORT_PATH;
 use crate::state::AppState;
 use crate::AppError;
 

@@ -27,10 +27,11 @@ pub async fn create_agency(
     support_phone: String,
     administrator_email: String,
 ) -> Result<String, AppError> {
+    use ecars_core::routes::AGENCIES_PATH;
+
     use super::{AgencyForm, NewAgency, CREATED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
     use crate::audit::Actor;
-    use crate::routes::AGENCIES_PATH;
 
     let form =
         AgencyForm { name, region, departements, quality_email, support_email, support_phone, administrator_email };

@@ -1,5 +1,6 @@
 //! Creating an agency with its first administrator, in one transaction, recorded in the journal.
 
+use ecars_core::vocabulary::{ChangeKind, Role};
 use sea_orm::DatabaseConnection;
 
 use super::service::{find_by_name, find_name_conflict, insert};
@@ -11,7 +12,6 @@ use crate::db::begin_write;
 use crate::db::entities::agency;
 use crate::mail::outbox::Outbox;
 use crate::AppError;
-use ecars_core::vocabulary::{ChangeKind, Role};
 
 /// Creates the agency and invites its first administrator, in one transaction, recorded in the
 /// journal: an agency never exists without the invitation of someone to run it.

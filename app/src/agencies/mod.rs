@@ -15,8 +15,8 @@ pub use page::AgenciesPage;
 
 use serde::{Deserialize, Serialize};
 
-use crate::email::EmailAddress;
-use crate::legal_entities::finess::{region_named, Region};
+use ecars_core::email::EmailAddress;
+use ecars_core::finess::{region_named, Region};
 
 /// What a page needs of the viewer's agency: its name and whom to write to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,7 +99,7 @@ impl NewAgency {
 
 /// The départements typed (`"21, 25 39"`), each of `region`; none typed is all of them.
 pub fn departements_of_region(region: &Region, typed: &str) -> Result<Vec<String>, String> {
-    let mut departements = crate::legal_entities::finess::departement_codes(typed);
+    let mut departements = ecars_core::finess::departement_codes(typed);
     if let Some(stranger) = departements.iter().find(|code| !region.departements.contains(&code.as_str())) {
         return Err(format!(
             "Le département « {} » n'est pas en {} (départements : {}).",
@@ -117,7 +117,7 @@ pub fn departements_of_region(region: &Region, typed: &str) -> Result<Vec<String
 /// The support's phone number, checked by the contacts' rule but kept as the agency writes it
 /// (`04.72.34.41.26`, as the guides show it).
 pub fn parse_phone(typed: &str) -> Result<String, String> {
-    crate::contacts::rules::PhoneNumber::parse(typed)
+    ecars_core::contacts::PhoneNumber::parse(typed)
         .map(|_| typed.trim().to_owned())
         .map_err(|_| "Le numéro du support n'est pas valide (exemple : 04 72 34 41 26).".to_owned())
 }

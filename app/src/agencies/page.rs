@@ -1,6 +1,7 @@
 //! "Agences": the national administrators' list of agencies and the form that creates one with
 //! its first administrator (a plain form: it works before and without the WASM).
 
+use ecars_core::finess::REGIONS;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,7 +11,6 @@ use super::{AgencyRow, CREATED_PARAM};
 use crate::accounts::csrf::CsrfField;
 use crate::layout::forms::{form_error, query_param};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::legal_entities::finess::REGIONS;
 use crate::AppError;
 
 fn national_administrator() -> bool {
@@ -35,7 +35,7 @@ pub fn AgenciesPage() -> impl IntoView {
         <Title text="Agences"/>
         <Breadcrumb crumbs=vec![("Administration".to_owned(), None), ("Agences".to_owned(), None)]/>
         <h1>"Agences"</h1>
-        <crate::administration::AdministrationMenu current=crate::routes::AGENCIES_PATH/>
+        <crate::administration::AdministrationMenu current=ecars_core::routes::AGENCIES_PATH/>
         <crate::layout::forms::DoneNotice message=created/>
         {when_loaded(agencies, |agencies| view! { <AgencyTable agencies/> })}
         <CreationForm/>

@@ -3,13 +3,13 @@
 //! first administrator is the `creation` module's.
 
 use chrono::Utc;
+use ecars_core::vocabulary::Role;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::{AgencyContacts, AgencyRow, NewAgency};
 use crate::db::entities::{agency, legal_entity, user};
-use ecars_core::vocabulary::Role;
 
 pub async fn find_by_name(db: &impl ConnectionTrait, name: &str) -> Result<Option<agency::Model>, DbErr> {
     agency::Entity::find().filter(agency::Column::Name.eq(name.trim())).one(db).await

@@ -19,7 +19,7 @@ pub async fn extend_window(id: i32, until: String) -> Result<String, AppError> {
         super::extension::server::extend(&state.db, &viewer, ecars_core::ids::ContractId(id), &until).await
     }
     .await;
-    let done = |_: &chrono::NaiveDate| format!("{}?{EXTENDED_PARAM}=1", crate::routes::contract_href(id));
+    let done = |_: &chrono::NaiveDate| format!("{}?{EXTENDED_PARAM}=1", ecars_core::routes::contract_href(id));
     answer_plain_post(ExtendWindow::PATH, &extended, done, FormPage::posting(vec![("until", until.as_str())]));
     extended.map(|_| EXTENDED_MESSAGE.to_owned())
 }
@@ -58,7 +58,7 @@ pub async fn open_campaign(form: super::opening::CampaignForm) -> Result<String,
     }
     .await;
     let done = |(kind, year, count): &(&str, i32, usize)| {
-        format!("{}?{OPENED_PARAM}={kind},{year},{count}", crate::routes::CAMPAIGNS_PATH)
+        format!("{}?{OPENED_PARAM}={kind},{year},{count}", ecars_core::routes::CAMPAIGNS_PATH)
     };
     let typed: Vec<(&str, &str)> = form.fields().to_vec();
     answer_plain_post(OpenCampaign::PATH, &opened, done, FormPage::posting(typed));
@@ -87,7 +87,7 @@ pub async fn reopen_evaluation(id: i32, #[server(default)] reason: String) -> Re
         .await
     }
     .await;
-    let done = |_: &()| format!("{}?{REOPENED_PARAM}=1", crate::routes::contract_href(id));
+    let done = |_: &()| format!("{}?{REOPENED_PARAM}=1", ecars_core::routes::contract_href(id));
     let typed: String = reason.chars().take(super::reopening::MAX_REASON_CHARS).collect();
     answer_plain_post(ReopenEvaluation::PATH, &reopened, done, FormPage::posting(vec![("reason", typed.as_str())]));
     reopened.map(|()| REOPENED_MESSAGE.to_owned())
@@ -136,12 +136,12 @@ pub async fn preview_national_values(token: String) -> Result<super::national_va
 /// "Confirmer l'import": the file read and checked again, its values written in one transaction.
 #[server(endpoint = "confirmer_valeurs_nationales", client = crate::accounts::csrf::PortalClient)]
 pub async fn confirm_national_values(token: String) -> Result<String, AppError> {
+    use ecars_core::routes::NATIONAL_VALUES_PATH;
     use leptos::server_fn::ServerFn;
 
     use super::national_values::{imported_message, IMPORTED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
     use crate::audit::Actor;
-    use crate::routes::NATIONAL_VALUES_PATH;
 
     let written = async {
         let (state, viewer, agency_id) = national::administrator()?;
@@ -173,10 +173,10 @@ pub async fn confirm_national_values(token: String) -> Result<String, AppError> 
 /// "Annuler": the staged file is removed, nothing is written.
 #[server(endpoint = "annuler_valeurs_nationales", client = crate::accounts::csrf::PortalClient)]
 pub async fn cancel_national_values(token: String) -> Result<String, AppError> {
+    use ecars_core::routes::NATIONAL_VALUES_PATH;
     use leptos::server_fn::ServerFn;
 
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::routes::NATIONAL_VALUES_PATH;
 
     let cancelled = async {
         let (state, viewer, _) = national::administrator()?;

@@ -8,11 +8,11 @@
 
 use std::collections::HashMap;
 
+use ecars_core::text::folded;
+use ecars_core::vocabulary::ContractKind;
 use serde::{Deserialize, Serialize};
 
 use crate::referentials::RefusedRow;
-use crate::text::folded;
-use ecars_core::vocabulary::ContractKind;
 
 /// The columns of the file, in this order; the comment may be left out.
 pub const COLUMNS: [&str; 4] = ["FINESS", "Code question", "Valeur", "Commentaire"];
@@ -146,7 +146,7 @@ pub fn parse_lines(rows: Vec<(u64, Vec<String>)>) -> Result<(Vec<Line>, Vec<Refu
 }
 
 fn parse_line(row: u64, finess: &str, code: &str, value: &str, comment: &str) -> Result<Line, String> {
-    let finess = crate::legal_entities::finess::FinessNumber::parse(finess)?.as_str().to_owned();
+    let finess = ecars_core::finess::FinessNumber::parse(finess)?.as_str().to_owned();
     if code.is_empty() {
         return Err("le code de la question manque".to_owned());
     }

@@ -3,6 +3,7 @@
 //! then the preview of the values it would write and the lines refused, with "Confirmer
 //! l'import" and "Annuler".
 
+use ecars_core::routes::{NATIONAL_VALUES_PATH, NATIONAL_VALUES_UPLOAD_ROUTE};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,7 +17,6 @@ use crate::accounts::csrf::{page_token, CsrfField, CSRF_FIELD};
 use crate::administration::AdministrationMenu;
 use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::{NATIONAL_VALUES_PATH, NATIONAL_VALUES_UPLOAD_ROUTE};
 use crate::AppError;
 
 #[component]

@@ -6,11 +6,11 @@
 use axum::extract::Multipart;
 use axum::response::Response;
 use axum::Extension;
+use ecars_core::routes::NATIONAL_VALUES_PATH;
 
 use super::national_values::{CampaignChoice, UploadRefusal};
 use crate::accounts::access::{administered_agency, Viewer};
 use crate::administration::staging::{receive_note_and_file, redirect_after_upload, FileFormRefusal, NoteAndFile};
-use crate::routes::NATIONAL_VALUES_PATH;
 use crate::state::AppState;
 use crate::AppError;
 

@@ -2,12 +2,12 @@
 //! shows, and behind `ssr` the service that previews the contracts a campaign covers and opens
 //! each one's evaluation of the year in one transaction, with last year's answers by question code.
 
+use ecars_core::finess::parse_finess_list;
+use ecars_core::vocabulary::ContractKind;
 use serde::{Deserialize, Serialize};
 
 use crate::contracts::creation::{day, parse_evaluation_year, Day, VersionChoice};
-use crate::legal_entities::finess::parse_finess_list;
 use crate::legal_entities::LegalEntityRef;
-use ecars_core::vocabulary::ContractKind;
 
 /// A campaign covers at most this many legal entities named one by one.
 pub const MAX_NAMED_ENTITIES: usize = 1000;

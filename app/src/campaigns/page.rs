@@ -3,6 +3,8 @@
 //! entities), previewed before "Ouvrir la campagne" writes anything. Plain forms: they work
 //! before and without the WASM.
 
+use ecars_core::routes::{contract_href, CAMPAIGNS_PATH};
+use ecars_core::vocabulary::ContractKind;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,9 +18,7 @@ use crate::administration::AdministrationMenu;
 use crate::contracts::creation::VersionChoice;
 use crate::layout::forms::{form_error, page_query, query_param, text_area_content, DoneNotice, FormRefusal};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::{contract_href, CAMPAIGNS_PATH};
 use crate::AppError;
-use ecars_core::vocabulary::ContractKind;
 
 #[component]
 pub fn CampaignsPage() -> impl IntoView {

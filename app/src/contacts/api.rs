@@ -30,7 +30,7 @@ pub async fn save_contact(
     email: String,
     phone: String,
 ) -> Result<ContactRow, AppError> {
-    use super::rules::ContactInput;
+    use ecars_core::contacts::ContactInput;
 
     let viewer = crate::accounts::access::viewer()?;
     let input = ContactInput { last_name, first_name, email, phone };
@@ -41,7 +41,7 @@ pub async fn save_contact(
     let list = |saved: &ContactRow| {
         let saved = saved.id.to_string();
         let list = FormPage::posting_with([(super::SAVED_PARAM, saved.as_str())]).map(FormPage::up);
-        list.map(|list| list.href()).unwrap_or_else(|| crate::routes::HOME_PATH.to_owned())
+        list.map(|list| list.href()).unwrap_or_else(|| ecars_core::routes::HOME_PATH.to_owned())
     };
     answer_plain_post(SaveContact::PATH, &result, list, FormPage::posting(input.query_pairs()));
     result

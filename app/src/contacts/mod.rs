@@ -2,7 +2,6 @@
 
 pub mod api;
 mod page;
-pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -12,25 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contracts::ContractHeader;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactRow {
-    pub id: i32,
-    pub function: String,
-    pub last_name: Option<String>,
-    pub first_name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub mandatory: bool,
-    /// Confirmed by the establishment in this self-evaluation (saved, even unchanged).
-    pub updated: bool,
-}
-
-impl ContactRow {
-    /// A mandatory contact not yet confirmed in this self-evaluation: closing waits for it.
-    pub fn blocks_closing(&self) -> bool {
-        self.mandatory && !self.updated
-    }
-}
+pub use ecars_core::contacts::ContactRow;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactList {

@@ -2,18 +2,17 @@
 //! works as a plain form post too: without JavaScript the server redirects back to the list, or
 //! to the form with the error and what was typed.
 
+use ecars_core::contacts::{ContactField, ContactInput};
+use ecars_core::routes::{contact_href, contacts_href};
 use leptos::form::ActionForm;
-
-use crate::accounts::csrf::CsrfField;
 use leptos::prelude::*;
 
 use super::api::{get_contact, list_contacts, SaveContact};
-use super::rules::{ContactField, ContactInput};
 use super::{ContactDetail, ContactList, ContactRow, SAVED_PARAM};
+use crate::accounts::csrf::CsrfField;
 use crate::app::{contract_resource, id_resource};
 use crate::layout::forms::{error_in_url, page_query, query_param, typed_before_hydration};
 use crate::layout::{when_loaded, BackToContract, ContractPageTop};
-use crate::routes::{contact_href, contacts_href};
 use crate::AppError;
 
 const TITLE: &str = "Contacts administratifs";

@@ -1,5 +1,6 @@
 //! Administrative contacts: listing, and saving one (which confirms it for this self-evaluation).
 
+use ecars_core::contacts::ContactInput;
 use ecars_core::ids::ContractId;
 
 use chrono::{DateTime, Utc};
@@ -8,7 +9,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::rules::ContactInput;
 use super::{ContactDetail, ContactList, ContactRow};
 use crate::accounts::access::Viewer;
 use crate::contracts::service as contracts;

@@ -3,6 +3,7 @@
 //! it is made for (the same CAQES for many at once, chosen from a filtered list). Plain forms: they
 //! work before and without the WASM.
 
+use ecars_core::routes::{contract_edition_href, contract_href, legal_entity_href, AGENCY_CONTRACTS_PATH};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +18,6 @@ use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
 use crate::layout::forms::{form_error, query_param, text_area_content};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::{contract_edition_href, contract_href, legal_entity_href, AGENCY_CONTRACTS_PATH};
 use crate::AppError;
 
 #[component]

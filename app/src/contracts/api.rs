@@ -77,13 +77,13 @@ pub async fn create_contracts(
     #[server(default)] legal_entities: Vec<String>,
     #[server(default)] establishments: String,
 ) -> Result<String, AppError> {
+    use ecars_core::routes::AGENCY_CONTRACTS_PATH;
     use leptos::server_fn::ServerFn;
 
     use super::creation::{NewContract, CREATED_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
     use crate::audit::Actor;
     use crate::db::entities::legal_entity;
-    use crate::routes::AGENCY_CONTRACTS_PATH;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     let created = async {
@@ -127,7 +127,7 @@ pub async fn create_contracts(
     }
     .await;
     let done = |(name, count): &(String, usize)| {
-        format!("{AGENCY_CONTRACTS_PATH}?{CREATED_PARAM}={count},{}", crate::routes::percent_encode(name))
+        format!("{AGENCY_CONTRACTS_PATH}?{CREATED_PARAM}={count},{}", ecars_core::routes::percent_encode(name))
     };
     let mut typed = form.typed_fields();
     typed.extend([("version", version.as_str()), ("establishments", establishments.as_str())]);
@@ -177,7 +177,7 @@ pub async fn edit_contract(
         Ok::<_, AppError>(())
     }
     .await;
-    let done = |_: &()| format!("{}?{EDITED_PARAM}=1", crate::routes::contract_edition_href(id));
+    let done = |_: &()| format!("{}?{EDITED_PARAM}=1", ecars_core::routes::contract_edition_href(id));
     let mut typed = form.typed_fields();
     typed.push(("establishments", establishments.as_str()));
     answer_plain_post(EditContract::PATH, &edited, done, FormPage::posting(typed));

@@ -1,6 +1,7 @@
 //! "Modifier le contrat": the creation form's fields, filled with the contract's, for an agency
 //! administrator. A plain form: it works before and without the WASM.
 
+use ecars_core::routes::{contract_href, AGENCY_CONTRACTS_PATH};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +13,6 @@ use crate::accounts::csrf::CsrfField;
 use crate::administration::AdministrationMenu;
 use crate::layout::forms::{form_error, query_param, DoneNotice, FormRefusal};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::{contract_href, AGENCY_CONTRACTS_PATH};
 use crate::AppError;
 
 #[component]

@@ -1,5 +1,9 @@
 //! The contract page: phase banner, every field of the contract, and the ways into it.
 
+use ecars_core::routes::{
+    closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href, printable_href,
+    receipt_href, year_indicators_href,
+};
 use leptos::prelude::*;
 
 use super::api::get_contract;
@@ -16,10 +20,6 @@ use crate::follow_up::notes::AgencyNotes;
 use crate::follow_up::ExportLinks;
 use crate::layout::forms::{query_param, DoneNotice};
 use crate::layout::{field_value, when_loaded, ContractPageTop};
-use crate::routes::{
-    closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href, printable_href,
-    receipt_href, year_indicators_href,
-};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
@@ -73,7 +73,7 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
                     <li><a class="fr-btn fr-btn--secondary" href=closing_href(header.id)>"Clore la saisie"</a></li>
                 })}
                 {administrable.then(|| view! {
-                    <li><a class="fr-btn fr-btn--tertiary" href=crate::routes::contract_edition_href(header.id)>"Modifier le contrat"</a></li>
+                    <li><a class="fr-btn fr-btn--tertiary" href=ecars_core::routes::contract_edition_href(header.id)>"Modifier le contrat"</a></li>
                 })}
             </ul>
         </div>

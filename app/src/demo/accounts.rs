@@ -1,5 +1,6 @@
 //! The demo accounts listed in the README, created once each.
 
+use ecars_core::vocabulary::Role;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::performance::PERFORMANCE_FINESS;
@@ -7,7 +8,6 @@ use super::{ACODEGE_FINESS, ARA, BFC, CHU_GRENOBLE_FINESS};
 use crate::accounts::invitations::{create_user, CreateUserError, NewUser};
 use crate::accounts::secrets::PasswordHashing;
 use crate::agencies::service::find_by_name;
-use ecars_core::vocabulary::Role;
 
 pub struct DemoAccount {
     pub email: &'static str,

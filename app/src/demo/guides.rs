@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::Months;
+use ecars_core::vocabulary::ContractKind;
+use ecars_core::vocabulary::Domain;
+use ecars_core::vocabulary::ValueKind::{Number, Percentage, Text, YesNo};
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
@@ -12,9 +15,6 @@ use super::{
     LegalEntitySeed, Seed,
 };
 use crate::evaluation::years::server::PreviousAnswer;
-use ecars_core::vocabulary::ContractKind;
-use ecars_core::vocabulary::Domain;
-use ecars_core::vocabulary::ValueKind::{Number, Percentage, Text, YesNo};
 
 pub const CHU_GRENOBLE_FINESS: &str = "380780080";
 pub const ACODEGE_FINESS: &str = "210984078";

@@ -12,6 +12,9 @@ mod performance;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
+use ecars_core::vocabulary::Domain;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::ValueKind;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QuerySelect, TransactionTrait,
@@ -23,9 +26,6 @@ use crate::db::entities::{
     answer, closing, contact, contract, contract_establishment, establishment, evaluation, indicator, legal_entity,
 };
 use crate::evaluation::years::server::PreviousAnswer;
-use ecars_core::vocabulary::Domain;
-use ecars_core::vocabulary::NodeKind;
-use ecars_core::vocabulary::ValueKind;
 
 pub use accounts::DEMO_ACCOUNTS;
 pub use agencies::{ARA, BFC};

@@ -6,6 +6,10 @@
 //! together, on a database no portal writes to meanwhile (identifiers are given here, in bulk).
 
 use chrono::{Datelike, Duration, Utc};
+use ecars_core::vocabulary::Domain;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::Role;
+use ecars_core::vocabulary::ValueKind;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityName, EntityTrait,
     PaginatorTrait, QueryFilter, QuerySelect, Statement, TransactionTrait,
@@ -15,10 +19,6 @@ use crate::contracts::{ContractKind, Phase};
 use crate::db::entities::{
     agency, answer, closing, contact, contract, evaluation, indicator, legal_entity, user, user_legal_entity,
 };
-use ecars_core::vocabulary::Domain;
-use ecars_core::vocabulary::NodeKind;
-use ecars_core::vocabulary::Role;
-use ecars_core::vocabulary::ValueKind;
 
 /// The generated accounts' password (the accounts are for load tests, never for real use).
 pub const GENERATED_PASSWORD: &str = "Generation-Demo-2026!";

@@ -2,10 +2,10 @@
 //! 10 objectives x 5 sub-objectives x 10 questions, every kind of value, some national,
 //! about half already answered.
 
+use ecars_core::vocabulary::ValueKind;
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{date, insert_answer, insert_contract, insert_legal_entity, ContractSeed, LegalEntitySeed, QuestionSeed};
-use ecars_core::vocabulary::ValueKind;
 
 pub const PERFORMANCE_CONTRACT: &str = "CAQES PERFORMANCE 500";
 pub const PERFORMANCE_FINESS: &str = "690000880";

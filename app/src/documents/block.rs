@@ -1,10 +1,10 @@
 //! The documents block of a contract, a question or an establishment: the list, "Ajouter
 //! document" with a progress bar per file, and "Récupérer tous les documents".
 
+use ecars_core::documents::{accepted_formats_label, megabytes};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
-use super::rules::{accepted_formats_label, megabytes};
 use super::{DocumentFolder, DocumentRow, Place};
 
 /// The block on a page rendered by the server (contract, establishment, question panel), as an
@@ -27,7 +27,6 @@ pub fn DocumentsIsland(
 /// (a question panel swapped in), as Leptos hydrates the page's own islands at load: through the
 /// island's loader, which fetches its code (a lazy island) and reads the props the server wrote
 /// on it. Their reactive state belongs to the owner returned, which the caller ends with that HTML.
-#[cfg(feature = "hydrate")]
 pub fn hydrate_documents_islands(root: &leptos::web_sys::Element) -> Owner {
     use leptos::wasm_bindgen::JsCast;
 
@@ -104,28 +103,23 @@ fn DocumentTable(rows: Vec<DocumentRow>, documents: RwSignal<Vec<DocumentRow>>, 
     let refused = RwSignal::new(None::<String>);
     let declare = move |document_id: i32| {
         pending.set(true);
-        #[cfg(feature = "hydrate")]
-        {
-            let form = format!("document_id={document_id}");
-            let path = <super::api::DeclareEvaluationReport as leptos::server_fn::ServerFn>::PATH;
-            crate::layout::requests::call::<DocumentRow>(path, &form, move |declared| {
-                pending.set(false);
-                match declared {
-                    // A declared report comes back with its notification: the row shows it at once.
-                    Ok(declared) => {
-                        refused.set(None);
-                        documents.update(|rows| {
-                            if let Some(row) = rows.iter_mut().find(|row| row.id == declared.id) {
-                                *row = declared;
-                            }
-                        });
-                    }
-                    Err(error) => refused.set(Some(error.to_string())),
+        let form = format!("document_id={document_id}");
+        let path = <super::api::DeclareEvaluationReport as leptos::server_fn::ServerFn>::PATH;
+        crate::layout::requests::call::<DocumentRow>(path, &form, move |declared| {
+            pending.set(false);
+            match declared {
+                // A declared report comes back with its notification: the row shows it at once.
+                Ok(declared) => {
+                    refused.set(None);
+                    documents.update(|rows| {
+                        if let Some(row) = rows.iter_mut().find(|row| row.id == declared.id) {
+                            *row = declared;
+                        }
+                    });
                 }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (document_id, refused, documents);
+                Err(error) => refused.set(Some(error.to_string())),
+            }
+        });
     };
     let error = move || refused.get().map(|message| view! { <p class="fr-error-text" role="alert">{message}</p> });
     let any_report = rows.iter().any(|row| row.report.is_some());
@@ -192,13 +186,11 @@ fn AddDocuments(
     let input_id = format!("ajout-{}", place.slug());
     let picker = NodeRef::<leptos::html::Input>::new();
     let on_change = move |_| {
-        #[cfg(feature = "hydrate")]
         if let Some(input) = picker.get_untracked() {
             browser::send_files(&input, place, max_bytes, documents, sending);
         }
     };
     // Files chosen on a slow link before the WASM arrived are sent as soon as it has.
-    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(input) = picker.get() {
             if input.files().is_some_and(|files| files.length() > 0) {
@@ -206,8 +198,6 @@ fn AddDocuments(
             }
         }
     });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (max_bytes, documents, sending);
     view! {
         <div class="fr-upload-group">
             <label class="fr-label" for=input_id.clone()>
@@ -246,15 +236,15 @@ fn SendingList(sending: RwSignal<Vec<Sending>>) -> impl IntoView {
     }
 }
 
-/// Sending files from the browser: one request per file with its own progress.
-#[cfg(feature = "hydrate")]
+/// Sending files from the browser: one request per file with its own progress. Run in the
+/// browser only (from the picker's handler and an effect).
 mod browser {
+    use ecars_core::documents::{too_big_message, DocumentName};
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
     use leptos::web_sys::{js_sys, File, HtmlInputElement, ProgressEvent};
 
     use super::Sending;
-    use crate::documents::rules::{too_big_message, DocumentName};
     use crate::documents::{DocumentRow, Place, NAME_HEADER};
     use crate::layout::requests;
     use crate::AppError;

@@ -9,7 +9,6 @@ pub mod content;
 pub mod delivery;
 #[cfg(feature = "ssr")]
 pub mod macros;
-pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -17,7 +16,6 @@ pub mod store;
 #[cfg(feature = "ssr")]
 pub mod web;
 
-#[cfg(feature = "hydrate")]
 pub use block::hydrate_documents_islands;
 pub use block::{DocumentsBlock, DocumentsIsland};
 
@@ -60,12 +58,12 @@ impl Place {
 
     /// Where the browser sends a new document (see `web::upload`).
     pub fn upload_href(self) -> String {
-        crate::routes::document_upload_href(&self.path())
+        ecars_core::routes::document_upload_href(&self.path())
     }
 
     /// "Récupérer tous les documents": a zip of the place's documents.
     pub fn zip_href(self) -> String {
-        crate::routes::document_zip_href(&self.path())
+        ecars_core::routes::document_zip_href(&self.path())
     }
 }
 
@@ -82,7 +80,7 @@ pub struct DocumentRow {
 
 impl DocumentRow {
     pub fn href(&self) -> String {
-        crate::routes::document_href(self.id)
+        ecars_core::routes::document_href(self.id)
     }
 }
 

@@ -2,6 +2,9 @@
 //! blocks show, what "Récupérer tous les documents" packs, and the evaluation report notice.
 
 use ecars_core::ids::{ContractId, QuestionId};
+use ecars_core::vocabulary::ContractKind;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::Role;
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,9 +27,6 @@ use crate::mail::outbox::Outbox;
 use crate::mail::templates;
 use crate::state::Settings;
 use crate::AppError;
-use ecars_core::vocabulary::ContractKind;
-use ecars_core::vocabulary::NodeKind;
-use ecars_core::vocabulary::Role;
 
 /// The stored names the database knows, to find files that have no row.
 pub async fn stored_names(db: &impl ConnectionTrait) -> Result<HashSet<String>, DbErr> {
@@ -330,7 +330,8 @@ pub async fn declare_report(
     recipients.extend(
         quality_email_of_legal_entity(&txn, ecars_core::ids::LegalEntityId(establishment.legal_entity_id)).await?,
     );
-    let establishment_url = format!("{}{}", settings.public_url, crate::routes::establishment_href(establishment_id));
+    let establishment_url =
+        format!("{}{}", settings.public_url, ecars_core::routes::establishment_href(establishment_id));
     let notice = templates::ReportNotice {
         establishment_finess: &establishment.finess,
         establishment_name: &establishment.name,

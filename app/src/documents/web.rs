@@ -12,14 +12,14 @@ use axum::extract::{Path, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use ecars_core::documents::too_big_message;
+use ecars_core::documents::DocumentName;
 use futures_util::StreamExt;
 
 use super::antivirus::{self, Verdict};
 use super::content::{check_signature, SIGNATURE_LENGTH};
 use super::delivery::{paced_body, WRITE_TIMEOUT};
 use super::macros::{self, Damaged, Macros};
-use super::rules::too_big_message;
-use super::rules::DocumentName;
 use super::service::{self, ArchiveEntry};
 use super::store::{DocumentStore, Upload};
 use super::{Place, NAME_HEADER};

@@ -2,6 +2,8 @@
 //! (`accounts::access`, which says who the viewer is and what it reaches): the evaluation's own
 //! rules (its year, its phase, its window) are the evaluation's.
 
+use ecars_core::ids::{ContractId, QuestionId};
+use ecars_core::vocabulary::NodeKind;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 use crate::accounts::access::{check_writes, reads_legal_entity, Viewer};
@@ -9,8 +11,6 @@ use crate::accounts::security_log::{record, Event, Outcome};
 use crate::db::entities::{contract, evaluation, indicator};
 use crate::evaluation::years::server as years;
 use crate::AppError;
-use ecars_core::ids::{ContractId, QuestionId};
-use ecars_core::vocabulary::NodeKind;
 
 /// A contract the viewer may read, one of its evaluations (the current one unless an earlier
 /// year was asked for), and whether the viewer may change that evaluation now: an establishment

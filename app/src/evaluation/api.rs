@@ -55,10 +55,11 @@ pub async fn save_answer(
     #[server(default)] next: Option<String>,
     #[server(default)] panel: Option<String>,
 ) -> Result<SavedAnswer, AppError> {
+    use ecars_core::routes::{segment::PANEL, HOME_PATH, QUESTION_ANCHOR, QUESTION_PARAM};
+
     use super::service::{next_to_fill, save, AnswerInput};
     use super::{TypedAnswer, ALL_SAVED, PREVIOUS_PARAM, SAVED_PARAM, SAVED_STATUS_PARAM};
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::routes::{segment::PANEL, HOME_PATH, QUESTION_ANCHOR, QUESTION_PARAM};
 
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
@@ -81,7 +82,7 @@ pub async fn save_answer(
     let question = question_id.to_string();
     let for_island = panel.is_some();
     let page = |query: Vec<(&str, &str)>| {
-        FormPage::posting_keeping(&super::tree_filter::PARAMS, query).map(|page| match for_island {
+        FormPage::posting_keeping(&ecars_core::evaluation::tree_filter::PARAMS, query).map(|page| match for_island {
             true => page.below(PANEL),
             false => page.at_anchor(QUESTION_ANCHOR),
         })
@@ -121,8 +122,8 @@ pub async fn close_evaluation(contract_id: i32) -> Result<super::closing::Closin
         ecars_core::ids::ContractId(contract_id),
     )
     .await;
-    let closed = format!("{}?{}=1", crate::routes::contract_href(contract_id), super::CLOSED_PARAM);
-    let confirmation = crate::accounts::web::FormPage::at(crate::routes::closing_href(contract_id), []);
+    let closed = format!("{}?{}=1", ecars_core::routes::contract_href(contract_id), super::CLOSED_PARAM);
+    let confirmation = crate::accounts::web::FormPage::at(ecars_core::routes::closing_href(contract_id), []);
     crate::accounts::web::answer_plain_post(CloseEvaluation::PATH, &result, |_| closed, Some(confirmation));
     result
 }

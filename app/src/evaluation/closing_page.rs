@@ -1,6 +1,7 @@
 //! "Clore la saisie": the confirmation step, the panel of what is still missing, and the
 //! printable "Accusé de clôture".
 
+use ecars_core::routes::{contact_href, contract_href, indicators_href, question_href};
 use leptos::form::ActionForm;
 
 use crate::accounts::csrf::CsrfField;
@@ -12,7 +13,6 @@ use crate::app::{contract_resource, contract_resource_with};
 use crate::contracts::{api::get_contract, ContractPageData};
 use crate::layout::forms::error_in_url;
 use crate::layout::{when_loaded, BackToContract, ContractPageTop};
-use crate::routes::{contact_href, contract_href, indicators_href, question_href};
 use crate::AppError;
 
 const CLOSE: &str = "Clore la saisie";

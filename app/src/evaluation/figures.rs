@@ -5,12 +5,12 @@
 //! an upload, a new year's tree), which holds the evaluation's row first, so two changes at once
 //! cannot miss each other.
 
+use ecars_core::evaluation::rules::ANSWERED_IN_SQL;
+use ecars_core::vocabulary::NodeKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, SubQueryStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 
-use super::rules::ANSWERED_IN_SQL;
 use crate::db::entities::{answer, document, evaluation, indicator};
-use ecars_core::vocabulary::NodeKind;
 
 /// The questions of evaluation `id` its establishment answers (grey ones are the agency's).
 fn establishment_questions(id: i32) -> SelectStatement {

@@ -4,21 +4,22 @@
 //! The server writes it, as it stands after loading, saving or refusing, from the address alone
 //! (`?question=`, then what a save adds). It is a plain form: without JavaScript the browser
 //! posts it and the server redirects back to the page. With JavaScript the tree's island sends
-//! the same form and swaps in the panel the server answers (`page::panel_dom`), so the browser
+//! the same form and swaps in the panel the server answers (`panel_browser.rs`), so the browser
 //! carries no code to draw it.
 
 use std::collections::HashMap;
 
+use ecars_core::evaluation::rules::{FillProgress, QuestionStatus};
+use ecars_core::evaluation::tree_filter::TreeFilter;
+use ecars_core::routes::indicators_href;
 use leptos::prelude::*;
 
 use super::api::SaveAnswer;
-use super::rules::{FillProgress, QuestionStatus};
 use super::{AnswerView, QuestionDetail, TypedAnswer, ValueKind, ALL_SAVED, NEXT_FIELD, PREVIOUS_PARAM, SAVED_PARAM};
 use crate::accounts::csrf::CsrfField;
 use crate::documents::DocumentsIsland;
 use crate::layout::field_value;
 use crate::layout::forms::{error_in_url, page_query, query_param, text_area_content};
-use crate::routes::indicators_href;
 use crate::AppError;
 
 /// The status of each question of the tree, one signal per question: a saved answer changes
@@ -32,17 +33,14 @@ impl Statuses {
     }
 
     /// A saved answer's new status: the percentage follows, and so does the question's dot.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub fn set(&self, question_id: i32, status: QuestionStatus) {
         if let Some(signal) = self.0.with_value(|statuses| statuses.get(&question_id).copied()) {
             signal.set(status);
         }
-        #[cfg(feature = "hydrate")]
-        super::page::tree_dom::paint(question_id, status);
+        super::tree_browser::paint(question_id, status);
     }
 
     /// A question's status as shown, without following its changes.
-    #[cfg(feature = "hydrate")]
     pub fn get_untracked(&self, question_id: i32) -> Option<QuestionStatus> {
         self.0.with_value(|statuses| statuses.get(&question_id).map(|status| status.get_untracked()))
     }
@@ -166,8 +164,9 @@ fn ReadOnlyAnswer(
 
 /// The address of `question`'s panel in the tree, the tree's filter kept.
 fn question_in_tree(contract_id: i32, question: i32) -> String {
-    let kept = super::tree_filter::TreeFilter::from_query(&page_query()).query();
-    format!("{}{}", indicators_href(contract_id), crate::routes::question_query_in(question, None, &kept))
+    let query = page_query();
+    let kept = TreeFilter::from_query(|name| query.get(name)).query();
+    format!("{}{}", indicators_href(contract_id), ecars_core::routes::question_query_in(question, None, &kept))
 }
 
 /// Right after "Enregistrer et passer à la suivante", on the next question: the one just saved.

@@ -4,6 +4,9 @@
 //! question, "Réponse enregistrée.", or the refusal with what was typed. The browser so carries
 //! the rules and a few event handlers, not the code that draws the panel.
 
+use ecars_core::evaluation::rules::QuestionStatus;
+use ecars_core::evaluation::values::AnswerValue;
+use ecars_core::routes::{panel_href, QUESTION_PARAM};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{
@@ -11,13 +14,10 @@ use leptos::web_sys::{
     SupportedType, Url, UrlSearchParams,
 };
 
-use super::page::{opens_elsewhere, TreeNavigation};
 use super::panel::{Statuses, ACHIEVED_ERROR, ACHIEVED_GROUP, PANEL_AREA, SAVE_STATUS};
-use super::rules::QuestionStatus;
-use super::values::AnswerValue;
+use super::tree_browser::{opens_elsewhere, TreeNavigation};
 use super::{ValueKind, NEXT_FIELD, PANEL_FIELD, PREVIOUS_PARAM, SAVED_STATUS_PARAM};
 use crate::layout::requests::{self, Answer};
-use crate::routes::{panel_href, QUESTION_PARAM};
 
 const ANSWER_FORM: &str = "form.answer-form";
 const HEADING: &str = "question-titre";
@@ -48,24 +48,39 @@ enum Sent {
 }
 
 impl Panel {
-    /// The panel the server wrote with the page.
-    pub fn new(contract_id: i32, navigation: TreeNavigation, statuses: Statuses, dirty: RwSignal<bool>) -> Self {
-        let panel = Panel {
+    /// The panel the server wrote with the page, as the island holds it; nothing is read from
+    /// the page before [`Panel::start`].
+    pub fn new(contract_id: i32, navigation: TreeNavigation, statuses: Statuses) -> Self {
+        Panel {
             contract_id,
             navigation,
             statuses,
-            dirty,
-            shown: StoredValue::new(question_shown()),
+            dirty: RwSignal::new(false),
+            shown: StoredValue::new(None),
             latest: StoredValue::new(0),
             documents: StoredValue::new(None),
-        };
+        }
+    }
+
+    /// Once hydrated: the panel the page holds, and what was typed in it before.
+    pub fn start(self) {
+        self.shown.set_value(question_shown());
         // Typed before the WASM arrived, or a refused post shown again: not saved.
-        dirty.set(holds_unsaved());
+        self.dirty.set(holds_unsaved());
         // Keyboard and screen-reader users land on the question they chose.
-        if panel.shown.get_value().is_some() && document().active_element() == document().body().map(Into::into) {
+        if self.shown.get_value().is_some() && document().active_element() == document().body().map(Into::into) {
             focus(HEADING);
         }
-        panel
+    }
+
+    /// Whether the form holds changes not saved yet.
+    pub fn dirty(self) -> RwSignal<bool> {
+        self.dirty
+    }
+
+    /// The status of each question, which a save changes.
+    pub fn statuses(self) -> Statuses {
+        self.statuses
     }
 
     /// The question chosen now (in the tree, by back or forward): its panel, unless shown.

@@ -193,10 +193,7 @@ fn PrintButton() -> impl IntoView {
         <button class="fr-btn fr-btn--secondary fr-icon-printer-line fr-btn--icon-left fr-mb-3w" type="button"
             hidden=move || !ready.get()
             on:click=move |_| {
-                #[cfg(feature = "hydrate")]
-                {
-                    let _ = window().print();
-                }
+                window().print().ok();
             }>
             "Imprimer"
         </button>

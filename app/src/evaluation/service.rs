@@ -1,6 +1,9 @@
 //! Indicator tree and answers.
 
+use ecars_core::evaluation::rules::{is_answered, QuestionStatus};
+use ecars_core::evaluation::values::AnswerValue;
 use ecars_core::ids::{ContractId, QuestionId};
+use ecars_core::vocabulary::NodeKind;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -12,8 +15,6 @@ use sea_orm::{
     QuerySelect, QueryTrait, Set, SqlErr, TransactionTrait,
 };
 
-use super::rules::{is_answered, QuestionStatus};
-use super::values::AnswerValue;
 use super::years::server as years;
 use super::{AnswerView, IndicatorTree, QuestionDetail, SavedAnswer, TreeNode, ValueKind};
 use crate::accounts::access::{self, Viewer};
@@ -22,7 +23,6 @@ use crate::db::entities::{answer, answer_history, evaluation, indicator, user};
 use crate::db::french_date_time;
 use crate::documents::{service as documents, Place};
 use crate::AppError;
-use ecars_core::vocabulary::NodeKind;
 
 /// id, parent, node kind, code, label, editable by the establishment.
 type TreeRow = (i32, Option<i32>, NodeKind, String, String, bool);
@@ -321,5 +321,5 @@ pub async fn next_to_fill(
 ) -> Result<Option<i32>, AppError> {
     let (_, access) = crate::evaluation::access::readable_question(db, viewer, QuestionId(question_id.0)).await?;
     let tree = tree(db, shapes, &access.evaluation, viewer.today()).await?.ok_or(AppError::NotFound)?;
-    Ok(super::rules::next_to_fill(&tree.statuses(), question_id.0))
+    Ok(ecars_core::evaluation::rules::next_to_fill(&tree.statuses(), question_id.0))
 }

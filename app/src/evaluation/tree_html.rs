@@ -4,15 +4,15 @@
 //! with `erase_components` (then on) every element child was boxed as a view of its own. Rendering
 //! the 550 nodes of the 500-question contract took about 2.5 ms that way, against a tenth of a
 //! millisecond here. What the island expects of this markup (ids, `aria-controls`,
-//! `data-question`, the dot's classes) is kept in one place: here and in `page::tree_dom`.
+//! `data-question`, the dot's classes) is kept in one place: here and in `tree_browser.rs`.
 
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use ecars_core::evaluation::rules::QuestionStatus;
+use ecars_core::evaluation::tree_filter::{TreeFilter, TreeMatcher};
 use html_escape::{encode_double_quoted_attribute_to_string, encode_text_to_string};
 
-use super::rules::QuestionStatus;
-use super::tree_filter::{TreeFilter, TreeMatcher};
 use super::TreeNode;
 
 /// Query parameter of the chosen question.
@@ -161,7 +161,7 @@ fn close_node(html: &mut String) {
 
 /// A question: a link to its panel, its dot, and the dot's meaning for screen readers.
 fn question(html: &mut String, node: &TreeNode, status: QuestionStatus, shown: &Shown) {
-    let (id, query) = (node.id, crate::routes::question_query_in(node.id, shown.earlier_year, shown.kept));
+    let (id, query) = (node.id, ecars_core::routes::question_query_in(node.id, shown.earlier_year, shown.kept));
     let selected = shown.selected == Some(id);
     html.push_str(if shown.shows(id) { r#"<li class="tree__leaf">"# } else { r#"<li class="tree__leaf" hidden>"# });
     html.push_str(r#"<a class="tree__question" href=""#);

@@ -3,6 +3,7 @@
 //! reach their target. Drawn on the server as SVG (no script, nothing to load), each with its
 //! figures as a table, which is what screen readers read (the drawing is hidden from them).
 
+use ecars_core::routes::{FOLLOW_UP_CHARTS_PATH, FOLLOW_UP_PATH};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -10,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use super::dashboard::{DashboardFilter, DashboardRow, TITLE};
 use crate::layout::forms::page_query;
 use crate::layout::{when_loaded, Breadcrumb};
-use crate::routes::{FOLLOW_UP_CHARTS_PATH, FOLLOW_UP_PATH};
 
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -380,9 +380,10 @@ pub fn charts_href(filter: &DashboardFilter) -> String {
 
 #[cfg(test)]
 mod tests {
+    use ecars_core::evaluation::rules::FillProgress;
+
     use super::*;
     use crate::contracts::{ContractKind, Phase};
-    use crate::evaluation::rules::FillProgress;
     use crate::follow_up::dashboard::FollowUpState;
 
     fn row(answered: usize, required: usize) -> DashboardRow {

@@ -6,11 +6,11 @@
 
 use std::cmp::Ordering;
 
+use ecars_core::evaluation::rules::FillProgress;
+use ecars_core::text::folded;
 use serde::{Deserialize, Serialize};
 
 use crate::contracts::{ContractKind, Phase};
-use crate::evaluation::rules::FillProgress;
-use crate::text::folded;
 
 /// The page's title and menu entry.
 pub const TITLE: &str = "Suivi de la campagne";
@@ -234,7 +234,7 @@ impl DashboardFilter {
             pairs.push(format!("{DEPARTEMENT_PARAM}={departement}"));
         }
         if !self.search.is_empty() {
-            pairs.push(format!("{SEARCH_PARAM}={}", crate::routes::percent_encode(&self.search)));
+            pairs.push(format!("{SEARCH_PARAM}={}", ecars_core::routes::percent_encode(&self.search)));
         }
         if let Some(contract) = self.contract {
             pairs.push(format!("{CONTRACT_PARAM}={contract}"));
@@ -251,7 +251,7 @@ impl DashboardFilter {
 
     /// The address of the page with this filter.
     pub fn href(&self) -> String {
-        self.address(crate::routes::FOLLOW_UP_PATH, None)
+        self.address(ecars_core::routes::FOLLOW_UP_PATH, None)
     }
 
     /// `path` with this filter in its query, and `extra` (`name=value`) after it.
@@ -546,7 +546,7 @@ mod tests {
         let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
         assert_eq!(DashboardFilter::from_query(value), filter);
         assert_eq!(DashboardFilter::default().query(), "");
-        assert_eq!(DashboardFilter::default().href(), crate::routes::FOLLOW_UP_PATH);
+        assert_eq!(DashboardFilter::default().href(), ecars_core::routes::FOLLOW_UP_PATH);
         let garbage = DashboardFilter::from_query(|name| {
             Some(
                 match name {

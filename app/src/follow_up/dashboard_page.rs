@@ -1,6 +1,8 @@
 //! "Suivi de la campagne": the filter (a plain GET form), the counts per state, the table with
 //! its sortable columns (plain links) and its pages. Nothing here needs the WASM.
 
+use ecars_core::routes::{contract_href, legal_entity_href, FOLLOW_UP_PATH};
+use ecars_core::vocabulary::ContractKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -11,8 +13,6 @@ use super::dashboard::{
 use super::export::{export_href, ExportFormat, Sheet};
 use crate::layout::forms::page_query;
 use crate::layout::{when_loaded, Breadcrumb, Page, Pagination};
-use crate::routes::{contract_href, legal_entity_href, FOLLOW_UP_PATH};
-use ecars_core::vocabulary::ContractKind;
 
 #[component]
 pub fn FollowUpPage() -> impl IntoView {

@@ -117,7 +117,7 @@ pub const SHEET_PARAM: &str = "feuille";
 /// Where the export of what `filter` shows (every page of it) is downloaded; a `.csv` is of one sheet.
 pub fn export_href(filter: &super::dashboard::DashboardFilter, format: ExportFormat, sheet: Sheet) -> String {
     let sheet = (format == ExportFormat::Csv).then(|| format!("{SHEET_PARAM}={}", sheet.code()));
-    let route = crate::routes::FOLLOW_UP_EXPORT_ROUTE.replace("{format}", format.extension());
+    let route = ecars_core::routes::FOLLOW_UP_EXPORT_ROUTE.replace("{format}", format.extension());
     filter.at_page(1).address(&route, sheet.as_deref())
 }
 
@@ -146,9 +146,9 @@ pub fn file_name(filter: &super::dashboard::DashboardFilter, format: ExportForma
 #[cfg(feature = "ssr")]
 pub mod cells {
     use chrono::{NaiveDate, NaiveDateTime};
+    use ecars_core::vocabulary::ValueKind;
 
     use super::Sheet;
-    use ecars_core::vocabulary::ValueKind;
 
     /// A cell, typed.
     #[derive(Debug, Clone, PartialEq)]

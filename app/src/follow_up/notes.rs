@@ -37,7 +37,7 @@ pub async fn write_agency_note(id: i32, #[server(default)] body: String) -> Resu
         server::write(&db, &viewer, ecars_core::ids::ContractId(id), &body).await
     }
     .await;
-    let done = |_: &()| format!("{}?{NOTE_WRITTEN_PARAM}=1#notes-agence", crate::routes::contract_href(id));
+    let done = |_: &()| format!("{}?{NOTE_WRITTEN_PARAM}=1#notes-agence", ecars_core::routes::contract_href(id));
     let typed: String = body.chars().take(MAX_NOTE_CHARS).collect();
     answer_plain_post(WriteAgencyNote::PATH, &written, done, FormPage::posting(vec![("body", typed.as_str())]));
     written.map(|()| NOTE_WRITTEN_MESSAGE.to_owned())

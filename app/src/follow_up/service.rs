@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use ecars_core::evaluation::rules::FillProgress;
+use ecars_core::finess::FinessNumber;
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
@@ -16,9 +18,7 @@ use crate::contacts::service::updated_in;
 use crate::contracts::{ContractKind, Phase};
 use crate::db::entities::{closing, contact, contract, document, evaluation, legal_entity};
 use crate::db::{french_date, french_date_time};
-use crate::evaluation::rules::FillProgress;
 use crate::layout::Page;
-use crate::legal_entities::finess::FinessNumber;
 use crate::AppError;
 
 /// Who may follow campaigns: referents (what they follow), agency administrators (their agency),

@@ -2,19 +2,18 @@
 
 pub mod forms;
 mod pagination;
-#[cfg(feature = "hydrate")]
 pub mod requests;
 #[cfg(feature = "ssr")]
 pub mod sent_pages;
 
 pub use pagination::{Page, Pagination};
 
+use ecars_core::routes::{contract_href, login_href, HOME_PATH};
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::accounts::AccountMenu;
 use crate::contracts::{ContractHeader, Phase};
-use crate::routes::{contract_href, login_href, HOME_PATH};
 use crate::AppError;
 
 #[component]
@@ -68,7 +67,7 @@ pub fn Header() -> impl IntoView {
                             </li>
                             {follows.then(|| view! {
                                 <li class="fr-nav__item">
-                                    <a class="fr-nav__link" href=crate::routes::FOLLOW_UP_PATH>
+                                    <a class="fr-nav__link" href=ecars_core::routes::FOLLOW_UP_PATH>
                                         {crate::follow_up::dashboard::TITLE}
                                     </a>
                                 </li>
@@ -91,9 +90,9 @@ pub fn Header() -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn administration_home(viewer: &crate::accounts::access::Viewer) -> Option<&'static str> {
     if viewer.administers_agencies() {
-        Some(crate::routes::AGENCIES_PATH)
+        Some(ecars_core::routes::AGENCIES_PATH)
     } else {
-        viewer.administers().map(|_| crate::routes::FINESS_IMPORT_PATH)
+        viewer.administers().map(|_| ecars_core::routes::FINESS_IMPORT_PATH)
     }
 }
 
@@ -248,7 +247,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 fn request_reference() -> Option<String> {
     #[cfg(feature = "ssr")]
     return use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.headers.get(crate::routes::REQUEST_ID_HEADER)?.to_str().ok().map(str::to_owned));
+        .and_then(|parts| parts.headers.get(ecars_core::routes::REQUEST_ID_HEADER)?.to_str().ok().map(str::to_owned));
     #[cfg(not(feature = "ssr"))]
     None
 }

@@ -2,7 +2,6 @@
 
 pub mod api;
 mod establishment_page;
-pub mod finess;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -17,23 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::contracts::{ContractSummary, CpomSummary};
 use crate::documents::DocumentFolder;
 
-/// Enough to name and link a legal entity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LegalEntityRef {
-    pub finess: String,
-    pub name: String,
-}
-
-impl LegalEntityRef {
-    /// "380780080 - CHU DE GRENOBLE ALPES", as everywhere in the guides.
-    pub fn title(&self) -> String {
-        format!("{} - {}", self.finess, self.name)
-    }
-
-    pub fn href(&self) -> String {
-        crate::routes::legal_entity_href(&self.finess)
-    }
-}
+pub use ecars_core::legal_entities::LegalEntityRef;
 
 /// A row of "Gestion des Contrats".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! "Gestion des Contrats" (home) and the legal entity page.
 
+use ecars_core::routes::{contract_href, establishment_href};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -9,7 +10,6 @@ use super::sorting::sort_rows;
 use super::{EstablishmentRow, LegalEntityDetail, LegalEntityRow, SortKey, SortOrder};
 use crate::contracts::{ContractSummary, CpomSummary};
 use crate::layout::{when_loaded, Breadcrumb, Page, Pagination};
-use crate::routes::{contract_href, establishment_href};
 use crate::AppError;
 
 const CONTRACTS_PER_PAGE: usize = 10;

@@ -60,7 +60,7 @@ pub fn operator() -> Operator {
 
 /// The links of the footer's bottom line, in the DSFR's order.
 pub fn footer_links() -> [(String, &'static str); 4] {
-    use crate::routes::{ACCESSIBILITY_PATH, LEGAL_NOTICE_PATH, PRIVACY_PATH, SITE_MAP_PATH};
+    use ecars_core::routes::{ACCESSIBILITY_PATH, LEGAL_NOTICE_PATH, PRIVACY_PATH, SITE_MAP_PATH};
     [
         ("Plan du site".to_owned(), SITE_MAP_PATH),
         (format!("Accessibilité : {ACCESSIBILITY_STATE}"), ACCESSIBILITY_PATH),

@@ -1,12 +1,12 @@
 //! The four pages of the footer's bottom line. They need no login and no script: plain HTML
 //! written on the server from the operator's configuration.
 
+use ecars_core::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{operator, ACCESSIBILITY_DECLARED_ON, ACCESSIBILITY_STATE};
 use crate::layout::Breadcrumb;
-use crate::routes;
 
 /// The portal's name in every text.
 const PORTAL: &str = "Extranet e-CARS";

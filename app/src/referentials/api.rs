@@ -31,10 +31,11 @@ pub async fn preview_referential(token: String) -> Result<ReferentialPreview, Ap
 /// "Confirmer l'import": the file read and checked again, written as the next version.
 #[server(endpoint = "confirmer_referentiel", client = crate::accounts::csrf::PortalClient)]
 pub async fn confirm_referential(token: String) -> Result<String, AppError> {
+    use ecars_core::routes::REFERENTIALS_PATH;
+
     use super::IMPORTED_PARAM;
     use crate::accounts::web::{answer_plain_post, FormPage};
     use crate::audit::Actor;
-    use crate::routes::REFERENTIALS_PATH;
 
     let written = async {
         let (state, viewer, agency_id) = server::administrator()?;
@@ -68,8 +69,9 @@ pub async fn confirm_referential(token: String) -> Result<String, AppError> {
 /// "Annuler": the staged file is removed, nothing is written.
 #[server(endpoint = "annuler_referentiel", client = crate::accounts::csrf::PortalClient)]
 pub async fn cancel_referential(token: String) -> Result<String, AppError> {
+    use ecars_core::routes::REFERENTIALS_PATH;
+
     use crate::accounts::web::{answer_plain_post, FormPage};
-    use crate::routes::REFERENTIALS_PATH;
 
     let cancelled = async {
         let (state, viewer, _) = server::administrator()?;

@@ -2,6 +2,7 @@
 //! a file (a plain form: it works before and without the WASM) with "Télécharger le modèle", then
 //! the preview of the tree and of the refused rows, with "Confirmer l'import" and "Annuler".
 
+use ecars_core::routes::{REFERENTIALS_PATH, REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +14,6 @@ use crate::accounts::csrf::{page_token, CsrfField, CSRF_FIELD};
 use crate::administration::AdministrationMenu;
 use crate::layout::forms::{form_error, query_param};
 use crate::layout::{when_loaded, Breadcrumb, ErrorNotice};
-use crate::routes::{REFERENTIALS_PATH, REFERENTIAL_TEMPLATE_ROUTE, REFERENTIAL_UPLOAD_ROUTE};
 use crate::AppError;
 
 #[component]

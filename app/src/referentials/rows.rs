@@ -5,10 +5,11 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use super::{CheckedNode, CheckedReferential, RefusedRow, RowKind, COLUMNS};
-use crate::evaluation::values::parse_achieved;
-use crate::text::folded;
+use ecars_core::evaluation::values::parse_achieved;
+use ecars_core::text::folded;
 use ecars_core::vocabulary::ValueKind;
+
+use super::{CheckedNode, CheckedReferential, RefusedRow, RowKind, COLUMNS};
 
 /// More rows than this refuse the whole file (the largest contract has about 500 questions).
 pub const MAX_ROWS: usize = 5000;
@@ -185,7 +186,7 @@ fn loop_message(cycle: &[&str], start: usize) -> String {
         format!(
             "boucle entre les codes {} → … → {closing} ({} codes)",
             shown.join(" → "),
-            crate::text::thousands(cycle.len() as u64)
+            ecars_core::text::thousands(cycle.len() as u64)
         )
     }
 }

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use ecars_core::vocabulary::ChangeKind;
+use ecars_core::vocabulary::NodeKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
@@ -14,8 +16,6 @@ use super::{CheckedReferential, ReferentialRow, RowKind, VersionRow};
 use crate::audit::{self, Actor, Entry};
 use crate::db::entities::{contract, referential, referential_node, referential_version};
 use crate::db::{begin_write, french_date_time};
-use ecars_core::vocabulary::ChangeKind;
-use ecars_core::vocabulary::NodeKind;
 
 async fn find(
     db: &impl ConnectionTrait,

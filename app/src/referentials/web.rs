@@ -7,11 +7,11 @@ use axum::extract::Multipart;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use ecars_core::routes::REFERENTIALS_PATH;
 
 use super::{parse_name, UploadRefusal};
 use crate::accounts::access::{administered_agency, Viewer};
 use crate::administration::staging::{receive_note_and_file, redirect_after_upload, FileFormRefusal, NoteAndFile};
-use crate::routes::REFERENTIALS_PATH;
 use crate::state::AppState;
 use crate::AppError;
 

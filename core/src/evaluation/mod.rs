@@ -1,5 +1,9 @@
-//! The self-evaluation's rules: when a question counts as answered, the fill percentage, and
-//! the values typed as achieved.
+//! The self-evaluation's rules: when a question counts as answered, the fill percentage, the
+//! values typed as achieved, which questions the tree's filter shows, and what closing needs;
+//! and the tree as pages show it.
 
+pub mod closing;
 pub mod rules;
+pub mod tree;
+pub mod tree_filter;
 pub mod values;

@@ -72,7 +72,7 @@ async fn an_agency_administrator_invites_a_user_who_logs_in_from_the_mail_then_m
     let login = app.login((NEWCOMER, &first)).await;
     assert!(login.body.contains("premiere=1"), "the initial password asks for a renewal: {}", login.body);
     let id = account_id(&app, NEWCOMER).await;
-    let account_page = app::routes::managed_account_href(id);
+    let account_page = ecars_core::routes::managed_account_href(id);
     admin.get(&account_page).await.assert_shows(&[
         "Mot de passe initial à renouveler",
         "Renvoyer l'invitation",

@@ -101,7 +101,7 @@ async fn an_agency_creates_the_same_caqes_for_several_legal_entities_and_the_est
         .unwrap()
         .unwrap();
     let theirs = new.iter().find(|contract| contract.legal_entity_id == db_entity.id).unwrap();
-    chu.get(&app::routes::indicators_href(theirs.id))
+    chu.get(&ecars_core::routes::indicators_href(theirs.id))
         .await
         .assert_shows(&["Saisir les indicateurs", "1.1.a - Taux d'ordonnances de sortie conformes"]);
 }
@@ -131,7 +131,7 @@ async fn an_agency_edits_a_contract_and_the_journal_keeps_what_changed() {
     let created =
         contract::Entity::find().filter(contract::Column::Name.eq("CAQES 2027")).one(&db).await.unwrap().unwrap();
     let id = created.id.to_string();
-    let page = app::routes::contract_edition_href(created.id);
+    let page = ecars_core::routes::contract_edition_href(created.id);
     admin.get(&page).await.assert_shows(&[
         "Modifier le contrat CAQES 2027",
         "380780080 - CHU DE GRENOBLE ALPES",
@@ -141,9 +141,9 @@ async fn an_agency_edits_a_contract_and_the_journal_keeps_what_changed() {
     ]);
     admin.get(PAGE).await.assert_shows(&[&format!("href=\"{page}\"")]);
     // The contract page offers the edition to the agency's administrator only.
-    admin.get(&app::routes::contract_href(created.id)).await.assert_shows(&["Modifier le contrat", &page]);
+    admin.get(&ecars_core::routes::contract_href(created.id)).await.assert_shows(&["Modifier le contrat", &page]);
     let chu = app.login_as(CHU).await;
-    assert_eq!(chu.get(&app::routes::contract_href(created.id)).await.count("Modifier le contrat"), 0);
+    assert_eq!(chu.get(&ecars_core::routes::contract_href(created.id)).await.count("Modifier le contrat"), 0);
 
     let edition = |fields: &[(&'static str, &'static str)]| {
         let mut sent: Vec<(&str, &str)> = form(&version, "2027-01-01", &[])
@@ -247,7 +247,7 @@ async fn a_named_contact_keeps_its_function_and_answers_keep_the_year() {
         named.last_name = Set(Some("MARTIN".into()));
         named.update(&db).await.unwrap();
     }
-    let shown = admin.get(&app::routes::contract_edition_href(caqes.id)).await;
+    let shown = admin.get(&ecars_core::routes::contract_edition_href(caqes.id)).await;
     shown.assert_shows(&["Modifier le contrat CAQES TEST"]);
     let id = caqes.id.to_string();
     let current_year =

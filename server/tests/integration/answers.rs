@@ -5,9 +5,9 @@ use app::accounts::secrets::PasswordHashing;
 use app::accounts::Role;
 use app::db::entities::{answer_history, evaluation, indicator};
 use app::evaluation::api::{GetQuestion, SaveAnswer};
-use app::evaluation::rules::QuestionStatus::{Filled, ToFill};
 use app::evaluation::{QuestionDetail, SavedAnswer, ValueKind};
 use app::AppError;
+use ecars_core::evaluation::rules::QuestionStatus::{Filled, ToFill};
 use leptos::server_fn::ServerFn;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -368,7 +368,7 @@ async fn the_tree_is_filtered_by_its_address_without_javascript() {
     let searched = chu.get(&format!("{tree_path}?recherche=ORDONNANCES")).await;
     let shown = total - searched.count(r#"<li class="tree__leaf" hidden>"#);
     assert!(shown > 0 && shown < total, "{shown} of {total}");
-    let count = app::evaluation::tree_filter::shown_count_text(shown, total);
+    let count = ecars_core::evaluation::tree_filter::shown_count_text(shown, total);
     searched.assert_shows(&[&count, r#"value="ORDONNANCES""#]);
 
     let none = chu.get(&format!("{tree_path}?recherche=zzzz&a_saisir=1")).await;

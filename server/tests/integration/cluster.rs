@@ -180,7 +180,7 @@ async fn mail_and_reminders_go_out_once_from_two_instances_even_when_one_is_kill
     // the 7-day reminder due for both instances when they start together.
     shared.instance(0).await.kill();
     let db = app::db::connect(shared.database.as_str()).await.unwrap();
-    let today = app::clock::Clock::default().agency_today();
+    let today = ecars_core::time::Clock::default().agency_today();
     evaluation::Entity::update_many()
         .col_expr(evaluation::Column::OpensOn, Expr::value(today - chrono::Duration::days(30)))
         .col_expr(evaluation::Column::ClosesOn, Expr::value(today + chrono::Duration::days(5)))

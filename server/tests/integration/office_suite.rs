@@ -79,8 +79,8 @@ async fn every_spreadsheet_the_portal_writes_opens_in_libreoffice() {
         ("export_ods.ods", &referent, format!("/api/suivi/export/ods?annee={year}")),
         ("export_xlsx.xlsx", &referent, format!("/api/suivi/export/xlsx?annee={year}")),
         ("export_csv.csv", &referent, format!("/api/suivi/export/csv?annee={year}&feuille=reponses")),
-        ("modele.xlsx", &admin, app::routes::REFERENTIAL_TEMPLATE_ROUTE.to_owned()),
-        ("journal.csv", &admin, format!("{}?du=2020-01-01", app::routes::JOURNAL_EXPORT_ROUTE)),
+        ("modele.xlsx", &admin, ecars_core::routes::REFERENTIAL_TEMPLATE_ROUTE.to_owned()),
+        ("journal.csv", &admin, format!("{}?du=2020-01-01", ecars_core::routes::JOURNAL_EXPORT_ROUTE)),
     ] {
         let path_on_disk = dir.path().join(name);
         std::fs::write(&path_on_disk, download(&app, visitor, &path).await).unwrap();

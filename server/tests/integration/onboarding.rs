@@ -137,7 +137,7 @@ async fn an_agency_starts_from_an_empty_database_and_loads_everything_from_the_b
         .and_then(|rest| rest.split(['"', '/']).next())
         .and_then(|id| id.parse().ok())
         .expect("a link to the contract");
-    user.get(&app::routes::indicators_href(contract_id))
+    user.get(&ecars_core::routes::indicators_href(contract_id))
         .await
         .assert_shows(&["1 - Pertinence des prescriptions", "1.a - Taux de prescriptions conformes"]);
     // The footer is the new agency's.

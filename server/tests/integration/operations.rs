@@ -46,7 +46,7 @@ async fn every_answer_names_its_request_and_the_error_page_shows_the_reference()
     assert_ne!(request_id(&forged), "1111222233334444", "an id the client sent is replaced");
 
     let chu = app.login_as(CHU).await;
-    let missing = chu.get(&app::routes::contract_href(999_999)).await;
+    let missing = chu.get(&ecars_core::routes::contract_href(999_999)).await;
     let reference = request_id(&missing);
     missing.assert_refused(
         404,

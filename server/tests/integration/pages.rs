@@ -35,7 +35,7 @@ async fn home_lists_the_legal_entities_in_a_sortable_table() {
 async fn the_pages_are_hydratable() {
     let app = spawn_app().await.admin().await;
     let page = app.get("/").await;
-    let fonts = format!("{}/fonts/Marianne-Regular.woff2", app::routes::DSFR_DIR);
+    let fonts = format!("{}/fonts/Marianne-Regular.woff2", ecars_core::routes::DSFR_DIR);
     // The islands' script loads ecars.js and its WASM once the browser is idle, without preloads.
     page.assert_shows(&[r#""pkg", "ecars""#, "/pkg/ecars.css", "lang=\"fr\"", &fonts]);
     assert_eq!(page.count("modulepreload") + page.count("application/wasm"), 0);

@@ -49,9 +49,9 @@ async fn the_main_pages_reach_the_large_tables_through_indexes() {
 
     // An establishment's last campaign day, then its agency following the region.
     let pages = [
-        app::routes::indicators_href(seventh.id),
-        app::routes::question_href(seventh.id, question.id),
-        app::routes::contract_href(seventh.id),
+        ecars_core::routes::indicators_href(seventh.id),
+        ecars_core::routes::question_href(seventh.id, question.id),
+        ecars_core::routes::contract_href(seventh.id),
     ];
     for page in &pages {
         let shown = user.get(page).await;

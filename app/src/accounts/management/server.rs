@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use ecars_core::vocabulary::ChangeKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -20,7 +21,6 @@ use crate::db::{begin_write, french_date_time};
 use crate::legal_entities::LegalEntityRef;
 use crate::state::AppState;
 use crate::AppError;
-use ecars_core::vocabulary::ChangeKind;
 
 /// The accounts an agency sees: its own administrators and referents (`users.agency_id`,
 /// whatever legal entity they follow), and the establishment users attached to its legal

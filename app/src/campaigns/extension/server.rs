@@ -1,6 +1,8 @@
 //! The server's side of `extension` (behind `ssr`: the browser's build never reads this file).
 
+use ecars_core::day::Day;
 use ecars_core::ids::ContractId;
+use ecars_core::vocabulary::ChangeKind;
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
@@ -14,8 +16,6 @@ use crate::db::entities::{evaluation, legal_entity};
 use crate::db::{begin_write, french_date};
 use crate::evaluation::years::server as years;
 use crate::AppError;
-use ecars_core::day::Day;
-use ecars_core::vocabulary::ChangeKind;
 
 /// Extends the window of contract `contract_id`'s current evaluation until `until`
 /// (`AAAA-MM-JJ`, as a date field sends it); returns the new last day.

@@ -3,6 +3,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
+use ecars_core::evaluation::values::{parse_comment, parse_national_value};
+use ecars_core::vocabulary::ChangeKind;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::ValueKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -13,12 +17,8 @@ use super::{CampaignChoice, Line, ValueChange, LISTED_CHANGES};
 use crate::audit::{self, Actor, Entry};
 use crate::db::begin_write;
 use crate::db::entities::{answer, answer_history, contract, evaluation, indicator, legal_entity};
-use crate::evaluation::values::{parse_comment, parse_national_value};
 use crate::referentials::RefusedRow;
 use crate::AppError;
-use ecars_core::vocabulary::ChangeKind;
-use ecars_core::vocabulary::NodeKind;
-use ecars_core::vocabulary::ValueKind;
 
 /// The years and contract types the agency's evaluations are of, newest first.
 pub async fn choices(

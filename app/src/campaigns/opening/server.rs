@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use ecars_core::vocabulary::ChangeKind;
+use ecars_core::vocabulary::Phase;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, SqlErr,
@@ -18,8 +20,6 @@ use crate::db::{begin_write, french_date_time};
 use crate::evaluation::years::server::{self as years, NewEvaluation, PreviousAnswer};
 use crate::legal_entities::LegalEntityRef;
 use crate::AppError;
-use ecars_core::vocabulary::ChangeKind;
-use ecars_core::vocabulary::Phase;
 
 fn date(day: Day) -> NaiveDate {
     NaiveDate::from_ymd_opt(day.year, day.month, day.day).unwrap_or_default()

@@ -1,6 +1,9 @@
 //! The server's side of `reminders` (behind `ssr`: the browser's build never reads this file).
 
 use ecars_core::ids::ContractId;
+use ecars_core::time::Clock;
+use ecars_core::vocabulary::Phase;
+use ecars_core::vocabulary::Role;
 
 use std::time::Duration;
 
@@ -13,7 +16,6 @@ use crate::accounts::mail_preferences::server::wanting;
 use crate::accounts::mail_preferences::MailPreference;
 use crate::campaigns::window::server::Window;
 use crate::campaigns::WindowState;
-use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::db::entities::{contract, evaluation, reminder};
 use crate::evaluation::closing::server::missing;
@@ -23,8 +25,6 @@ use crate::mail::outbox::Outbox;
 use crate::mail::templates;
 use crate::operations::shutdown::{every, Stopping};
 use crate::AppError;
-use ecars_core::vocabulary::Phase;
-use ecars_core::vocabulary::Role;
 
 /// How often an instance looks for reminders due (each is sent once whatever the number of looks).
 pub const LOOK_EVERY: Duration = Duration::from_secs(3600);
@@ -100,7 +100,7 @@ async fn remind(
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => return Ok(false),
         Err(error) => return Err(error.into()),
     }
-    let contract_url = format!("{public_url}{}", crate::routes::contract_href(contract.id));
+    let contract_url = format!("{public_url}{}", ecars_core::routes::contract_href(contract.id));
     let missing_questions: Vec<String> = missing.questions.iter().map(|question| question.title.clone()).collect();
     let missing_contacts: Vec<String> = missing.contacts.iter().map(|contact| contact.function.clone()).collect();
     let notice = templates::Reminder {

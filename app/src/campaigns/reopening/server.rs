@@ -1,6 +1,8 @@
 //! The server's side of `reopening` (behind `ssr`: the browser's build never reads this file).
 
 use ecars_core::ids::{ContractId, EvaluationId};
+use ecars_core::vocabulary::Phase;
+use ecars_core::vocabulary::Role;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -16,8 +18,6 @@ use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;
 use crate::mail::templates;
 use crate::AppError;
-use ecars_core::vocabulary::Phase;
-use ecars_core::vocabulary::Role;
 
 /// Reopens contract `contract_id`'s current evaluation, closed, for `reason`; in one
 /// transaction that holds the evaluation, so a closing and a reopening never interleave.
@@ -67,7 +67,7 @@ pub async fn reopen(
         .filter(evaluation::Column::Id.eq(locked.id))
         .exec(&txn)
         .await?;
-    let contract_url = format!("{public_url}{}", crate::routes::contract_href(contract_id.0));
+    let contract_url = format!("{public_url}{}", ecars_core::routes::contract_href(contract_id.0));
     let reopening = templates::Reopening {
         contract: &access.contract.name,
         year: locked.year,

@@ -1,13 +1,13 @@
 //! The server's side of `window` (behind `ssr`: the browser's build never reads this file).
 
 use chrono::NaiveDate;
+use ecars_core::vocabulary::Phase;
 
 use super::{WindowNotice, WindowState};
 use crate::db::entities::evaluation;
 use crate::db::french_date;
 use crate::evaluation::years::server::CLOSED;
 use crate::AppError;
-use ecars_core::vocabulary::Phase;
 
 /// The days an evaluation is open for entry, both included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

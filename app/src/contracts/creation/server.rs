@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use ecars_core::vocabulary::ChangeKind;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::{Day, NewContract};
@@ -12,7 +13,6 @@ use crate::db::begin_write;
 use crate::db::entities::{contact, contract, contract_establishment, establishment, legal_entity};
 use crate::evaluation::years::server::{self as years, NewEvaluation};
 use crate::AppError;
-use ecars_core::vocabulary::ChangeKind;
 
 /// The "Contrats" page's data for the agency, its legal entities filtered by `filter` (FINESS
 /// or part of the name).
@@ -83,8 +83,7 @@ pub(in crate::contracts) async fn establishment_ids(
     db: &DatabaseConnection,
     typed: &str,
 ) -> Result<Vec<i32>, AppError> {
-    let chosen =
-        crate::legal_entities::finess::parse_finess_list(typed, 1000, "établissements").map_err(AppError::Invalid)?;
+    let chosen = ecars_core::finess::parse_finess_list(typed, 1000, "établissements").map_err(AppError::Invalid)?;
     if chosen.is_empty() {
         return Ok(Vec::new());
     }

@@ -1,6 +1,8 @@
 //! The server's side of `edition` (behind `ssr`: the browser's build never reads this file).
 
 use ecars_core::ids::ContractId;
+use ecars_core::vocabulary::ChangeKind;
+use ecars_core::vocabulary::NodeKind;
 
 use std::collections::BTreeMap;
 
@@ -23,8 +25,6 @@ use crate::db::entities::{
 use crate::evaluation::years::server as years;
 use crate::legal_entities::LegalEntityRef;
 use crate::AppError;
-use ecars_core::vocabulary::ChangeKind;
-use ecars_core::vocabulary::NodeKind;
 
 /// Contract `id` with its legal entity, if that entity is the agency's ("not found" otherwise).
 async fn of_agency(

@@ -1,6 +1,8 @@
 //! Closing a self-evaluation, and its receipt.
 
+use ecars_core::evaluation::rules::{is_answered, FillProgress, QuestionStatus};
 use ecars_core::ids::{ContractId, EvaluationId};
+use ecars_core::vocabulary::NodeKind;
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -16,13 +18,11 @@ use crate::contacts::service as contacts;
 use crate::contracts::{service as contracts, Phase};
 use crate::db::entities::{answer, closing, evaluation, indicator, user};
 use crate::db::{begin_write, french_date_time};
-use crate::evaluation::rules::{is_answered, FillProgress, QuestionStatus};
 use crate::evaluation::service::{tree, TreeShapes};
 use crate::evaluation::years::server as years;
 use crate::mail::outbox::Outbox;
 use crate::mail::templates;
 use crate::AppError;
-use ecars_core::vocabulary::NodeKind;
 
 /// What still stands before closing an evaluation, as the database says now.
 pub async fn missing(
@@ -77,7 +77,7 @@ pub async fn close(
         .filter(closing::Column::Id.eq(closing.id))
         .exec(&txn)
         .await?;
-    let page_url = format!("{public_url}{}", crate::routes::closing_receipt_href(contract_id.0, closing.id));
+    let page_url = format!("{public_url}{}", ecars_core::routes::closing_receipt_href(contract_id.0, closing.id));
     let legal_entity = receipt.contract.legal_entity.title();
     let answers: Vec<templates::ReceiptAnswer> = receipt
         .answers
@@ -193,7 +193,7 @@ pub async fn receipt_as_closed(
             let answered =
                 answer.as_ref().is_some_and(|answer| is_answered(answer.not_concerned, answer.achieved.as_deref()));
             statuses.push(QuestionStatus::of(question.editable_by_establishment, answered));
-            let achieved = crate::evaluation::values::shown_achieved(
+            let achieved = ecars_core::evaluation::values::shown_achieved(
                 answer.as_ref().map(|answer| (answer.not_concerned, answer.achieved.as_deref())),
             );
             ReceiptLine {
@@ -215,10 +215,10 @@ pub async fn receipt_as_closed(
 /// The closing rule and its transaction, on the demo data.
 #[cfg(test)]
 mod tests {
+    use ecars_core::contacts::ContactInput;
     use sea_orm::{EntityTrait, PaginatorTrait};
 
     use super::*;
-    use crate::contacts::rules::ContactInput;
     use crate::db::entities::{contact, outbox_message};
     use crate::db::testing::{contract_named, demo_database, viewer};
     use crate::evaluation::service::{save, AnswerInput};

@@ -1,6 +1,9 @@
 //! The server's side of `printable` (behind `ssr`: the browser's build never reads this file).
 
+use ecars_core::evaluation::rules::{is_answered, FillProgress, QuestionStatus};
+use ecars_core::evaluation::values::shown_achieved;
 use ecars_core::ids::ContractId;
+use ecars_core::vocabulary::NodeKind;
 
 use std::collections::HashMap;
 
@@ -13,10 +16,7 @@ use crate::contracts::service::header_of_evaluation;
 use crate::db::entities::{answer, answer_history, indicator};
 use crate::db::french_date_time;
 use crate::evaluation::access::readable_evaluation;
-use crate::evaluation::rules::{is_answered, FillProgress, QuestionStatus};
-use crate::evaluation::values::shown_achieved;
 use crate::AppError;
-use ecars_core::vocabulary::NodeKind;
 
 /// The printable page of `contract_id`'s evaluation of `year`, in a fixed number of queries.
 pub async fn printable(

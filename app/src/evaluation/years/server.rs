@@ -3,6 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
+use ecars_core::ids::{ContractId, EvaluationId};
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::Phase;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -14,9 +17,6 @@ use crate::accounts::directory::emails_by_id;
 use crate::db::entities::{closing, evaluation, indicator, referential_node};
 use crate::db::french_date_time;
 use crate::AppError;
-use ecars_core::ids::{ContractId, EvaluationId};
-use ecars_core::vocabulary::NodeKind;
-use ecars_core::vocabulary::Phase;
 
 /// Why nothing of a closed evaluation can change.
 pub const CLOSED: &str =

@@ -5,18 +5,18 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
+use ecars_core::evaluation::rules::reaches_target;
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::ValueKind;
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{fill_distribution, Charts, ClosingWeeks, ObjectiveShare, Week};
 use crate::accounts::access::Viewer;
 use crate::db::{agency_date, french_date};
-use crate::evaluation::rules::reaches_target;
 use crate::follow_up::dashboard::{select, DashboardFilter, DashboardRow};
 use crate::follow_up::export::server::{trees_and_answers, EVALUATIONS_PER_BATCH};
 use crate::follow_up::service::{follower, windows, year_rows};
 use crate::AppError;
-use ecars_core::vocabulary::NodeKind;
-use ecars_core::vocabulary::ValueKind;
 
 /// The most weeks drawn (two years): beyond, the bars would be too thin to read.
 const MAX_WEEKS: usize = 104;

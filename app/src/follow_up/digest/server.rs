@@ -3,6 +3,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
+use ecars_core::time::Clock;
+use ecars_core::vocabulary::Phase;
+use ecars_core::vocabulary::Role;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
@@ -12,7 +15,6 @@ use crate::accounts::access::Reach;
 use crate::accounts::directory::mail_recipients;
 use crate::accounts::mail_preferences::server::wanting;
 use crate::accounts::mail_preferences::MailPreference;
-use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::db::entities::{digest, user, user_legal_entity};
 use crate::db::{agency_time_zone, french_date};
@@ -22,8 +24,6 @@ use crate::mail::outbox::Outbox;
 use crate::mail::templates;
 use crate::operations::shutdown::{every, Stopping};
 use crate::AppError;
-use ecars_core::vocabulary::Phase;
-use ecars_core::vocabulary::Role;
 
 /// How often an instance looks whether the digest is due (each is sent once whatever the looks).
 pub const LOOK_EVERY: Duration = Duration::from_secs(15 * 60);

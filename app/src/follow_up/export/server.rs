@@ -10,6 +10,8 @@ use std::io::{BufWriter, Seek, Write};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use ecars_core::vocabulary::NodeKind;
+use ecars_core::vocabulary::ValueKind;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::cells::{csv_header, csv_line, Cell};
@@ -21,8 +23,6 @@ use crate::db::entities::{answer, indicator};
 use crate::follow_up::dashboard::{select, DashboardFilter, DashboardRow};
 use crate::follow_up::service::{follower, year_rows};
 use crate::AppError;
-use ecars_core::vocabulary::NodeKind;
-use ecars_core::vocabulary::ValueKind;
 
 /// Evaluations whose answers are read in one query.
 pub(crate) const EVALUATIONS_PER_BATCH: usize = 20;

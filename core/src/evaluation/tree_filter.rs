@@ -2,8 +2,6 @@
 //! are shown. Plain Rust shared by the server (the tree it renders, also without JavaScript) and
 //! the island (as the user types), so that both always show the same questions.
 
-use leptos_router::params::ParamsMap;
-
 use super::rules::QuestionStatus;
 use crate::text::folded;
 
@@ -28,8 +26,9 @@ impl TreeFilter {
         TreeFilter { to_fill_only, search: search.chars().take(MAX_SEARCH_CHARS).collect() }
     }
 
-    pub fn from_query(query: &ParamsMap) -> Self {
-        Self::new(query.get(TO_FILL_PARAM).is_some(), &query.get(SEARCH_PARAM).unwrap_or_default())
+    /// The filter an address keeps, `param` giving the value of each of its query parameters.
+    pub fn from_query(param: impl Fn(&str) -> Option<String>) -> Self {
+        Self::new(param(TO_FILL_PARAM).is_some(), &param(SEARCH_PARAM).unwrap_or_default())
     }
 
     /// The names and values that keep this filter in an address.
@@ -145,10 +144,9 @@ mod tests {
     fn the_filter_is_kept_in_the_address_and_read_back() {
         let filter = TreeFilter::new(true, "taux & délai");
         assert_eq!(filter.query(), ["a_saisir=1", "recherche=taux%20%26%20d%C3%A9lai"]);
-        let mut query = ParamsMap::new();
-        query.insert(TO_FILL_PARAM, "1".to_owned());
-        query.insert(SEARCH_PARAM, "taux & délai".to_owned());
-        assert_eq!(TreeFilter::from_query(&query), filter);
+        let query = [(TO_FILL_PARAM, "1"), (SEARCH_PARAM, "taux & délai")];
+        let param = |name: &str| query.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned());
+        assert_eq!(TreeFilter::from_query(param), filter);
         let long = "x".repeat(1000);
         assert_eq!(TreeFilter::new(false, &long).search.len(), MAX_SEARCH_CHARS, "a search is cut, never refused");
     }

@@ -1,2 +1,0 @@
-//! The clock lives in `ecars_core::time`.
-pub use ecars_core::time::Clock;

@@ -1,2 +1,0 @@
-//! Every address of the portal lives in `ecars_core::routes`.
-pub use ecars_core::routes::*;
