@@ -23,6 +23,7 @@ mod m20261209_000014_agency_notes;
 mod m20261210_000015_digests;
 mod m20261211_000016_evaluation_figures;
 mod m20261212_000017_login_failures;
+mod m20261213_000018_appraisal_scale;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000015_digests::Migration),
             Box::new(m20261211_000016_evaluation_figures::Migration),
             Box::new(m20261212_000017_login_failures::Migration),
+            Box::new(m20261213_000018_appraisal_scale::Migration),
         ]
     }
 }

@@ -414,6 +414,8 @@ impl Writer<'_> {
                 editable_by_establishment: Set(question.is_none_or(|(_, national)| !national)),
                 previous_achieved: Set(None),
                 previous_comment: Set(None),
+                direction: Set(Default::default()),
+                weight: Set(Default::default()),
             });
             id
         };

@@ -19,6 +19,7 @@ pub use page::ReferentialsPage;
 
 use serde::{Deserialize, Serialize};
 
+use ecars_core::evaluation::appraisal::{Direction, Weight};
 use ecars_core::vocabulary::ValueKind;
 
 /// A column of the file, as the template names and explains it.
@@ -28,7 +29,7 @@ pub struct Column {
     pub example: &'static str,
 }
 
-pub const COLUMNS: [Column; 7] = [
+pub const COLUMNS: [Column; 9] = [
     Column {
         title: "Code",
         explanation: "Le code du nœud, unique dans le référentiel : lettres, chiffres, points et tirets (30 caractères au plus), commençant par une lettre ou un chiffre, sans « .. ».",
@@ -64,7 +65,21 @@ pub const COLUMNS: [Column; 7] = [
         explanation: "oui pour un indicateur national, renseigné par l'agence à partir des valeurs du ministère (en gris pour l'établissement) ; non ou vide sinon.",
         example: "non",
     },
+    Column {
+        title: "Sens",
+        explanation: "Pour une question chiffrée, facultatif : plus haut est mieux (par défaut) ou plus bas est mieux (un taux de réhospitalisation, par exemple). L'appréciation proposée par l'agence compare la valeur retenue à la cible dans ce sens.",
+        example: "plus haut est mieux",
+    },
+    Column {
+        title: "Poids",
+        explanation: "Pour une question, facultatif : son poids dans le score de l'évaluation par l'agence, un nombre supérieur à 0 (deux décimales au plus) ; 1 si vide.",
+        example: "1",
+    },
 ];
+
+/// The columns a file must have: the last ones ("Sens", "Poids") may be left out, as in the files
+/// made before them.
+pub const REQUIRED_COLUMNS: usize = 7;
 
 /// An objective (it has children) or a question (a leaf, filled in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +100,12 @@ pub struct CheckedNode {
     pub value_kind: Option<ValueKind>,
     pub target: Option<String>,
     pub national: bool,
+    /// Which way a question improves ("Sens"); the default for an objective.
+    #[serde(default)]
+    pub direction: Direction,
+    /// A question's weight in the score ("Poids"); the default for an objective.
+    #[serde(default)]
+    pub weight: Weight,
     /// 0 for a top-level objective.
     pub depth: usize,
 }

@@ -199,6 +199,8 @@ fn PreviewDetails(preview: ReferentialPreview) -> impl IntoView {
                         <th scope="col">"Valeur"</th>
                         <th scope="col">"Cible"</th>
                         <th scope="col">"National"</th>
+                        <th scope="col">"Sens"</th>
+                        <th scope="col">"Poids"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -210,6 +212,13 @@ fn PreviewDetails(preview: ReferentialPreview) -> impl IntoView {
                             <td>{node.value_kind.map(value_kind_label).unwrap_or_default()}</td>
                             <td>{node.target.unwrap_or_default()}</td>
                             <td>{if node.national { "Oui" } else { "" }}</td>
+                            {
+                                let question = node.kind == RowKind::Question;
+                                view! {
+                                    <td>{question.then(|| node.direction.label())}</td>
+                                    <td>{question.then(|| node.weight.to_string())}</td>
+                                }
+                            }
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -5,11 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use ecars_core::evaluation::appraisal::{Direction, Weight};
 use ecars_core::evaluation::values::parse_achieved;
 use ecars_core::text::folded;
 use ecars_core::vocabulary::ValueKind;
 
-use super::{CheckedNode, CheckedReferential, RefusedRow, RowKind, COLUMNS};
+use super::{CheckedNode, CheckedReferential, RefusedRow, RowKind, COLUMNS, REQUIRED_COLUMNS};
 
 /// More rows than this refuse the whole file (the largest contract has about 500 questions).
 pub const MAX_ROWS: usize = 5000;
@@ -49,7 +50,7 @@ pub fn check(rows: Vec<(u64, Vec<String>)>) -> Result<CheckedReferential, String
         return Err("Le fichier est vide : partez du modèle (« Télécharger le modèle »).".to_owned());
     };
     let headers: Vec<String> = headers.iter().map(|cell| folded(cell)).filter(|cell| !cell.is_empty()).collect();
-    if headers != headers_expected {
+    if headers.len() < REQUIRED_COLUMNS || !headers_expected.starts_with(&headers) {
         return Err(format!(
             "La première ligne n'est pas celle des titres du modèle ({}) : le fichier n'est pas un référentiel.",
             titles()
@@ -302,10 +303,15 @@ fn parse_row(row: u64, cells: &[String]) -> Result<CheckedNode, String> {
         "non" | "n" | "0" | "faux" | "" => false,
         _ => return Err("National vaut oui ou non".to_owned()),
     };
+    let direction_text = cell(cells, 7);
+    let weight_text = cell(cells, 8);
     let (value_kind, target) = match kind {
         RowKind::Objective => {
             if !value_text.is_empty() || !target_text.is_empty() || national {
                 return Err("un objectif n'a ni type de valeur, ni cible, ni caractère national".to_owned());
+            }
+            if !direction_text.is_empty() || !weight_text.is_empty() {
+                return Err("un objectif n'a ni sens ni poids : ils sont ceux de ses questions".to_owned());
             }
             (None, None)
         }
@@ -324,6 +330,8 @@ fn parse_row(row: u64, cells: &[String]) -> Result<CheckedNode, String> {
             (Some(value_kind), target)
         }
     };
+    let direction = Direction::parse(direction_text)?;
+    let weight = Weight::parse(weight_text)?;
     Ok(CheckedNode {
         row,
         code: code.to_owned(),
@@ -333,6 +341,8 @@ fn parse_row(row: u64, cells: &[String]) -> Result<CheckedNode, String> {
         value_kind,
         target,
         national,
+        direction,
+        weight,
         depth: 0,
     })
 }
@@ -367,6 +377,53 @@ mod tests {
         let national = &checked.nodes[5];
         assert!(national.national && national.value_kind == Some(ValueKind::Number));
         assert_eq!(checked.nodes[1].target.as_deref(), Some("Oui"));
+        assert!(
+            checked
+                .nodes
+                .iter()
+                .all(|node| node.direction == Direction::HigherIsBetter && node.weight == Weight::default()),
+            "a file without \"Sens\" nor \"Poids\" keeps the defaults"
+        );
+    }
+
+    #[test]
+    fn direction_and_weight_are_optional_columns_of_questions() {
+        let header = "Code;Code parent;Libellé;Type de nœud;Type de valeur;Cible;National;Sens;Poids";
+        let lines = [
+            header,
+            "1;;Objectif;objectif;;;;;",
+            "1.a;1;Réhospitalisations;question;pourcentage;10;;Plus bas est mieux;2,5",
+            "1.b;1;Conformité;question;pourcentage;80;;;",
+            "1.c;1;Poids nul;question;nombre;;;;0",
+            "1.d;1;Sens inconnu;question;nombre;;;descendant;",
+            "2;;Objectif pesé;objectif;;;;;2",
+        ];
+        let numbered = |lines: &[&str]| -> Vec<(u64, Vec<String>)> {
+            lines
+                .iter()
+                .enumerate()
+                .map(|(n, line)| (n as u64 + 1, line.split(';').map(String::from).collect()))
+                .collect()
+        };
+        let checked = check(numbered(&lines)).unwrap();
+        let by_code = |code: &str| checked.nodes.iter().find(|node| node.code == code).unwrap();
+        assert_eq!(by_code("1.a").direction, Direction::LowerIsBetter);
+        assert_eq!(by_code("1.a").weight.to_string(), "2,5");
+        assert_eq!((by_code("1.b").direction, by_code("1.b").weight), (Direction::HigherIsBetter, Weight::default()));
+        let reasons: Vec<(u64, &str)> =
+            checked.refused.iter().map(|refused| (refused.row, refused.reason.as_str())).collect();
+        assert!(
+            reasons.iter().any(|(row, reason)| *row == 5 && reason.contains("poids « 0 » invalide")),
+            "{reasons:?}"
+        );
+        assert!(reasons.iter().any(|(row, reason)| *row == 6 && reason.contains("sens « descendant » inconnu")));
+        assert!(reasons.iter().any(|(row, reason)| *row == 7 && reason.contains("un objectif n'a ni sens ni poids")));
+        // "Sens" alone, after the columns of older files, is a referential too; a column
+        // that is not the model's is not.
+        assert!(check(numbered(&[&header[..header.len() - ";Poids".len()], "1;;Objectif;objectif;;;;"])).is_ok());
+        assert!(
+            check(numbered(&["Code;Code parent;Libellé;Type de nœud;Type de valeur;Cible;National;Poids"])).is_err()
+        );
     }
 
     #[test]

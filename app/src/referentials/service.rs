@@ -198,6 +198,8 @@ pub async fn write_version(
             value_kind: Set(node.value_kind),
             target: Set(node.target.clone()),
             national: Set(node.national),
+            direction: Set(node.direction),
+            weight: Set(node.weight),
             ..Default::default()
         }
         .insert(&txn)

@@ -2,6 +2,7 @@
 //! values typed as achieved, which questions the tree's filter shows, and what closing needs;
 //! and the tree as pages show it.
 
+pub mod appraisal;
 pub mod closing;
 pub mod rules;
 pub mod tree;

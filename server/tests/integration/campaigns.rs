@@ -186,14 +186,14 @@ async fn the_extension_form_works_without_javascript_and_keeps_a_refused_date() 
 /// an administrator would; returns its version's id.
 async fn referential_like_caqes_test(app: &TestApp) -> i32 {
     use app::referentials::{rows, service};
-    let csv = "Code;Code parent;Libellé;Type de nœud;Type de valeur;Cible;National\r\n\
+    let csv = "Code;Code parent;Libellé;Type de nœud;Type de valeur;Cible;National;Sens;Poids\r\n\
         2.1;;Classes médicamenteuses;objectif;;;\r\n\
         2.1.1;2.1;Première classe;objectif;;;\r\n\
         2.1.1.a;2.1.1;Mise en place d'un groupe de travail;question;Oui/Non;Oui;non\r\n\
         2.1.1.b;2.1.1;Actions mises en oeuvre;question;Oui/Non;Oui;non\r\n\
         2.1.1.z;2.1.1;Question nouvelle cette année;question;texte;;non\r\n\
         4.1;;Indicateurs nationaux;objectif;;;\r\n\
-        4.1.1.a;4.1;Évolution des dépenses d'IPP;question;pourcentage;;oui\r\n";
+        4.1.1.a;4.1;Évolution des dépenses d'IPP;question;pourcentage;;oui;plus bas est mieux;2\r\n";
     let checked = app::administration::spreadsheet::read(csv.as_bytes()).and_then(rows::check).unwrap();
     assert!(checked.refused.is_empty(), "{:?}", checked.refused);
     let db = app.database().await;
@@ -296,7 +296,12 @@ async fn an_administrator_previews_then_opens_a_campaign_with_last_year_s_answer
     };
     assert_eq!(question("2.1.1.a").await.previous_achieved.as_deref(), Some("Oui"), "this year's answer carried over");
     assert_eq!(question("2.1.1.z").await.previous_achieved, None, "a new question has no earlier answer");
-    assert!(!question("4.1.1.a").await.editable_by_establishment, "national questions stay the agency's");
+    let national = question("4.1.1.a").await;
+    assert!(!national.editable_by_establishment, "national questions stay the agency's");
+    // The year keeps the version's "Sens" and "Poids" for the agency's appraisal.
+    assert_eq!(national.direction, ecars_core::evaluation::appraisal::Direction::LowerIsBetter);
+    assert_eq!(national.weight.to_string(), "2");
+    assert_eq!(question("2.1.1.a").await.weight, ecars_core::evaluation::appraisal::Weight::default());
 
     // The earlier year is read-only now: its questions refuse answers.
     let earlier = current_indicators_of_year(&app, contract.id, app::demo::CAQES_TEST_YEAR, "2.1.1.b").await;

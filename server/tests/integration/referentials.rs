@@ -296,6 +296,11 @@ async fn the_demo_s_sample_files_can_be_downloaded_and_imported_from_the_pages()
         preview(&admin, "CAQES démonstration", "referentiel-caqes-demo.csv", sample.body.into_bytes()).await.unwrap();
     assert!(checked.checked.refused.is_empty());
     assert_eq!(checked.version, 1, "the demo imported it for the other agency only");
+    // Its "Sens" and "Poids", for the agency's appraisal.
+    let question = |code: &str| checked.checked.nodes.iter().find(|node| node.code == code).unwrap();
+    assert_eq!(question("1.1.c").direction, ecars_core::evaluation::appraisal::Direction::LowerIsBetter);
+    assert_eq!(question("1.1.a").weight.to_string(), "2");
+    assert_eq!(question("2.1.b").weight.to_string(), "0,5");
     let unknown = app
         .request(reqwest::Method::GET, "/api/administration/exemples/..%2F..%2Fsecret", None, Some(&admin.cookie), &[])
         .await;

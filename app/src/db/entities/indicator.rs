@@ -25,6 +25,10 @@ pub struct Model {
     pub previous_achieved: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub previous_comment: Option<String>,
+    /// Which way the indicator improves ("Sens"), for the agency's appraisal.
+    pub direction: ecars_core::evaluation::appraisal::Direction,
+    /// Its weight in the score ("Poids"), in hundredths.
+    pub weight: ecars_core::evaluation::appraisal::Weight,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

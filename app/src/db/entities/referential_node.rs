@@ -18,6 +18,10 @@ pub struct Model {
     pub target: Option<String>,
     /// Filled by the agency, not the establishment (grey dot).
     pub national: bool,
+    /// Which way the indicator improves ("Sens"), for the agency's appraisal.
+    pub direction: ecars_core::evaluation::appraisal::Direction,
+    /// Its weight in the score ("Poids"), in hundredths.
+    pub weight: ecars_core::evaluation::appraisal::Weight,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -199,6 +199,8 @@ pub async fn create(txn: &DatabaseTransaction, new: NewEvaluation<'_>) -> Result
             editable_by_establishment: Set(!node.national),
             previous_achieved: Set(previous.achieved),
             previous_comment: Set(previous.comment),
+            direction: Set(node.direction),
+            weight: Set(node.weight),
             ..Default::default()
         }
         .insert(txn)

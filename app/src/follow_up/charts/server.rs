@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
-use ecars_core::evaluation::rules::reaches_target;
+use ecars_core::evaluation::appraisal::meets_target;
 use ecars_core::vocabulary::NodeKind;
 use ecars_core::vocabulary::ValueKind;
 use sea_orm::{ConnectionTrait, DbErr};
@@ -133,7 +133,8 @@ async fn objective_shares(db: &impl ConnectionTrait, rows: &[DashboardRow]) -> R
             }
             let Some((_, not_concerned, achieved, ..)) = answers.get(&node.id) else { continue };
             let kind = node.value_kind.unwrap_or(ValueKind::Text);
-            if let Some(reached) = reaches_target(kind, node.target.as_deref(), *not_concerned, achieved.as_deref()) {
+            let target = node.target.as_deref();
+            if let Some(reached) = meets_target(kind, target, node.direction, *not_concerned, achieved.as_deref()) {
                 let share = &mut shares[share];
                 share.judged += 1;
                 share.reached += usize::from(reached);

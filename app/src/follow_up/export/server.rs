@@ -10,8 +10,8 @@ use std::io::{BufWriter, Seek, Write};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use ecars_core::vocabulary::NodeKind;
-use ecars_core::vocabulary::ValueKind;
+use ecars_core::evaluation::appraisal::Direction;
+use ecars_core::vocabulary::{NodeKind, ValueKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::cells::{csv_header, csv_line, Cell};
@@ -101,9 +101,12 @@ pub(crate) struct Node {
     pub target: Option<String>,
     pub value_kind: Option<ValueKind>,
     pub previous_achieved: Option<String>,
+    /// Which way the question improves, to judge its answer against the target.
+    pub direction: Direction,
 }
 
-type NodeRow = (i32, i32, Option<i32>, NodeKind, String, String, Option<String>, Option<ValueKind>, Option<String>);
+type NodeRow =
+    (i32, i32, Option<i32>, NodeKind, String, String, Option<String>, Option<ValueKind>, Option<String>, Direction);
 /// question id, not concerned, achieved, comment, changed at, by.
 pub(crate) type AnswerRow = (i32, bool, Option<String>, Option<String>, DateTime<Utc>, Option<i32>);
 
@@ -124,6 +127,7 @@ pub(crate) async fn trees_and_answers(
             indicator::Column::Target,
             indicator::Column::ValueKind,
             indicator::Column::PreviousAchieved,
+            indicator::Column::Direction,
         ])
         .filter(indicator::Column::EvaluationId.is_in(ids.iter().copied()))
         .order_by_asc(indicator::Column::EvaluationId)
@@ -132,16 +136,8 @@ pub(crate) async fn trees_and_answers(
         .all(db)
         .await?
         .into_iter()
-        .map(|(evaluation_id, id, parent_id, kind, code, label, target, value_kind, previous_achieved)| Node {
-            evaluation_id,
-            id,
-            parent_id,
-            kind,
-            code,
-            label,
-            target,
-            value_kind,
-            previous_achieved,
+        .map(|(evaluation_id, id, parent_id, kind, code, label, target, value_kind, previous_achieved, direction)| {
+            Node { evaluation_id, id, parent_id, kind, code, label, target, value_kind, previous_achieved, direction }
         })
         .collect();
     let answers: HashMap<i32, AnswerRow> = answer::Entity::find()
