@@ -234,5 +234,7 @@ fn node(
         editable_by_establishment: Set(true),
         previous_achieved: Set((kind == NodeKind::Question).then(|| "75".to_owned())),
         previous_comment: Set(None),
+        direction: Set(Default::default()),
+        weight: Set(Default::default()),
     }
 }

@@ -13,7 +13,7 @@ use crate::vocabulary::ValueKind;
 /// prescriptions) or "plus bas est mieux" (a rate of readmissions).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "database", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(feature = "database", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+#[cfg_attr(feature = "database", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Direction {
     #[default]
     #[cfg_attr(feature = "database", sea_orm(string_value = "plus_haut"))]
@@ -71,7 +71,7 @@ pub fn meets_target(
 /// Partiellement atteint 0,5, Non atteint 0, Non évaluable left out of the score).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "database", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(feature = "database", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+#[cfg_attr(feature = "database", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Appreciation {
     #[cfg_attr(feature = "database", sea_orm(string_value = "atteint"))]
     Reached,
