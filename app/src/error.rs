@@ -36,6 +36,12 @@ pub enum AppError {
          Gardez la réponse actuelle, ou enregistrez à nouveau la vôtre pour la remplacer."
     )]
     Conflict(Box<crate::evaluation::AnswerView>),
+    /// Someone saved this appraisal meanwhile: nothing was overwritten, the current one comes along.
+    #[error(
+        "Cette appréciation a été modifiée entre-temps (voir l'appréciation actuelle) : rien n'a été écrasé. \
+         Gardez l'appréciation actuelle, ou enregistrez à nouveau la vôtre pour la remplacer."
+    )]
+    AppraisalConflict(Box<ecars_core::evaluation::appraisal::AppraisalView>),
     /// "Clore la saisie" refused: what is still missing comes along, with links to each item.
     #[error("La saisie ne peut pas encore être close : {}.", .0.summary())]
     NotClosable(Box<crate::evaluation::closing::MissingItems>),
@@ -104,7 +110,10 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::NotEditable(_) | AppError::Conflict(_) | AppError::NotClosable(_) => 409,
+            AppError::NotEditable(_)
+            | AppError::Conflict(_)
+            | AppError::AppraisalConflict(_)
+            | AppError::NotClosable(_) => 409,
             AppError::TooManyRequests { .. } | AppError::ArchivesBusy | AppError::ExportsBusy => 429,
             AppError::Internal => 500,
             AppError::MailNotSent => 502,

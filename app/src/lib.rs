@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod administration;
 pub mod agencies;
 pub mod app;
+pub mod appraisal;
 pub mod campaigns;
 pub mod contacts;
 pub mod contracts;

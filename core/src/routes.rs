@@ -13,6 +13,7 @@ pub mod segment {
     pub const CONTRACTS: &str = "contrats";
     pub const INDICATORS: &str = "indicateurs";
     pub const PANEL: &str = "question";
+    pub const APPRAISAL: &str = "evaluer";
     pub const CLOSING: &str = "cloture";
     pub const RECEIPT: &str = "accuse-de-cloture";
     pub const CONTACTS: &str = "contacts";
@@ -138,6 +139,21 @@ pub fn indicators_href(contract_id: i32) -> String {
 /// in when another question is chosen, or a save answered.
 pub fn panel_href(contract_id: i32) -> String {
     format!("{}/{PANEL}", indicators_href(contract_id))
+}
+
+/// "Évaluer": the agency's appraisal of a closed year, the same tree with its own panel.
+pub fn appraisal_href(contract_id: i32) -> String {
+    format!("{}/{APPRAISAL}", contract_href(contract_id))
+}
+
+/// [`appraisal_href`] of an earlier year (`?annee=2024`).
+pub fn year_appraisal_href(contract_id: i32, year: i32) -> String {
+    format!("{}?{YEAR_PARAM}={year}", appraisal_href(contract_id))
+}
+
+/// The appraisal panel of a question on its own page, as [`panel_href`] is the answer's.
+pub fn appraisal_panel_href(contract_id: i32) -> String {
+    format!("{}/{PANEL}", appraisal_href(contract_id))
 }
 
 /// The indicator tree with a question's panel open, from anywhere.

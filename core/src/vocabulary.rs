@@ -65,33 +65,92 @@ impl Role {
     }
 }
 
-/// "Etat en cours" of a self-evaluation, stored by name in `evaluations.phase`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// "Etat en cours" of a yearly evaluation, stored by name in `evaluations.phase`: the
+/// establishment's self-evaluation, then the stages of the agency's evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "database", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "database", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Phase {
     /// The establishment may edit its self-evaluation.
     #[cfg_attr(feature = "database", sea_orm(string_value = "auto_evaluation"))]
     AutoEvaluation,
-    /// Read-only for everybody.
+    /// Closed by the establishment: read-only for it, waiting for the agency's evaluation.
     #[cfg_attr(feature = "database", sea_orm(string_value = "consultation"))]
     Consultation,
+    /// The agency appraises the indicators (from its first saved appraisal).
+    #[cfg_attr(feature = "database", sea_orm(string_value = "agency_evaluation"))]
+    AgencyEvaluation,
+    /// The provisional evaluation was notified: the establishment may answer until the deadline.
+    #[cfg_attr(feature = "database", sea_orm(string_value = "provisional_notified"))]
+    ProvisionalNotified,
+    /// The establishment sent its observations.
+    #[cfg_attr(feature = "database", sea_orm(string_value = "observations_received"))]
+    ObservationsReceived,
+    /// The final evaluation was notified: read-only for everyone.
+    #[cfg_attr(feature = "database", sea_orm(string_value = "final"))]
+    Final,
 }
 
 impl Phase {
-    /// The modifier of the banner's CSS class.
-    pub fn css_modifier(self) -> &'static str {
+    /// In the order a year goes through them.
+    pub const ALL: [Phase; 6] = [
+        Phase::AutoEvaluation,
+        Phase::Consultation,
+        Phase::AgencyEvaluation,
+        Phase::ProvisionalNotified,
+        Phase::ObservationsReceived,
+        Phase::Final,
+    ];
+
+    /// Every phase after the establishment closed its self-evaluation.
+    pub const CLOSED: [Phase; 5] = [
+        Phase::Consultation,
+        Phase::AgencyEvaluation,
+        Phase::ProvisionalNotified,
+        Phase::ObservationsReceived,
+        Phase::Final,
+    ];
+
+    /// The establishment closed its self-evaluation (whatever the agency did since).
+    pub fn is_closed(self) -> bool {
+        self != Phase::AutoEvaluation
+    }
+
+    /// The agency may still change its appraisals before notifying them.
+    pub fn is_appraisable(self) -> bool {
+        matches!(self, Phase::Consultation | Phase::AgencyEvaluation)
+    }
+
+    /// The name in addresses (the dashboard's filter) and in the modifier of the banner's class.
+    pub fn code(self) -> &'static str {
         match self {
             Phase::AutoEvaluation => "auto_evaluation",
             Phase::Consultation => "consultation",
+            Phase::AgencyEvaluation => "evaluation_agence",
+            Phase::ProvisionalNotified => "provisoire",
+            Phase::ObservationsReceived => "observations",
+            Phase::Final => "definitive",
         }
     }
 
-    /// The label of the guide's banner.
+    pub fn parse(code: &str) -> Option<Self> {
+        Phase::ALL.into_iter().find(|phase| phase.code() == code)
+    }
+
+    /// The modifier of the banner's CSS class.
+    pub fn css_modifier(self) -> &'static str {
+        self.code()
+    }
+
+    /// The label of the guide's banner, and of the stages of the agency's evaluation.
     pub fn label(self) -> &'static str {
         match self {
             Phase::AutoEvaluation => "Auto-Evaluation",
             Phase::Consultation => "Consultation",
+            Phase::AgencyEvaluation => "Évaluation par l'agence",
+            Phase::ProvisionalNotified => "Évaluation provisoire notifiée",
+            Phase::ObservationsReceived => "Observations reçues",
+            Phase::Final => "Évaluation définitive",
         }
     }
 }
@@ -214,10 +273,14 @@ pub enum ChangeKind {
     CampaignOpened,
     #[cfg_attr(feature = "database", sea_orm(string_value = "national_values_imported"))]
     NationalValuesImported,
+    #[cfg_attr(feature = "database", sea_orm(string_value = "appraisal_saved"))]
+    AppraisalSaved,
+    #[cfg_attr(feature = "database", sea_orm(string_value = "phase_changed"))]
+    PhaseChanged,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 15] = [
+    pub const ALL: [ChangeKind; 17] = [
         ChangeKind::AgencyCreated,
         ChangeKind::FinessImported,
         ChangeKind::AccountInvited,
@@ -233,6 +296,8 @@ impl ChangeKind {
         ChangeKind::WindowExtended,
         ChangeKind::CampaignOpened,
         ChangeKind::NationalValuesImported,
+        ChangeKind::AppraisalSaved,
+        ChangeKind::PhaseChanged,
     ];
 
     /// Its name in addresses (the journal's filter), the one it is stored by.
@@ -253,6 +318,8 @@ impl ChangeKind {
             ChangeKind::WindowExtended => "window_extended",
             ChangeKind::CampaignOpened => "campaign_opened",
             ChangeKind::NationalValuesImported => "national_values_imported",
+            ChangeKind::AppraisalSaved => "appraisal_saved",
+            ChangeKind::PhaseChanged => "phase_changed",
         }
     }
 
@@ -277,6 +344,8 @@ impl ChangeKind {
             ChangeKind::WindowExtended => "Prolongation d'une saisie",
             ChangeKind::CampaignOpened => "Ouverture d'une campagne",
             ChangeKind::NationalValuesImported => "Import de valeurs d'indicateurs nationaux",
+            ChangeKind::AppraisalSaved => "Appréciation d'un indicateur par l'agence",
+            ChangeKind::PhaseChanged => "Changement d'étape d'une évaluation",
         }
     }
 }

@@ -69,6 +69,7 @@ const UPPER: &[&str] = &[
     "administration",
     "agencies",
     "app",
+    "appraisal",
     "campaigns",
     "contacts",
     "contracts",

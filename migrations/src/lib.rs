@@ -24,6 +24,7 @@ mod m20261210_000015_digests;
 mod m20261211_000016_evaluation_figures;
 mod m20261212_000017_login_failures;
 mod m20261213_000018_appraisal_scale;
+mod m20261214_000019_appraisals;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000016_evaluation_figures::Migration),
             Box::new(m20261212_000017_login_failures::Migration),
             Box::new(m20261213_000018_appraisal_scale::Migration),
+            Box::new(m20261214_000019_appraisals::Migration),
         ]
     }
 }

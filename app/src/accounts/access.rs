@@ -101,6 +101,12 @@ impl Viewer {
         matches!(self.role, Role::Referent | Role::Admin | Role::NationalAdmin)
     }
 
+    /// The contract's referents and its agency's administrators evaluate the closed years of the
+    /// contracts they read (see `appraisal::service`); national administrators only read them.
+    pub fn appraises(&self) -> bool {
+        matches!(self.role, Role::Referent | Role::Admin)
+    }
+
     /// Agencies are created by national administrators (see [`check_national_administrator`]).
     pub fn administers_agencies(&self) -> bool {
         self.role == Role::NationalAdmin

@@ -26,7 +26,8 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     // An administrator reads only its agency's contracts: this one is its to change.
     let administrable = viewer.administers().is_some();
     let extendable = viewer.steers_campaigns() && detail.header.window.is_some();
-    let reopenable = viewer.steers_campaigns() && !open;
+    // Once the agency notified its provisional evaluation, the self-evaluation stays closed.
+    let reopenable = viewer.steers_campaigns() && !open && detail.header.phase.is_appraisable();
     let agency_notes = match viewer.steers_campaigns() {
         true => Some(
             crate::follow_up::notes::server::of_evaluation(&db, ecars_core::ids::EvaluationId(access.evaluation.id))
@@ -37,6 +38,7 @@ pub async fn get_contract(id: i32) -> Result<ContractPageData, AppError> {
     Ok(ContractPageData {
         agency_notes,
         exportable: viewer.steers_campaigns(),
+        appraiser: viewer.appraises(),
         detail,
         editable: access.editable,
         administrable,

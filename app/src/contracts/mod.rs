@@ -93,6 +93,10 @@ pub struct ContractPageData {
     pub agency_notes: Option<Vec<AgencyNote>>,
     /// Read by whoever follows its campaign: "Exporter l'évaluation" is offered.
     pub exportable: bool,
+    /// Read by one of its referents or its agency's administrators: "Évaluer" is offered on each
+    /// closed year.
+    #[serde(default)]
+    pub appraiser: bool,
 }
 
 /// "Accéder à la liste des établissements du contrat".

@@ -1,8 +1,8 @@
 //! The contract page: phase banner, every field of the contract, and the ways into it.
 
 use ecars_core::routes::{
-    closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href, printable_href,
-    receipt_href, year_indicators_href,
+    appraisal_href, closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href,
+    printable_href, receipt_href, year_appraisal_href, year_indicators_href,
 };
 use leptos::prelude::*;
 
@@ -47,6 +47,7 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
         earlier_years,
         agency_notes,
         exportable,
+        appraiser,
     } = data;
     let reopened = query_param(REOPENED_PARAM).get_untracked().map(|_| REOPENED_MESSAGE.to_owned());
     let ContractDetail {
@@ -71,6 +72,9 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
                 <li><a class="fr-btn" href=indicators_href(header.id)>"Saisir les indicateurs"</a></li>
                 {editable.then(|| view! {
                     <li><a class="fr-btn fr-btn--secondary" href=closing_href(header.id)>"Clore la saisie"</a></li>
+                })}
+                {(appraiser && header.phase.is_closed()).then(|| view! {
+                    <li><a class="fr-btn fr-btn--secondary" href=appraisal_href(header.id)>"Évaluer"</a></li>
                 })}
                 {administrable.then(|| view! {
                     <li><a class="fr-btn fr-btn--tertiary" href=ecars_core::routes::contract_edition_href(header.id)>"Modifier le contrat"</a></li>
@@ -120,7 +124,7 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
             }
         })}
         {agency_notes.map(|notes| view! { <AgencyNotes contract_id=header.id year=header.year notes/> })}
-        <EarlierYears contract_id=header.id years=earlier_years/>
+        <EarlierYears contract_id=header.id years=earlier_years appraiser/>
     }
 }
 
@@ -161,7 +165,7 @@ fn ClosingEvents(contract_id: i32, closings: Vec<ClosingEvent>) -> impl IntoView
 
 /// "Évaluations précédentes": earlier years, read-only, with their receipts.
 #[component]
-fn EarlierYears(contract_id: i32, years: Vec<EvaluationYear>) -> impl IntoView {
+fn EarlierYears(contract_id: i32, years: Vec<EvaluationYear>, appraiser: bool) -> impl IntoView {
     (!years.is_empty()).then(|| view! {
         <section class="fr-mt-4w" aria-labelledby="earlier-years">
             <h2 id="earlier-years" class="fr-h5">"Évaluations précédentes"</h2>
@@ -185,6 +189,12 @@ fn EarlierYears(contract_id: i32, years: Vec<EvaluationYear>) -> impl IntoView {
                                     <a class="fr-link fr-text--sm" href=printable_href(contract_id, Some(year.year))>
                                         {format!("Version imprimable {}", year.year)}
                                     </a>
+                                    {(appraiser && year.phase.is_closed()).then(|| view! {
+                                        <br/>
+                                        <a class="fr-link fr-text--sm" href=year_appraisal_href(contract_id, year.year)>
+                                            {format!("Évaluer {}", year.year)}
+                                        </a>
+                                    })}
                                 </td>
                                 <td>
                                     {year.closings.is_empty().then_some("Jamais close")}

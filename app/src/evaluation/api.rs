@@ -55,11 +55,8 @@ pub async fn save_answer(
     #[server(default)] next: Option<String>,
     #[server(default)] panel: Option<String>,
 ) -> Result<SavedAnswer, AppError> {
-    use ecars_core::routes::{segment::PANEL, HOME_PATH, QUESTION_ANCHOR, QUESTION_PARAM};
-
     use super::service::{next_to_fill, save, AnswerInput};
-    use super::{TypedAnswer, ALL_SAVED, PREVIOUS_PARAM, SAVED_PARAM, SAVED_STATUS_PARAM};
-    use crate::accounts::web::{answer_plain_post, FormPage};
+    use super::TypedAnswer;
 
     let viewer = crate::accounts::access::viewer()?;
     let state = crate::state::AppState::current()?;
@@ -76,32 +73,70 @@ pub async fn save_answer(
         saved.next =
             next_to_fill(&state.db, &state.tree_shapes, &viewer, ecars_core::ids::QuestionId(question_id)).await?;
     }
-    // Without JavaScript, back to the tree, its filter kept: on the next question, or on this one
-    // with "Réponse enregistrée.", or with the error and what the user typed. For the tree's
-    // island, the same address but of the panel alone, with the saved question's new status.
-    let question = question_id.to_string();
-    let for_island = panel.is_some();
-    let page = |query: Vec<(&str, &str)>| {
-        FormPage::posting_keeping(&ecars_core::evaluation::tree_filter::PARAMS, query).map(|page| match for_island {
-            true => page.below(PANEL),
-            false => page.at_anchor(QUESTION_ANCHOR),
-        })
+    let post = PanelPost {
+        path: SaveAnswer::PATH,
+        kept: &ecars_core::evaluation::tree_filter::PARAMS,
+        question_id,
+        wants_next,
+        for_island: panel.is_some(),
     };
-    let refused = page([(QUESTION_PARAM, question.as_str())].into_iter().chain(typed.query_pairs()).collect());
-    let done = |saved: &SavedAnswer| {
-        let next = saved.next.map(|next| next.to_string());
-        let mut query = match (&next, wants_next) {
-            (Some(next), _) => vec![(QUESTION_PARAM, next.as_str()), (PREVIOUS_PARAM, question.as_str())],
-            (None, true) => vec![(QUESTION_PARAM, question.as_str()), (SAVED_PARAM, ALL_SAVED)],
-            (None, false) => vec![(QUESTION_PARAM, question.as_str()), (SAVED_PARAM, "1")],
-        };
-        if for_island {
-            query.push((SAVED_STATUS_PARAM, saved.status.code()));
-        }
-        page(query).map(|page| page.href()).unwrap_or_else(|| HOME_PATH.to_owned())
-    };
-    answer_plain_post(SaveAnswer::PATH, &result, done, refused);
+    post.answer(&result, typed.query_pairs(), |saved| (saved.next, saved.status));
     result
+}
+
+/// A panel's form post (an answer's or an appraisal's), answered as [`answer_plain_post`] does.
+#[cfg(feature = "ssr")]
+pub(crate) struct PanelPost<'a> {
+    pub path: &'static str,
+    /// The parameters of the tree's address kept (its filter, its year).
+    pub kept: &'a [&'a str],
+    pub question_id: i32,
+    /// "Enregistrer et passer à la suivante".
+    pub wants_next: bool,
+    /// Sent by the tree's island: it wants the panel alone.
+    pub for_island: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl PanelPost<'_> {
+    /// Without JavaScript, back to the tree, its filter kept: on the next question, or on this one
+    /// with "enregistré", or with the error and what the user typed (`typed`). For the tree's
+    /// island, the same address but of the panel alone, with the saved question's new status.
+    /// `saved` tells the next question and the new status of a save.
+    pub fn answer<T>(
+        &self,
+        result: &Result<T, AppError>,
+        typed: Vec<(&'static str, &str)>,
+        saved: impl FnOnce(&T) -> (Option<i32>, ecars_core::evaluation::rules::QuestionStatus),
+    ) {
+        use ecars_core::routes::{segment::PANEL, HOME_PATH, QUESTION_ANCHOR, QUESTION_PARAM};
+
+        use super::{ALL_SAVED, PREVIOUS_PARAM, SAVED_PARAM, SAVED_STATUS_PARAM};
+        use crate::accounts::web::{answer_plain_post, FormPage};
+
+        let question = self.question_id.to_string();
+        let page = |query: Vec<(&str, &str)>| {
+            FormPage::posting_keeping(self.kept, query).map(|page| match self.for_island {
+                true => page.below(PANEL),
+                false => page.at_anchor(QUESTION_ANCHOR),
+            })
+        };
+        let refused = page([(QUESTION_PARAM, question.as_str())].into_iter().chain(typed).collect());
+        let done = |result: &T| {
+            let (next, status) = saved(result);
+            let next = next.map(|next| next.to_string());
+            let mut query = match (&next, self.wants_next) {
+                (Some(next), _) => vec![(QUESTION_PARAM, next.as_str()), (PREVIOUS_PARAM, question.as_str())],
+                (None, true) => vec![(QUESTION_PARAM, question.as_str()), (SAVED_PARAM, ALL_SAVED)],
+                (None, false) => vec![(QUESTION_PARAM, question.as_str()), (SAVED_PARAM, "1")],
+            };
+            if self.for_island {
+                query.push((SAVED_STATUS_PARAM, status.code()));
+            }
+            page(query).map(|page| page.href()).unwrap_or_else(|| HOME_PATH.to_owned())
+        };
+        answer_plain_post(self.path, result, done, refused);
+    }
 }
 
 /// "Clore la saisie", once confirmed. Without JavaScript the browser goes to the contract page

@@ -25,7 +25,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::contracts::ContractHeader;
 
-pub use ecars_core::evaluation::tree::{IndicatorTree, TreeNode};
+pub use ecars_core::evaluation::tree::{IndicatorTree, TreeMode, TreeNode};
+pub(crate) use page::{question_in_address, tree_beside_panel};
+pub(crate) use panel::{ACHIEVED_ERROR, ACHIEVED_GROUP, PANEL_AREA, SAVE_STATUS};
+
+/// The tree's filter in the current address (`?a_saisir=1&recherche=...`).
+pub(crate) fn filter_in_address() -> ecars_core::evaluation::tree_filter::TreeFilter {
+    let query = crate::layout::forms::page_query();
+    ecars_core::evaluation::tree_filter::TreeFilter::from_query(|name| query.get(name))
+}
 pub use ecars_core::vocabulary::ValueKind;
 
 /// The current answer to a question, as the panel shows it.

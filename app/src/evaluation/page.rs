@@ -20,7 +20,7 @@ use super::panel::{panel_area, Statuses};
 use super::panel_browser::Panel;
 use super::tree_browser::{self, TreeNavigation};
 use super::tree_html::{tree_items, CONTRACT_LIST};
-use super::{IndicatorTree, QuestionDetail};
+use super::{IndicatorTree, QuestionDetail, TreeMode};
 use crate::app::contract_resource_with;
 use crate::layout::forms::{page_query, ticked_before_hydration, typed_before_hydration};
 use crate::layout::{when_loaded, ContractPageTop};
@@ -38,14 +38,8 @@ pub fn IndicatorsPage() -> impl IntoView {
     });
     view! {
         {when_loaded(page, |(tree, question)| {
-            let statuses = tree.statuses();
-            let IndicatorTree { contract, objectives, earlier } = tree;
-            let selected = question_in_address();
-            let earlier_year = earlier.then_some(contract.year);
-            let query = page_query();
-            let filter = TreeFilter::from_query(|name| query.get(name));
-            let title = contract.legal_entity.title();
-            let tree = tree_items(&contract.name, &title, &objectives, selected, earlier_year, &filter);
+            let contract = tree.contract.clone();
+            let earlier_year = tree.earlier.then_some(contract.year);
             view! {
                 <ContractPageTop contract=contract.clone() page=TITLE/>
                 <h1>"Contrat : " {contract.name.clone()}</h1>
@@ -57,18 +51,32 @@ pub fn IndicatorsPage() -> impl IntoView {
                         </p>
                     </div>
                 })}
-                <TreeView contract_id=contract.id statuses earlier_year shown=(tree.shown, tree.total)>
-                    // On a wide screen, once a question is chosen, its panel stands beside the tree and
-                    // stays in view while the tree scrolls; on a narrow one it comes under the tree.
-                    <div class="tree-layout">
-                        <div class="tree-area">
-                            <ul class="tree" aria-label="Indicateurs du contrat" inner_html=tree.html></ul>
-                        </div>
-                        {panel_area(question, contract.id)}
-                    </div>
-                </TreeView>
+                {tree_beside_panel(TreeMode::Entry, tree, panel_area(question, contract.id).into_any())}
             }
         })}
+    }
+}
+
+/// The tree, its island (percentage, folding, filter) and beside it `panel`: the panel of the
+/// question chosen, as the entry and the appraisal pages (`mode`) show them.
+pub(crate) fn tree_beside_panel(mode: TreeMode, tree: IndicatorTree, panel: AnyView) -> impl IntoView {
+    let statuses = tree.statuses();
+    let IndicatorTree { contract, objectives, earlier } = tree;
+    let earlier_year = earlier.then_some(contract.year);
+    let filter = super::filter_in_address();
+    let title = contract.legal_entity.title();
+    let tree = tree_items(&contract.name, &title, &objectives, question_in_address(), earlier_year, &filter, mode);
+    view! {
+        <TreeView contract_id=contract.id mode statuses earlier_year shown=(tree.shown, tree.total)>
+            // On a wide screen, once a question is chosen, its panel stands beside the tree and
+            // stays in view while the tree scrolls; on a narrow one it comes under the tree.
+            <div class="tree-layout">
+                <div class="tree-area">
+                    <ul class="tree" aria-label="Indicateurs du contrat" inner_html=tree.html></ul>
+                </div>
+                {panel}
+            </div>
+        </TreeView>
     }
 }
 
@@ -108,13 +116,14 @@ pub fn QuestionPanelPage() -> impl IntoView {
 }
 
 /// The question chosen in the current address, if any.
-pub(super) fn question_in_address() -> Option<i32> {
+pub(crate) fn question_in_address() -> Option<i32> {
     page_query().get(QUESTION_PARAM).and_then(|id| id.parse::<i32>().ok())
 }
 
 #[island]
 fn TreeView(
     contract_id: i32,
+    mode: TreeMode,
     statuses: Vec<(i32, QuestionStatus)>,
     earlier_year: Option<i32>,
     /// Questions the filter shows, among all, as the server counted them.
@@ -128,14 +137,13 @@ fn TreeView(
     let selected = RwSignal::new(question_in_address());
     let contract_expanded = RwSignal::new(true);
     // What was typed or ticked before the WASM arrived wins.
-    let query = page_query();
-    let in_address = TreeFilter::from_query(|name| query.get(name));
+    let in_address = super::filter_in_address();
     let to_fill_only = RwSignal::new(ticked_before_hydration(TO_FILL_ID).unwrap_or(in_address.to_fill_only));
     let search = RwSignal::new(typed_before_hydration(SEARCH_ID).unwrap_or(in_address.search.clone()));
     let filter = Memo::new(move |_| TreeFilter::new(to_fill_only.get(), &search.get()));
     let shown_count = RwSignal::new(shown);
     let navigation = TreeNavigation { selected, filter, earlier_year, contract_expanded };
-    let panel = Panel::new(contract_id, navigation, statuses);
+    let panel = Panel::new(contract_id, mode, navigation, statuses);
     // Effects run in the browser only: once hydrated, the island drives the server's HTML.
     let mut pending = Some(in_address);
     Effect::new(move |_| {
@@ -145,10 +153,8 @@ fn TreeView(
     });
     view! {
         <p class="fill-percentage" id="pourcentage">
-            "Pourcentage de remplissage : " <strong>{move || format!("{} %", progress.get().percentage())}</strong>
-            <span class="fr-sr-only">
-                {move || format!(" ({} questions saisies sur {})", progress.get().answered, progress.get().required)}
-            </span>
+            {mode.progress_label()} <strong>{move || format!("{} %", progress.get().percentage())}</strong>
+            <span class="fr-sr-only">{move || mode.progress_detail(progress.get())}</span>
         </p>
         <p>
             <button
@@ -181,7 +187,7 @@ fn TreeView(
                 <input type="checkbox" id=TO_FILL_ID name=TO_FILL_PARAM value="1"
                     checked=to_fill_only.get_untracked() prop:checked=move || to_fill_only.get()
                     on:change=move |event| to_fill_only.set(event_target_checked(&event))/>
-                <label class="fr-label" for=TO_FILL_ID>"Questions à saisir uniquement"</label>
+                <label class="fr-label" for=TO_FILL_ID>{mode.to_do_label()}</label>
             </div>
             <button type="submit" class="fr-btn fr-btn--secondary fr-btn--sm tree-filter__submit">"Filtrer"</button>
             <p class="fr-text--sm fr-mb-0 tree-filter__count" role="status">

@@ -10,7 +10,6 @@
 use std::collections::HashMap;
 
 use ecars_core::evaluation::rules::{FillProgress, QuestionStatus};
-use ecars_core::evaluation::tree_filter::TreeFilter;
 use ecars_core::routes::indicators_href;
 use leptos::prelude::*;
 
@@ -164,8 +163,7 @@ fn ReadOnlyAnswer(
 
 /// The address of `question`'s panel in the tree, the tree's filter kept.
 fn question_in_tree(contract_id: i32, question: i32) -> String {
-    let query = page_query();
-    let kept = TreeFilter::from_query(|name| query.get(name)).query();
+    let kept = super::filter_in_address().query();
     format!("{}{}", indicators_href(contract_id), ecars_core::routes::question_query_in(question, None, &kept))
 }
 

@@ -6,7 +6,7 @@
 
 use ecars_core::evaluation::rules::QuestionStatus;
 use ecars_core::evaluation::values::AnswerValue;
-use ecars_core::routes::{panel_href, QUESTION_PARAM};
+use ecars_core::routes::QUESTION_PARAM;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{
@@ -16,7 +16,7 @@ use leptos::web_sys::{
 
 use super::panel::{Statuses, ACHIEVED_ERROR, ACHIEVED_GROUP, PANEL_AREA, SAVE_STATUS};
 use super::tree_browser::{opens_elsewhere, TreeNavigation};
-use super::{ValueKind, NEXT_FIELD, PANEL_FIELD, PREVIOUS_PARAM, SAVED_STATUS_PARAM};
+use super::{TreeMode, ValueKind, NEXT_FIELD, PANEL_FIELD, PREVIOUS_PARAM, SAVED_STATUS_PARAM};
 use crate::layout::requests::{self, Answer};
 
 const ANSWER_FORM: &str = "form.answer-form";
@@ -26,6 +26,8 @@ const HEADING: &str = "question-titre";
 #[derive(Clone, Copy)]
 pub struct Panel {
     contract_id: i32,
+    /// Which panel: an answer's, or the agency's appraisal.
+    mode: TreeMode,
     navigation: TreeNavigation,
     statuses: Statuses,
     /// The form holds changes not saved yet: leaving the question asks first.
@@ -50,9 +52,10 @@ enum Sent {
 impl Panel {
     /// The panel the server wrote with the page, as the island holds it; nothing is read from
     /// the page before [`Panel::start`].
-    pub fn new(contract_id: i32, navigation: TreeNavigation, statuses: Statuses) -> Self {
+    pub fn new(contract_id: i32, mode: TreeMode, navigation: TreeNavigation, statuses: Statuses) -> Self {
         Panel {
             contract_id,
+            mode,
             navigation,
             statuses,
             dirty: RwSignal::new(false),
@@ -92,7 +95,7 @@ impl Panel {
             // The address's query names the question, and the one saved just before if any.
             Some(_) => {
                 let query = window().location().search().unwrap_or_default();
-                self.request("GET", &format!("{}{query}", panel_href(self.contract_id)), None, Sent::Choice);
+                self.request("GET", &format!("{}{query}", self.panel_href()), None, Sent::Choice);
             }
             None => {
                 self.swap("");
@@ -112,7 +115,7 @@ impl Panel {
         event.prevent_default();
         let question = link.get_attribute("data-question").unwrap_or_default();
         self.dirty.set(false);
-        let address = format!("{}?{QUESTION_PARAM}={question}", panel_href(self.contract_id));
+        let address = format!("{}?{QUESTION_PARAM}={question}", self.panel_href());
         self.request("GET", &address, None, Sent::Choice);
         true
     }
@@ -165,6 +168,10 @@ impl Panel {
         self.request("POST", &form.action(), Some(&String::from(body.to_string())), Sent::Save { next });
     }
 
+    fn panel_href(self) -> String {
+        self.mode.panel_href(self.contract_id)
+    }
+
     /// Sends a request whose answer is a panel page (or, after a save, a redirect to one).
     fn request(self, method: &str, address: &str, body: Option<&str>, sent: Sent) {
         let number = self.latest.get_value().wrapping_add(1);
@@ -181,7 +188,7 @@ impl Panel {
             return self.unreachable(sent);
         };
         // Somewhere else (the login page, once the session is over): the browser goes there.
-        if url.pathname() != panel_href(self.contract_id) {
+        if url.pathname() != self.panel_href() {
             let _ = window().location().assign(&answer.address);
             return;
         }
@@ -240,6 +247,16 @@ impl Panel {
         }
         let Some(area) = document().get_element_by_id(PANEL_AREA) else { return };
         area.set_inner_html(html);
+        // What the panel carries for the rest of the page (the appraisal's score after a save).
+        if let Ok(carried) = area.query_selector_all("[data-replaces][data-text]") {
+            for element in (0..carried.length()).filter_map(|index| carried.item(index)) {
+                let Ok(element) = element.dyn_into::<Element>() else { continue };
+                let target = element.get_attribute("data-replaces").unwrap_or_default();
+                if let Some(shown) = document().get_element_by_id(&target) {
+                    shown.set_text_content(element.get_attribute("data-text").as_deref());
+                }
+            }
+        }
         self.documents.set_value(Some(crate::documents::hydrate_documents_islands(&area)));
     }
 }

@@ -16,7 +16,6 @@ use super::page::question_in_address;
 use super::panel::Statuses;
 use super::panel_browser::Panel;
 use super::tree_html::CONTRACT_LIST;
-use crate::layout::forms::page_query;
 
 /// The question chosen and the filter of the tree, which its address keeps.
 #[derive(Clone, Copy)]
@@ -328,8 +327,7 @@ fn reloaded_or_back() -> bool {
 
 /// The filter as it stands, in the address (replaced: not a new step of the history).
 pub fn keep_filter_in_address(filter: &TreeFilter) {
-    let query = page_query();
-    if TreeFilter::from_query(|name| query.get(name)) == *filter {
+    if super::filter_in_address() == *filter {
         return;
     }
     let location = window().location();

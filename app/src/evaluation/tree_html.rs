@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use ecars_core::evaluation::rules::QuestionStatus;
+use ecars_core::evaluation::tree::TreeMode;
 use ecars_core::evaluation::tree_filter::{TreeFilter, TreeMatcher};
 use html_escape::{encode_double_quoted_attribute_to_string, encode_text_to_string};
 
@@ -38,6 +39,7 @@ pub fn tree_items(
     selected: Option<i32>,
     earlier_year: Option<i32>,
     filter: &TreeFilter,
+    mode: TreeMode,
 ) -> RenderedTree {
     let matcher = filter.matcher();
     let visible = (!matcher.shows_all()).then(|| {
@@ -48,7 +50,7 @@ pub fn tree_items(
         visible
     });
     let kept = filter.query();
-    let shown = Shown { selected, earlier_year, kept: &kept, visible: visible.as_ref() };
+    let shown = Shown { selected, earlier_year, kept: &kept, visible: visible.as_ref(), mode };
     let nodes = count_nodes(objectives);
     // About 400 bytes per question: one allocation for the whole page.
     let mut html = String::with_capacity(1024 + 512 * nodes.all);
@@ -122,6 +124,7 @@ struct Shown<'a> {
     earlier_year: Option<i32>,
     kept: &'a [String],
     visible: Option<&'a HashSet<i32>>,
+    mode: TreeMode,
 }
 
 impl Shown<'_> {
@@ -174,8 +177,8 @@ fn question(html: &mut String, node: &TreeNode, status: QuestionStatus, shown: &
         html,
         r#"><span class="{}" title="{}" aria-hidden="true"></span><span class="fr-sr-only">{}</span>"#,
         status.dot_class(),
-        status.label(),
-        status.spoken_prefix(),
+        shown.mode.status_label(status),
+        shown.mode.spoken_prefix(status),
     );
     encode_text_to_string(&node.code, html);
     html.push_str(" - ");
@@ -219,7 +222,9 @@ mod tests {
 
     #[test]
     fn labels_typed_by_an_agency_cannot_inject_markup() {
-        let html = tree_items("CAQES <script>", "123 - A & B", &sample(), None, None, &TreeFilter::default()).html;
+        let html =
+            tree_items("CAQES <script>", "123 - A & B", &sample(), None, None, &TreeFilter::default(), TreeMode::Entry)
+                .html;
         assert!(!html.contains("<script>") && !html.contains("<b>"), "{html}");
         assert!(html.contains("CAQES &lt;script&gt;"));
         assert!(html.contains("EJ - 123 - A &amp; B"));
@@ -229,7 +234,8 @@ mod tests {
 
     #[test]
     fn every_list_is_controlled_by_its_toggle_and_open() {
-        let html = tree_items("CAQES TEST", "123 - CHU", &sample(), None, None, &TreeFilter::default()).html;
+        let html =
+            tree_items("CAQES TEST", "123 - CHU", &sample(), None, None, &TreeFilter::default(), TreeMode::Entry).html;
         for list in ["arbre-contrat", "arbre-ej", "noeud-7"] {
             assert!(html.contains(&format!(r#"aria-controls="{list}" aria-expanded="true""#)), "{list}");
             assert!(html.contains(&format!(r#"<ul id="{list}">"#)), "{list}");
@@ -240,7 +246,9 @@ mod tests {
 
     #[test]
     fn questions_link_to_their_panel_with_their_status() {
-        let html = tree_items("CAQES TEST", "123 - CHU", &sample(), Some(9), None, &TreeFilter::default()).html;
+        let html =
+            tree_items("CAQES TEST", "123 - CHU", &sample(), Some(9), None, &TreeFilter::default(), TreeMode::Entry)
+                .html;
         assert!(html.contains(r##"href="?question=8#question" data-question="8">"##), "not current: {html}");
         assert!(html.contains(r##"href="?question=9#question" data-question="9" aria-current="true">"##));
         assert!(html.contains(r#"<span class="tree__dot tree__dot--red" title="à saisir" aria-hidden="true">"#));
@@ -248,10 +256,21 @@ mod tests {
     }
 
     #[test]
+    fn on_the_appraisal_page_the_dots_say_what_is_left_to_evaluate() {
+        let tree =
+            tree_items("CAQES TEST", "123 - CHU", &sample(), None, None, &TreeFilter::default(), TreeMode::Appraisal);
+        assert!(tree
+            .html
+            .contains(r#"title="à évaluer" aria-hidden="true"></span><span class="fr-sr-only">à évaluer : </span>"#));
+        assert!(!tree.html.contains("à saisir"));
+    }
+
+    #[test]
     fn a_value_the_agency_filled_is_shown_beside_its_grey_question() {
         let mut nodes = sample();
         nodes[0].children[1].agency_value = Some("-4,2 <b>".into());
-        let html = tree_items("CAQES TEST", "123 - CHU", &nodes, None, None, &TreeFilter::default()).html;
+        let html =
+            tree_items("CAQES TEST", "123 - CHU", &nodes, None, None, &TreeFilter::default(), TreeMode::Entry).html;
         assert!(html.contains("1.1.b - Saisie nationale<span class=\"tree__agency-value\"> — valeur de l'agence : -4,2 &lt;b&gt;</span></a>"), "{html}");
     }
 
@@ -266,7 +285,8 @@ mod tests {
             agency_value: None,
             children: vec![question_node(21, "2.a", "Taux déjà saisi", QuestionStatus::Filled)],
         });
-        let tree = tree_items("CAQES TEST", "123 - CHU", &nodes, None, None, &TreeFilter::new(true, ""));
+        let tree =
+            tree_items("CAQES TEST", "123 - CHU", &nodes, None, None, &TreeFilter::new(true, ""), TreeMode::Entry);
         assert_eq!((tree.shown, tree.total), (1, 3));
         assert!(
             tree.html.contains(
@@ -288,17 +308,21 @@ mod tests {
             .html
             .contains(r#"<li class="tree__node"><button type="button" class="tree__toggle" aria-controls="noeud-7""#));
 
-        let chosen = tree_items("CAQES TEST", "123 - CHU", &nodes, Some(21), None, &TreeFilter::new(true, ""));
+        let chosen =
+            tree_items("CAQES TEST", "123 - CHU", &nodes, Some(21), None, &TreeFilter::new(true, ""), TreeMode::Entry);
         assert_eq!(chosen.shown, 2, "the chosen question stays in view");
 
-        let searched = tree_items("CAQES TEST", "123 - CHU", &nodes, None, None, &TreeFilter::new(false, "deja"));
+        let searched =
+            tree_items("CAQES TEST", "123 - CHU", &nodes, None, None, &TreeFilter::new(false, "deja"), TreeMode::Entry);
         assert_eq!((searched.shown, searched.total), (1, 3));
         assert!(searched.html.contains(r#"href="?recherche=deja&amp;question=21"#));
     }
 
     #[test]
     fn the_questions_of_an_earlier_year_stay_in_that_year() {
-        let html = tree_items("CAQES TEST", "123 - CHU", &sample(), None, Some(2021), &TreeFilter::default()).html;
+        let html =
+            tree_items("CAQES TEST", "123 - CHU", &sample(), None, Some(2021), &TreeFilter::default(), TreeMode::Entry)
+                .html;
         assert!(html.contains(r##"href="?annee=2021&amp;question=8#question" data-question="8">"##), "{html}");
     }
 }

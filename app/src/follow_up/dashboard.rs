@@ -47,9 +47,9 @@ impl FollowUpState {
 
     pub fn of(phase: Phase, progress: FillProgress) -> Self {
         match phase {
-            Phase::Consultation => FollowUpState::Closed,
             Phase::AutoEvaluation if progress.answered > 0 => FollowUpState::InProgress,
             Phase::AutoEvaluation => FollowUpState::NotStarted,
+            _ => FollowUpState::Closed,
         }
     }
 

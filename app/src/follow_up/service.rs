@@ -195,7 +195,7 @@ pub async fn rows(db: &impl ConnectionTrait, reach: Reach<'_>, year: i32) -> Res
             modified,
             closed_on: closings
                 .get(&id)
-                .filter(|_| phase == Phase::Consultation)
+                .filter(|_| phase.is_closed())
                 .map(|at| (french_date(crate::db::agency_date(*at)), at.timestamp())),
         });
     }

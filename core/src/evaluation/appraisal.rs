@@ -267,6 +267,54 @@ impl Score {
     }
 }
 
+/// The agency's appraisal of a question, as its panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppraisalView {
+    /// "Valeur retenue"; none when the question cannot be evaluated.
+    pub retained_value: Option<String>,
+    /// "Appréciation de l'agence".
+    pub appreciation: Appreciation,
+    /// "Commentaire de l'agence".
+    pub comment: Option<String>,
+    /// Sent back when saving, so that an appraisal saved meanwhile by someone else is not overwritten.
+    pub version: i32,
+    pub updated_at: String,
+    pub updated_by: Option<String>,
+}
+
+/// What an appraiser typed, checked: an appreciation on the scale, a retained value of the
+/// question's kind (which only "Non évaluable" may leave empty) and an optional comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppraisalValue {
+    pub retained_value: Option<String>,
+    pub appreciation: Appreciation,
+    pub comment: Option<String>,
+}
+
+impl AppraisalValue {
+    /// A national indicator's value may be a rate of change, below 0 % or above 100 %.
+    pub fn parse(
+        kind: ValueKind,
+        national: bool,
+        retained: &str,
+        appreciation: &str,
+        comment: &str,
+    ) -> Result<Self, String> {
+        let appreciation = Appreciation::from_code(appreciation.trim())
+            .ok_or_else(|| "Veuillez choisir l'appréciation de l'agence.".to_owned())?;
+        let retained = retained.trim();
+        let retained_value = match (retained.is_empty(), appreciation) {
+            (true, Appreciation::NotAssessable) => None,
+            (true, _) => {
+                return Err("Veuillez renseigner la valeur retenue, ou choisir « Non évaluable ».".to_owned());
+            }
+            (false, _) if national => Some(super::values::parse_national_value(kind, retained)?),
+            (false, _) => Some(super::values::parse_achieved(kind, retained)?),
+        };
+        Ok(AppraisalValue { retained_value, appreciation, comment: super::values::parse_comment(comment)? })
+    }
+}
+
 /// `amount / unit` written in French with the decimals it needs, rounded half up to hundredths.
 fn decimal(amount: u64, unit: u64) -> String {
     let hundredths = (amount * 100 * 2 + unit) / (2 * unit);
@@ -354,5 +402,28 @@ mod tests {
         assert_eq!(Score::of([(PartlyReached, Weight(25))]).summary(), "0,13 point sur 0,25 (50 %)");
         assert!(Score::of([(NotAssessable, one)]).is_empty());
         assert_eq!(Score::default().summary(), "Aucun indicateur apprécié ne compte dans le score.");
+    }
+
+    #[test]
+    fn an_appraisal_needs_an_appreciation_and_a_retained_value_unless_not_assessable() {
+        let parse =
+            |kind, national, retained, appreciation| AppraisalValue::parse(kind, national, retained, appreciation, "");
+        assert_eq!(
+            parse(ValueKind::Percentage, false, " 12.5 ", "atteint"),
+            Ok(AppraisalValue { retained_value: Some("12,5".into()), appreciation: Reached, comment: None })
+        );
+        assert_eq!(parse(ValueKind::YesNo, false, "", "non_evaluable").map(|value| value.retained_value), Ok(None));
+        assert!(parse(ValueKind::YesNo, false, "", "atteint").unwrap_err().contains("valeur retenue"));
+        assert!(parse(ValueKind::YesNo, false, "Oui", "").unwrap_err().contains("appréciation"));
+        assert!(parse(ValueKind::YesNo, false, "Oui", "excellent").unwrap_err().contains("appréciation"));
+        assert!(parse(ValueKind::Number, false, "beaucoup", "atteint").is_err());
+        // A national rate of change may be negative; a percentage the establishment reports may not.
+        assert!(parse(ValueKind::Percentage, false, "-4,5", "non_atteint").is_err());
+        assert_eq!(
+            parse(ValueKind::Percentage, true, "-4,5", "non_atteint").map(|value| value.retained_value),
+            Ok(Some("-4,5".into()))
+        );
+        let long = "x".repeat(20_000);
+        assert!(AppraisalValue::parse(ValueKind::YesNo, false, "Oui", "atteint", &long).is_err());
     }
 }

@@ -151,6 +151,7 @@ async fn a_closing_killed_midway_is_there_whole_with_its_receipts_or_not_at_all(
                 assert!(stored.closed_at.is_none(), "{stored:?}");
                 assert!(receipts.is_empty(), "no receipt without the closing (kill after {delay} ms)");
             }
+            other => panic!("closing never leads to {other:?}"),
         }
         integrity_is_ok(&restarted.app).await;
     }

@@ -10,6 +10,7 @@ mod administration;
 mod agency_accounts;
 mod agency_contracts;
 mod answers;
+mod appraisal;
 mod campaigns;
 mod closing;
 mod cluster;

@@ -275,7 +275,7 @@ pub async fn administration(
     for campaign in campaigns {
         let of_campaign = evaluation::Entity::find().filter(evaluation::Column::CampaignId.eq(campaign.id));
         let contracts = of_campaign.clone().count(db).await?;
-        let closed = of_campaign.filter(evaluation::Column::Phase.eq(Phase::Consultation)).count(db).await?;
+        let closed = of_campaign.filter(evaluation::Column::Phase.is_in(Phase::CLOSED)).count(db).await?;
         let window = Window { opens_on: campaign.opens_on, closes_on: campaign.closes_on, extended_until: None };
         rows.push(CampaignRow {
             id: campaign.id,

@@ -33,9 +33,17 @@ pub async fn reopen(
     let reason = super::parse_reason(reason).map_err(AppError::Invalid)?;
     let txn = begin_write(db).await?;
     let locked = years::lock(&txn, access.evaluation.id).await?;
+    // Until the agency notifies its provisional evaluation, it may still give the self-evaluation
+    // back (its appraisals are kept); after, the contradictory exchange has begun.
     let in_force = match locked.phase {
-        Phase::Consultation => years::closing_in_force(&txn, EvaluationId(locked.id)).await?,
+        Phase::Consultation | Phase::AgencyEvaluation => years::closing_in_force(&txn, EvaluationId(locked.id)).await?,
         Phase::AutoEvaluation => None,
+        Phase::ProvisionalNotified | Phase::ObservationsReceived | Phase::Final => {
+            return Err(AppError::NotEditable(format!(
+                "L'évaluation est à l'étape « {} » : la saisie ne peut plus être rouverte.",
+                locked.phase.label()
+            )))
+        }
     };
     let Some(in_force) = in_force else {
         return Err(AppError::NotEditable("Cette évaluation n'est pas close : il n'y a rien à rouvrir.".to_owned()));

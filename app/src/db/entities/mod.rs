@@ -4,6 +4,7 @@ pub mod agency;
 pub mod agency_note;
 pub mod answer;
 pub mod answer_history;
+pub mod appraisal;
 pub mod campaign;
 pub mod closing;
 pub mod contact;
