@@ -74,7 +74,14 @@ setup-browser:
 	@command -v $(CHROMIUM) >/dev/null || { echo "Installing Chromium from Debian's packages"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
-setup-test-servers: .make/venv/test-servers .make/clamd .make/libreoffice
+setup-test-servers: .make/venv/test-servers .make/clamd .make/libreoffice .make/poppler
+
+# Debian's poppler-utils: the tests read the letters the portal writes as a reader does
+# (`pdftotext` for their text, `pdfinfo` for their title, page size and "Tagged: yes").
+.make/poppler: | .make
+	@command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || { echo "Installing poppler-utils from Debian's packages"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils; }
+	touch $@
 
 # Debian's LibreOffice Calc without its desktop (about 3 minutes): a test opens every spreadsheet the
 # portal writes as an agency's office suite does (`soffice --headless --convert-to csv`).

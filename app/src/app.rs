@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(INDICATORS)) view=IndicatorsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(INDICATORS), StaticSegment(PANEL)) view=crate::evaluation::QuestionPanelPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(APPRAISAL)) view=crate::appraisal::AppraisalPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(AGENCY_EVALUATION)) view=crate::appraisal::AgencyEvaluationPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(APPRAISAL), StaticSegment(PANEL)) view=crate::appraisal::AppraisalPanelPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(CLOSING)) view=ClosingPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment(CONTRACTS), ParamSegment("id"), StaticSegment(RECEIPT)) view=ReceiptPage ssr=SsrMode::Async/>

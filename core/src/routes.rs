@@ -14,6 +14,7 @@ pub mod segment {
     pub const INDICATORS: &str = "indicateurs";
     pub const PANEL: &str = "question";
     pub const APPRAISAL: &str = "evaluer";
+    pub const AGENCY_EVALUATION: &str = "evaluation-agence";
     pub const CLOSING: &str = "cloture";
     pub const RECEIPT: &str = "accuse-de-cloture";
     pub const CONTACTS: &str = "contacts";
@@ -149,6 +150,17 @@ pub fn appraisal_href(contract_id: i32) -> String {
 /// [`appraisal_href`] of an earlier year (`?annee=2024`).
 pub fn year_appraisal_href(contract_id: i32, year: i32) -> String {
     format!("{}?{YEAR_PARAM}={year}", appraisal_href(contract_id))
+}
+
+/// The agency's evaluation as notified: the letters, the receipt, the reply window, and beside
+/// each answer the agency's appraisal; both sides read it once notified.
+pub fn agency_evaluation_href(contract_id: i32) -> String {
+    format!("{}/{AGENCY_EVALUATION}", contract_href(contract_id))
+}
+
+/// [`agency_evaluation_href`] of the year `year`.
+pub fn year_agency_evaluation_href(contract_id: i32, year: i32) -> String {
+    format!("{}?{YEAR_PARAM}={year}", agency_evaluation_href(contract_id))
 }
 
 /// The appraisal panel of a question on its own page, as [`panel_href`] is the answer's.

@@ -116,6 +116,11 @@ impl Phase {
         self != Phase::AutoEvaluation
     }
 
+    /// The agency notified its provisional evaluation: both sides read it.
+    pub fn is_notified(self) -> bool {
+        matches!(self, Phase::ProvisionalNotified | Phase::ObservationsReceived | Phase::Final)
+    }
+
     /// The agency may still change its appraisals before notifying them.
     pub fn is_appraisable(self) -> bool {
         matches!(self, Phase::Consultation | Phase::AgencyEvaluation)
@@ -151,6 +156,28 @@ impl Phase {
             Phase::ProvisionalNotified => "Évaluation provisoire notifiée",
             Phase::ObservationsReceived => "Observations reçues",
             Phase::Final => "Évaluation définitive",
+        }
+    }
+}
+
+/// A letter of the agency about an evaluation, stored by name in `notifications.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "database", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "database", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum NotificationKind {
+    /// "Évaluation provisoire": opens the contradictory exchange.
+    #[cfg_attr(feature = "database", sea_orm(string_value = "provisoire"))]
+    Provisional,
+    /// "Évaluation définitive": the motivated decision.
+    #[cfg_attr(feature = "database", sea_orm(string_value = "definitive"))]
+    Final,
+}
+
+impl NotificationKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            NotificationKind::Provisional => "Évaluation provisoire",
+            NotificationKind::Final => "Évaluation définitive",
         }
     }
 }

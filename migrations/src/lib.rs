@@ -25,6 +25,7 @@ mod m20261211_000016_evaluation_figures;
 mod m20261212_000017_login_failures;
 mod m20261213_000018_appraisal_scale;
 mod m20261214_000019_appraisals;
+mod m20261215_000020_notifications;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000017_login_failures::Migration),
             Box::new(m20261213_000018_appraisal_scale::Migration),
             Box::new(m20261214_000019_appraisals::Migration),
+            Box::new(m20261215_000020_notifications::Migration),
         ]
     }
 }

@@ -76,3 +76,55 @@ pub async fn save_appraisal(
     post.answer(&result, typed.query_pairs(), |saved| (saved.next, saved.status));
     result
 }
+
+/// "Évaluation de l'agence" of the contract's current evaluation, or of an earlier `year`.
+#[server(endpoint = "evaluation_notifiee", client = crate::accounts::csrf::PortalClient)]
+pub async fn get_agency_evaluation(
+    contract_id: i32,
+    #[server(default)] year: Option<i32>,
+) -> Result<super::AgencyEvaluation, AppError> {
+    let viewer = crate::accounts::access::viewer()?;
+    let state = crate::state::AppState::current()?;
+    super::notification::agency_evaluation(&state.db, &viewer, ecars_core::ids::ContractId(contract_id), year).await
+}
+
+/// "Notifier l'évaluation provisoire", once confirmed (`confirm`, the box ticked). Without
+/// JavaScript the browser goes to the agency's evaluation as notified, or back to "Évaluer" with
+/// why it was refused.
+#[server(endpoint = "notifier_evaluation_provisoire", client = crate::accounts::csrf::PortalClient)]
+pub async fn notify_provisional(
+    contract_id: i32,
+    #[server(default)] year: Option<i32>,
+    #[server(default)] confirm: Option<String>,
+) -> Result<i32, AppError> {
+    use crate::accounts::web::{answer_plain_post, FormPage};
+    use ecars_core::routes::{agency_evaluation_href, YEAR_PARAM};
+
+    let viewer = crate::accounts::access::viewer()?;
+    let state = crate::state::AppState::current()?;
+    let result = match confirm.filter(|value| !value.is_empty()) {
+        None => Err(AppError::Invalid(
+            "Cochez la case de confirmation : la notification prévient l'établissement et fige l'évaluation."
+                .to_owned(),
+        )),
+        Some(_) => {
+            super::notification::notify_provisional(
+                &state.db,
+                &state.documents,
+                &state.outbox,
+                &state.settings.public_url,
+                &viewer,
+                ecars_core::ids::ContractId(contract_id),
+                year,
+            )
+            .await
+        }
+    };
+    let done = |_: &i32| {
+        let year = year.map(|year| format!("&{YEAR_PARAM}={year}")).unwrap_or_default();
+        format!("{}?{}=1{year}", agency_evaluation_href(contract_id), super::NOTIFIED_PARAM)
+    };
+    let back = FormPage::posting([]);
+    answer_plain_post(NotifyProvisional::PATH, &result, done, back);
+    result
+}

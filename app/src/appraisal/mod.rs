@@ -4,17 +4,24 @@
 //! shown to the establishment before.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod letter;
+#[cfg(feature = "ssr")]
+pub mod notification;
 mod page;
 mod panel;
 #[cfg(feature = "ssr")]
 pub mod service;
+mod view_page;
 
 pub use page::{AppraisalPage, AppraisalPanelPage};
+pub use view_page::AgencyEvaluationPage;
 
 use ecars_core::evaluation::appraisal::{AppraisalView, Appreciation, Direction, Score, Weight};
 use ecars_core::evaluation::rules::QuestionStatus;
 use serde::{Deserialize, Serialize};
 
+use crate::contracts::ContractHeader;
 use crate::evaluation::{IndicatorTree, QuestionDetail};
 
 /// The tree of "Évaluer": a green dot for each question appraised, a red one for the others.
@@ -89,3 +96,45 @@ impl TypedAppraisal {
 /// The score line, which the panel carries after a save so that the page's follows
 /// (`panel_browser`).
 pub const SCORE_ID: &str = "score-evaluation";
+
+/// "Évaluation de l'agence" once notified, as both sides read it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgencyEvaluation {
+    pub contract: ContractHeader,
+    /// `None` before the provisional evaluation is notified (the agency's view only).
+    pub provisional: Option<NotificationView>,
+    pub rows: Vec<AppraisedQuestion>,
+    /// The viewer appraises this contract: "Évaluer" is offered.
+    pub appraiser: bool,
+}
+
+/// A letter as notified: its dates, its receipt and its PDF.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    /// "07/12/2026".
+    pub notified_on: String,
+    /// "Consultée le 08/12/2026 10:02 par ...", or none yet.
+    pub receipt: Option<String>,
+    /// The last day to answer, included: "29/12/2026".
+    pub deadline: String,
+    /// The reply window is over (the deadline is past).
+    pub window_over: bool,
+    pub document_id: i32,
+    pub score: String,
+}
+
+/// One question with the establishment's answer and the agency's appraisal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppraisedQuestion {
+    pub id: i32,
+    pub code: String,
+    pub label: String,
+    pub target: Option<String>,
+    pub achieved: String,
+    pub retained: Option<String>,
+    pub appreciation: Option<Appreciation>,
+    pub comment: Option<String>,
+}
+
+/// Query parameter of the agency's evaluation page right after "Notifier l'évaluation provisoire".
+pub const NOTIFIED_PARAM: &str = "notifie";

@@ -25,11 +25,14 @@ pub struct CampaignForm {
     pub closes_on: String,
     pub departement: String,
     pub legal_entities: String,
+    /// "Délai de réponse" to the agency's provisional evaluation, in days (empty: 21).
+    #[serde(default)]
+    pub reply_days: String,
 }
 
 impl CampaignForm {
     /// Each field by its name in the form and the address.
-    pub fn fields(&self) -> [(&'static str, &str); 7] {
+    pub fn fields(&self) -> [(&'static str, &str); 8] {
         [
             ("year", self.year.as_str()),
             ("kind", self.kind.as_str()),
@@ -38,6 +41,7 @@ impl CampaignForm {
             ("closes_on", self.closes_on.as_str()),
             ("departement", self.departement.as_str()),
             ("legal_entities", self.legal_entities.as_str()),
+            ("reply_days", self.reply_days.as_str()),
         ]
     }
 
@@ -52,6 +56,7 @@ impl CampaignForm {
             closes_on: field("closes_on"),
             departement: field("departement"),
             legal_entities: field("legal_entities"),
+            reply_days: field("reply_days"),
         }
     }
 
@@ -72,6 +77,8 @@ pub struct NewCampaign {
     pub departement: Option<String>,
     /// Only these legal entities (FINESS numbers); all of them when empty.
     pub legal_entities: Vec<String>,
+    /// "Délai de réponse" to the agency's provisional evaluation, in days.
+    pub reply_days: u32,
 }
 
 impl NewCampaign {
@@ -101,7 +108,8 @@ impl NewCampaign {
             }
         };
         let legal_entities = parse_finess_list(&form.legal_entities, MAX_NAMED_ENTITIES, "entités juridiques")?;
-        Ok(NewCampaign { year, kind, version_id, opens_on, closes_on, departement, legal_entities })
+        let reply_days = ecars_core::evaluation::exchange::parse_reply_days(&form.reply_days)?;
+        Ok(NewCampaign { year, kind, version_id, opens_on, closes_on, departement, legal_entities, reply_days })
     }
 }
 
@@ -140,6 +148,9 @@ pub struct CampaignRow {
     pub closed: u64,
     pub opened_at: String,
     pub opened_by: String,
+    /// "Délai de réponse", in days.
+    #[serde(default)]
+    pub reply_days: i32,
 }
 
 /// The Campagnes page: the agency's campaigns, what a new one can be made of, and its preview.
@@ -170,6 +181,7 @@ mod tests {
             closes_on: "2024-06-30".into(),
             departement: "38".into(),
             legal_entities: "380780080, 380780080".into(),
+            reply_days: "".into(),
         }
     }
 

@@ -86,6 +86,7 @@ fn CampaignList(campaigns: Vec<CampaignRow>) -> impl IntoView {
                         <th scope="col">"Période de saisie"</th>
                         <th scope="col">"Contrats"</th>
                         <th scope="col">"Saisies closes"</th>
+                        <th scope="col">"Délai de réponse"</th>
                         <th scope="col">"Ouverte le"</th>
                     </tr>
                 </thead>
@@ -97,6 +98,7 @@ fn CampaignList(campaigns: Vec<CampaignRow>) -> impl IntoView {
                             <td>{row.period}</td>
                             <td>{row.contracts}</td>
                             <td>{row.closed}</td>
+                            <td>{format!("{} jours", row.reply_days)}</td>
                             <td>{format!("{} par {}", row.opened_at, row.opened_by)}</td>
                         </tr>
                     }).collect_view()}
@@ -159,6 +161,14 @@ fn PreviewForm(versions: Vec<VersionChoice>, departements: Vec<String>, form: Ca
                     <span class="fr-hint-text">"Numéros FINESS séparés par des virgules ; vide : toutes celles de l'agence (du département choisi)."</span>
                 </label>
                 <textarea class="fr-input" id="campagne-entites" name="legal_entities" rows="2">{text_area_content(&form.legal_entities)}</textarea>
+            </div>
+            <div class="fr-input-group">
+                <label class="fr-label" for="campagne-delai">
+                    "Délai de réponse (jours)"
+                    <span class="fr-hint-text">"Pour présenter ses observations sur l'évaluation provisoire de l'agence, à compter de sa consultation ; vide : 21 jours."</span>
+                </label>
+                <input class="fr-input" id="campagne-delai" name="reply_days" type="number" min="1" max="365"
+                    inputmode="numeric" autocomplete="off" value=form.reply_days.clone()/>
             </div>
             <button class="fr-btn fr-btn--secondary" type="submit">"Prévisualiser la campagne"</button>
         </form>

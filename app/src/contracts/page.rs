@@ -1,8 +1,9 @@
 //! The contract page: phase banner, every field of the contract, and the ways into it.
 
 use ecars_core::routes::{
-    appraisal_href, closing_href, closing_receipt_href, contacts_href, contract_establishments_href, indicators_href,
-    printable_href, receipt_href, year_appraisal_href, year_indicators_href,
+    agency_evaluation_href, appraisal_href, closing_href, closing_receipt_href, contacts_href,
+    contract_establishments_href, indicators_href, printable_href, receipt_href, year_agency_evaluation_href,
+    year_appraisal_href, year_indicators_href,
 };
 use leptos::prelude::*;
 
@@ -75,6 +76,9 @@ fn ContractView(data: ContractPageData) -> impl IntoView {
                 })}
                 {(appraiser && header.phase.is_closed()).then(|| view! {
                     <li><a class="fr-btn fr-btn--secondary" href=appraisal_href(header.id)>"Évaluer"</a></li>
+                })}
+                {header.phase.is_notified().then(|| view! {
+                    <li><a class="fr-btn fr-btn--secondary" href=agency_evaluation_href(header.id)>"Évaluation de l'agence"</a></li>
                 })}
                 {administrable.then(|| view! {
                     <li><a class="fr-btn fr-btn--tertiary" href=ecars_core::routes::contract_edition_href(header.id)>"Modifier le contrat"</a></li>
@@ -189,6 +193,12 @@ fn EarlierYears(contract_id: i32, years: Vec<EvaluationYear>, appraiser: bool) -
                                     <a class="fr-link fr-text--sm" href=printable_href(contract_id, Some(year.year))>
                                         {format!("Version imprimable {}", year.year)}
                                     </a>
+                                    {year.phase.is_notified().then(|| view! {
+                                        <br/>
+                                        <a class="fr-link fr-text--sm" href=year_agency_evaluation_href(contract_id, year.year)>
+                                            {format!("Évaluation de l'agence {}", year.year)}
+                                        </a>
+                                    })}
                                     {(appraiser && year.phase.is_closed()).then(|| view! {
                                         <br/>
                                         <a class="fr-link fr-text--sm" href=year_appraisal_href(contract_id, year.year)>

@@ -4,6 +4,7 @@
 
 pub mod appraisal;
 pub mod closing;
+pub mod exchange;
 pub mod rules;
 pub mod tree;
 pub mod tree_filter;

@@ -245,3 +245,138 @@ async fn reopen(visitor: &Visitor, contract: i32) -> crate::helpers::Page {
     let contract = contract.to_string();
     visitor.call_fn::<ReopenEvaluation>(&[("id", contract.as_str()), ("reason", "Pièce justificative manquante")]).await
 }
+
+/// Every question of CAQES TEST's current year, by id.
+async fn all_questions(app: &TestApp) -> Vec<indicator::Model> {
+    current_indicators(app, caqes_test(app).await.id)
+        .await
+        .filter(indicator::Column::NodeKind.eq(indicator::NodeKind::Question))
+        .all(&app.database().await)
+        .await
+        .unwrap()
+}
+
+/// Runs `program` on `pdf` (a poppler tool, installed by `make setup-test-servers`) and gives
+/// what it prints.
+fn poppler(program: &str, pdf: &[u8], arguments: &[&str]) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("courrier.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new(program)
+        .args(arguments)
+        .arg(&path)
+        .args(if program == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|error| panic!("{program} is installed by `make setup-test-servers` (poppler-utils): {error}"));
+    assert!(output.status.success(), "{program}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_provisional_evaluation_is_notified_once_as_a_tagged_letter_and_its_first_opening_is_the_receipt() {
+    use app::appraisal::api::{GetAgencyEvaluation, NotifyProvisional};
+    use app::appraisal::AgencyEvaluation;
+    use app::db::entities::{document, notification, outbox_message};
+
+    let app = spawn_app().await;
+    close_directly(&app).await;
+    let referent = app.login_as(REFERENT).await;
+    let chu = app.login_as(CHU).await;
+    let contract = caqes_test(&app).await.id;
+    let notify = |visitor: &Visitor, confirm: &str| {
+        let contract = contract.to_string();
+        let confirm = confirm.to_owned();
+        let visitor = Visitor { app: visitor.app.clone(), cookie: visitor.cookie.clone() };
+        async move { visitor.call_fn::<NotifyProvisional>(&[("contract_id", &contract), ("confirm", &confirm)]).await }
+    };
+    let evaluation_of = |visitor: &Visitor| {
+        let visitor = Visitor { app: visitor.app.clone(), cookie: visitor.cookie.clone() };
+        async move { visitor.call_fn::<GetAgencyEvaluation>(&[("contract_id", &contract.to_string())]).await }
+    };
+
+    // Nothing to notify before every question is appraised; the establishment sees nothing yet.
+    assert!(notify(&referent, "on").await.not_editable().contains("Aucune question"));
+    let questions = all_questions(&app).await;
+    let first = yes_no_question(&app).await;
+    let _: SavedAppraisal = appraise(&referent, first.id, 0, "Oui", "atteint").await.value();
+    let left = notify(&referent, "on").await.not_editable();
+    assert!(left.contains(&format!("{} question(s) restent à évaluer", questions.len() - 1)), "{left}");
+    assert_eq!(evaluation_of(&chu).await.error(404), AppError::NotFound);
+    for question in questions.iter().filter(|question| question.id != first.id) {
+        let _: SavedAppraisal = appraise(&referent, question.id, 0, "", "non_evaluable").await.value();
+    }
+    // Confirmed only, by the agency only.
+    assert!(notify(&referent, "").await.invalid().contains("Cochez la case"));
+    assert_eq!(notify(&chu, "on").await.error(403), AppError::Forbidden);
+    assert_eq!(phase(&app).await, Phase::AgencyEvaluation);
+
+    let document_id: i32 = notify(&referent, "on").await.value();
+    assert_eq!(phase(&app).await, Phase::ProvisionalNotified);
+    assert!(notify(&referent, "on").await.not_editable().contains("ne peut plus être notifiée"), "once");
+
+    // The letter: among the contract's documents, stored once with its SHA-256, readable by the
+    // establishment, a tagged A4 PDF in French that says what the agency decided.
+    let db = app.database().await;
+    let stored = document::Entity::find_by_id(document_id).one(&db).await.unwrap().unwrap();
+    assert_eq!(stored.contract_id, Some(contract));
+    assert_eq!(stored.content_type, "application/pdf");
+    let (status, pdf, disposition) = app.download(&document_id.to_string(), Some(&chu.cookie)).await;
+    assert_eq!(status, 200);
+    assert!(disposition.unwrap_or_default().contains(&stored.original_name));
+    assert!(stored.original_name.starts_with("evaluation-provisoire-"), "{}", stored.original_name);
+    use sha2::Digest as _;
+    assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), stored.sha256);
+    let info = poppler("pdfinfo", &pdf, &[]);
+    for expected in ["Tagged:          yes", "Title:           Évaluation provisoire", "595.28 x 841.89 pts (A4)"] {
+        assert!(info.contains(expected), "`{expected}` is missing from pdfinfo:\n{info}");
+    }
+    let text = poppler("pdftotext", &pdf, &["-layout"]);
+    for expected in [
+        "Évaluation provisoire",
+        "CAQES TEST",
+        &first.code,
+        // Cells wrap: the words of a cell may stand on two lines.
+        "Atteint (1",
+        "Conforme aux éléments",
+        "Score : 1 point sur 1 (100 %)",
+        "Vous disposez de 21 jours",
+        "Page 1 /",
+    ] {
+        assert!(text.contains(expected), "`{expected}` is missing from the letter:\n{text}");
+    }
+
+    // The establishment's users and its director are told where to read it, not what it says.
+    let mails = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Kind.eq("notification_evaluation"))
+        .all(&db)
+        .await
+        .unwrap();
+    let recipients: Vec<&str> = mails.iter().map(|mail| mail.recipient.as_str()).collect();
+    assert!(recipients.contains(&CHU.0), "{recipients:?}");
+    assert!(!recipients.contains(&REFERENT.0), "{recipients:?}");
+    for mail in &mails {
+        assert!(mail.text_body.contains(&format!("/contrats/{contract}/evaluation-agence")));
+        assert!(!mail.text_body.contains("Conforme aux éléments transmis."), "no appraisal in a mail");
+    }
+
+    // Read by the agency: not received yet. Opened by the establishment: the receipt, once.
+    let seen: AgencyEvaluation = evaluation_of(&referent).await.value();
+    let notified = seen.provisional.expect("notified");
+    assert_eq!(notified.receipt, None);
+    let received: AgencyEvaluation = evaluation_of(&chu).await.value();
+    let receipt = received.provisional.and_then(|notified| notified.receipt).expect("a receipt");
+    assert!(receipt.contains(CHU.0), "{receipt}");
+    assert!(received.rows.iter().any(|row| row.comment.as_deref() == Some("Conforme aux éléments transmis.")));
+    let again: AgencyEvaluation = evaluation_of(&referent).await.value();
+    assert_eq!(again.provisional.and_then(|notified| notified.receipt), Some(receipt));
+    let row = notification::Entity::find().one(&db).await.unwrap().unwrap();
+    assert!(row.receipt_at.is_some());
+    chu.get(&format!("/contrats/{contract}/evaluation-agence")).await.assert_shows(&[
+        "Évaluation provisoire",
+        "Accusé de réception",
+        "Délai de réponse",
+        "Télécharger le courrier",
+    ]);
+    let journaled = journal(&app, ChangeKind::PhaseChanged).await;
+    assert!(journaled.iter().any(|entry| entry.after.as_deref().unwrap_or_default().contains(&stored.sha256)));
+}

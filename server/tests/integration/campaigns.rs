@@ -213,6 +213,7 @@ fn campaign_form(version: i32, entities: &str) -> Vec<(String, String)> {
         ("closes_on", "2024-06-30"),
         ("departement", ""),
         ("legal_entities", entities),
+        ("reply_days", "15"),
     ]
     .into_iter()
     .map(|(name, value)| (format!("form[{name}]"), value.to_owned()))
@@ -265,6 +266,7 @@ async fn an_administrator_previews_then_opens_a_campaign_with_last_year_s_answer
         (with(&all, "departement", "21"), "n'est pas un de ceux de l'agence"),
         (with(&all, "version", "999999"), "n'est pas de l'agence"),
         (with(&all, "legal_entities", app::demo::ACODEGE_FINESS), "pas de l'agence"),
+        (with(&all, "reply_days", "0"), "délai de réponse"),
     ] {
         let refused = call_form::<OpenCampaign>(&admin, &form).await;
         assert!(matches!(refused.error(400), AppError::Invalid(message) if message.contains(says)), "{says}");
@@ -318,6 +320,7 @@ async fn an_administrator_previews_then_opens_a_campaign_with_last_year_s_answer
     assert_eq!(page.preview.unwrap().unwrap().already_open.len(), 1);
     assert_eq!(page.campaigns.len(), 1);
     assert_eq!((page.campaigns[0].contracts, page.campaigns[0].closed), (1, 0));
+    assert_eq!(page.campaigns[0].reply_days, 15, "the reply window the agency chose");
     let journal = journal_entry::Entity::find()
         .filter(journal_entry::Column::Kind.eq(app::administration::journal::ChangeKind::CampaignOpened))
         .count(&db)

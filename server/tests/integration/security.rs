@@ -216,6 +216,8 @@ const SERVER_FUNCTIONS: &[&str] = &[
     app::appraisal::api::GetAppraisalTree::PATH,
     app::appraisal::api::GetAppraisal::PATH,
     app::appraisal::api::SaveAppraisal::PATH,
+    app::appraisal::api::GetAgencyEvaluation::PATH,
+    app::appraisal::api::NotifyProvisional::PATH,
     app::contacts::api::ListContacts::PATH,
     app::contacts::api::GetContact::PATH,
     app::contacts::api::SaveContact::PATH,

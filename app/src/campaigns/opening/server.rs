@@ -165,6 +165,7 @@ pub async fn open(
         legal_entities: Set((!new.legal_entities.is_empty()).then(|| new.legal_entities.join(", "))),
         opened_at: Set(chrono::Utc::now()),
         opened_by: Set(actor.id),
+        reply_days: Set(i32::try_from(new.reply_days).unwrap_or(i32::MAX)),
         ..Default::default()
     }
     .insert(&txn)
@@ -290,6 +291,7 @@ pub async fn administration(
                 .opened_by
                 .and_then(|id| authors.get(&id).cloned())
                 .unwrap_or_else(|| "compte supprimé".to_owned()),
+            reply_days: campaign.reply_days,
         });
     }
     let preview = match form.is_empty() {

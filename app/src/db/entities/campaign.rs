@@ -18,6 +18,8 @@ pub struct Model {
     pub legal_entities: Option<String>,
     pub opened_at: DateTimeUtc,
     pub opened_by: Option<i32>,
+    /// "Délai de réponse": the days the establishment has to answer the provisional evaluation.
+    pub reply_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ pub mod indicator;
 pub mod journal_entry;
 pub mod legal_entity;
 pub mod login_failure;
+pub mod notification;
 pub mod outbox_message;
 pub mod referential;
 pub mod referential_node;

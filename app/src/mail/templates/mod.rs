@@ -9,6 +9,7 @@ mod accounts;
 mod campaigns;
 mod closing;
 mod digest;
+mod exchange;
 
 use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
 
@@ -17,6 +18,7 @@ pub use accounts::{invitation, password_changed, renewal_without_account, verifi
 pub use campaigns::{reminder, Reminder, LISTED_QUESTIONS};
 pub use closing::{closing_receipt, reopened, ReceiptAnswer, ReceiptMail, Reopening};
 pub use digest::{digest, evaluation_report, Digest, ReportNotice, DIGEST_LISTED};
+pub use exchange::{letter_notified, LetterNotice};
 
 /// The two parts of a message, written block by block.
 struct Body {
