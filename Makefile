@@ -176,6 +176,7 @@ bench: build setup-browser
 	cargo bench -p server --bench finess
 	cargo bench -p server --bench follow_up
 	cargo bench -p server --bench hostile
+	cargo bench -p server --bench letters
 	ECARS_BIN=target/release/ecars bash end2end/scan/wapiti.sh
 	CHROMIUM=$(CHROMIUM) end2end/bench/browser.sh
 	@echo "== Assets sent to the browser (precompressed at build: brotli, or gzip for older browsers)"
